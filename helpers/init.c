@@ -1,0 +1,170 @@
+/* conti-rootless-init - PID 1 of a conti-rootless container.
+ *
+ * Usage: conti-rootless-init [--user UID:GID] [--tty] -- CMD [ARG...]
+ *
+ * Starts CMD (searched in the container's PATH), forwards SIGINT, SIGTERM,
+ * SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH to it, reaps every orphan,
+ * and exits with CMD's status: its exit code, 128+N when killed by signal N,
+ * 127 when CMD is not found, 126 when it cannot be executed. Linked
+ * statically: the rootfs need not have a C library.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct opts {
+	int set_user;
+	uid_t uid;
+	gid_t gid;
+	int tty;
+	char **argv;
+};
+
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(argv[i], "--tty")) {
+			o->tty = 1;
+		} else if (!strcmp(argv[i], "--user") && i + 1 < argc) {
+			unsigned long u, g;
+
+			if (sscanf(argv[++i], "%lu:%lu", &u, &g) != 2)
+				return -1;
+			o->set_user = 1;
+			o->uid = (uid_t)u;
+			o->gid = (gid_t)g;
+		} else {
+			return -1;
+		}
+	}
+	if (i >= argc)
+		return -1;
+	o->argv = argv + i;
+	return 0;
+}
+
+static void __attribute__((noreturn)) child(const struct opts *o, int errfd)
+{
+	sigset_t none;
+	int e;
+
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		signal(forwarded[i], SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (o->tty) {
+		setsid();
+		ioctl(0, TIOCSCTTY, 0);
+	}
+	if (o->set_user) {
+		if (setgroups(0, NULL) < 0 && errno != EPERM)
+			goto fail;
+		if (setresgid(o->gid, o->gid, o->gid) < 0 || setresuid(o->uid, o->uid, o->uid) < 0)
+			goto fail;
+	}
+	execvp(o->argv[0], o->argv);
+fail:
+	e = errno;
+	if (write(errfd, &e, sizeof(e)) < 0)
+		_exit(126);
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+static int report_exec_failure(const char *cmd, int e)
+{
+	const char *path = getenv("PATH");
+
+	if (e == ENOENT && !strchr(cmd, '/'))
+		fprintf(stderr, "conti-rootless: %s: command not found in the container (PATH=%s)\n",
+			cmd, path ? path : "");
+	else
+		fprintf(stderr, "conti-rootless: %s: %s\n", cmd, strerror(e));
+	return e == ENOENT ? 127 : 126;
+}
+
+static int status_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Reaps every exited child; returns the command's code once it is among them. */
+static int reap(pid_t cmd)
+{
+	int status, code = -1;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == cmd)
+			code = status_code(status);
+	}
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	sigset_t set;
+	int errpipe[2], e, code = -1;
+	pid_t cmd;
+	ssize_t n;
+
+	prctl(PR_SET_DUMPABLE, 0);
+	if (parse(argc, argv, &o) < 0) {
+		fprintf(stderr, "usage: conti-rootless-init [--user UID:GID] [--tty] -- CMD [ARG...]\n");
+		return 125;
+	}
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (pipe2(errpipe, O_CLOEXEC) < 0) {
+		perror("conti-rootless-init: pipe");
+		return 125;
+	}
+	cmd = fork();
+	if (cmd < 0) {
+		perror("conti-rootless-init: fork");
+		return 125;
+	}
+	if (cmd == 0)
+		child(&o, errpipe[1]);
+	close(errpipe[1]);
+	do
+		n = read(errpipe[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(errpipe[0]);
+	if (n == sizeof(e)) {
+		waitpid(cmd, NULL, 0);
+		return report_exec_failure(o.argv[0], e);
+	}
+	while (code < 0) {
+		siginfo_t si;
+
+		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		if (si.si_signo == SIGCHLD)
+			code = reap(cmd);
+		else
+			kill(cmd, si.si_signo);
+	}
+	return code;
+}

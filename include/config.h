@@ -1,0 +1,87 @@
+/* config.h - the container configuration: what to run and how.
+ *
+ * Filled today by command-line options (cli.c); meant to be filled by an OCI
+ * config.json tomorrow. Nothing here depends on the machine: machine facts
+ * (ids, paths, overlay support) are resolved later, in plan.c.
+ */
+#ifndef CR_CONFIG_H
+#define CR_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum cr_uidmap_mode {
+	CR_UIDMAP_AUTO,	  /* subordinate ranges when usable, else single */
+	CR_UIDMAP_SUBID,  /* newuidmap/newgidmap with /etc/subuid, /etc/subgid */
+	CR_UIDMAP_SINGLE, /* only the caller's own id, as root */
+};
+
+enum cr_overlay_mode {
+	CR_OVERLAY_AUTO,   /* kernel overlayfs, fuse-overlayfs where the kernel refuses */
+	CR_OVERLAY_KERNEL, /* kernel overlayfs only */
+	CR_OVERLAY_FUSE,   /* fuse-overlayfs only */
+	CR_OVERLAY_NONE,   /* bind-mount the rootfs itself: writes go to it */
+};
+
+enum cr_net_mode {
+	CR_NET_HOST, /* the caller's network namespace */
+	CR_NET_NONE, /* a new network namespace with only loopback */
+};
+
+enum cr_mount_kind {
+	CR_MOUNT_BIND,	/* -v SRC:DST[:ro] */
+	CR_MOUNT_TMPFS, /* --tmpfs DST */
+};
+
+/* One user-requested mount. */
+struct cr_mount {
+	enum cr_mount_kind kind;
+	char *src; /* host path (bind), NULL for tmpfs */
+	char *dst; /* absolute path inside the container */
+	bool readonly;
+};
+
+/* A growable array of strings. */
+struct cr_strv {
+	char **v;
+	size_t n;
+};
+
+struct cr_config {
+	char *name;	/* container name, NULL: generated */
+	char *rootfs;	/* host directory of the root filesystem */
+	struct cr_strv args; /* command and arguments; empty: /bin/sh */
+	struct cr_strv env;  /* KEY=VAL from -e and --env-file, in order */
+	char *cwd;	/* working directory inside, NULL: / */
+	char *hostname; /* NULL: the container's name */
+	bool user_set;	/* -u given */
+	uid_t uid;	/* inside the container */
+	gid_t gid;
+	struct cr_mount *mounts;
+	size_t nmounts;
+	enum cr_uidmap_mode uidmap;
+	enum cr_overlay_mode overlay;
+	enum cr_net_mode net;
+	bool readonly_root; /* --read-only */
+	bool remove;	    /* --rm */
+	int tty;	    /* 1: -t, 0: no tty, -1: when stdin is a terminal */
+	bool interactive;   /* -i (stdin is always passed; kept for compatibility) */
+	bool trace;	    /* --trace: print each kernel step */
+};
+
+/* Sets every field to its default. */
+void config_init(struct cr_config *cfg);
+/* Frees everything config_init and the parsers allocated. */
+void config_free(struct cr_config *cfg);
+
+/* Appends a copy of s to v. */
+void strv_push(struct cr_strv *v, const char *s);
+/* Frees the strings and the array; leaves v empty. */
+void strv_free(struct cr_strv *v);
+
+/* Appends a mount to cfg (copies the strings). */
+void config_add_mount(struct cr_config *cfg, enum cr_mount_kind kind, const char *src,
+		      const char *dst, bool readonly);
+
+#endif

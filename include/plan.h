@@ -1,0 +1,99 @@
+/* plan.h - the declarative setup plan of a container.
+ *
+ * plan_build() turns a configuration and the facts found on the machine into
+ * a list of steps (each mount, namespace and pivot as data) without touching
+ * the system; plan_execute() carries them out in one place; --trace prints
+ * each as the shell command that does it. Steps up to CR_OP_CLONE run in the
+ * front end (inside the user namespace); the rest run in the container's
+ * PID 1 before it execs the init helper.
+ */
+#ifndef CR_PLAN_H
+#define CR_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "error.h"
+#include "userns.h"
+
+enum cr_op_kind {
+	CR_OP_UNSHARE,	       /* unshare(flags): mount, UTS, IPC, network */
+	CR_OP_LOOPBACK_UP,     /* ip link set lo up */
+	CR_OP_MAKE_RPRIVATE,   /* mount --make-rprivate / */
+	CR_OP_MOUNT_OVERLAY,   /* kernel overlayfs of the rootfs at the root mount point */
+	CR_OP_MOUNT_FUSE,      /* fuse-overlayfs of the rootfs at the root mount point */
+	CR_OP_BIND_ROOTFS,     /* the rootfs itself bound at the root mount point */
+	CR_OP_MKDIR,	       /* mkdir -p DST under the root */
+	CR_OP_MKFILE,	       /* an empty file at DST, to bind a file over */
+	CR_OP_SYMLINK,	       /* ln -s SRC DST */
+	CR_OP_MOUNT,	       /* mount -t FSTYPE -o DATA FSTYPE DST */
+	CR_OP_BIND,	       /* mount --rbind SRC DST (read-only with CR_OPF_RDONLY) */
+	CR_OP_REMOUNT_RO,      /* mount -o remount,bind,ro DST */
+	CR_OP_HOSTNAME,	       /* hostname SRC */
+	CR_OP_CLONE,	       /* the container's PID 1 starts: new PID and mount namespaces */
+	CR_OP_PIVOT_ROOT,      /* pivot_root into the root, old root detached */
+	CR_OP_CHDIR,	       /* cd DST */
+	CR_OP_EXEC,	       /* exec the init helper, which runs the command */
+};
+
+enum {
+	CR_OPF_RDONLY = 1 << 0,	  /* read-only */
+	CR_OPF_OPTIONAL = 1 << 1, /* a failure is ignored (e.g. mqueue where refused) */
+	CR_OPF_NOSUID = 1 << 2,
+	CR_OPF_NODEV = 1 << 3,
+	CR_OPF_NOEXEC = 1 << 4,
+	CR_OPF_FALLBACK = 1 << 5, /* overlay: fuse-overlayfs if the kernel refuses */
+	CR_OPF_IN_ROOT = 1 << 6,  /* DST is a path inside the container's root */
+};
+
+struct cr_op {
+	enum cr_op_kind kind;
+	unsigned flags;
+	unsigned long nsflags; /* CR_OP_UNSHARE: CLONE_NEW* */
+	char *src;	       /* host path, fs source, hostname or symlink target */
+	char *dst;	       /* container path (CR_OPF_IN_ROOT) or host path */
+	char *fstype;
+	char *data;
+};
+
+/* Facts about the machine and this container, gathered before planning. */
+struct cr_facts {
+	const char *rootfs;	/* absolute, resolved host path */
+	const char *root_mnt;	/* where the container's root is assembled */
+	const char *upper;	/* overlay upper and work dirs */
+	const char *work;
+	const char *hostname;
+	enum cr_overlay_mode overlay; /* what auto resolved to (KERNEL, FUSE or NONE) */
+	bool overlay_fallback;	      /* kernel overlay may fall back to fuse */
+	bool tmp_has_content;	      /* the rootfs's /tmp has entries */
+	bool tty_gid_mapped;	      /* gid 5 (tty) is mapped: devpts gets gid=5 */
+	const bool *src_is_dir;	      /* per cfg->mounts entry: bind source is a directory */
+};
+
+struct cr_plan {
+	struct cr_op *ops;
+	size_t n;
+};
+
+/* Builds the plan for cfg from facts; fails only on a configuration the facts rule out. */
+int plan_build(const struct cr_config *cfg, const struct cr_facts *facts, struct cr_plan *plan,
+	       struct cr_error *err);
+
+/* Frees the plan's steps. */
+void plan_free(struct cr_plan *plan);
+
+/* Formats step op as the shell command that does it (root_mnt prefixes container paths). */
+void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, size_t len);
+
+/* Returns the index of the CR_OP_CLONE step. */
+size_t plan_clone_index(const struct cr_plan *plan);
+
+/* Names the filesystem type f_type when it cannot hold an overlay upper dir
+ * (network and FUSE filesystems, overlayfs itself); NULL when it can. */
+const char *plan_upper_fs_problem(long f_type);
+
+/* Escapes ',' ':' and '\' for overlayfs mount data; caller frees. */
+char *plan_escape_overlay_path(const char *path);
+
+#endif

@@ -1,0 +1,80 @@
+/* userns.h - the user namespace and its id maps.
+ *
+ * Two steps, kept apart: userns_resolve() decides the mapping (reading the
+ * subordinate ranges with libsubid, checking newuidmap/newgidmap), and
+ * userns_create() makes a user namespace with that mapping and moves the
+ * calling process into it.
+ */
+#ifndef CR_USERNS_H
+#define CR_USERNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "error.h"
+
+#define CR_IDMAP_MAX 340 /* lines the kernel accepts in uid_map since 4.15 */
+
+struct cr_idrange {
+	unsigned long start;
+	unsigned long count;
+};
+
+struct cr_idmap_entry {
+	unsigned long inside;
+	unsigned long outside;
+	unsigned long count;
+};
+
+struct cr_idmap {
+	struct cr_idmap_entry e[CR_IDMAP_MAX];
+	size_t n;
+};
+
+/* The mapping a container gets, decided before any namespace is made. */
+struct cr_userns_plan {
+	enum cr_uidmap_mode mode; /* SUBID or SINGLE, never AUTO */
+	struct cr_idmap uid;
+	struct cr_idmap gid;
+	char newuidmap[256]; /* helper paths, subid mode only */
+	char newgidmap[256];
+	char subuid_line[128]; /* e.g. "alice:100000:65536", for error messages */
+	char subgid_line[128];
+};
+
+/* Why unshare(CLONE_NEWUSER) may fail: the machine's settings, read by userns_read_env. */
+struct cr_userns_env {
+	long max_user_namespaces;   /* -1 unknown */
+	int unprivileged_userns_clone; /* -1 absent (upstream kernels) */
+	int apparmor_restrict;	    /* -1 absent */
+	int seccomp_mode;	    /* Seccomp: of /proc/self/status, -1 unknown */
+};
+
+/* Builds the map 0 -> self (1 id), then 1.. -> the ranges in order (pure). */
+void userns_compute_map(unsigned long self, const struct cr_idrange *ranges, size_t n,
+			struct cr_idmap *out);
+
+/* True when inside id is mapped by map. */
+bool userns_map_has(const struct cr_idmap *map, unsigned long inside);
+
+/* Formats map as newuidmap arguments "0 1000 1 1 100000 65536". */
+void userns_map_format(const struct cr_idmap *map, char *buf, size_t len);
+
+/* Says why a helper at path cannot map ids (NULL when it can): setuid root or cap_setuid/gid. */
+const char *userns_helper_problem(const char *path, bool gid);
+
+/* Decides the mapping for mode; auto falls back to single with a one-line warning. */
+int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct cr_error *err);
+
+/* Makes a user namespace mapped as plan says and moves the caller into it. */
+int userns_create(const struct cr_userns_plan *plan, bool trace, struct cr_error *err);
+
+/* Reads the sysctls and status fields that explain a refused user namespace. */
+void userns_read_env(struct cr_userns_env *env);
+
+/* Fills err with the cause of a failed unshare(CLONE_NEWUSER) and its fix (pure). */
+int userns_explain(int errnum, const struct cr_userns_env *env, struct cr_error *err);
+
+#endif

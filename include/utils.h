@@ -1,0 +1,62 @@
+/* utils.h - small helpers shared by every module: cleanup attributes,
+ * allocation, file and directory operations. */
+#ifndef CR_UTILS_H
+#define CR_UTILS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/* Frees *p when the variable leaves scope. */
+void cr_freep(void *p);
+/* Closes *fd (if >= 0) when the variable leaves scope, keeping errno. */
+void cr_closep(int *fd);
+
+#define cleanup_free __attribute__((cleanup(cr_freep)))
+#define cleanup_close __attribute__((cleanup(cr_closep)))
+
+/* Returns p, or aborts on allocation failure (memory exhaustion is fatal). */
+void *cr_xmalloc(size_t n);
+/* Like cr_xmalloc, zeroed. */
+void *cr_xcalloc(size_t n, size_t size);
+/* Like realloc, aborting on failure. */
+void *cr_xrealloc(void *p, size_t n);
+/* strdup that aborts on failure; NULL stays NULL. */
+char *cr_xstrdup(const char *s);
+/* asprintf that aborts on failure and returns the string. */
+char *cr_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes all of buf to path (O_WRONLY|O_TRUNC, no create unless mode != 0). */
+int cr_write_file(const char *path, const char *buf, size_t len, mode_t mode,
+		  struct cr_error *err);
+/* Reads up to len-1 bytes of path into buf, NUL-terminated; returns bytes read or -1. */
+ssize_t cr_read_file(const char *path, char *buf, size_t len, struct cr_error *err);
+
+/* Creates path and its missing parents with mode; an existing directory is fine. */
+int cr_mkdir_p(const char *path, mode_t mode, struct cr_error *err);
+
+/* Removes path recursively, never following symlinks or crossing mount points;
+ * directories without write/search permission are chmod'ed first. */
+int cr_rm_rf(const char *path, struct cr_error *err);
+
+/* Writes all of buf to fd, retrying on EINTR and short writes; 0 or -1 with errno. */
+int cr_write_all(int fd, const void *buf, size_t len);
+/* Reads exactly len bytes from fd; returns len, 0 on EOF before any byte, -1 on error. */
+ssize_t cr_read_all(int fd, void *buf, size_t len);
+
+/* Monotonic time in nanoseconds. */
+unsigned long long cr_now_ns(void);
+
+/* True when s is a decimal number that fits in unsigned long; stores it in *out. */
+bool cr_parse_ulong(const char *s, unsigned long *out);
+
+/* Sends fd over the unix socket sock (SCM_RIGHTS); 0 or -1 with errno. */
+int cr_send_fd(int sock, int fd);
+
+/* Receives one message from sock into buf; a passed descriptor lands in *fd (else -1).
+ * Returns the bytes received (0 at end of stream) or -1 with errno. */
+ssize_t cr_recv_msg(int sock, void *buf, size_t len, int *fd);
+
+#endif

@@ -1,0 +1,445 @@
+/* mounts.c - rootfs layer, /dev, /proc, /sys, volumes and pivot_root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mounts.h"
+#include "trace.h"
+#include "utils.h"
+
+#ifndef FUSE_SUPER_MAGIC
+#define FUSE_SUPER_MAGIC 0x65735546
+#endif
+
+void mounts_ctx_init(struct cr_mount_ctx *ctx, const char *root_mnt, bool trace)
+{
+	ctx->root_mnt = root_mnt;
+	ctx->root_fd = -1;
+	ctx->fuse_pid = 0;
+	ctx->trace = trace;
+}
+
+void mounts_ctx_close(struct cr_mount_ctx *ctx)
+{
+	if (ctx->root_fd >= 0)
+		close(ctx->root_fd);
+	ctx->root_fd = -1;
+}
+
+static int sys_openat2(int dirfd, const char *path, int flags, unsigned long long resolve)
+{
+	struct open_how how = {.flags = (unsigned long long)flags | O_CLOEXEC,
+			       .resolve = resolve};
+
+	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+int mounts_open_in_root(int root_fd, const char *path, int flags, struct cr_error *err)
+{
+	const char *rel = path;
+	int fd;
+
+	while (*rel == '/')
+		rel++;
+	if (!*rel)
+		rel = ".";
+	fd = sys_openat2(root_fd, rel, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0 && errno == ENOSYS)
+		fd = openat(root_fd, rel, flags | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return cr_fail(err, errno, "open %s in the container", path);
+	return fd;
+}
+
+static int root_fd(struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	if (ctx->root_fd < 0) {
+		ctx->root_fd = open(ctx->root_mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (ctx->root_fd < 0)
+			return cr_fail(err, errno, "open %s", ctx->root_mnt);
+	}
+	return ctx->root_fd;
+}
+
+/* mkdir -p of path under the root; returns an O_PATH fd of it. */
+static int mkdir_in_root(struct cr_mount_ctx *ctx, const char *path, struct cr_error *err)
+{
+	cleanup_free char *copy = cr_xstrdup(path);
+	int rfd = root_fd(ctx, err), fd;
+	char *p;
+
+	if (rfd < 0)
+		return -1;
+	for (p = copy + 1;; p++) {
+		bool last = *p == '\0';
+
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		fd = sys_openat2(rfd, copy[1] ? copy + 1 : ".", O_PATH | O_DIRECTORY,
+				 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+		if (fd < 0 && errno == ENOENT) {
+			char *slash = strrchr(copy, '/');
+			cleanup_close int parent = -1;
+
+			*slash = '\0';
+			parent = mounts_open_in_root(rfd, copy[0] ? copy : "/", O_PATH | O_DIRECTORY,
+						     err);
+			*slash = '/';
+			if (parent < 0)
+				return -1;
+			if (mkdirat(parent, slash + 1, 0755) < 0 && errno != EEXIST)
+				return cr_fail(err, errno, "mkdir %s in the container", copy);
+			fd = mounts_open_in_root(rfd, copy, O_PATH | O_DIRECTORY, err);
+		}
+		if (fd < 0)
+			return cr_fail(err, errno, "mkdir %s in the container", copy);
+		if (last)
+			return fd;
+		close(fd);
+		*p = '/';
+	}
+}
+
+/* Creates an empty file at path under the root (its parent made as needed). */
+static int mkfile_in_root(struct cr_mount_ctx *ctx, const char *path, struct cr_error *err)
+{
+	cleanup_free char *dir = cr_xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	cleanup_close int parent = -1;
+	int fd;
+
+	*slash = '\0';
+	parent = mkdir_in_root(ctx, dir[0] ? dir : "/", err);
+	if (parent < 0)
+		return -1;
+	fd = mounts_open_in_root(ctx->root_fd, path, O_PATH, err);
+	if (fd >= 0)
+		return fd;
+	/* O_PATH descriptors cannot create: reopen the parent as a real directory. */
+	{
+		cleanup_close int dfd = mounts_open_in_root(ctx->root_fd, dir[0] ? dir : "/",
+							    O_RDONLY | O_DIRECTORY, err);
+		int nfd;
+
+		if (dfd < 0)
+			return -1;
+		nfd = openat(dfd, slash + 1, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (nfd < 0)
+			return cr_fail(err, errno, "create %s in the container", path);
+		close(nfd);
+	}
+	return mounts_open_in_root(ctx->root_fd, path, O_PATH, err);
+}
+
+static unsigned long ms_flags(unsigned f)
+{
+	return (f & CR_OPF_RDONLY ? MS_RDONLY : 0) | (f & CR_OPF_NOSUID ? MS_NOSUID : 0) |
+	       (f & CR_OPF_NODEV ? MS_NODEV : 0) | (f & CR_OPF_NOEXEC ? MS_NOEXEC : 0);
+}
+
+static void fd_path(int fd, char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+static int do_mount(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	cleanup_close int fd = mkdir_in_root(ctx, op->dst, err);
+	char target[64];
+
+	if (fd < 0)
+		return -1;
+	fd_path(fd, target, sizeof(target));
+	if (mount(op->src, target, op->fstype, ms_flags(op->flags), op->data) < 0)
+		return cr_fail(err, errno, "mount %s on %s", op->fstype, op->dst);
+	return 0;
+}
+
+static int do_bind(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	struct mount_attr attr = {.attr_set = 0};
+	cleanup_close int target = -1;
+	cleanup_close int tree = -1;
+
+	target = mounts_open_in_root(root_fd(ctx, err), op->dst, O_PATH, err);
+	if (target < 0)
+		return -1;
+	tree = (int)syscall(SYS_open_tree, AT_FDCWD, op->src,
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return cr_fail(err, errno, "bind %s", op->src);
+	attr.attr_set = (op->flags & CR_OPF_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
+			(op->flags & CR_OPF_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+			(op->flags & CR_OPF_NODEV ? MOUNT_ATTR_NODEV : 0);
+	if (attr.attr_set && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
+				     &attr, sizeof(attr)) < 0)
+		return cr_fail(err, errno, "set the flags of the bind mount of %s", op->src);
+	if (syscall(SYS_move_mount, tree, "", target, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cr_fail(err, errno, "bind %s on %s", op->src, op->dst);
+	return 0;
+}
+
+static int mount_overlay(const struct cr_op *op, struct cr_error *err)
+{
+	if (mount("overlay", op->dst, "overlay", 0, op->data) < 0)
+		return cr_fail(err, errno, "mount kernel overlayfs on %s", op->dst);
+	return 0;
+}
+
+static bool is_fuse_mounted(const char *path)
+{
+	struct statfs sfs;
+
+	return statfs(path, &sfs) == 0 && (unsigned long)sfs.f_type == FUSE_SUPER_MAGIC;
+}
+
+/* Starts fuse-overlayfs in the foreground, tied to our life, and waits for its mount. */
+static int mount_fuse(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	cleanup_free char *data = cr_xasprintf("%s,allow_other", op->data);
+	unsigned long long deadline = cr_now_ns() + 10ULL * 1000000000ULL;
+	struct timespec pause = {0, 200000};
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return cr_fail(err, errno, "fork");
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		execlp("fuse-overlayfs", "fuse-overlayfs", "-f", "-o", data, op->dst, (char *)NULL);
+		fprintf(stderr, "conti-rootless: fuse-overlayfs: %s\n", strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	ctx->fuse_pid = pid;
+	while (!is_fuse_mounted(op->dst)) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			ctx->fuse_pid = 0;
+			cr_fail(err, 0, "fuse-overlayfs failed (exit %d) on %s",
+				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+				op->dst);
+			if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+				return cr_hint(err, "install it: sudo apt install fuse-overlayfs");
+			return cr_hint(err, "check that /dev/fuse is usable (mode 0666), or use "
+					    "--overlay=kernel or --overlay=none");
+		}
+		if (cr_now_ns() > deadline)
+			return cr_fail(err, ETIMEDOUT, "fuse-overlayfs did not mount %s", op->dst);
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+static int do_rootfs(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	int ret;
+
+	mounts_ctx_close(ctx);
+	switch (op->kind) {
+	case CR_OP_MOUNT_OVERLAY:
+		ret = mount_overlay(op, err);
+		if (ret < 0 && (op->flags & CR_OPF_FALLBACK)) {
+			char line[1200];
+
+			cr_error_format(err, line, sizeof(line));
+			cr_warn("%s; using fuse-overlayfs instead", line);
+			ret = mount_fuse(op, ctx, err);
+		}
+		return ret;
+	case CR_OP_MOUNT_FUSE:
+		return mount_fuse(op, ctx, err);
+	default:
+		if (mount(op->src, op->dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return cr_fail(err, errno, "bind %s on %s", op->src, op->dst);
+		return 0;
+	}
+}
+
+/* The flags a read-only remount must keep: the kernel refuses to drop locked ones. */
+static unsigned long kept_flags(const char *path)
+{
+	struct statvfs vfs;
+	unsigned long f = 0;
+
+	if (statvfs(path, &vfs) < 0)
+		return 0;
+	f |= vfs.f_flag & ST_NOSUID ? MS_NOSUID : 0;
+	f |= vfs.f_flag & ST_NODEV ? MS_NODEV : 0;
+	f |= vfs.f_flag & ST_NOEXEC ? MS_NOEXEC : 0;
+	f |= vfs.f_flag & ST_NOATIME ? MS_NOATIME : 0;
+	f |= vfs.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0;
+	f |= vfs.f_flag & ST_RELATIME ? MS_RELATIME : 0;
+	return f;
+}
+
+static int pivot(const char *root, struct cr_error *err)
+{
+	cleanup_close int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || fchdir(fd) < 0)
+		return cr_fail(err, errno, "enter %s", root);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return cr_fail(err, errno, "pivot_root into %s", root);
+	if (umount2(".", MNT_DETACH) < 0)
+		return cr_fail(err, errno, "detach the old root");
+	if (chdir("/") < 0)
+		return cr_fail(err, errno, "chdir /");
+	return 0;
+}
+
+static int symlink_in_root(const struct cr_op *op, struct cr_mount_ctx *ctx,
+			   struct cr_error *err)
+{
+	cleanup_free char *dir = cr_xstrdup(op->dst);
+	char *slash = strrchr(dir, '/');
+	cleanup_close int parent = -1;
+	cleanup_close int dfd = -1;
+
+	*slash = '\0';
+	parent = mkdir_in_root(ctx, dir[0] ? dir : "/", err);
+	if (parent < 0)
+		return -1;
+	dfd = mounts_open_in_root(ctx->root_fd, dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY, err);
+	if (dfd < 0)
+		return -1;
+	if (symlinkat(op->src, dfd, slash + 1) < 0 && errno != EEXIST)
+		return cr_fail(err, errno, "symlink %s in the container", op->dst);
+	return 0;
+}
+
+static int loopback_up(struct cr_error *err)
+{
+	cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+
+	if (s < 0)
+		return cr_fail(err, errno, "socket");
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return cr_fail(err, errno, "read the flags of lo");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return cr_fail(err, errno, "bring lo up");
+	return 0;
+}
+
+static int apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	int fd;
+
+	switch (op->kind) {
+	case CR_OP_UNSHARE:
+		if (unshare((int)op->nsflags) < 0)
+			return cr_fail(err, errno, "unshare the mount, UTS and IPC namespaces");
+		return 0;
+	case CR_OP_LOOPBACK_UP:
+		return loopback_up(err);
+	case CR_OP_MAKE_RPRIVATE:
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			return cr_fail(err, errno, "make / private");
+		return 0;
+	case CR_OP_MOUNT_OVERLAY:
+	case CR_OP_MOUNT_FUSE:
+	case CR_OP_BIND_ROOTFS:
+		return do_rootfs(op, ctx, err);
+	case CR_OP_MKDIR:
+		fd = mkdir_in_root(ctx, op->dst, err);
+		break;
+	case CR_OP_MKFILE:
+		fd = mkfile_in_root(ctx, op->dst, err);
+		break;
+	case CR_OP_SYMLINK:
+		return symlink_in_root(op, ctx, err);
+	case CR_OP_MOUNT:
+		return do_mount(op, ctx, err);
+	case CR_OP_BIND:
+		return do_bind(op, ctx, err);
+	case CR_OP_REMOUNT_RO:
+		if (mount(NULL, op->dst, NULL,
+			  MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags(op->dst), NULL) < 0)
+			return cr_fail(err, errno, "make / read-only");
+		return 0;
+	case CR_OP_HOSTNAME:
+		if (sethostname(op->src, strlen(op->src)) < 0)
+			return cr_fail(err, errno, "set the hostname to %s", op->src);
+		return 0;
+	case CR_OP_PIVOT_ROOT:
+		mounts_ctx_close(ctx);
+		return pivot(op->dst, err);
+	case CR_OP_CHDIR:
+		if (chdir(op->dst) < 0)
+			return cr_fail(err, errno, "cd %s in the container", op->dst);
+		return 0;
+	default:
+		return cr_fail(err, EINVAL, "internal error: step %d is not a mount step",
+			       (int)op->kind);
+	}
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+int mounts_apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	unsigned long long t0 = cr_now_ns();
+	char line[4096];
+	int ret = apply(op, ctx, err);
+
+	if (ret < 0 && (op->flags & CR_OPF_OPTIONAL))
+		ret = 0;
+	else if (ret < 0)
+		return -1;
+	if (ctx->trace) {
+		plan_format_op(op, ctx->root_mnt, line, sizeof(line));
+		trace_step(true, t0, "%s", line);
+	}
+	return ret;
+}
+
+void mounts_teardown(struct cr_mount_ctx *ctx)
+{
+	mounts_ctx_close(ctx);
+	if (!ctx->fuse_pid)
+		return;
+	umount2(ctx->root_mnt, MNT_DETACH);
+	/* The daemon ends once the last mount of it is gone; give it a moment, then insist. */
+	for (int i = 0; i < 200; i++) {
+		struct timespec pause = {0, 1000000};
+
+		if (waitpid(ctx->fuse_pid, NULL, WNOHANG) == ctx->fuse_pid) {
+			ctx->fuse_pid = 0;
+			return;
+		}
+		nanosleep(&pause, NULL);
+	}
+	kill(ctx->fuse_pid, SIGKILL);
+	waitpid(ctx->fuse_pid, NULL, 0);
+	ctx->fuse_pid = 0;
+}

@@ -1,0 +1,284 @@
+/* plan.c - building the setup plan of a container (no system calls). */
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "utils.h"
+
+static struct cr_op *add(struct cr_plan *plan, enum cr_op_kind kind, unsigned flags,
+			 const char *src, const char *dst)
+{
+	struct cr_op *op;
+
+	plan->ops = cr_xrealloc(plan->ops, (plan->n + 1) * sizeof(*plan->ops));
+	op = &plan->ops[plan->n++];
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	op->flags = flags;
+	op->src = cr_xstrdup(src);
+	op->dst = cr_xstrdup(dst);
+	return op;
+}
+
+static void add_mount(struct cr_plan *plan, const char *fstype, const char *dst,
+		      const char *data, unsigned flags)
+{
+	struct cr_op *op;
+
+	add(plan, CR_OP_MKDIR, CR_OPF_IN_ROOT, NULL, dst);
+	op = add(plan, CR_OP_MOUNT, flags | CR_OPF_IN_ROOT, fstype, dst);
+	op->fstype = cr_xstrdup(fstype);
+	op->data = cr_xstrdup(data);
+}
+
+const char *plan_upper_fs_problem(long f_type)
+{
+	static const struct {
+		unsigned long magic;
+		const char *name;
+	} bad[] = {
+		{0x6969, "NFS"},	     {0xFF534D42, "CIFS"}, {0xFE534D42, "SMB2"},
+		{0x517B, "SMB"},	     {0x01021997, "9p"},   {0x00C36400, "CephFS"},
+		{0x5346414F, "AFS"},	     {0x73757245, "Coda"}, {0x65735546, "FUSE"},
+		{0x794C7630, "overlayfs"}, {0xF15F, "eCryptfs"},
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if ((unsigned long)f_type == bad[i].magic)
+			return bad[i].name;
+	}
+	return NULL;
+}
+
+char *plan_escape_overlay_path(const char *path)
+{
+	char *out = cr_xmalloc(2 * strlen(path) + 1), *o = out;
+
+	for (const char *p = path; *p; p++) {
+		if (*p == ',' || *p == ':' || *p == '\\')
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
+static void add_rootfs(struct cr_plan *plan, const struct cr_facts *f)
+{
+	cleanup_free char *lower = plan_escape_overlay_path(f->rootfs);
+	cleanup_free char *upper = plan_escape_overlay_path(f->upper);
+	cleanup_free char *work = plan_escape_overlay_path(f->work);
+	struct cr_op *op;
+
+	switch (f->overlay) {
+	case CR_OVERLAY_NONE:
+		add(plan, CR_OP_BIND_ROOTFS, 0, f->rootfs, f->root_mnt);
+		return;
+	case CR_OVERLAY_FUSE:
+		op = add(plan, CR_OP_MOUNT_FUSE, 0, f->rootfs, f->root_mnt);
+		op->data = cr_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+		return;
+	default:
+		op = add(plan, CR_OP_MOUNT_OVERLAY, f->overlay_fallback ? CR_OPF_FALLBACK : 0,
+			 "overlay", f->root_mnt);
+		op->fstype = cr_xstrdup("overlay");
+		op->data = cr_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lower,
+					upper, work);
+		return;
+	}
+}
+
+static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+
+static void add_dev(struct cr_plan *plan, const struct cr_facts *f)
+{
+	cleanup_free char *pts = cr_xasprintf("newinstance,ptmxmode=0666,mode=0620%s",
+					      f->tty_gid_mapped ? ",gid=5" : "");
+	static const char *const links[][2] = {
+		{"pts/ptmx", "/dev/ptmx"},     {"/proc/self/fd", "/dev/fd"},
+		{"/proc/self/fd/0", "/dev/stdin"}, {"/proc/self/fd/1", "/dev/stdout"},
+		{"/proc/self/fd/2", "/dev/stderr"},
+	};
+
+	add_mount(plan, "tmpfs", "/dev", "mode=755,size=65536k", CR_OPF_NOSUID | CR_OPF_NOEXEC);
+	for (size_t i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+		cleanup_free char *host = cr_xasprintf("/dev/%s", dev_nodes[i]);
+
+		add(plan, CR_OP_MKFILE, CR_OPF_IN_ROOT, NULL, host);
+		add(plan, CR_OP_BIND, CR_OPF_IN_ROOT, host, host);
+	}
+	add_mount(plan, "devpts", "/dev/pts", pts, CR_OPF_NOSUID | CR_OPF_NOEXEC);
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		add(plan, CR_OP_SYMLINK, CR_OPF_IN_ROOT, links[i][0], links[i][1]);
+	add_mount(plan, "tmpfs", "/dev/shm", "mode=1777,size=65536k",
+		  CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);
+	add_mount(plan, "mqueue", "/dev/mqueue", "",
+		  CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC | CR_OPF_OPTIONAL);
+}
+
+static int add_user_mounts(struct cr_plan *plan, const struct cr_config *cfg,
+			   const struct cr_facts *f, struct cr_error *err)
+{
+	for (size_t i = 0; i < cfg->nmounts; i++) {
+		const struct cr_mount *m = &cfg->mounts[i];
+
+		if (!strcmp(m->dst, "/") || !strcmp(m->dst, "/proc") || !strncmp(m->dst, "/proc/", 6)) {
+			cr_fail(err, 0, "cannot mount a volume at %s", m->dst);
+			return cr_hint(err, "pick another container path");
+		}
+		if (m->kind == CR_MOUNT_TMPFS) {
+			add_mount(plan, "tmpfs", m->dst, "mode=1777",
+				  CR_OPF_NOSUID | CR_OPF_NODEV);
+			continue;
+		}
+		add(plan, f->src_is_dir[i] ? CR_OP_MKDIR : CR_OP_MKFILE, CR_OPF_IN_ROOT, NULL,
+		    m->dst);
+		add(plan, CR_OP_BIND,
+		    CR_OPF_IN_ROOT | CR_OPF_NOSUID | CR_OPF_NODEV | (m->readonly ? CR_OPF_RDONLY : 0),
+		    m->src, m->dst);
+	}
+	return 0;
+}
+
+int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_plan *plan,
+	       struct cr_error *err)
+{
+	struct cr_op *op;
+
+	memset(plan, 0, sizeof(*plan));
+	op = add(plan, CR_OP_UNSHARE, 0, NULL, NULL);
+	op->nsflags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+		      (cfg->net == CR_NET_NONE ? CLONE_NEWNET : 0);
+	if (cfg->net == CR_NET_NONE)
+		add(plan, CR_OP_LOOPBACK_UP, 0, NULL, NULL);
+	add(plan, CR_OP_MAKE_RPRIVATE, 0, NULL, "/");
+	add_rootfs(plan, f);
+	add_dev(plan, f);
+	add(plan, CR_OP_MKDIR, CR_OPF_IN_ROOT, NULL, "/sys");
+	add(plan, CR_OP_BIND, CR_OPF_IN_ROOT | CR_OPF_RDONLY | CR_OPF_NOSUID | CR_OPF_NODEV,
+	    "/sys", "/sys");
+	add(plan, CR_OP_MKDIR, CR_OPF_IN_ROOT, NULL, "/proc");
+	if (!f->tmp_has_content)
+		add_mount(plan, "tmpfs", "/tmp", "mode=1777", CR_OPF_NOSUID | CR_OPF_NODEV);
+	if (add_user_mounts(plan, cfg, f, err) < 0) {
+		plan_free(plan);
+		return -1;
+	}
+	if (cfg->cwd)
+		add(plan, CR_OP_MKDIR, CR_OPF_IN_ROOT, NULL, cfg->cwd);
+	if (cfg->readonly_root)
+		add(plan, CR_OP_REMOUNT_RO, 0, NULL, f->root_mnt);
+	add(plan, CR_OP_HOSTNAME, 0, f->hostname, NULL);
+	add(plan, CR_OP_CLONE, 0, NULL, NULL);
+	op = add(plan, CR_OP_MOUNT, CR_OPF_IN_ROOT | CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC,
+		 "proc", "/proc");
+	op->fstype = cr_xstrdup("proc");
+	add(plan, CR_OP_PIVOT_ROOT, 0, NULL, f->root_mnt);
+	add(plan, CR_OP_CHDIR, 0, NULL, cfg->cwd ? cfg->cwd : "/");
+	add(plan, CR_OP_EXEC, 0, NULL, NULL);
+	return 0;
+}
+
+void plan_free(struct cr_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		free(plan->ops[i].src);
+		free(plan->ops[i].dst);
+		free(plan->ops[i].fstype);
+		free(plan->ops[i].data);
+	}
+	free(plan->ops);
+	plan->ops = NULL;
+	plan->n = 0;
+}
+
+size_t plan_clone_index(const struct cr_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		if (plan->ops[i].kind == CR_OP_CLONE)
+			return i;
+	}
+	return plan->n;
+}
+
+static void format_flags(unsigned flags, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s", flags & CR_OPF_RDONLY ? ",ro" : "",
+		 flags & CR_OPF_NOSUID ? ",nosuid" : "", flags & CR_OPF_NODEV ? ",nodev" : "",
+		 flags & CR_OPF_NOEXEC ? ",noexec" : "");
+}
+
+static void format_unshare(unsigned long ns, char *buf, size_t len)
+{
+	snprintf(buf, len, "unshare%s%s%s%s", ns & CLONE_NEWNS ? " --mount" : "",
+		 ns & CLONE_NEWUTS ? " --uts" : "", ns & CLONE_NEWIPC ? " --ipc" : "",
+		 ns & CLONE_NEWNET ? " --net" : "");
+}
+
+void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, size_t len)
+{
+	char flags[64];
+	const char *dst = op->dst ? op->dst : "";
+	const char *pre = (op->flags & CR_OPF_IN_ROOT) ? root_mnt : "";
+
+	format_flags(op->flags, flags, sizeof(flags));
+	switch (op->kind) {
+	case CR_OP_UNSHARE:
+		format_unshare(op->nsflags, buf, len);
+		return;
+	case CR_OP_LOOPBACK_UP:
+		snprintf(buf, len, "ip link set lo up");
+		return;
+	case CR_OP_MAKE_RPRIVATE:
+		snprintf(buf, len, "mount --make-rprivate /");
+		return;
+	case CR_OP_MOUNT_OVERLAY:
+		snprintf(buf, len, "mount -t overlay overlay -o %s %s", op->data, dst);
+		return;
+	case CR_OP_MOUNT_FUSE:
+		snprintf(buf, len, "fuse-overlayfs -o %s %s", op->data, dst);
+		return;
+	case CR_OP_BIND_ROOTFS:
+		snprintf(buf, len, "mount --rbind %s %s", op->src, dst);
+		return;
+	case CR_OP_MKDIR:
+		snprintf(buf, len, "mkdir -p %s%s", pre, dst);
+		return;
+	case CR_OP_MKFILE:
+		snprintf(buf, len, "touch %s%s", pre, dst);
+		return;
+	case CR_OP_SYMLINK:
+		snprintf(buf, len, "ln -s %s %s%s", op->src, pre, dst);
+		return;
+	case CR_OP_MOUNT:
+		snprintf(buf, len, "mount -t %s -o %s%s%s %s %s%s", op->fstype,
+			 op->data && *op->data ? op->data : "rw", flags,
+			 "", op->src ? op->src : op->fstype, pre, dst);
+		return;
+	case CR_OP_BIND:
+		snprintf(buf, len, "mount --rbind%s%s %s %s%s", flags[0] ? " -o " : "",
+			 flags[0] ? flags + 1 : "", op->src, pre, dst);
+		return;
+	case CR_OP_REMOUNT_RO:
+		snprintf(buf, len, "mount -o remount,bind,ro %s", dst);
+		return;
+	case CR_OP_HOSTNAME:
+		snprintf(buf, len, "hostname %s", op->src);
+		return;
+	case CR_OP_CLONE:
+		snprintf(buf, len, "unshare --pid --mount --fork");
+		return;
+	case CR_OP_PIVOT_ROOT:
+		snprintf(buf, len, "cd %s && pivot_root . . && umount -l .", dst);
+		return;
+	case CR_OP_CHDIR:
+		snprintf(buf, len, "cd %s", dst);
+		return;
+	case CR_OP_EXEC:
+		snprintf(buf, len, "exec conti-rootless-init");
+		return;
+	}
+	snprintf(buf, len, "?");
+}

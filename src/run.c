@@ -1,0 +1,593 @@
+/* run.c - `run` from a configuration to a finished container, and `rm`.
+ *
+ * The flow, top to bottom:
+ *   prepare()        check the rootfs, volumes, user, find the init helper
+ *   userns_resolve() decide the id mapping (userns.c)
+ *   state_create()   claim the name, make the state and writable-layer dirs
+ *   plan_build()     the setup steps as data (plan.c)
+ *   userns_create()  make the mapped user namespace and enter it
+ *   front-end steps  unshare mount/UTS/IPC, the rootfs layer, /dev, /sys, volumes
+ *   clone            the container's PID 1: /proc, pivot_root, exec init
+ *   supervise()      relay signals and the terminal, wait, clean up
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cr-build-config.h"
+#include "env.h"
+#include "mounts.h"
+#include "plan.h"
+#include "run.h"
+#include "state.h"
+#include "trace.h"
+#include "tty.h"
+#include "userns.h"
+#include "utils.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+#define INIT_NAME "conti-rootless-init"
+
+struct run {
+	const struct cr_config *cfg;
+	char *rootfs;
+	bool *src_is_dir;
+	char name[CR_NAME_MAX + 1];
+	const char *hostname;
+	bool tty;
+	struct cr_userns_plan up;
+	struct cr_paths paths;
+	struct cr_state st;
+	bool have_state;
+	struct cr_plan plan;
+	struct cr_mount_ctx mctx;
+	int init_fd;
+	struct cr_strv env;
+	struct cr_strv init_argv;
+	sigset_t forwarded; /* blocked in the front end, read from a signalfd */
+	sigset_t oldmask;
+	pid_t child;
+	int sock;
+	int master;
+	struct cr_term term;
+};
+
+static int resolve_rootfs(struct run *r, struct cr_error *err)
+{
+	struct stat st;
+
+	r->rootfs = realpath(r->cfg->rootfs, NULL);
+	if (!r->rootfs) {
+		cr_fail(err, errno, "rootfs %s", r->cfg->rootfs);
+		return cr_hint(err, "make one with: contrib/mkrootfs busybox %s", r->cfg->rootfs);
+	}
+	if (stat(r->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		cr_fail(err, 0, "rootfs %s is not a directory", r->cfg->rootfs);
+		return cr_hint(err, "give the directory that holds the container's /bin, /etc ...");
+	}
+	return 0;
+}
+
+static int check_volumes(struct run *r, struct cr_error *err)
+{
+	const struct cr_config *cfg = r->cfg;
+
+	r->src_is_dir = cr_xcalloc(cfg->nmounts, sizeof(bool));
+	for (size_t i = 0; i < cfg->nmounts; i++) {
+		struct stat st;
+
+		if (cfg->mounts[i].kind != CR_MOUNT_BIND)
+			continue;
+		if (stat(cfg->mounts[i].src, &st) < 0) {
+			cr_fail(err, errno, "volume source %s", cfg->mounts[i].src);
+			return cr_hint(err, "create it first, or fix the -v option");
+		}
+		r->src_is_dir[i] = S_ISDIR(st.st_mode);
+	}
+	return 0;
+}
+
+/* The init helper: next to the front end in a build tree, else in libexecdir. */
+static int open_init(struct run *r, struct cr_error *err)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *candidates[3];
+	char rel1[PATH_MAX + 64], rel2[PATH_MAX + 64];
+
+	if (n > 0) {
+		exe[n] = '\0';
+		*strrchr(exe, '/') = '\0';
+	} else {
+		snprintf(exe, sizeof(exe), "/nonexistent");
+	}
+	snprintf(rel1, sizeof(rel1), "%s/helpers/%s", exe, INIT_NAME);
+	snprintf(rel2, sizeof(rel2), "%s/../libexec/conti-rootless/%s", exe, INIT_NAME);
+	candidates[0] = rel1;
+	candidates[1] = rel2;
+	candidates[2] = CR_LIBEXECDIR "/" INIT_NAME;
+	for (int i = 0; i < 3; i++) {
+		r->init_fd = open(candidates[i], O_PATH | O_CLOEXEC);
+		if (r->init_fd >= 0)
+			return 0;
+	}
+	snprintf(path, sizeof(path), "%s", candidates[2]);
+	cr_fail(err, ENOENT, "the init helper %s", path);
+	return cr_hint(err, "reinstall conti-rootless (meson install), or run it from its build "
+			    "directory");
+}
+
+static int check_user(struct run *r, struct cr_error *err)
+{
+	const struct cr_config *cfg = r->cfg;
+
+	if (!cfg->user_set)
+		return 0;
+	if (!userns_map_has(&r->up.uid, cfg->uid) || !userns_map_has(&r->up.gid, cfg->gid)) {
+		cr_fail(err, 0, "--user %u:%u is not mapped in the container's user namespace",
+			(unsigned)cfg->uid, (unsigned)cfg->gid);
+		if (r->up.mode == CR_UIDMAP_SINGLE)
+			return cr_hint(err, "only id 0 is mapped without subordinate ids; add "
+					    "/etc/subuid and /etc/subgid entries (see the warning "
+					    "above or conti-rootless check)");
+		return cr_hint(err, "use an id within your subordinate ranges (%s)",
+			       r->up.subuid_line);
+	}
+	return 0;
+}
+
+static int prepare(struct run *r, struct cr_error *err)
+{
+	const struct cr_config *cfg = r->cfg;
+
+	if (resolve_rootfs(r, err) < 0 || check_volumes(r, err) < 0 || open_init(r, err) < 0)
+		return -1;
+	if (cfg->name)
+		snprintf(r->name, sizeof(r->name), "%s", cfg->name);
+	else
+		state_generate_name(r->name, sizeof(r->name));
+	r->hostname = cfg->hostname ? cfg->hostname : r->name;
+	r->tty = cfg->tty == 1 || (cfg->tty == -1 && isatty(0));
+	return 0;
+}
+
+static void build_exec(struct run *r)
+{
+	const struct cr_config *cfg = r->cfg;
+	const char *term = getenv("TERM");
+	char num[32];
+
+	env_build(cfg, r->hostname, r->tty ? (term && *term ? term : "xterm") : NULL, &r->env);
+	strv_push(&r->init_argv, INIT_NAME);
+	if (cfg->user_set) {
+		snprintf(num, sizeof(num), "%u:%u", (unsigned)cfg->uid, (unsigned)cfg->gid);
+		strv_push(&r->init_argv, "--user");
+		strv_push(&r->init_argv, num);
+	}
+	if (r->tty)
+		strv_push(&r->init_argv, "--tty");
+	strv_push(&r->init_argv, "--");
+	if (cfg->args.n == 0)
+		strv_push(&r->init_argv, "/bin/sh");
+	for (size_t i = 0; i < cfg->args.n; i++)
+		strv_push(&r->init_argv, cfg->args.v[i]);
+}
+
+static char *make_record(const struct run *r)
+{
+	const struct cr_config *cfg = r->cfg;
+	cleanup_free char *cmd = cr_xstrdup(cfg->args.n ? cfg->args.v[0] : "/bin/sh");
+
+	return cr_xasprintf("rootfs=%s\nremove=%d\npid=%d\ncreated=%lld\ncommand=%s\n", r->rootfs,
+			    cfg->remove ? 1 : 0, (int)getpid(), (long long)time(NULL), cmd);
+}
+
+static bool tmp_has_content(const char *rootfs)
+{
+	cleanup_free char *tmp = cr_xasprintf("%s/tmp", rootfs);
+	DIR *d = opendir(tmp);
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d)))
+		found = strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return found;
+}
+
+static void choose_overlay(const struct run *r, struct cr_facts *f)
+{
+	struct statfs sfs;
+	const char *fs;
+
+	f->overlay = r->cfg->overlay;
+	f->overlay_fallback = false;
+	if (f->overlay != CR_OVERLAY_AUTO)
+		return;
+	f->overlay = CR_OVERLAY_KERNEL;
+	f->overlay_fallback = true;
+	if (statfs(r->st.upper, &sfs) == 0 && (fs = plan_upper_fs_problem(sfs.f_type))) {
+		cr_warn("the writable layer is on %s, where kernel overlayfs cannot keep an upper "
+			"dir; using fuse-overlayfs",
+			fs);
+		f->overlay = CR_OVERLAY_FUSE;
+		f->overlay_fallback = false;
+	}
+}
+
+static int make_plan(struct run *r, struct cr_error *err)
+{
+	struct cr_facts f = {
+		.rootfs = r->rootfs,
+		.root_mnt = r->st.rootfs_mnt,
+		.upper = r->st.upper,
+		.work = r->st.work,
+		.hostname = r->hostname,
+		.tmp_has_content = tmp_has_content(r->rootfs),
+		.tty_gid_mapped = userns_map_has(&r->up.gid, 5),
+		.src_is_dir = r->src_is_dir,
+	};
+
+	choose_overlay(r, &f);
+	return plan_build(r->cfg, &f, &r->plan, err);
+}
+
+static int enter_userns(struct run *r, struct cr_error *err)
+{
+	if (userns_create(&r->up, r->cfg->trace, err) == 0)
+		return 0;
+	if (r->cfg->uidmap != CR_UIDMAP_AUTO || r->up.mode == CR_UIDMAP_SINGLE)
+		return -1;
+	/* newuidmap refused (e.g. inside a container whose own map is narrow): fall back. */
+	cr_warn("%s; mapping only your own id, as root", err->msg);
+	r->up.mode = CR_UIDMAP_SINGLE;
+	userns_compute_map(getuid(), NULL, 0, &r->up.uid);
+	userns_compute_map(getgid(), NULL, 0, &r->up.gid);
+	if (check_user(r, err) < 0)
+		return -1;
+	return userns_create(&r->up, r->cfg->trace, err);
+}
+
+static int front_end_steps(struct run *r, struct cr_error *err)
+{
+	size_t clone_at = plan_clone_index(&r->plan);
+
+	mounts_ctx_init(&r->mctx, r->st.rootfs_mnt, r->cfg->trace);
+	for (size_t i = 0; i < clone_at; i++) {
+		if (mounts_apply(&r->plan.ops[i], &r->mctx, err) < 0)
+			return -1;
+	}
+	mounts_ctx_close(&r->mctx);
+	return 0;
+}
+
+static void __attribute__((noreturn)) container_main(struct run *r, int sock)
+{
+	struct cr_error err = {0};
+	struct pollfd pfd = {.fd = sock, .events = POLLIN};
+	size_t i = plan_clone_index(&r->plan) + 1;
+	sigset_t none;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
+		_exit(CR_EXIT_TOOL); /* the front end died before we could notice */
+	for (; i < r->plan.n && r->plan.ops[i].kind != CR_OP_EXEC; i++) {
+		if (mounts_apply(&r->plan.ops[i], &r->mctx, &err) < 0)
+			goto fail;
+	}
+	trace_step(r->cfg->trace, cr_now_ns(), "exec %s", INIT_NAME);
+	if (r->tty) {
+		int master = tty_open_container_pty(&err);
+
+		if (master < 0)
+			goto fail;
+		if (cr_send_fd(sock, master) < 0) {
+			cr_fail(&err, errno, "pass the pseudo-terminal to the front end");
+			goto fail;
+		}
+		close(master);
+	}
+	setsid();
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	syscall(SYS_execveat, r->init_fd, "", r->init_argv.v, r->env.v, AT_EMPTY_PATH);
+	cr_fail(&err, errno, "exec the init helper");
+fail:
+	send(sock, &err, sizeof(err), MSG_NOSIGNAL);
+	_exit(CR_EXIT_TOOL);
+}
+
+static int start_container(struct run *r, struct cr_error *err)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return cr_fail(err, errno, "socketpair");
+	r->child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL, NULL,
+				  NULL, NULL);
+	if (r->child == 0) {
+		close(sv[0]);
+		container_main(r, sv[1]);
+	}
+	close(sv[1]);
+	r->sock = sv[0];
+	if (r->child < 0) {
+		r->child = 0;
+		return cr_fail(err, errno, "create the container's PID namespace");
+	}
+	return 0;
+}
+
+/* Waits until the container's PID 1 has exec'd init (its end of the socket closes). */
+static int await_exec(struct run *r, struct cr_error *err)
+{
+	struct cr_error child_err;
+	int fd;
+	ssize_t n;
+
+	for (;;) {
+		n = cr_recv_msg(r->sock, &child_err, sizeof(child_err), &fd);
+		if (n == 0)
+			return 0;
+		if (n < 0)
+			return cr_fail(err, errno, "read from the container");
+		if (fd >= 0) {
+			r->master = fd;
+			continue;
+		}
+		if (n == sizeof(child_err)) {
+			*err = child_err;
+			return -1;
+		}
+		return cr_fail(err, EPROTO, "read from the container");
+	}
+}
+
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Handles one signal from the signalfd; returns the child's exit code once it has exited. */
+static int on_signal(struct run *r, int sfd)
+{
+	struct signalfd_siginfo si;
+	int status;
+
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return -1;
+	if (si.ssi_signo == SIGCHLD) {
+		if (waitpid(r->child, &status, WNOHANG) == r->child)
+			return exit_code(status);
+		return -1;
+	}
+	if (si.ssi_signo == SIGWINCH) {
+		if (r->master >= 0)
+			tty_copy_winsize(0, r->master);
+		return -1;
+	}
+	kill(r->child, (int)si.ssi_signo);
+	return -1;
+}
+
+static void drain_master(int master)
+{
+	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+	while (tty_pump(master, 1) > 0)
+		;
+}
+
+static int supervise(struct run *r)
+{
+	int sfd = signalfd(-1, &r->forwarded, SFD_CLOEXEC);
+	bool stdin_open = r->master >= 0;
+	int code = -1, status;
+	struct cr_error ignored;
+
+	if (r->master >= 0) {
+		tty_make_raw(&r->term, &ignored);
+		tty_copy_winsize(0, r->master);
+	}
+	while (code < 0) {
+		struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
+				      {.fd = stdin_open ? 0 : -1, .events = POLLIN},
+				      {.fd = r->master, .events = POLLIN}};
+
+		if (sfd < 0 || poll(p, 3, -1) < 0) {
+			if (sfd >= 0 && errno == EINTR)
+				continue;
+			waitpid(r->child, &status, 0);
+			code = exit_code(status);
+			break;
+		}
+		if (p[0].revents & POLLIN)
+			code = on_signal(r, sfd);
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && tty_pump(0, r->master) <= 0)
+			stdin_open = false;
+		if (p[2].revents & POLLIN && tty_pump(r->master, 1) < 0 && errno != EIO)
+			p[2].fd = -1;
+	}
+	if (r->master >= 0)
+		drain_master(r->master);
+	tty_restore(&r->term);
+	if (sfd >= 0)
+		close(sfd);
+	r->child = 0;
+	return code;
+}
+
+static void record_exit(struct run *r, int code)
+{
+	cleanup_free char *path = cr_xasprintf("%s/state", r->st.dir);
+	FILE *f = fopen(path, "ae");
+
+	if (f) {
+		fprintf(f, "exit_status=%d\nfinished=%lld\n", code, (long long)time(NULL));
+		fclose(f);
+	}
+}
+
+static void cleanup(struct run *r, bool remove)
+{
+	struct cr_error ignored;
+
+	if (r->child > 0) {
+		kill(r->child, SIGKILL);
+		waitpid(r->child, NULL, 0);
+	}
+	tty_restore(&r->term);
+	mounts_teardown(&r->mctx);
+	if (r->have_state && remove)
+		state_remove(&r->paths, &r->st, &ignored);
+	if (r->have_state)
+		state_release(&r->st);
+	if (r->sock >= 0)
+		close(r->sock);
+	if (r->master >= 0)
+		close(r->master);
+	if (r->init_fd >= 0)
+		close(r->init_fd);
+	sigprocmask(SIG_SETMASK, &r->oldmask, NULL);
+	plan_free(&r->plan);
+	strv_free(&r->env);
+	strv_free(&r->init_argv);
+	state_paths_free(&r->paths);
+	free(r->rootfs);
+	free(r->src_is_dir);
+}
+
+static void block_signals(struct run *r)
+{
+	static const int sigs[] = {SIGINT,  SIGTERM, SIGHUP,   SIGQUIT,
+				   SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD};
+
+	sigemptyset(&r->forwarded);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&r->forwarded, sigs[i]);
+	sigprocmask(SIG_BLOCK, &r->forwarded, &r->oldmask);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* A SIGINT, SIGTERM, SIGHUP or SIGQUIT that came during set-up: the user gave up. */
+static int interrupted(void)
+{
+	static const int stops[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+	sigset_t pending;
+
+	sigpending(&pending);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		if (sigismember(&pending, stops[i]))
+			return stops[i];
+	}
+	return 0;
+}
+
+static int set_up(struct run *r, struct cr_error *err)
+{
+	cleanup_free char *record = NULL;
+	int sig;
+
+	if (prepare(r, err) < 0 || userns_resolve(r->cfg->uidmap, &r->up, err) < 0 ||
+	    check_user(r, err) < 0 || state_paths_init(&r->paths, err) < 0)
+		return -1;
+	build_exec(r);
+	record = make_record(r);
+	if (state_create(&r->paths, r->name, record, &r->st, err) < 0)
+		return -1;
+	r->have_state = true;
+	if (make_plan(r, err) < 0 || enter_userns(r, err) < 0)
+		return -1;
+	state_collect_garbage(&r->paths);
+	if (front_end_steps(r, err) < 0)
+		return -1;
+	sig = interrupted();
+	if (sig) {
+		err->status = 128 + sig;
+		return cr_fail(err, 0, "interrupted during set-up");
+	}
+	if (start_container(r, err) < 0 || await_exec(r, err) < 0)
+		return -1;
+	return 0;
+}
+
+int run_container(const struct cr_config *cfg, struct cr_error *err)
+{
+	struct run r = {.cfg = cfg, .init_fd = -1, .sock = -1, .master = -1, .term = {.fd = -1}};
+	int code;
+
+	mounts_ctx_init(&r.mctx, NULL, cfg->trace);
+	block_signals(&r);
+	if (set_up(&r, err) < 0) {
+		int status = err->status;
+
+		cleanup(&r, true);
+		err->status = status;
+		return -1;
+	}
+	close(r.sock);
+	r.sock = -1;
+	code = supervise(&r);
+	if (!cfg->remove)
+		record_exit(&r, code);
+	cleanup(&r, cfg->remove);
+	return code;
+}
+
+int run_remove(const struct cr_strv *names, bool force, struct cr_error *err)
+{
+	struct cr_userns_plan up;
+	struct cr_paths paths;
+	int ret = 0;
+
+	if (state_paths_init(&paths, err) < 0)
+		return -1;
+	if (userns_resolve(CR_UIDMAP_AUTO, &up, err) < 0 || userns_create(&up, false, err) < 0) {
+		state_paths_free(&paths);
+		return -1;
+	}
+	for (size_t i = 0; i < names->n; i++) {
+		struct cr_state st;
+		struct cr_error one;
+
+		if (state_open(&paths, names->v[i], &st, &one) < 0) {
+			if (force && !state_exists(&paths, names->v[i]))
+				continue;
+			*err = one;
+			ret = -1;
+			continue;
+		}
+		if (state_remove(&paths, &st, &one) < 0) {
+			*err = one;
+			ret = -1;
+		} else {
+			printf("%s\n", names->v[i]);
+		}
+		state_release(&st);
+	}
+	state_collect_garbage(&paths);
+	state_paths_free(&paths);
+	return ret;
+}
