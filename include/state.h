@@ -54,9 +54,10 @@ int state_paths_init(struct cr_paths *paths, struct cr_error *err);
 /* Frees the strings of paths. */
 void state_paths_free(struct cr_paths *paths);
 
-/* Claims NAME: makes its state dir (locked, with the record) and data dirs. */
+/* Claims NAME: makes its state dir (locked, with the record) and data dirs; the upper
+ * dir gets root_mode, the mode of the rootfs's root directory. */
 int state_create(const struct cr_paths *paths, const char *name, const char *record,
-		 struct cr_state *st, struct cr_error *err);
+		 mode_t root_mode, struct cr_state *st, struct cr_error *err);
 
 /* True when a container named name has a state dir. */
 bool state_exists(const struct cr_paths *paths, const char *name);

@@ -214,10 +214,13 @@ static bool is_fuse_mounted(const char *path)
 	return statfs(path, &sfs) == 0 && (unsigned long)sfs.f_type == FUSE_SUPER_MAGIC;
 }
 
-/* Starts fuse-overlayfs in the foreground, tied to our life, and waits for its mount. */
+/* Starts fuse-overlayfs in the foreground, tied to our life, and waits for its mount;
+ * its messages go to ROOT_MNT.fuse-overlayfs.log in the state dir. */
 static int mount_fuse(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
 {
 	cleanup_free char *data = cr_xasprintf("%s,allow_other", op->data);
+	cleanup_free char *logpath = cr_xasprintf("%s.fuse-overlayfs.log", op->dst);
+	cleanup_close int log = open(logpath, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
 	unsigned long long deadline = cr_now_ns() + 10ULL * 1000000000ULL;
 	struct timespec pause = {0, 200000};
 	int status;
@@ -232,6 +235,8 @@ static int mount_fuse(const struct cr_op *op, struct cr_mount_ctx *ctx, struct c
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (log >= 0)
+			dup2(log, 2);
 		execlp("fuse-overlayfs", "fuse-overlayfs", "-f", "-o", data, op->dst, (char *)NULL);
 		fprintf(stderr, "conti-rootless: fuse-overlayfs: %s\n", strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
@@ -240,9 +245,13 @@ static int mount_fuse(const struct cr_op *op, struct cr_mount_ctx *ctx, struct c
 	while (!is_fuse_mounted(op->dst)) {
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			ctx->fuse_pid = 0;
-			cr_fail(err, 0, "fuse-overlayfs failed (exit %d) on %s",
+			char said[256] = "";
+
+			if (log >= 0 && pread(log, said, sizeof(said) - 1, 0) > 0)
+				said[strcspn(said, "\n")] = '\0';
+			cr_fail(err, 0, "fuse-overlayfs failed (exit %d) on %s%s%s",
 				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-				op->dst);
+				op->dst, said[0] ? ": " : "", said);
 			if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 				return cr_hint(err, "install it: sudo apt install fuse-overlayfs");
 			return cr_hint(err, "check that /dev/fuse is usable (mode 0666), or use "
@@ -426,9 +435,12 @@ int mounts_apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 void mounts_teardown(struct cr_mount_ctx *ctx)
 {
 	mounts_ctx_close(ctx);
+	/* Detach the assembled root first: nothing that cleans the state dir afterwards may
+	 * reach through it into the rootfs or a volume. */
+	if (ctx->root_mnt)
+		umount2(ctx->root_mnt, MNT_DETACH);
 	if (!ctx->fuse_pid)
 		return;
-	umount2(ctx->root_mnt, MNT_DETACH);
 	/* The daemon ends once the last mount of it is gone; give it a moment, then insist. */
 	for (int i = 0; i < 200; i++) {
 		struct timespec pause = {0, 1000000};

@@ -50,6 +50,7 @@
 struct run {
 	const struct cr_config *cfg;
 	char *rootfs;
+	mode_t rootfs_mode;
 	bool *src_is_dir;
 	char name[CR_NAME_MAX + 1];
 	const char *hostname;
@@ -84,6 +85,7 @@ static int resolve_rootfs(struct run *r, struct cr_error *err)
 		cr_fail(err, 0, "rootfs %s is not a directory", r->cfg->rootfs);
 		return cr_hint(err, "give the directory that holds the container's /bin, /etc ...");
 	}
+	r->rootfs_mode = st.st_mode & 07777;
 	return 0;
 }
 
@@ -515,7 +517,7 @@ static int set_up(struct run *r, struct cr_error *err)
 		return -1;
 	build_exec(r);
 	record = make_record(r);
-	if (state_create(&r->paths, r->name, record, &r->st, err) < 0)
+	if (state_create(&r->paths, r->name, record, r->rootfs_mode, &r->st, err) < 0)
 		return -1;
 	r->have_state = true;
 	if (make_plan(r, err) < 0 || enter_userns(r, err) < 0)

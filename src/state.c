@@ -243,7 +243,7 @@ static int name_taken(const struct cr_paths *paths, const char *name, struct cr_
 }
 
 int state_create(const struct cr_paths *paths, const char *name, const char *record,
-		 struct cr_state *st, struct cr_error *err)
+		 mode_t root_mode, struct cr_state *st, struct cr_error *err)
 {
 	cleanup_free char *tmp = NULL;
 	cleanup_free char *full = NULL;
@@ -275,6 +275,12 @@ int state_create(const struct cr_paths *paths, const char *name, const char *rec
 	}
 	if (cr_mkdir_p(st->upper, 0700, err) < 0 || cr_mkdir_p(st->work, 0700, err) < 0)
 		goto fail;
+	/* The upper dir is the container's "/": give it the mode of the rootfs's own root, so
+	 * that non-root users inside can enter it (DATA/containers/ID stays 0700). */
+	if (chmod(st->upper, root_mode) < 0) {
+		cr_fail(err, errno, "chmod %s", st->upper);
+		goto fail;
+	}
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) < 0) {
 		if (errno == EEXIST || errno == ENOTEMPTY)
 			name_taken(paths, name, err);

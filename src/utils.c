@@ -161,9 +161,22 @@ int cr_mkdir_p(const char *path, mode_t mode, struct cr_error *err)
 	return 0;
 }
 
-static int rm_rf_at(int dirfd, const char *name, dev_t dev, struct cr_error *err);
+/* The mount a file is on, to stop a recursive removal at mount points (st_dev
+ * cannot tell a bind mount of the same filesystem from its source). */
+static int mount_id_at(int dirfd, const char *name, unsigned long long *id)
+{
+	struct statx stx;
 
-static int rm_dir_contents(int fd, dev_t dev, const char *name, struct cr_error *err)
+	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+		return -1;
+	*id = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0;
+	return 0;
+}
+
+static int rm_rf_at(int dirfd, const char *name, unsigned long long mnt, struct cr_error *err);
+
+static int rm_dir_contents(int fd, unsigned long long mnt, const char *name,
+			   struct cr_error *err)
 {
 	DIR *d = fdopendir(fd);
 	struct dirent *de;
@@ -176,15 +189,16 @@ static int rm_dir_contents(int fd, dev_t dev, const char *name, struct cr_error 
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (rm_rf_at(dirfd(d), de->d_name, dev, err) < 0)
+		if (rm_rf_at(dirfd(d), de->d_name, mnt, err) < 0)
 			ret = -1;
 	}
 	closedir(d);
 	return ret;
 }
 
-static int rm_rf_at(int dirfd, const char *name, dev_t dev, struct cr_error *err)
+static int rm_rf_at(int dirfd, const char *name, unsigned long long mnt, struct cr_error *err)
 {
+	unsigned long long here;
 	struct stat st;
 	int fd;
 
@@ -195,14 +209,14 @@ static int rm_rf_at(int dirfd, const char *name, dev_t dev, struct cr_error *err
 			return cr_fail(err, errno, "remove %s", name);
 		return 0;
 	}
-	if (st.st_dev != dev)
+	if (mount_id_at(dirfd, name, &here) < 0 || here != mnt)
 		return cr_fail(err, EBUSY, "remove %s (a mount point)", name);
 	if ((st.st_mode & 0700) != 0700)
 		fchmodat(dirfd, name, st.st_mode | 0700, 0);
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return cr_fail(err, errno, "open directory %s", name);
-	if (rm_dir_contents(fd, dev, name, err) < 0)
+	if (rm_dir_contents(fd, mnt, name, err) < 0)
 		return -1;
 	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return cr_fail(err, errno, "remove directory %s", name);
@@ -211,11 +225,11 @@ static int rm_rf_at(int dirfd, const char *name, dev_t dev, struct cr_error *err
 
 int cr_rm_rf(const char *path, struct cr_error *err)
 {
-	struct stat st;
+	unsigned long long mnt;
 
-	if (lstat(path, &st) < 0)
+	if (mount_id_at(AT_FDCWD, path, &mnt) < 0)
 		return errno == ENOENT ? 0 : cr_fail(err, errno, "stat %s", path);
-	if (rm_rf_at(AT_FDCWD, path, st.st_dev, err) < 0)
+	if (rm_rf_at(AT_FDCWD, path, mnt, err) < 0)
 		return cr_prefix(err, "remove %s", path);
 	return 0;
 }
