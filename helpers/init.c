@@ -93,8 +93,9 @@ static int report_exec_failure(const char *cmd, int e)
 	const char *path = getenv("PATH");
 
 	if (e == ENOENT && !strchr(cmd, '/'))
-		fprintf(stderr, "conti-rootless: %s: command not found in the container (PATH=%s)\n",
-			cmd, path ? path : "");
+		fprintf(stderr,
+			"conti-rootless: %s: command not found in the container (PATH=%s)\n", cmd,
+			path ? path : "");
 	else
 		fprintf(stderr, "conti-rootless: %s: %s\n", cmd, strerror(e));
 	return e == ENOENT ? 127 : 126;
@@ -128,7 +129,8 @@ int main(int argc, char **argv)
 
 	prctl(PR_SET_DUMPABLE, 0);
 	if (parse(argc, argv, &o) < 0) {
-		fprintf(stderr, "usage: conti-rootless-init [--user UID:GID] [--tty] -- CMD [ARG...]\n");
+		fprintf(stderr,
+			"usage: conti-rootless-init [--user UID:GID] [--tty] -- CMD [ARG...]\n");
 		return 125;
 	}
 	sigemptyset(&set);

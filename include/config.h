@@ -49,14 +49,14 @@ struct cr_strv {
 };
 
 struct cr_config {
-	char *name;	/* container name, NULL: generated */
-	char *rootfs;	/* host directory of the root filesystem */
+	char *name;	     /* container name, NULL: generated */
+	char *rootfs;	     /* host directory of the root filesystem */
 	struct cr_strv args; /* command and arguments; empty: /bin/sh */
 	struct cr_strv env;  /* KEY=VAL from -e and --env-file, in order */
-	char *cwd;	/* working directory inside, NULL: / */
-	char *hostname; /* NULL: the container's name */
-	bool user_set;	/* -u given */
-	uid_t uid;	/* inside the container */
+	char *cwd;	     /* working directory inside, NULL: / */
+	char *hostname;	     /* NULL: the container's name */
+	bool user_set;	     /* -u given */
+	uid_t uid;	     /* inside the container */
 	gid_t gid;
 	struct cr_mount *mounts;
 	size_t nmounts;

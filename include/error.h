@@ -11,9 +11,9 @@
 
 /* Exit statuses, as docker and podman use them. */
 enum {
-	CR_EXIT_TOOL = 125,	 /* conti-rootless itself failed */
+	CR_EXIT_TOOL = 125,	   /* conti-rootless itself failed */
 	CR_EXIT_CANNOT_EXEC = 126, /* command found but cannot be executed */
-	CR_EXIT_NOT_FOUND = 127, /* command not found */
+	CR_EXIT_NOT_FOUND = 127,   /* command not found */
 };
 
 struct cr_error {
@@ -25,7 +25,7 @@ struct cr_error {
 
 /* Fills err with errnum and a printf-style message; always returns -1. */
 int cr_fail(struct cr_error *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Sets the hint (the fix) of an error already filled; always returns -1. */
 int cr_hint(struct cr_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -18,23 +18,23 @@
 #include "userns.h"
 
 enum cr_op_kind {
-	CR_OP_UNSHARE,	       /* unshare(flags): mount, UTS, IPC, network */
-	CR_OP_LOOPBACK_UP,     /* ip link set lo up */
-	CR_OP_MAKE_RPRIVATE,   /* mount --make-rprivate / */
-	CR_OP_MOUNT_OVERLAY,   /* kernel overlayfs of the rootfs at the root mount point */
-	CR_OP_MOUNT_FUSE,      /* fuse-overlayfs of the rootfs at the root mount point */
-	CR_OP_BIND_ROOTFS,     /* the rootfs itself bound at the root mount point */
-	CR_OP_MKDIR,	       /* mkdir -p DST under the root */
-	CR_OP_MKFILE,	       /* an empty file at DST, to bind a file over */
-	CR_OP_SYMLINK,	       /* ln -s SRC DST */
-	CR_OP_MOUNT,	       /* mount -t FSTYPE -o DATA FSTYPE DST */
-	CR_OP_BIND,	       /* mount --rbind SRC DST (read-only with CR_OPF_RDONLY) */
-	CR_OP_REMOUNT_RO,      /* mount -o remount,bind,ro DST */
-	CR_OP_HOSTNAME,	       /* hostname SRC */
-	CR_OP_CLONE,	       /* the container's PID 1 starts: new PID and mount namespaces */
-	CR_OP_PIVOT_ROOT,      /* pivot_root into the root, old root detached */
-	CR_OP_CHDIR,	       /* cd DST */
-	CR_OP_EXEC,	       /* exec the init helper, which runs the command */
+	CR_OP_UNSHARE,	     /* unshare(flags): mount, UTS, IPC, network */
+	CR_OP_LOOPBACK_UP,   /* ip link set lo up */
+	CR_OP_MAKE_RPRIVATE, /* mount --make-rprivate / */
+	CR_OP_MOUNT_OVERLAY, /* kernel overlayfs of the rootfs at the root mount point */
+	CR_OP_MOUNT_FUSE,    /* fuse-overlayfs of the rootfs at the root mount point */
+	CR_OP_BIND_ROOTFS,   /* the rootfs itself bound at the root mount point */
+	CR_OP_MKDIR,	     /* mkdir -p DST under the root */
+	CR_OP_MKFILE,	     /* an empty file at DST, to bind a file over */
+	CR_OP_SYMLINK,	     /* ln -s SRC DST */
+	CR_OP_MOUNT,	     /* mount -t FSTYPE -o DATA FSTYPE DST */
+	CR_OP_BIND,	     /* mount --rbind SRC DST (read-only with CR_OPF_RDONLY) */
+	CR_OP_REMOUNT_RO,    /* mount -o remount,bind,ro DST */
+	CR_OP_HOSTNAME,	     /* hostname SRC */
+	CR_OP_CLONE,	     /* the container's PID 1 starts: new PID and mount namespaces */
+	CR_OP_PIVOT_ROOT,    /* pivot_root into the root, old root detached */
+	CR_OP_CHDIR,	     /* cd DST */
+	CR_OP_EXEC,	     /* exec the init helper, which runs the command */
 };
 
 enum {
@@ -59,9 +59,9 @@ struct cr_op {
 
 /* Facts about the machine and this container, gathered before planning. */
 struct cr_facts {
-	const char *rootfs;	/* absolute, resolved host path */
-	const char *root_mnt;	/* where the container's root is assembled */
-	const char *upper;	/* overlay upper and work dirs */
+	const char *rootfs;   /* absolute, resolved host path */
+	const char *root_mnt; /* where the container's root is assembled */
+	const char *upper;    /* overlay upper and work dirs */
 	const char *work;
 	const char *hostname;
 	enum cr_overlay_mode overlay; /* what auto resolved to (KERNEL, FUSE or NONE) */

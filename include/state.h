@@ -28,8 +28,8 @@ struct cr_paths {
 /* One container's on-disk state, as held by the command working on it. */
 struct cr_state {
 	char name[CR_NAME_MAX + 1];
-	char id[33];   /* random hex, names the data dir */
-	char *dir;     /* RUNTIME/NAME */
+	char id[33];	  /* random hex, names the data dir */
+	char *dir;	  /* RUNTIME/NAME */
 	char *rootfs_mnt; /* RUNTIME/NAME/rootfs */
 	char *data_dir;	  /* DATA/containers/ID */
 	char *upper;

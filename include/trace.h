@@ -6,6 +6,6 @@
 
 /* Prints "+ COMMAND  # N.NNN ms" on stderr when on; start_ns is when the step began. */
 void trace_step(bool on, unsigned long long start_ns, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -9,8 +9,8 @@
 
 /* The caller's terminal, put in raw mode while a pty container runs. */
 struct cr_term {
-	int fd;		 /* the caller's terminal (stdin), -1 when not a terminal */
-	bool raw;	 /* raw mode set: must be restored */
+	int fd;	  /* the caller's terminal (stdin), -1 when not a terminal */
+	bool raw; /* raw mode set: must be restored */
 	struct termios saved;
 };
 

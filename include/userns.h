@@ -46,10 +46,10 @@ struct cr_userns_plan {
 
 /* Why unshare(CLONE_NEWUSER) may fail: the machine's settings, read by userns_read_env. */
 struct cr_userns_env {
-	long max_user_namespaces;   /* -1 unknown */
+	long max_user_namespaces;      /* -1 unknown */
 	int unprivileged_userns_clone; /* -1 absent (upstream kernels) */
-	int apparmor_restrict;	    /* -1 absent */
-	int seccomp_mode;	    /* Seccomp: of /proc/self/status, -1 unknown */
+	int apparmor_restrict;	       /* -1 absent */
+	int seccomp_mode;	       /* Seccomp: of /proc/self/status, -1 unknown */
 };
 
 /* Builds the map 0 -> self (1 id), then 1.. -> the ranges in order (pure). */

@@ -29,8 +29,7 @@ char *cr_xstrdup(const char *s);
 char *cr_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Writes all of buf to path (O_WRONLY|O_TRUNC, no create unless mode != 0). */
-int cr_write_file(const char *path, const char *buf, size_t len, mode_t mode,
-		  struct cr_error *err);
+int cr_write_file(const char *path, const char *buf, size_t len, mode_t mode, struct cr_error *err);
 /* Reads up to len-1 bytes of path into buf, NUL-terminated; returns bytes read or -1. */
 ssize_t cr_read_file(const char *path, char *buf, size_t len, struct cr_error *err);
 

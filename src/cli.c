@@ -11,42 +11,42 @@
 #include "utils.h"
 
 static const char usage_main[] =
-	"Usage: conti-rootless [--trace] COMMAND [OPTIONS] ...\n"
-	"\n"
-	"Run a directory as a container, without root.\n"
-	"\n"
-	"Commands:\n"
-	"  run ROOTFS [CMD [ARG...]]  run CMD (default /bin/sh) in ROOTFS on a writable overlay\n"
-	"  rm [-f] NAME...            remove a container's state and writable layer\n"
-	"\n"
-	"Global options:\n"
-	"  --trace      print each kernel step, as the shell command that does it, with its time\n"
-	"  --help       this text\n"
-	"  --version    the version\n"
-	"\n"
-	"Example: conti-rootless run --rm ./rootfs sh\n";
+    "Usage: conti-rootless [--trace] COMMAND [OPTIONS] ...\n"
+    "\n"
+    "Run a directory as a container, without root.\n"
+    "\n"
+    "Commands:\n"
+    "  run ROOTFS [CMD [ARG...]]  run CMD (default /bin/sh) in ROOTFS on a writable overlay\n"
+    "  rm [-f] NAME...            remove a container's state and writable layer\n"
+    "\n"
+    "Global options:\n"
+    "  --trace      print each kernel step, as the shell command that does it, with its time\n"
+    "  --help       this text\n"
+    "  --version    the version\n"
+    "\n"
+    "Example: conti-rootless run --rm ./rootfs sh\n";
 
 static const char usage_run[] =
-	"Usage: conti-rootless run [OPTIONS] ROOTFS [CMD [ARG...]]\n"
-	"\n"
-	"Options:\n"
-	"  --name NAME              name of the container (default: generated)\n"
-	"  --rm                     remove the state and writable layer when the command exits\n"
-	"  -t, --tty                allocate a pseudo-terminal (default: when stdin is one)\n"
-	"  -i, --interactive        keep stdin open (always the case; accepted for compatibility)\n"
-	"  -e, --env KEY[=VAL]      set an environment variable (KEY alone: the caller's value)\n"
-	"  --env-file FILE          read KEY=VAL lines from FILE\n"
-	"  -w, --workdir DIR        working directory inside the container\n"
-	"  -u, --user UID[:GID]     user and group inside the container (default 0:0)\n"
-	"  --hostname NAME          hostname inside (default: the container's name)\n"
-	"  -v, --volume SRC:DST[:ro]  bind-mount host path SRC at DST\n"
-	"  --tmpfs DST              mount a tmpfs at DST\n"
-	"  --read-only              make / read-only\n"
-	"  --uidmap auto|subid|single  id mapping (default auto: subordinate ids when set up)\n"
-	"  --overlay auto|kernel|fuse|none  how ROOTFS is made writable (default auto)\n"
-	"  --net host|none          network: the caller's (default) or loopback only\n"
-	"\n"
-	"Example: conti-rootless run --rm -v $PWD:/src -w /src ./rootfs sh -c 'ls'\n";
+    "Usage: conti-rootless run [OPTIONS] ROOTFS [CMD [ARG...]]\n"
+    "\n"
+    "Options:\n"
+    "  --name NAME              name of the container (default: generated)\n"
+    "  --rm                     remove the state and writable layer when the command exits\n"
+    "  -t, --tty                allocate a pseudo-terminal (default: when stdin is one)\n"
+    "  -i, --interactive        keep stdin open (always the case; accepted for compatibility)\n"
+    "  -e, --env KEY[=VAL]      set an environment variable (KEY alone: the caller's value)\n"
+    "  --env-file FILE          read KEY=VAL lines from FILE\n"
+    "  -w, --workdir DIR        working directory inside the container\n"
+    "  -u, --user UID[:GID]     user and group inside the container (default 0:0)\n"
+    "  --hostname NAME          hostname inside (default: the container's name)\n"
+    "  -v, --volume SRC:DST[:ro]  bind-mount host path SRC at DST\n"
+    "  --tmpfs DST              mount a tmpfs at DST\n"
+    "  --read-only              make / read-only\n"
+    "  --uidmap auto|subid|single  id mapping (default auto: subordinate ids when set up)\n"
+    "  --overlay auto|kernel|fuse|none  how ROOTFS is made writable (default auto)\n"
+    "  --net host|none          network: the caller's (default) or loopback only\n"
+    "\n"
+    "Example: conti-rootless run --rm -v $PWD:/src -w /src ./rootfs sh -c 'ls'\n";
 
 static const char usage_rm[] = "Usage: conti-rootless rm [-f] NAME...\n"
 			       "\n"
@@ -112,8 +112,8 @@ bad:
 	return cr_hint(err, "write it as SRC:DST or SRC:DST:ro");
 }
 
-static int parse_mode(const char *opt, const char *arg, const char *const *names, int n,
-		      int *out, struct cr_error *err)
+static int parse_mode(const char *opt, const char *arg, const char *const *names, int n, int *out,
+		      struct cr_error *err)
 {
 	for (int i = 0; i < n; i++) {
 		if (!strcmp(arg, names[i])) {
@@ -139,24 +139,24 @@ enum {
 };
 
 static const struct option run_options[] = {
-	{"name", required_argument, NULL, OPT_NAME},
-	{"rm", no_argument, NULL, OPT_RM},
-	{"tty", no_argument, NULL, 't'},
-	{"interactive", no_argument, NULL, 'i'},
-	{"env", required_argument, NULL, 'e'},
-	{"env-file", required_argument, NULL, OPT_ENV_FILE},
-	{"workdir", required_argument, NULL, 'w'},
-	{"user", required_argument, NULL, 'u'},
-	{"hostname", required_argument, NULL, OPT_HOSTNAME},
-	{"volume", required_argument, NULL, 'v'},
-	{"tmpfs", required_argument, NULL, OPT_TMPFS},
-	{"read-only", no_argument, NULL, OPT_READ_ONLY},
-	{"uidmap", required_argument, NULL, OPT_UIDMAP},
-	{"overlay", required_argument, NULL, OPT_OVERLAY},
-	{"net", required_argument, NULL, OPT_NET},
-	{"network", required_argument, NULL, OPT_NET},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"rm", no_argument, NULL, OPT_RM},
+    {"tty", no_argument, NULL, 't'},
+    {"interactive", no_argument, NULL, 'i'},
+    {"env", required_argument, NULL, 'e'},
+    {"env-file", required_argument, NULL, OPT_ENV_FILE},
+    {"workdir", required_argument, NULL, 'w'},
+    {"user", required_argument, NULL, 'u'},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"volume", required_argument, NULL, 'v'},
+    {"tmpfs", required_argument, NULL, OPT_TMPFS},
+    {"read-only", no_argument, NULL, OPT_READ_ONLY},
+    {"uidmap", required_argument, NULL, OPT_UIDMAP},
+    {"overlay", required_argument, NULL, OPT_OVERLAY},
+    {"net", required_argument, NULL, OPT_NET},
+    {"network", required_argument, NULL, OPT_NET},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 static const char *const uidmap_names[] = {"auto", "subid", "single"};
@@ -189,7 +189,8 @@ static int run_option(int c, const char *arg, struct cr_config *cfg, struct cr_e
 		return env_add_file(&cfg->env, arg, err);
 	case 'w':
 		if (!path_is_absolute(arg))
-			return bad_usage(err, "run ", "--workdir must be an absolute path, not", arg);
+			return bad_usage(err, "run ", "--workdir must be an absolute path, not",
+					 arg);
 		free(cfg->cwd);
 		cfg->cwd = cr_xstrdup(arg);
 		return 0;
@@ -237,8 +238,7 @@ static const char *failed_option(char **argv, int optind_after)
 	return argv[optind_after - 1] ? argv[optind_after - 1] : "?";
 }
 
-static int parse_run(int argc, char **argv, struct cr_cli *cli, FILE *out,
-		     struct cr_error *err)
+static int parse_run(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_error *err)
 {
 	struct cr_config *cfg = &cli->cfg;
 	int c;
@@ -252,7 +252,8 @@ static int parse_run(int argc, char **argv, struct cr_cli *cli, FILE *out,
 			return 0;
 		}
 		if (c == '?')
-			return bad_usage(err, "run ", "unknown option", failed_option(argv, optind));
+			return bad_usage(err, "run ", "unknown option",
+					 failed_option(argv, optind));
 		if (c == ':')
 			return bad_usage(err, "run ", "missing value for option",
 					 failed_option(argv, optind));
@@ -274,9 +275,9 @@ static int parse_run(int argc, char **argv, struct cr_cli *cli, FILE *out,
 static int parse_rm(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_error *err)
 {
 	static const struct option rm_options[] = {
-		{"force", no_argument, NULL, 'f'},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"force", no_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 

@@ -47,8 +47,7 @@ void mounts_ctx_close(struct cr_mount_ctx *ctx)
 
 static int sys_openat2(int dirfd, const char *path, int flags, unsigned long long resolve)
 {
-	struct open_how how = {.flags = (unsigned long long)flags | O_CLOEXEC,
-			       .resolve = resolve};
+	struct open_how how = {.flags = (unsigned long long)flags | O_CLOEXEC, .resolve = resolve};
 
 	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 }
@@ -102,8 +101,8 @@ static int mkdir_in_root(struct cr_mount_ctx *ctx, const char *path, struct cr_e
 			cleanup_close int parent = -1;
 
 			*slash = '\0';
-			parent = mounts_open_in_root(rfd, copy[0] ? copy : "/", O_PATH | O_DIRECTORY,
-						     err);
+			parent = mounts_open_in_root(rfd, copy[0] ? copy : "/",
+						     O_PATH | O_DIRECTORY, err);
 			*slash = '/';
 			if (parent < 0)
 				return -1;
@@ -321,8 +320,7 @@ static int pivot(const char *root, struct cr_error *err)
 	return 0;
 }
 
-static int symlink_in_root(const struct cr_op *op, struct cr_mount_ctx *ctx,
-			   struct cr_error *err)
+static int symlink_in_root(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
 {
 	cleanup_free char *dir = cr_xstrdup(op->dst);
 	char *slash = strrchr(dir, '/');

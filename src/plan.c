@@ -22,8 +22,8 @@ static struct cr_op *add(struct cr_plan *plan, enum cr_op_kind kind, unsigned fl
 	return op;
 }
 
-static void add_mount(struct cr_plan *plan, const char *fstype, const char *dst,
-		      const char *data, unsigned flags)
+static void add_mount(struct cr_plan *plan, const char *fstype, const char *dst, const char *data,
+		      unsigned flags)
 {
 	struct cr_op *op;
 
@@ -39,10 +39,10 @@ const char *plan_upper_fs_problem(long f_type)
 		unsigned long magic;
 		const char *name;
 	} bad[] = {
-		{0x6969, "NFS"},	     {0xFF534D42, "CIFS"}, {0xFE534D42, "SMB2"},
-		{0x517B, "SMB"},	     {0x01021997, "9p"},   {0x00C36400, "CephFS"},
-		{0x5346414F, "AFS"},	     {0x73757245, "Coda"}, {0x65735546, "FUSE"},
-		{0x794C7630, "overlayfs"}, {0xF15F, "eCryptfs"},
+	    {0x6969, "NFS"},	       {0xFF534D42, "CIFS"}, {0xFE534D42, "SMB2"},
+	    {0x517B, "SMB"},	       {0x01021997, "9p"},   {0x00C36400, "CephFS"},
+	    {0x5346414F, "AFS"},       {0x73757245, "Coda"}, {0x65735546, "FUSE"},
+	    {0x794C7630, "overlayfs"}, {0xF15F, "eCryptfs"},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -97,9 +97,9 @@ static void add_dev(struct cr_plan *plan, const struct cr_facts *f)
 	cleanup_free char *pts = cr_xasprintf("newinstance,ptmxmode=0666,mode=0620%s",
 					      f->tty_gid_mapped ? ",gid=5" : "");
 	static const char *const links[][2] = {
-		{"pts/ptmx", "/dev/ptmx"},     {"/proc/self/fd", "/dev/fd"},
-		{"/proc/self/fd/0", "/dev/stdin"}, {"/proc/self/fd/1", "/dev/stdout"},
-		{"/proc/self/fd/2", "/dev/stderr"},
+	    {"pts/ptmx", "/dev/ptmx"},		{"/proc/self/fd", "/dev/fd"},
+	    {"/proc/self/fd/0", "/dev/stdin"},	{"/proc/self/fd/1", "/dev/stdout"},
+	    {"/proc/self/fd/2", "/dev/stderr"},
 	};
 
 	add_mount(plan, "tmpfs", "/dev", "mode=755,size=65536k", CR_OPF_NOSUID | CR_OPF_NOEXEC);
@@ -124,19 +124,20 @@ static int add_user_mounts(struct cr_plan *plan, const struct cr_config *cfg,
 	for (size_t i = 0; i < cfg->nmounts; i++) {
 		const struct cr_mount *m = &cfg->mounts[i];
 
-		if (!strcmp(m->dst, "/") || !strcmp(m->dst, "/proc") || !strncmp(m->dst, "/proc/", 6)) {
+		if (!strcmp(m->dst, "/") || !strcmp(m->dst, "/proc") ||
+		    !strncmp(m->dst, "/proc/", 6)) {
 			cr_fail(err, 0, "cannot mount a volume at %s", m->dst);
 			return cr_hint(err, "pick another container path");
 		}
 		if (m->kind == CR_MOUNT_TMPFS) {
-			add_mount(plan, "tmpfs", m->dst, "mode=1777",
-				  CR_OPF_NOSUID | CR_OPF_NODEV);
+			add_mount(plan, "tmpfs", m->dst, "mode=1777", CR_OPF_NOSUID | CR_OPF_NODEV);
 			continue;
 		}
 		add(plan, f->src_is_dir[i] ? CR_OP_MKDIR : CR_OP_MKFILE, CR_OPF_IN_ROOT, NULL,
 		    m->dst);
 		add(plan, CR_OP_BIND,
-		    CR_OPF_IN_ROOT | CR_OPF_NOSUID | CR_OPF_NODEV | (m->readonly ? CR_OPF_RDONLY : 0),
+		    CR_OPF_IN_ROOT | CR_OPF_NOSUID | CR_OPF_NODEV |
+			(m->readonly ? CR_OPF_RDONLY : 0),
 		    m->src, m->dst);
 	}
 	return 0;
@@ -157,8 +158,8 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	add_rootfs(plan, f);
 	add_dev(plan, f);
 	add(plan, CR_OP_MKDIR, CR_OPF_IN_ROOT, NULL, "/sys");
-	add(plan, CR_OP_BIND, CR_OPF_IN_ROOT | CR_OPF_RDONLY | CR_OPF_NOSUID | CR_OPF_NODEV,
-	    "/sys", "/sys");
+	add(plan, CR_OP_BIND, CR_OPF_IN_ROOT | CR_OPF_RDONLY | CR_OPF_NOSUID | CR_OPF_NODEV, "/sys",
+	    "/sys");
 	add(plan, CR_OP_MKDIR, CR_OPF_IN_ROOT, NULL, "/proc");
 	if (!f->tmp_has_content)
 		add_mount(plan, "tmpfs", "/tmp", "mode=1777", CR_OPF_NOSUID | CR_OPF_NODEV);
@@ -254,8 +255,8 @@ void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, siz
 		return;
 	case CR_OP_MOUNT:
 		snprintf(buf, len, "mount -t %s -o %s%s%s %s %s%s", op->fstype,
-			 op->data && *op->data ? op->data : "rw", flags,
-			 "", op->src ? op->src : op->fstype, pre, dst);
+			 op->data && *op->data ? op->data : "rw", flags, "",
+			 op->src ? op->src : op->fstype, pre, dst);
 		return;
 	case CR_OP_BIND:
 		snprintf(buf, len, "mount --rbind%s%s %s %s%s", flags[0] ? " -o " : "",

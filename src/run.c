@@ -241,14 +241,14 @@ static void choose_overlay(const struct run *r, struct cr_facts *f)
 static int make_plan(struct run *r, struct cr_error *err)
 {
 	struct cr_facts f = {
-		.rootfs = r->rootfs,
-		.root_mnt = r->st.rootfs_mnt,
-		.upper = r->st.upper,
-		.work = r->st.work,
-		.hostname = r->hostname,
-		.tmp_has_content = tmp_has_content(r->rootfs),
-		.tty_gid_mapped = userns_map_has(&r->up.gid, 5),
-		.src_is_dir = r->src_is_dir,
+	    .rootfs = r->rootfs,
+	    .root_mnt = r->st.rootfs_mnt,
+	    .upper = r->st.upper,
+	    .work = r->st.work,
+	    .hostname = r->hostname,
+	    .tmp_has_content = tmp_has_content(r->rootfs),
+	    .tty_gid_mapped = userns_map_has(&r->up.gid, 5),
+	    .src_is_dir = r->src_is_dir,
 	};
 
 	choose_overlay(r, &f);
@@ -328,8 +328,8 @@ static int start_container(struct run *r, struct cr_error *err)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cr_fail(err, errno, "socketpair");
-	r->child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL, NULL,
-				  NULL, NULL);
+	r->child =
+	    (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (r->child == 0) {
 		close(sv[0]);
 		container_main(r, sv[1]);

@@ -289,13 +289,12 @@ int state_create(const struct cr_paths *paths, const char *name, const char *rec
 		goto fail;
 	}
 	return 0;
-fail:
-	{
-		struct cr_error ignored;
+fail : {
+	struct cr_error ignored;
 
-		cr_rm_rf(st->data_dir, &ignored);
-		cr_rm_rf(tmp, &ignored);
-	}
+	cr_rm_rf(st->data_dir, &ignored);
+	cr_rm_rf(tmp, &ignored);
+}
 	state_release(st);
 	return -1;
 }
@@ -337,8 +336,8 @@ int state_open(const struct cr_paths *paths, const char *name, struct cr_state *
 
 int state_remove(const struct cr_paths *paths, struct cr_state *st, struct cr_error *err)
 {
-	cleanup_free char *grave = cr_xasprintf("%s/.tmp-rm-%s", paths->runtime,
-						st->id[0] ? st->id : st->name);
+	cleanup_free char *grave =
+	    cr_xasprintf("%s/.tmp-rm-%s", paths->runtime, st->id[0] ? st->id : st->name);
 
 	/* Free the name first; the renamed dir still records which data dir to remove. */
 	if (rename(st->dir, grave) < 0)

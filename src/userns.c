@@ -152,8 +152,7 @@ static int subid_unusable(struct cr_userns_plan *plan, bool fallback, struct cr_
 	return 0;
 }
 
-static int find_helper(const char *prog, bool gid, char *out, size_t len,
-		       struct cr_error *err)
+static int find_helper(const char *prog, bool gid, char *out, size_t len, struct cr_error *err)
 {
 	const char *problem;
 
@@ -219,11 +218,11 @@ void userns_read_env(struct cr_userns_env *env)
 	env->seccomp_mode = -1;
 	if (cr_read_file("/proc/sys/user/max_user_namespaces", buf, sizeof(buf), &ignored) > 0)
 		env->max_user_namespaces = strtol(buf, NULL, 10);
-	if (cr_read_file("/proc/sys/kernel/unprivileged_userns_clone", buf, sizeof(buf),
-			 &ignored) > 0)
+	if (cr_read_file("/proc/sys/kernel/unprivileged_userns_clone", buf, sizeof(buf), &ignored) >
+	    0)
 		env->unprivileged_userns_clone = atoi(buf);
-	if (cr_read_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", buf,
-			 sizeof(buf), &ignored) > 0)
+	if (cr_read_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", buf, sizeof(buf),
+			 &ignored) > 0)
 		env->apparmor_restrict = atoi(buf);
 	if (cr_read_file("/proc/self/status", buf, sizeof(buf), &ignored) > 0 &&
 	    (p = strstr(buf, "\nSeccomp:")))
@@ -234,13 +233,15 @@ int userns_explain(int errnum, const struct cr_userns_env *env, struct cr_error 
 {
 	cr_fail(err, errnum, "cannot create a user namespace");
 	if (env->max_user_namespaces == 0) {
-		cr_fail(err, 0, "unprivileged user namespaces are disabled (user.max_user_namespaces "
-				"is 0)");
+		cr_fail(err, 0,
+			"unprivileged user namespaces are disabled (user.max_user_namespaces "
+			"is 0)");
 		return cr_hint(err, "enable them: sudo sysctl -w user.max_user_namespaces=28633");
 	}
 	if (env->unprivileged_userns_clone == 0) {
-		cr_fail(err, 0, "unprivileged user namespaces are disabled "
-				"(kernel.unprivileged_userns_clone is 0)");
+		cr_fail(err, 0,
+			"unprivileged user namespaces are disabled "
+			"(kernel.unprivileged_userns_clone is 0)");
 		return cr_hint(err,
 			       "enable them: sudo sysctl -w kernel.unprivileged_userns_clone=1");
 	}

@@ -116,8 +116,7 @@ ssize_t cr_read_all(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
-int cr_write_file(const char *path, const char *buf, size_t len, mode_t mode,
-		  struct cr_error *err)
+int cr_write_file(const char *path, const char *buf, size_t len, mode_t mode, struct cr_error *err)
 {
 	int flags = O_WRONLY | O_TRUNC | O_CLOEXEC | (mode ? O_CREAT : 0);
 	cleanup_close int fd = open(path, flags, mode);
@@ -175,8 +174,7 @@ static int mount_id_at(int dirfd, const char *name, unsigned long long *id)
 
 static int rm_rf_at(int dirfd, const char *name, unsigned long long mnt, struct cr_error *err);
 
-static int rm_dir_contents(int fd, unsigned long long mnt, const char *name,
-			   struct cr_error *err)
+static int rm_dir_contents(int fd, unsigned long long mnt, const char *name, struct cr_error *err)
 {
 	DIR *d = fdopendir(fd);
 	struct dirent *de;

@@ -1,0 +1,212 @@
+/* Unit tests: option parsing into struct cr_config. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static FILE *devnull;
+
+static int parse(struct cr_cli *cli, struct cr_error *err, int argc, char **argv)
+{
+	memset(err, 0, sizeof(*err));
+	return cli_parse(argc, argv, cli, devnull, err);
+}
+
+#define ARGV(...) ((char *[]){"conti-rootless", __VA_ARGS__, NULL})
+#define ARGC(...) ((int)(sizeof((char *[]){"conti-rootless", __VA_ARGS__}) / sizeof(char *)))
+#define PARSE(cli, err, ...) parse(cli, err, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+
+START_TEST(run_defaults)
+{
+	struct cr_cli cli;
+	struct cr_error err;
+
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "./rootfs"), 0);
+	ck_assert_int_eq(cli.command, CR_CMD_RUN);
+	ck_assert_str_eq(cli.cfg.rootfs, "./rootfs");
+	ck_assert_int_eq((int)cli.cfg.args.n, 0);
+	ck_assert_int_eq(cli.cfg.uidmap, CR_UIDMAP_AUTO);
+	ck_assert_int_eq(cli.cfg.overlay, CR_OVERLAY_AUTO);
+	ck_assert_int_eq(cli.cfg.net, CR_NET_HOST);
+	ck_assert_int_eq(cli.cfg.tty, -1);
+	ck_assert(!cli.cfg.remove);
+	ck_assert_ptr_null(cli.cfg.name);
+	cli_free(&cli);
+}
+END_TEST
+
+START_TEST(run_command_options_stay_with_command)
+{
+	struct cr_cli cli;
+	struct cr_error err;
+
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--rm", "r", "ls", "-l", "--rm"), 0);
+	ck_assert(cli.cfg.remove);
+	ck_assert_int_eq((int)cli.cfg.args.n, 3);
+	ck_assert_str_eq(cli.cfg.args.v[0], "ls");
+	ck_assert_str_eq(cli.cfg.args.v[1], "-l");
+	ck_assert_str_eq(cli.cfg.args.v[2], "--rm");
+	cli_free(&cli);
+}
+END_TEST
+
+START_TEST(run_all_options)
+{
+	struct cr_cli cli;
+	struct cr_error err;
+
+	ck_assert_int_eq(PARSE(&cli, &err, "--trace", "run", "--name", "web.1", "-t", "-i", "-e",
+			       "A=1", "-w", "/srv", "-u", "1000:100", "--hostname", "box", "-v",
+			       "/h:/c:ro", "--tmpfs", "/scratch", "--read-only", "--uidmap=single",
+			       "--overlay", "fuse", "--net=none", "r", "sh"),
+			 0);
+	ck_assert(cli.trace && cli.cfg.trace);
+	ck_assert_str_eq(cli.cfg.name, "web.1");
+	ck_assert_int_eq(cli.cfg.tty, 1);
+	ck_assert_str_eq(cli.cfg.env.v[0], "A=1");
+	ck_assert_str_eq(cli.cfg.cwd, "/srv");
+	ck_assert(cli.cfg.user_set);
+	ck_assert_uint_eq(cli.cfg.uid, 1000);
+	ck_assert_uint_eq(cli.cfg.gid, 100);
+	ck_assert_str_eq(cli.cfg.hostname, "box");
+	ck_assert_int_eq((int)cli.cfg.nmounts, 2);
+	ck_assert_str_eq(cli.cfg.mounts[0].src, "/h");
+	ck_assert_str_eq(cli.cfg.mounts[0].dst, "/c");
+	ck_assert(cli.cfg.mounts[0].readonly);
+	ck_assert_int_eq(cli.cfg.mounts[1].kind, CR_MOUNT_TMPFS);
+	ck_assert(cli.cfg.readonly_root);
+	ck_assert_int_eq(cli.cfg.uidmap, CR_UIDMAP_SINGLE);
+	ck_assert_int_eq(cli.cfg.overlay, CR_OVERLAY_FUSE);
+	ck_assert_int_eq(cli.cfg.net, CR_NET_NONE);
+	cli_free(&cli);
+}
+END_TEST
+
+START_TEST(bad_input_is_status_125_with_a_hint)
+{
+	static const char *const cases[][4] = {
+	    {"run", "--bogus", "r", NULL},    {"run", NULL, NULL, NULL},
+	    {"run", "--name", "-x", "r"},     {"run", "--name", "a/b", "r"},
+	    {"run", "-u", "abc", "r"},	      {"run", "-u", "1:x", "r"},
+	    {"run", "-v", "nodst", "r"},      {"run", "-v", "/a:rel", "r"},
+	    {"run", "-v", "/a:/b:rx", "r"},   {"run", "--uidmap", "some", "r"},
+	    {"run", "--overlay", "zfs", "r"}, {"run", "--net", "bridge", "r"},
+	    {"run", "-w", "relative", "r"},   {"frobnicate", NULL, NULL, NULL},
+	    {"--bogus", NULL, NULL, NULL},    {"run", "-e", "=x", "r"},
+	    {"run", "--name", NULL, NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[6] = {"conti-rootless"};
+		int argc = 1;
+		struct cr_cli cli;
+		struct cr_error err;
+
+		for (int j = 0; j < 4 && cases[i][j]; j++)
+			argv[argc++] = (char *)cases[i][j];
+		ck_assert_msg(parse(&cli, &err, argc, argv) == -1, "case %zu parsed", i);
+		ck_assert_int_eq(err.status, CR_EXIT_TOOL);
+		ck_assert_msg(err.msg[0] != '\0', "case %zu has no message", i);
+		cli_free(&cli);
+	}
+}
+END_TEST
+
+START_TEST(help_and_version_do_nothing_else)
+{
+	struct cr_cli cli;
+	struct cr_error err;
+
+	ck_assert_int_eq(PARSE(&cli, &err, "--version"), 0);
+	ck_assert_int_eq(cli.command, CR_CMD_NONE);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--help"), 0);
+	ck_assert_int_eq(cli.command, CR_CMD_NONE);
+	cli_free(&cli);
+}
+END_TEST
+
+START_TEST(user_parsing)
+{
+	uid_t u;
+	gid_t g;
+	struct cr_error err;
+
+	ck_assert_int_eq(cli_parse_user("0", &u, &g, &err), 0);
+	ck_assert_uint_eq(u, 0);
+	ck_assert_uint_eq(g, 0);
+	ck_assert_int_eq(cli_parse_user("1000", &u, &g, &err), 0);
+	ck_assert_uint_eq(g, 0);
+	ck_assert_int_eq(cli_parse_user("65534:65534", &u, &g, &err), 0);
+	ck_assert_uint_eq(u, 65534);
+	ck_assert_int_eq(cli_parse_user("", &u, &g, &err), -1);
+	ck_assert_int_eq(cli_parse_user("-1", &u, &g, &err), -1);
+	ck_assert_int_eq(cli_parse_user("4294967295", &u, &g, &err), -1);
+	ck_assert_int_eq(cli_parse_user("1:", &u, &g, &err), -1);
+}
+END_TEST
+
+START_TEST(rm_names)
+{
+	struct cr_cli cli;
+	struct cr_error err;
+
+	ck_assert_int_eq(PARSE(&cli, &err, "rm", "-f", "a", "b"), 0);
+	ck_assert_int_eq(cli.command, CR_CMD_RM);
+	ck_assert(cli.force);
+	ck_assert_int_eq((int)cli.names.n, 2);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "rm"), -1);
+	cli_free(&cli);
+}
+END_TEST
+
+START_TEST(env_file_lines)
+{
+	char path[] = "/tmp/cr-envfile-XXXXXX";
+	int fd = mkstemp(path);
+	struct cr_cli cli;
+	struct cr_error err;
+	static const char text[] = "# comment\n\nA=1\n  B=two words\r\nC=\n";
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, sizeof(text) - 1), (int)sizeof(text) - 1);
+	close(fd);
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--env-file", path, "r"), 0);
+	ck_assert_int_eq((int)cli.cfg.env.n, 3);
+	ck_assert_str_eq(cli.cfg.env.v[0], "A=1");
+	ck_assert_str_eq(cli.cfg.env.v[1], "B=two words");
+	ck_assert_str_eq(cli.cfg.env.v[2], "C=");
+	cli_free(&cli);
+	unlink(path);
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--env-file", path, "r"), -1);
+	cli_free(&cli);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("parse");
+	SRunner *sr;
+	int failed;
+
+	devnull = fopen("/dev/null", "w");
+	tcase_add_test(tc, run_defaults);
+	tcase_add_test(tc, run_command_options_stay_with_command);
+	tcase_add_test(tc, run_all_options);
+	tcase_add_test(tc, bad_input_is_status_125_with_a_hint);
+	tcase_add_test(tc, help_and_version_do_nothing_else);
+	tcase_add_test(tc, user_parsing);
+	tcase_add_test(tc, rm_names);
+	tcase_add_test(tc, env_file_lines);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

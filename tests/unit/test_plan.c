@@ -1,0 +1,266 @@
+/* Unit tests: the setup plan built from a configuration, without namespaces. */
+#include <check.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+static const bool no_dirs[8];
+
+static struct cr_facts facts(void)
+{
+	return (struct cr_facts){.rootfs = "/home/u/rootfs",
+				 .root_mnt = "/run/user/1000/conti-rootless/box/rootfs",
+				 .upper = "/home/u/.local/share/conti-rootless/containers/ab/upper",
+				 .work = "/home/u/.local/share/conti-rootless/containers/ab/work",
+				 .hostname = "box",
+				 .overlay = CR_OVERLAY_KERNEL,
+				 .overlay_fallback = true,
+				 .tty_gid_mapped = true,
+				 .src_is_dir = no_dirs};
+}
+
+/* Index of the first step of kind with dst (NULL: any), or -1. */
+static int find(const struct cr_plan *p, enum cr_op_kind kind, const char *dst)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->ops[i].kind == kind &&
+		    (!dst || (p->ops[i].dst && !strcmp(p->ops[i].dst, dst))))
+			return (int)i;
+	}
+	return -1;
+}
+
+static void build(struct cr_config *cfg, struct cr_facts *f, struct cr_plan *p)
+{
+	struct cr_error err;
+
+	ck_assert_int_eq(plan_build(cfg, f, p, &err), 0);
+}
+
+START_TEST(default_plan_order)
+{
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_plan p;
+	int clone;
+
+	config_init(&cfg);
+	build(&cfg, &f, &p);
+	ck_assert_int_eq(p.ops[0].kind, CR_OP_UNSHARE);
+	ck_assert_uint_eq(p.ops[0].nsflags, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC);
+	ck_assert_int_eq(p.ops[1].kind, CR_OP_MAKE_RPRIVATE);
+	ck_assert_int_eq(p.ops[2].kind, CR_OP_MOUNT_OVERLAY);
+	ck_assert(p.ops[2].flags & CR_OPF_FALLBACK);
+	clone = (int)plan_clone_index(&p);
+	ck_assert_int_lt(clone, (int)p.n);
+	/* /proc is mounted by the container's PID 1, after the clone; pivot and exec last. */
+	ck_assert_int_gt(find(&p, CR_OP_MOUNT, "/proc"), clone);
+	ck_assert_int_gt(find(&p, CR_OP_PIVOT_ROOT, NULL), find(&p, CR_OP_MOUNT, "/proc"));
+	ck_assert_int_eq(p.ops[p.n - 1].kind, CR_OP_EXEC);
+	ck_assert_int_lt(find(&p, CR_OP_MOUNT, "/dev"), clone);
+	ck_assert_int_lt(find(&p, CR_OP_HOSTNAME, NULL), clone);
+	ck_assert_int_ge(find(&p, CR_OP_MOUNT, "/tmp"), 0);
+	ck_assert_int_lt(find(&p, CR_OP_REMOUNT_RO, NULL), 0);
+	ck_assert_int_lt(find(&p, CR_OP_LOOPBACK_UP, NULL), 0);
+	plan_free(&p);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(overlay_options)
+{
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_plan p;
+	const struct cr_op *op;
+
+	config_init(&cfg);
+	build(&cfg, &f, &p);
+	op = &p.ops[find(&p, CR_OP_MOUNT_OVERLAY, NULL)];
+	ck_assert_str_eq(op->dst, f.root_mnt);
+	ck_assert_str_eq(op->data, "lowerdir=/home/u/rootfs,upperdir=/home/u/.local/share/"
+				   "conti-rootless/containers/ab/upper,workdir=/home/u/.local/"
+				   "share/conti-rootless/containers/ab/work,userxattr");
+	plan_free(&p);
+	f.overlay = CR_OVERLAY_FUSE;
+	build(&cfg, &f, &p);
+	ck_assert_int_lt(find(&p, CR_OP_MOUNT_OVERLAY, NULL), 0);
+	ck_assert_int_ge(find(&p, CR_OP_MOUNT_FUSE, NULL), 0);
+	plan_free(&p);
+	f.overlay = CR_OVERLAY_NONE;
+	build(&cfg, &f, &p);
+	ck_assert_str_eq(p.ops[find(&p, CR_OP_BIND_ROOTFS, NULL)].src, "/home/u/rootfs");
+	plan_free(&p);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(overlay_paths_are_escaped)
+{
+	char *e = plan_escape_overlay_path("/a,b:c\\d");
+
+	ck_assert_str_eq(e, "/a\\,b\\:c\\\\d");
+	free(e);
+}
+END_TEST
+
+START_TEST(devices_and_devpts)
+{
+	static const char *const nodes[] = {"/dev/null",   "/dev/zero",	   "/dev/full",
+					    "/dev/random", "/dev/urandom", "/dev/tty"};
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_plan p;
+
+	config_init(&cfg);
+	build(&cfg, &f, &p);
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		int mk = find(&p, CR_OP_MKFILE, nodes[i]), bind = find(&p, CR_OP_BIND, nodes[i]);
+
+		ck_assert_int_ge(mk, 0);
+		ck_assert_int_gt(bind, mk);
+		ck_assert_str_eq(p.ops[bind].src, nodes[i]);
+	}
+	ck_assert_ptr_nonnull(strstr(p.ops[find(&p, CR_OP_MOUNT, "/dev/pts")].data, "gid=5"));
+	ck_assert_str_eq(p.ops[find(&p, CR_OP_SYMLINK, "/dev/ptmx")].src, "pts/ptmx");
+	ck_assert(p.ops[find(&p, CR_OP_MOUNT, "/dev/mqueue")].flags & CR_OPF_OPTIONAL);
+	ck_assert(p.ops[find(&p, CR_OP_BIND, "/sys")].flags & CR_OPF_RDONLY);
+	plan_free(&p);
+	f.tty_gid_mapped = false;
+	build(&cfg, &f, &p);
+	ck_assert_ptr_null(strstr(p.ops[find(&p, CR_OP_MOUNT, "/dev/pts")].data, "gid="));
+	plan_free(&p);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(tmp_only_when_rootfs_has_none)
+{
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_plan p;
+
+	config_init(&cfg);
+	f.tmp_has_content = true;
+	build(&cfg, &f, &p);
+	ck_assert_int_lt(find(&p, CR_OP_MOUNT, "/tmp"), 0);
+	plan_free(&p);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(volumes_tmpfs_workdir_readonly_net)
+{
+	static const bool dirs[] = {true, false, false};
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_plan p;
+	int v;
+
+	config_init(&cfg);
+	config_add_mount(&cfg, CR_MOUNT_BIND, "/src", "/mnt/src", true);
+	config_add_mount(&cfg, CR_MOUNT_BIND, "/etc/hosts", "/etc/hosts", false);
+	config_add_mount(&cfg, CR_MOUNT_TMPFS, NULL, "/scratch", false);
+	cfg.cwd = strdup("/work/dir");
+	cfg.readonly_root = true;
+	cfg.net = CR_NET_NONE;
+	f.src_is_dir = dirs;
+	build(&cfg, &f, &p);
+	v = find(&p, CR_OP_BIND, "/mnt/src");
+	ck_assert_int_eq(p.ops[v - 1].kind, CR_OP_MKDIR);
+	ck_assert_uint_eq(p.ops[v].flags & (CR_OPF_RDONLY | CR_OPF_NOSUID | CR_OPF_NODEV),
+			  CR_OPF_RDONLY | CR_OPF_NOSUID | CR_OPF_NODEV);
+	v = find(&p, CR_OP_BIND, "/etc/hosts");
+	ck_assert_int_eq(p.ops[v - 1].kind, CR_OP_MKFILE);
+	ck_assert(!(p.ops[v].flags & CR_OPF_RDONLY));
+	ck_assert_int_ge(find(&p, CR_OP_MOUNT, "/scratch"), 0);
+	ck_assert_int_ge(find(&p, CR_OP_MKDIR, "/work/dir"), 0);
+	ck_assert_str_eq(p.ops[find(&p, CR_OP_CHDIR, NULL)].dst, "/work/dir");
+	/* read-only comes after every mount into the root, before the container starts */
+	ck_assert_int_gt(find(&p, CR_OP_REMOUNT_RO, NULL), find(&p, CR_OP_MOUNT, "/scratch"));
+	ck_assert_int_lt(find(&p, CR_OP_REMOUNT_RO, NULL), (int)plan_clone_index(&p));
+	ck_assert(p.ops[0].nsflags & CLONE_NEWNET);
+	ck_assert_int_eq(p.ops[1].kind, CR_OP_LOOPBACK_UP);
+	plan_free(&p);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(volume_over_root_or_proc_is_refused)
+{
+	static const char *const bad[] = {"/", "/proc", "/proc/sys"};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct cr_config cfg;
+		struct cr_facts f = facts();
+		struct cr_plan p;
+		struct cr_error err;
+
+		config_init(&cfg);
+		config_add_mount(&cfg, CR_MOUNT_TMPFS, NULL, bad[i], false);
+		ck_assert_int_eq(plan_build(&cfg, &f, &p, &err), -1);
+		ck_assert_int_eq(err.status, CR_EXIT_TOOL);
+		config_free(&cfg);
+	}
+}
+END_TEST
+
+START_TEST(trace_lines_are_shell_commands)
+{
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_plan p;
+	char line[1024];
+
+	config_init(&cfg);
+	build(&cfg, &f, &p);
+	plan_format_op(&p.ops[0], f.root_mnt, line, sizeof(line));
+	ck_assert_str_eq(line, "unshare --mount --uts --ipc");
+	plan_format_op(&p.ops[1], f.root_mnt, line, sizeof(line));
+	ck_assert_str_eq(line, "mount --make-rprivate /");
+	plan_format_op(&p.ops[2], f.root_mnt, line, sizeof(line));
+	ck_assert_int_eq(strncmp(line, "mount -t overlay overlay -o lowerdir=", 37), 0);
+	plan_format_op(&p.ops[find(&p, CR_OP_PIVOT_ROOT, NULL)], f.root_mnt, line, sizeof(line));
+	ck_assert_str_eq(line, "cd /run/user/1000/conti-rootless/box/rootfs && pivot_root . . && "
+			       "umount -l .");
+	plan_format_op(&p.ops[find(&p, CR_OP_HOSTNAME, NULL)], f.root_mnt, line, sizeof(line));
+	ck_assert_str_eq(line, "hostname box");
+	plan_free(&p);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(upper_filesystems)
+{
+	ck_assert_str_eq(plan_upper_fs_problem(0x6969), "NFS");
+	ck_assert_str_eq(plan_upper_fs_problem(0x794C7630), "overlayfs");
+	ck_assert_ptr_null(plan_upper_fs_problem(0xEF53));     /* ext4 */
+	ck_assert_ptr_null(plan_upper_fs_problem(0x01021994)); /* tmpfs */
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("plan");
+	TCase *tc = tcase_create("build");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, default_plan_order);
+	tcase_add_test(tc, overlay_options);
+	tcase_add_test(tc, overlay_paths_are_escaped);
+	tcase_add_test(tc, devices_and_devpts);
+	tcase_add_test(tc, tmp_only_when_rootfs_has_none);
+	tcase_add_test(tc, volumes_tmpfs_workdir_readonly_net);
+	tcase_add_test(tc, volume_over_root_or_proc_is_refused);
+	tcase_add_test(tc, trace_lines_are_shell_commands);
+	tcase_add_test(tc, upper_filesystems);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,145 @@
+/* Unit tests: id-map computation, formatting, and the diagnosis of refused user namespaces. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "userns.h"
+
+START_TEST(map_one_range)
+{
+	struct cr_idrange r[] = {{100000, 65536}};
+	struct cr_idmap m;
+	char buf[256];
+
+	userns_compute_map(1000, r, 1, &m);
+	ck_assert_int_eq((int)m.n, 2);
+	userns_map_format(&m, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0 1000 1 1 100000 65536");
+	ck_assert(userns_map_has(&m, 0));
+	ck_assert(userns_map_has(&m, 1));
+	ck_assert(userns_map_has(&m, 65536));
+	ck_assert(!userns_map_has(&m, 65537));
+}
+END_TEST
+
+START_TEST(map_several_ranges_are_contiguous_inside)
+{
+	struct cr_idrange r[] = {{100000, 1000}, {300000, 0}, {200000, 5000}};
+	struct cr_idmap m;
+	char buf[256];
+
+	userns_compute_map(1001, r, 3, &m);
+	userns_map_format(&m, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0 1001 1 1 100000 1000 1001 200000 5000");
+	ck_assert(userns_map_has(&m, 6000));
+	ck_assert(!userns_map_has(&m, 6001));
+}
+END_TEST
+
+START_TEST(map_single)
+{
+	struct cr_idmap m;
+	char buf[64];
+
+	userns_compute_map(4242, NULL, 0, &m);
+	userns_map_format(&m, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0 4242 1");
+	ck_assert(!userns_map_has(&m, 1));
+}
+END_TEST
+
+START_TEST(map_is_capped_at_kernel_limit)
+{
+	static struct cr_idrange r[CR_IDMAP_MAX + 10];
+	struct cr_idmap m;
+
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		r[i] = (struct cr_idrange){100000 + 10 * i, 10};
+	userns_compute_map(1000, r, sizeof(r) / sizeof(r[0]), &m);
+	ck_assert_int_eq((int)m.n, CR_IDMAP_MAX);
+}
+END_TEST
+
+static struct cr_userns_env env_ok(void)
+{
+	return (struct cr_userns_env){.max_user_namespaces = 1000,
+				      .unprivileged_userns_clone = -1,
+				      .apparmor_restrict = -1,
+				      .seccomp_mode = 0};
+}
+
+START_TEST(explain_disabled_by_sysctl)
+{
+	struct cr_userns_env e = env_ok();
+	struct cr_error err;
+
+	e.max_user_namespaces = 0;
+	userns_explain(ENOSPC, &e, &err);
+	ck_assert_ptr_nonnull(strstr(err.msg, "user.max_user_namespaces"));
+	ck_assert_ptr_nonnull(strstr(err.hint, "sysctl -w user.max_user_namespaces"));
+	e = env_ok();
+	e.unprivileged_userns_clone = 0;
+	userns_explain(EPERM, &e, &err);
+	ck_assert_ptr_nonnull(strstr(err.hint, "kernel.unprivileged_userns_clone=1"));
+}
+END_TEST
+
+START_TEST(explain_limit_apparmor_seccomp)
+{
+	struct cr_userns_env e = env_ok();
+	struct cr_error err;
+
+	userns_explain(ENOSPC, &e, &err);
+	ck_assert_ptr_nonnull(strstr(err.hint, "nested"));
+	e.apparmor_restrict = 1;
+	userns_explain(EPERM, &e, &err);
+	ck_assert_ptr_nonnull(strstr(err.hint, "contrib/apparmor/conti-rootless"));
+	e = env_ok();
+	e.seccomp_mode = 2;
+	userns_explain(EPERM, &e, &err);
+	ck_assert_ptr_nonnull(strstr(err.hint, "seccomp"));
+	e = env_ok();
+	userns_explain(EPERM, &e, &err);
+	ck_assert_int_eq(err.errnum, EPERM);
+	ck_assert(err.hint[0] != '\0');
+}
+END_TEST
+
+START_TEST(helper_without_setuid_is_refused)
+{
+	char path[] = "/tmp/cr-helper-XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_ptr_nonnull(userns_helper_problem(path, false));
+	ck_assert_ptr_nonnull(strstr(userns_helper_problem(path, true), "cap_setgid"));
+	unlink(path);
+	ck_assert_str_eq(userns_helper_problem(path, false), "it cannot be found");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("userns");
+	TCase *tc = tcase_create("maps");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, map_one_range);
+	tcase_add_test(tc, map_several_ranges_are_contiguous_inside);
+	tcase_add_test(tc, map_single);
+	tcase_add_test(tc, map_is_capped_at_kernel_limit);
+	tcase_add_test(tc, explain_disabled_by_sysctl);
+	tcase_add_test(tc, explain_limit_apparmor_seccomp);
+	tcase_add_test(tc, helper_without_setuid_is_refused);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
