@@ -242,6 +242,26 @@ static int name_taken(const struct cr_paths *paths, const char *name, struct cr_
 	return cr_hint(err, "remove it with 'conti-rootless rm %s', or pick another --name", name);
 }
 
+/* Moves aside the dir of a --rm container whose front end was killed, so that its name is
+ * free at once; state_collect_garbage() removes it and its data later. */
+static bool bury_if_stale(const struct cr_paths *paths, const char *dir)
+{
+	cleanup_close int fd = lock_dir(dir, false);
+	cleanup_free char *grave = NULL;
+	char record[4096], flag[8] = "", id[33] = "";
+
+	if (fd < 0 || read_record(dir, record, sizeof(record)) < 0)
+		return false;
+	state_record_get(record, "remove", flag, sizeof(flag));
+	state_record_get(record, "id", id, sizeof(id));
+	if (strcmp(flag, "1") || !id[0])
+		return false;
+	grave = cr_xasprintf("%s/.tmp-rm-%s", paths->runtime, id);
+	if (rename(dir, grave) < 0)
+		return false;
+	return true;
+}
+
 int state_create(const struct cr_paths *paths, const char *name, const char *record,
 		 mode_t root_mode, struct cr_state *st, struct cr_error *err)
 {
@@ -281,7 +301,9 @@ int state_create(const struct cr_paths *paths, const char *name, const char *rec
 		cr_fail(err, errno, "chmod %s", st->upper);
 		goto fail;
 	}
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) < 0) {
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) < 0 &&
+	    (errno != EEXIST || !bury_if_stale(paths, final) ||
+	     renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) < 0)) {
 		if (errno == EEXIST || errno == ENOTEMPTY)
 			name_taken(paths, name, err);
 		else
