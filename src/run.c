@@ -255,6 +255,21 @@ static int make_plan(struct run *r, struct cr_error *err)
 	return plan_build(r->cfg, &f, &r->plan, err);
 }
 
+/* Says so when we already run inside a user namespace that does not map every id
+ * (a container, LXD): newuidmap cannot map ranges that namespace lacks. */
+static const char *nested_note(void)
+{
+	char map[256];
+	struct cr_error ignored;
+	unsigned long in, out, count;
+
+	if (cr_read_file("/proc/self/uid_map", map, sizeof(map), &ignored) < 0)
+		return "";
+	if (sscanf(map, "%lu %lu %lu", &in, &out, &count) == 3 && count == 4294967295UL)
+		return "";
+	return " (this runs inside a user namespace that maps only part of the ids)";
+}
+
 static int enter_userns(struct run *r, struct cr_error *err)
 {
 	if (userns_create(&r->up, r->cfg->trace, err) == 0)
@@ -262,7 +277,7 @@ static int enter_userns(struct run *r, struct cr_error *err)
 	if (r->cfg->uidmap != CR_UIDMAP_AUTO || r->up.mode == CR_UIDMAP_SINGLE)
 		return -1;
 	/* newuidmap refused (e.g. inside a container whose own map is narrow): fall back. */
-	cr_warn("%s; mapping only your own id, as root", err->msg);
+	cr_warn("%s%s; mapping only your own id, as root", err->msg, nested_note());
 	r->up.mode = CR_UIDMAP_SINGLE;
 	userns_compute_map(getuid(), NULL, 0, &r->up.uid);
 	userns_compute_map(getgid(), NULL, 0, &r->up.gid);

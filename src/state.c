@@ -116,8 +116,11 @@ static int runtime_root(uid_t uid, char **out, struct cr_error *err)
 		free(dir);
 		return -1;
 	}
-	cr_warn("XDG_RUNTIME_DIR is unusable (%s%s%s), so state is kept in %s", xdg ? xdg : "",
-		xdg ? ": " : "", problem, dir);
+	if (xdg && *xdg)
+		cr_warn("XDG_RUNTIME_DIR %s is unusable (%s), so state is kept in %s", xdg, problem,
+			dir);
+	else
+		cr_warn("XDG_RUNTIME_DIR is not set, so state is kept in %s", dir);
 	*out = dir;
 	return 0;
 }
