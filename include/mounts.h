@@ -14,23 +14,38 @@
 struct cr_mount_ctx {
 	const char *root_mnt; /* host path where the root is assembled */
 	int root_fd;	      /* O_PATH of the assembled root; -1 until it is mounted */
-	pid_t fuse_pid;	      /* fuse-overlayfs serving the root, 0 if none */
 	bool trace;
+	/* Has fuse-overlayfs mount op's overlay on op->dst and returns once it is mounted:
+	 * the daemon must run outside the container's PID namespace, so the front end
+	 * starts it (mounts_spawn_fuse) on the container's request. */
+	int (*start_fuse)(void *arg, const struct cr_op *op, struct cr_error *err);
+	void *fuse_arg;
 };
 
 /* Prepares ctx for root_mnt. */
 void mounts_ctx_init(struct cr_mount_ctx *ctx, const char *root_mnt, bool trace);
 
-/* Carries out one mount, directory, link or pivot step of a plan. */
+/* Carries out one step of a plan after CR_OP_CLONE, in the container's PID 1. */
 int mounts_apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err);
 
-/* Detaches the root and stops fuse-overlayfs (after the container has exited). */
-void mounts_teardown(struct cr_mount_ctx *ctx);
-
-/* Closes ctx's descriptors (in the container's PID 1 before exec, and on exit). */
+/* Closes ctx's descriptors (in the container's PID 1 before exec). */
 void mounts_ctx_close(struct cr_mount_ctx *ctx);
 
 /* Opens path (absolute, inside the root) under root_fd with RESOLVE_IN_ROOT. */
 int mounts_open_in_root(int root_fd, const char *path, int flags, struct cr_error *err);
+
+/* Front end: starts fuse-overlayfs -f for op in a copy of the mount namespace mntns_fd
+ * (op->dst must be a shared mount there), its messages into log_fd, killed if we die;
+ * returns its pid or -1. */
+pid_t mounts_spawn_fuse(const struct cr_op *op, int mntns_fd, int log_fd, struct cr_error *err);
+
+/* True when path is the root of a FUSE mount. */
+bool mounts_is_fuse(const char *path);
+
+/* Fills err with why fuse-overlayfs exited with status before mounting. */
+int mounts_fuse_failed(int status, int log_fd, const char *dst, struct cr_error *err);
+
+/* Stops fuse-overlayfs (once the container has exited) and reaps it. */
+void mounts_stop_fuse(pid_t pid);
 
 #endif

@@ -2,10 +2,11 @@
  *
  * plan_build() turns a configuration and the facts found on the machine into
  * a list of steps (each mount, namespace and pivot as data) without touching
- * the system; plan_execute() carries them out in one place; --trace prints
- * each as the shell command that does it. Steps up to CR_OP_CLONE run in the
- * front end (inside the user namespace); the rest run in the container's
- * PID 1 before it execs the init helper.
+ * the system; mounts_apply() carries each out; --trace prints each as the
+ * shell command that does it. The first step, CR_OP_CLONE, is the front end's
+ * (inside the user namespace): it starts the container's PID 1 in new
+ * namespaces. Every later step runs in that PID 1 before it execs the init
+ * helper, so that all mounts live in the container's own mount namespace.
  */
 #ifndef CR_PLAN_H
 #define CR_PLAN_H
@@ -18,7 +19,7 @@
 #include "userns.h"
 
 enum cr_op_kind {
-	CR_OP_UNSHARE,	     /* unshare(flags): mount, UTS, IPC, network */
+	CR_OP_CLONE,	     /* PID 1 starts in new namespaces (nsflags); always the first step */
 	CR_OP_LOOPBACK_UP,   /* ip link set lo up */
 	CR_OP_MAKE_RPRIVATE, /* mount --make-rprivate / */
 	CR_OP_MOUNT_OVERLAY, /* kernel overlayfs of the rootfs at the root mount point */
@@ -31,7 +32,6 @@ enum cr_op_kind {
 	CR_OP_BIND,	     /* mount --rbind SRC DST (read-only with CR_OPF_RDONLY) */
 	CR_OP_REMOUNT_RO,    /* mount -o remount,bind,ro DST */
 	CR_OP_HOSTNAME,	     /* hostname SRC */
-	CR_OP_CLONE,	     /* the container's PID 1 starts: new PID and mount namespaces */
 	CR_OP_PIVOT_ROOT,    /* pivot_root into the root, old root detached */
 	CR_OP_CHDIR,	     /* cd DST */
 	CR_OP_EXEC,	     /* exec the init helper, which runs the command */
@@ -50,7 +50,7 @@ enum {
 struct cr_op {
 	enum cr_op_kind kind;
 	unsigned flags;
-	unsigned long nsflags; /* CR_OP_UNSHARE: CLONE_NEW* */
+	unsigned long nsflags; /* CR_OP_CLONE: CLONE_NEW* */
 	char *src;	       /* host path, fs source, hostname or symlink target */
 	char *dst;	       /* container path (CR_OPF_IN_ROOT) or host path */
 	char *fstype;
@@ -85,9 +85,6 @@ void plan_free(struct cr_plan *plan);
 
 /* Formats step op as the shell command that does it (root_mnt prefixes container paths). */
 void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, size_t len);
-
-/* Returns the index of the CR_OP_CLONE step. */
-size_t plan_clone_index(const struct cr_plan *plan);
 
 /* Names the filesystem type f_type when it cannot hold an overlay upper dir
  * (network and FUSE filesystems, overlayfs itself); NULL when it can. */

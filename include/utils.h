@@ -51,8 +51,9 @@ unsigned long long cr_now_ns(void);
 /* True when s is a decimal number that fits in unsigned long; stores it in *out. */
 bool cr_parse_ulong(const char *s, unsigned long *out);
 
-/* Sends fd over the unix socket sock (SCM_RIGHTS); 0 or -1 with errno. */
-int cr_send_fd(int sock, int fd);
+/* Sends buf as one message on the unix socket sock, with fd (SCM_RIGHTS) unless it is -1;
+ * 0 or -1 with errno. */
+int cr_send_msg(int sock, const void *buf, size_t len, int fd);
 
 /* Receives one message from sock into buf; a passed descriptor lands in *fd (else -1).
  * Returns the bytes received (0 at end of stream) or -1 with errno. */

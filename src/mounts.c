@@ -34,8 +34,9 @@ void mounts_ctx_init(struct cr_mount_ctx *ctx, const char *root_mnt, bool trace)
 {
 	ctx->root_mnt = root_mnt;
 	ctx->root_fd = -1;
-	ctx->fuse_pid = 0;
 	ctx->trace = trace;
+	ctx->start_fuse = NULL;
+	ctx->fuse_arg = NULL;
 }
 
 void mounts_ctx_close(struct cr_mount_ctx *ctx)
@@ -206,26 +207,30 @@ static int mount_overlay(const struct cr_op *op, struct cr_error *err)
 	return 0;
 }
 
-static bool is_fuse_mounted(const char *path)
+bool mounts_is_fuse(const char *path)
 {
 	struct statfs sfs;
 
 	return statfs(path, &sfs) == 0 && (unsigned long)sfs.f_type == FUSE_SUPER_MAGIC;
 }
 
-/* Starts fuse-overlayfs in the foreground, tied to our life, and waits for its mount;
- * its messages go to ROOT_MNT.fuse-overlayfs.log in the state dir. */
-static int mount_fuse(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+/* fuse-overlayfs options from the step's: a kernel overlay step (falling back) carries
+ * "userxattr", which fuse-overlayfs does not know. */
+static char *fuse_options(const struct cr_op *op)
 {
-	cleanup_free char *data = cr_xasprintf("%s,allow_other", op->data);
-	cleanup_free char *logpath = cr_xasprintf("%s.fuse-overlayfs.log", op->dst);
-	cleanup_close int log = open(logpath, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
-	unsigned long long deadline = cr_now_ns() + 10ULL * 1000000000ULL;
-	struct timespec pause = {0, 200000};
-	int status;
-	pid_t pid;
+	char *data = cr_xasprintf("%s,allow_other", op->data);
+	char *x = strstr(data, ",userxattr");
 
-	pid = fork();
+	if (x)
+		memmove(x, x + strlen(",userxattr"), strlen(x + strlen(",userxattr")) + 1);
+	return data;
+}
+
+pid_t mounts_spawn_fuse(const struct cr_op *op, int mntns_fd, int log_fd, struct cr_error *err)
+{
+	cleanup_free char *data = fuse_options(op);
+	pid_t pid = fork();
+
 	if (pid < 0)
 		return cr_fail(err, errno, "fork");
 	if (pid == 0) {
@@ -233,34 +238,54 @@ static int mount_fuse(const struct cr_op *op, struct cr_mount_ctx *ctx, struct c
 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (log >= 0)
-			dup2(log, 2);
+		if (log_fd >= 0)
+			dup2(log_fd, 2);
+		/* A copy of the container's mount namespace: its pivot_root must not move our
+		 * root, and the mount point is shared, so the mount reaches the container. */
+		if (setns(mntns_fd, CLONE_NEWNS) < 0 || unshare(CLONE_NEWNS) < 0) {
+			fprintf(stderr, "join the container's mount namespace: %s\n",
+				strerror(errno));
+			_exit(125);
+		}
 		execlp("fuse-overlayfs", "fuse-overlayfs", "-f", "-o", data, op->dst, (char *)NULL);
-		fprintf(stderr, "conti-rootless: fuse-overlayfs: %s\n", strerror(errno));
+		fprintf(stderr, "%s\n", strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	ctx->fuse_pid = pid;
-	while (!is_fuse_mounted(op->dst)) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			ctx->fuse_pid = 0;
-			char said[256] = "";
+	return pid;
+}
 
-			if (log >= 0 && pread(log, said, sizeof(said) - 1, 0) > 0)
-				said[strcspn(said, "\n")] = '\0';
-			cr_fail(err, 0, "fuse-overlayfs failed (exit %d) on %s%s%s",
-				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-				op->dst, said[0] ? ": " : "", said);
-			if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-				return cr_hint(err, "install it: sudo apt install fuse-overlayfs");
-			return cr_hint(err, "check that /dev/fuse is usable (mode 0666), or use "
-					    "--overlay=kernel or --overlay=none");
-		}
-		if (cr_now_ns() > deadline)
-			return cr_fail(err, ETIMEDOUT, "fuse-overlayfs did not mount %s", op->dst);
-		nanosleep(&pause, NULL);
-	}
-	return 0;
+int mounts_fuse_failed(int status, int log_fd, const char *dst, struct cr_error *err)
+{
+	char said[256] = "";
+	ssize_t n = log_fd >= 0 ? pread(log_fd, said, sizeof(said) - 1, 0) : 0;
+
+	said[n > 0 ? n : 0] = '\0';
+	said[strcspn(said, "\n")] = '\0';
+	cr_fail(err, 0, "fuse-overlayfs failed (exit %d) on %s%s%s",
+		WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), dst,
+		said[0] ? ": " : "", said);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return cr_hint(err, "install it: sudo apt install fuse-overlayfs");
+	return cr_hint(err, "check that /dev/fuse is usable (mode 0666), or use --overlay=kernel "
+			    "or --overlay=none");
+}
+
+void mounts_stop_fuse(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+static int mount_fuse(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	if (!ctx->start_fuse)
+		return cr_fail(err, ENOTSUP, "fuse-overlayfs cannot be started from here");
+	return ctx->start_fuse(ctx->fuse_arg, op, err);
 }
 
 static int do_rootfs(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
@@ -361,10 +386,6 @@ static int apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 	int fd;
 
 	switch (op->kind) {
-	case CR_OP_UNSHARE:
-		if (unshare((int)op->nsflags) < 0)
-			return cr_fail(err, errno, "unshare the mount, UTS and IPC namespaces");
-		return 0;
 	case CR_OP_LOOPBACK_UP:
 		return loopback_up(err);
 	case CR_OP_MAKE_RPRIVATE:
@@ -428,28 +449,4 @@ int mounts_apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 		trace_step(true, t0, "%s", line);
 	}
 	return ret;
-}
-
-void mounts_teardown(struct cr_mount_ctx *ctx)
-{
-	mounts_ctx_close(ctx);
-	/* Detach the assembled root first: nothing that cleans the state dir afterwards may
-	 * reach through it into the rootfs or a volume. */
-	if (ctx->root_mnt)
-		umount2(ctx->root_mnt, MNT_DETACH);
-	if (!ctx->fuse_pid)
-		return;
-	/* The daemon ends once the last mount of it is gone; give it a moment, then insist. */
-	for (int i = 0; i < 200; i++) {
-		struct timespec pause = {0, 1000000};
-
-		if (waitpid(ctx->fuse_pid, NULL, WNOHANG) == ctx->fuse_pid) {
-			ctx->fuse_pid = 0;
-			return;
-		}
-		nanosleep(&pause, NULL);
-	}
-	kill(ctx->fuse_pid, SIGKILL);
-	waitpid(ctx->fuse_pid, NULL, 0);
-	ctx->fuse_pid = 0;
 }

@@ -149,8 +149,8 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	struct cr_op *op;
 
 	memset(plan, 0, sizeof(*plan));
-	op = add(plan, CR_OP_UNSHARE, 0, NULL, NULL);
-	op->nsflags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+	op = add(plan, CR_OP_CLONE, 0, NULL, NULL);
+	op->nsflags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
 		      (cfg->net == CR_NET_NONE ? CLONE_NEWNET : 0);
 	if (cfg->net == CR_NET_NONE)
 		add(plan, CR_OP_LOOPBACK_UP, 0, NULL, NULL);
@@ -160,7 +160,7 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	add(plan, CR_OP_MKDIR, CR_OPF_IN_ROOT, NULL, "/sys");
 	add(plan, CR_OP_BIND, CR_OPF_IN_ROOT | CR_OPF_RDONLY | CR_OPF_NOSUID | CR_OPF_NODEV, "/sys",
 	    "/sys");
-	add(plan, CR_OP_MKDIR, CR_OPF_IN_ROOT, NULL, "/proc");
+	add_mount(plan, "proc", "/proc", "", CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);
 	if (!f->tmp_has_content)
 		add_mount(plan, "tmpfs", "/tmp", "mode=1777", CR_OPF_NOSUID | CR_OPF_NODEV);
 	if (add_user_mounts(plan, cfg, f, err) < 0) {
@@ -172,10 +172,6 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	if (cfg->readonly_root)
 		add(plan, CR_OP_REMOUNT_RO, 0, NULL, f->root_mnt);
 	add(plan, CR_OP_HOSTNAME, 0, f->hostname, NULL);
-	add(plan, CR_OP_CLONE, 0, NULL, NULL);
-	op = add(plan, CR_OP_MOUNT, CR_OPF_IN_ROOT | CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC,
-		 "proc", "/proc");
-	op->fstype = cr_xstrdup("proc");
 	add(plan, CR_OP_PIVOT_ROOT, 0, NULL, f->root_mnt);
 	add(plan, CR_OP_CHDIR, 0, NULL, cfg->cwd ? cfg->cwd : "/");
 	add(plan, CR_OP_EXEC, 0, NULL, NULL);
@@ -195,15 +191,6 @@ void plan_free(struct cr_plan *plan)
 	plan->n = 0;
 }
 
-size_t plan_clone_index(const struct cr_plan *plan)
-{
-	for (size_t i = 0; i < plan->n; i++) {
-		if (plan->ops[i].kind == CR_OP_CLONE)
-			return i;
-	}
-	return plan->n;
-}
-
 static void format_flags(unsigned flags, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%s%s%s", flags & CR_OPF_RDONLY ? ",ro" : "",
@@ -211,11 +198,11 @@ static void format_flags(unsigned flags, char *buf, size_t len)
 		 flags & CR_OPF_NOEXEC ? ",noexec" : "");
 }
 
-static void format_unshare(unsigned long ns, char *buf, size_t len)
+static void format_clone(unsigned long ns, char *buf, size_t len)
 {
-	snprintf(buf, len, "unshare%s%s%s%s", ns & CLONE_NEWNS ? " --mount" : "",
-		 ns & CLONE_NEWUTS ? " --uts" : "", ns & CLONE_NEWIPC ? " --ipc" : "",
-		 ns & CLONE_NEWNET ? " --net" : "");
+	snprintf(buf, len, "unshare%s%s%s%s%s --fork", ns & CLONE_NEWPID ? " --pid" : "",
+		 ns & CLONE_NEWNS ? " --mount" : "", ns & CLONE_NEWUTS ? " --uts" : "",
+		 ns & CLONE_NEWIPC ? " --ipc" : "", ns & CLONE_NEWNET ? " --net" : "");
 }
 
 void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, size_t len)
@@ -226,9 +213,6 @@ void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, siz
 
 	format_flags(op->flags, flags, sizeof(flags));
 	switch (op->kind) {
-	case CR_OP_UNSHARE:
-		format_unshare(op->nsflags, buf, len);
-		return;
 	case CR_OP_LOOPBACK_UP:
 		snprintf(buf, len, "ip link set lo up");
 		return;
@@ -269,7 +253,7 @@ void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, siz
 		snprintf(buf, len, "hostname %s", op->src);
 		return;
 	case CR_OP_CLONE:
-		snprintf(buf, len, "unshare --pid --mount --fork");
+		format_clone(op->nsflags, buf, len);
 		return;
 	case CR_OP_PIVOT_ROOT:
 		snprintf(buf, len, "cd %s && pivot_root . . && umount -l .", dst);

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -67,7 +68,10 @@ struct run {
 	sigset_t forwarded; /* blocked in the front end, read from a signalfd */
 	sigset_t oldmask;
 	pid_t child;
-	int sock;
+	int sock;	/* set-up channel: the front end's end, or PID 1's in the container */
+	pid_t fuse_pid; /* fuse-overlayfs serving the root, 0 if none */
+	int fuse_log;	/* its messages, -1 if none */
+	const char *fuse_dst;
 	int master;
 	struct cr_term term;
 };
@@ -286,43 +290,82 @@ static int enter_userns(struct run *r, struct cr_error *err)
 	return userns_create(&r->up, r->cfg->trace, err);
 }
 
-static int front_end_steps(struct run *r, struct cr_error *err)
-{
-	size_t clone_at = plan_clone_index(&r->plan);
+/* Messages between the front end and the container's PID 1 during set-up, on a
+ * SOCK_SEQPACKET pair. The container's end is close-on-exec: end of stream means
+ * it has exec'd the init helper. */
+enum msg_type {
+	MSG_ERROR = 'E', /* either way: set-up failed, err says why */
+	MSG_FUSE = 'F',	 /* to the front end: start fuse-overlayfs for step op (with mntns fd) */
+	MSG_PTY = 'T',	 /* to the front end: the pty master (with its fd) */
+};
 
-	mounts_ctx_init(&r->mctx, r->st.rootfs_mnt, r->cfg->trace);
-	for (size_t i = 0; i < clone_at; i++) {
-		if (mounts_apply(&r->plan.ops[i], &r->mctx, err) < 0)
+struct msg {
+	char type;
+	unsigned op;
+	struct cr_error err;
+};
+
+/* In the container: asks the front end for fuse-overlayfs and waits for the mount. */
+static int request_fuse(void *arg, const struct cr_op *op, struct cr_error *err)
+{
+	struct run *r = arg;
+	struct msg m = {.type = MSG_FUSE, .op = (unsigned)(op - r->plan.ops)};
+	unsigned long long deadline = cr_now_ns() + 10ULL * 1000000000ULL;
+	cleanup_close int ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	cleanup_free char *parent = cr_xstrdup(op->dst);
+	struct pollfd pfd = {.fd = r->sock, .events = POLLIN};
+	int fd;
+
+	/* The daemon mounts from a copy of our mount namespace (so that our pivot_root does not
+	 * move its root); the state dir, bound shared, carries its mount over to us. */
+	*strrchr(parent, '/') = '\0';
+	if (mount(parent, parent, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, parent, NULL, MS_SHARED, NULL) < 0)
+		return cr_fail(err, errno, "make %s a shared mount point", parent);
+	if (ns < 0 || cr_send_msg(r->sock, &m, sizeof(m), ns) < 0)
+		return cr_fail(err, errno, "ask for fuse-overlayfs");
+	while (!mounts_is_fuse(op->dst)) {
+		if (cr_now_ns() > deadline)
+			return cr_fail(err, ETIMEDOUT, "fuse-overlayfs did not mount %s", op->dst);
+		if (poll(&pfd, 1, 1) == 1 && cr_recv_msg(r->sock, &m, sizeof(m), &fd) > 0) {
+			*err = m.err;
 			return -1;
+		}
 	}
-	mounts_ctx_close(&r->mctx);
+	if (mount(NULL, parent, NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return cr_fail(err, errno, "make %s private", parent);
 	return 0;
 }
 
-static void __attribute__((noreturn)) container_main(struct run *r, int sock)
+static void __attribute__((noreturn)) container_main(struct run *r)
 {
-	struct cr_error err = {0};
-	struct pollfd pfd = {.fd = sock, .events = POLLIN};
-	size_t i = plan_clone_index(&r->plan) + 1;
+	struct msg m = {.type = MSG_ERROR};
+	struct pollfd pfd = {.fd = r->sock, .events = POLLIN};
 	sigset_t none;
+	size_t i;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
 		_exit(CR_EXIT_TOOL); /* the front end died before we could notice */
-	for (; i < r->plan.n && r->plan.ops[i].kind != CR_OP_EXEC; i++) {
-		if (mounts_apply(&r->plan.ops[i], &r->mctx, &err) < 0)
+	r->mctx.start_fuse = request_fuse;
+	r->mctx.fuse_arg = r;
+	for (i = 1; i < r->plan.n && r->plan.ops[i].kind != CR_OP_EXEC; i++) {
+		if (mounts_apply(&r->plan.ops[i], &r->mctx, &m.err) < 0)
 			goto fail;
 	}
 	trace_step(r->cfg->trace, cr_now_ns(), "exec %s", INIT_NAME);
 	if (r->tty) {
-		int master = tty_open_container_pty(&err);
+		int master = tty_open_container_pty(&m.err);
 
 		if (master < 0)
 			goto fail;
-		if (cr_send_fd(sock, master) < 0) {
-			cr_fail(&err, errno, "pass the pseudo-terminal to the front end");
+		m.type = MSG_PTY;
+		if (cr_send_msg(r->sock, &m, sizeof(m), master) < 0) {
+			cr_fail(&m.err, errno, "pass the pseudo-terminal to the front end");
+			m.type = MSG_ERROR;
 			goto fail;
 		}
+		m.type = MSG_ERROR;
 		close(master);
 	}
 	setsid();
@@ -331,55 +374,105 @@ static void __attribute__((noreturn)) container_main(struct run *r, int sock)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 	syscall(SYS_execveat, r->init_fd, "", r->init_argv.v, r->env.v, AT_EMPTY_PATH);
-	cr_fail(&err, errno, "exec the init helper");
+	cr_fail(&m.err, errno, "exec the init helper");
 fail:
-	send(sock, &err, sizeof(err), MSG_NOSIGNAL);
+	cr_send_msg(r->sock, &m, sizeof(m), -1);
 	_exit(CR_EXIT_TOOL);
 }
 
 static int start_container(struct run *r, struct cr_error *err)
 {
+	unsigned long long t0 = cr_now_ns();
+	char line[256];
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cr_fail(err, errno, "socketpair");
+	mounts_ctx_init(&r->mctx, r->st.rootfs_mnt, r->cfg->trace);
 	r->child =
-	    (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, NULL);
+	    (pid_t)syscall(SYS_clone, r->plan.ops[0].nsflags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (r->child == 0) {
 		close(sv[0]);
-		container_main(r, sv[1]);
+		r->sock = sv[1];
+		container_main(r);
 	}
 	close(sv[1]);
 	r->sock = sv[0];
 	if (r->child < 0) {
 		r->child = 0;
-		return cr_fail(err, errno, "create the container's PID namespace");
+		return cr_fail(err, errno, "create the container's namespaces");
 	}
+	plan_format_op(&r->plan.ops[0], r->st.rootfs_mnt, line, sizeof(line));
+	trace_step(r->cfg->trace, t0, "%s", line);
 	return 0;
 }
 
-/* Waits until the container's PID 1 has exec'd init (its end of the socket closes). */
+/* Starts fuse-overlayfs in the container's mount namespace (ns), as asked. */
+static int start_fuse(struct run *r, const struct msg *m, int ns, struct cr_error *err)
+{
+	cleanup_free char *log = cr_xasprintf("%s/fuse-overlayfs.log", r->st.dir);
+
+	if (m->op >= r->plan.n)
+		return cr_fail(err, EPROTO, "read from the container");
+	r->fuse_log = open(log, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
+	r->fuse_pid = mounts_spawn_fuse(&r->plan.ops[m->op], ns, r->fuse_log, err);
+	if (r->fuse_pid < 0) {
+		r->fuse_pid = 0;
+		return -1;
+	}
+	r->fuse_dst = r->plan.ops[m->op].dst;
+	return 0;
+}
+
+/* fuse-overlayfs exited before the container started: tell the container why. */
+static void check_fuse(struct run *r)
+{
+	struct msg m = {.type = MSG_ERROR};
+	int status;
+
+	if (r->fuse_pid <= 0 || waitpid(r->fuse_pid, &status, WNOHANG) != r->fuse_pid)
+		return;
+	r->fuse_pid = 0;
+	mounts_fuse_failed(status, r->fuse_log, r->fuse_dst, &m.err);
+	cr_send_msg(r->sock, &m, sizeof(m), -1);
+}
+
+/* Serves the container's requests until its PID 1 has exec'd init (end of stream). */
 static int await_exec(struct run *r, struct cr_error *err)
 {
-	struct cr_error child_err;
+	struct msg m;
 	int fd;
 	ssize_t n;
 
 	for (;;) {
-		n = cr_recv_msg(r->sock, &child_err, sizeof(child_err), &fd);
-		if (n == 0)
-			return 0;
-		if (n < 0)
-			return cr_fail(err, errno, "read from the container");
-		if (fd >= 0) {
-			r->master = fd;
+		struct pollfd pfd = {.fd = r->sock, .events = POLLIN};
+
+		if (poll(&pfd, 1, r->fuse_pid > 0 ? 5 : -1) == 0) {
+			check_fuse(r);
 			continue;
 		}
-		if (n == sizeof(child_err)) {
-			*err = child_err;
+		n = cr_recv_msg(r->sock, &m, sizeof(m), &fd);
+		if (n == 0)
+			return 0;
+		if (n != sizeof(m)) {
+			if (fd >= 0)
+				close(fd);
+			return cr_fail(err, n < 0 ? errno : EPROTO, "read from the container");
+		}
+		if (m.type == MSG_PTY && fd >= 0) {
+			r->master = fd;
+		} else if (m.type == MSG_FUSE && fd >= 0) {
+			struct msg reply = {.type = MSG_ERROR};
+
+			if (start_fuse(r, &m, fd, &reply.err) < 0)
+				cr_send_msg(r->sock, &reply, sizeof(reply), -1);
+			close(fd);
+		} else {
+			if (fd >= 0)
+				close(fd);
+			*err = m.err;
 			return -1;
 		}
-		return cr_fail(err, EPROTO, "read from the container");
 	}
 }
 
@@ -470,15 +563,19 @@ static void record_exit(struct run *r, int code)
 static void cleanup(struct run *r, bool remove)
 {
 	struct cr_error ignored;
+	unsigned long long t0;
 
 	if (r->child > 0) {
 		kill(r->child, SIGKILL);
 		waitpid(r->child, NULL, 0);
 	}
 	tty_restore(&r->term);
-	mounts_teardown(&r->mctx);
-	if (r->have_state && remove)
-		state_remove(&r->paths, &r->st, &ignored);
+	mounts_stop_fuse(r->fuse_pid);
+	if (r->fuse_log >= 0)
+		close(r->fuse_log);
+	t0 = cr_now_ns();
+	if (r->have_state && remove && state_remove(&r->paths, &r->st, &ignored) == 0)
+		trace_step(r->cfg->trace, t0, "rm -rf %s %s", r->st.dir, r->st.data_dir);
 	if (r->have_state)
 		state_release(&r->st);
 	if (r->sock >= 0)
@@ -538,8 +635,6 @@ static int set_up(struct run *r, struct cr_error *err)
 	if (make_plan(r, err) < 0 || enter_userns(r, err) < 0)
 		return -1;
 	state_collect_garbage(&r->paths);
-	if (front_end_steps(r, err) < 0)
-		return -1;
 	sig = interrupted();
 	if (sig) {
 		err->status = 128 + sig;
@@ -552,7 +647,13 @@ static int set_up(struct run *r, struct cr_error *err)
 
 int run_container(const struct cr_config *cfg, struct cr_error *err)
 {
-	struct run r = {.cfg = cfg, .init_fd = -1, .sock = -1, .master = -1, .term = {.fd = -1}};
+	struct run r = {.cfg = cfg,
+			.init_fd = -1,
+			.sock = -1,
+			.master = -1,
+			.fuse_log = -1,
+			.term = {.fd = -1}};
+	unsigned long long t0;
 	int code;
 
 	mounts_ctx_init(&r.mctx, NULL, cfg->trace);
@@ -566,7 +667,9 @@ int run_container(const struct cr_config *cfg, struct cr_error *err)
 	}
 	close(r.sock);
 	r.sock = -1;
+	t0 = cr_now_ns();
 	code = supervise(&r);
+	trace_step(cfg->trace, t0, "wait  # the command exited with status %d", code);
 	if (!cfg->remove)
 		record_exit(&r, code);
 	cleanup(&r, cfg->remove);

@@ -1,4 +1,5 @@
 /* userns.c - id maps and the mapped user namespace. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -17,6 +18,7 @@
 
 #include <shadow/subid.h>
 
+#include "cr-build-config.h"
 #include "trace.h"
 #include "userns.h"
 #include "utils.h"
@@ -119,13 +121,44 @@ static void single_map(struct cr_idmap *map, unsigned long self)
 	userns_compute_map(self, NULL, 0, map);
 }
 
+/* libsubid, loaded only on the path that reads subordinate ranges: linking it pulls in
+ * libaudit, libselinux, libsemanage, libpam..., whose loading every start would pay. */
+struct subid_lib {
+	void *handle;
+	__typeof__(subid_init) *init;
+	__typeof__(subid_get_uid_ranges) *uid_ranges;
+	__typeof__(subid_get_gid_ranges) *gid_ranges;
+};
+
+static int subid_load(struct subid_lib *lib, struct cr_error *err)
+{
+	lib->handle = dlopen(CR_LIBSUBID_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib->handle) {
+		cr_fail(err, 0, "cannot load %s (%s)", CR_LIBSUBID_SONAME, dlerror());
+		return cr_hint(err, "install it: sudo apt install libsubid4");
+	}
+	lib->init = (__typeof__(subid_init) *)dlsym(lib->handle, "subid_init");
+	lib->uid_ranges =
+	    (__typeof__(subid_get_uid_ranges) *)dlsym(lib->handle, "subid_get_uid_ranges");
+	lib->gid_ranges =
+	    (__typeof__(subid_get_gid_ranges) *)dlsym(lib->handle, "subid_get_gid_ranges");
+	if (!lib->uid_ranges || !lib->gid_ranges) {
+		dlclose(lib->handle);
+		cr_fail(err, 0, "%s lacks subid_get_uid_ranges", CR_LIBSUBID_SONAME);
+		return cr_hint(err, "install shadow-utils' libsubid 4.11 or later");
+	}
+	if (lib->init)
+		lib->init("conti-rootless", NULL);
+	return 0;
+}
+
 /* Reads the subordinate ranges of user (uid or gid kind) into map; 0 ranges: -1. */
-static int subid_map(const char *user, unsigned long self, bool gid, struct cr_idmap *map,
-		     char *line, size_t linelen)
+static int subid_map(const struct subid_lib *lib, const char *user, unsigned long self, bool gid,
+		     struct cr_idmap *map, char *line, size_t linelen)
 {
 	struct subid_range *ranges = NULL;
 	struct cr_idrange conv[CR_IDMAP_MAX];
-	int n = gid ? subid_get_gid_ranges(user, &ranges) : subid_get_uid_ranges(user, &ranges);
+	int n = gid ? lib->gid_ranges(user, &ranges) : lib->uid_ranges(user, &ranges);
 
 	if (n <= 0) {
 		free(ranges);
@@ -171,7 +204,9 @@ static int find_helper(const char *prog, bool gid, char *out, size_t len, struct
 int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct cr_error *err)
 {
 	bool fallback = mode == CR_UIDMAP_AUTO;
+	struct subid_lib lib;
 	struct passwd *pw;
+	bool ok;
 
 	memset(plan, 0, sizeof(*plan));
 	plan->mode = mode == CR_UIDMAP_SINGLE ? CR_UIDMAP_SINGLE : CR_UIDMAP_SUBID;
@@ -190,11 +225,14 @@ int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct
 		cr_hint(err, "add the user to /etc/passwd, or use --uidmap=single");
 		return subid_unusable(plan, fallback, err);
 	}
-	subid_init("conti-rootless", NULL);
-	if (subid_map(pw->pw_name, getuid(), false, &plan->uid, plan->subuid_line,
-		      sizeof(plan->subuid_line)) < 0 ||
-	    subid_map(pw->pw_name, getgid(), true, &plan->gid, plan->subgid_line,
-		      sizeof(plan->subgid_line)) < 0) {
+	if (subid_load(&lib, err) < 0)
+		return subid_unusable(plan, fallback, err);
+	ok = subid_map(&lib, pw->pw_name, getuid(), false, &plan->uid, plan->subuid_line,
+		       sizeof(plan->subuid_line)) == 0 &&
+	     subid_map(&lib, pw->pw_name, getgid(), true, &plan->gid, plan->subgid_line,
+		       sizeof(plan->subgid_line)) == 0;
+	dlclose(lib.handle);
+	if (!ok) {
 		cr_fail(err, 0, "user %s has no subordinate ids in /etc/subuid and /etc/subgid",
 			pw->pw_name);
 		cr_hint(err,
