@@ -265,6 +265,23 @@ static bool bury_if_stale(const struct cr_paths *paths, const char *dir)
 	return true;
 }
 
+/* Renames the made dir tmp to final, the name; a killed --rm run's dir is moved aside. */
+static int claim(const struct cr_paths *paths, const char *tmp, const char *final,
+		 struct cr_error *err)
+{
+	int e;
+
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
+		return 0;
+	e = errno;
+	if (e != EEXIST && e != ENOTEMPTY)
+		return cr_fail(err, e, "rename %s to %s", tmp, final);
+	if (bury_if_stale(paths, final) &&
+	    renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
+		return 0;
+	return name_taken(paths, strrchr(final, '/') + 1, err);
+}
+
 int state_create(const struct cr_paths *paths, const char *name, const char *record,
 		 mode_t root_mode, struct cr_state *st, struct cr_error *err)
 {
@@ -304,15 +321,8 @@ int state_create(const struct cr_paths *paths, const char *name, const char *rec
 		cr_fail(err, errno, "chmod %s", st->upper);
 		goto fail;
 	}
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) < 0 &&
-	    (errno != EEXIST || !bury_if_stale(paths, final) ||
-	     renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) < 0)) {
-		if (errno == EEXIST || errno == ENOTEMPTY)
-			name_taken(paths, name, err);
-		else
-			cr_fail(err, errno, "rename %s to %s", tmp, final);
+	if (claim(paths, tmp, final, err) < 0)
 		goto fail;
-	}
 	return 0;
 fail : {
 	struct cr_error ignored;
