@@ -13,24 +13,20 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "cr-build-config.h"
 #include "env.h"
 #include "mounts.h"
@@ -46,8 +42,6 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-#define INIT_NAME "conti-rootless-init"
-
 struct run {
 	const struct cr_config *cfg;
 	char *rootfs;
@@ -61,18 +55,11 @@ struct run {
 	struct cr_state st;
 	bool have_state;
 	struct cr_plan plan;
-	struct cr_mount_ctx mctx;
-	int init_fd;
 	struct cr_strv env;
 	struct cr_strv init_argv;
 	sigset_t forwarded; /* blocked in the front end, read from a signalfd */
 	sigset_t oldmask;
-	pid_t child;
-	int sock;	/* set-up channel: the front end's end, or PID 1's in the container */
-	pid_t fuse_pid; /* fuse-overlayfs serving the root, 0 if none */
-	int fuse_log;	/* its messages, -1 if none */
-	const char *fuse_dst;
-	int master;
+	struct cr_container ct;
 	struct cr_term term;
 };
 
@@ -126,14 +113,14 @@ static int open_init(struct run *r, struct cr_error *err)
 	} else {
 		snprintf(exe, sizeof(exe), "/nonexistent");
 	}
-	snprintf(rel1, sizeof(rel1), "%s/helpers/%s", exe, INIT_NAME);
-	snprintf(rel2, sizeof(rel2), "%s/../libexec/conti-rootless/%s", exe, INIT_NAME);
+	snprintf(rel1, sizeof(rel1), "%s/helpers/%s", exe, CR_INIT_NAME);
+	snprintf(rel2, sizeof(rel2), "%s/../libexec/conti-rootless/%s", exe, CR_INIT_NAME);
 	candidates[0] = rel1;
 	candidates[1] = rel2;
-	candidates[2] = CR_LIBEXECDIR "/" INIT_NAME;
+	candidates[2] = CR_LIBEXECDIR "/" CR_INIT_NAME;
 	for (int i = 0; i < 3; i++) {
-		r->init_fd = open(candidates[i], O_PATH | O_CLOEXEC);
-		if (r->init_fd >= 0)
+		r->ct.init_fd = open(candidates[i], O_PATH | O_CLOEXEC);
+		if (r->ct.init_fd >= 0)
 			return 0;
 	}
 	snprintf(path, sizeof(path), "%s", candidates[2]);
@@ -183,7 +170,7 @@ static void build_exec(struct run *r)
 	char num[32];
 
 	env_build(cfg, r->hostname, r->tty ? (term && *term ? term : "xterm") : NULL, &r->env);
-	strv_push(&r->init_argv, INIT_NAME);
+	strv_push(&r->init_argv, CR_INIT_NAME);
 	if (cfg->user_set) {
 		snprintf(num, sizeof(num), "%u:%u", (unsigned)cfg->uid, (unsigned)cfg->gid);
 		strv_push(&r->init_argv, "--user");
@@ -290,192 +277,6 @@ static int enter_userns(struct run *r, struct cr_error *err)
 	return userns_create(&r->up, r->cfg->trace, err);
 }
 
-/* Messages between the front end and the container's PID 1 during set-up, on a
- * SOCK_SEQPACKET pair. The container's end is close-on-exec: end of stream means
- * it has exec'd the init helper. */
-enum msg_type {
-	MSG_ERROR = 'E', /* either way: set-up failed, err says why */
-	MSG_FUSE = 'F',	 /* to the front end: start fuse-overlayfs for step op (with mntns fd) */
-	MSG_PTY = 'T',	 /* to the front end: the pty master (with its fd) */
-};
-
-struct msg {
-	char type;
-	unsigned op;
-	struct cr_error err;
-};
-
-/* In the container: asks the front end for fuse-overlayfs and waits for the mount. */
-static int request_fuse(void *arg, const struct cr_op *op, struct cr_error *err)
-{
-	struct run *r = arg;
-	struct msg m = {.type = MSG_FUSE, .op = (unsigned)(op - r->plan.ops)};
-	unsigned long long deadline = cr_now_ns() + 10ULL * 1000000000ULL;
-	cleanup_close int ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	cleanup_free char *parent = cr_xstrdup(op->dst);
-	struct pollfd pfd = {.fd = r->sock, .events = POLLIN};
-	int fd;
-
-	/* The daemon mounts from a copy of our mount namespace (so that our pivot_root does not
-	 * move its root); the state dir, bound shared, carries its mount over to us. */
-	*strrchr(parent, '/') = '\0';
-	if (mount(parent, parent, NULL, MS_BIND, NULL) < 0 ||
-	    mount(NULL, parent, NULL, MS_SHARED, NULL) < 0)
-		return cr_fail(err, errno, "make %s a shared mount point", parent);
-	if (ns < 0 || cr_send_msg(r->sock, &m, sizeof(m), ns) < 0)
-		return cr_fail(err, errno, "ask for fuse-overlayfs");
-	while (!mounts_is_fuse(op->dst)) {
-		if (cr_now_ns() > deadline)
-			return cr_fail(err, ETIMEDOUT, "fuse-overlayfs did not mount %s", op->dst);
-		if (poll(&pfd, 1, 1) == 1 && cr_recv_msg(r->sock, &m, sizeof(m), &fd) > 0) {
-			*err = m.err;
-			return -1;
-		}
-	}
-	if (mount(NULL, parent, NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return cr_fail(err, errno, "make %s private", parent);
-	return 0;
-}
-
-static void __attribute__((noreturn)) container_main(struct run *r)
-{
-	struct msg m = {.type = MSG_ERROR};
-	struct pollfd pfd = {.fd = r->sock, .events = POLLIN};
-	sigset_t none;
-	size_t i;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
-		_exit(CR_EXIT_TOOL); /* the front end died before we could notice */
-	r->mctx.start_fuse = request_fuse;
-	r->mctx.fuse_arg = r;
-	for (i = 1; i < r->plan.n && r->plan.ops[i].kind != CR_OP_EXEC; i++) {
-		if (mounts_apply(&r->plan.ops[i], &r->mctx, &m.err) < 0)
-			goto fail;
-	}
-	trace_step(r->cfg->trace, cr_now_ns(), "exec %s", INIT_NAME);
-	if (r->tty) {
-		int master = tty_open_container_pty(&m.err);
-
-		if (master < 0)
-			goto fail;
-		m.type = MSG_PTY;
-		if (cr_send_msg(r->sock, &m, sizeof(m), master) < 0) {
-			cr_fail(&m.err, errno, "pass the pseudo-terminal to the front end");
-			m.type = MSG_ERROR;
-			goto fail;
-		}
-		m.type = MSG_ERROR;
-		close(master);
-	}
-	setsid();
-	signal(SIGPIPE, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-	syscall(SYS_execveat, r->init_fd, "", r->init_argv.v, r->env.v, AT_EMPTY_PATH);
-	cr_fail(&m.err, errno, "exec the init helper");
-fail:
-	cr_send_msg(r->sock, &m, sizeof(m), -1);
-	_exit(CR_EXIT_TOOL);
-}
-
-static int start_container(struct run *r, struct cr_error *err)
-{
-	unsigned long long t0 = cr_now_ns();
-	char line[256];
-	int sv[2];
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return cr_fail(err, errno, "socketpair");
-	mounts_ctx_init(&r->mctx, r->st.rootfs_mnt, r->cfg->trace);
-	r->child =
-	    (pid_t)syscall(SYS_clone, r->plan.ops[0].nsflags | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (r->child == 0) {
-		close(sv[0]);
-		r->sock = sv[1];
-		container_main(r);
-	}
-	close(sv[1]);
-	r->sock = sv[0];
-	if (r->child < 0) {
-		r->child = 0;
-		return cr_fail(err, errno, "create the container's namespaces");
-	}
-	plan_format_op(&r->plan.ops[0], r->st.rootfs_mnt, line, sizeof(line));
-	trace_step(r->cfg->trace, t0, "%s", line);
-	return 0;
-}
-
-/* Starts fuse-overlayfs in the container's mount namespace (ns), as asked. */
-static int start_fuse(struct run *r, const struct msg *m, int ns, struct cr_error *err)
-{
-	cleanup_free char *log = cr_xasprintf("%s/fuse-overlayfs.log", r->st.dir);
-
-	if (m->op >= r->plan.n)
-		return cr_fail(err, EPROTO, "read from the container");
-	r->fuse_log = open(log, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
-	r->fuse_pid = mounts_spawn_fuse(&r->plan.ops[m->op], ns, r->fuse_log, err);
-	if (r->fuse_pid < 0) {
-		r->fuse_pid = 0;
-		return -1;
-	}
-	r->fuse_dst = r->plan.ops[m->op].dst;
-	return 0;
-}
-
-/* fuse-overlayfs exited before the container started: tell the container why. */
-static void check_fuse(struct run *r)
-{
-	struct msg m = {.type = MSG_ERROR};
-	int status;
-
-	if (r->fuse_pid <= 0 || waitpid(r->fuse_pid, &status, WNOHANG) != r->fuse_pid)
-		return;
-	r->fuse_pid = 0;
-	mounts_fuse_failed(status, r->fuse_log, r->fuse_dst, &m.err);
-	cr_send_msg(r->sock, &m, sizeof(m), -1);
-}
-
-/* Serves the container's requests until its PID 1 has exec'd init (end of stream). */
-static int await_exec(struct run *r, struct cr_error *err)
-{
-	struct msg m;
-	int fd;
-	ssize_t n;
-
-	for (;;) {
-		struct pollfd pfd = {.fd = r->sock, .events = POLLIN};
-
-		if (poll(&pfd, 1, r->fuse_pid > 0 ? 5 : -1) == 0) {
-			check_fuse(r);
-			continue;
-		}
-		n = cr_recv_msg(r->sock, &m, sizeof(m), &fd);
-		if (n == 0)
-			return 0;
-		if (n != sizeof(m)) {
-			if (fd >= 0)
-				close(fd);
-			return cr_fail(err, n < 0 ? errno : EPROTO, "read from the container");
-		}
-		if (m.type == MSG_PTY && fd >= 0) {
-			r->master = fd;
-		} else if (m.type == MSG_FUSE && fd >= 0) {
-			struct msg reply = {.type = MSG_ERROR};
-
-			if (start_fuse(r, &m, fd, &reply.err) < 0)
-				cr_send_msg(r->sock, &reply, sizeof(reply), -1);
-			close(fd);
-		} else {
-			if (fd >= 0)
-				close(fd);
-			*err = m.err;
-			return -1;
-		}
-	}
-}
-
 static int exit_code(int status)
 {
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -490,16 +291,16 @@ static int on_signal(struct run *r, int sfd)
 	if (read(sfd, &si, sizeof(si)) != sizeof(si))
 		return -1;
 	if (si.ssi_signo == SIGCHLD) {
-		if (waitpid(r->child, &status, WNOHANG) == r->child)
+		if (waitpid(r->ct.pid, &status, WNOHANG) == r->ct.pid)
 			return exit_code(status);
 		return -1;
 	}
 	if (si.ssi_signo == SIGWINCH) {
-		if (r->master >= 0)
-			tty_copy_winsize(0, r->master);
+		if (r->ct.master >= 0)
+			tty_copy_winsize(0, r->ct.master);
 		return -1;
 	}
-	kill(r->child, (int)si.ssi_signo);
+	kill(r->ct.pid, (int)si.ssi_signo);
 	return -1;
 }
 
@@ -513,39 +314,39 @@ static void drain_master(int master)
 static int supervise(struct run *r)
 {
 	int sfd = signalfd(-1, &r->forwarded, SFD_CLOEXEC);
-	bool stdin_open = r->master >= 0;
+	bool stdin_open = r->ct.master >= 0;
 	int code = -1, status;
 	struct cr_error ignored;
 
-	if (r->master >= 0) {
+	if (r->ct.master >= 0) {
 		tty_make_raw(&r->term, &ignored);
-		tty_copy_winsize(0, r->master);
+		tty_copy_winsize(0, r->ct.master);
 	}
 	while (code < 0) {
 		struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
 				      {.fd = stdin_open ? 0 : -1, .events = POLLIN},
-				      {.fd = r->master, .events = POLLIN}};
+				      {.fd = r->ct.master, .events = POLLIN}};
 
 		if (sfd < 0 || poll(p, 3, -1) < 0) {
 			if (sfd >= 0 && errno == EINTR)
 				continue;
-			waitpid(r->child, &status, 0);
+			waitpid(r->ct.pid, &status, 0);
 			code = exit_code(status);
 			break;
 		}
 		if (p[0].revents & POLLIN)
 			code = on_signal(r, sfd);
-		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && tty_pump(0, r->master) <= 0)
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && tty_pump(0, r->ct.master) <= 0)
 			stdin_open = false;
-		if (p[2].revents & POLLIN && tty_pump(r->master, 1) < 0 && errno != EIO)
+		if (p[2].revents & POLLIN && tty_pump(r->ct.master, 1) < 0 && errno != EIO)
 			p[2].fd = -1;
 	}
-	if (r->master >= 0)
-		drain_master(r->master);
+	if (r->ct.master >= 0)
+		drain_master(r->ct.master);
 	tty_restore(&r->term);
 	if (sfd >= 0)
 		close(sfd);
-	r->child = 0;
+	r->ct.pid = 0;
 	return code;
 }
 
@@ -565,25 +366,13 @@ static void cleanup(struct run *r, bool remove)
 	struct cr_error ignored;
 	unsigned long long t0;
 
-	if (r->child > 0) {
-		kill(r->child, SIGKILL);
-		waitpid(r->child, NULL, 0);
-	}
+	container_release(&r->ct);
 	tty_restore(&r->term);
-	mounts_stop_fuse(r->fuse_pid);
-	if (r->fuse_log >= 0)
-		close(r->fuse_log);
 	t0 = cr_now_ns();
 	if (r->have_state && remove && state_remove(&r->paths, &r->st, &ignored) == 0)
 		trace_step(r->cfg->trace, t0, "rm -rf %s %s", r->st.dir, r->st.data_dir);
 	if (r->have_state)
 		state_release(&r->st);
-	if (r->sock >= 0)
-		close(r->sock);
-	if (r->master >= 0)
-		close(r->master);
-	if (r->init_fd >= 0)
-		close(r->init_fd);
 	sigprocmask(SIG_SETMASK, &r->oldmask, NULL);
 	plan_free(&r->plan);
 	strv_free(&r->env);
@@ -640,23 +429,25 @@ static int set_up(struct run *r, struct cr_error *err)
 		err->status = 128 + sig;
 		return cr_fail(err, 0, "interrupted during set-up");
 	}
-	if (start_container(r, err) < 0 || await_exec(r, err) < 0)
+	r->ct.plan = &r->plan;
+	r->ct.root_mnt = r->st.rootfs_mnt;
+	r->ct.state_dir = r->st.dir;
+	r->ct.trace = r->cfg->trace;
+	r->ct.tty = r->tty;
+	r->ct.init_argv = r->init_argv.v;
+	r->ct.envp = r->env.v;
+	if (container_start(&r->ct, err) < 0 || container_await_exec(&r->ct, err) < 0)
 		return -1;
 	return 0;
 }
 
 int run_container(const struct cr_config *cfg, struct cr_error *err)
 {
-	struct run r = {.cfg = cfg,
-			.init_fd = -1,
-			.sock = -1,
-			.master = -1,
-			.fuse_log = -1,
-			.term = {.fd = -1}};
+	struct run r = {.cfg = cfg, .term = {.fd = -1}};
 	unsigned long long t0;
 	int code;
 
-	mounts_ctx_init(&r.mctx, NULL, cfg->trace);
+	container_init(&r.ct);
 	block_signals(&r);
 	if (set_up(&r, err) < 0) {
 		int status = err->status;
@@ -665,8 +456,6 @@ int run_container(const struct cr_config *cfg, struct cr_error *err)
 		err->status = status;
 		return -1;
 	}
-	close(r.sock);
-	r.sock = -1;
 	t0 = cr_now_ns();
 	code = supervise(&r);
 	trace_step(cfg->trace, t0, "wait  # the command exited with status %d", code);

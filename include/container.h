@@ -1,0 +1,50 @@
+/* container.h - starting a container: its PID 1 is cloned into new namespaces,
+ * carries out the plan's steps (mounts, pivot_root) and execs the init helper;
+ * on a set-up channel it reports failures and asks the front end for what it
+ * cannot do itself (fuse-overlayfs must run outside its PID namespace; the pty
+ * master goes to the front end). */
+#ifndef CR_CONTAINER_H
+#define CR_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "mounts.h"
+#include "plan.h"
+
+#define CR_INIT_NAME "conti-rootless-init"
+
+struct cr_container {
+	/* set by the caller before container_start() */
+	const struct cr_plan *plan; /* its first step is CR_OP_CLONE */
+	const char *root_mnt;	    /* where the root is assembled */
+	const char *state_dir;	    /* fuse-overlayfs.log goes there */
+	bool trace;
+	bool tty;    /* PID 1 opens a pty; its master comes to us */
+	int init_fd; /* O_PATH of the init helper; closed by container_release */
+	char *const *init_argv;
+	char *const *envp;
+	/* filled by container_start() and container_await_exec() */
+	pid_t pid; /* PID 1, as the front end sees it */
+	int sock;  /* the set-up channel: our end, or PID 1's in the container */
+	int master;
+	pid_t fuse_pid;
+	int fuse_log;
+	const char *fuse_dst;
+	struct cr_mount_ctx mctx;
+};
+
+/* Empties c: no process, every descriptor -1. */
+void container_init(struct cr_container *c);
+
+/* Clones PID 1 with the namespaces of the plan's first step; it runs the other steps. */
+int container_start(struct cr_container *c, struct cr_error *err);
+
+/* Serves PID 1's requests until it has exec'd init; its failure comes back in err. */
+int container_await_exec(struct cr_container *c, struct cr_error *err);
+
+/* Kills PID 1 if it is still there, stops fuse-overlayfs and closes every descriptor. */
+void container_release(struct cr_container *c);
+
+#endif

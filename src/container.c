@@ -1,0 +1,243 @@
+/* container.c - the container's PID 1 from clone to exec, and the set-up channel. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "trace.h"
+#include "tty.h"
+#include "utils.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+void container_init(struct cr_container *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->init_fd = -1;
+	c->sock = -1;
+	c->master = -1;
+	c->fuse_log = -1;
+}
+
+/* Messages between the front end and the container's PID 1 during set-up, on a
+ * SOCK_SEQPACKET pair. The container's end is close-on-exec: end of stream means
+ * it has exec'd the init helper. */
+enum msg_type {
+	MSG_ERROR = 'E', /* either way: set-up failed, err says why */
+	MSG_FUSE = 'F',	 /* to the front end: start fuse-overlayfs for step op (with mntns fd) */
+	MSG_PTY = 'T',	 /* to the front end: the pty master (with its fd) */
+};
+
+struct msg {
+	char type;
+	unsigned op;
+	struct cr_error err;
+};
+
+/* In the container: asks the front end for fuse-overlayfs and waits for the mount. */
+static int request_fuse(void *arg, const struct cr_op *op, struct cr_error *err)
+{
+	struct cr_container *c = arg;
+	struct msg m = {.type = MSG_FUSE, .op = (unsigned)(op - c->plan->ops)};
+	unsigned long long deadline = cr_now_ns() + 10ULL * 1000000000ULL;
+	cleanup_close int ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	cleanup_free char *parent = cr_xstrdup(op->dst);
+	struct pollfd pfd = {.fd = c->sock, .events = POLLIN};
+	int fd;
+
+	/* The daemon mounts from a copy of our mount namespace (so that our pivot_root does not
+	 * move its root); the state dir, bound shared, carries its mount over to us. */
+	*strrchr(parent, '/') = '\0';
+	if (mount(parent, parent, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, parent, NULL, MS_SHARED, NULL) < 0)
+		return cr_fail(err, errno, "make %s a shared mount point", parent);
+	if (ns < 0 || cr_send_msg(c->sock, &m, sizeof(m), ns) < 0)
+		return cr_fail(err, errno, "ask for fuse-overlayfs");
+	while (!mounts_is_fuse(op->dst)) {
+		if (cr_now_ns() > deadline)
+			return cr_fail(err, ETIMEDOUT, "fuse-overlayfs did not mount %s", op->dst);
+		if (poll(&pfd, 1, 1) == 1 && cr_recv_msg(c->sock, &m, sizeof(m), &fd) > 0) {
+			*err = m.err;
+			return -1;
+		}
+	}
+	if (mount(NULL, parent, NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return cr_fail(err, errno, "make %s private", parent);
+	return 0;
+}
+
+static void __attribute__((noreturn)) container_main(struct cr_container *c)
+{
+	struct msg m = {.type = MSG_ERROR};
+	struct pollfd pfd = {.fd = c->sock, .events = POLLIN};
+	sigset_t none;
+	size_t i;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
+		_exit(CR_EXIT_TOOL); /* the front end died before we could notice */
+	c->mctx.start_fuse = request_fuse;
+	c->mctx.fuse_arg = c;
+	for (i = 1; i < c->plan->n && c->plan->ops[i].kind != CR_OP_EXEC; i++) {
+		if (mounts_apply(&c->plan->ops[i], &c->mctx, &m.err) < 0)
+			goto fail;
+	}
+	trace_step(c->trace, cr_now_ns(), "exec %s", CR_INIT_NAME);
+	if (c->tty) {
+		int master = tty_open_container_pty(&m.err);
+
+		if (master < 0)
+			goto fail;
+		m.type = MSG_PTY;
+		if (cr_send_msg(c->sock, &m, sizeof(m), master) < 0) {
+			cr_fail(&m.err, errno, "pass the pseudo-terminal to the front end");
+			m.type = MSG_ERROR;
+			goto fail;
+		}
+		m.type = MSG_ERROR;
+		close(master);
+	}
+	setsid();
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	syscall(SYS_execveat, c->init_fd, "", (char *const *)c->init_argv, (char *const *)c->envp,
+		AT_EMPTY_PATH);
+	cr_fail(&m.err, errno, "exec the init helper");
+fail:
+	cr_send_msg(c->sock, &m, sizeof(m), -1);
+	_exit(CR_EXIT_TOOL);
+}
+
+int container_start(struct cr_container *c, struct cr_error *err)
+{
+	unsigned long long t0 = cr_now_ns();
+	char line[256];
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return cr_fail(err, errno, "socketpair");
+	mounts_ctx_init(&c->mctx, c->root_mnt, c->trace);
+	c->pid =
+	    (pid_t)syscall(SYS_clone, c->plan->ops[0].nsflags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (c->pid == 0) {
+		close(sv[0]);
+		c->sock = sv[1];
+		container_main(c);
+	}
+	close(sv[1]);
+	c->sock = sv[0];
+	if (c->pid < 0) {
+		c->pid = 0;
+		return cr_fail(err, errno, "create the container's namespaces");
+	}
+	plan_format_op(&c->plan->ops[0], c->root_mnt, line, sizeof(line));
+	trace_step(c->trace, t0, "%s", line);
+	return 0;
+}
+
+/* Starts fuse-overlayfs in the container's mount namespace (ns), as asked. */
+static int start_fuse(struct cr_container *c, const struct msg *m, int ns, struct cr_error *err)
+{
+	cleanup_free char *log = cr_xasprintf("%s/fuse-overlayfs.log", c->state_dir);
+
+	if (m->op >= c->plan->n)
+		return cr_fail(err, EPROTO, "read from the container");
+	c->fuse_log = open(log, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
+	c->fuse_pid = mounts_spawn_fuse(&c->plan->ops[m->op], ns, c->fuse_log, err);
+	if (c->fuse_pid < 0) {
+		c->fuse_pid = 0;
+		return -1;
+	}
+	c->fuse_dst = c->plan->ops[m->op].dst;
+	return 0;
+}
+
+/* fuse-overlayfs exited before the container started: tell the container why. */
+static void check_fuse(struct cr_container *c)
+{
+	struct msg m = {.type = MSG_ERROR};
+	int status;
+
+	if (c->fuse_pid <= 0 || waitpid(c->fuse_pid, &status, WNOHANG) != c->fuse_pid)
+		return;
+	c->fuse_pid = 0;
+	mounts_fuse_failed(status, c->fuse_log, c->fuse_dst, &m.err);
+	cr_send_msg(c->sock, &m, sizeof(m), -1);
+}
+
+/* Serves the container's requests until its PID 1 has exec'd init (end of stream). */
+int container_await_exec(struct cr_container *c, struct cr_error *err)
+{
+	struct msg m;
+	int fd;
+	ssize_t n;
+
+	for (;;) {
+		struct pollfd pfd = {.fd = c->sock, .events = POLLIN};
+
+		if (poll(&pfd, 1, c->fuse_pid > 0 ? 5 : -1) == 0) {
+			check_fuse(c);
+			continue;
+		}
+		n = cr_recv_msg(c->sock, &m, sizeof(m), &fd);
+		if (n == 0) {
+			close(c->sock);
+			c->sock = -1;
+			return 0;
+		}
+		if (n != sizeof(m)) {
+			if (fd >= 0)
+				close(fd);
+			return cr_fail(err, n < 0 ? errno : EPROTO, "read from the container");
+		}
+		if (m.type == MSG_PTY && fd >= 0) {
+			c->master = fd;
+		} else if (m.type == MSG_FUSE && fd >= 0) {
+			struct msg reply = {.type = MSG_ERROR};
+
+			if (start_fuse(c, &m, fd, &reply.err) < 0)
+				cr_send_msg(c->sock, &reply, sizeof(reply), -1);
+			close(fd);
+		} else {
+			if (fd >= 0)
+				close(fd);
+			*err = m.err;
+			return -1;
+		}
+	}
+}
+
+void container_release(struct cr_container *c)
+{
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	c->pid = 0;
+	mounts_stop_fuse(c->fuse_pid);
+	c->fuse_pid = 0;
+	if (c->fuse_log >= 0)
+		close(c->fuse_log);
+	if (c->sock >= 0)
+		close(c->sock);
+	if (c->master >= 0)
+		close(c->master);
+	if (c->init_fd >= 0)
+		close(c->init_fd);
+	c->fuse_log = c->sock = c->master = c->init_fd = -1;
+}
