@@ -1,5 +1,5 @@
 /* Unit tests: option parsing into struct cr_config. */
-#include <check.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,8 +191,6 @@ int main(void)
 {
 	Suite *s = suite_create("cli");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	devnull = fopen("/dev/null", "w");
 	tcase_add_test(tc, run_defaults);
@@ -204,9 +202,5 @@ int main(void)
 	tcase_add_test(tc, rm_names);
 	tcase_add_test(tc, env_file_lines);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

@@ -1,5 +1,5 @@
 /* Unit tests: the container's environment. */
-#include <check.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,16 +79,10 @@ int main(void)
 {
 	Suite *s = suite_create("env");
 	TCase *tc = tcase_create("build");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, user_entries_override_in_order);
 	tcase_add_test(tc, key_alone_takes_callers_value);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

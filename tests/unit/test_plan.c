@@ -1,5 +1,5 @@
 /* Unit tests: the setup plan built from a configuration, without namespaces. */
-#include <check.h>
+#include "unit.h"
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,8 +245,6 @@ int main(void)
 {
 	Suite *s = suite_create("plan");
 	TCase *tc = tcase_create("build");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, default_plan_order);
 	tcase_add_test(tc, overlay_options);
@@ -258,9 +256,5 @@ int main(void)
 	tcase_add_test(tc, trace_lines_are_shell_commands);
 	tcase_add_test(tc, upper_filesystems);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

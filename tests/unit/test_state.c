@@ -1,6 +1,6 @@
 /* Unit tests: names, the runtime dir check, and the state-dir life cycle
  * (claim, name taken, remove, garbage of killed --rm runs). */
-#include <check.h>
+#include "unit.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,8 +201,6 @@ int main(void)
 {
 	Suite *s = suite_create("state");
 	TCase *tc = tcase_create("state");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, names);
@@ -214,9 +212,5 @@ int main(void)
 	tcase_add_test(tc, upper_takes_the_root_mode);
 	tcase_add_test(tc, record_lookup);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

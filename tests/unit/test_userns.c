@@ -1,5 +1,5 @@
 /* Unit tests: id-map computation, formatting, and the diagnosis of refused user namespaces. */
-#include <check.h>
+#include "unit.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,8 +126,6 @@ int main(void)
 {
 	Suite *s = suite_create("userns");
 	TCase *tc = tcase_create("maps");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, map_one_range);
 	tcase_add_test(tc, map_several_ranges_are_contiguous_inside);
@@ -137,9 +135,5 @@ int main(void)
 	tcase_add_test(tc, explain_limit_apparmor_seccomp);
 	tcase_add_test(tc, helper_without_setuid_is_refused);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }
