@@ -118,6 +118,19 @@ static void add_dev(struct cr_plan *plan, const struct cr_facts *f)
 		  CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC | CR_OPF_OPTIONAL);
 }
 
+/* A sysfs of its own needs a network namespace of its own; else the host's, read-only. */
+static void add_sys(struct cr_plan *plan, const struct cr_config *cfg)
+{
+	if (cfg->net == CR_NET_NONE) {
+		add_mount(plan, "sysfs", "/sys", "",
+			  CR_OPF_RDONLY | CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);
+		return;
+	}
+	add(plan, CR_OP_MKDIR, CR_OPF_IN_ROOT, NULL, "/sys");
+	add(plan, CR_OP_BIND, CR_OPF_IN_ROOT | CR_OPF_RDONLY | CR_OPF_NOSUID | CR_OPF_NODEV, "/sys",
+	    "/sys");
+}
+
 static int add_user_mounts(struct cr_plan *plan, const struct cr_config *cfg,
 			   const struct cr_facts *f, struct cr_error *err)
 {
@@ -157,9 +170,7 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	add(plan, CR_OP_MAKE_RPRIVATE, 0, NULL, "/");
 	add_rootfs(plan, f);
 	add_dev(plan, f);
-	add(plan, CR_OP_MKDIR, CR_OPF_IN_ROOT, NULL, "/sys");
-	add(plan, CR_OP_BIND, CR_OPF_IN_ROOT | CR_OPF_RDONLY | CR_OPF_NOSUID | CR_OPF_NODEV, "/sys",
-	    "/sys");
+	add_sys(plan, cfg);
 	add_mount(plan, "proc", "/proc", "", CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);
 	if (!f->tmp_has_content)
 		add_mount(plan, "tmpfs", "/tmp", "mode=1777", CR_OPF_NOSUID | CR_OPF_NODEV);

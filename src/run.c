@@ -140,8 +140,8 @@ static int check_user(struct run *r, struct cr_error *err)
 			(unsigned)cfg->uid, (unsigned)cfg->gid);
 		if (r->up.mode == CR_UIDMAP_SINGLE)
 			return cr_hint(err, "only id 0 is mapped without subordinate ids; add "
-					    "/etc/subuid and /etc/subgid entries (see the warning "
-					    "above or conti-rootless check)");
+					    "/etc/subuid and /etc/subgid entries as the warning "
+					    "above says, or run without --uidmap=single");
 		return cr_hint(err, "use an id within your subordinate ranges (%s)",
 			       r->up.subuid_line);
 	}

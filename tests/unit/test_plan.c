@@ -182,6 +182,9 @@ START_TEST(volumes_tmpfs_workdir_readonly_net)
 	ck_assert_int_gt(find(&p, CR_OP_REMOUNT_RO, NULL), find(&p, CR_OP_MOUNT, "/proc"));
 	ck_assert_int_lt(find(&p, CR_OP_REMOUNT_RO, NULL), find(&p, CR_OP_PIVOT_ROOT, NULL));
 	ck_assert(p.ops[0].nsflags & CLONE_NEWNET);
+	/* its own network namespace: a sysfs of its own, not the host's */
+	ck_assert_int_lt(find(&p, CR_OP_BIND, "/sys"), 0);
+	ck_assert(p.ops[find(&p, CR_OP_MOUNT, "/sys")].flags & CR_OPF_RDONLY);
 	ck_assert_int_eq(p.ops[1].kind, CR_OP_LOOPBACK_UP);
 	plan_free(&p);
 	config_free(&cfg);

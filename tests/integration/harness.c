@@ -1,0 +1,723 @@
+/* harness.c - running the front end and inspecting what it leaves behind. */
+#include <check.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define WARNING_PREFIX "conti-rootless: warning: "
+#define ERROR_PREFIX "conti-rootless: "
+#define DRAIN_MS 2000 /* how long output is still read after the command exited */
+
+struct h_ctx H;
+static char *case_dir; /* made in the runner, inherited by the forked tests */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+char *h_strf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	ck_assert_msg(n >= 0, "out of memory");
+	return s;
+}
+
+char *h_unique(const char *prefix)
+{
+	static int counter;
+
+	return h_strf("%s-%d-%d", prefix, (int)getpid(), ++counter);
+}
+
+const char *h_conti_bin(void)
+{
+	const char *bin = getenv("CONTI_BIN");
+
+	ck_assert_msg(bin && *bin, "CONTI_BIN is not set: run the suite through meson test");
+	return bin;
+}
+
+char *h_mkdtemp(const char *parent, const char *prefix)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *path;
+
+	if (!parent)
+		parent = tmp && tmp[0] == '/' ? tmp : "/tmp";
+	path = h_strf("%s/%s.XXXXXX", parent, prefix);
+
+	ck_assert_msg(mkdtemp(path), "mkdtemp %s: %s", path, strerror(errno));
+	return path;
+}
+
+void h_mkrootfs(const char *dir)
+{
+	const char *mk = getenv("CONTI_MKROOTFS");
+	struct h_result r;
+
+	ck_assert_msg(mk && *mk, "CONTI_MKROOTFS is not set: run the suite through meson test");
+	h_run(&r, NULL, (char *const[]){"sh", (char *)mk, "busybox", (char *)dir, NULL});
+	ck_assert_msg(r.status == 0, "%s busybox %s failed (%d): %s", mk, dir, r.status, r.err);
+	h_result_free(&r);
+}
+
+/* Removes name under the directory at; directories are made accessible first. */
+static void rm_at(int at, const char *name)
+{
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlinkat(at, name, 0);
+		return;
+	}
+	fchmodat(at, name, 0700, 0);
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && (d = fdopendir(fd))) {
+		while ((de = readdir(d))) {
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				rm_at(dirfd(d), de->d_name);
+		}
+		closedir(d);
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	unlinkat(at, name, AT_REMOVEDIR);
+}
+
+bool h_rm_rf(const char *path)
+{
+	rm_at(AT_FDCWD, path);
+	return !h_exists(path);
+}
+
+void h_write_file(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	size_t len = strlen(text);
+
+	ck_assert_msg(fd >= 0, "create %s: %s", path, strerror(errno));
+	ck_assert_msg(write(fd, text, len) == (ssize_t)len, "write %s", path);
+	close(fd);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+char *h_read_file(const char *path)
+{
+	struct h_buf b = {0};
+	char chunk[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	b.s = calloc(1, 1);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		b.s = realloc(b.s, b.len + (size_t)n + 1);
+		ck_assert(b.s);
+		memcpy(b.s + b.len, chunk, (size_t)n);
+		b.len += (size_t)n;
+		b.s[b.len] = '\0';
+	}
+	close(fd);
+	return b.s;
+}
+
+bool h_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+int h_count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d) {
+		ck_assert_msg(errno == ENOENT, "opendir %s: %s", dir, strerror(errno));
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+char *h_runtime_dir(void)
+{
+	return h_strf("%s/conti-rootless", H.runtime);
+}
+
+char *h_containers_dir(void)
+{
+	return h_strf("%s/conti-rootless/containers", H.data);
+}
+
+void h_assert_nothing_left(void)
+{
+	char *runtime = h_runtime_dir(), *containers = h_containers_dir();
+
+	ck_assert_msg(h_count_entries(runtime) == 0, "state left in %s", runtime);
+	ck_assert_msg(h_count_entries(containers) == 0, "writable layer left in %s", containers);
+	free(runtime);
+	free(containers);
+}
+
+void h_case_setup(void)
+{
+	case_dir = h_mkdtemp(NULL, "conti-it");
+}
+
+void h_case_teardown(void)
+{
+	h_rm_rf(case_dir);
+	free(case_dir);
+	case_dir = NULL;
+}
+
+void h_setup(void)
+{
+	if (getuid() == 0)
+		ck_abort_msg(
+		    "integration tests must run as an unprivileged user: use tests/run-all");
+	signal(SIGPIPE, SIG_IGN);
+	umask(022);
+	H.base = h_mkdtemp(case_dir, "test");
+	H.runtime = h_strf("%s/run", H.base);
+	H.data = h_strf("%s/data", H.base);
+	H.rootfs = h_strf("%s/rootfs", H.base);
+	ck_assert_int_eq(mkdir(H.runtime, 0700), 0);
+	ck_assert_int_eq(mkdir(H.data, 0700), 0);
+	h_mkrootfs(H.rootfs);
+	setenv("XDG_RUNTIME_DIR", H.runtime, 1);
+	setenv("XDG_DATA_HOME", H.data, 1);
+}
+
+void h_teardown(void)
+{
+	if (H.base)
+		h_rm_rf(H.base);
+	free(H.base);
+	free(H.runtime);
+	free(H.data);
+	free(H.rootfs);
+	memset(&H, 0, sizeof(H));
+}
+
+/* ---- running commands ---- */
+
+static void buf_add(struct h_buf *b, const char *data, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		ck_assert_msg(b->s, "out of memory");
+	}
+	memcpy(b->s + b->len, data, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* Applies "K=V" (set) and "K" (unset) entries to the environment. */
+static void apply_env(const char *const *env)
+{
+	for (; env && *env; env++) {
+		const char *eq = strchr(*env, '=');
+
+		if (eq) {
+			char *key = strndup(*env, (size_t)(eq - *env));
+
+			setenv(key, eq + 1, 1);
+			free(key);
+		} else {
+			unsetenv(*env);
+		}
+	}
+}
+
+/* In the forked child: default signal state, the environment, then exec. */
+static void __attribute__((noreturn)) exec_child(char *const argv[], const char *const *env)
+{
+	sigset_t none;
+
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	apply_env(env);
+	execvp(argv[0], argv);
+	dprintf(2, "harness: exec %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static int open_pidfd(pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	ck_assert_msg(fd >= 0, "pidfd_open: %s", strerror(errno));
+	return fd;
+}
+
+void h_spawn(struct h_proc *p, char *const argv[], const struct h_opts *o)
+{
+	int in[2] = {-1, -1}, out[2], err[2];
+
+	memset(p, 0, sizeof(*p));
+	p->input = o ? o->input : NULL;
+	ck_assert(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0);
+	if (p->input)
+		ck_assert(pipe2(in, O_CLOEXEC) == 0);
+	else
+		ck_assert((in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0);
+	p->start_ms = now_ms();
+	p->pid = fork();
+	ck_assert_msg(p->pid >= 0, "fork: %s", strerror(errno));
+	if (p->pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		exec_child(argv, o ? o->env : NULL);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	p->in = in[1];
+	p->out = out[0];
+	p->err = err[0];
+	if (p->in >= 0)
+		fcntl(p->in, F_SETFL, O_NONBLOCK);
+}
+
+/* Reads what is there on *fd into b; closes *fd at end of file. */
+static void read_into(int *fd, struct h_buf *b)
+{
+	char chunk[8192];
+	ssize_t n = read(*fd, chunk, sizeof(chunk));
+
+	if (n > 0) {
+		buf_add(b, chunk, (size_t)n);
+	} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+/* Writes more of the input; closes stdin once all is written or the reader is gone. */
+static void write_input(struct h_proc *p)
+{
+	size_t left = strlen(p->input) - p->input_off;
+	ssize_t n = left ? write(p->in, p->input + p->input_off, left) : 0;
+
+	if (n > 0)
+		p->input_off += (size_t)n;
+	if ((n < 0 && errno != EAGAIN && errno != EINTR) || p->input_off == strlen(p->input)) {
+		close(p->in);
+		p->in = -1;
+	}
+}
+
+static void reap(struct h_proc *p)
+{
+	int status;
+
+	if (!p->exited && waitpid(p->pid, &status, WNOHANG) == p->pid) {
+		p->exited = true;
+		p->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+}
+
+/* One round: waits up to wait_ms for output, room for input, or the exit. */
+static void pump(struct h_proc *p, int pidfd, long long wait_ms)
+{
+	struct pollfd fds[4] = {
+	    {.fd = p->out, .events = POLLIN},
+	    {.fd = p->err, .events = POLLIN},
+	    {.fd = p->in, .events = POLLOUT},
+	    {.fd = p->exited ? -1 : pidfd, .events = POLLIN},
+	};
+
+	if (poll(fds, 4, (int)(wait_ms > 0 ? wait_ms : 0)) < 0)
+		return;
+	if (fds[0].revents)
+		read_into(&p->out, &p->obuf);
+	if (fds[1].revents)
+		read_into(&p->err, &p->ebuf);
+	if (fds[2].revents)
+		write_input(p);
+	reap(p);
+}
+
+static bool output_done(const struct h_proc *p)
+{
+	return p->exited && p->out < 0 && p->err < 0;
+}
+
+bool h_wait_output(struct h_proc *p, const char *needle, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int pidfd = open_pidfd(p->pid);
+
+	while (!(p->obuf.s && strstr(p->obuf.s, needle)) && !output_done(p) && now_ms() < deadline)
+		pump(p, pidfd, deadline - now_ms());
+	close(pidfd);
+	return p->obuf.s && strstr(p->obuf.s, needle);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void h_finish(struct h_proc *p, struct h_result *r, int timeout_ms)
+{
+	long long deadline = now_ms() + (timeout_ms ? timeout_ms : H_TIMEOUT_MS);
+	int pidfd = open_pidfd(p->pid);
+
+	memset(r, 0, sizeof(*r));
+	while (!p->exited && now_ms() < deadline)
+		pump(p, pidfd, deadline - now_ms());
+	if (!p->exited) {
+		kill(p->pid, SIGKILL);
+		r->timed_out = true;
+		while (!p->exited)
+			pump(p, pidfd, 100);
+	}
+	r->elapsed_ms = (long)(now_ms() - p->start_ms);
+	/* Output still open after the exit is held by something left behind: read for a while. */
+	deadline = now_ms() + DRAIN_MS;
+	while (!output_done(p) && now_ms() < deadline)
+		pump(p, pidfd, deadline - now_ms());
+	close(pidfd);
+	close_fd(&p->in);
+	close_fd(&p->out);
+	close_fd(&p->err);
+	r->status = p->status;
+	r->out = p->obuf.s ? p->obuf.s : strdup("");
+	r->err = p->ebuf.s ? p->ebuf.s : strdup("");
+	memset(&p->obuf, 0, sizeof(p->obuf));
+	memset(&p->ebuf, 0, sizeof(p->ebuf));
+}
+
+void h_run(struct h_result *r, const struct h_opts *o, char *const argv[])
+{
+	struct h_proc p;
+
+	h_spawn(&p, argv, o);
+	h_finish(&p, r, o ? o->timeout_ms : 0);
+}
+
+void h_conti(struct h_result *r, const struct h_opts *o, ...)
+{
+	char *argv[64];
+	size_t n = 0;
+	va_list ap;
+
+	argv[n++] = (char *)h_conti_bin();
+	va_start(ap, o);
+	while (n < 63 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	h_run(r, o, argv);
+}
+
+void h_result_free(struct h_result *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+/* ---- pseudo-terminals ---- */
+
+/* In the child: the slave becomes the controlling terminal and stdin, stdout, stderr. */
+static void __attribute__((noreturn))
+pty_child(int slave, char *const argv[], const char *const *env)
+{
+	setsid();
+	ioctl(slave, TIOCSCTTY, 0);
+	dup2(slave, 0);
+	dup2(slave, 1);
+	dup2(slave, 2);
+	exec_child(argv, env);
+}
+
+/* Reads what is left on the master: the kernel moves slave output to the master
+ * asynchronously, so wait until it has been quiet for a moment. */
+static void pty_drain(int master, struct h_buf *b)
+{
+	struct pollfd pfd = {.fd = master, .events = POLLIN};
+	char chunk[4096];
+	ssize_t n;
+
+	while (poll(&pfd, 1, 200) == 1 && (n = read(master, chunk, sizeof(chunk))) > 0)
+		buf_add(b, chunk, (size_t)n);
+}
+
+/* Reads the master until the child exits (we hold the slave open, so no EIO ends it). */
+static void pty_collect(int master, pid_t pid, struct h_buf *b, struct h_result *r)
+{
+	long long start = now_ms(), deadline = start + H_TIMEOUT_MS;
+	int pidfd = open_pidfd(pid), status = 0;
+	char chunk[4096];
+	ssize_t n;
+
+	while (now_ms() < deadline) {
+		struct pollfd fds[2] = {{.fd = master, .events = POLLIN},
+					{.fd = pidfd, .events = POLLIN}};
+
+		poll(fds, 2, (int)(deadline - now_ms()));
+		if (fds[0].revents & POLLIN && (n = read(master, chunk, sizeof(chunk))) > 0)
+			buf_add(b, chunk, (size_t)n);
+		if (fds[1].revents)
+			break;
+	}
+	if (waitpid(pid, &status, WNOHANG) != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		r->timed_out = true;
+	}
+	r->elapsed_ms = (long)(now_ms() - start);
+	pty_drain(master, b);
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	close(pidfd);
+}
+
+void h_run_pty(struct h_result *r, char *const argv[], const struct winsize *ws,
+	       const char *const *env, struct termios *before, struct termios *after)
+{
+	struct h_buf b = {0};
+	int master, slave;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	ck_assert_msg(openpty(&master, &slave, NULL, NULL, ws) == 0, "openpty: %s",
+		      strerror(errno));
+	fcntl(master, F_SETFD, FD_CLOEXEC);
+	fcntl(slave, F_SETFD, FD_CLOEXEC);
+	ck_assert_int_eq(tcgetattr(slave, before), 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0)
+		pty_child(slave, argv, env);
+	pty_collect(master, pid, &b, r);
+	ck_assert_int_eq(tcgetattr(slave, after), 0);
+	close(master);
+	close(slave);
+	r->out = b.s ? b.s : strdup("");
+	r->err = strdup("");
+}
+
+/* ---- reading output ---- */
+
+int h_count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; s && *s; n++) {
+		const char *nl = strchr(s, '\n');
+
+		s = nl ? nl + 1 : s + strlen(s);
+	}
+	return n;
+}
+
+char *h_line(const char *s, int n)
+{
+	size_t len;
+
+	for (; s && *s && n > 0; n--) {
+		const char *nl = strchr(s, '\n');
+
+		s = nl ? nl + 1 : s + strlen(s);
+	}
+	if (!s || !*s)
+		return strdup("");
+	len = strcspn(s, "\n");
+	if (len && s[len - 1] == '\r')
+		len--;
+	return strndup(s, len);
+}
+
+char *h_error_line(const struct h_result *r)
+{
+	int lines = h_count_lines(r->err), errors = 0;
+	char *found = NULL;
+
+	for (int i = 0; i < lines; i++) {
+		char *line = h_line(r->err, i);
+
+		if (!strncmp(line, WARNING_PREFIX, strlen(WARNING_PREFIX))) {
+			free(line);
+			continue;
+		}
+		errors++;
+		free(found);
+		found = line;
+	}
+	ck_assert_msg(errors == 1, "expected exactly one error line on stderr, got %d:\n%s", errors,
+		      r->err);
+	ck_assert_msg(!strncmp(found, ERROR_PREFIX, strlen(ERROR_PREFIX)),
+		      "the error line does not start with '" ERROR_PREFIX "': %s", found);
+	return found;
+}
+
+char *h_strip_warnings(const char *text)
+{
+	struct h_buf b = {0};
+
+	buf_add(&b, "", 0);
+	while (text && *text) {
+		size_t len = strcspn(text, "\n");
+
+		if (text[len] == '\n')
+			len++;
+		if (strncmp(text, WARNING_PREFIX, strlen(WARNING_PREFIX)))
+			buf_add(&b, text, len);
+		text += len;
+	}
+	return b.s;
+}
+
+bool h_has_warning(const struct h_result *r, const char *needle)
+{
+	int lines = h_count_lines(r->err);
+	bool found = false;
+
+	for (int i = 0; i < lines && !found; i++) {
+		char *line = h_line(r->err, i);
+
+		found =
+		    !strncmp(line, WARNING_PREFIX, strlen(WARNING_PREFIX)) && strstr(line, needle);
+		free(line);
+	}
+	return found;
+}
+
+/* ---- processes ---- */
+
+static bool all_digits(const char *s)
+{
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return false;
+	}
+	return true;
+}
+
+/* True when /proc/PID's real uid is ours. */
+static bool proc_is_ours(const char *pid)
+{
+	char *path = h_strf("/proc/%s/status", pid), *status = h_read_file(path);
+	const char *uid = status ? strstr(status, "\nUid:") : NULL;
+	bool ours = uid && strtoul(uid + 5, NULL, 10) == (unsigned long)getuid();
+
+	free(path);
+	free(status);
+	return ours;
+}
+
+/* /proc/PID/cmdline with the NULs turned into spaces; NULL when gone. */
+static char *proc_cmdline(const char *pid)
+{
+	char *path = h_strf("/proc/%s/cmdline", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[8192];
+	ssize_t n;
+
+	free(path);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return NULL;
+	for (ssize_t i = 0; i < n; i++)
+		buf[i] = buf[i] ? buf[i] : ' ';
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+/* Counts our processes with marker in their command line; keeps the first one's in *first. */
+static int scan_procs(const char *marker, char **first)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert(d);
+	while ((de = readdir(d))) {
+		char *cmd;
+
+		if (!all_digits(de->d_name) || atoi(de->d_name) == getpid() ||
+		    !proc_is_ours(de->d_name))
+			continue;
+		cmd = proc_cmdline(de->d_name);
+		if (cmd && strstr(cmd, marker) && n++ == 0 && first)
+			*first = h_strf("pid %s: %s", de->d_name, cmd);
+		free(cmd);
+	}
+	closedir(d);
+	return n;
+}
+
+int h_count_procs(const char *marker)
+{
+	return scan_procs(marker, NULL);
+}
+
+void h_assert_no_procs(const char *marker, int wait_ms)
+{
+	long long deadline = now_ms() + wait_ms;
+	struct timespec pause = {0, 20 * 1000000};
+	char *first = NULL;
+	int n;
+
+	while ((n = scan_procs(marker, NULL)) > 0 && now_ms() < deadline)
+		nanosleep(&pause, NULL);
+	if (n > 0)
+		n = scan_procs(marker, &first);
+	ck_assert_msg(n == 0, "%d process(es) with '%s' left after %d ms, e.g. %s", n, marker,
+		      wait_ms, first ? first : "?");
+	free(first);
+}
+
+void h_skip(const char *why)
+{
+	fprintf(stderr, "SKIP: %s\n", why);
+}
