@@ -1,5 +1,6 @@
-/* cli.h - command-line parsing into a struct cr_config. Pure: no system calls
- * beyond reading an --env-file, so every rule is unit-tested. */
+/* cli.h - command-line parsing: each command's options into a struct cr_cli (the
+ * container configuration for run and create). Pure: no system calls beyond
+ * reading an --env-file, so every rule is unit-tested. */
 #ifndef CR_CLI_H
 #define CR_CLI_H
 
@@ -7,20 +8,39 @@
 
 #include "config.h"
 #include "error.h"
+#include "exec.h"
 
 /* What main() should do after parsing. */
 enum cr_command {
 	CR_CMD_NONE, /* help or version was printed: exit 0 */
 	CR_CMD_RUN,
+	CR_CMD_CREATE,
+	CR_CMD_START,
+	CR_CMD_EXEC,
+	CR_CMD_PS,
+	CR_CMD_INSPECT,
+	CR_CMD_LOGS,
+	CR_CMD_STOP,
+	CR_CMD_KILL,
 	CR_CMD_RM,
+	CR_CMD_UNSHARE,
 };
 
 struct cr_cli {
 	enum cr_command command;
+	const char *name; /* the command's name, for messages */
 	bool trace;
-	struct cr_config cfg; /* filled by run */
-	struct cr_strv names; /* operands of rm */
+	struct cr_config cfg; /* run, create */
+	bool detach;	      /* run -d */
+	struct cr_exec exec;  /* exec */
+	struct cr_strv names; /* the NAME operands; unshare: its command */
 	bool force;	      /* rm -f */
+	bool all;	      /* ps -a */
+	bool json;	      /* ps --format json */
+	bool attach;	      /* start -a */
+	bool follow;	      /* logs -f */
+	int timeout;	      /* stop -t, seconds */
+	int signal;	      /* kill -s */
 };
 
 /* Parses the whole command line (argv[0] is the program); fills cli or err (status 125). */

@@ -84,4 +84,10 @@ void strv_free(struct cr_strv *v);
 void config_add_mount(struct cr_config *cfg, enum cr_mount_kind kind, const char *src,
 		      const char *dst, bool readonly);
 
+/* Writes cfg as "key=value" lines (values escaped), to be kept with the container. */
+char *config_serialize(const struct cr_config *cfg);
+
+/* Reads config_serialize's text into cfg (config_init'ed by the caller); -1 if damaged. */
+int config_parse(const char *text, struct cr_config *cfg);
+
 #endif

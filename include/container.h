@@ -22,6 +22,8 @@ struct cr_container {
 	const char *state_dir;	    /* fuse-overlayfs.log goes there */
 	bool trace;
 	bool tty;    /* PID 1 opens a pty; its master comes to us */
+	bool own_net;		/* it has a network namespace of its own (a handle for it) */
+	const char *start_fifo; /* create: PID 1 waits for a byte here before exec */
 	int init_fd; /* O_PATH of the init helper; closed by container_release */
 	char *const *init_argv;
 	char *const *envp;
@@ -41,7 +43,9 @@ void container_init(struct cr_container *c);
 /* Clones PID 1 with the namespaces of the plan's first step; it runs the other steps. */
 int container_start(struct cr_container *c, struct cr_error *err);
 
-/* Serves PID 1's requests until it has exec'd init; its failure comes back in err. */
+/* Serves PID 1's requests (handles in STATE_DIR/ns, fuse-overlayfs, the pty) until it has
+ * exec'd init (0) or, made with a start FIFO, is set up and waiting (1); -1 with PID 1's
+ * failure in err. */
 int container_await_exec(struct cr_container *c, struct cr_error *err);
 
 /* Kills PID 1 if it is still there, stops fuse-overlayfs and closes every descriptor. */

@@ -1,14 +1,20 @@
 /* state.h - where containers live on disk, names, and locking.
  *
  * Layout:
- *   RUNTIME = $XDG_RUNTIME_DIR/conti-rootless   (or /tmp/conti-rootless-UID)
- *   RUNTIME/NAME/lock      flock held by the front end while the container runs
- *   RUNTIME/NAME/state     key=value record (id, rootfs, remove, pid, ...)
- *   RUNTIME/NAME/rootfs    mount point of the container's root, inside its namespaces
  *   DATA = $XDG_DATA_HOME/conti-rootless        (or ~/.local/share/conti-rootless)
- *   DATA/containers/ID/{upper,work}  the writable overlay layer
- * A state dir is made under a temporary name and renamed into place, so a
- * name is claimed atomically and a half-made dir is never seen under it.
+ *   DATA/containers/NAME/config   the configuration (config_serialize), kept across reboots
+ *   DATA/containers/NAME/{upper,work}  the writable overlay layer
+ *   RUNTIME = $XDG_RUNTIME_DIR/conti-rootless   (or /tmp/conti-rootless-UID)
+ *   RUNTIME/registry.lock  held for the moment a name is claimed or given up
+ *   RUNTIME/NAME/lock      held by the process that runs or removes the container
+ *   RUNTIME/NAME/state     key=value: status, pids, exit status (state_runtime_*)
+ *   RUNTIME/NAME/rootfs    mount point of the container's root, in its namespaces
+ *   RUNTIME/NAME/ns/       namespace handles (keeper.h)
+ *   RUNTIME/NAME/log       stdout and stderr of a detached container
+ *   RUNTIME/rm/NAME        marks a running --rm container, for garbage collection
+ * A container is claimed by renaming a fully made DATA dir into place, so a
+ * half-made one is never seen under its name; it is removed by renaming it
+ * to DATA/.trash-* first, so the name is free at once.
  */
 #ifndef CR_STATE_H
 #define CR_STATE_H
@@ -25,16 +31,15 @@ struct cr_paths {
 	char *data;    /* DATA above */
 };
 
-/* One container's on-disk state, as held by the command working on it. */
+/* One container's dirs, as held by the command working on it. */
 struct cr_state {
 	char name[CR_NAME_MAX + 1];
-	char id[33];	  /* random hex, names the data dir */
 	char *dir;	  /* RUNTIME/NAME */
 	char *rootfs_mnt; /* RUNTIME/NAME/rootfs */
-	char *data_dir;	  /* DATA/containers/ID */
+	char *data_dir;	  /* DATA/containers/NAME */
 	char *upper;
 	char *work;
-	int lock_fd; /* holds the flock, -1 when not held */
+	int lock_fd; /* holds RUNTIME/NAME/lock, -1 when not held */
 };
 
 /* Checks a container name against [A-Za-z0-9][A-Za-z0-9_.-]{0,63}. */
@@ -47,36 +52,62 @@ void state_generate_name(char *buf, size_t len);
  * not a symlink, owned by uid, mode 0700. */
 const char *state_runtime_dir_problem(const char *dir, uid_t uid);
 
-/* Resolves RUNTIME and DATA from the environment, creating them 0700; warns once on
+/* Resolves RUNTIME and DATA from the environment, creating them 0700; warns on
  * stderr when falling back from an unusable XDG_RUNTIME_DIR. */
 int state_paths_init(struct cr_paths *paths, struct cr_error *err);
 
 /* Frees the strings of paths. */
 void state_paths_free(struct cr_paths *paths);
 
-/* Claims NAME: makes its state dir (locked, with the record) and data dirs; the upper
- * dir gets root_mode, the mode of the rootfs's root directory. */
-int state_create(const struct cr_paths *paths, const char *name, const char *record,
+/* Claims NAME for a new container with config text: makes its data dir (the upper
+ * dir gets root_mode, the mode of the rootfs's root) and its runtime dir, locked. */
+int state_create(const struct cr_paths *paths, const char *name, const char *config,
 		 mode_t root_mode, struct cr_state *st, struct cr_error *err);
 
-/* True when a container named name has a state dir. */
-bool state_exists(const struct cr_paths *paths, const char *name);
-
-/* Opens and locks an existing container; EBUSY when another command holds it. */
+/* Opens an existing container and takes its lock; a running one: EBUSY in err. */
 int state_open(const struct cr_paths *paths, const char *name, struct cr_state *st,
 	       struct cr_error *err);
 
-/* Removes the container's state and data dirs; the name is free at once. */
+/* Opens an existing container without locking it (to look at it or signal it). */
+int state_open_unlocked(const struct cr_paths *paths, const char *name, struct cr_state *st,
+			struct cr_error *err);
+
+/* True while some process holds the container's lock (it runs, or is being removed). */
+bool state_is_locked(const struct cr_state *st);
+
+/* Reads the container's config text into a malloc'ed string (NULL if damaged). */
+char *state_read_config(const struct cr_state *st);
+
+/* Replaces RUNTIME/NAME/state with text, atomically. */
+int state_runtime_write(const struct cr_state *st, const char *text, struct cr_error *err);
+
+/* Reads RUNTIME/NAME/state into buf ("" when there is none). */
+void state_runtime_read(const struct cr_state *st, char *buf, size_t len);
+
+/* Keeps the exit code of the container's last run with its data (it outlives a reboot). */
+void state_save_exit(const struct cr_state *st, int code);
+
+/* The exit code state_save_exit kept, or -1. */
+int state_saved_exit(const struct cr_state *st);
+
+/* The size of RUNTIME/NAME/log (0 when there is none). */
+long long state_log_size(const struct cr_state *st);
+
+/* Removes the container's data and runtime dirs (caller holds its lock). */
 int state_remove(const struct cr_paths *paths, struct cr_state *st, struct cr_error *err);
 
 /* Releases the lock and frees st (the dirs stay). */
 void state_release(struct cr_state *st);
 
-/* Removes what killed commands left: unlocked temporary dirs and unlocked
- * containers that were started with --rm. Errors are ignored: best effort. */
-void state_collect_garbage(const struct cr_paths *paths);
+/* Lists the names of all containers (sorted) into a NULL-terminated array; caller frees. */
+char **state_list(const struct cr_paths *paths, size_t *n);
 
-/* Reads the value of key from a state record file into buf; -1 if absent. */
+/* Removes what killed commands left: trash dirs, and containers made with --rm whose
+ * runner is gone (full: look at every container; else only those marked in RUNTIME/rm,
+ * which a reboot forgets). Best effort: errors are ignored. */
+void state_collect_garbage(const struct cr_paths *paths, bool full);
+
+/* Reads the value of key from key=value text into buf; -1 if absent. */
 int state_record_get(const char *record, const char *key, char *buf, size_t len);
 
 #endif

@@ -2,8 +2,8 @@
  *
  * Two steps, kept apart: userns_resolve() decides the mapping (reading the
  * subordinate ranges with libsubid, checking newuidmap/newgidmap), and
- * userns_create() makes a user namespace with that mapping and moves the
- * calling process into it.
+ * userns_map_process() maps a namespace made by the keeper (keeper.c), which
+ * holds it for every container.
  */
 #ifndef CR_USERNS_H
 #define CR_USERNS_H
@@ -62,14 +62,26 @@ bool userns_map_has(const struct cr_idmap *map, unsigned long inside);
 /* Formats map as newuidmap arguments "0 1000 1 1 100000 65536". */
 void userns_map_format(const struct cr_idmap *map, char *buf, size_t len);
 
+/* Parses userns_map_format's text back into map (pure); -1 if it is not a map. */
+int userns_map_parse(const char *text, struct cr_idmap *map);
+
 /* Says why a helper at path cannot map ids (NULL when it can): setuid root or cap_setuid/gid. */
 const char *userns_helper_problem(const char *path, bool gid);
 
 /* Decides the mapping for mode; auto falls back to single with a one-line warning. */
 int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct cr_error *err);
 
-/* Makes a user namespace mapped as plan says and moves the caller into it. */
-int userns_create(const struct cr_userns_plan *plan, bool trace, struct cr_error *err);
+/* Maps the user namespace of process pid (just made, not yet mapped) as plan says:
+ * with newuidmap/newgidmap (subid) or by writing its maps (single). */
+int userns_map_process(const struct cr_userns_plan *plan, pid_t pid, bool trace,
+		       struct cr_error *err);
+
+/* Moves the caller into a new user namespace nested in its own, mapping only its root
+ * (for --uidmap=single inside a keeper that maps subordinate ids). */
+int userns_enter_single(bool trace, struct cr_error *err);
+
+/* Fills err with the cause of a failed unshare(CLONE_NEWUSER) on this machine. */
+int userns_explain_errno(int errnum, struct cr_error *err);
 
 /* Reads the sysctls and status fields that explain a refused user namespace. */
 void userns_read_env(struct cr_userns_env *env);

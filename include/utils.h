@@ -59,4 +59,8 @@ int cr_send_msg(int sock, const void *buf, size_t len, int fd);
  * Returns the bytes received (0 at end of stream) or -1 with errno. */
 ssize_t cr_recv_msg(int sock, void *buf, size_t len, int *fd);
 
+/* Opens a helper program (O_PATH) for execveat: next to the front end in a build
+ * tree (helpers/NAME), else in the install's libexec dir. */
+int cr_open_helper(const char *name, struct cr_error *err);
+
 #endif

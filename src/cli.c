@@ -1,12 +1,14 @@
 /* cli.c - options into a struct cr_config. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cr-build-config.h"
 #include "cli.h"
 #include "env.h"
+#include "lifecycle.h"
 #include "state.h"
 #include "utils.h"
 
@@ -16,20 +18,31 @@ static const char usage_main[] =
     "Run a directory as a container, without root.\n"
     "\n"
     "Commands:\n"
-    "  run ROOTFS [CMD [ARG...]]  run CMD (default /bin/sh) in ROOTFS on a writable overlay\n"
-    "  rm [-f] NAME...            remove a container's state and writable layer\n"
+    "  run ROOTFS [CMD...]     run CMD (default /bin/sh) in ROOTFS on a writable overlay\n"
+    "  create ROOTFS [CMD...]  set a container up without starting its command\n"
+    "  start NAME              start a created or exited container\n"
+    "  exec NAME CMD...        run CMD inside a running container\n"
+    "  ps, list                list containers\n"
+    "  inspect NAME...         one container's details, as JSON\n"
+    "  logs NAME               the output of a detached container\n"
+    "  stop NAME...            stop containers (SIGTERM, then SIGKILL)\n"
+    "  kill NAME...            send a signal to containers\n"
+    "  rm NAME...              remove containers and their writable layers\n"
+    "  unshare [CMD...]        a shell in the namespaces that hold the containers' handles\n"
     "\n"
     "Global options:\n"
     "  --trace      print each kernel step, as the shell command that does it, with its time\n"
-    "  --help       this text\n"
+    "  --help       this text ('conti-rootless COMMAND --help' for a command's)\n"
     "  --version    the version\n"
     "\n"
     "Example: conti-rootless run --rm ./rootfs sh\n";
 
 static const char usage_run[] =
     "Usage: conti-rootless run [OPTIONS] ROOTFS [CMD [ARG...]]\n"
+    "       conti-rootless create [OPTIONS] ROOTFS [CMD [ARG...]]\n"
     "\n"
     "Options:\n"
+    "  -d, --detach             run in the background; print the name (run only)\n"
     "  --name NAME              name of the container (default: generated)\n"
     "  --rm                     remove the state and writable layer when the command exits\n"
     "  -t, --tty                allocate a pseudo-terminal (default: when stdin is one)\n"
@@ -47,11 +60,6 @@ static const char usage_run[] =
     "  --net host|none          network: the caller's (default) or loopback only\n"
     "\n"
     "Example: conti-rootless run --rm -v $PWD:/src -w /src ./rootfs sh -c 'ls'\n";
-
-static const char usage_rm[] = "Usage: conti-rootless rm [-f] NAME...\n"
-			       "\n"
-			       "Remove stopped containers' state and writable layers.\n"
-			       "  -f, --force   no error for names that do not exist\n";
 
 static int bad_usage(struct cr_error *err, const char *cmd, const char *what, const char *arg)
 {
@@ -136,6 +144,7 @@ enum {
 	OPT_OVERLAY,
 	OPT_NET,
 	OPT_HELP,
+	OPT_FORMAT,
 };
 
 static const struct option run_options[] = {
@@ -163,8 +172,9 @@ static const char *const uidmap_names[] = {"auto", "subid", "single"};
 static const char *const overlay_names[] = {"auto", "kernel", "fuse", "none"};
 static const char *const net_names[] = {"host", "none"};
 
-static int run_option(int c, const char *arg, struct cr_config *cfg, struct cr_error *err)
+static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_error *err)
 {
+	struct cr_config *cfg = &cli->cfg;
 	int mode = 0;
 
 	switch (c) {
@@ -182,6 +192,11 @@ static int run_option(int c, const char *arg, struct cr_config *cfg, struct cr_e
 		return 0;
 	case 'i':
 		cfg->interactive = true;
+		return 0;
+	case 'd':
+		if (cli->command != CR_CMD_RUN)
+			return bad_usage(err, "create ", "unknown option", "--detach");
+		cli->detach = true;
 		return 0;
 	case 'e':
 		return env_add_option(&cfg->env, arg, err);
@@ -233,75 +248,274 @@ static int run_option(int c, const char *arg, struct cr_config *cfg, struct cr_e
 }
 
 /* The option text getopt stopped at, for the error line. */
+
+static const char usage_start[] = "Usage: conti-rootless start [-a] NAME\n"
+				  "\n"
+				  "Start a created container, or run an exited one again on its "
+				  "writable layer.\n"
+				  "  -a, --attach   print its output and return its exit status\n"
+				  "\n"
+				  "Example: conti-rootless start -a dev\n";
+static const char usage_exec[] =
+    "Usage: conti-rootless exec [OPTIONS] NAME CMD [ARG...]\n"
+    "\n"
+    "Run CMD inside the running container NAME.\n"
+    "  -t, --tty              allocate a pseudo-terminal (default: when stdin is one)\n"
+    "  -i, --interactive      keep stdin open (always the case)\n"
+    "  -e, --env KEY[=VAL]    set an environment variable\n"
+    "  -w, --workdir DIR      working directory (default: the container's)\n"
+    "  -u, --user UID[:GID]   user and group (default: the container's)\n"
+    "\n"
+    "Example: conti-rootless exec -it dev sh\n";
+static const char usage_ps[] = "Usage: conti-rootless ps [-a] [--format table|json]\n"
+			       "\n"
+			       "List running and created containers.\n"
+			       "  -a, --all        also exited ones\n"
+			       "  --format json    a JSON array, with the namespace handles\n"
+			       "\n"
+			       "Example: conti-rootless ps -a\n";
+static const char usage_inspect[] = "Usage: conti-rootless inspect NAME...\n"
+				    "\n"
+				    "Print each container's details as a JSON object.\n"
+				    "\n"
+				    "Example: conti-rootless inspect dev\n";
+static const char usage_logs[] = "Usage: conti-rootless logs [-f] NAME\n"
+				 "\n"
+				 "Print the output of a detached container.\n"
+				 "  -f, --follow   keep printing until it exits\n"
+				 "\n"
+				 "Example: conti-rootless logs -f dev\n";
+static const char usage_stop[] = "Usage: conti-rootless stop [-t SECS] NAME...\n"
+				 "\n"
+				 "Send SIGTERM to each container's PID 1, SIGKILL after SECS (10).\n"
+				 "  -t, --time SECS   the grace period\n"
+				 "\n"
+				 "Example: conti-rootless stop -t 2 dev\n";
+static const char usage_kill[] = "Usage: conti-rootless kill [-s SIG] NAME...\n"
+				 "\n"
+				 "Send a signal (default KILL) to each container's PID 1, which "
+				 "passes it on.\n"
+				 "  -s, --signal SIG   a name (TERM, SIGUSR1) or a number\n"
+				 "\n"
+				 "Example: conti-rootless kill -s USR1 dev\n";
+static const char usage_rm[] = "Usage: conti-rootless rm [-f] NAME...\n"
+			       "\n"
+			       "Remove stopped containers' state and writable layers.\n"
+			       "  -f, --force   stop running ones first; no error for unknown names\n"
+			       "\n"
+			       "Example: conti-rootless rm -f dev\n";
+static const char usage_unshare[] =
+    "Usage: conti-rootless unshare [CMD [ARG...]]\n"
+    "\n"
+    "Run CMD (default: $SHELL) in the user and mount namespaces that hold the containers'\n"
+    "namespace handles, $XDG_RUNTIME_DIR/conti-rootless/NAME/ns/*, for lsns, findmnt,\n"
+    "nsenter.\n"
+    "\n"
+    "Example: conti-rootless unshare nsenter --mount=$XDG_RUNTIME_DIR/conti-rootless/dev/ns/mnt "
+    "sh\n";
+
+/* The value of an exec option into cli->exec. */
+static int exec_option(struct cr_cli *cli, int c, const char *arg, struct cr_error *err)
+{
+	struct cr_exec *x = &cli->exec;
+
+	switch (c) {
+	case 't':
+		x->tty = 1;
+		return 0;
+	case 'i':
+		return 0;
+	case 'e':
+		return env_add_option(&x->env, arg, err);
+	case 'w':
+		if (!path_is_absolute(arg))
+			return bad_usage(err, "exec ", "--workdir must be an absolute path, not", arg);
+		free(x->cwd);
+		x->cwd = cr_xstrdup(arg);
+		return 0;
+	case 'u':
+		x->user_set = true;
+		return cli_parse_user(arg, &x->uid, &x->gid, err);
+	}
+	return cr_fail(err, EINVAL, "internal error: option %d", c);
+}
+
+static int simple_option(struct cr_cli *cli, int c, const char *arg, struct cr_error *err)
+{
+	unsigned long n;
+
+	switch (c) {
+	case 'a':
+		cli->all = cli->attach = true;
+		return 0;
+	case 'f':
+		cli->force = cli->follow = true;
+		return 0;
+	case 't':
+		if (!cr_parse_ulong(arg, &n) || n > 86400)
+			return bad_usage(err, "stop ", "invalid --time", arg);
+		cli->timeout = (int)n;
+		return 0;
+	case 's':
+		cli->signal = lifecycle_parse_signal(arg);
+		if (cli->signal < 0)
+			return bad_usage(err, "kill ", "unknown signal", arg);
+		return 0;
+	case OPT_FORMAT:
+		if (strcmp(arg, "json") && strcmp(arg, "table"))
+			return bad_usage(err, "ps ", "--format takes table or json, not", arg);
+		cli->json = !strcmp(arg, "json");
+		return 0;
+	}
+	return cr_fail(err, EINVAL, "internal error: option %d", c);
+}
+
+static int run_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
+{
+	if (argc < 1) {
+		cr_fail(err, 0, "%s needs a ROOTFS directory", cli->command == CR_CMD_RUN ? "run"
+											  : "create");
+		return cr_hint(err, "usage: conti-rootless run [OPTIONS] ROOTFS [CMD [ARG...]]");
+	}
+	cli->cfg.rootfs = cr_xstrdup(argv[0]);
+	for (int i = 1; i < argc; i++)
+		strv_push(&cli->cfg.args, argv[i]);
+	return 0;
+}
+
+static int exec_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
+{
+	if (argc < 2) {
+		cr_fail(err, 0, "exec needs a container NAME and a command");
+		return cr_hint(err, "usage: conti-rootless exec [OPTIONS] NAME CMD [ARG...]");
+	}
+	if (state_validate_name(argv[0], err) < 0)
+		return -1;
+	cli->exec.name = argv[0];
+	for (int i = 1; i < argc; i++)
+		strv_push(&cli->exec.args, argv[i]);
+	return 0;
+}
+
+/* NAME... operands: at least one (exactly one with one_only). */
+static int name_operands(struct cr_cli *cli, int argc, char **argv, bool one_only,
+			 struct cr_error *err)
+{
+	if (argc < 1 || (one_only && argc > 1)) {
+		cr_fail(err, 0, "%s a container NAME", one_only ? "give exactly one" : "give at least one");
+		return cr_hint(err, "see 'conti-rootless %s --help'", cli->name);
+	}
+	for (int i = 0; i < argc; i++) {
+		if (cli->command != CR_CMD_RM && state_validate_name(argv[i], err) < 0)
+			return -1;
+		strv_push(&cli->names, argv[i]);
+	}
+	return 0;
+}
+
+static int names_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
+{
+	return name_operands(cli, argc, argv, false, err);
+}
+
+static int name_operand(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
+{
+	return name_operands(cli, argc, argv, true, err);
+}
+
+static int no_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
+{
+	if (argc > 0)
+		return bad_usage(err, "ps ", "unexpected argument", argv[0]);
+	return 0;
+}
+
+static int any_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
+{
+	for (int i = 0; i < argc; i++)
+		strv_push(&cli->names, argv[i]);
+	return 0;
+}
+
+#define HELP_OPT {"help", no_argument, NULL, OPT_HELP}
+static const struct option exec_options[] = {
+    {"tty", no_argument, NULL, 't'},	     {"interactive", no_argument, NULL, 'i'},
+    {"env", required_argument, NULL, 'e'},   {"workdir", required_argument, NULL, 'w'},
+    {"user", required_argument, NULL, 'u'},  HELP_OPT,
+    {NULL, 0, NULL, 0}};
+static const struct option start_options[] = {{"attach", no_argument, NULL, 'a'}, HELP_OPT,
+					      {NULL, 0, NULL, 0}};
+static const struct option ps_options[] = {{"all", no_argument, NULL, 'a'},
+					   {"format", required_argument, NULL, OPT_FORMAT},
+					   HELP_OPT,
+					   {NULL, 0, NULL, 0}};
+static const struct option logs_options[] = {{"follow", no_argument, NULL, 'f'}, HELP_OPT,
+					     {NULL, 0, NULL, 0}};
+static const struct option stop_options[] = {{"time", required_argument, NULL, 't'}, HELP_OPT,
+					     {NULL, 0, NULL, 0}};
+static const struct option kill_options[] = {{"signal", required_argument, NULL, 's'},
+					     HELP_OPT,
+					     {NULL, 0, NULL, 0}};
+static const struct option rm_options[] = {{"force", no_argument, NULL, 'f'}, HELP_OPT,
+					   {NULL, 0, NULL, 0}};
+static const struct option help_only[] = {HELP_OPT, {NULL, 0, NULL, 0}};
+
+/* Every command as data: its options, how it takes them and its operands. */
+static const struct command {
+	const char *name;
+	enum cr_command cmd;
+	const char *usage;
+	const char *shortopts; /* getopt's: "+" stops at the first operand */
+	const struct option *longopts;
+	int (*option)(struct cr_cli *cli, int c, const char *arg, struct cr_error *err);
+	int (*operands)(struct cr_cli *cli, int argc, char **argv, struct cr_error *err);
+} commands[] = {
+    {"run", CR_CMD_RUN, usage_run, "+:dtie:w:u:v:", run_options, run_option, run_operands},
+    {"create", CR_CMD_CREATE, usage_run, "+:tie:w:u:v:", run_options, run_option, run_operands},
+    {"start", CR_CMD_START, usage_start, "+:a", start_options, simple_option, name_operand},
+    {"exec", CR_CMD_EXEC, usage_exec, "+:tie:w:u:", exec_options, exec_option, exec_operands},
+    {"ps", CR_CMD_PS, usage_ps, "+:a", ps_options, simple_option, no_operands},
+    {"list", CR_CMD_PS, usage_ps, "+:a", ps_options, simple_option, no_operands},
+    {"inspect", CR_CMD_INSPECT, usage_inspect, "+:", help_only, simple_option, names_operands},
+    {"logs", CR_CMD_LOGS, usage_logs, "+:f", logs_options, simple_option, name_operand},
+    {"stop", CR_CMD_STOP, usage_stop, "+:t:", stop_options, simple_option, names_operands},
+    {"kill", CR_CMD_KILL, usage_kill, "+:s:", kill_options, simple_option, names_operands},
+    {"rm", CR_CMD_RM, usage_rm, "+:f", rm_options, simple_option, names_operands},
+    {"unshare", CR_CMD_UNSHARE, usage_unshare, "+", help_only, simple_option, any_operands},
+};
+
+/* The option text getopt stopped at, for the error line. */
 static const char *failed_option(char **argv, int optind_after)
 {
 	return argv[optind_after - 1] ? argv[optind_after - 1] : "?";
 }
 
-static int parse_run(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_error *err)
+static int parse_command(const struct command *c, int argc, char **argv, struct cr_cli *cli,
+			 FILE *out, struct cr_error *err)
 {
-	struct cr_config *cfg = &cli->cfg;
-	int c;
+	char usage_of[64];
+	int opt;
 
+	snprintf(usage_of, sizeof(usage_of), "%s ", c->name);
+	cli->command = c->cmd;
+	cli->name = c->name;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:tie:w:u:v:", run_options, NULL)) != -1) {
-		if (c == OPT_HELP) {
-			fputs(usage_run, out);
+	while ((opt = getopt_long(argc, argv, c->shortopts, c->longopts, NULL)) != -1) {
+		if (opt == OPT_HELP) {
+			fputs(c->usage, out);
 			cli->command = CR_CMD_NONE;
 			return 0;
 		}
-		if (c == '?')
-			return bad_usage(err, "run ", "unknown option",
+		if (opt == '?')
+			return bad_usage(err, usage_of, "unknown option", failed_option(argv, optind));
+		if (opt == ':')
+			return bad_usage(err, usage_of, "missing value for option",
 					 failed_option(argv, optind));
-		if (c == ':')
-			return bad_usage(err, "run ", "missing value for option",
-					 failed_option(argv, optind));
-		if (run_option(c, optarg, cfg, err) < 0)
+		if (c->option(cli, opt, optarg, err) < 0)
 			return -1;
 	}
-	if (optind >= argc) {
-		cr_fail(err, 0, "run needs a ROOTFS directory");
-		return cr_hint(err, "usage: conti-rootless run [OPTIONS] ROOTFS [CMD [ARG...]]");
-	}
-	cfg->rootfs = cr_xstrdup(argv[optind++]);
-	for (; optind < argc; optind++)
-		strv_push(&cfg->args, argv[optind]);
-	cfg->trace = cli->trace;
-	cli->command = CR_CMD_RUN;
-	return 0;
-}
-
-static int parse_rm(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_error *err)
-{
-	static const struct option rm_options[] = {
-	    {"force", no_argument, NULL, 'f'},
-	    {"help", no_argument, NULL, OPT_HELP},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+f", rm_options, NULL)) != -1) {
-		if (c == OPT_HELP) {
-			fputs(usage_rm, out);
-			cli->command = CR_CMD_NONE;
-			return 0;
-		}
-		if (c != 'f')
-			return bad_usage(err, "rm ", "unknown option", failed_option(argv, optind));
-		cli->force = true;
-	}
-	if (optind >= argc)
-		return cr_fail(err, 0, "rm needs at least one container NAME");
-	for (; optind < argc; optind++) {
-		if (state_validate_name(argv[optind], err) < 0)
-			return -1;
-		strv_push(&cli->names, argv[optind]);
-	}
-	cli->command = CR_CMD_RM;
-	return 0;
+	return c->operands(cli, argc - optind, argv + optind, err);
 }
 
 int cli_parse(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_error *err)
@@ -310,6 +524,9 @@ int cli_parse(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_er
 
 	memset(cli, 0, sizeof(*cli));
 	config_init(&cli->cfg);
+	cli->exec.tty = -1;
+	cli->timeout = 10;
+	cli->signal = SIGKILL;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--trace")) {
 			cli->trace = true;
@@ -327,10 +544,11 @@ int cli_parse(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_er
 		cr_fail(err, 0, "no command given");
 		return cr_hint(err, "see 'conti-rootless --help'");
 	}
-	if (!strcmp(argv[i], "run"))
-		return parse_run(argc - i, argv + i, cli, out, err);
-	if (!strcmp(argv[i], "rm"))
-		return parse_rm(argc - i, argv + i, cli, out, err);
+	cli->cfg.trace = cli->trace;
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+		if (!strcmp(argv[i], commands[c].name))
+			return parse_command(&commands[c], argc - i, argv + i, cli, out, err);
+	}
 	return bad_usage(err, "", "unknown command", argv[i]);
 }
 
@@ -338,4 +556,7 @@ void cli_free(struct cr_cli *cli)
 {
 	config_free(&cli->cfg);
 	strv_free(&cli->names);
+	strv_free(&cli->exec.args);
+	strv_free(&cli->exec.env);
+	free(cli->exec.cwd);
 }

@@ -1,4 +1,5 @@
 /* config.c - the container configuration struct. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,4 +58,155 @@ void config_free(struct cr_config *cfg)
 	}
 	free(cfg->mounts);
 	config_init(cfg);
+}
+
+/* Appends "key=value\n" to *buf (length *len), escaping '\\' and newlines in value. */
+static void put(char **buf, size_t *len, const char *key, const char *value)
+{
+	size_t need = strlen(key) + 2 * strlen(value) + 3;
+	char *o;
+
+	*buf = cr_xrealloc(*buf, *len + need + 1);
+	o = *buf + *len;
+	o += sprintf(o, "%s=", key);
+	for (const char *v = value; *v; v++) {
+		if (*v == '\\' || *v == '\n')
+			*o++ = '\\';
+		*o++ = *v == '\n' ? 'n' : *v;
+	}
+	*o++ = '\n';
+	*o = '\0';
+	*len = (size_t)(o - *buf);
+}
+
+static void put_num(char **buf, size_t *len, const char *key, long value)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%ld", value);
+	put(buf, len, key, num);
+}
+
+char *config_serialize(const struct cr_config *cfg)
+{
+	char *buf = cr_xstrdup("");
+	size_t len = 0;
+
+	put(&buf, &len, "name", cfg->name ? cfg->name : "");
+	put(&buf, &len, "rootfs", cfg->rootfs ? cfg->rootfs : "");
+	for (size_t i = 0; i < cfg->args.n; i++)
+		put(&buf, &len, "arg", cfg->args.v[i]);
+	for (size_t i = 0; i < cfg->env.n; i++)
+		put(&buf, &len, "env", cfg->env.v[i]);
+	if (cfg->cwd)
+		put(&buf, &len, "cwd", cfg->cwd);
+	if (cfg->hostname)
+		put(&buf, &len, "hostname", cfg->hostname);
+	if (cfg->user_set) {
+		put_num(&buf, &len, "uid", (long)cfg->uid);
+		put_num(&buf, &len, "gid", (long)cfg->gid);
+	}
+	for (size_t i = 0; i < cfg->nmounts; i++) {
+		const struct cr_mount *m = &cfg->mounts[i];
+
+		put(&buf, &len, "mount", m->kind == CR_MOUNT_TMPFS ? "tmpfs" : "bind");
+		if (m->src)
+			put(&buf, &len, "mount.src", m->src);
+		put(&buf, &len, "mount.dst", m->dst);
+		put_num(&buf, &len, "mount.ro", m->readonly);
+	}
+	put_num(&buf, &len, "uidmap", cfg->uidmap);
+	put_num(&buf, &len, "overlay", cfg->overlay);
+	put_num(&buf, &len, "net", cfg->net);
+	put_num(&buf, &len, "read_only", cfg->readonly_root);
+	put_num(&buf, &len, "remove", cfg->remove);
+	put_num(&buf, &len, "tty", cfg->tty);
+	return buf;
+}
+
+/* Undoes put()'s escaping in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			*o++ = *s == 'n' ? '\n' : *s;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+static void set_str(char **field, const char *value)
+{
+	free(*field);
+	*field = cr_xstrdup(value);
+}
+
+static int parse_line(struct cr_config *cfg, const char *key, const char *v)
+{
+	struct cr_mount *last = cfg->nmounts ? &cfg->mounts[cfg->nmounts - 1] : NULL;
+	long n = strtol(v, NULL, 10);
+
+	if (!strcmp(key, "name"))
+		set_str(&cfg->name, v);
+	else if (!strcmp(key, "rootfs"))
+		set_str(&cfg->rootfs, v);
+	else if (!strcmp(key, "arg"))
+		strv_push(&cfg->args, v);
+	else if (!strcmp(key, "env"))
+		strv_push(&cfg->env, v);
+	else if (!strcmp(key, "cwd"))
+		set_str(&cfg->cwd, v);
+	else if (!strcmp(key, "hostname"))
+		set_str(&cfg->hostname, v);
+	else if (!strcmp(key, "uid"))
+		cfg->user_set = true, cfg->uid = (uid_t)n;
+	else if (!strcmp(key, "gid"))
+		cfg->gid = (gid_t)n;
+	else if (!strcmp(key, "mount"))
+		config_add_mount(cfg, strcmp(v, "tmpfs") ? CR_MOUNT_BIND : CR_MOUNT_TMPFS, NULL,
+				 "/", false);
+	else if (!strncmp(key, "mount.", 6) && !last)
+		return -1;
+	else if (!strcmp(key, "mount.src"))
+		set_str(&last->src, v);
+	else if (!strcmp(key, "mount.dst"))
+		set_str(&last->dst, v);
+	else if (!strcmp(key, "mount.ro"))
+		last->readonly = n != 0;
+	else if (!strcmp(key, "uidmap"))
+		cfg->uidmap = (enum cr_uidmap_mode)n;
+	else if (!strcmp(key, "overlay"))
+		cfg->overlay = (enum cr_overlay_mode)n;
+	else if (!strcmp(key, "net"))
+		cfg->net = (enum cr_net_mode)n;
+	else if (!strcmp(key, "read_only"))
+		cfg->readonly_root = n != 0;
+	else if (!strcmp(key, "remove"))
+		cfg->remove = n != 0;
+	else if (!strcmp(key, "tty"))
+		cfg->tty = (int)n;
+	return 0;
+}
+
+int config_parse(const char *text, struct cr_config *cfg)
+{
+	cleanup_free char *copy = cr_xstrdup(text);
+	char *save = NULL;
+
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+
+		if (!eq)
+			return -1;
+		*eq = '\0';
+		unescape(eq + 1);
+		if (parse_line(cfg, line, eq + 1) < 0)
+			return -1;
+	}
+	return cfg->rootfs && cfg->name ? 0 : -1;
 }

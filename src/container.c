@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "keeper.h"
 #include "trace.h"
 #include "tty.h"
 #include "utils.h"
@@ -35,7 +36,9 @@ void container_init(struct cr_container *c)
  * SOCK_SEQPACKET pair. The container's end is close-on-exec: end of stream means
  * it has exec'd the init helper. */
 enum msg_type {
-	MSG_ERROR = 'E', /* either way: set-up failed, err says why */
+	MSG_ERROR = 'E',   /* either way: set-up failed, err says why */
+	MSG_NS = 'N',	   /* to the front end: a namespace (kind op, with its fd), for a handle */
+	MSG_CREATED = 'C', /* to the front end: set up; waiting to be started */
 	MSG_FUSE = 'F',	 /* to the front end: start fuse-overlayfs for step op (with mntns fd) */
 	MSG_PTY = 'T',	 /* to the front end: the pty master (with its fd) */
 };
@@ -78,22 +81,73 @@ static int request_fuse(void *arg, const struct cr_op *op, struct cr_error *err)
 	return 0;
 }
 
+/* Sends the front end our namespaces, one message each, for their handles. */
+static int send_namespaces(struct cr_container *c, struct cr_error *err)
+{
+	for (int kind = 0; kind < CR_NS_KINDS; kind++) {
+		struct msg m = {.type = MSG_NS, .op = (unsigned)kind};
+		char path[32];
+		int fd;
+
+		if (!strcmp(cr_ns_names[kind], "net") && !c->own_net)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", cr_ns_names[kind]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || cr_send_msg(c->sock, &m, sizeof(m), fd) < 0) {
+			if (fd >= 0)
+				close(fd);
+			return cr_fail(err, errno, "pass %s to the front end", path);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+/* Created, not started: tells the front end, then waits for `start` to write the FIFO. */
+static int wait_for_start(struct cr_container *c, int fd, struct cr_error *err)
+{
+	struct msg m = {.type = MSG_CREATED};
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	char go;
+
+	if (cr_send_msg(c->sock, &m, sizeof(m), -1) < 0)
+		return cr_fail(err, errno, "tell the front end");
+	while (poll(&p, 1, -1) < 0 || read(fd, &go, 1) != 1) {
+		if (errno != EINTR && errno != EAGAIN)
+			return cr_fail(err, errno, "wait to be started");
+	}
+	close(fd);
+	return 0;
+}
+
 static void __attribute__((noreturn)) container_main(struct cr_container *c)
 {
 	struct msg m = {.type = MSG_ERROR};
 	struct pollfd pfd = {.fd = c->sock, .events = POLLIN};
+	int start_fd = -1;
 	sigset_t none;
 	size_t i;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
 		_exit(CR_EXIT_TOOL); /* the front end died before we could notice */
+	if (send_namespaces(c, &m.err) < 0)
+		goto fail;
+	if (c->start_fifo) {
+		start_fd = open(c->start_fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (start_fd < 0) {
+			cr_fail(&m.err, errno, "open %s", c->start_fifo);
+			goto fail;
+		}
+	}
 	c->mctx.start_fuse = request_fuse;
 	c->mctx.fuse_arg = c;
 	for (i = 1; i < c->plan->n && c->plan->ops[i].kind != CR_OP_EXEC; i++) {
 		if (mounts_apply(&c->plan->ops[i], &c->mctx, &m.err) < 0)
 			goto fail;
 	}
+	if (start_fd >= 0 && wait_for_start(c, start_fd, &m.err) < 0)
+		goto fail;
 	trace_step(c->trace, cr_now_ns(), "exec %s", CR_INIT_NAME);
 	if (c->tty) {
 		int master = tty_open_container_pty(&m.err);
@@ -204,7 +258,15 @@ int container_await_exec(struct cr_container *c, struct cr_error *err)
 				close(fd);
 			return cr_fail(err, n < 0 ? errno : EPROTO, "read from the container");
 		}
-		if (m.type == MSG_PTY && fd >= 0) {
+		if (m.type == MSG_CREATED) {
+			return 1;
+		} else if (m.type == MSG_NS && fd >= 0 && m.op < CR_NS_KINDS) {
+			struct msg reply = {.type = MSG_ERROR};
+
+			if (keeper_add_handle(c->state_dir, (int)m.op, fd, &reply.err) < 0)
+				cr_send_msg(c->sock, &reply, sizeof(reply), -1);
+			close(fd);
+		} else if (m.type == MSG_PTY && fd >= 0) {
 			c->master = fd;
 		} else if (m.type == MSG_FUSE && fd >= 0) {
 			struct msg reply = {.type = MSG_ERROR};

@@ -1,56 +1,47 @@
-/* run.c - `run` from a configuration to a finished container, and `rm`.
+/* run.c - running a container, from a configuration to a finished command.
  *
  * The flow, top to bottom:
- *   prepare()        check the rootfs, volumes, user, find the init helper
- *   userns_resolve() decide the id mapping (userns.c)
- *   state_create()   claim the name, make the state and writable-layer dirs
- *   plan_build()     the setup steps as data (plan.c)
- *   userns_create()  make the mapped user namespace and enter it
- *   front-end steps  unshare mount/UTS/IPC, the rootfs layer, /dev, /sys, volumes
- *   clone            the container's PID 1: /proc, pivot_root, exec init
- *   supervise()      relay signals and the terminal, wait, clean up
+ *   prepare()        resolve the rootfs and volumes, name it, find the init helper
+ *   claim()          take the name: the data dir (config, writable layer) and the lock
+ *   [monitor]        detached or created: a monitor process of its own takes over
+ *   keeper_join()    enter the keeper's user and mount namespaces (keeper.c)
+ *   plan_build()     the set-up steps as data (plan.c)
+ *   container_start  PID 1 in new namespaces: mounts, pivot_root, exec init (container.c)
+ *   supervise()      relay signals and the terminal, wait, record the exit, clean up
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "container.h"
-#include "cr-build-config.h"
 #include "env.h"
-#include "mounts.h"
+#include "keeper.h"
+#include "lifecycle.h"
 #include "plan.h"
 #include "run.h"
 #include "state.h"
+#include "supervise.h"
 #include "trace.h"
-#include "tty.h"
 #include "userns.h"
 #include "utils.h"
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
-
 struct run {
-	const struct cr_config *cfg;
-	char *rootfs;
+	struct cr_config *cfg;
+	enum cr_run_mode mode;
 	mode_t rootfs_mode;
 	bool *src_is_dir;
-	char name[CR_NAME_MAX + 1];
 	const char *hostname;
 	bool tty;
-	struct cr_userns_plan up;
+	struct cr_idmap uid, gid; /* the container's maps, as the host sees them */
 	struct cr_paths paths;
 	struct cr_state st;
 	bool have_state;
@@ -60,19 +51,29 @@ struct run {
 	sigset_t forwarded; /* blocked in the front end, read from a signalfd */
 	sigset_t oldmask;
 	struct cr_container ct;
-	struct cr_term term;
+	int report;    /* monitor: where to tell the front end that set-up is done, -1 */
+	bool existing; /* start of an exited container: its state is kept on failure */
 };
+
+/* Replaces *path with its absolute, resolved form. */
+static int make_absolute(char **path, const char *what, struct cr_error *err)
+{
+	char *abs = realpath(*path, NULL);
+
+	if (!abs)
+		return cr_fail(err, errno, "%s %s", what, *path);
+	free(*path);
+	*path = abs;
+	return 0;
+}
 
 static int resolve_rootfs(struct run *r, struct cr_error *err)
 {
 	struct stat st;
 
-	r->rootfs = realpath(r->cfg->rootfs, NULL);
-	if (!r->rootfs) {
-		cr_fail(err, errno, "rootfs %s", r->cfg->rootfs);
-		return cr_hint(err, "make one with: contrib/mkrootfs busybox %s", r->cfg->rootfs);
-	}
-	if (stat(r->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	if (make_absolute(&r->cfg->rootfs, "rootfs", err) < 0)
+		return cr_hint(err, "make one with: contrib/mkrootfs busybox DIR");
+	if (stat(r->cfg->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		cr_fail(err, 0, "rootfs %s is not a directory", r->cfg->rootfs);
 		return cr_hint(err, "give the directory that holds the container's /bin, /etc ...");
 	}
@@ -80,9 +81,9 @@ static int resolve_rootfs(struct run *r, struct cr_error *err)
 	return 0;
 }
 
-static int check_volumes(struct run *r, struct cr_error *err)
+static int resolve_volumes(struct run *r, struct cr_error *err)
 {
-	const struct cr_config *cfg = r->cfg;
+	struct cr_config *cfg = r->cfg;
 
 	r->src_is_dir = cr_xcalloc(cfg->nmounts, sizeof(bool));
 	for (size_t i = 0; i < cfg->nmounts; i++) {
@@ -90,43 +91,52 @@ static int check_volumes(struct run *r, struct cr_error *err)
 
 		if (cfg->mounts[i].kind != CR_MOUNT_BIND)
 			continue;
-		if (stat(cfg->mounts[i].src, &st) < 0) {
-			cr_fail(err, errno, "volume source %s", cfg->mounts[i].src);
+		if (make_absolute(&cfg->mounts[i].src, "volume source", err) < 0 ||
+		    stat(cfg->mounts[i].src, &st) < 0)
 			return cr_hint(err, "create it first, or fix the -v option");
-		}
 		r->src_is_dir[i] = S_ISDIR(st.st_mode);
 	}
 	return 0;
 }
 
-/* The init helper: next to the front end in a build tree, else in libexecdir. */
-static int open_init(struct run *r, struct cr_error *err)
+static int prepare(struct run *r, struct cr_error *err)
 {
-	char exe[PATH_MAX], path[PATH_MAX + 64];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	const char *candidates[3];
-	char rel1[PATH_MAX + 64], rel2[PATH_MAX + 64];
+	struct cr_config *cfg = r->cfg;
+	char name[32];
 
-	if (n > 0) {
-		exe[n] = '\0';
-		*strrchr(exe, '/') = '\0';
+	if (resolve_rootfs(r, err) < 0 || resolve_volumes(r, err) < 0)
+		return -1;
+	r->ct.init_fd = cr_open_helper(CR_INIT_NAME, err);
+	if (r->ct.init_fd < 0)
+		return -1;
+	if (!cfg->name) {
+		state_generate_name(name, sizeof(name));
+		cfg->name = cr_xstrdup(name);
+	}
+	r->hostname = cfg->hostname ? cfg->hostname : cfg->name;
+	r->tty = r->mode == CR_RUN_FOREGROUND && (cfg->tty == 1 || (cfg->tty == -1 && isatty(0)));
+	return 0;
+}
+
+/* Takes the name: a new container, or (start) an existing one that is not running. */
+static int claim(struct run *r, bool existing, struct cr_error *err)
+{
+	cleanup_free char *config = NULL;
+
+	if (state_paths_init(&r->paths, err) < 0)
+		return -1;
+	if (existing) {
+		if (state_open(&r->paths, r->cfg->name, &r->st, err) < 0)
+			return -1;
 	} else {
-		snprintf(exe, sizeof(exe), "/nonexistent");
+		config = config_serialize(r->cfg);
+		config = cr_xrealloc(config, strlen(config) + 32);
+		sprintf(config + strlen(config), "created=%lld\n", (long long)time(NULL));
+		if (state_create(&r->paths, r->cfg->name, config, r->rootfs_mode, &r->st, err) < 0)
+			return -1;
 	}
-	snprintf(rel1, sizeof(rel1), "%s/helpers/%s", exe, CR_INIT_NAME);
-	snprintf(rel2, sizeof(rel2), "%s/../libexec/conti-rootless/%s", exe, CR_INIT_NAME);
-	candidates[0] = rel1;
-	candidates[1] = rel2;
-	candidates[2] = CR_LIBEXECDIR "/" CR_INIT_NAME;
-	for (int i = 0; i < 3; i++) {
-		r->ct.init_fd = open(candidates[i], O_PATH | O_CLOEXEC);
-		if (r->ct.init_fd >= 0)
-			return 0;
-	}
-	snprintf(path, sizeof(path), "%s", candidates[2]);
-	cr_fail(err, ENOENT, "the init helper %s", path);
-	return cr_hint(err, "reinstall conti-rootless (meson install), or run it from its build "
-			    "directory");
+	r->have_state = true;
+	return 0;
 }
 
 static int check_user(struct run *r, struct cr_error *err)
@@ -135,63 +145,37 @@ static int check_user(struct run *r, struct cr_error *err)
 
 	if (!cfg->user_set)
 		return 0;
-	if (!userns_map_has(&r->up.uid, cfg->uid) || !userns_map_has(&r->up.gid, cfg->gid)) {
-		cr_fail(err, 0, "--user %u:%u is not mapped in the container's user namespace",
-			(unsigned)cfg->uid, (unsigned)cfg->gid);
-		if (r->up.mode == CR_UIDMAP_SINGLE)
-			return cr_hint(err, "only id 0 is mapped without subordinate ids; add "
-					    "/etc/subuid and /etc/subgid entries as the warning "
-					    "above says, or run without --uidmap=single");
-		return cr_hint(err, "use an id within your subordinate ranges (%s)",
-			       r->up.subuid_line);
-	}
-	return 0;
+	if (userns_map_has(&r->uid, cfg->uid) && userns_map_has(&r->gid, cfg->gid))
+		return 0;
+	cr_fail(err, 0, "--user %u:%u is not mapped in the container's user namespace",
+		(unsigned)cfg->uid, (unsigned)cfg->gid);
+	if (r->uid.n == 1)
+		return cr_hint(err, "only id 0 is mapped without subordinate ids; add /etc/subuid and "
+				    "/etc/subgid entries, or run without --uidmap=single");
+	return cr_hint(err, "use an id within the %lu mapped ones",
+		       r->uid.e[r->uid.n - 1].inside + r->uid.e[r->uid.n - 1].count);
 }
 
-static int prepare(struct run *r, struct cr_error *err)
+/* Enters the keeper's namespaces, and a nested single-id one when that was asked for. */
+static int enter_userns(struct run *r, struct cr_error *err)
 {
-	const struct cr_config *cfg = r->cfg;
+	struct cr_keeper k;
 
-	if (resolve_rootfs(r, err) < 0 || check_volumes(r, err) < 0 || open_init(r, err) < 0)
+	if (keeper_join(&r->paths, r->cfg->uidmap, r->cfg->trace, &k, err) < 0)
 		return -1;
-	if (cfg->name)
-		snprintf(r->name, sizeof(r->name), "%s", cfg->name);
-	else
-		state_generate_name(r->name, sizeof(r->name));
-	r->hostname = cfg->hostname ? cfg->hostname : r->name;
-	r->tty = cfg->tty == 1 || (cfg->tty == -1 && isatty(0));
-	return 0;
-}
-
-static void build_exec(struct run *r)
-{
-	const struct cr_config *cfg = r->cfg;
-	const char *term = getenv("TERM");
-	char num[32];
-
-	env_build(cfg, r->hostname, r->tty ? (term && *term ? term : "xterm") : NULL, &r->env);
-	strv_push(&r->init_argv, CR_INIT_NAME);
-	if (cfg->user_set) {
-		snprintf(num, sizeof(num), "%u:%u", (unsigned)cfg->uid, (unsigned)cfg->gid);
-		strv_push(&r->init_argv, "--user");
-		strv_push(&r->init_argv, num);
+	r->uid = k.uid;
+	r->gid = k.gid;
+	if (r->cfg->uidmap == CR_UIDMAP_SUBID && k.mode != CR_UIDMAP_SUBID) {
+		cr_fail(err, 0, "--uidmap=subid: your containers' user namespace maps only your id");
+		return cr_hint(err, "add /etc/subuid and /etc/subgid entries (sudo usermod "
+				    "--add-subuids 100000-165535 --add-subgids 100000-165535 $USER)");
 	}
-	if (r->tty)
-		strv_push(&r->init_argv, "--tty");
-	strv_push(&r->init_argv, "--");
-	if (cfg->args.n == 0)
-		strv_push(&r->init_argv, "/bin/sh");
-	for (size_t i = 0; i < cfg->args.n; i++)
-		strv_push(&r->init_argv, cfg->args.v[i]);
-}
-
-static char *make_record(const struct run *r)
-{
-	const struct cr_config *cfg = r->cfg;
-	cleanup_free char *cmd = cr_xstrdup(cfg->args.n ? cfg->args.v[0] : "/bin/sh");
-
-	return cr_xasprintf("rootfs=%s\nremove=%d\npid=%d\ncreated=%lld\ncommand=%s\n", r->rootfs,
-			    cfg->remove ? 1 : 0, (int)getpid(), (long long)time(NULL), cmd);
+	if (r->cfg->uidmap == CR_UIDMAP_SINGLE && k.mode != CR_UIDMAP_SINGLE) {
+		if (userns_enter_single(r->cfg->trace, err) < 0)
+			return -1;
+		r->uid.n = r->gid.n = 1;
+	}
+	return check_user(r, err);
 }
 
 static bool tmp_has_content(const char *rootfs)
@@ -232,13 +216,13 @@ static void choose_overlay(const struct run *r, struct cr_facts *f)
 static int make_plan(struct run *r, struct cr_error *err)
 {
 	struct cr_facts f = {
-	    .rootfs = r->rootfs,
+	    .rootfs = r->cfg->rootfs,
 	    .root_mnt = r->st.rootfs_mnt,
 	    .upper = r->st.upper,
 	    .work = r->st.work,
 	    .hostname = r->hostname,
-	    .tmp_has_content = tmp_has_content(r->rootfs),
-	    .tty_gid_mapped = userns_map_has(&r->up.gid, 5),
+	    .tmp_has_content = tmp_has_content(r->cfg->rootfs),
+	    .tty_gid_mapped = userns_map_has(&r->gid, 5),
 	    .src_is_dir = r->src_is_dir,
 	};
 
@@ -246,257 +230,298 @@ static int make_plan(struct run *r, struct cr_error *err)
 	return plan_build(r->cfg, &f, &r->plan, err);
 }
 
-/* Says so when we already run inside a user namespace that does not map every id
- * (a container, LXD): newuidmap cannot map ranges that namespace lacks. */
-static const char *nested_note(void)
+static void build_exec(struct run *r)
 {
-	char map[256];
-	struct cr_error ignored;
-	unsigned long in, out, count;
+	const struct cr_config *cfg = r->cfg;
+	const char *term = getenv("TERM");
+	char num[32];
 
-	if (cr_read_file("/proc/self/uid_map", map, sizeof(map), &ignored) < 0)
-		return "";
-	if (sscanf(map, "%lu %lu %lu", &in, &out, &count) == 3 && count == 4294967295UL)
-		return "";
-	return " (this runs inside a user namespace that maps only part of the ids)";
-}
-
-static int enter_userns(struct run *r, struct cr_error *err)
-{
-	if (userns_create(&r->up, r->cfg->trace, err) == 0)
-		return 0;
-	if (r->cfg->uidmap != CR_UIDMAP_AUTO || r->up.mode == CR_UIDMAP_SINGLE)
-		return -1;
-	/* newuidmap refused (e.g. inside a container whose own map is narrow): fall back. */
-	cr_warn("%s%s; mapping only your own id, as root", err->msg, nested_note());
-	r->up.mode = CR_UIDMAP_SINGLE;
-	userns_compute_map(getuid(), NULL, 0, &r->up.uid);
-	userns_compute_map(getgid(), NULL, 0, &r->up.gid);
-	if (check_user(r, err) < 0)
-		return -1;
-	return userns_create(&r->up, r->cfg->trace, err);
-}
-
-static int exit_code(int status)
-{
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* Handles one signal from the signalfd; returns the child's exit code once it has exited. */
-static int on_signal(struct run *r, int sfd)
-{
-	struct signalfd_siginfo si;
-	int status;
-
-	if (read(sfd, &si, sizeof(si)) != sizeof(si))
-		return -1;
-	if (si.ssi_signo == SIGCHLD) {
-		if (waitpid(r->ct.pid, &status, WNOHANG) == r->ct.pid)
-			return exit_code(status);
-		return -1;
+	env_build(cfg, r->hostname, r->tty ? (term && *term ? term : "xterm") : NULL, &r->env);
+	strv_push(&r->init_argv, CR_INIT_NAME);
+	if (cfg->user_set) {
+		snprintf(num, sizeof(num), "%u:%u", (unsigned)cfg->uid, (unsigned)cfg->gid);
+		strv_push(&r->init_argv, "--user");
+		strv_push(&r->init_argv, num);
 	}
-	if (si.ssi_signo == SIGWINCH) {
-		if (r->ct.master >= 0)
-			tty_copy_winsize(0, r->ct.master);
-		return -1;
-	}
-	kill(r->ct.pid, (int)si.ssi_signo);
-	return -1;
+	if (r->tty)
+		strv_push(&r->init_argv, "--tty");
+	strv_push(&r->init_argv, "--");
+	if (cfg->args.n == 0)
+		strv_push(&r->init_argv, "/bin/sh");
+	for (size_t i = 0; i < cfg->args.n; i++)
+		strv_push(&r->init_argv, cfg->args.v[i]);
 }
 
-static void drain_master(int master)
+/* Writes RUNTIME/NAME/state: what ps, exec and stop read. */
+static void record(struct run *r, const char *status, int code)
 {
-	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
-	while (tty_pump(master, 1) > 0)
-		;
-}
-
-static int supervise(struct run *r)
-{
-	int sfd = signalfd(-1, &r->forwarded, SFD_CLOEXEC);
-	bool stdin_open = r->ct.master >= 0;
-	int code = -1, status;
+	cleanup_free char *text = NULL;
 	struct cr_error ignored;
 
-	if (r->ct.master >= 0) {
-		tty_make_raw(&r->term, &ignored);
-		tty_copy_winsize(0, r->ct.master);
-	}
-	while (code < 0) {
-		struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
-				      {.fd = stdin_open ? 0 : -1, .events = POLLIN},
-				      {.fd = r->ct.master, .events = POLLIN}};
-
-		if (sfd < 0 || poll(p, 3, -1) < 0) {
-			if (sfd >= 0 && errno == EINTR)
-				continue;
-			waitpid(r->ct.pid, &status, 0);
-			code = exit_code(status);
-			break;
-		}
-		if (p[0].revents & POLLIN)
-			code = on_signal(r, sfd);
-		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && tty_pump(0, r->ct.master) <= 0)
-			stdin_open = false;
-		if (p[2].revents & POLLIN && tty_pump(r->ct.master, 1) < 0 && errno != EIO)
-			p[2].fd = -1;
-	}
-	if (r->ct.master >= 0)
-		drain_master(r->ct.master);
-	tty_restore(&r->term);
-	if (sfd >= 0)
-		close(sfd);
-	r->ct.pid = 0;
-	return code;
+	if (code < 0)
+		text = cr_xasprintf("status=%s\npid=%d\npid_start=%llu\nmonitor=%d\nstarted=%lld\n"
+				    "net=%d\n",
+				    status, (int)r->ct.pid, cr_proc_start_time(r->ct.pid),
+				    (int)getpid(), (long long)time(NULL), r->ct.own_net);
+	else
+		text = cr_xasprintf("status=exited\nexit_code=%d\nfinished=%lld\n", code,
+				    (long long)time(NULL));
+	state_runtime_write(&r->st, text, &ignored);
+	if (code >= 0)
+		state_save_exit(&r->st, code);
 }
 
-static void record_exit(struct run *r, int code)
+static int start_container(struct run *r, struct cr_error *err)
 {
-	cleanup_free char *path = cr_xasprintf("%s/state", r->st.dir);
-	FILE *f = fopen(path, "ae");
+	cleanup_free char *fifo = NULL;
+	int ret;
 
-	if (f) {
-		fprintf(f, "exit_status=%d\nfinished=%lld\n", code, (long long)time(NULL));
-		fclose(f);
-	}
-}
-
-static void cleanup(struct run *r, bool remove)
-{
-	struct cr_error ignored;
-	unsigned long long t0;
-
-	container_release(&r->ct);
-	tty_restore(&r->term);
-	t0 = cr_now_ns();
-	if (r->have_state && remove && state_remove(&r->paths, &r->st, &ignored) == 0)
-		trace_step(r->cfg->trace, t0, "rm -rf %s %s", r->st.dir, r->st.data_dir);
-	if (r->have_state)
-		state_release(&r->st);
-	sigprocmask(SIG_SETMASK, &r->oldmask, NULL);
-	plan_free(&r->plan);
-	strv_free(&r->env);
-	strv_free(&r->init_argv);
-	state_paths_free(&r->paths);
-	free(r->rootfs);
-	free(r->src_is_dir);
-}
-
-static void block_signals(struct run *r)
-{
-	static const int sigs[] = {SIGINT,  SIGTERM, SIGHUP,   SIGQUIT,
-				   SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD};
-
-	sigemptyset(&r->forwarded);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&r->forwarded, sigs[i]);
-	sigprocmask(SIG_BLOCK, &r->forwarded, &r->oldmask);
-	signal(SIGPIPE, SIG_IGN);
-}
-
-/* A SIGINT, SIGTERM, SIGHUP or SIGQUIT that came during set-up: the user gave up. */
-static int interrupted(void)
-{
-	static const int stops[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-	sigset_t pending;
-
-	sigpending(&pending);
-	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
-		if (sigismember(&pending, stops[i]))
-			return stops[i];
-	}
-	return 0;
-}
-
-static int set_up(struct run *r, struct cr_error *err)
-{
-	cleanup_free char *record = NULL;
-	int sig;
-
-	if (prepare(r, err) < 0 || userns_resolve(r->cfg->uidmap, &r->up, err) < 0 ||
-	    check_user(r, err) < 0 || state_paths_init(&r->paths, err) < 0)
-		return -1;
-	build_exec(r);
-	record = make_record(r);
-	if (state_create(&r->paths, r->name, record, r->rootfs_mode, &r->st, err) < 0)
-		return -1;
-	r->have_state = true;
-	if (make_plan(r, err) < 0 || enter_userns(r, err) < 0)
-		return -1;
-	state_collect_garbage(&r->paths);
-	sig = interrupted();
-	if (sig) {
-		err->status = 128 + sig;
-		return cr_fail(err, 0, "interrupted during set-up");
-	}
 	r->ct.plan = &r->plan;
 	r->ct.root_mnt = r->st.rootfs_mnt;
 	r->ct.state_dir = r->st.dir;
 	r->ct.trace = r->cfg->trace;
 	r->ct.tty = r->tty;
+	r->ct.own_net = r->cfg->net == CR_NET_NONE;
 	r->ct.init_argv = r->init_argv.v;
 	r->ct.envp = r->env.v;
-	if (container_start(&r->ct, err) < 0 || container_await_exec(&r->ct, err) < 0)
+	if (r->mode == CR_RUN_CREATE) {
+		fifo = cr_xasprintf("%s/start", r->st.dir);
+		unlink(fifo);
+		if (mkfifo(fifo, 0600) < 0)
+			return cr_fail(err, errno, "mkfifo %s", fifo);
+		r->ct.start_fifo = fifo;
+	}
+	if (container_start(&r->ct, err) < 0)
 		return -1;
+	ret = container_await_exec(&r->ct, err);
+	r->ct.start_fifo = NULL;
+	if (ret < 0)
+		return -1;
+	record(r, ret == 1 ? "created" : "running", -1);
 	return 0;
 }
 
-int run_container(const struct cr_config *cfg, struct cr_error *err)
+/* Detached and created containers: their stdio goes to RUNTIME/NAME/log. */
+static int redirect_to_log(struct run *r, struct cr_error *err)
 {
-	struct run r = {.cfg = cfg, .term = {.fd = -1}};
-	unsigned long long t0;
-	int code;
+	cleanup_free char *log = cr_xasprintf("%s/log", r->st.dir);
+	cleanup_close int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	cleanup_close int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
-	container_init(&r.ct);
-	block_signals(&r);
-	if (set_up(&r, err) < 0) {
-		int status = err->status;
+	if (fd < 0 || null < 0)
+		return cr_fail(err, errno, "open %s", log);
+	if (dup2(null, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		return cr_fail(err, errno, "dup2");
+	return 0;
+}
 
-		cleanup(&r, true);
-		err->status = status;
+static int set_up(struct run *r, struct cr_error *err)
+{
+	int sig;
+
+	if (enter_userns(r, err) < 0)
+		return -1;
+	state_collect_garbage(&r->paths, false);
+	if (make_plan(r, err) < 0)
+		return -1;
+	build_exec(r);
+	if (r->mode != CR_RUN_FOREGROUND && redirect_to_log(r, err) < 0)
+		return -1;
+	sig = supervise_interrupted();
+	if (sig) {
+		cr_fail(err, 0, "interrupted during set-up");
+		err->status = 128 + sig;
 		return -1;
 	}
-	t0 = cr_now_ns();
-	code = supervise(&r);
-	trace_step(cfg->trace, t0, "wait  # the command exited with status %d", code);
-	if (!cfg->remove)
-		record_exit(&r, code);
-	cleanup(&r, cfg->remove);
+	return start_container(r, err);
+}
+
+static void cleanup(struct run *r, bool remove)
+{
+	unsigned long long t0 = cr_now_ns();
+	struct cr_error ignored;
+
+	container_release(&r->ct);
+	if (r->have_state) {
+		keeper_drop_handles(r->st.dir);
+		if (remove && state_remove(&r->paths, &r->st, &ignored) == 0)
+			trace_step(r->cfg->trace, t0, "rm -rf %s %s", r->st.dir, r->st.data_dir);
+		state_release(&r->st);
+	}
+	sigprocmask(SIG_SETMASK, &r->oldmask, NULL);
+	plan_free(&r->plan);
+	strv_free(&r->env);
+	strv_free(&r->init_argv);
+	state_paths_free(&r->paths);
+	free(r->src_is_dir);
+}
+
+/* Waits for the command, records how it ended, cleans up; returns its exit code. */
+static int finish(struct run *r)
+{
+	unsigned long long t0 = cr_now_ns();
+	struct cr_error ignored;
+	int code;
+
+	if (r->mode == CR_RUN_CREATE && r->ct.sock >= 0 &&
+	    container_await_exec(&r->ct, &ignored) == 0)
+		record(r, "running", -1);
+	code = supervise(r->ct.pid, r->ct.master, &r->forwarded);
+	r->ct.pid = 0;
+	trace_step(r->cfg->trace, t0, "wait  # the command exited with status %d", code);
+	if (!r->cfg->remove)
+		record(r, "exited", code);
+	cleanup(r, r->cfg->remove);
 	return code;
 }
 
-int run_remove(const struct cr_strv *names, bool force, struct cr_error *err)
+/* Tells the front end how set-up went (monitor side): one cr_error, empty msg = success. */
+static void report(struct run *r, const struct cr_error *err)
 {
-	struct cr_userns_plan up;
+	struct cr_error ok = {0};
+
+	cr_write_all(r->report, err ? err : &ok, sizeof(ok));
+	close(r->report);
+	r->report = -1;
+}
+
+/* Front end side of a detached start: waits for the monitor's report. */
+static int await_monitor(int fd, const char *name, struct cr_error *err)
+{
+	ssize_t n = cr_read_all(fd, err, sizeof(*err));
+
+	close(fd);
+	if (n != (ssize_t)sizeof(*err))
+		return cr_fail(err, ECHILD, "the container's monitor died during set-up");
+	if (err->msg[0])
+		return -1;
+	printf("%s\n", name);
+	return 0;
+}
+
+/* Detached and created: a monitor process, in a session of its own, runs the rest. */
+static int run_monitored(struct run *r, struct cr_error *err)
+{
+	int pipefd[2];
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return cr_fail(err, errno, "pipe");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return cr_fail(err, errno, "fork");
+	if (pid > 0) {
+		/* The lock goes with the monitor; the front end forgets the container. */
+		close(pipefd[1]);
+		state_release(&r->st);
+		r->have_state = false;
+		cleanup(r, false);
+		return await_monitor(pipefd[0], r->cfg->name, err);
+	}
+	close(pipefd[0]);
+	r->report = pipefd[1];
+	setsid();
+	if (set_up(r, err) < 0) {
+		report(r, err);
+		cleanup(r, !r->existing);
+		_exit(CR_EXIT_TOOL);
+	}
+	report(r, NULL);
+	_exit(finish(r));
+}
+
+static int run(struct run *r, bool existing, struct cr_error *err)
+{
+	r->existing = existing;
+	container_init(&r->ct);
+	r->report = -1;
+	supervise_block_signals(&r->forwarded, &r->oldmask);
+	if (prepare(r, err) < 0 || claim(r, existing, err) < 0)
+		goto fail;
+	if (r->mode != CR_RUN_FOREGROUND)
+		return run_monitored(r, err);
+	if (set_up(r, err) < 0)
+		goto fail;
+	return finish(r);
+fail:
+	{
+		int status = err->status;
+
+		cleanup(r, !existing);
+		err->status = status;
+	}
+	return -1;
+}
+
+int run_container(struct cr_config *cfg, enum cr_run_mode mode, struct cr_error *err)
+{
+	struct run r = {.cfg = cfg, .mode = mode};
+
+	return run(&r, false, err);
+}
+
+/* A created container waits on its FIFO: one byte lets it exec its command. */
+static int release_created(const struct cr_state *st, struct cr_error *err)
+{
+	cleanup_free char *fifo = cr_xasprintf("%s/start", st->dir);
+	cleanup_close int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, "g", 1) != 1)
+		return cr_fail(err, errno, "start container '%s'", st->name);
+	return 0;
+}
+
+/* Runs an exited container again, detached, from its saved configuration. */
+static int rerun(const struct cr_state *st, bool trace, struct cr_error *err)
+{
+	cleanup_free char *text = state_read_config(st);
+	struct cr_config cfg;
+	int ret;
+
+	config_init(&cfg);
+	if (!text || config_parse(text, &cfg) < 0) {
+		config_free(&cfg);
+		cr_fail(err, 0, "the configuration of '%s' is damaged", st->name);
+		return cr_hint(err, "remove it with 'conti-rootless rm %s'", st->name);
+	}
+	cfg.trace = trace;
+	{
+		struct run r = {.cfg = &cfg, .mode = CR_RUN_DETACHED};
+
+		ret = run(&r, true, err) < 0 ? -1 : 0;
+	}
+	config_free(&cfg);
+	return ret;
+}
+
+int run_start(const char *name, bool attach, bool trace, struct cr_error *err)
+{
 	struct cr_paths paths;
-	int ret = 0;
+	struct cr_state st;
+	char runtime[512], status[16] = "";
+	long long from;
+	int ret;
 
 	if (state_paths_init(&paths, err) < 0)
 		return -1;
-	if (userns_resolve(CR_UIDMAP_AUTO, &up, err) < 0 || userns_create(&up, false, err) < 0) {
+	if (state_open_unlocked(&paths, name, &st, err) < 0) {
 		state_paths_free(&paths);
 		return -1;
 	}
-	for (size_t i = 0; i < names->n; i++) {
-		struct cr_state st;
-		struct cr_error one;
-
-		if (state_open(&paths, names->v[i], &st, &one) < 0) {
-			if (force && !state_exists(&paths, names->v[i]))
-				continue;
-			*err = one;
-			ret = -1;
-			continue;
-		}
-		if (state_remove(&paths, &st, &one) < 0) {
-			*err = one;
-			ret = -1;
-		} else {
-			printf("%s\n", names->v[i]);
-		}
-		state_release(&st);
+	from = state_log_size(&st);
+	if (state_is_locked(&st)) {
+		state_runtime_read(&st, runtime, sizeof(runtime));
+		state_record_get(runtime, "status", status, sizeof(status));
+		ret = strcmp(status, "created") ? 0 : release_created(&st, err);
+		if (ret == 0 && !attach)
+			printf("%s\n", name);
+	} else {
+		ret = rerun(&st, trace, err);
 	}
-	state_collect_garbage(&paths);
+	state_release(&st);
+	if (ret == 0 && attach)
+		ret = lifecycle_follow_log(&paths, name, from, true, err);
 	state_paths_free(&paths);
 	return ret;
 }

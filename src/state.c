@@ -142,6 +142,12 @@ static int data_root(char **out, struct cr_error *err)
 	if (cr_mkdir_p(dir, 0700, err) < 0)
 		return -1;
 	*strrchr(dir, '/') = '\0';
+	{
+		cleanup_free char *trash = cr_xasprintf("%s/trash", dir);
+
+		if (mkdir(trash, 0700) < 0 && errno != EEXIST)
+			return cr_fail(err, errno, "mkdir %s", trash);
+	}
 	*out = dir;
 	dir = NULL;
 	return 0;
@@ -152,6 +158,15 @@ int state_paths_init(struct cr_paths *paths, struct cr_error *err)
 	memset(paths, 0, sizeof(*paths));
 	if (runtime_root(getuid(), &paths->runtime, err) < 0)
 		return -1;
+	{
+		cleanup_free char *rm = cr_xasprintf("%s/rm", paths->runtime);
+
+		if (mkdir(rm, 0700) < 0 && errno != EEXIST) {
+			cr_fail(err, errno, "mkdir %s", rm);
+			state_paths_free(paths);
+			return -1;
+		}
+	}
 	if (data_root(&paths->data, err) < 0) {
 		state_paths_free(paths);
 		return -1;
@@ -166,11 +181,14 @@ void state_paths_free(struct cr_paths *paths)
 	paths->runtime = paths->data = NULL;
 }
 
-static void fill_paths(const struct cr_paths *paths, const char *dir, struct cr_state *st)
+static void fill_paths(const struct cr_paths *paths, const char *name, struct cr_state *st)
 {
-	st->dir = cr_xstrdup(dir);
-	st->rootfs_mnt = cr_xasprintf("%s/rootfs", dir);
-	st->data_dir = cr_xasprintf("%s/containers/%s", paths->data, st->id);
+	memset(st, 0, sizeof(*st));
+	st->lock_fd = -1;
+	snprintf(st->name, sizeof(st->name), "%s", name);
+	st->dir = cr_xasprintf("%s/%s", paths->runtime, name);
+	st->rootfs_mnt = cr_xasprintf("%s/rootfs", st->dir);
+	st->data_dir = cr_xasprintf("%s/containers/%s", paths->data, name);
 	st->upper = cr_xasprintf("%s/upper", st->data_dir);
 	st->work = cr_xasprintf("%s/work", st->data_dir);
 }
@@ -188,22 +206,63 @@ void state_release(struct cr_state *st)
 	st->lock_fd = -1;
 }
 
-/* Opens DIR/lock and takes it without waiting; -1 with errno EWOULDBLOCK when held. */
-static int lock_dir(const char *dir, bool create)
+/* Opens path (creating it) and takes its flock; -1 with errno EWOULDBLOCK when held
+ * and wait is false. */
+static int lock_file(const char *path, bool wait)
 {
-	cleanup_free char *path = cr_xasprintf("%s/lock", dir);
-	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 
 	if (fd < 0)
 		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
 		int saved = errno;
 
+		if (saved == EINTR)
+			continue;
 		close(fd);
 		errno = saved;
 		return -1;
 	}
 	return fd;
+}
+
+/* The registry lock: held while a name is claimed, opened or given up. */
+static int registry_lock(const struct cr_paths *paths, struct cr_error *err)
+{
+	cleanup_free char *path = cr_xasprintf("%s/registry.lock", paths->runtime);
+	int fd = lock_file(path, true);
+
+	if (fd < 0)
+		return cr_fail(err, errno, "lock %s", path);
+	return fd;
+}
+
+/* Makes RUNTIME/NAME (and its rootfs mount point) and takes its lock without waiting. */
+static int lock_container(struct cr_state *st, struct cr_error *err)
+{
+	cleanup_free char *path = cr_xasprintf("%s/lock", st->dir);
+
+	if (mkdir(st->dir, 0700) < 0 && errno != EEXIST)
+		return cr_fail(err, errno, "mkdir %s", st->dir);
+	if (mkdir(st->rootfs_mnt, 0700) < 0 && errno != EEXIST)
+		return cr_fail(err, errno, "mkdir %s", st->rootfs_mnt);
+	st->lock_fd = lock_file(path, false);
+	if (st->lock_fd >= 0)
+		return 0;
+	if (errno != EWOULDBLOCK)
+		return cr_fail(err, errno, "lock %s", path);
+	cr_fail(err, 0, "container '%s' is running (or another command is working on it)",
+		st->name);
+	err->errnum = 0;
+	return cr_hint(err, "stop it first with 'conti-rootless stop %s'", st->name);
+}
+
+bool state_is_locked(const struct cr_state *st)
+{
+	cleanup_free char *path = cr_xasprintf("%s/lock", st->dir);
+	cleanup_close int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+
+	return fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
 }
 
 int state_record_get(const char *record, const char *key, char *buf, size_t len)
@@ -224,213 +283,346 @@ int state_record_get(const char *record, const char *key, char *buf, size_t len)
 	return -1;
 }
 
-static int read_record(const char *dir, char *buf, size_t len)
+char *state_read_config(const struct cr_state *st)
 {
-	cleanup_free char *path = cr_xasprintf("%s/state", dir);
+	cleanup_free char *path = cr_xasprintf("%s/config", st->data_dir);
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+	struct stat sb;
+	ssize_t n;
+
+	if (fd < 0 || fstat(fd, &sb) < 0 || sb.st_size > (1 << 20))
+		return NULL;
+	buf = cr_xmalloc((size_t)sb.st_size + 1);
+	n = cr_read_all(fd, buf, (size_t)sb.st_size);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+int state_runtime_write(const struct cr_state *st, const char *text, struct cr_error *err)
+{
+	cleanup_free char *tmp = cr_xasprintf("%s/state.tmp", st->dir);
+	cleanup_free char *path = cr_xasprintf("%s/state", st->dir);
+
+	if (cr_write_file(tmp, text, strlen(text), 0600, err) < 0)
+		return -1;
+	if (rename(tmp, path) < 0)
+		return cr_fail(err, errno, "rename %s", tmp);
+	return 0;
+}
+
+void state_runtime_read(const struct cr_state *st, char *buf, size_t len)
+{
+	cleanup_free char *path = cr_xasprintf("%s/state", st->dir);
 	struct cr_error ignored;
 
-	return cr_read_file(path, buf, len, &ignored) < 0 ? -1 : 0;
+	if (cr_read_file(path, buf, len, &ignored) < 0)
+		buf[0] = '\0';
 }
 
-static int name_taken(const struct cr_paths *paths, const char *name, struct cr_error *err)
+/* Moves dir aside into DATA/trash, under a unique name; the caller removes it. */
+static char *to_trash(const struct cr_paths *paths, const char *dir)
 {
-	cleanup_free char *dir = cr_xasprintf("%s/%s", paths->runtime, name);
-	cleanup_close int fd = lock_dir(dir, false);
+	char hex[17];
+	char *grave;
 
-	if (fd < 0 && errno == EWOULDBLOCK) {
-		cr_fail(err, 0, "the name '%s' is in use by a running container", name);
-		return cr_hint(err, "pick another --name");
+	random_hex(hex, 8);
+	grave = cr_xasprintf("%s/trash/%s", paths->data, hex);
+	if (rename(dir, grave) < 0) {
+		free(grave);
+		return NULL;
 	}
-	cr_fail(err, 0, "the name '%s' is in use by an exited container", name);
-	return cr_hint(err, "remove it with 'conti-rootless rm %s', or pick another --name", name);
+	return grave;
 }
 
-/* Moves aside the dir of a --rm container whose front end was killed, so that its name is
- * free at once; state_collect_garbage() removes it and its data later. */
-static bool bury_if_stale(const struct cr_paths *paths, const char *dir)
+static bool is_dir(const char *path)
 {
-	cleanup_close int fd = lock_dir(dir, false);
-	cleanup_free char *grave = NULL;
-	char record[4096], flag[8] = "", id[33] = "";
+	struct stat sb;
 
-	if (fd < 0 || read_record(dir, record, sizeof(record)) < 0)
-		return false;
-	state_record_get(record, "remove", flag, sizeof(flag));
-	state_record_get(record, "id", id, sizeof(id));
-	if (strcmp(flag, "1") || !id[0])
-		return false;
-	grave = cr_xasprintf("%s/.tmp-rm-%s", paths->runtime, id);
-	if (rename(dir, grave) < 0)
-		return false;
-	return true;
+	return lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-/* Renames the made dir tmp to final, the name; a killed --rm run's dir is moved aside. */
-static int claim(const struct cr_paths *paths, const char *tmp, const char *final,
-		 struct cr_error *err)
+/* A container made with --rm whose runner is gone: its name may be taken over. */
+static bool stale_rm(struct cr_state *st)
 {
-	int e;
+	cleanup_free char *config = NULL;
+	char flag[8] = "";
 
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
-		return 0;
-	e = errno;
-	if (e != EEXIST && e != ENOTEMPTY)
-		return cr_fail(err, e, "rename %s to %s", tmp, final);
-	if (bury_if_stale(paths, final) &&
-	    renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
-		return 0;
-	return name_taken(paths, strrchr(final, '/') + 1, err);
+	if (state_is_locked(st))
+		return false;
+	config = state_read_config(st);
+	return !config || (state_record_get(config, "remove", flag, sizeof(flag)) == 0 &&
+			   !strcmp(flag, "1"));
 }
 
-int state_create(const struct cr_paths *paths, const char *name, const char *record,
-		 mode_t root_mode, struct cr_state *st, struct cr_error *err)
+/* Makes DATA/containers/.tmp-X with config, upper and work, then renames it to NAME. */
+static int make_data(const struct cr_paths *paths, struct cr_state *st, const char *config,
+		     mode_t root_mode, struct cr_error *err)
 {
+	char hex[17];
 	cleanup_free char *tmp = NULL;
-	cleanup_free char *full = NULL;
-	cleanup_free char *final = cr_xasprintf("%s/%s", paths->runtime, name);
 	cleanup_free char *path = NULL;
+	struct cr_error ignored;
 
-	memset(st, 0, sizeof(*st));
-	st->lock_fd = -1;
-	snprintf(st->name, sizeof(st->name), "%s", name);
-	random_hex(st->id, 16);
-	tmp = cr_xasprintf("%s/.tmp-%s", paths->runtime, st->id);
+	random_hex(hex, 8);
+	tmp = cr_xasprintf("%s/containers/.tmp-%s", paths->data, hex);
+	path = cr_xasprintf("%s/config", tmp);
 	if (mkdir(tmp, 0700) < 0)
 		return cr_fail(err, errno, "mkdir %s", tmp);
-	fill_paths(paths, final, st);
-	st->lock_fd = lock_dir(tmp, true);
-	if (st->lock_fd < 0) {
-		cr_fail(err, errno, "lock %s", tmp);
-		goto fail;
-	}
-	full = cr_xasprintf("id=%s\nname=%s\n%s", st->id, name, record);
-	path = cr_xasprintf("%s/state", tmp);
-	if (cr_write_file(path, full, strlen(full), 0600, err) < 0)
+	if (cr_write_file(path, config, strlen(config), 0600, err) < 0)
 		goto fail;
 	free(path);
-	path = cr_xasprintf("%s/rootfs", tmp);
+	path = cr_xasprintf("%s/upper", tmp);
+	/* The upper dir is the container's "/": it gets the mode of the rootfs's own root, so
+	 * that non-root users inside can enter it (the data dir stays 0700). */
+	if (mkdir(path, 0700) < 0 || chmod(path, root_mode) < 0) {
+		cr_fail(err, errno, "mkdir %s", path);
+		goto fail;
+	}
+	free(path);
+	path = cr_xasprintf("%s/work", tmp);
 	if (mkdir(path, 0700) < 0) {
 		cr_fail(err, errno, "mkdir %s", path);
 		goto fail;
 	}
-	if (cr_mkdir_p(st->upper, 0700, err) < 0 || cr_mkdir_p(st->work, 0700, err) < 0)
-		goto fail;
-	/* The upper dir is the container's "/": give it the mode of the rootfs's own root, so
-	 * that non-root users inside can enter it (DATA/containers/ID stays 0700). */
-	if (chmod(st->upper, root_mode) < 0) {
-		cr_fail(err, errno, "chmod %s", st->upper);
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, st->data_dir, RENAME_NOREPLACE) < 0) {
+		cr_fail(err, errno, "rename %s to %s", tmp, st->data_dir);
 		goto fail;
 	}
-	if (claim(paths, tmp, final, err) < 0)
-		goto fail;
 	return 0;
-fail : {
-	struct cr_error ignored;
-
-	cr_rm_rf(st->data_dir, &ignored);
+fail:
 	cr_rm_rf(tmp, &ignored);
-}
-	state_release(st);
 	return -1;
 }
 
-bool state_exists(const struct cr_paths *paths, const char *name)
+static int name_taken(struct cr_state *st, struct cr_error *err)
 {
-	cleanup_free char *dir = cr_xasprintf("%s/%s", paths->runtime, name);
-	struct stat sb;
+	bool running = state_is_locked(st);
 
-	return lstat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+	cr_fail(err, 0, "the name '%s' is in use by %s container", st->name,
+		running ? "a running" : "an exited");
+	if (running)
+		return cr_hint(err, "pick another --name");
+	return cr_hint(err, "remove it with 'conti-rootless rm %s', or pick another --name",
+		       st->name);
+}
+
+/* Under the registry lock: the name is free (or held by a stale --rm container, buried). */
+static int claim(const struct cr_paths *paths, struct cr_state *st, const char *config,
+		 mode_t root_mode, struct cr_error *err)
+{
+	if (is_dir(st->data_dir)) {
+		cleanup_free char *grave = NULL;
+
+		if (!stale_rm(st) || !(grave = to_trash(paths, st->data_dir)))
+			return name_taken(st, err);
+	}
+	if (lock_container(st, err) < 0)
+		return -1;
+	if (strstr(config, "\nremove=1\n")) {
+		cleanup_free char *marker = cr_xasprintf("%s/rm/%s", paths->runtime, st->name);
+
+		close(open(marker, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	}
+	if (make_data(paths, st, config, root_mode, err) < 0) {
+		struct cr_error ignored;
+
+		cr_rm_rf(st->dir, &ignored);
+		return -1;
+	}
+	return 0;
+}
+
+int state_create(const struct cr_paths *paths, const char *name, const char *config,
+		 mode_t root_mode, struct cr_state *st, struct cr_error *err)
+{
+	cleanup_close int reg = registry_lock(paths, err);
+
+	fill_paths(paths, name, st);
+	if (reg < 0 || claim(paths, st, config, root_mode, err) < 0) {
+		state_release(st);
+		return -1;
+	}
+	return 0;
+}
+
+static int no_such(const char *name, struct cr_error *err)
+{
+	cr_fail(err, 0, "no container named '%s'", name);
+	return cr_hint(err, "'conti-rootless ps -a' lists them");
+}
+
+int state_open_unlocked(const struct cr_paths *paths, const char *name, struct cr_state *st,
+			struct cr_error *err)
+{
+	fill_paths(paths, name, st);
+	if (!is_dir(st->data_dir)) {
+		state_release(st);
+		return no_such(name, err);
+	}
+	return 0;
 }
 
 int state_open(const struct cr_paths *paths, const char *name, struct cr_state *st,
 	       struct cr_error *err)
 {
-	cleanup_free char *dir = cr_xasprintf("%s/%s", paths->runtime, name);
-	char record[4096];
-	struct stat sb;
+	cleanup_close int reg = registry_lock(paths, err);
 
-	memset(st, 0, sizeof(*st));
-	st->lock_fd = -1;
-	if (lstat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-		cr_fail(err, 0, "no container named '%s'", name);
-		return cr_hint(err, "names are those given with --name to run");
+	if (reg < 0 || state_open_unlocked(paths, name, st, err) < 0)
+		return -1;
+	if (lock_container(st, err) < 0) {
+		state_release(st);
+		return -1;
 	}
-	st->lock_fd = lock_dir(dir, false);
-	if (st->lock_fd < 0 && errno == EWOULDBLOCK) {
-		cr_fail(err, 0, "container '%s' is running", name);
-		return cr_hint(err, "stop its command first");
-	}
-	snprintf(st->name, sizeof(st->name), "%s", name);
-	if (read_record(dir, record, sizeof(record)) < 0 ||
-	    state_record_get(record, "id", st->id, sizeof(st->id)) < 0 || !st->id[0] ||
-	    strchr(st->id, '/') || st->id[0] == '.')
-		st->id[0] = '\0';
-	fill_paths(paths, dir, st);
 	return 0;
 }
 
 int state_remove(const struct cr_paths *paths, struct cr_state *st, struct cr_error *err)
 {
-	cleanup_free char *grave =
-	    cr_xasprintf("%s/.tmp-rm-%s", paths->runtime, st->id[0] ? st->id : st->name);
-
-	/* Free the name first; the renamed dir still records which data dir to remove. */
-	if (rename(st->dir, grave) < 0)
-		return cr_fail(err, errno, "rename %s", st->dir);
-	if (st->id[0] && cr_rm_rf(st->data_dir, err) < 0)
-		return -1;
-	return cr_rm_rf(grave, err);
-}
-
-static bool recently_made(const char *dir)
-{
-	struct stat st;
-	struct timespec now;
-
-	if (lstat(dir, &st) < 0)
-		return false;
-	clock_gettime(CLOCK_REALTIME, &now);
-	return now.tv_sec - st.st_mtim.tv_sec < 60;
-}
-
-static void collect_one(const struct cr_paths *paths, const char *entry)
-{
-	cleanup_free char *dir = cr_xasprintf("%s/%s", paths->runtime, entry);
-	cleanup_close int fd = lock_dir(dir, false);
-	char record[4096], flag[8] = "", id[33] = "";
-	bool temporary = entry[0] == '.';
+	cleanup_free char *grave = NULL;
+	cleanup_free char *marker = NULL;
+	int reg = registry_lock(paths, err);
 	struct cr_error ignored;
 
-	if (fd < 0 && errno == EWOULDBLOCK)
-		return; /* in use */
-	if (fd < 0 && temporary && recently_made(dir))
-		return; /* being made: its lock file is not there yet */
-	if (read_record(dir, record, sizeof(record)) == 0) {
-		state_record_get(record, "remove", flag, sizeof(flag));
-		state_record_get(record, "id", id, sizeof(id));
+	if (reg < 0)
+		return -1;
+	grave = to_trash(paths, st->data_dir);
+	if (!grave && errno != ENOENT) {
+		close(reg);
+		return cr_fail(err, errno, "remove %s", st->data_dir);
 	}
-	if (!temporary && strcmp(flag, "1"))
-		return; /* an exited container: kept until rm */
-	if (id[0] && !strchr(id, '/') && id[0] != '.') {
-		cleanup_free char *data = cr_xasprintf("%s/containers/%s", paths->data, id);
-		cr_rm_rf(data, &ignored);
-	}
-	cr_rm_rf(dir, &ignored);
+	cr_rm_rf(st->dir, &ignored);
+	marker = cr_xasprintf("%s/rm/%s", paths->runtime, st->name);
+	unlink(marker);
+	close(reg);
+	return grave ? cr_rm_rf(grave, err) : 0;
 }
 
-void state_collect_garbage(const struct cr_paths *paths)
+static int compare_names(const void *a, const void *b)
 {
-	DIR *d = opendir(paths->runtime);
-	struct dirent *de;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+char **state_list(const struct cr_paths *paths, size_t *n)
+{
+	cleanup_free char *dir = cr_xasprintf("%s/containers", paths->data);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = cr_xcalloc(1, sizeof(char *));
+	struct cr_error ignored;
+
+	*n = 0;
+	while (d && (de = readdir(d))) {
+		if (state_validate_name(de->d_name, &ignored) < 0)
 			continue;
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
-			continue;
-		collect_one(paths, de->d_name);
+		names = cr_xrealloc(names, (*n + 2) * sizeof(char *));
+		names[(*n)++] = cr_xstrdup(de->d_name);
+		names[*n] = NULL;
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
+	qsort(names, *n, sizeof(char *), compare_names);
+	return names;
+}
+
+static void empty_trash(const struct cr_paths *paths)
+{
+	cleanup_free char *dir = cr_xasprintf("%s/trash", paths->data);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct cr_error ignored;
+
+	while (d && (de = readdir(d))) {
+		cleanup_free char *path = NULL;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = cr_xasprintf("%s/%s", dir, de->d_name);
+		cr_rm_rf(path, &ignored);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Removes name if it is a stale --rm container. */
+static void collect_one(const struct cr_paths *paths, const char *name)
+{
+	struct cr_state st;
+	struct cr_error ignored;
+	bool stale;
+
+	fill_paths(paths, name, &st);
+	stale = is_dir(st.data_dir) ? stale_rm(&st) : true;
+	state_release(&st);
+	if (!stale)
+		return;
+	if (state_open(paths, name, &st, &ignored) == 0) {
+		state_remove(paths, &st, &ignored);
+		state_release(&st);
+	} else {
+		cleanup_free char *marker = cr_xasprintf("%s/rm/%s", paths->runtime, name);
+
+		unlink(marker);
+	}
+}
+
+void state_collect_garbage(const struct cr_paths *paths, bool full)
+{
+	cleanup_free char *markers = cr_xasprintf("%s/rm", paths->runtime);
+	size_t n = 0;
+	char **names = NULL;
+	DIR *d;
+	struct dirent *de;
+	struct cr_error ignored;
+
+	if (full) {
+		names = state_list(paths, &n);
+	} else if ((d = opendir(markers))) {
+		names = cr_xcalloc(1, sizeof(char *));
+		while ((de = readdir(d))) {
+			if (state_validate_name(de->d_name, &ignored) < 0)
+				continue;
+			names = cr_xrealloc(names, (n + 2) * sizeof(char *));
+			names[n++] = cr_xstrdup(de->d_name);
+			names[n] = NULL;
+		}
+		closedir(d);
+	}
+	for (size_t i = 0; i < n; i++) {
+		collect_one(paths, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	empty_trash(paths);
+}
+
+void state_save_exit(const struct cr_state *st, int code)
+{
+	cleanup_free char *path = cr_xasprintf("%s/exit_code", st->data_dir);
+	char num[16];
+	struct cr_error ignored;
+
+	snprintf(num, sizeof(num), "%d\n", code);
+	cr_write_file(path, num, strlen(num), 0600, &ignored);
+}
+
+int state_saved_exit(const struct cr_state *st)
+{
+	cleanup_free char *path = cr_xasprintf("%s/exit_code", st->data_dir);
+	char num[16];
+	struct cr_error ignored;
+
+	return cr_read_file(path, num, sizeof(num), &ignored) > 0 ? atoi(num) : -1;
+}
+
+long long state_log_size(const struct cr_state *st)
+{
+	cleanup_free char *path = cr_xasprintf("%s/log", st->dir);
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
 }

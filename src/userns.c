@@ -63,6 +63,25 @@ void userns_map_format(const struct cr_idmap *map, char *buf, size_t len)
 	}
 }
 
+int userns_map_parse(const char *text, struct cr_idmap *map)
+{
+	const char *p = text;
+
+	map->n = 0;
+	while (*p && map->n < CR_IDMAP_MAX) {
+		struct cr_idmap_entry *e = &map->e[map->n];
+		int used = 0;
+
+		if (sscanf(p, "%lu %lu %lu%n", &e->inside, &e->outside, &e->count, &used) != 3)
+			return -1;
+		map->n++;
+		p += used;
+		while (*p == ' ')
+			p++;
+	}
+	return map->n ? 0 : -1;
+}
+
 /* Writes map in /proc/PID/uid_map form (one "inside outside count" per line). */
 static void map_format_proc(const struct cr_idmap *map, char *buf, size_t len)
 {
@@ -304,7 +323,7 @@ int userns_explain(int errnum, const struct cr_userns_env *env, struct cr_error 
 			    "'unshare --user true' to check");
 }
 
-static int explain_unshare_failure(int errnum, struct cr_error *err)
+int userns_explain_errno(int errnum, struct cr_error *err)
 {
 	struct cr_userns_env env;
 
@@ -321,82 +340,6 @@ static int write_proc(pid_t pid, const char *file, const char *text, struct cr_e
 	else
 		snprintf(path, sizeof(path), "/proc/self/%s", file);
 	return cr_write_file(path, text, strlen(text), 0, err);
-}
-
-static int create_single(const struct cr_userns_plan *plan, bool trace, struct cr_error *err)
-{
-	unsigned long long t0 = cr_now_ns();
-	char map[128];
-
-	if (unshare(CLONE_NEWUSER) < 0)
-		return explain_unshare_failure(errno, err);
-	if (write_proc(0, "setgroups", "deny", err) < 0)
-		return -1;
-	map_format_proc(&plan->uid, map, sizeof(map));
-	if (write_proc(0, "uid_map", map, err) < 0)
-		return -1;
-	map_format_proc(&plan->gid, map, sizeof(map));
-	if (write_proc(0, "gid_map", map, err) < 0)
-		return -1;
-	trace_step(trace, t0, "unshare --user --map-user=0 --map-group=0");
-	return 0;
-}
-
-/* A child that makes a user namespace and waits, so that it can be mapped from outside. */
-struct holder {
-	pid_t pid;
-	int go; /* write end: closing it lets the holder exit */
-};
-
-static int holder_start(struct holder *h, struct cr_error *err)
-{
-	int ready[2], go[2], result = 0;
-
-	if (pipe2(ready, O_CLOEXEC) < 0)
-		return cr_fail(err, errno, "pipe");
-	if (pipe2(go, O_CLOEXEC) < 0) {
-		close(ready[0]);
-		close(ready[1]);
-		return cr_fail(err, errno, "pipe");
-	}
-	h->pid = fork();
-	if (h->pid == 0) {
-		char c;
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(ready[0]);
-		close(go[1]);
-		result = unshare(CLONE_NEWUSER) < 0 ? errno : 0;
-		cr_write_all(ready[1], &result, sizeof(result));
-		while (read(go[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(ready[1]);
-	close(go[0]);
-	h->go = go[1];
-	if (h->pid < 0) {
-		cr_fail(err, errno, "fork");
-		close(ready[0]);
-		close(go[1]);
-		return -1;
-	}
-	if (cr_read_all(ready[0], &result, sizeof(result)) != sizeof(result))
-		result = ECHILD;
-	close(ready[0]);
-	if (result) {
-		close(h->go);
-		waitpid(h->pid, NULL, 0);
-		return explain_unshare_failure(result, err);
-	}
-	return 0;
-}
-
-static void holder_stop(struct holder *h)
-{
-	close(h->go);
-	while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
-		;
 }
 
 /* Starts HELPER PID MAP... with stderr into errfd; returns its pid or -1. */
@@ -487,41 +430,37 @@ static int map_with_helpers(const struct cr_userns_plan *plan, pid_t pid, bool t
 	return 0;
 }
 
-static int join_holder(pid_t pid, bool trace, struct cr_error *err)
+int userns_map_process(const struct cr_userns_plan *plan, pid_t pid, bool trace,
+		       struct cr_error *err)
 {
 	unsigned long long t0 = cr_now_ns();
-	char path[64];
-	cleanup_close int fd = -1;
+	char map[128];
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return cr_fail(err, errno, "open %s", path);
-	if (setns(fd, CLONE_NEWUSER) < 0)
-		return cr_fail(err, errno, "join the user namespace %s", path);
-	trace_step(trace, t0, "nsenter --user=%s", path);
+	if (plan->mode == CR_UIDMAP_SUBID)
+		return map_with_helpers(plan, pid, trace, err);
+	if (write_proc(pid, "setgroups", "deny", err) < 0)
+		return -1;
+	map_format_proc(&plan->uid, map, sizeof(map));
+	if (write_proc(pid, "uid_map", map, err) < 0)
+		return -1;
+	map_format_proc(&plan->gid, map, sizeof(map));
+	if (write_proc(pid, "gid_map", map, err) < 0)
+		return -1;
+	userns_map_format(&plan->uid, map, sizeof(map));
+	trace_step(trace, t0, "echo '%s' > /proc/%d/uid_map  # and gid_map", map, (int)pid);
 	return 0;
 }
 
-static int create_subid(const struct cr_userns_plan *plan, bool trace, struct cr_error *err)
+int userns_enter_single(bool trace, struct cr_error *err)
 {
 	unsigned long long t0 = cr_now_ns();
-	struct holder h = {.pid = -1, .go = -1};
-	int ret;
 
-	if (holder_start(&h, err) < 0)
+	if (unshare(CLONE_NEWUSER) < 0)
+		return userns_explain_errno(errno, err);
+	if (write_proc(0, "setgroups", "deny", err) < 0 ||
+	    write_proc(0, "uid_map", "0 0 1\n", err) < 0 ||
+	    write_proc(0, "gid_map", "0 0 1\n", err) < 0)
 		return -1;
-	trace_step(trace, t0, "unshare --user sleep infinity &  # pid %d", (int)h.pid);
-	ret = map_with_helpers(plan, h.pid, trace, err);
-	if (ret == 0)
-		ret = join_holder(h.pid, trace, err);
-	holder_stop(&h);
-	return ret;
-}
-
-int userns_create(const struct cr_userns_plan *plan, bool trace, struct cr_error *err)
-{
-	if (plan->mode == CR_UIDMAP_SINGLE)
-		return create_single(plan, trace, err);
-	return create_subid(plan, trace, err);
+	trace_step(trace, t0, "unshare --user --map-user=0 --map-group=0");
+	return 0;
 }

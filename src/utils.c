@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cr-build-config.h"
 #include "utils.h"
 
 void cr_freep(void *p)
@@ -298,4 +300,29 @@ ssize_t cr_recv_msg(int sock, void *buf, size_t len, int *fd)
 			memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
 	}
 	return n;
+}
+
+int cr_open_helper(const char *name, struct cr_error *err)
+{
+	char exe[PATH_MAX], paths[3][PATH_MAX + 96];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int fd;
+
+	if (n > 0) {
+		exe[n] = '\0';
+		*strrchr(exe, '/') = '\0';
+	} else {
+		snprintf(exe, sizeof(exe), "/nonexistent");
+	}
+	snprintf(paths[0], sizeof(paths[0]), "%s/helpers/%s", exe, name);
+	snprintf(paths[1], sizeof(paths[1]), "%s/../libexec/conti-rootless/%s", exe, name);
+	snprintf(paths[2], sizeof(paths[2]), "%s/%s", CR_LIBEXECDIR, name);
+	for (int i = 0; i < 3; i++) {
+		fd = open(paths[i], O_PATH | O_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+	}
+	cr_fail(err, ENOENT, "the helper %s", paths[2]);
+	return cr_hint(err, "reinstall conti-rootless (meson install), or run it from its build "
+			    "directory");
 }

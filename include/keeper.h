@@ -1,0 +1,56 @@
+/* keeper.h - the user's keeper process and the namespace handles it holds.
+ *
+ * The keeper (helpers/keeper.c) holds the user namespace mapped with the user's
+ * subordinate ids (made once, so that starting a container needs no setuid
+ * helper) and a mount namespace owned by it, in which RUNTIME is a private mount
+ * and each container's namespaces are bind-mounted as handles at
+ * RUNTIME/NAME/ns/{user,mnt,pid,uts,ipc,net}. Its pid file, RUNTIME/keeper.pid,
+ * records its start time and user namespace, so that a reused pid is never
+ * taken for it; commands join it through a pidfd.
+ */
+#ifndef CR_KEEPER_H
+#define CR_KEEPER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "error.h"
+#include "state.h"
+#include "userns.h"
+
+/* The namespaces a container has handles for, in this order. */
+#define CR_NS_KINDS 6
+extern const char *const cr_ns_names[CR_NS_KINDS]; /* "user", "mnt", "pid", "uts", "ipc", "net" */
+
+struct cr_keeper {
+	pid_t pid;
+	enum cr_uidmap_mode mode; /* how its namespace is mapped: SUBID or SINGLE */
+	struct cr_idmap uid;	  /* its maps, as seen from the host */
+	struct cr_idmap gid;
+	bool started; /* this command started it */
+};
+
+/* Moves the caller into the keeper's user and mount namespaces, starting a keeper
+ * (mapped as mode resolves) when none of ours is alive, or when /etc/subuid or
+ * /etc/subgid changed and no container runs. */
+int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool trace,
+		struct cr_keeper *k, struct cr_error *err);
+
+/* Reads the live keeper's pid without joining it (0 when there is none of ours). */
+pid_t keeper_pid(const struct cr_paths *paths);
+
+/* In the keeper's mount namespace: binds the namespace file fd (of kind, an index
+ * into cr_ns_names) at STATE_DIR/ns/KIND. */
+int keeper_add_handle(const char *state_dir, int kind, int fd, struct cr_error *err);
+
+/* In the keeper's mount namespace: detaches every handle of STATE_DIR at once. */
+void keeper_drop_handles(const char *state_dir);
+
+/* The start time of process pid (clock ticks since boot, /proc/PID/stat), 0 if gone. */
+unsigned long long cr_proc_start_time(pid_t pid);
+
+/* A pidfd for pid if it is still the process that started at start_time, else -1. */
+int cr_pidfd_verified(pid_t pid, unsigned long long start_time);
+
+#endif

@@ -1,0 +1,217 @@
+/* exec.c - exec: a command in a running container's namespaces.
+ *
+ * The front end checks that the container's PID 1 is the one recorded (pidfd,
+ * start time), joins all its namespaces in one setns() on that pidfd, and
+ * forks the command's process into its PID namespace; that process execs the
+ * init helper, which runs the command and reports 126/127 as run does.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "env.h"
+#include "exec.h"
+#include "keeper.h"
+#include "lifecycle.h"
+#include "supervise.h"
+#include "tty.h"
+#include "utils.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+struct exec_ctx {
+	const struct cr_exec *x;
+	struct cr_config cfg; /* the container's saved configuration */
+	struct cr_strv env;
+	struct cr_strv argv;
+	const char *cwd;
+	bool tty;
+	int init_fd;
+	int pidfd;
+	bool own_net;
+};
+
+static int load_container(struct exec_ctx *c, struct cr_error *err)
+{
+	struct cr_paths paths;
+	struct cr_state st;
+	struct cr_status s;
+	cleanup_free char *text = NULL;
+	int ret = -1;
+
+	if (state_paths_init(&paths, err) < 0)
+		return -1;
+	if (state_validate_name(c->x->name, err) < 0 ||
+	    state_open_unlocked(&paths, c->x->name, &st, err) < 0)
+		goto out_paths;
+	text = state_read_config(&st);
+	lifecycle_status(&st, &s);
+	if (!text || config_parse(text, &c->cfg) < 0) {
+		cr_fail(err, 0, "the configuration of '%s' is damaged", c->x->name);
+	} else if (strcmp(s.status, "running") ||
+		   (c->pidfd = cr_pidfd_verified(s.pid, s.pid_start)) < 0) {
+		cr_fail(err, 0, "container '%s' is not running", c->x->name);
+		cr_hint(err, "start it with 'conti-rootless start %s'", c->x->name);
+	} else {
+		c->own_net = s.own_net;
+		ret = 0;
+	}
+	state_release(&st);
+out_paths:
+	state_paths_free(&paths);
+	return ret;
+}
+
+static void build(struct exec_ctx *c)
+{
+	const struct cr_exec *x = c->x;
+	const char *term = getenv("TERM");
+	char num[32];
+
+	c->tty = x->tty == 1 || (x->tty == -1 && isatty(0));
+	env_build(&c->cfg, c->cfg.hostname ? c->cfg.hostname : c->cfg.name,
+		  c->tty ? (term && *term ? term : "xterm") : NULL, &c->env);
+	for (size_t i = 0; i < x->env.n; i++)
+		env_set(&c->env, x->env.v[i]);
+	c->cwd = x->cwd ? x->cwd : c->cfg.cwd ? c->cfg.cwd : "/";
+	strv_push(&c->argv, CR_INIT_NAME);
+	if (x->user_set || c->cfg.user_set) {
+		snprintf(num, sizeof(num), "%u:%u", (unsigned)(x->user_set ? x->uid : c->cfg.uid),
+			 (unsigned)(x->user_set ? x->gid : c->cfg.gid));
+		strv_push(&c->argv, "--user");
+		strv_push(&c->argv, num);
+	}
+	if (c->tty)
+		strv_push(&c->argv, "--tty");
+	strv_push(&c->argv, "--");
+	for (size_t i = 0; i < x->args.n; i++)
+		strv_push(&c->argv, x->args.v[i]);
+}
+
+/* The exec'd process, in the container's PID namespace: never returns. */
+static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
+{
+	struct cr_error err = {0};
+	sigset_t none;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_DUMPABLE, 0); /* the container may not open our /proc/PID/exe */
+	if (chdir(c->cwd) < 0) {
+		cr_fail(&err, errno, "cd %s in the container", c->cwd);
+		goto fail;
+	}
+	if (c->tty) {
+		int master = tty_open_container_pty(&err);
+
+		if (master < 0)
+			goto fail;
+		if (cr_send_msg(sock, "T", 1, master) < 0) {
+			cr_fail(&err, errno, "pass the pseudo-terminal");
+			goto fail;
+		}
+		close(master);
+	}
+	setsid();
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	syscall(SYS_execveat, c->init_fd, "", c->argv.v, c->env.v, AT_EMPTY_PATH);
+	cr_fail(&err, errno, "exec the init helper");
+fail:
+	cr_send_msg(sock, &err, sizeof(err), -1);
+	_exit(CR_EXIT_TOOL);
+}
+
+/* Waits for the child to exec (end of stream), taking its pty master on the way. */
+static int await(int sock, int *master, struct cr_error *err)
+{
+	struct cr_error child_err;
+	int fd;
+	ssize_t n;
+
+	for (;;) {
+		n = cr_recv_msg(sock, &child_err, sizeof(child_err), &fd);
+		if (n == 0)
+			return 0;
+		if (n == 1 && fd >= 0) {
+			*master = fd;
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (n == (ssize_t)sizeof(child_err)) {
+			*err = child_err;
+			return -1;
+		}
+		return cr_fail(err, n < 0 ? errno : EPROTO, "read from the exec'd process");
+	}
+}
+
+static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
+{
+	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+		    (c->own_net ? CLONE_NEWNET : 0);
+	sigset_t set, old;
+	int sv[2], master = -1, code;
+	pid_t pid;
+
+	if (setns(c->pidfd, flags) < 0)
+		return cr_fail(err, errno, "join the namespaces of container '%s'", c->x->name);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return cr_fail(err, errno, "socketpair");
+	supervise_block_signals(&set, &old);
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		child(c, sv[1]);
+	}
+	close(sv[1]);
+	if (pid < 0 || await(sv[0], &master, err) < 0) {
+		close(sv[0]);
+		if (pid < 0)
+			return cr_fail(err, errno, "fork");
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	close(sv[0]);
+	code = supervise(pid, master, &set);
+	if (master >= 0)
+		close(master);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return code;
+}
+
+int exec_in_container(const struct cr_exec *x, struct cr_error *err)
+{
+	struct exec_ctx c = {.x = x, .init_fd = -1, .pidfd = -1};
+	int ret = -1;
+
+	config_init(&c.cfg);
+	if (load_container(&c, err) == 0) {
+		build(&c);
+		c.init_fd = cr_open_helper(CR_INIT_NAME, err);
+		if (c.init_fd >= 0)
+			ret = enter_and_run(&c, err);
+	}
+	if (c.init_fd >= 0)
+		close(c.init_fd);
+	if (c.pidfd >= 0)
+		close(c.pidfd);
+	strv_free(&c.env);
+	strv_free(&c.argv);
+	config_free(&c.cfg);
+	return ret;
+}
