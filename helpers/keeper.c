@@ -77,7 +77,8 @@ int main(int argc, char **argv)
 	char go;
 
 	if (argc != 2 || fcntl(SYNC_FD, F_GETFD) < 0) {
-		fprintf(stderr, "usage: conti-rootless-keeper RUNTIME_DIR (started by conti-rootless)\n");
+		fprintf(stderr,
+			"usage: conti-rootless-keeper RUNTIME_DIR (started by conti-rootless)\n");
 		return 2;
 	}
 	if (unshare(CLONE_NEWUSER) < 0)

@@ -21,10 +21,14 @@ struct cr_container {
 	const char *root_mnt;	    /* where the root is assembled */
 	const char *state_dir;	    /* fuse-overlayfs.log goes there */
 	bool trace;
-	bool tty;    /* PID 1 opens a pty; its master comes to us */
+	bool tty;		/* PID 1 opens a pty; its master comes to us */
 	bool own_net;		/* it has a network namespace of its own (a handle for it) */
 	const char *start_fifo; /* create: PID 1 waits for a byte here before exec */
-	int init_fd; /* O_PATH of the init helper; closed by container_release */
+	unsigned long long parent_mntns; /* the keeper's mount namespace id (handles go there) */
+	const char
+	    *nested_uidmap; /* PID 1 gets a user namespace of its own mapped so ("0 0 1\n"), */
+	const char *nested_gidmap; /* inside the keeper's; NULL: the keeper's own */
+	int init_fd;		   /* O_PATH of the init helper; closed by container_release */
 	char *const *init_argv;
 	char *const *envp;
 	/* filled by container_start() and container_await_exec() */

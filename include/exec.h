@@ -9,11 +9,11 @@
 #include "error.h"
 
 struct cr_exec {
-	const char *name;      /* the container */
-	struct cr_strv args;   /* the command */
-	struct cr_strv env;    /* -e entries, on top of the container's environment */
-	char *cwd;	       /* -w, NULL: the container's */
-	bool user_set;	       /* -u */
+	const char *name;    /* the container */
+	struct cr_strv args; /* the command */
+	struct cr_strv env;  /* -e entries, on top of the container's environment */
+	char *cwd;	     /* -w, NULL: the container's */
+	bool user_set;	     /* -u */
 	uid_t uid;
 	gid_t gid;
 	int tty; /* 1: -t, 0: no, -1: when stdin is a terminal */

@@ -37,6 +37,10 @@ struct cr_keeper {
 int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool trace,
 		struct cr_keeper *k, struct cr_error *err);
 
+/* Stops the keeper when no container runs (a command that started it and then failed
+ * leaves nothing behind). */
+void keeper_stop_if_idle(const struct cr_paths *paths);
+
 /* Reads the live keeper's pid without joining it (0 when there is none of ours). */
 pid_t keeper_pid(const struct cr_paths *paths);
 
@@ -52,5 +56,14 @@ unsigned long long cr_proc_start_time(pid_t pid);
 
 /* A pidfd for pid if it is still the process that started at start_time, else -1. */
 int cr_pidfd_verified(pid_t pid, unsigned long long start_time);
+
+/* The id of the caller's mount namespace (NS_GET_MNTNS_ID), 0 where the kernel lacks it. */
+unsigned long long cr_mntns_id(void);
+
+/* Makes sure the caller's (fresh, empty-handed) mount namespace has a larger id than
+ * parent, unsharing it again on each CPU in turn if needed. Since Linux 6.18 ids come
+ * from per-CPU batches, so a newer namespace may get a smaller id, and the kernel then
+ * refuses to bind its handle in the keeper's namespace (mnt_ns_loop: EINVAL). */
+int cr_mntns_newer_than(unsigned long long parent);
 
 #endif

@@ -76,10 +76,6 @@ int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct
 int userns_map_process(const struct cr_userns_plan *plan, pid_t pid, bool trace,
 		       struct cr_error *err);
 
-/* Moves the caller into a new user namespace nested in its own, mapping only its root
- * (for --uidmap=single inside a keeper that maps subordinate ids). */
-int userns_enter_single(bool trace, struct cr_error *err);
-
 /* Fills err with the cause of a failed unshare(CLONE_NEWUSER) on this machine. */
 int userns_explain_errno(int errnum, struct cr_error *err);
 

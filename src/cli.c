@@ -285,12 +285,13 @@ static const char usage_logs[] = "Usage: conti-rootless logs [-f] NAME\n"
 				 "  -f, --follow   keep printing until it exits\n"
 				 "\n"
 				 "Example: conti-rootless logs -f dev\n";
-static const char usage_stop[] = "Usage: conti-rootless stop [-t SECS] NAME...\n"
-				 "\n"
-				 "Send SIGTERM to each container's PID 1, SIGKILL after SECS (10).\n"
-				 "  -t, --time SECS   the grace period\n"
-				 "\n"
-				 "Example: conti-rootless stop -t 2 dev\n";
+static const char usage_stop[] =
+    "Usage: conti-rootless stop [-t SECS] NAME...\n"
+    "\n"
+    "Send SIGTERM to each container's PID 1, SIGKILL after SECS (10).\n"
+    "  -t, --time SECS   the grace period\n"
+    "\n"
+    "Example: conti-rootless stop -t 2 dev\n";
 static const char usage_kill[] = "Usage: conti-rootless kill [-s SIG] NAME...\n"
 				 "\n"
 				 "Send a signal (default KILL) to each container's PID 1, which "
@@ -298,12 +299,13 @@ static const char usage_kill[] = "Usage: conti-rootless kill [-s SIG] NAME...\n"
 				 "  -s, --signal SIG   a name (TERM, SIGUSR1) or a number\n"
 				 "\n"
 				 "Example: conti-rootless kill -s USR1 dev\n";
-static const char usage_rm[] = "Usage: conti-rootless rm [-f] NAME...\n"
-			       "\n"
-			       "Remove stopped containers' state and writable layers.\n"
-			       "  -f, --force   stop running ones first; no error for unknown names\n"
-			       "\n"
-			       "Example: conti-rootless rm -f dev\n";
+static const char usage_rm[] =
+    "Usage: conti-rootless rm [-f] NAME...\n"
+    "\n"
+    "Remove stopped containers' state and writable layers.\n"
+    "  -f, --force   stop running ones first; no error for unknown names\n"
+    "\n"
+    "Example: conti-rootless rm -f dev\n";
 static const char usage_unshare[] =
     "Usage: conti-rootless unshare [CMD [ARG...]]\n"
     "\n"
@@ -329,7 +331,8 @@ static int exec_option(struct cr_cli *cli, int c, const char *arg, struct cr_err
 		return env_add_option(&x->env, arg, err);
 	case 'w':
 		if (!path_is_absolute(arg))
-			return bad_usage(err, "exec ", "--workdir must be an absolute path, not", arg);
+			return bad_usage(err, "exec ", "--workdir must be an absolute path, not",
+					 arg);
 		free(x->cwd);
 		x->cwd = cr_xstrdup(arg);
 		return 0;
@@ -373,8 +376,8 @@ static int simple_option(struct cr_cli *cli, int c, const char *arg, struct cr_e
 static int run_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
 {
 	if (argc < 1) {
-		cr_fail(err, 0, "%s needs a ROOTFS directory", cli->command == CR_CMD_RUN ? "run"
-											  : "create");
+		cr_fail(err, 0, "%s needs a ROOTFS directory",
+			cli->command == CR_CMD_RUN ? "run" : "create");
 		return cr_hint(err, "usage: conti-rootless run [OPTIONS] ROOTFS [CMD [ARG...]]");
 	}
 	cli->cfg.rootfs = cr_xstrdup(argv[0]);
@@ -402,7 +405,8 @@ static int name_operands(struct cr_cli *cli, int argc, char **argv, bool one_onl
 			 struct cr_error *err)
 {
 	if (argc < 1 || (one_only && argc > 1)) {
-		cr_fail(err, 0, "%s a container NAME", one_only ? "give exactly one" : "give at least one");
+		cr_fail(err, 0, "%s a container NAME",
+			one_only ? "give exactly one" : "give at least one");
 		return cr_hint(err, "see 'conti-rootless %s --help'", cli->name);
 	}
 	for (int i = 0; i < argc; i++) {
@@ -437,27 +441,31 @@ static int any_operands(struct cr_cli *cli, int argc, char **argv, struct cr_err
 	return 0;
 }
 
-#define HELP_OPT {"help", no_argument, NULL, OPT_HELP}
-static const struct option exec_options[] = {
-    {"tty", no_argument, NULL, 't'},	     {"interactive", no_argument, NULL, 'i'},
-    {"env", required_argument, NULL, 'e'},   {"workdir", required_argument, NULL, 'w'},
-    {"user", required_argument, NULL, 'u'},  HELP_OPT,
-    {NULL, 0, NULL, 0}};
-static const struct option start_options[] = {{"attach", no_argument, NULL, 'a'}, HELP_OPT,
-					      {NULL, 0, NULL, 0}};
+#define HELP_OPT                                                                                   \
+	{                                                                                          \
+		"help", no_argument, NULL, OPT_HELP                                                \
+	}
+static const struct option exec_options[] = {{"tty", no_argument, NULL, 't'},
+					     {"interactive", no_argument, NULL, 'i'},
+					     {"env", required_argument, NULL, 'e'},
+					     {"workdir", required_argument, NULL, 'w'},
+					     {"user", required_argument, NULL, 'u'},
+					     HELP_OPT,
+					     {NULL, 0, NULL, 0}};
+static const struct option start_options[] = {
+    {"attach", no_argument, NULL, 'a'}, HELP_OPT, {NULL, 0, NULL, 0}};
 static const struct option ps_options[] = {{"all", no_argument, NULL, 'a'},
 					   {"format", required_argument, NULL, OPT_FORMAT},
 					   HELP_OPT,
 					   {NULL, 0, NULL, 0}};
-static const struct option logs_options[] = {{"follow", no_argument, NULL, 'f'}, HELP_OPT,
-					     {NULL, 0, NULL, 0}};
-static const struct option stop_options[] = {{"time", required_argument, NULL, 't'}, HELP_OPT,
-					     {NULL, 0, NULL, 0}};
-static const struct option kill_options[] = {{"signal", required_argument, NULL, 's'},
-					     HELP_OPT,
-					     {NULL, 0, NULL, 0}};
-static const struct option rm_options[] = {{"force", no_argument, NULL, 'f'}, HELP_OPT,
-					   {NULL, 0, NULL, 0}};
+static const struct option logs_options[] = {
+    {"follow", no_argument, NULL, 'f'}, HELP_OPT, {NULL, 0, NULL, 0}};
+static const struct option stop_options[] = {
+    {"time", required_argument, NULL, 't'}, HELP_OPT, {NULL, 0, NULL, 0}};
+static const struct option kill_options[] = {
+    {"signal", required_argument, NULL, 's'}, HELP_OPT, {NULL, 0, NULL, 0}};
+static const struct option rm_options[] = {
+    {"force", no_argument, NULL, 'f'}, HELP_OPT, {NULL, 0, NULL, 0}};
 static const struct option help_only[] = {HELP_OPT, {NULL, 0, NULL, 0}};
 
 /* Every command as data: its options, how it takes them and its operands. */
@@ -508,7 +516,8 @@ static int parse_command(const struct command *c, int argc, char **argv, struct 
 			return 0;
 		}
 		if (opt == '?')
-			return bad_usage(err, usage_of, "unknown option", failed_option(argv, optind));
+			return bad_usage(err, usage_of, "unknown option",
+					 failed_option(argv, optind));
 		if (opt == ':')
 			return bad_usage(err, usage_of, "missing value for option",
 					 failed_option(argv, optind));

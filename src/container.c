@@ -1,5 +1,6 @@
 /* container.c - the container's PID 1 from clone to exec, and the set-up channel. */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -36,11 +37,12 @@ void container_init(struct cr_container *c)
  * SOCK_SEQPACKET pair. The container's end is close-on-exec: end of stream means
  * it has exec'd the init helper. */
 enum msg_type {
+	MSG_MAPPED = 'M',  /* to PID 1: its user namespace is mapped; go on */
 	MSG_ERROR = 'E',   /* either way: set-up failed, err says why */
 	MSG_NS = 'N',	   /* to the front end: a namespace (kind op, with its fd), for a handle */
 	MSG_CREATED = 'C', /* to the front end: set up; waiting to be started */
-	MSG_FUSE = 'F',	 /* to the front end: start fuse-overlayfs for step op (with mntns fd) */
-	MSG_PTY = 'T',	 /* to the front end: the pty master (with its fd) */
+	MSG_FUSE = 'F',	   /* to the front end: start fuse-overlayfs for step op (with mntns fd) */
+	MSG_PTY = 'T',	   /* to the front end: the pty master (with its fd) */
 };
 
 struct msg {
@@ -57,8 +59,7 @@ static int request_fuse(void *arg, const struct cr_op *op, struct cr_error *err)
 	unsigned long long deadline = cr_now_ns() + 10ULL * 1000000000ULL;
 	cleanup_close int ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	cleanup_free char *parent = cr_xstrdup(op->dst);
-	struct pollfd pfd = {.fd = c->sock, .events = POLLIN};
-	int fd;
+	struct pollfd pfd = {.fd = c->sock, .events = 0};
 
 	/* The daemon mounts from a copy of our mount namespace (so that our pivot_root does not
 	 * move its root); the state dir, bound shared, carries its mount over to us. */
@@ -71,10 +72,9 @@ static int request_fuse(void *arg, const struct cr_op *op, struct cr_error *err)
 	while (!mounts_is_fuse(op->dst)) {
 		if (cr_now_ns() > deadline)
 			return cr_fail(err, ETIMEDOUT, "fuse-overlayfs did not mount %s", op->dst);
-		if (poll(&pfd, 1, 1) == 1 && cr_recv_msg(c->sock, &m, sizeof(m), &fd) > 0) {
-			*err = m.err;
-			return -1;
-		}
+		/* The front end kills us if the daemon fails; it only goes away if it dies. */
+		if (poll(&pfd, 1, 1) == 1 && (pfd.revents & POLLHUP))
+			return cr_fail(err, EPIPE, "the front end went away");
 	}
 	if (mount(NULL, parent, NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return cr_fail(err, errno, "make %s private", parent);
@@ -131,6 +131,14 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
 		_exit(CR_EXIT_TOOL); /* the front end died before we could notice */
+	if (c->nested_uidmap &&
+	    (cr_recv_msg(c->sock, &m, sizeof(m), &start_fd) != sizeof(m) || m.type != MSG_MAPPED))
+		_exit(CR_EXIT_TOOL); /* the front end could not map us, and says why */
+	m.type = MSG_ERROR;
+	if (cr_mntns_newer_than(c->parent_mntns) < 0) {
+		cr_fail(&m.err, 0, "no mount namespace newer than the keeper's could be made");
+		goto fail;
+	}
 	if (send_namespaces(c, &m.err) < 0)
 		goto fail;
 	if (c->start_fifo) {
@@ -176,6 +184,27 @@ fail:
 	_exit(CR_EXIT_TOOL);
 }
 
+/* Writes the maps of PID 1's own user namespace (we hold CAP_SETUID in its parent, the
+ * keeper's: no setuid helper needed) and lets it go on. */
+static int map_nested(struct cr_container *c, struct cr_error *err)
+{
+	unsigned long long t0 = cr_now_ns();
+	struct msg m = {.type = MSG_MAPPED};
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)c->pid);
+	if (cr_write_file(path, c->nested_uidmap, strlen(c->nested_uidmap), 0, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)c->pid);
+	if (cr_write_file(path, c->nested_gidmap, strlen(c->nested_gidmap), 0, err) < 0)
+		return -1;
+	if (cr_send_msg(c->sock, &m, sizeof(m), -1) < 0)
+		return cr_fail(err, errno, "tell the container it is mapped");
+	trace_step(c->trace, t0, "echo '%.*s' > /proc/%d/uid_map  # and gid_map",
+		   (int)strcspn(c->nested_uidmap, "\n"), c->nested_uidmap, (int)c->pid);
+	return 0;
+}
+
 int container_start(struct cr_container *c, struct cr_error *err)
 {
 	unsigned long long t0 = cr_now_ns();
@@ -185,8 +214,10 @@ int container_start(struct cr_container *c, struct cr_error *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cr_fail(err, errno, "socketpair");
 	mounts_ctx_init(&c->mctx, c->root_mnt, c->trace);
-	c->pid =
-	    (pid_t)syscall(SYS_clone, c->plan->ops[0].nsflags | SIGCHLD, NULL, NULL, NULL, NULL);
+	keeper_drop_handles(c->state_dir); /* a killed run of the same name may have left some */
+	c->pid = (pid_t)syscall(
+	    SYS_clone, c->plan->ops[0].nsflags | (c->nested_uidmap ? CLONE_NEWUSER : 0) | SIGCHLD,
+	    NULL, NULL, NULL, NULL);
 	if (c->pid == 0) {
 		close(sv[0]);
 		c->sock = sv[1];
@@ -200,7 +231,7 @@ int container_start(struct cr_container *c, struct cr_error *err)
 	}
 	plan_format_op(&c->plan->ops[0], c->root_mnt, line, sizeof(line));
 	trace_step(c->trace, t0, "%s", line);
-	return 0;
+	return c->nested_uidmap ? map_nested(c, err) : 0;
 }
 
 /* Starts fuse-overlayfs in the container's mount namespace (ns), as asked. */
@@ -221,30 +252,42 @@ static int start_fuse(struct cr_container *c, const struct msg *m, int ns, struc
 }
 
 /* fuse-overlayfs exited before the container started: tell the container why. */
-static void check_fuse(struct cr_container *c)
+/* fuse-overlayfs exited before the container started: why, in err (-1), else 0. */
+static int check_fuse(struct cr_container *c, struct cr_error *err)
 {
-	struct msg m = {.type = MSG_ERROR};
 	int status;
 
 	if (c->fuse_pid <= 0 || waitpid(c->fuse_pid, &status, WNOHANG) != c->fuse_pid)
-		return;
+		return 0;
 	c->fuse_pid = 0;
-	mounts_fuse_failed(status, c->fuse_log, c->fuse_dst, &m.err);
-	cr_send_msg(c->sock, &m, sizeof(m), -1);
+	return mounts_fuse_failed(status, c->fuse_log, c->fuse_dst, err);
+}
+
+/* One request of PID 1: a handle, the pty, fuse-overlayfs. A failure here fails the
+ * set-up; the caller's container_release() kills PID 1, which is waiting or busy. */
+static int serve(struct cr_container *c, const struct msg *m, int fd, struct cr_error *err)
+{
+	if (m->type == MSG_NS && fd >= 0 && m->op < CR_NS_KINDS)
+		return keeper_add_handle(c->state_dir, (int)m->op, fd, err);
+	if (m->type == MSG_FUSE && fd >= 0)
+		return start_fuse(c, m, fd, err);
+	*err = m->err;
+	return -1;
 }
 
 /* Serves the container's requests until its PID 1 has exec'd init (end of stream). */
 int container_await_exec(struct cr_container *c, struct cr_error *err)
 {
 	struct msg m;
-	int fd;
+	int fd, ret;
 	ssize_t n;
 
 	for (;;) {
 		struct pollfd pfd = {.fd = c->sock, .events = POLLIN};
 
 		if (poll(&pfd, 1, c->fuse_pid > 0 ? 5 : -1) == 0) {
-			check_fuse(c);
+			if (check_fuse(c, err) < 0)
+				return -1;
 			continue;
 		}
 		n = cr_recv_msg(c->sock, &m, sizeof(m), &fd);
@@ -258,28 +301,17 @@ int container_await_exec(struct cr_container *c, struct cr_error *err)
 				close(fd);
 			return cr_fail(err, n < 0 ? errno : EPROTO, "read from the container");
 		}
-		if (m.type == MSG_CREATED) {
+		if (m.type == MSG_CREATED)
 			return 1;
-		} else if (m.type == MSG_NS && fd >= 0 && m.op < CR_NS_KINDS) {
-			struct msg reply = {.type = MSG_ERROR};
-
-			if (keeper_add_handle(c->state_dir, (int)m.op, fd, &reply.err) < 0)
-				cr_send_msg(c->sock, &reply, sizeof(reply), -1);
-			close(fd);
-		} else if (m.type == MSG_PTY && fd >= 0) {
+		if (m.type == MSG_PTY && fd >= 0) {
 			c->master = fd;
-		} else if (m.type == MSG_FUSE && fd >= 0) {
-			struct msg reply = {.type = MSG_ERROR};
-
-			if (start_fuse(c, &m, fd, &reply.err) < 0)
-				cr_send_msg(c->sock, &reply, sizeof(reply), -1);
-			close(fd);
-		} else {
-			if (fd >= 0)
-				close(fd);
-			*err = m.err;
-			return -1;
+			continue;
 		}
+		ret = serve(c, &m, fd, err);
+		if (fd >= 0)
+			close(fd);
+		if (ret < 0)
+			return -1;
 	}
 }
 

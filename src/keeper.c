@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
+#include <linux/types.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -44,8 +46,9 @@ unsigned long long cr_proc_start_time(pid_t pid)
 	if (pid <= 0 || cr_read_file(path, buf, sizeof(buf), &ignored) < 0)
 		return 0;
 	p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-				"%*d %*d %*d %llu",
+	if (!p || sscanf(p + 2,
+			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			 "%*d %*d %*d %llu",
 			 &start) != 1)
 		return 0;
 	return start;
@@ -83,9 +86,9 @@ static long long mtime_of(const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0 ? (long long)st.st_mtim.tv_sec * 1000000000LL +
-					      st.st_mtim.tv_nsec
-				    : 0;
+	return stat(path, &st) == 0
+		   ? (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec
+		   : 0;
 }
 
 static int read_record(const struct cr_paths *paths, struct record *rec)
@@ -97,7 +100,8 @@ static int read_record(const struct cr_paths *paths, struct record *rec)
 
 	memset(rec, 0, sizeof(*rec));
 	if (cr_read_file(path, buf, sizeof(buf), &ignored) < 0 ||
-	    sscanf(buf, "%d\nstart=%llu\nuserns=%llu\nmode=%d\nsubuid_mtime=%lld\nsubgid_mtime=%lld",
+	    sscanf(buf,
+		   "%d\nstart=%llu\nuserns=%llu\nmode=%d\nsubuid_mtime=%lld\nsubgid_mtime=%lld",
 		   &pid, &rec->start, &rec->userns, &rec->mode, &rec->subuid_mtime,
 		   &rec->subgid_mtime) != 6 ||
 	    state_record_get(buf, "uidmap", rec->uidmap, sizeof(rec->uidmap)) < 0 ||
@@ -113,10 +117,10 @@ static int write_record(const struct cr_paths *paths, const struct record *rec,
 	cleanup_free char *tmp = cr_xasprintf("%s/keeper.pid.tmp", paths->runtime);
 	cleanup_free char *path = cr_xasprintf("%s/keeper.pid", paths->runtime);
 	cleanup_free char *text = cr_xasprintf(
-		"%d\nstart=%llu\nuserns=%llu\nmode=%d\nsubuid_mtime=%lld\nsubgid_mtime=%lld\n"
-		"uidmap=%s\ngidmap=%s\n",
-		(int)rec->pid, rec->start, rec->userns, rec->mode, rec->subuid_mtime,
-		rec->subgid_mtime, rec->uidmap, rec->gidmap);
+	    "%d\nstart=%llu\nuserns=%llu\nmode=%d\nsubuid_mtime=%lld\nsubgid_mtime=%lld\n"
+	    "uidmap=%s\ngidmap=%s\n",
+	    (int)rec->pid, rec->start, rec->userns, rec->mode, rec->subuid_mtime, rec->subgid_mtime,
+	    rec->uidmap, rec->gidmap);
 
 	if (cr_write_file(tmp, text, strlen(text), 0600, err) < 0)
 		return -1;
@@ -320,7 +324,8 @@ int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool tra
 		k->started = true;
 		pidfd = verified_keeper(&rec);
 		if (pidfd < 0)
-			return cr_fail(err, ESRCH, "the keeper (pid %d) exited at once", (int)rec.pid);
+			return cr_fail(err, ESRCH, "the keeper (pid %d) exited at once",
+				       (int)rec.pid);
 	}
 	k->pid = rec.pid;
 	k->mode = (enum cr_uidmap_mode)rec.mode;
@@ -336,6 +341,23 @@ static bool is_mount_root(const char *path)
 	return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &stx) == 0 &&
 	       (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
 	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+void keeper_stop_if_idle(const struct cr_paths *paths)
+{
+	cleanup_free char *lockpath = cr_xasprintf("%s/keeper.lock", paths->runtime);
+	cleanup_free char *pidpath = cr_xasprintf("%s/keeper.pid", paths->runtime);
+	cleanup_close int lock = open(lockpath, O_RDWR | O_CLOEXEC);
+	cleanup_close int pidfd = -1;
+	struct record rec;
+
+	if (lock < 0 || flock(lock, LOCK_EX) < 0 || read_record(paths, &rec) < 0)
+		return;
+	pidfd = verified_keeper(&rec);
+	if (pidfd < 0 || !none_running(paths))
+		return;
+	syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0);
+	unlink(pidpath);
 }
 
 int keeper_add_handle(const char *state_dir, int kind, int fd, struct cr_error *err)
@@ -364,6 +386,45 @@ int keeper_add_handle(const char *state_dir, int kind, int fd, struct cr_error *
 void keeper_drop_handles(const char *state_dir)
 {
 	cleanup_free char *dir = cr_xasprintf("%s/ns", state_dir);
+	struct cr_error ignored;
 
 	umount2(dir, MNT_DETACH);
+	cr_rm_rf(dir, &ignored);
+}
+
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, __u64)
+#endif
+
+unsigned long long cr_mntns_id(void)
+{
+	cleanup_close int fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	__u64 id = 0;
+
+	if (fd < 0 || ioctl(fd, NS_GET_MNTNS_ID, &id) < 0)
+		return 0;
+	return id;
+}
+
+int cr_mntns_newer_than(unsigned long long parent)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	cpu_set_t saved, one;
+	int ret = -1;
+
+	if (!parent || cr_mntns_id() > parent)
+		return 0;
+	if (sched_getaffinity(0, sizeof(saved), &saved) < 0)
+		return -1;
+	for (long cpu = 0; cpu < ncpu && cpu < CPU_SETSIZE && ret < 0; cpu++) {
+		if (!CPU_ISSET(cpu, &saved))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (sched_setaffinity(0, sizeof(one), &one) == 0 && unshare(CLONE_NEWNS) == 0 &&
+		    cr_mntns_id() > parent)
+			ret = 0;
+	}
+	sched_setaffinity(0, sizeof(saved), &saved);
+	return ret;
 }

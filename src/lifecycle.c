@@ -161,8 +161,8 @@ static void print_row(const struct entry *e)
 	status_text(&e->s, status, sizeof(status));
 	snprintf(pid, sizeof(pid), "%d", (int)e->s.pid);
 	strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
-	printf("%-20s %-12s %-8s %-30s %-24.24s %s\n", e->st->name, status,
-	       e->s.pid ? pid : "-", e->cfg.rootfs, e->command, created);
+	printf("%-20s %-12s %-8s %-30s %-24.24s %s\n", e->st->name, status, e->s.pid ? pid : "-",
+	       e->cfg.rootfs, e->command, created);
 }
 
 int lifecycle_ps(bool all, bool json, struct cr_error *err)
@@ -185,8 +185,8 @@ int lifecycle_ps(bool all, bool json, struct cr_error *err)
 		struct entry e;
 		struct cr_error ignored;
 
-		if (state_open_unlocked(&paths, names[i], &st, &ignored) == 0 && load(&st, &e) == 0 &&
-		    (all || strcmp(e.s.status, "exited"))) {
+		if (state_open_unlocked(&paths, names[i], &st, &ignored) == 0 &&
+		    load(&st, &e) == 0 && (all || strcmp(e.s.status, "exited"))) {
 			if (json) {
 				fputs(first ? "" : ",", stdout);
 				print_json(stdout, &e);
@@ -374,8 +374,25 @@ int lifecycle_kill(const struct cr_strv *names, int sig, struct cr_error *err)
 	return ret;
 }
 
-static int rm_one(const struct cr_paths *paths, const char *name, bool force,
-		  struct cr_error *err)
+/* Files the container's users made belong to subordinate ids: they are removed as the
+ * keeper's root, and the handles are dropped in its mount namespace. Joined at the
+ * first container to remove, so that rm of unknown names starts no keeper. */
+static int join_keeper_once(const struct cr_paths *paths, bool *joined, bool *started,
+			    struct cr_error *err)
+{
+	struct cr_keeper k;
+
+	if (*joined)
+		return 0;
+	if (keeper_join(paths, CR_UIDMAP_AUTO, false, &k, err) < 0)
+		return -1;
+	*joined = true;
+	*started = k.started;
+	return 0;
+}
+
+static int rm_one(const struct cr_paths *paths, const char *name, bool force, bool *joined,
+		  bool *started, struct cr_error *err)
 {
 	struct cr_state st;
 
@@ -384,6 +401,8 @@ static int rm_one(const struct cr_paths *paths, const char *name, bool force,
 	if (state_open_unlocked(paths, name, &st, err) < 0)
 		return force ? 0 : -1;
 	state_release(&st);
+	if (join_keeper_once(paths, joined, started, err) < 0)
+		return -1;
 	if (state_open(paths, name, &st, err) < 0) {
 		if (!force)
 			return -1;
@@ -403,22 +422,19 @@ static int rm_one(const struct cr_paths *paths, const char *name, bool force,
 int lifecycle_rm(const struct cr_strv *names, bool force, struct cr_error *err)
 {
 	struct cr_paths paths;
-	struct cr_keeper k;
+	bool joined = false, started = false;
 	int ret = 0;
 
 	if (state_paths_init(&paths, err) < 0)
 		return -1;
-	/* Files the container's users made belong to subordinate ids: remove them as the
-	 * keeper's root, and drop the handles in its mount namespace. */
-	if (keeper_join(&paths, CR_UIDMAP_AUTO, false, &k, err) < 0) {
-		state_paths_free(&paths);
-		return -1;
-	}
 	for (size_t i = 0; i < names->n; i++) {
-		if (rm_one(&paths, names->v[i], force, err) < 0)
+		if (rm_one(&paths, names->v[i], force, &joined, &started, err) < 0)
 			ret = -1;
 	}
-	state_collect_garbage(&paths, true);
+	if (joined)
+		state_collect_garbage(&paths, true);
+	if (started)
+		keeper_stop_if_idle(&paths);
 	state_paths_free(&paths);
 	return ret;
 }
@@ -450,8 +466,8 @@ int lifecycle_parse_signal(const char *s)
 	static const struct {
 		const char *name;
 		int sig;
-	} sigs[] = {{"HUP", SIGHUP},   {"INT", SIGINT},	  {"QUIT", SIGQUIT}, {"KILL", SIGKILL},
-		    {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"TERM", SIGTERM}, {"CONT", SIGCONT},
+	} sigs[] = {{"HUP", SIGHUP},   {"INT", SIGINT},	    {"QUIT", SIGQUIT}, {"KILL", SIGKILL},
+		    {"USR1", SIGUSR1}, {"USR2", SIGUSR2},   {"TERM", SIGTERM}, {"CONT", SIGCONT},
 		    {"STOP", SIGSTOP}, {"WINCH", SIGWINCH}, {"ALRM", SIGALRM}};
 	unsigned long n;
 

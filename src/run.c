@@ -51,8 +51,9 @@ struct run {
 	sigset_t forwarded; /* blocked in the front end, read from a signalfd */
 	sigset_t oldmask;
 	struct cr_container ct;
-	int report;    /* monitor: where to tell the front end that set-up is done, -1 */
-	bool existing; /* start of an exited container: its state is kept on failure */
+	int report;	     /* monitor: where to tell the front end that set-up is done, -1 */
+	bool existing;	     /* start of an exited container: its state is kept on failure */
+	bool keeper_started; /* this command started the keeper: stop it if it fails */
 };
 
 /* Replaces *path with its absolute, resolved form. */
@@ -150,8 +151,9 @@ static int check_user(struct run *r, struct cr_error *err)
 	cr_fail(err, 0, "--user %u:%u is not mapped in the container's user namespace",
 		(unsigned)cfg->uid, (unsigned)cfg->gid);
 	if (r->uid.n == 1)
-		return cr_hint(err, "only id 0 is mapped without subordinate ids; add /etc/subuid and "
-				    "/etc/subgid entries, or run without --uidmap=single");
+		return cr_hint(err,
+			       "only id 0 is mapped without subordinate ids; add /etc/subuid and "
+			       "/etc/subgid entries, or run without --uidmap=single");
 	return cr_hint(err, "use an id within the %lu mapped ones",
 		       r->uid.e[r->uid.n - 1].inside + r->uid.e[r->uid.n - 1].count);
 }
@@ -163,16 +165,20 @@ static int enter_userns(struct run *r, struct cr_error *err)
 
 	if (keeper_join(&r->paths, r->cfg->uidmap, r->cfg->trace, &k, err) < 0)
 		return -1;
+	r->keeper_started = k.started;
 	r->uid = k.uid;
 	r->gid = k.gid;
 	if (r->cfg->uidmap == CR_UIDMAP_SUBID && k.mode != CR_UIDMAP_SUBID) {
-		cr_fail(err, 0, "--uidmap=subid: your containers' user namespace maps only your id");
-		return cr_hint(err, "add /etc/subuid and /etc/subgid entries (sudo usermod "
-				    "--add-subuids 100000-165535 --add-subgids 100000-165535 $USER)");
+		cr_fail(err, 0,
+			"--uidmap=subid: your containers' user namespace maps only your id");
+		return cr_hint(err,
+			       "add /etc/subuid and /etc/subgid entries (sudo usermod "
+			       "--add-subuids 100000-165535 --add-subgids 100000-165535 $USER)");
 	}
 	if (r->cfg->uidmap == CR_UIDMAP_SINGLE && k.mode != CR_UIDMAP_SINGLE) {
-		if (userns_enter_single(r->cfg->trace, err) < 0)
-			return -1;
+		/* A user namespace of its own in the keeper's, where only root is mapped. */
+		r->ct.nested_uidmap = "0 0 1\n";
+		r->ct.nested_gidmap = "0 0 1\n";
 		r->uid.n = r->gid.n = 1;
 	}
 	return check_user(r, err);
@@ -282,6 +288,7 @@ static int start_container(struct run *r, struct cr_error *err)
 	r->ct.trace = r->cfg->trace;
 	r->ct.tty = r->tty;
 	r->ct.own_net = r->cfg->net == CR_NET_NONE;
+	r->ct.parent_mntns = cr_mntns_id();
 	r->ct.init_argv = r->init_argv.v;
 	r->ct.envp = r->env.v;
 	if (r->mode == CR_RUN_CREATE) {
@@ -336,7 +343,8 @@ static int set_up(struct run *r, struct cr_error *err)
 	return start_container(r, err);
 }
 
-static void cleanup(struct run *r, bool remove)
+/* Undoes what run() made; failed: set-up failed (a keeper it started goes too). */
+static void cleanup(struct run *r, bool remove, bool failed)
 {
 	unsigned long long t0 = cr_now_ns();
 	struct cr_error ignored;
@@ -348,6 +356,8 @@ static void cleanup(struct run *r, bool remove)
 			trace_step(r->cfg->trace, t0, "rm -rf %s %s", r->st.dir, r->st.data_dir);
 		state_release(&r->st);
 	}
+	if (failed && r->keeper_started)
+		keeper_stop_if_idle(&r->paths);
 	sigprocmask(SIG_SETMASK, &r->oldmask, NULL);
 	plan_free(&r->plan);
 	strv_free(&r->env);
@@ -371,7 +381,7 @@ static int finish(struct run *r)
 	trace_step(r->cfg->trace, t0, "wait  # the command exited with status %d", code);
 	if (!r->cfg->remove)
 		record(r, "exited", code);
-	cleanup(r, r->cfg->remove);
+	cleanup(r, r->cfg->remove, false);
 	return code;
 }
 
@@ -416,7 +426,7 @@ static int run_monitored(struct run *r, struct cr_error *err)
 		close(pipefd[1]);
 		state_release(&r->st);
 		r->have_state = false;
-		cleanup(r, false);
+		cleanup(r, false, false);
 		return await_monitor(pipefd[0], r->cfg->name, err);
 	}
 	close(pipefd[0]);
@@ -424,7 +434,7 @@ static int run_monitored(struct run *r, struct cr_error *err)
 	setsid();
 	if (set_up(r, err) < 0) {
 		report(r, err);
-		cleanup(r, !r->existing);
+		cleanup(r, !r->existing, true);
 		_exit(CR_EXIT_TOOL);
 	}
 	report(r, NULL);
@@ -444,13 +454,12 @@ static int run(struct run *r, bool existing, struct cr_error *err)
 	if (set_up(r, err) < 0)
 		goto fail;
 	return finish(r);
-fail:
-	{
-		int status = err->status;
+fail : {
+	int status = err->status;
 
-		cleanup(r, !existing);
-		err->status = status;
-	}
+	cleanup(r, !existing, true);
+	err->status = status;
+}
 	return -1;
 }
 

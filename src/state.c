@@ -355,8 +355,8 @@ static bool stale_rm(struct cr_state *st)
 	if (state_is_locked(st))
 		return false;
 	config = state_read_config(st);
-	return !config || (state_record_get(config, "remove", flag, sizeof(flag)) == 0 &&
-			   !strcmp(flag, "1"));
+	return !config ||
+	       (state_record_get(config, "remove", flag, sizeof(flag)) == 0 && !strcmp(flag, "1"));
 }
 
 /* Makes DATA/containers/.tmp-X with config, upper and work, then renames it to NAME. */

@@ -450,17 +450,3 @@ int userns_map_process(const struct cr_userns_plan *plan, pid_t pid, bool trace,
 	trace_step(trace, t0, "echo '%s' > /proc/%d/uid_map  # and gid_map", map, (int)pid);
 	return 0;
 }
-
-int userns_enter_single(bool trace, struct cr_error *err)
-{
-	unsigned long long t0 = cr_now_ns();
-
-	if (unshare(CLONE_NEWUSER) < 0)
-		return userns_explain_errno(errno, err);
-	if (write_proc(0, "setgroups", "deny", err) < 0 ||
-	    write_proc(0, "uid_map", "0 0 1\n", err) < 0 ||
-	    write_proc(0, "gid_map", "0 0 1\n", err) < 0)
-		return -1;
-	trace_step(trace, t0, "unshare --user --map-user=0 --map-group=0");
-	return 0;
-}

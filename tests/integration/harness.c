@@ -187,11 +187,30 @@ char *h_containers_dir(void)
 	return h_strf("%s/conti-rootless/containers", H.data);
 }
 
+/* Entries of the runtime dir that belong to a container: the keeper's pid file and
+ * lock, the registry lock and the (empty) rm marker dir are the tool's own. */
+static int count_container_entries(const char *runtime)
+{
+	static const char *const own[] = {"keeper.pid", "keeper.lock", "registry.lock", "rm"};
+	int n = h_count_entries(runtime);
+	char *rm = h_strf("%s/rm", runtime);
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		char *path = h_strf("%s/%s", runtime, own[i]);
+
+		n -= h_exists(path) ? 1 : 0;
+		free(path);
+	}
+	n += h_count_entries(rm);
+	free(rm);
+	return n;
+}
+
 void h_assert_nothing_left(void)
 {
 	char *runtime = h_runtime_dir(), *containers = h_containers_dir();
 
-	ck_assert_msg(h_count_entries(runtime) == 0, "state left in %s", runtime);
+	ck_assert_msg(count_container_entries(runtime) == 0, "state left in %s", runtime);
 	ck_assert_msg(h_count_entries(containers) == 0, "writable layer left in %s", containers);
 	free(runtime);
 	free(containers);
@@ -715,6 +734,137 @@ void h_assert_no_procs(const char *marker, int wait_ms)
 	ck_assert_msg(n == 0, "%d process(es) with '%s' left after %d ms, e.g. %s", n, marker,
 		      wait_ms, first ? first : "?");
 	free(first);
+}
+
+/* /proc/PID/FILE (cmdline, environ) with the NULs turned into spaces; NULL when gone or
+ * not readable. */
+static char *proc_text(const char *pid, const char *file)
+{
+	char *path = h_strf("/proc/%s/%s", pid, file);
+	struct h_buf b = {0};
+	char chunk[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	free(path);
+	if (fd < 0)
+		return NULL;
+	buf_add(&b, "", 0);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_add(&b, chunk, (size_t)n);
+	close(fd);
+	for (size_t i = 0; i < b.len; i++)
+		b.s[i] = b.s[i] ? b.s[i] : ' ';
+	return b.s;
+}
+
+const char *h_case_dir(void)
+{
+	return case_dir;
+}
+
+bool h_proc_mentions(pid_t pid, const char *needle)
+{
+	char *id = h_strf("%d", (int)pid), *cmd = proc_text(id, "cmdline");
+	char *env = proc_text(id, "environ");
+	bool match = (cmd && strstr(cmd, needle)) || (env && strstr(env, needle));
+
+	free(id);
+	free(cmd);
+	free(env);
+	return match;
+}
+
+/* Our processes (but this one) whose command line or environment has needle: counted,
+ * and sent sig unless it is 0. */
+static int signal_procs(const char *needle, int sig)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		pid_t pid = (pid_t)atoi(de->d_name);
+
+		if (!all_digits(de->d_name) || pid == getpid() || !proc_is_ours(de->d_name) ||
+		    !h_proc_mentions(pid, needle))
+			continue;
+		if (sig == 0 || kill(pid, sig) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int h_kill_procs(const char *needle)
+{
+	return signal_procs(needle, SIGKILL);
+}
+
+int h_count_procs_mentioning(const char *needle)
+{
+	return signal_procs(needle, 0);
+}
+
+bool h_pid_alive(pid_t pid)
+{
+	char *path = h_strf("/proc/%d/stat", (int)pid), *stat = h_read_file(path);
+	const char *paren = stat ? strrchr(stat, ')') : NULL;
+	bool alive = paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+
+	free(path);
+	free(stat);
+	return alive;
+}
+
+bool h_wait_pid_gone(pid_t pid, int wait_ms)
+{
+	long long deadline = now_ms() + wait_ms;
+	struct timespec pause = {0, 20 * 1000000};
+
+	while (h_pid_alive(pid) && now_ms() < deadline)
+		nanosleep(&pause, NULL);
+	return !h_pid_alive(pid);
+}
+
+pid_t h_keeper_pid(void)
+{
+	char *path = h_strf("%s/conti-rootless/keeper.pid", H.runtime), *text = h_read_file(path);
+	char *end = NULL;
+	long pid = text ? strtol(text, &end, 10) : -1;
+
+	if (!text || end == text || (*end && *end != '\n') || pid <= 0)
+		pid = -1;
+	free(path);
+	free(text);
+	return (pid_t)pid;
+}
+
+void h_assert_no_containers_left(void)
+{
+	char *runtime = h_runtime_dir(), *containers = h_containers_dir();
+	DIR *d = opendir(runtime);
+	struct dirent *de;
+
+	ck_assert_msg(d || errno == ENOENT, "opendir %s: %s", runtime, strerror(errno));
+	while (d && (de = readdir(d))) {
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strncmp(de->d_name, "keeper", 6))
+			continue;
+		ck_assert_msg(fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+				  !S_ISDIR(st.st_mode),
+			      "state dir %s left in %s", de->d_name, runtime);
+	}
+	if (d)
+		closedir(d);
+	ck_assert_msg(h_count_entries(containers) == 0, "writable layer left in %s: %d entries",
+		      containers, h_count_entries(containers));
+	free(runtime);
+	free(containers);
 }
 
 void h_skip(const char *why)

@@ -132,6 +132,26 @@ int h_count_procs(const char *marker);
 /* Asserts that within wait_ms no process of ours has marker in its command line. */
 void h_assert_no_procs(const char *marker, int wait_ms);
 
+/* The temp dir of the running TCase (made by h_case_setup), NULL outside one. */
+const char *h_case_dir(void);
+/* True when pid's command line or environment contains needle. */
+bool h_proc_mentions(pid_t pid, const char *needle);
+/* Counts our processes (but this one) whose command line or environment contains needle. */
+int h_count_procs_mentioning(const char *needle);
+/* Sends SIGKILL to each process of ours (but this one) whose command line or environment
+ * contains needle; returns how many were signalled. */
+int h_kill_procs(const char *needle);
+/* True while pid exists and is not a zombie. */
+bool h_pid_alive(pid_t pid);
+/* Waits up to wait_ms for pid to be gone (or a zombie); true when it is. */
+bool h_wait_pid_gone(pid_t pid, int wait_ms);
+/* The pid on the first line of H's RUNTIME/keeper.pid; -1 when missing or not a number. */
+pid_t h_keeper_pid(void);
+/* Asserts that no container is left in H: no directory in RUNTIME but the keeper's
+ * (RUNTIME/keeper*; plain files such as keeper.pid and locks may stay), nothing in
+ * DATA/containers. */
+void h_assert_no_containers_left(void);
+
 /* Notes on stderr that a test cannot run here and why; the caller then returns. */
 void h_skip(const char *why);
 

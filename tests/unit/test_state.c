@@ -1,5 +1,5 @@
-/* Unit tests: names, the runtime dir check, and the state-dir life cycle
- * (claim, name taken, remove, garbage of killed --rm runs). */
+/* Unit tests: names, the runtime dir check, and the life cycle of a container's dirs
+ * (claim, name taken, locks, remove, garbage of killed --rm runs). */
 #include "unit.h"
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,16 +42,6 @@ static void teardown(void)
 static bool exists(const char *path)
 {
 	return access(path, F_OK) == 0;
-}
-
-/* True when RUNTIME/name exists. */
-static bool in_runtime(const char *name)
-{
-	char *p = cr_xasprintf("%s/%s", paths.runtime, name);
-	bool e = exists(p);
-
-	free(p);
-	return e;
 }
 
 START_TEST(names)
@@ -112,19 +102,26 @@ START_TEST(claim_take_remove)
 {
 	struct cr_state a, b;
 	struct cr_error err;
+	char *config;
 
-	ck_assert_int_eq(state_create(&paths, "box", "remove=0\n", 0755, &a, &err), 0);
-	ck_assert(in_runtime("box/state"));
+	ck_assert_int_eq(state_create(&paths, "box", "name=box\nremove=0\n", 0755, &a, &err), 0);
 	ck_assert(exists(a.upper));
-	ck_assert_int_eq(state_create(&paths, "box", "remove=0\n", 0755, &b, &err), -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "running container"));
+	ck_assert(exists(a.rootfs_mnt));
+	config = state_read_config(&a);
+	ck_assert_str_eq(config, "name=box\nremove=0\n");
+	free(config);
+	ck_assert(state_is_locked(&a));
+	ck_assert_int_eq(state_create(&paths, "box", "name=box\n", 0755, &b, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "a running container"));
 	state_release(&a);
-	ck_assert_int_eq(state_create(&paths, "box", "remove=0\n", 0755, &b, &err), -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "exited container"));
+	ck_assert_int_eq(state_create(&paths, "box", "name=box\n", 0755, &b, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "an exited container"));
 	ck_assert_ptr_nonnull(strstr(err.hint, "conti-rootless rm box"));
 	ck_assert_int_eq(state_open(&paths, "box", &a, &err), 0);
+	ck_assert_int_eq(state_open(&paths, "box", &b, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "is running"));
 	ck_assert_int_eq(state_remove(&paths, &a, &err), 0);
-	ck_assert(!in_runtime("box"));
+	ck_assert(!exists(a.dir));
 	ck_assert(!exists(a.data_dir));
 	state_release(&a);
 	ck_assert_int_eq(state_open(&paths, "box", &a, &err), -1);
@@ -132,37 +129,76 @@ START_TEST(claim_take_remove)
 }
 END_TEST
 
-START_TEST(open_refuses_a_running_container)
+START_TEST(runtime_record_and_exit_code)
 {
-	struct cr_state a, b;
+	struct cr_state a;
 	struct cr_error err;
+	char buf[256], v[16];
 
-	ck_assert_int_eq(state_create(&paths, "busy", "", 0755, &a, &err), 0);
-	ck_assert_int_eq(state_open(&paths, "busy", &b, &err), -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "is running"));
+	ck_assert_int_eq(state_create(&paths, "r", "name=r\n", 0755, &a, &err), 0);
+	state_runtime_read(&a, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "");
+	ck_assert_int_eq(state_runtime_write(&a, "status=running\npid=42\n", &err), 0);
+	state_runtime_read(&a, buf, sizeof(buf));
+	ck_assert_int_eq(state_record_get(buf, "pid", v, sizeof(v)), 0);
+	ck_assert_str_eq(v, "42");
+	ck_assert_int_eq(state_saved_exit(&a), -1);
+	state_save_exit(&a, 7);
+	ck_assert_int_eq(state_saved_exit(&a), 7);
 	state_release(&a);
+}
+END_TEST
+
+START_TEST(list_is_sorted)
+{
+	struct cr_state a;
+	struct cr_error err;
+	const char *const make[] = {"zeta", "alpha", "mid"};
+	size_t n;
+	char **names;
+
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_int_eq(state_create(&paths, make[i], "x=1\n", 0755, &a, &err), 0);
+		state_release(&a);
+	}
+	names = state_list(&paths, &n);
+	ck_assert_int_eq((int)n, 3);
+	ck_assert_str_eq(names[0], "alpha");
+	ck_assert_str_eq(names[2], "zeta");
+	ck_assert_ptr_null(names[3]);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 END_TEST
 
 START_TEST(garbage_of_killed_rm_runs)
 {
-	struct cr_state keep, gone, live;
+	struct cr_state keep, gone, live, again;
 	struct cr_error err;
 	char *keep_data, *gone_data;
 
-	ck_assert_int_eq(state_create(&paths, "keep", "remove=0\n", 0755, &keep, &err), 0);
-	ck_assert_int_eq(state_create(&paths, "gone", "remove=1\n", 0755, &gone, &err), 0);
-	ck_assert_int_eq(state_create(&paths, "live", "remove=1\n", 0755, &live, &err), 0);
+	ck_assert_int_eq(state_create(&paths, "keep", "name=keep\nremove=0\n", 0755, &keep, &err),
+			 0);
+	ck_assert_int_eq(state_create(&paths, "gone", "name=gone\nremove=1\n", 0755, &gone, &err),
+			 0);
+	ck_assert_int_eq(state_create(&paths, "live", "name=live\nremove=1\n", 0755, &live, &err),
+			 0);
 	keep_data = cr_xstrdup(keep.data_dir);
 	gone_data = cr_xstrdup(gone.data_dir);
-	state_release(&keep); /* as if their front ends had been killed */
+	state_release(&keep); /* as if their runners had been killed */
 	state_release(&gone);
-	state_collect_garbage(&paths);
-	ck_assert(in_runtime("keep"));
+	state_collect_garbage(&paths, false);
 	ck_assert(exists(keep_data));
-	ck_assert(!in_runtime("gone"));
 	ck_assert(!exists(gone_data));
-	ck_assert(in_runtime("live"));
+	ck_assert(exists(live.data_dir));
+	/* a killed --rm run's name is free at once, even before any garbage collection */
+	ck_assert_int_eq(
+	    state_create(&paths, "again", "name=again\nremove=1\n", 0755, &again, &err), 0);
+	state_release(&again);
+	ck_assert_int_eq(
+	    state_create(&paths, "again", "name=again\nremove=1\n", 0755, &again, &err), 0);
+	state_release(&again);
 	state_release(&live);
 	free(keep_data);
 	free(gone_data);
@@ -207,7 +243,8 @@ int main(void)
 	tcase_add_test(tc, runtime_dir_rules);
 	tcase_add_test(tc, unusable_xdg_falls_back_to_tmp);
 	tcase_add_test(tc, claim_take_remove);
-	tcase_add_test(tc, open_refuses_a_running_container);
+	tcase_add_test(tc, runtime_record_and_exit_code);
+	tcase_add_test(tc, list_is_sorted);
 	tcase_add_test(tc, garbage_of_killed_rm_runs);
 	tcase_add_test(tc, upper_takes_the_root_mode);
 	tcase_add_test(tc, record_lookup);
