@@ -155,20 +155,20 @@ START_TEST(list_is_sorted)
 	struct cr_error err;
 	const char *const make[] = {"zeta", "alpha", "mid"};
 	size_t n;
-	char **names;
+	char **list;
 
 	for (size_t i = 0; i < 3; i++) {
 		ck_assert_int_eq(state_create(&paths, make[i], "x=1\n", 0755, &a, &err), 0);
 		state_release(&a);
 	}
-	names = state_list(&paths, &n);
+	list = state_list(&paths, &n);
 	ck_assert_int_eq((int)n, 3);
-	ck_assert_str_eq(names[0], "alpha");
-	ck_assert_str_eq(names[2], "zeta");
-	ck_assert_ptr_null(names[3]);
+	ck_assert_str_eq(list[0], "alpha");
+	ck_assert_str_eq(list[2], "zeta");
+	ck_assert_ptr_null(list[3]);
 	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+		free(list[i]);
+	free(list);
 }
 END_TEST
 
