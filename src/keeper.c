@@ -37,7 +37,7 @@ struct record {
 
 unsigned long long cr_proc_start_time(pid_t pid)
 {
-	char path[64], buf[1024];
+	char path[64], buf[1024], state = 0;
 	struct cr_error ignored;
 	unsigned long long start = 0;
 	char *p;
@@ -47,11 +47,11 @@ unsigned long long cr_proc_start_time(pid_t pid)
 		return 0;
 	p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
 	if (!p || sscanf(p + 2,
-			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			 "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
 			 "%*d %*d %*d %llu",
-			 &start) != 1)
+			 &state, &start) != 2)
 		return 0;
-	return start;
+	return state == 'Z' || state == 'X' ? 0 : start; /* dead, not yet reaped: gone */
 }
 
 int cr_pidfd_verified(pid_t pid, unsigned long long start_time)

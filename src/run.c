@@ -54,6 +54,7 @@ struct run {
 	int report;	     /* monitor: where to tell the front end that set-up is done, -1 */
 	bool existing;	     /* start of an exited container: its state is kept on failure */
 	bool keeper_started; /* this command started the keeper: stop it if it fails */
+	bool quiet;	     /* detached: do not print the name (start -a) */
 };
 
 /* Replaces *path with its absolute, resolved form. */
@@ -395,8 +396,8 @@ static void report(struct run *r, const struct cr_error *err)
 	r->report = -1;
 }
 
-/* Front end side of a detached start: waits for the monitor's report. */
-static int await_monitor(int fd, const char *name, struct cr_error *err)
+/* Front end side of a detached start: waits for the monitor's report; prints the name. */
+static int await_monitor(int fd, const char *name, bool quiet, struct cr_error *err)
 {
 	ssize_t n = cr_read_all(fd, err, sizeof(*err));
 
@@ -405,7 +406,8 @@ static int await_monitor(int fd, const char *name, struct cr_error *err)
 		return cr_fail(err, ECHILD, "the container's monitor died during set-up");
 	if (err->msg[0])
 		return -1;
-	printf("%s\n", name);
+	if (!quiet)
+		printf("%s\n", name);
 	return 0;
 }
 
@@ -427,7 +429,7 @@ static int run_monitored(struct run *r, struct cr_error *err)
 		state_release(&r->st);
 		r->have_state = false;
 		cleanup(r, false, false);
-		return await_monitor(pipefd[0], r->cfg->name, err);
+		return await_monitor(pipefd[0], r->cfg->name, r->quiet, err);
 	}
 	close(pipefd[0]);
 	r->report = pipefd[1];
@@ -470,19 +472,27 @@ int run_container(struct cr_config *cfg, enum cr_run_mode mode, struct cr_error 
 	return run(&r, false, err);
 }
 
-/* A created container waits on its FIFO: one byte lets it exec its command. */
+/* A created container waits on its FIFO: one byte lets it exec its command; returns once
+ * its monitor has recorded it running (or it is gone). */
 static int release_created(const struct cr_state *st, struct cr_error *err)
 {
 	cleanup_free char *fifo = cr_xasprintf("%s/start", st->dir);
 	cleanup_close int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	struct timespec pause = {0, 1000 * 1000};
+	char text[512], status[16] = "created";
 
 	if (fd < 0 || write(fd, "g", 1) != 1)
 		return cr_fail(err, errno, "start container '%s'", st->name);
+	for (int i = 0; i < 10000 && !strcmp(status, "created") && state_is_locked(st); i++) {
+		nanosleep(&pause, NULL);
+		state_runtime_read(st, text, sizeof(text));
+		state_record_get(text, "status", status, sizeof(status));
+	}
 	return 0;
 }
 
 /* Runs an exited container again, detached, from its saved configuration. */
-static int rerun(const struct cr_state *st, bool trace, struct cr_error *err)
+static int rerun(const struct cr_state *st, bool trace, bool quiet, struct cr_error *err)
 {
 	cleanup_free char *text = state_read_config(st);
 	struct cr_config cfg;
@@ -496,7 +506,7 @@ static int rerun(const struct cr_state *st, bool trace, struct cr_error *err)
 	}
 	cfg.trace = trace;
 	{
-		struct run r = {.cfg = &cfg, .mode = CR_RUN_DETACHED};
+		struct run r = {.cfg = &cfg, .mode = CR_RUN_DETACHED, .quiet = quiet};
 
 		ret = run(&r, true, err) < 0 ? -1 : 0;
 	}
@@ -526,7 +536,7 @@ int run_start(const char *name, bool attach, bool trace, struct cr_error *err)
 		if (ret == 0 && !attach)
 			printf("%s\n", name);
 	} else {
-		ret = rerun(&st, trace, err);
+		ret = rerun(&st, trace, attach, err);
 	}
 	state_release(&st);
 	if (ret == 0 && attach)
