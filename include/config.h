@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "security.h"
+
 enum cr_uidmap_mode {
 	CR_UIDMAP_AUTO,	  /* subordinate ranges when usable, else single */
 	CR_UIDMAP_SUBID,  /* newuidmap/newgidmap with /etc/subuid, /etc/subgid */
@@ -63,11 +65,12 @@ struct cr_config {
 	enum cr_uidmap_mode uidmap;
 	enum cr_overlay_mode overlay;
 	enum cr_net_mode net;
-	bool readonly_root; /* --read-only */
-	bool remove;	    /* --rm */
-	int tty;	    /* 1: -t, 0: no tty, -1: when stdin is a terminal */
-	bool interactive;   /* -i (stdin is always passed; kept for compatibility) */
-	bool trace;	    /* --trace: print each kernel step */
+	bool readonly_root;	/* --read-only */
+	bool remove;		/* --rm */
+	int tty;		/* 1: -t, 0: no tty, -1: when stdin is a terminal */
+	bool interactive;	/* -i (stdin is always passed; kept for compatibility) */
+	bool trace;		/* --trace: print each kernel step */
+	struct cr_security sec; /* capabilities, no_new_privs, seccomp */
 };
 
 /* Sets every field to its default. */

@@ -27,8 +27,9 @@ struct cr_container {
 	unsigned long long parent_mntns; /* the keeper's mount namespace id (handles go there) */
 	const char
 	    *nested_uidmap; /* PID 1 gets a user namespace of its own mapped so ("0 0 1\n"), */
-	const char *nested_gidmap; /* inside the keeper's; NULL: the keeper's own */
-	int init_fd;		   /* O_PATH of the init helper; closed by container_release */
+	const char *nested_gidmap;     /* inside the keeper's; NULL: the keeper's own */
+	const struct cr_security *sec; /* applied just before the init helper is exec'd */
+	int init_fd;		       /* O_PATH of the init helper; closed by container_release */
 	char *const *init_argv;
 	char *const *envp;
 	/* filled by container_start() and container_await_exec() */

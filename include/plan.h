@@ -31,6 +31,8 @@ enum cr_op_kind {
 	CR_OP_MOUNT,	     /* mount -t FSTYPE -o DATA FSTYPE DST */
 	CR_OP_BIND,	     /* mount --rbind SRC DST (read-only with CR_OPF_RDONLY) */
 	CR_OP_REMOUNT_RO,    /* mount -o remount,bind,ro DST */
+	CR_OP_MASK,	     /* hide DST: an empty read-only tmpfs, or /dev/null over a file */
+	CR_OP_READONLY,	     /* mount --bind -o ro DST DST */
 	CR_OP_HOSTNAME,	     /* hostname SRC */
 	CR_OP_PIVOT_ROOT,    /* pivot_root into the root, old root detached */
 	CR_OP_CHDIR,	     /* cd DST */

@@ -58,6 +58,9 @@ static const char usage_run[] =
     "  --uidmap auto|subid|single  id mapping (default auto: subordinate ids when set up)\n"
     "  --overlay auto|kernel|fuse|none  how ROOTFS is made writable (default auto)\n"
     "  --net host|none          network: the caller's (default) or loopback only\n"
+    "  --cap-add CAP, --cap-drop CAP  change the capabilities (default: docker's set; ALL)\n"
+    "  --privileged             keep every capability of the user namespace, no masked paths\n"
+    "  --security-opt OPT       no-new-privileges=false, seccomp=unconfined\n"
     "\n"
     "Example: conti-rootless run --rm -v $PWD:/src -w /src ./rootfs sh -c 'ls'\n";
 
@@ -145,6 +148,10 @@ enum {
 	OPT_NET,
 	OPT_HELP,
 	OPT_FORMAT,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_PRIVILEGED,
+	OPT_SECURITY_OPT,
 };
 
 static const struct option run_options[] = {
@@ -164,6 +171,11 @@ static const struct option run_options[] = {
     {"overlay", required_argument, NULL, OPT_OVERLAY},
     {"net", required_argument, NULL, OPT_NET},
     {"network", required_argument, NULL, OPT_NET},
+    {"detach", no_argument, NULL, 'd'},
+    {"cap-add", required_argument, NULL, OPT_CAP_ADD},
+    {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+    {"privileged", no_argument, NULL, OPT_PRIVILEGED},
+    {"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -193,6 +205,15 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 	case 'i':
 		cfg->interactive = true;
 		return 0;
+	case OPT_CAP_ADD:
+		return security_change_caps(&cfg->sec.caps, arg, true, err);
+	case OPT_CAP_DROP:
+		return security_change_caps(&cfg->sec.caps, arg, false, err);
+	case OPT_PRIVILEGED:
+		cfg->sec.privileged = true;
+		return 0;
+	case OPT_SECURITY_OPT:
+		return security_set_option(&cfg->sec, arg, err);
 	case 'd':
 		if (cli->command != CR_CMD_RUN)
 			return bad_usage(err, "create ", "unknown option", "--detach");

@@ -13,6 +13,8 @@ void config_init(struct cr_config *cfg)
 	cfg->overlay = CR_OVERLAY_AUTO;
 	cfg->net = CR_NET_HOST;
 	cfg->tty = -1;
+	cfg->sec =
+	    (struct cr_security){.caps = cr_default_caps, .no_new_privs = true, .seccomp = true};
 }
 
 void strv_push(struct cr_strv *v, const char *s)
@@ -121,6 +123,15 @@ char *config_serialize(const struct cr_config *cfg)
 	put_num(&buf, &len, "read_only", cfg->readonly_root);
 	put_num(&buf, &len, "remove", cfg->remove);
 	put_num(&buf, &len, "tty", cfg->tty);
+	{
+		char caps[32];
+
+		snprintf(caps, sizeof(caps), "%llx", (unsigned long long)cfg->sec.caps);
+		put(&buf, &len, "caps", caps);
+	}
+	put_num(&buf, &len, "privileged", cfg->sec.privileged);
+	put_num(&buf, &len, "no_new_privs", cfg->sec.no_new_privs);
+	put_num(&buf, &len, "seccomp", cfg->sec.seccomp);
 	return buf;
 }
 
@@ -190,6 +201,14 @@ static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 		cfg->remove = n != 0;
 	else if (!strcmp(key, "tty"))
 		cfg->tty = (int)n;
+	else if (!strcmp(key, "caps"))
+		cfg->sec.caps = strtoull(v, NULL, 16);
+	else if (!strcmp(key, "privileged"))
+		cfg->sec.privileged = n != 0;
+	else if (!strcmp(key, "no_new_privs"))
+		cfg->sec.no_new_privs = n != 0;
+	else if (!strcmp(key, "seccomp"))
+		cfg->sec.seccomp = n != 0;
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 
 #include "container.h"
 #include "keeper.h"
+#include "security.h"
 #include "trace.h"
 #include "tty.h"
 #include "utils.h"
@@ -129,6 +130,7 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 	size_t i;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_DUMPABLE, 0); /* the container may not open our /proc/PID/exe */
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
 		_exit(CR_EXIT_TOOL); /* the front end died before we could notice */
 	if (c->nested_uidmap &&
@@ -176,6 +178,8 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (security_apply(c->sec, &m.err) < 0)
+		goto fail;
 	syscall(SYS_execveat, c->init_fd, "", (char *const *)c->init_argv, (char *const *)c->envp,
 		AT_EMPTY_PATH);
 	cr_fail(&m.err, errno, "exec the init helper");

@@ -23,6 +23,7 @@
 #include "exec.h"
 #include "keeper.h"
 #include "lifecycle.h"
+#include "security.h"
 #include "supervise.h"
 #include "tty.h"
 #include "utils.h"
@@ -128,6 +129,8 @@ static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (security_apply(&c->cfg.sec, &err) < 0)
+		goto fail;
 	syscall(SYS_execveat, c->init_fd, "", c->argv.v, c->env.v, AT_EMPTY_PATH);
 	cr_fail(&err, errno, "exec the init helper");
 fail:

@@ -200,6 +200,48 @@ static int do_bind(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_e
 	return 0;
 }
 
+/* Hides dst: an empty read-only tmpfs over a directory, /dev/null over a file. */
+static int do_mask(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	cleanup_close int fd = mounts_open_in_root(root_fd(ctx, err), op->dst, O_PATH, err);
+	char target[64];
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	fd_path(fd, target, sizeof(target));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (mount("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "size=0,mode=000") < 0)
+			return cr_fail(err, errno, "mask %s", op->dst);
+		return 0;
+	}
+	if (mount("/dev/null", target, NULL, MS_BIND, NULL) < 0)
+		return cr_fail(err, errno, "mask %s", op->dst);
+	return 0;
+}
+
+/* Makes dst a read-only bind mount of itself (and what is mounted below it). */
+static int do_readonly(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	struct mount_attr attr = {.attr_set =
+				      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	cleanup_close int target = mounts_open_in_root(root_fd(ctx, err), op->dst, O_PATH, err);
+	cleanup_close int tree = -1;
+
+	if (target < 0)
+		return -1;
+	tree = (int)syscall(SYS_open_tree, target, "",
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0 ||
+	    syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+		    sizeof(attr)) < 0 ||
+	    syscall(SYS_move_mount, tree, "", target, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cr_fail(err, errno, "make %s read-only", op->dst);
+	return 0;
+}
+
 static int mount_overlay(const struct cr_op *op, struct cr_error *err)
 {
 	if (mount("overlay", op->dst, "overlay", 0, op->data) < 0)
@@ -408,6 +450,10 @@ static int apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 		return do_mount(op, ctx, err);
 	case CR_OP_BIND:
 		return do_bind(op, ctx, err);
+	case CR_OP_MASK:
+		return do_mask(op, ctx, err);
+	case CR_OP_READONLY:
+		return do_readonly(op, ctx, err);
 	case CR_OP_REMOUNT_RO:
 		if (mount(NULL, op->dst, NULL,
 			  MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags(op->dst), NULL) < 0)

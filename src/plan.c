@@ -131,6 +131,22 @@ static void add_sys(struct cr_plan *plan, const struct cr_config *cfg)
 	    "/sys");
 }
 
+/* What docker and podman hide in /proc and /sys, and keep read-only. */
+static const char *const masked_paths[] = {
+    "/proc/kcore",	   "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
+    "/proc/latency_stats", "/proc/acpi", "/proc/scsi",	     "/sys/firmware"};
+static const char *const readonly_paths[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
+					     "/proc/bus", "/proc/fs"};
+
+static void add_masks(struct cr_plan *plan)
+{
+	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++)
+		add(plan, CR_OP_MASK, CR_OPF_IN_ROOT | CR_OPF_OPTIONAL, NULL, masked_paths[i]);
+	for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++)
+		add(plan, CR_OP_READONLY, CR_OPF_IN_ROOT | CR_OPF_OPTIONAL, NULL,
+		    readonly_paths[i]);
+}
+
 static int add_user_mounts(struct cr_plan *plan, const struct cr_config *cfg,
 			   const struct cr_facts *f, struct cr_error *err)
 {
@@ -172,6 +188,8 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	add_dev(plan, f);
 	add_sys(plan, cfg);
 	add_mount(plan, "proc", "/proc", "", CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);
+	if (!cfg->sec.privileged)
+		add_masks(plan);
 	if (!f->tmp_has_content)
 		add_mount(plan, "tmpfs", "/tmp", "mode=1777", CR_OPF_NOSUID | CR_OPF_NODEV);
 	if (add_user_mounts(plan, cfg, f, err) < 0) {
@@ -259,6 +277,13 @@ void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, siz
 		return;
 	case CR_OP_REMOUNT_RO:
 		snprintf(buf, len, "mount -o remount,bind,ro %s", dst);
+		return;
+	case CR_OP_MASK:
+		snprintf(buf, len, "mount --bind /dev/null %s%s  # or an empty ro tmpfs for a dir",
+			 pre, dst);
+		return;
+	case CR_OP_READONLY:
+		snprintf(buf, len, "mount --bind -o ro %s%s %s%s", pre, dst, pre, dst);
 		return;
 	case CR_OP_HOSTNAME:
 		snprintf(buf, len, "hostname %s", op->src);

@@ -290,6 +290,7 @@ static int start_container(struct run *r, struct cr_error *err)
 	r->ct.tty = r->tty;
 	r->ct.own_net = r->cfg->net == CR_NET_NONE;
 	r->ct.parent_mntns = cr_mntns_id();
+	r->ct.sec = &r->cfg->sec;
 	r->ct.init_argv = r->init_argv.v;
 	r->ct.envp = r->env.v;
 	if (r->mode == CR_RUN_CREATE) {

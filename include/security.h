@@ -1,0 +1,39 @@
+/* security.h - what a container may do: its capabilities, no_new_privs and a seccomp
+ * filter, applied by each process that is about to exec into the container (PID 1
+ * before the init helper, exec's process). */
+#ifndef CR_SECURITY_H
+#define CR_SECURITY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* The capabilities docker and podman give a container by default. */
+extern const uint64_t cr_default_caps;
+
+struct cr_security {
+	uint64_t caps;	   /* bounding, permitted, effective; ambient and inheritable empty */
+	bool privileged;   /* keep the user namespace's full set */
+	bool no_new_privs; /* PR_SET_NO_NEW_PRIVS (default on) */
+	bool seccomp;	   /* the default seccomp filter (default on) */
+};
+
+/* Parses a capability name ("NET_ADMIN", "CAP_NET_ADMIN", case-insensitive, or "ALL")
+ * into a mask of it; 0 if unknown. */
+uint64_t security_cap_mask(const char *name);
+
+/* Adds or drops the capabilities of a --cap-add/--cap-drop value to *caps (pure). */
+int security_change_caps(uint64_t *caps, const char *arg, bool add, struct cr_error *err);
+
+/* Sets --security-opt KEY=VALUE (no-new-privileges=true|false, seccomp=unconfined). */
+int security_set_option(struct cr_security *sec, const char *arg, struct cr_error *err);
+
+/* In a process about to exec into the container: drops the bounding set to sec->caps,
+ * clears ambient and inheritable, sets no_new_privs and loads the seccomp filter. */
+int security_apply(const struct cr_security *sec, struct cr_error *err);
+
+/* The names of the syscalls the default filter refuses with EPERM (NULL-terminated). */
+extern const char *const cr_seccomp_refused[];
+
+#endif

@@ -1,0 +1,203 @@
+/* security.c - capabilities, no_new_privs and the default seccomp filter. */
+#include <errno.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "security.h"
+#include "utils.h"
+
+#define CAP(x) (1ULL << (x))
+
+const uint64_t cr_default_caps =
+    CAP(CAP_CHOWN) | CAP(CAP_DAC_OVERRIDE) | CAP(CAP_FOWNER) | CAP(CAP_FSETID) | CAP(CAP_KILL) |
+    CAP(CAP_SETGID) | CAP(CAP_SETUID) | CAP(CAP_SETPCAP) | CAP(CAP_NET_BIND_SERVICE) |
+    CAP(CAP_SYS_CHROOT) | CAP(CAP_SETFCAP) | CAP(CAP_AUDIT_WRITE) | CAP(CAP_MKNOD);
+
+static const char *const cap_names[] = {
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "DAC_READ_SEARCH",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "SETGID",
+    "SETUID",
+    "SETPCAP",
+    "LINUX_IMMUTABLE",
+    "NET_BIND_SERVICE",
+    "NET_BROADCAST",
+    "NET_ADMIN",
+    "NET_RAW",
+    "IPC_LOCK",
+    "IPC_OWNER",
+    "SYS_MODULE",
+    "SYS_RAWIO",
+    "SYS_CHROOT",
+    "SYS_PTRACE",
+    "SYS_PACCT",
+    "SYS_ADMIN",
+    "SYS_BOOT",
+    "SYS_NICE",
+    "SYS_RESOURCE",
+    "SYS_TIME",
+    "SYS_TTY_CONFIG",
+    "MKNOD",
+    "LEASE",
+    "AUDIT_WRITE",
+    "AUDIT_CONTROL",
+    "SETFCAP",
+    "MAC_OVERRIDE",
+    "MAC_ADMIN",
+    "SYSLOG",
+    "WAKE_ALARM",
+    "BLOCK_SUSPEND",
+    "AUDIT_READ",
+    "PERFMON",
+    "BPF",
+    "CHECKPOINT_RESTORE",
+};
+
+#define NCAPS (sizeof(cap_names) / sizeof(cap_names[0]))
+
+uint64_t security_cap_mask(const char *name)
+{
+	if (!strncasecmp(name, "CAP_", 4))
+		name += 4;
+	if (!strcasecmp(name, "ALL"))
+		return (1ULL << NCAPS) - 1;
+	for (size_t i = 0; i < NCAPS; i++) {
+		if (!strcasecmp(name, cap_names[i]))
+			return CAP(i);
+	}
+	return 0;
+}
+
+int security_change_caps(uint64_t *caps, const char *arg, bool add, struct cr_error *err)
+{
+	uint64_t mask = security_cap_mask(arg);
+
+	if (!mask) {
+		cr_fail(err, 0, "unknown capability '%s'", arg);
+		return cr_hint(err, "use names like NET_ADMIN or CAP_NET_ADMIN, or ALL");
+	}
+	*caps = add ? *caps | mask : *caps & ~mask;
+	return 0;
+}
+
+int security_set_option(struct cr_security *sec, const char *arg, struct cr_error *err)
+{
+	if (!strcmp(arg, "no-new-privileges") || !strcmp(arg, "no-new-privileges=true") ||
+	    !strcmp(arg, "no-new-privileges:true"))
+		sec->no_new_privs = true;
+	else if (!strcmp(arg, "no-new-privileges=false") || !strcmp(arg, "no-new-privileges:false"))
+		sec->no_new_privs = false;
+	else if (!strcmp(arg, "seccomp=unconfined") || !strcmp(arg, "seccomp:unconfined"))
+		sec->seccomp = false;
+	else {
+		cr_fail(err, 0, "unknown --security-opt '%s'", arg);
+		return cr_hint(err, "use no-new-privileges=true|false or seccomp=unconfined");
+	}
+	return 0;
+}
+
+const char *const cr_seccomp_refused[] = {
+    /* loading and replacing kernels and modules */
+    "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
+    "create_module", "query_module", "get_kernel_syms",
+    /* kernel interfaces a container has no business with */
+    "bpf", "perf_event_open", "userfaultfd", "open_by_handle_at", "lookup_dcookie", "keyctl",
+    "add_key", "request_key", "acct", "swapon", "swapoff", "reboot", "settimeofday",
+    "clock_settime", "clock_adjtime", "adjtimex", "syslog", "quotactl", "iopl", "ioperm", "uselib",
+    "nfsservctl", "vm86", "vm86old", "ustat", "sysfs", "_sysctl", "fsopen", "fsconfig", "fsmount",
+    "fspick", "move_mount", "open_tree", "mount_setattr", NULL};
+
+/* unshare and clone may not make a user namespace (the way out of the capability set). */
+static int refuse_new_userns(scmp_filter_ctx ctx)
+{
+	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
+			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)) < 0)
+		return -1;
+#if defined(__s390__) || defined(__s390x__)
+	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)) < 0)
+		return -1;
+#else
+	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)) < 0)
+		return -1;
+#endif
+	/* clone3 passes its flags in memory a filter cannot read: ENOSYS makes libc use clone. */
+	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+}
+
+static int load_seccomp(struct cr_error *err)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int ret = -1;
+
+	if (!ctx)
+		return cr_fail(err, ENOMEM, "seccomp_init");
+	for (size_t i = 0; cr_seccomp_refused[i]; i++) {
+		int nr = seccomp_syscall_resolve_name(cr_seccomp_refused[i]);
+
+		if (nr != __NR_SCMP_ERROR &&
+		    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0) < 0) {
+			cr_fail(err, 0, "seccomp: cannot refuse %s", cr_seccomp_refused[i]);
+			goto out;
+		}
+	}
+	if (refuse_new_userns(ctx) < 0) {
+		cr_fail(err, 0, "seccomp: cannot refuse new user namespaces");
+		goto out;
+	}
+	ret = seccomp_load(ctx);
+	if (ret < 0)
+		cr_fail(err, -ret, "load the seccomp filter");
+out:
+	seccomp_release(ctx);
+	return ret < 0 ? -1 : 0;
+}
+
+static int drop_caps(uint64_t keep, struct cr_error *err)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2];
+	long last = 0;
+
+	while (prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) >= 0)
+		last++;
+	for (long c = 0; c <= last; c++) {
+		if (c < 64 && (keep & CAP(c)))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+			return cr_fail(err, errno, "drop capability %ld from the bounding set", c);
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return cr_fail(err, errno, "clear the ambient capabilities");
+	memset(data, 0, sizeof(data));
+	data[0].permitted = data[0].effective = (uint32_t)keep;
+	data[1].permitted = data[1].effective = (uint32_t)(keep >> 32);
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return cr_fail(err, errno, "set the capabilities");
+	return 0;
+}
+
+int security_apply(const struct cr_security *sec, struct cr_error *err)
+{
+	/* The filter goes in while we still hold CAP_SYS_ADMIN (no_new_privs may be off);
+	 * what comes after it (prctl, capset, execveat) it lets through. */
+	if (sec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return cr_fail(err, errno, "set no_new_privs");
+	if (sec->seccomp && !sec->privileged && load_seccomp(err) < 0)
+		return -1;
+	if (!sec->privileged && drop_caps(sec->caps, err) < 0)
+		return -1;
+	return 0;
+}
