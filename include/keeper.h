@@ -41,6 +41,10 @@ int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool tra
  * leaves nothing behind). */
 void keeper_stop_if_idle(const struct cr_paths *paths);
 
+/* True when /etc/subuid or /etc/subgid changed since the live keeper was made (its
+ * containers still run with the old mapping; the next start after they stop remaps). */
+bool keeper_mapping_stale(const struct cr_paths *paths);
+
 /* Reads the live keeper's pid without joining it (0 when there is none of ours). */
 pid_t keeper_pid(const struct cr_paths *paths);
 

@@ -93,8 +93,10 @@ int state_saved_exit(const struct cr_state *st);
 /* The size of RUNTIME/NAME/log (0 when there is none). */
 long long state_log_size(const struct cr_state *st);
 
-/* Removes the container's data and runtime dirs (caller holds its lock). */
-int state_remove(const struct cr_paths *paths, struct cr_state *st, struct cr_error *err);
+/* Removes the container's data and runtime dirs (caller holds its lock); the name is free
+ * at once. With background, the writable layer is deleted by a process of its own. */
+int state_remove(const struct cr_paths *paths, struct cr_state *st, bool background,
+		 struct cr_error *err);
 
 /* Releases the lock and frees st (the dirs stay). */
 void state_release(struct cr_state *st);

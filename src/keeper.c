@@ -245,6 +245,24 @@ fail:
 	return -1;
 }
 
+/* /etc/subuid or /etc/subgid changed since the keeper was made. */
+static bool ids_changed(const struct record *rec)
+{
+	return mtime_of("/etc/subuid") != rec->subuid_mtime ||
+	       mtime_of("/etc/subgid") != rec->subgid_mtime;
+}
+
+bool keeper_mapping_stale(const struct cr_paths *paths)
+{
+	struct record rec;
+	int fd;
+
+	if (read_record(paths, &rec) < 0 || (fd = verified_keeper(&rec)) < 0)
+		return false;
+	close(fd);
+	return ids_changed(&rec);
+}
+
 pid_t keeper_pid(const struct cr_paths *paths)
 {
 	struct record rec;
@@ -277,13 +295,6 @@ static bool none_running(const struct cr_paths *paths)
 	return none;
 }
 
-/* /etc/subuid or /etc/subgid changed since the keeper was made. */
-static bool ids_changed(const struct record *rec)
-{
-	return mtime_of("/etc/subuid") != rec->subuid_mtime ||
-	       mtime_of("/etc/subgid") != rec->subgid_mtime;
-}
-
 static int join(int pidfd, bool trace, const struct record *rec, struct cr_error *err)
 {
 	unsigned long long t0 = cr_now_ns();
@@ -312,9 +323,6 @@ int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool tra
 			syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0);
 			close(pidfd);
 			pidfd = -1;
-		} else {
-			cr_warn("/etc/subuid or /etc/subgid changed; containers still running keep "
-				"the old mapping until they all stop");
 		}
 	}
 	if (pidfd < 0) {

@@ -201,6 +201,9 @@ int lifecycle_ps(bool all, bool json, struct cr_error *err)
 	}
 	if (json)
 		puts("]");
+	if (keeper_mapping_stale(&paths))
+		cr_warn("/etc/subuid or /etc/subgid changed: running containers keep the old "
+			"mapping; the new one applies once they have all stopped");
 	free(names);
 	state_paths_free(&paths);
 	return 0;
@@ -410,7 +413,7 @@ static int rm_one(const struct cr_paths *paths, const char *name, bool force, bo
 			return -1;
 	}
 	keeper_drop_handles(st.dir);
-	if (state_remove(paths, &st, err) < 0) {
+	if (state_remove(paths, &st, false, err) < 0) {
 		state_release(&st);
 		return -1;
 	}

@@ -354,7 +354,7 @@ static void cleanup(struct run *r, bool remove, bool failed)
 	container_release(&r->ct);
 	if (r->have_state) {
 		keeper_drop_handles(r->st.dir);
-		if (remove && state_remove(&r->paths, &r->st, &ignored) == 0)
+		if (remove && state_remove(&r->paths, &r->st, true, &ignored) == 0)
 			trace_step(r->cfg->trace, t0, "rm -rf %s %s", r->st.dir, r->st.data_dir);
 		state_release(&r->st);
 	}

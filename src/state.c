@@ -9,6 +9,8 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -481,7 +483,38 @@ int state_open(const struct cr_paths *paths, const char *name, struct cr_state *
 	return 0;
 }
 
-int state_remove(const struct cr_paths *paths, struct cr_state *st, struct cr_error *err)
+/* Removes dir in a process of its own that outlives us, with no descriptor of ours: the
+ * caller need not wait for a large writable layer to go. A killed remover leaves the dir
+ * in the trash, which the next garbage collection empties. */
+static void remove_in_background(const char *dir)
+{
+	pid_t pid = fork();
+	struct cr_error ignored;
+
+	if (pid != 0) {
+		if (pid > 0)
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		return;
+	}
+	if (fork() != 0)
+		_exit(0);
+	setsid();
+	for (int fd = 0; fd < 3; fd++) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null >= 0 && null != fd) {
+			dup2(null, fd);
+			close(null);
+		}
+	}
+	syscall(SYS_close_range, 3U, ~0U, 0U);
+	cr_rm_rf(dir, &ignored);
+	_exit(0);
+}
+
+int state_remove(const struct cr_paths *paths, struct cr_state *st, bool background,
+		 struct cr_error *err)
 {
 	cleanup_free char *grave = NULL;
 	cleanup_free char *marker = NULL;
@@ -499,6 +532,10 @@ int state_remove(const struct cr_paths *paths, struct cr_state *st, struct cr_er
 	marker = cr_xasprintf("%s/rm/%s", paths->runtime, st->name);
 	unlink(marker);
 	close(reg);
+	if (grave && background) {
+		remove_in_background(grave);
+		return 0;
+	}
 	return grave ? cr_rm_rf(grave, err) : 0;
 }
 
@@ -561,7 +598,7 @@ static void collect_one(const struct cr_paths *paths, const char *name)
 	if (!stale)
 		return;
 	if (state_open(paths, name, &st, &ignored) == 0) {
-		state_remove(paths, &st, &ignored);
+		state_remove(paths, &st, false, &ignored);
 		state_release(&st);
 	} else {
 		cleanup_free char *marker = cr_xasprintf("%s/rm/%s", paths->runtime, name);

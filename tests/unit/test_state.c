@@ -120,7 +120,7 @@ START_TEST(claim_take_remove)
 	ck_assert_int_eq(state_open(&paths, "box", &a, &err), 0);
 	ck_assert_int_eq(state_open(&paths, "box", &b, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "is running"));
-	ck_assert_int_eq(state_remove(&paths, &a, &err), 0);
+	ck_assert_int_eq(state_remove(&paths, &a, false, &err), 0);
 	ck_assert(!exists(a.dir));
 	ck_assert(!exists(a.data_dir));
 	state_release(&a);
