@@ -4,7 +4,7 @@
  * subordinate ids (made once, so that starting a container needs no setuid
  * helper) and a mount namespace owned by it, in which RUNTIME is a private mount
  * and each container's namespaces are bind-mounted as handles at
- * RUNTIME/NAME/ns/{user,mnt,pid,uts,ipc,net}. Its pid file, RUNTIME/keeper.pid,
+ * RUNTIME/NAME/ns/{user,mnt,pid,uts,ipc,net}. Its pid file, RUNTIME/.keeper.pid,
  * records its start time and user namespace, so that a reused pid is never
  * taken for it; commands join it through a pidfd.
  */

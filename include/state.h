@@ -5,13 +5,14 @@
  *   DATA/containers/NAME/config   the configuration (config_serialize), kept across reboots
  *   DATA/containers/NAME/{upper,work}  the writable overlay layer
  *   RUNTIME = $XDG_RUNTIME_DIR/conti-rootless   (or /tmp/conti-rootless-UID)
- *   RUNTIME/registry.lock  held for the moment a name is claimed or given up
+ *   RUNTIME/.registry.lock held for the moment a name is claimed or given up
  *   RUNTIME/NAME/lock      held by the process that runs or removes the container
  *   RUNTIME/NAME/state     key=value: status, pids, exit status (state_runtime_*)
  *   RUNTIME/NAME/rootfs    mount point of the container's root, in its namespaces
  *   RUNTIME/NAME/ns/       namespace handles (keeper.h)
  *   RUNTIME/NAME/log       stdout and stderr of a detached container
- *   RUNTIME/rm/NAME        marks a running --rm container, for garbage collection
+ *   RUNTIME/.rm/NAME       marks a running --rm container, for garbage collection
+ * The tool's own files in RUNTIME start with a dot, which no container name does.
  * A container is claimed by renaming a fully made DATA dir into place, so a
  * half-made one is never seen under its name; it is removed by renaming it
  * to DATA/.trash-* first, so the name is free at once.
@@ -105,7 +106,7 @@ void state_release(struct cr_state *st);
 char **state_list(const struct cr_paths *paths, size_t *n);
 
 /* Removes what killed commands left: trash dirs, and containers made with --rm whose
- * runner is gone (full: look at every container; else only those marked in RUNTIME/rm,
+ * runner is gone (full: look at every container; else only those marked in RUNTIME/.rm,
  * which a reboot forgets). Best effort: errors are ignored. */
 void state_collect_garbage(const struct cr_paths *paths, bool full);
 

@@ -290,7 +290,7 @@ static const char usage_exec[] =
     "Example: conti-rootless exec -it dev sh\n";
 static const char usage_ps[] = "Usage: conti-rootless ps [-a] [--format table|json]\n"
 			       "\n"
-			       "List running and created containers.\n"
+			       "List running containers (-a: also created and exited ones).\n"
 			       "  -a, --all        also exited ones\n"
 			       "  --format json    a JSON array, with the namespace handles\n"
 			       "\n"

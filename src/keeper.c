@@ -25,7 +25,7 @@
 
 const char *const cr_ns_names[CR_NS_KINDS] = {"user", "mnt", "pid", "uts", "ipc", "net"};
 
-/* What RUNTIME/keeper.pid records (first line: the pid alone, for people and scripts). */
+/* What RUNTIME/.keeper.pid records (first line: the pid alone, for people and scripts). */
 struct record {
 	pid_t pid;
 	unsigned long long start;  /* /proc/PID/stat start time */
@@ -93,7 +93,7 @@ static long long mtime_of(const char *path)
 
 static int read_record(const struct cr_paths *paths, struct record *rec)
 {
-	cleanup_free char *path = cr_xasprintf("%s/keeper.pid", paths->runtime);
+	cleanup_free char *path = cr_xasprintf("%s/.keeper.pid", paths->runtime);
 	char buf[2048];
 	struct cr_error ignored;
 	int pid;
@@ -114,8 +114,8 @@ static int read_record(const struct cr_paths *paths, struct record *rec)
 static int write_record(const struct cr_paths *paths, const struct record *rec,
 			struct cr_error *err)
 {
-	cleanup_free char *tmp = cr_xasprintf("%s/keeper.pid.tmp", paths->runtime);
-	cleanup_free char *path = cr_xasprintf("%s/keeper.pid", paths->runtime);
+	cleanup_free char *tmp = cr_xasprintf("%s/.keeper.pid.tmp", paths->runtime);
+	cleanup_free char *path = cr_xasprintf("%s/.keeper.pid", paths->runtime);
 	cleanup_free char *text = cr_xasprintf(
 	    "%d\nstart=%llu\nuserns=%llu\nmode=%d\nsubuid_mtime=%lld\nsubgid_mtime=%lld\n"
 	    "uidmap=%s\ngidmap=%s\n",
@@ -308,10 +308,11 @@ static int join(int pidfd, bool trace, const struct record *rec, struct cr_error
 int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool trace,
 		struct cr_keeper *k, struct cr_error *err)
 {
-	cleanup_free char *lockpath = cr_xasprintf("%s/keeper.lock", paths->runtime);
+	cleanup_free char *lockpath = cr_xasprintf("%s/.keeper.lock", paths->runtime);
 	cleanup_close int lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	cleanup_close int pidfd = -1;
 	struct record rec;
+	int ret = -1;
 
 	memset(k, 0, sizeof(*k));
 	if (lock < 0 || flock(lock, LOCK_EX) < 0)
@@ -328,18 +329,23 @@ int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool tra
 	if (pidfd < 0) {
 		if (start(paths, mode == CR_UIDMAP_SINGLE ? CR_UIDMAP_AUTO : mode, trace, &rec,
 			  err) < 0)
-			return -1;
+			goto out;
 		k->started = true;
 		pidfd = verified_keeper(&rec);
-		if (pidfd < 0)
-			return cr_fail(err, ESRCH, "the keeper (pid %d) exited at once",
-				       (int)rec.pid);
+		if (pidfd < 0) {
+			ret =
+			    cr_fail(err, ESRCH, "the keeper (pid %d) exited at once", (int)rec.pid);
+			goto out;
+		}
 	}
 	k->pid = rec.pid;
 	k->mode = (enum cr_uidmap_mode)rec.mode;
 	if (userns_map_parse(rec.uidmap, &k->uid) < 0 || userns_map_parse(rec.gidmap, &k->gid) < 0)
-		return cr_fail(err, EINVAL, "damaged keeper record in %s", paths->runtime);
-	return join(pidfd, trace, &rec, err);
+		ret = cr_fail(err, EINVAL, "damaged keeper record in %s", paths->runtime);
+	else
+		ret = join(pidfd, trace, &rec, err);
+out:
+	return ret;
 }
 
 static bool is_mount_root(const char *path)
@@ -353,8 +359,8 @@ static bool is_mount_root(const char *path)
 
 void keeper_stop_if_idle(const struct cr_paths *paths)
 {
-	cleanup_free char *lockpath = cr_xasprintf("%s/keeper.lock", paths->runtime);
-	cleanup_free char *pidpath = cr_xasprintf("%s/keeper.pid", paths->runtime);
+	cleanup_free char *lockpath = cr_xasprintf("%s/.keeper.lock", paths->runtime);
+	cleanup_free char *pidpath = cr_xasprintf("%s/.keeper.pid", paths->runtime);
 	cleanup_close int lock = open(lockpath, O_RDWR | O_CLOEXEC);
 	cleanup_close int pidfd = -1;
 	struct record rec;

@@ -186,7 +186,7 @@ int lifecycle_ps(bool all, bool json, struct cr_error *err)
 		struct cr_error ignored;
 
 		if (state_open_unlocked(&paths, names[i], &st, &ignored) == 0 &&
-		    load(&st, &e) == 0 && (all || strcmp(e.s.status, "exited"))) {
+		    load(&st, &e) == 0 && (all || !strcmp(e.s.status, "running"))) {
 			if (json) {
 				fputs(first ? "" : ",", stdout);
 				print_json(stdout, &e);

@@ -161,7 +161,7 @@ int state_paths_init(struct cr_paths *paths, struct cr_error *err)
 	if (runtime_root(getuid(), &paths->runtime, err) < 0)
 		return -1;
 	{
-		cleanup_free char *rm = cr_xasprintf("%s/rm", paths->runtime);
+		cleanup_free char *rm = cr_xasprintf("%s/.rm", paths->runtime);
 
 		if (mkdir(rm, 0700) < 0 && errno != EEXIST) {
 			cr_fail(err, errno, "mkdir %s", rm);
@@ -231,7 +231,7 @@ static int lock_file(const char *path, bool wait)
 /* The registry lock: held while a name is claimed, opened or given up. */
 static int registry_lock(const struct cr_paths *paths, struct cr_error *err)
 {
-	cleanup_free char *path = cr_xasprintf("%s/registry.lock", paths->runtime);
+	cleanup_free char *path = cr_xasprintf("%s/.registry.lock", paths->runtime);
 	int fd = lock_file(path, true);
 
 	if (fd < 0)
@@ -426,7 +426,7 @@ static int claim(const struct cr_paths *paths, struct cr_state *st, const char *
 	if (lock_container(st, err) < 0)
 		return -1;
 	if (strstr(config, "\nremove=1\n")) {
-		cleanup_free char *marker = cr_xasprintf("%s/rm/%s", paths->runtime, st->name);
+		cleanup_free char *marker = cr_xasprintf("%s/.rm/%s", paths->runtime, st->name);
 
 		close(open(marker, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
 	}
@@ -529,7 +529,7 @@ int state_remove(const struct cr_paths *paths, struct cr_state *st, bool backgro
 		return cr_fail(err, errno, "remove %s", st->data_dir);
 	}
 	cr_rm_rf(st->dir, &ignored);
-	marker = cr_xasprintf("%s/rm/%s", paths->runtime, st->name);
+	marker = cr_xasprintf("%s/.rm/%s", paths->runtime, st->name);
 	unlink(marker);
 	close(reg);
 	if (grave && background) {
@@ -601,7 +601,7 @@ static void collect_one(const struct cr_paths *paths, const char *name)
 		state_remove(paths, &st, false, &ignored);
 		state_release(&st);
 	} else {
-		cleanup_free char *marker = cr_xasprintf("%s/rm/%s", paths->runtime, name);
+		cleanup_free char *marker = cr_xasprintf("%s/.rm/%s", paths->runtime, name);
 
 		unlink(marker);
 	}
@@ -609,7 +609,7 @@ static void collect_one(const struct cr_paths *paths, const char *name)
 
 void state_collect_garbage(const struct cr_paths *paths, bool full)
 {
-	cleanup_free char *markers = cr_xasprintf("%s/rm", paths->runtime);
+	cleanup_free char *markers = cr_xasprintf("%s/.rm", paths->runtime);
 	size_t n = 0;
 	char **names = NULL;
 	DIR *d;

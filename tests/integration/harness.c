@@ -191,9 +191,9 @@ char *h_containers_dir(void)
  * lock, the registry lock and the (empty) rm marker dir are the tool's own. */
 static int count_container_entries(const char *runtime)
 {
-	static const char *const own[] = {"keeper.pid", "keeper.lock", "registry.lock", "rm"};
+	static const char *const own[] = {".keeper.pid", ".keeper.lock", ".registry.lock", ".rm"};
 	int n = h_count_entries(runtime);
-	char *rm = h_strf("%s/rm", runtime);
+	char *rm = h_strf("%s/.rm", runtime);
 
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
 		char *path = h_strf("%s/%s", runtime, own[i]);
@@ -831,7 +831,7 @@ bool h_wait_pid_gone(pid_t pid, int wait_ms)
 
 pid_t h_keeper_pid(void)
 {
-	char *path = h_strf("%s/conti-rootless/keeper.pid", H.runtime), *text = h_read_file(path);
+	char *path = h_strf("%s/conti-rootless/.keeper.pid", H.runtime), *text = h_read_file(path);
 	char *end = NULL;
 	long pid = text ? strtol(text, &end, 10) : -1;
 
@@ -847,6 +847,7 @@ void h_assert_no_containers_left(void)
 	char *runtime = h_runtime_dir(), *containers = h_containers_dir();
 	DIR *d = opendir(runtime);
 	struct dirent *de;
+	char *sub;
 
 	ck_assert_msg(d || errno == ENOENT, "opendir %s: %s", runtime, strerror(errno));
 	while (d && (de = readdir(d))) {
@@ -855,9 +856,13 @@ void h_assert_no_containers_left(void)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
 		    !strncmp(de->d_name, "keeper", 6))
 			continue;
-		ck_assert_msg(fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-				  !S_ISDIR(st.st_mode),
-			      "state dir %s left in %s", de->d_name, runtime);
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		sub = h_strf("%s/%s", runtime, de->d_name);
+		ck_assert_msg(h_count_entries(sub) == 0, "%s left, holding %d entries", sub,
+			      h_count_entries(sub));
+		free(sub);
 	}
 	if (d)
 		closedir(d);

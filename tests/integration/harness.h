@@ -147,9 +147,9 @@ bool h_pid_alive(pid_t pid);
 bool h_wait_pid_gone(pid_t pid, int wait_ms);
 /* The pid on the first line of H's RUNTIME/keeper.pid; -1 when missing or not a number. */
 pid_t h_keeper_pid(void);
-/* Asserts that no container is left in H: no directory in RUNTIME but the keeper's
- * (RUNTIME/keeper*; plain files such as keeper.pid and locks may stay), nothing in
- * DATA/containers. */
+/* Asserts that no container is left in H: no directory in RUNTIME holding anything, but
+ * the keeper's (RUNTIME/keeper*; plain files such as keeper.pid and locks, and empty
+ * bookkeeping dirs may stay), nothing in DATA/containers. */
 void h_assert_no_containers_left(void);
 
 /* Notes on stderr that a test cannot run here and why; the caller then returns. */

@@ -1,0 +1,1939 @@
+/* test_lifecycle.c - integration tests of the container lifecycle: `run -d`, `logs`,
+ * `create`, `start`, `exec`, `ps`, `inspect`, `stop`, `kill`, `rm`, the namespace
+ * handles and `unshare`, the keeper process, a simulated reboot, concurrent commands and
+ * a killed front end. Each test runs the built front end as the calling (unprivileged)
+ * user on a fresh busybox rootfs with private XDG_RUNTIME_DIR and XDG_DATA_HOME, and
+ * asserts what the user sees.
+ *
+ * Cleaning up: the checked teardown runs `rm -f` on every name the test made, kills the
+ * test's keeper and fails the test when a process of the test is still alive after that.
+ * When a test fails midway (its teardown does not run), the TCase's unchecked teardown
+ * kills every process of the suite: they are found by the markers below (the sleep
+ * argument "9RUNNER.TESTPID07NN", HOSTNAME=lcRUNNER-...) or by the case dir in their
+ * command line or environment.
+ *
+ * Environment: CONTI_BIN, CONTI_MKROOTFS (set by meson); CK_RUN_CASE=NAME runs one TCase.
+ */
+#include <check.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define CONTI(r, ...) h_conti((r), NULL, __VA_ARGS__, NULL)
+#define CONTI_OPTS(r, o, ...) h_conti((r), (o), __VA_ARGS__, NULL)
+/* `run -d --name NAME ROOTFS CMD...`, asserting it printed the name. */
+#define DETACH(name, ...) run_detached((name), NULL, (const char *const[]){__VA_ARGS__, NULL})
+/* The same with options before ROOTFS (a NULL-terminated list). */
+#define DETACH_OPTS(name, opts, ...)                                                               \
+	run_detached((name), (opts), (const char *const[]){__VA_ARGS__, NULL})
+
+#define NS_KINDS 5
+static const char *const ns_kinds[NS_KINDS] = {"user", "mnt", "pid", "uts", "ipc"};
+
+static pid_t runner; /* the check runner, parent of every test process */
+
+/* ---- names, markers and cleanup ---- */
+
+#define MAX_NAMES 64
+static char *names[MAX_NAMES]; /* names this test made, removed at teardown */
+static int n_names;
+
+/* A new container name, "lcRUNNER-TESTPID-N", removed (rm -f) at teardown. */
+static char *new_name(void)
+{
+	static int counter;
+	char *name = h_strf("lc%d-%d-%d", (int)runner, (int)getpid(), ++counter);
+
+	ck_assert(n_names < MAX_NAMES);
+	names[n_names++] = strdup(name);
+	return name;
+}
+
+/* Takes name (chosen by the test) for removal at teardown. */
+static void keep_name(const char *name)
+{
+	ck_assert(n_names < MAX_NAMES);
+	names[n_names++] = strdup(name);
+}
+
+/* A number of seconds for busybox sleep, unique to this test and call, "9RUNNER.PPPPPPPNN":
+ * `sleep MARK` marks a container's processes (the sleep, its shell, the init helper,
+ * whose command line holds the command). */
+static char *new_mark(void)
+{
+	static int counter;
+
+	return h_strf("9%d.%07d%02d", (int)runner, (int)getpid(), ++counter % 100);
+}
+
+/* What the command lines of this test's containers contain. */
+static char *test_sleep_needle(void)
+{
+	return h_strf("sleep 9%d.%07d", (int)runner, (int)getpid());
+}
+
+/* What the environments of this test's containers contain (HOSTNAME is the name). */
+static char *test_host_needle(void)
+{
+	return h_strf("HOSTNAME=lc%d-%d-", (int)runner, (int)getpid());
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+
+	nanosleep(&ts, NULL);
+}
+
+/* Counts our processes matching one of the needles. */
+static int count_test_procs(const char *const *needles)
+{
+	int n = 0;
+
+	for (; *needles; needles++)
+		n += h_count_procs_mentioning(*needles);
+	return n;
+}
+
+/* SIGKILLs H's keeper when keeper.pid names a live process of this test (its command
+ * line or environment has H.base). */
+static void kill_keeper(void)
+{
+	pid_t pid = h_keeper_pid();
+
+	if (pid > 0 && h_pid_alive(pid) && H.base && h_proc_mentions(pid, H.base))
+		kill(pid, SIGKILL);
+}
+
+static void lc_setup(void)
+{
+	h_setup();
+	n_names = 0;
+}
+
+/* rm -f of every name the test made, then the keeper; anything of the test still alive
+ * after that is left behind by the tool and fails the test (after being killed). */
+static void lc_teardown(void)
+{
+	char *sleep_needle = test_sleep_needle(), *host_needle = test_host_needle();
+	const char *needles[] = {sleep_needle, host_needle, H.base, NULL};
+	const struct h_opts o = {.timeout_ms = 20000};
+	long long deadline = mono_ms() + 3000;
+	int left;
+
+	for (int i = 0; i < n_names; i++) {
+		struct h_result r;
+
+		CONTI_OPTS(&r, &o, "rm", "-f", names[i]);
+		h_result_free(&r);
+		free(names[i]);
+	}
+	n_names = 0;
+	kill_keeper();
+	while ((left = count_test_procs(needles)) > 0 && mono_ms() < deadline)
+		sleep_ms(50);
+	for (int i = 0; needles[i]; i++)
+		h_kill_procs(needles[i]);
+	h_teardown();
+	free(sleep_needle);
+	free(host_needle);
+	ck_assert_msg(left == 0,
+		      "%d process(es) of the test still alive 3 s after rm -f of its "
+		      "containers and the keeper's end",
+		      left);
+}
+
+static void lc_case_setup(void)
+{
+	h_case_setup();
+}
+
+/* In the runner: kills whatever a failed test left (its teardown did not run). */
+static void lc_case_teardown(void)
+{
+	char *sleep_needle = h_strf("sleep 9%d.", (int)runner);
+	char *host_needle = h_strf("HOSTNAME=lc%d-", (int)runner);
+
+	h_kill_procs(sleep_needle);
+	h_kill_procs(host_needle);
+	if (h_case_dir())
+		h_kill_procs(h_case_dir());
+	h_case_teardown();
+	free(sleep_needle);
+	free(host_needle);
+}
+
+/* ---- running the front end ---- */
+
+/* Fails with the command's output when it did not exit with want. */
+static void assert_status(const struct h_result *r, int want, const char *what)
+{
+	ck_assert_msg(!r->timed_out && r->status == want,
+		      "%s: exit status %d, expected %d%s\n--- stdout:\n%s--- stderr:\n%s", what,
+		      r->status, want, r->timed_out ? " (timed out)" : "", r->out, r->err);
+}
+
+/* Runs the front end with args (NULL-terminated). */
+static void conti_v(struct h_result *r, const struct h_opts *o, const char *const *args)
+{
+	const char *argv[64] = {h_conti_bin()};
+	int n = 1;
+
+	for (; *args && n < 63; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	h_run(r, o, (char *const *)argv);
+}
+
+/* `run -d --name name [opts] ROOTFS cmd...`: exit 0 and the name on stdout. */
+static void run_detached(const char *name, const char *const *opts, const char *const *cmd)
+{
+	const char *args[48] = {"run", "-d", "--name", name};
+	char *want = h_strf("%s\n", name);
+	struct h_result r;
+	int n = 4;
+
+	for (; opts && *opts && n < 40; opts++)
+		args[n++] = *opts;
+	args[n++] = H.rootfs;
+	for (; *cmd && n < 47; cmd++)
+		args[n++] = *cmd;
+	args[n] = NULL;
+	conti_v(&r, NULL, args);
+	assert_status(&r, 0, "run -d");
+	ck_assert_msg(!strcmp(r.out, want), "run -d printed '%s', expected the name '%s'", r.out,
+		      name);
+	h_result_free(&r);
+	free(want);
+}
+
+/* ---- reading `ps` tables ---- */
+
+/* The whitespace-separated tokens of line (at most max), copied into tok. */
+static int tokens(const char *line, char tok[][64], int max)
+{
+	int n = 0;
+
+	while (*line && n < max) {
+		size_t len;
+
+		line += strspn(line, " \t");
+		len = strcspn(line, " \t");
+		if (!len)
+			break;
+		snprintf(tok[n++], 64, "%.*s", (int)len, line);
+		line += len;
+	}
+	return n;
+}
+
+/* Name's row in a `ps` table: its STATUS ("running", "created", "exited (N)"; caller
+ * frees) and PID (0 when not a number); NULL when the table has no row for name. */
+static char *table_status(const char *table, const char *name, long *pid)
+{
+	int lines = h_count_lines(table);
+
+	for (int i = 1; i < lines; i++) {
+		char *line = h_line(table, i), *p = line, *status;
+		size_t len = strcspn(line, " \t");
+
+		if (len != strlen(name) || strncmp(line, name, len)) {
+			free(line);
+			continue;
+		}
+		p += len;
+		p += strspn(p, " \t");
+		if (!strncmp(p, "exited (", 8) && strchr(p, ')'))
+			len = (size_t)(strchr(p, ')') - p) + 1;
+		else
+			len = strcspn(p, " \t");
+		status = strndup(p, len);
+		p += len;
+		p += strspn(p, " \t");
+		if (pid)
+			*pid = isdigit((unsigned char)*p) ? strtol(p, NULL, 10) : 0;
+		free(line);
+		return status;
+	}
+	return NULL;
+}
+
+/* Runs `ps` (all: `ps -a`), asserting exit 0; returns its stdout (caller frees). */
+static char *ps_table(bool all)
+{
+	struct h_result r;
+	char *out;
+
+	if (all)
+		CONTI(&r, "ps", "-a");
+	else
+		CONTI(&r, "ps");
+	assert_status(&r, 0, all ? "ps -a" : "ps");
+	out = r.out;
+	r.out = NULL;
+	h_result_free(&r);
+	return out;
+}
+
+/* True when status is want; a want ending in '*' is a prefix. */
+static bool status_is(const char *status, const char *want)
+{
+	size_t len = strlen(want);
+
+	if (!status)
+		return false;
+	if (len && want[len - 1] == '*')
+		return !strncmp(status, want, len - 1);
+	return !strcmp(status, want);
+}
+
+/* Polls `ps -a` (all) or `ps` for up to ms until name's status is want; fails with the
+ * last table otherwise. Returns the PID column. */
+static long expect_status(const char *name, bool all, const char *want, int ms)
+{
+	long long deadline = mono_ms() + ms;
+	char *table = NULL, *status = NULL;
+	long pid = 0;
+
+	for (;;) {
+		free(table);
+		free(status);
+		table = ps_table(all);
+		status = table_status(table, name, &pid);
+		if (status_is(status, want) || mono_ms() >= deadline)
+			break;
+		sleep_ms(100);
+	}
+	ck_assert_msg(status_is(status, want), "%s: status '%s' in `ps%s`, expected '%s':\n%s",
+		      name, status ? status : "(not listed)", all ? " -a" : "", want, table);
+	free(table);
+	free(status);
+	return pid;
+}
+
+/* Polls `ps -a` for up to ms until name is not listed; fails otherwise. */
+static void expect_not_listed(const char *name, bool all, int ms)
+{
+	long long deadline = mono_ms() + ms;
+	char *table = NULL, *status = NULL;
+
+	for (;;) {
+		free(table);
+		free(status);
+		table = ps_table(all);
+		status = table_status(table, name, NULL);
+		if (!status || mono_ms() >= deadline)
+			break;
+		sleep_ms(100);
+	}
+	ck_assert_msg(!status, "%s still listed by `ps%s` (status %s):\n%s", name, all ? " -a" : "",
+		      status, table);
+	free(table);
+}
+
+/* Polls `logs name` for up to ms until its stdout contains needle; returns it. */
+static char *wait_logs(const char *name, const char *needle, int ms)
+{
+	long long deadline = mono_ms() + ms;
+	struct h_result r;
+	char *out;
+
+	for (;;) {
+		CONTI(&r, "logs", name);
+		if ((r.status == 0 && strstr(r.out, needle)) || mono_ms() >= deadline)
+			break;
+		h_result_free(&r);
+		sleep_ms(100);
+	}
+	assert_status(&r, 0, "logs");
+	ck_assert_msg(strstr(r.out, needle), "`logs %s` has no '%s' after %d ms:\n%s", name, needle,
+		      ms, r.out);
+	out = r.out;
+	r.out = NULL;
+	h_result_free(&r);
+	return out;
+}
+
+/* Polls `exec name cmd...` for up to ms until it exits 0; returns its stdout. */
+static char *exec_until_ok(const char *name, const char *const *cmd, int ms)
+{
+	const char *args[32] = {"exec", name};
+	long long deadline = mono_ms() + ms;
+	struct h_result r;
+	char *out;
+	int n = 2;
+
+	for (; *cmd && n < 31; cmd++)
+		args[n++] = *cmd;
+	args[n] = NULL;
+	for (;;) {
+		conti_v(&r, NULL, args);
+		if (r.status == 0 || mono_ms() >= deadline)
+			break;
+		h_result_free(&r);
+		sleep_ms(100);
+	}
+	assert_status(&r, 0, "exec");
+	out = r.out;
+	r.out = NULL;
+	h_result_free(&r);
+	return out;
+}
+
+/* ---- reading JSON (enough to check the shape and pick fields) ---- */
+
+static const char *json_ws(const char *p)
+{
+	while (*p && isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* The end of the JSON value at p (after it), NULL when it is malformed. */
+static const char *json_skip(const char *p)
+{
+	const char *start;
+
+	p = json_ws(p);
+	if (*p == '"') {
+		for (p++; *p && *p != '"'; p++) {
+			if (*p == '\\' && p[1])
+				p++;
+		}
+		return *p == '"' ? p + 1 : NULL;
+	}
+	if (*p == '{' || *p == '[') {
+		char close = *p == '{' ? '}' : ']';
+
+		p = json_ws(p + 1);
+		if (*p == close)
+			return p + 1;
+		for (;;) {
+			if (close == '}') {
+				if (*p != '"' || !(p = json_skip(p)))
+					return NULL;
+				p = json_ws(p);
+				if (*p++ != ':')
+					return NULL;
+			}
+			if (!(p = json_skip(p)))
+				return NULL;
+			p = json_ws(p);
+			if (*p == ',') {
+				p = json_ws(p + 1);
+				continue;
+			}
+			return *p == close ? p + 1 : NULL;
+		}
+	}
+	start = p;
+	while (*p && (isalnum((unsigned char)*p) || strchr("+-.", *p)))
+		p++;
+	return p > start ? p : NULL;
+}
+
+/* True when text is one JSON value starting with open ('[' or '{') and nothing else. */
+static bool json_is(const char *text, char open)
+{
+	const char *end;
+
+	if (*json_ws(text) != open || !(end = json_skip(text)))
+		return false;
+	return *json_ws(end) == '\0';
+}
+
+/* The value at p, p..end: a string decoded, anything else as its text (caller frees). */
+static char *json_value_text(const char *p, const char *end)
+{
+	char *out, *o;
+
+	p = json_ws(p);
+	if (*p != '"')
+		return strndup(p, (size_t)(end - p));
+	out = o = calloc(1, (size_t)(end - p) + 1);
+	ck_assert(out);
+	for (p++; p < end - 1; p++) {
+		if (*p != '\\') {
+			*o++ = *p;
+			continue;
+		}
+		p++;
+		*o++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'u' ? '?' : *p;
+		if (*p == 'u')
+			p += 4;
+	}
+	return out;
+}
+
+/* The value of key among obj's own members (caller frees); NULL when absent. */
+static char *json_get(const char *obj, const char *key)
+{
+	const char *p = json_ws(obj);
+
+	if (*p != '{')
+		return NULL;
+	p = json_ws(p + 1);
+	while (*p == '"') {
+		const char *kend = json_skip(p), *vstart, *vend;
+		char *k;
+		bool match;
+
+		if (!kend)
+			return NULL;
+		k = json_value_text(p, kend);
+		match = !strcmp(k, key);
+		free(k);
+		p = json_ws(kend);
+		if (*p++ != ':')
+			return NULL;
+		vstart = json_ws(p);
+		if (!(vend = json_skip(vstart)))
+			return NULL;
+		if (match)
+			return json_value_text(vstart, vend);
+		p = json_ws(vend);
+		if (*p == ',')
+			p = json_ws(p + 1);
+	}
+	return NULL;
+}
+
+/* The object of array arr whose "name" is name (caller frees); NULL when none. */
+static char *json_find_named(const char *arr, const char *name)
+{
+	const char *p = json_ws(arr);
+
+	if (*p != '[')
+		return NULL;
+	p = json_ws(p + 1);
+	while (*p == '{') {
+		const char *end = json_skip(p);
+		char *obj, *n;
+
+		if (!end)
+			return NULL;
+		obj = strndup(p, (size_t)(end - p));
+		n = json_get(obj, "name");
+		if (n && !strcmp(n, name)) {
+			free(n);
+			return obj;
+		}
+		free(n);
+		free(obj);
+		p = json_ws(end);
+		if (*p == ',')
+			p = json_ws(p + 1);
+	}
+	return NULL;
+}
+
+/* `inspect name`: exit 0 and one JSON object; returns it (caller frees). */
+static char *inspect(const char *name)
+{
+	struct h_result r;
+	char *out;
+
+	CONTI(&r, "inspect", name);
+	assert_status(&r, 0, "inspect");
+	ck_assert_msg(json_is(r.out, '{'), "`inspect %s` is not one JSON object:\n%s", name, r.out);
+	out = r.out;
+	r.out = NULL;
+	h_result_free(&r);
+	return out;
+}
+
+/* Field key of obj, which must be there (caller frees). */
+static char *json_need(const char *obj, const char *key)
+{
+	char *v = json_get(obj, key);
+
+	ck_assert_msg(v, "no \"%s\" in:\n%s", key, obj);
+	return v;
+}
+
+/* ---- other helpers ---- */
+
+static char *ns_handle(const char *name, const char *kind)
+{
+	return h_strf("%s/conti-rootless/%s/ns/%s", H.runtime, name, kind);
+}
+
+/* True when text has a line equal to want. */
+static bool has_line(const char *text, const char *want)
+{
+	int n = h_count_lines(text);
+	bool found = false;
+
+	for (int i = 0; i < n && !found; i++) {
+		char *line = h_line(text, i);
+
+		found = !strcmp(line, want);
+		free(line);
+	}
+	return found;
+}
+
+/* The first range of the caller in FILE (/etc/subuid or /etc/subgid), by name or uid. */
+static bool own_subid_range(const char *file)
+{
+	struct passwd *pw = getpwuid(getuid());
+	char *text = h_read_file(file), *save = NULL, uid[32];
+	bool found = false;
+
+	snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+	for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l && !found;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char owner[256];
+		unsigned long start, count;
+
+		found = sscanf(l, "%255[^:]:%lu:%lu", owner, &start, &count) == 3 &&
+			(!strcmp(owner, uid) || (pw && !strcmp(owner, pw->pw_name)));
+	}
+	free(text);
+	return found;
+}
+
+static bool same_termios(const struct termios *a, const struct termios *b)
+{
+	return a->c_iflag == b->c_iflag && a->c_oflag == b->c_oflag && a->c_cflag == b->c_cflag &&
+	       a->c_lflag == b->c_lflag && !memcmp(a->c_cc, b->c_cc, sizeof(a->c_cc));
+}
+
+/* Simulates a reboot: SIGKILLs the keeper, removes XDG_RUNTIME_DIR and makes it again,
+ * empty. */
+static void wipe_runtime(void)
+{
+	pid_t keeper = h_keeper_pid();
+
+	ck_assert_msg(keeper > 0 && h_pid_alive(keeper), "no live keeper in keeper.pid");
+	kill(keeper, SIGKILL);
+	ck_assert_msg(h_wait_pid_gone(keeper, 2000), "keeper %d survived SIGKILL", (int)keeper);
+	ck_assert_msg(h_rm_rf(H.runtime), "cannot remove %s", H.runtime);
+	ck_assert_int_eq(mkdir(H.runtime, 0700), 0);
+}
+
+/* ---- detach: run -d, logs ---- */
+
+/* `run -d` prints the name and returns at once, its stdout and stderr closed (as a
+ * `$(...)` caller needs); `ps` shows the container running with the PID of a live
+ * process inside the container's own PID namespace. */
+START_TEST(test_detach_prints_name_and_returns)
+{
+	char *name = new_name(), *mark = new_mark(), *self_ns, *ns;
+	char self[64] = "", other[64] = "";
+	long long t0 = mono_ms();
+	long pid;
+
+	DETACH(name, "sleep", mark);
+	ck_assert_msg(mono_ms() - t0 < 2000,
+		      "run -d took %lld ms to exit and close its stdout/stderr (< 2000 expected)",
+		      mono_ms() - t0);
+	pid = expect_status(name, false, "running", 0);
+	ck_assert_msg(pid > 0 && h_pid_alive((pid_t)pid), "PID column %ld is not a live process",
+		      pid);
+	self_ns = h_strf("/proc/%d/ns/pid", (int)getpid());
+	ns = h_strf("/proc/%ld/ns/pid", pid);
+	ck_assert(readlink(self_ns, self, sizeof(self) - 1) > 0);
+	ck_assert_msg(readlink(ns, other, sizeof(other) - 1) > 0, "readlink %s: %s", ns,
+		      strerror(errno));
+	ck_assert_msg(strcmp(self, other), "PID %ld is not in the container's PID namespace", pid);
+	ck_assert_msg(h_count_procs(mark) > 0, "no process of the container runs");
+	free(self_ns), free(ns);
+	free(name), free(mark);
+}
+END_TEST
+
+/* Output written after `run -d` returned and its pipes were closed goes to the log, and
+ * the container lives on (no SIGPIPE, nothing tied to the caller's stdio). */
+START_TEST(test_detach_survives_closed_stdio)
+{
+	char *name = new_name(), *mark = new_mark(), *out;
+	char *script = h_strf("sleep 1; echo late-out; echo late-err >&2; sleep %s", mark);
+
+	DETACH(name, "sh", "-c", script);
+	sleep_ms(1500);
+	out = wait_logs(name, "late-err", 3000);
+	ck_assert_msg(strstr(out, "late-out\n") && strstr(out, "late-err\n"), "logs: %s", out);
+	expect_status(name, false, "running", 0);
+	ck_assert_msg(h_count_procs(mark) > 0, "the container's processes are gone");
+	free(name), free(mark), free(script), free(out);
+}
+END_TEST
+
+/* `run -d` from a terminal that is closed right after (an ssh session ending): the
+ * container is not hung up with it. */
+START_TEST(test_detach_survives_terminal_hangup)
+{
+	char *name = new_name(), *mark = new_mark(), *want = h_strf("%s", name), *first;
+	char *argv[] = {
+	    (char *)h_conti_bin(), "run", "-d", "--name", name, H.rootfs, "sleep", mark, NULL};
+	struct winsize ws = {.ws_row = 24, .ws_col = 80};
+	struct termios before, after;
+	struct h_result r;
+
+	h_run_pty(&r, argv, &ws, NULL, &before, &after);
+	assert_status(&r, 0, "run -d on a terminal");
+	first = h_line(r.out, 0);
+	ck_assert_msg(!strcmp(first, want), "run -d printed '%s' on the terminal", r.out);
+	sleep_ms(1000);
+	expect_status(name, false, "running", 0);
+	ck_assert_msg(h_count_procs(mark) > 0, "the container died with its terminal");
+	h_result_free(&r);
+	free(name), free(mark), free(want), free(first);
+}
+END_TEST
+
+/* `logs` prints what the container wrote. */
+START_TEST(test_detach_logs)
+{
+	char *name = new_name(), *mark = new_mark(), *script = h_strf("echo hello; sleep %s", mark);
+	char *out;
+
+	DETACH(name, "sh", "-c", script);
+	out = wait_logs(name, "hello", 5000);
+	ck_assert_str_eq(out, "hello\n");
+	free(name), free(mark), free(script), free(out);
+}
+END_TEST
+
+/* `logs -f` follows until the container exits, and shows its last line. */
+START_TEST(test_detach_logs_follow)
+{
+	char *name = new_name();
+	const struct h_opts o = {.timeout_ms = 15000};
+	struct h_result r;
+
+	DETACH(name, "sh", "-c", "echo first; sleep 2; echo last");
+	CONTI_OPTS(&r, &o, "logs", "-f", name);
+	assert_status(&r, 0, "logs -f");
+	ck_assert_str_eq(r.out, "first\nlast\n");
+	ck_assert_msg(r.elapsed_ms >= 1000, "logs -f returned after %ld ms, before the exit",
+		      r.elapsed_ms);
+	h_result_free(&r);
+	expect_status(name, true, "exited (0)", 2000);
+	/* on an exited container it prints the whole log and returns at once */
+	CONTI_OPTS(&r, &o, "logs", "-f", name);
+	assert_status(&r, 0, "logs -f of an exited container");
+	ck_assert_str_eq(r.out, "first\nlast\n");
+	ck_assert_msg(r.elapsed_ms < 2000, "logs -f of an exited container took %ld ms",
+		      r.elapsed_ms);
+	h_result_free(&r);
+	free(name);
+}
+END_TEST
+
+/* ---- exec ---- */
+
+/* Starts a container running `sleep MARK`; returns its name. */
+static char *sleeping_container(void)
+{
+	char *name = new_name(), *mark = new_mark();
+
+	DETACH(name, "sleep", mark);
+	free(mark);
+	return name;
+}
+
+/* exec sees the files of PID 1's command (on /tmp, a tmpfs of the container's mount
+ * namespace, and on /), and a second exec sees what the first wrote. */
+START_TEST(test_exec_sees_pid1_files)
+{
+	char *name = new_name(), *mark = new_mark(), *out;
+	char *script = h_strf("echo from-pid1 > /tmp/p1; echo root > /r1; sleep %s", mark);
+	struct h_result r;
+
+	DETACH(name, "sh", "-c", script);
+	out = exec_until_ok(name, (const char *const[]){"cat", "/tmp/p1", "/r1", NULL}, 5000);
+	ck_assert_str_eq(out, "from-pid1\nroot\n");
+	CONTI(&r, "exec", name, "sh", "-c", "echo from-exec > /tmp/e1 && echo x > /e2");
+	assert_status(&r, 0, "exec writing /tmp/e1");
+	h_result_free(&r);
+	CONTI(&r, "exec", name, "cat", "/tmp/e1", "/e2");
+	assert_status(&r, 0, "exec cat /tmp/e1 /e2");
+	ck_assert_str_eq(r.out, "from-exec\nx\n");
+	h_result_free(&r);
+	free(name), free(mark), free(script), free(out);
+}
+END_TEST
+
+/* exec runs in the container's UTS namespace: the hostname is the name. */
+START_TEST(test_exec_hostname)
+{
+	char *name = sleeping_container(), *want = h_strf("%s\n", name);
+	struct h_result r;
+
+	CONTI(&r, "exec", name, "hostname");
+	assert_status(&r, 0, "exec hostname");
+	ck_assert_str_eq(r.out, want);
+	h_result_free(&r);
+	free(name), free(want);
+}
+END_TEST
+
+/* exec runs in the container's PID namespace: ps shows PID 1 (init) and ps itself, and
+ * no host process (such as this test). */
+START_TEST(test_exec_ps_sees_pid1)
+{
+	char *name = sleeping_container(), self[256] = "";
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	bool init = false, ps = false;
+	struct h_result r;
+	int n;
+
+	ck_assert(len > 0);
+	CONTI(&r, "exec", name, "ps");
+	assert_status(&r, 0, "exec ps");
+	n = h_count_lines(r.out);
+	for (int i = 1; i < n; i++) {
+		char *line = h_line(r.out, i);
+		size_t l = strlen(line);
+
+		if (atoi(line) == 1 && strstr(line, "conti-rootless-init"))
+			init = true;
+		if (l >= 3 && !strcmp(line + l - 3, " ps"))
+			ps = true;
+		free(line);
+	}
+	ck_assert_msg(init, "no PID 1 conti-rootless-init in exec's ps:\n%s", r.out);
+	ck_assert_msg(ps, "the exec'd ps is not in its own listing:\n%s", r.out);
+	ck_assert_msg(!strstr(r.out, strrchr(self, '/') + 1), "a host process is visible:\n%s",
+		      r.out);
+	h_result_free(&r);
+	free(name);
+}
+END_TEST
+
+static const struct {
+	const char *argv[4];
+	int status;
+} exec_exit_cases[] = {
+    {{"true"}, 0},	  {{"sh", "-c", "exit 3"}, 3},	     {{"no-such-command"}, 127},
+    {{"/etc/motd"}, 126}, {{"sh", "-c", "kill -9 $$"}, 137},
+};
+
+/* exec exits with the command's status: its code, 127 not found, 126 not executable,
+ * 128+N killed by signal N; the container runs on. */
+START_TEST(test_exec_exit_status)
+{
+	char *name = sleeping_container();
+	const char *args[8] = {"exec", name};
+	struct h_result r;
+	int n = 2;
+
+	for (int i = 0; i < 4 && exec_exit_cases[_i].argv[i]; i++)
+		args[n++] = exec_exit_cases[_i].argv[i];
+	args[n] = NULL;
+	conti_v(&r, NULL, args);
+	assert_status(&r, exec_exit_cases[_i].status, exec_exit_cases[_i].argv[0]);
+	h_result_free(&r);
+	expect_status(name, false, "running", 0);
+	free(name);
+}
+END_TEST
+
+/* exec -e sets a variable for the command. */
+START_TEST(test_exec_env)
+{
+	char *name = sleeping_container();
+	struct h_result r;
+
+	CONTI(&r, "exec", "-e", "FOO=bar baz", name, "sh", "-c", "echo \"$FOO\"");
+	assert_status(&r, 0, "exec -e");
+	ck_assert_str_eq(r.out, "bar baz\n");
+	h_result_free(&r);
+	free(name);
+}
+END_TEST
+
+/* exec -w starts in that directory. */
+START_TEST(test_exec_workdir)
+{
+	char *name = sleeping_container();
+	struct h_result r;
+
+	CONTI(&r, "exec", "-w", "/etc", name, "pwd");
+	assert_status(&r, 0, "exec -w /etc");
+	ck_assert_str_eq(r.out, "/etc\n");
+	h_result_free(&r);
+	free(name);
+}
+END_TEST
+
+/* exec -u 1000:1000 runs the command as that user and group. */
+START_TEST(test_exec_user)
+{
+	char *name;
+	struct h_result r;
+
+	if (!own_subid_range("/etc/subuid")) {
+		h_skip("test_exec_user: uid 1000 needs a subordinate range");
+		return;
+	}
+	name = sleeping_container();
+	CONTI(&r, "exec", "-u", "1000:1000", name, "sh", "-c", "id -u; id -g");
+	assert_status(&r, 0, "exec -u 1000:1000");
+	ck_assert_str_eq(r.out, "1000\n1000\n");
+	h_result_free(&r);
+	free(name);
+}
+END_TEST
+
+/* exec -i passes stdin. */
+START_TEST(test_exec_stdin)
+{
+	char *name = sleeping_container();
+	const struct h_opts o = {.input = "piped\n"};
+	struct h_result r;
+
+	CONTI_OPTS(&r, &o, "exec", "-i", name, "cat");
+	assert_status(&r, 0, "exec -i cat");
+	ck_assert_str_eq(r.out, "piped\n");
+	h_result_free(&r);
+	free(name);
+}
+END_TEST
+
+/* exec -t -i on a terminal: the command has a pty of the container, the status comes
+ * back and the caller's terminal is restored. */
+START_TEST(test_exec_tty_on_terminal)
+{
+	char *name = sleeping_container(), *tty, *out;
+	char *argv[] = {(char *)h_conti_bin(),	  "exec", "-t", "-i", name, "sh", "-c",
+			"tty; stty size; exit 5", NULL};
+	struct winsize ws = {.ws_row = 33, .ws_col = 111};
+	struct termios before, after;
+	struct h_result r;
+	char *size;
+
+	h_run_pty(&r, argv, &ws, NULL, &before, &after);
+	assert_status(&r, 5, "exec -t -i on a terminal");
+	out = h_strip_warnings(r.out);
+	tty = h_line(out, 0);
+	size = h_line(out, 1);
+	ck_assert_msg(!strncmp(tty, "/dev/pts/", 9), "tty printed '%s' (all: %s)", tty, out);
+	ck_assert_str_eq(size, "33 111");
+	ck_assert_msg(same_termios(&before, &after), "the caller's terminal settings changed");
+	h_result_free(&r);
+	free(name), free(tty), free(out), free(size);
+}
+END_TEST
+
+/* exec -t with stdin not a terminal still gives the command a pty. */
+START_TEST(test_exec_tty_without_terminal)
+{
+	char *name = sleeping_container(), *tty;
+	struct h_result r;
+
+	CONTI(&r, "exec", "-t", name, "tty");
+	assert_status(&r, 0, "exec -t tty");
+	tty = h_line(r.out, 0);
+	ck_assert_msg(!strncmp(tty, "/dev/pts/", 9), "tty printed '%s'", r.out);
+	h_result_free(&r);
+	free(name), free(tty);
+}
+END_TEST
+
+/* exec into a container that is not running (created, or exited) fails: 125, one line. */
+START_TEST(test_exec_not_running)
+{
+	char *created = new_name(), *exited = new_name(), *line;
+	struct h_result r;
+
+	CONTI(&r, "create", "--name", created, H.rootfs, "true");
+	assert_status(&r, 0, "create");
+	h_result_free(&r);
+	DETACH(exited, "true");
+	expect_status(exited, true, "exited (0)", 5000);
+	CONTI(&r, "exec", created, "true");
+	assert_status(&r, 125, "exec into a created container");
+	free(h_error_line(&r));
+	h_result_free(&r);
+	CONTI(&r, "exec", exited, "true");
+	assert_status(&r, 125, "exec into an exited container");
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, exited), "the error does not name the container: %s", line);
+	h_result_free(&r);
+	free(created), free(exited), free(line);
+}
+END_TEST
+
+/* ---- ps, list, inspect ---- */
+
+static const char *const ps_columns[] = {"NAME", "STATUS", "PID", "ROOTFS", "COMMAND", "CREATED"};
+
+static void assert_ps_header(const char *table)
+{
+	char *header = h_line(table, 0), tok[8][64];
+	int n = tokens(header, tok, 8);
+
+	ck_assert_msg(n == 6, "header '%s' does not have the six columns", header);
+	for (int i = 0; i < 6; i++)
+		ck_assert_msg(!strcmp(tok[i], ps_columns[i]), "header '%s': column %d is not %s",
+			      header, i + 1, ps_columns[i]);
+	free(header);
+}
+
+/* With no container `ps` and `ps -a` print the header only. */
+START_TEST(test_ps_no_containers)
+{
+	char *table = ps_table(false), *all = ps_table(true);
+
+	assert_ps_header(table);
+	ck_assert_msg(h_count_lines(table) == 1, "ps with no container:\n%s", table);
+	assert_ps_header(all);
+	ck_assert_msg(h_count_lines(all) == 1, "ps -a with no container:\n%s", all);
+	free(table), free(all);
+}
+END_TEST
+
+/* The table: NAME STATUS PID ROOTFS COMMAND CREATED, and a running row with its PID. */
+START_TEST(test_ps_table)
+{
+	char *name = sleeping_container(), *table = ps_table(false), *status;
+	long pid = 0;
+
+	assert_ps_header(table);
+	status = table_status(table, name, &pid);
+	ck_assert_msg(status && !strcmp(status, "running"), "no running row for %s:\n%s", name,
+		      table);
+	ck_assert_msg(pid > 0 && h_pid_alive((pid_t)pid), "PID %ld is not alive:\n%s", pid, table);
+	ck_assert_msg(strstr(table, "sleep"), "no COMMAND in the table:\n%s", table);
+	free(name), free(table), free(status);
+}
+END_TEST
+
+/* `list` is `ps`. */
+START_TEST(test_ps_list_alias)
+{
+	char *name = sleeping_container(), *status;
+	struct h_result r;
+
+	CONTI(&r, "list");
+	assert_status(&r, 0, "list");
+	assert_ps_header(r.out);
+	status = table_status(r.out, name, NULL);
+	ck_assert_msg(status && !strcmp(status, "running"), "list:\n%s", r.out);
+	h_result_free(&r);
+	free(name), free(status);
+}
+END_TEST
+
+/* The fields of a running container's JSON object (from ps or inspect). */
+static void assert_running_object(const char *obj, const char *name, long table_pid)
+{
+	char *status = json_need(obj, "status"), *pid = json_need(obj, "pid");
+	char *rootfs = json_need(obj, "rootfs"), *command = json_need(obj, "command");
+	char *created = json_need(obj, "created"), *ns = json_need(obj, "namespaces");
+
+	ck_assert_msg(!strcmp(status, "running"), "status %s:\n%s", status, obj);
+	ck_assert_msg(atol(pid) > 0 && (!table_pid || atol(pid) == table_pid),
+		      "pid %s (ps table: %ld):\n%s", pid, table_pid, obj);
+	ck_assert_msg(!strcmp(rootfs, H.rootfs), "rootfs %s, expected %s", rootfs, H.rootfs);
+	ck_assert_msg(strstr(command, "sleep"), "command %s", command);
+	ck_assert_msg(*created && strcmp(created, "null"), "created '%s'", created);
+	ck_assert_msg(json_is(ns, '{'), "namespaces is not an object: %s", ns);
+	for (int i = 0; i < NS_KINDS; i++) {
+		char *want = ns_handle(name, ns_kinds[i]), *got = json_get(ns, ns_kinds[i]);
+
+		ck_assert_msg(got && !strcmp(got, want), "namespaces.%s is %s, expected %s",
+			      ns_kinds[i], got ? got : "missing", want);
+		free(want), free(got);
+	}
+	free(status), free(pid), free(rootfs), free(command), free(created), free(ns);
+}
+
+/* `ps --format json`: a JSON array with an object per container, with the table's
+ * fields and the namespace handles. */
+START_TEST(test_ps_json)
+{
+	char *name = sleeping_container(), *table = ps_table(false), *obj, *status;
+	struct h_result r;
+	long pid = 0;
+
+	status = table_status(table, name, &pid);
+	CONTI(&r, "ps", "--format", "json");
+	assert_status(&r, 0, "ps --format json");
+	ck_assert_msg(json_is(r.out, '['), "not a JSON array:\n%s", r.out);
+	obj = json_find_named(r.out, name);
+	ck_assert_msg(obj, "no object with \"name\": \"%s\":\n%s", name, r.out);
+	assert_running_object(obj, name, pid);
+	h_result_free(&r);
+	free(name), free(table), free(obj), free(status);
+}
+END_TEST
+
+/* `inspect NAME`: one JSON object with the same fields. */
+START_TEST(test_inspect)
+{
+	char *name = sleeping_container(), *obj = inspect(name), *n = json_need(obj, "name");
+
+	ck_assert_str_eq(n, name);
+	assert_running_object(obj, name, 0);
+	free(name), free(obj), free(n);
+}
+END_TEST
+
+/* `ps` lists running containers only; `ps -a` shows exited ones with their code, and
+ * inspect gives the code as exit_code. */
+START_TEST(test_ps_exited)
+{
+	char *ok = new_name(), *seven = new_name(), *table, *obj, *status, *code;
+
+	DETACH(ok, "true");
+	DETACH(seven, "sh", "-c", "exit 7");
+	expect_status(ok, true, "exited (0)", 5000);
+	expect_status(seven, true, "exited (7)", 5000);
+	table = ps_table(false);
+	ck_assert_msg(!table_status(table, ok, NULL) && !table_status(table, seven, NULL),
+		      "`ps` without -a lists exited containers:\n%s", table);
+	obj = inspect(seven);
+	status = json_need(obj, "status");
+	code = json_need(obj, "exit_code");
+	ck_assert_msg(!strncmp(status, "exited", 6), "inspect: status %s", status);
+	ck_assert_str_eq(code, "7");
+	free(ok), free(seven), free(table), free(obj), free(status), free(code);
+}
+END_TEST
+
+/* ---- stop, kill, rm ---- */
+
+/* stop: SIGTERM reaches `sleep infinity` through init; it returns at once and the
+ * container is exited (143). */
+START_TEST(test_stop_sigterm)
+{
+	char *name = new_name();
+	struct h_result r;
+
+	DETACH(name, "sleep", "infinity");
+	expect_status(name, false, "running", 0);
+	CONTI(&r, "stop", name);
+	assert_status(&r, 0, "stop");
+	ck_assert_msg(r.elapsed_ms < 2500, "stop took %ld ms", r.elapsed_ms);
+	h_result_free(&r);
+	expect_status(name, true, "exited (143)", 0);
+	expect_not_listed(name, false, 0);
+	free(name);
+}
+END_TEST
+
+/* stop -t 1 of a command ignoring SIGTERM: SIGKILL after 1 s, exited (137). */
+START_TEST(test_stop_timeout_sigkill)
+{
+	char *name = new_name(), *mark = new_mark();
+	char *script = h_strf("trap '' TERM; echo ready; sleep %s", mark);
+	struct h_result r;
+
+	DETACH(name, "sh", "-c", script);
+	free(wait_logs(name, "ready", 5000));
+	CONTI(&r, "stop", "-t", "1", name);
+	assert_status(&r, 0, "stop -t 1");
+	ck_assert_msg(r.elapsed_ms >= 1000 && r.elapsed_ms < 5000,
+		      "stop -t 1 took %ld ms (1000..5000 expected)", r.elapsed_ms);
+	h_result_free(&r);
+	expect_status(name, true, "exited (137)", 0);
+	h_assert_no_procs(mark, 2000);
+	free(name), free(mark), free(script);
+}
+END_TEST
+
+/* kill -s USR1 reaches a trap of the command, which runs on. */
+START_TEST(test_kill_signal_reaches_trap)
+{
+	char *name = new_name(), *mark = new_mark(), *out;
+	char *script = h_strf("trap 'echo got-usr1' USR1; echo ready; test -z x && sleep %s; "
+			      "while :; do sleep 0.2; done",
+			      mark);
+	struct h_result r;
+
+	DETACH(name, "sh", "-c", script);
+	free(wait_logs(name, "ready", 5000));
+	CONTI(&r, "kill", "-s", "USR1", name);
+	assert_status(&r, 0, "kill -s USR1");
+	h_result_free(&r);
+	out = wait_logs(name, "got-usr1", 5000);
+	expect_status(name, false, "running", 0);
+	free(name), free(mark), free(script), free(out);
+}
+END_TEST
+
+/* rm of a running container without -f: 125, one error line, the container runs on. */
+START_TEST(test_rm_running_refused)
+{
+	char *name = new_name(), *mark = new_mark(), *line;
+	struct h_result r;
+
+	DETACH(name, "sleep", mark);
+	CONTI(&r, "rm", name);
+	assert_status(&r, 125, "rm of a running container");
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, name), "the error does not name the container: %s", line);
+	h_result_free(&r);
+	expect_status(name, false, "running", 0);
+	ck_assert_msg(h_count_procs(mark) > 0, "the container's processes are gone");
+	free(name), free(mark), free(line);
+}
+END_TEST
+
+/* rm -f stops and removes a running container: not listed, no process, no state, no
+ * writable layer. */
+START_TEST(test_rm_force_running)
+{
+	char *name = new_name(), *mark = new_mark();
+	struct h_result r;
+
+	DETACH(name, "sleep", mark);
+	CONTI(&r, "rm", "-f", name);
+	assert_status(&r, 0, "rm -f");
+	h_result_free(&r);
+	expect_not_listed(name, true, 0);
+	h_assert_no_procs(mark, 2000);
+	h_assert_no_containers_left();
+	free(name), free(mark);
+}
+END_TEST
+
+/* rm of an exited container removes its state and writable layer. */
+START_TEST(test_rm_exited)
+{
+	char *name = new_name(), *containers = h_containers_dir();
+	struct h_result r;
+
+	DETACH(name, "sh", "-c", "echo x > /written");
+	expect_status(name, true, "exited (0)", 5000);
+	ck_assert_msg(h_count_entries(containers) == 1, "no writable layer in %s", containers);
+	CONTI(&r, "rm", name);
+	assert_status(&r, 0, "rm");
+	h_result_free(&r);
+	expect_not_listed(name, true, 0);
+	h_assert_no_containers_left();
+	free(name), free(containers);
+}
+END_TEST
+
+/* run -d --rm: the container removes itself when its command exits. */
+START_TEST(test_detach_rm_removes_itself)
+{
+	char *name = new_name();
+
+	DETACH_OPTS(name, ((const char *const[]){"--rm", NULL}), "sh", "-c", "sleep 0.5");
+	expect_not_listed(name, true, 5000);
+	h_assert_no_containers_left();
+	free(name);
+}
+END_TEST
+
+/* ---- create, start ---- */
+
+/* create sets up without running the command (status created, not in `ps`, no output);
+ * start runs it. */
+START_TEST(test_create_then_start)
+{
+	char *name = new_name(), *mark = new_mark(), *out;
+	char *script = h_strf("echo output; sleep %s", mark);
+	struct h_result r;
+
+	CONTI(&r, "create", "--name", name, H.rootfs, "sh", "-c", script);
+	assert_status(&r, 0, "create");
+	h_result_free(&r);
+	expect_status(name, true, "created", 0);
+	expect_not_listed(name, false, 0);
+	sleep_ms(500);
+	CONTI(&r, "logs", name);
+	assert_status(&r, 0, "logs of a created container");
+	ck_assert_msg(!strstr(r.out, "output"), "the command ran at create: %s", r.out);
+	h_result_free(&r);
+	CONTI(&r, "start", name);
+	assert_status(&r, 0, "start");
+	h_result_free(&r);
+	expect_status(name, false, "running", 0);
+	out = wait_logs(name, "output", 5000);
+	ck_assert_str_eq(out, "output\n");
+	free(name), free(mark), free(script), free(out);
+}
+END_TEST
+
+/* start -a prints the command's output and returns its status. */
+START_TEST(test_start_attach)
+{
+	char *name = new_name();
+	struct h_result r;
+
+	CONTI(&r, "create", "--name", name, H.rootfs, "sh", "-c", "echo attached; exit 4");
+	assert_status(&r, 0, "create");
+	h_result_free(&r);
+	CONTI(&r, "start", "-a", name);
+	assert_status(&r, 4, "start -a");
+	ck_assert_str_eq(r.out, "attached\n");
+	h_result_free(&r);
+	expect_status(name, true, "exited (4)", 2000);
+	free(name);
+}
+END_TEST
+
+/* start of an exited container runs its command again on the same writable layer. */
+START_TEST(test_start_exited_again)
+{
+	char *name = new_name();
+	struct h_result r;
+
+	DETACH(name, "sh", "-c", "echo run >> /runs; wc -l < /runs");
+	expect_status(name, true, "exited (0)", 5000);
+	CONTI(&r, "start", "-a", name);
+	assert_status(&r, 0, "start -a of an exited container");
+	ck_assert_msg(!strcmp(r.out, "2\n"), "the second run counted %s runs", r.out);
+	h_result_free(&r);
+	free(name);
+}
+END_TEST
+
+/* ---- handles, unshare ---- */
+
+/* The mount targets `unshare findmnt` lists, one a line. */
+static char *unshare_targets(void)
+{
+	struct h_result r;
+	char *out;
+
+	CONTI(&r, "unshare", "findmnt", "-n", "-l", "-o", "TARGET");
+	assert_status(&r, 0, "unshare findmnt");
+	out = r.out;
+	r.out = NULL;
+	h_result_free(&r);
+	return out;
+}
+
+/* In `unshare`, findmnt lists the handles user, mnt, pid, uts, ipc (no net by default). */
+START_TEST(test_handles_mounted_in_unshare)
+{
+	char *name = sleeping_container(), *targets = unshare_targets(), *net;
+
+	for (int i = 0; i < NS_KINDS; i++) {
+		char *h = ns_handle(name, ns_kinds[i]);
+
+		ck_assert_msg(has_line(targets, h), "%s is not mounted in unshare:\n%s", h,
+			      targets);
+		free(h);
+	}
+	net = ns_handle(name, "net");
+	ck_assert_msg(!has_line(targets, net), "a net handle without --net=none");
+	free(name), free(targets), free(net);
+}
+END_TEST
+
+/* With --net=none there is a net handle too. */
+START_TEST(test_handles_net_none)
+{
+	char *name = new_name(), *mark = new_mark(), *targets, *net;
+
+	DETACH_OPTS(name, ((const char *const[]){"--net=none", NULL}), "sleep", mark);
+	targets = unshare_targets();
+	net = ns_handle(name, "net");
+	ck_assert_msg(has_line(targets, net), "%s is not mounted in unshare:\n%s", net, targets);
+	free(name), free(mark), free(targets), free(net);
+}
+END_TEST
+
+/* In the host's view the handles are plain files. */
+START_TEST(test_handles_plain_files_on_host)
+{
+	char *name = sleeping_container();
+
+	for (int i = 0; i < NS_KINDS; i++) {
+		char *h = ns_handle(name, ns_kinds[i]);
+		struct stat st;
+
+		ck_assert_msg(lstat(h, &st) == 0, "%s: %s", h, strerror(errno));
+		ck_assert_msg(S_ISREG(st.st_mode), "%s is not a plain file (mode %o)", h,
+			      st.st_mode);
+		free(h);
+	}
+	free(name);
+}
+END_TEST
+
+/* nsenter through the mnt and uts handles reaches the container: its hostname. */
+START_TEST(test_unshare_nsenter_hostname)
+{
+	char *name = sleeping_container(), *want = h_strf("%s\n", name);
+	char *mnt = ns_handle(name, "mnt"), *uts = ns_handle(name, "uts");
+	char *mnt_opt = h_strf("--mount=%s", mnt), *uts_opt = h_strf("--uts=%s", uts);
+	struct h_result r;
+
+	CONTI(&r, "unshare", "nsenter", mnt_opt, uts_opt, "hostname");
+	assert_status(&r, 0, "unshare nsenter --mount --uts hostname");
+	ck_assert_str_eq(r.out, want);
+	h_result_free(&r);
+	free(name), free(want), free(mnt), free(uts), free(mnt_opt), free(uts_opt);
+}
+END_TEST
+
+/* nsenter through the mnt and pid handles: a shell sees the container's PID 1. */
+START_TEST(test_unshare_nsenter_pid)
+{
+	char *name = sleeping_container();
+	char *mnt = ns_handle(name, "mnt"), *pid = ns_handle(name, "pid");
+	char *mnt_opt = h_strf("--mount=%s", mnt), *pid_opt = h_strf("--pid=%s", pid);
+	struct h_result r;
+
+	CONTI(&r, "unshare", "nsenter", mnt_opt, pid_opt, "sh", "-c",
+	      "cat /proc/1/cmdline | tr '\\0' ' '; echo");
+	assert_status(&r, 0, "unshare nsenter --mount --pid sh");
+	ck_assert_msg(!strncmp(r.out, "conti-rootless-init ", 20) && strstr(r.out, "sleep"),
+		      "PID 1 there is: %s", r.out);
+	h_result_free(&r);
+	free(name), free(mnt), free(pid), free(mnt_opt), free(pid_opt);
+}
+END_TEST
+
+/* lsns works in unshare. */
+START_TEST(test_unshare_lsns)
+{
+	char *name = sleeping_container();
+	struct h_result r;
+
+	CONTI(&r, "unshare", "lsns", "-t", "mnt");
+	assert_status(&r, 0, "unshare lsns -t mnt");
+	ck_assert_msg(strstr(r.out, "mnt"), "lsns printed: %s", r.out);
+	h_result_free(&r);
+	free(name);
+}
+END_TEST
+
+/* unshare without a command runs a shell (here reading its commands from stdin). */
+START_TEST(test_unshare_default_shell)
+{
+	const struct h_opts o = {.input = "echo in-unshare-$((20 + 22))\n"};
+	struct h_result r;
+
+	CONTI_OPTS(&r, &o, "unshare");
+	assert_status(&r, 0, "unshare (a shell)");
+	ck_assert_msg(strstr(r.out, "in-unshare-42\n"), "the shell printed: %s", r.out);
+	h_result_free(&r);
+}
+END_TEST
+
+/* unshare exits with its command's status. */
+START_TEST(test_unshare_exit_status)
+{
+	struct h_result r;
+
+	CONTI(&r, "unshare", "sh", "-c", "exit 5");
+	assert_status(&r, 5, "unshare sh -c 'exit 5'");
+	h_result_free(&r);
+}
+END_TEST
+
+/* ---- keeper ---- */
+
+/* SIGKILLs the keeper and waits for it to be gone; returns its pid. */
+static pid_t kill_keeper_now(void)
+{
+	pid_t keeper = h_keeper_pid();
+
+	ck_assert_msg(keeper > 0 && h_pid_alive(keeper), "no live keeper in keeper.pid (%d)",
+		      (int)keeper);
+	ck_assert_int_eq(kill(keeper, SIGKILL), 0);
+	ck_assert_msg(h_wait_pid_gone(keeper, 2000), "keeper %d survived SIGKILL", (int)keeper);
+	return keeper;
+}
+
+/* After SIGKILL of the keeper a running container runs on (ps, exec), the next run
+ * works, and a new keeper with a new pid is there. */
+START_TEST(test_keeper_killed_container_runs)
+{
+	char *name = sleeping_container(), *out;
+	pid_t old = kill_keeper_now(), now;
+	struct h_result r;
+
+	expect_status(name, false, "running", 0);
+	out = exec_until_ok(name, (const char *const[]){"echo", "ok", NULL}, 0);
+	ck_assert_str_eq(out, "ok\n");
+	CONTI(&r, "run", "--rm", H.rootfs, "true");
+	assert_status(&r, 0, "run --rm true after the keeper's death");
+	h_result_free(&r);
+	now = h_keeper_pid();
+	ck_assert_msg(now > 0 && h_pid_alive(now), "no live keeper after the next run (%d)",
+		      (int)now);
+	ck_assert_msg(now != old, "keeper.pid still names the dead keeper %d", (int)old);
+	free(name), free(out);
+}
+END_TEST
+
+/* After SIGKILL of the keeper a running container is still reached through its own PID 1
+ * (exec), and a container started afterwards gets working handles again. The old one's
+ * handles went with the keeper's mount namespace: its namespaces belong to the old
+ * keeper's user namespace, which the new one cannot enter (README, "How it works"). */
+START_TEST(test_keeper_killed_handles_work)
+{
+	char *name = sleeping_container(), *want = h_strf("%s\n", name);
+	char *second = NULL, *want2 = NULL, *uts = NULL, *uts_opt = NULL;
+	struct h_result r;
+
+	kill_keeper_now();
+	CONTI(&r, "exec", name, "hostname");
+	assert_status(&r, 0, "exec after the keeper's death");
+	ck_assert_str_eq(r.out, want);
+	h_result_free(&r);
+	second = sleeping_container();
+	want2 = h_strf("%s\n", second);
+	uts = ns_handle(second, "uts");
+	uts_opt = h_strf("--uts=%s", uts);
+	CONTI(&r, "unshare", "nsenter", uts_opt, "hostname");
+	assert_status(&r, 0, "unshare nsenter --uts hostname of a container started after it");
+	ck_assert_str_eq(r.out, want2);
+	h_result_free(&r);
+	free(name), free(want), free(second), free(want2), free(uts), free(uts_opt);
+}
+END_TEST
+
+/* Keeper and container processes SIGKILLed: the container shows as exited, never
+ * running. */
+START_TEST(test_keeper_killed_dead_container_exited)
+{
+	char *name = new_name(), *mark = new_mark();
+
+	DETACH(name, "sleep", mark);
+	expect_status(name, false, "running", 0);
+	kill_keeper_now();
+	ck_assert_int_gt(h_kill_procs(mark), 0);
+	h_assert_no_procs(mark, 2000);
+	expect_not_listed(name, false, 5000);
+	expect_status(name, true, "exited*", 0);
+	free(name), free(mark);
+}
+END_TEST
+
+/* keeper.pid naming a live process of ours that is not the keeper (a sleep, with a
+ * wrong start time): the next commands work and leave the sleep alone. */
+START_TEST(test_keeper_pid_foreign_process)
+{
+	char *mark = new_mark(), *runtime = h_runtime_dir();
+	char *pidfile = h_strf("%s/.keeper.pid", runtime), *text, *name;
+	char *argv[] = {"sleep", mark, NULL};
+	struct h_result r;
+	struct h_proc p;
+	int status;
+
+	h_spawn(&p, argv, NULL);
+	ck_assert_int_eq(mkdir(runtime, 0700), 0);
+	text = h_strf("%d\n1\n", (int)p.pid);
+	h_write_file(pidfile, text, 0644);
+	name = sleeping_container();
+	CONTI(&r, "exec", name, "hostname");
+	assert_status(&r, 0, "exec with a foreign keeper.pid");
+	h_result_free(&r);
+	CONTI(&r, "unshare", "true");
+	assert_status(&r, 0, "unshare true with a foreign keeper.pid");
+	h_result_free(&r);
+	ck_assert_msg(waitpid(p.pid, &status, WNOHANG) == 0, "the foreign sleep was killed");
+	ck_assert_msg(h_keeper_pid() != p.pid, "keeper.pid still names the foreign sleep");
+	kill(p.pid, SIGKILL);
+	h_finish(&p, &r, 5000);
+	h_result_free(&r);
+	free(mark), free(runtime), free(pidfile), free(text), free(name);
+}
+END_TEST
+
+/* The keeper exits by itself within 2 s when its runtime dir is removed. */
+START_TEST(test_keeper_exits_when_runtime_removed)
+{
+	char *name = sleeping_container(), *runtime = h_runtime_dir();
+	struct h_result r;
+	pid_t keeper;
+
+	CONTI(&r, "stop", name);
+	assert_status(&r, 0, "stop");
+	h_result_free(&r);
+	keeper = h_keeper_pid();
+	ck_assert_msg(keeper > 0 && h_pid_alive(keeper), "no live keeper in keeper.pid (%d)",
+		      (int)keeper);
+	ck_assert_msg(h_rm_rf(runtime), "cannot remove %s", runtime);
+	ck_assert_msg(h_wait_pid_gone(keeper, 2000),
+		      "keeper %d still alive 2 s after its runtime dir was removed", (int)keeper);
+	free(name), free(runtime);
+}
+END_TEST
+
+/* ---- reboot: the runtime dir wiped, the data dir kept ---- */
+
+/* Starts a container that records in /first whether it ran before, and a file written
+ * by exec; returns its name. */
+static char *container_with_files(void)
+{
+	char *name = new_name(), *mark = new_mark(), *out;
+	char *script = h_strf("if test -e /first; then echo found; else echo new > /first; "
+			      "echo created; fi; echo ready; sleep %s",
+			      mark);
+	struct h_result r;
+
+	DETACH(name, "sh", "-c", script);
+	out = wait_logs(name, "ready", 5000);
+	ck_assert_msg(strstr(out, "created\n"), "first run: %s", out);
+	CONTI(&r, "exec", name, "sh", "-c", "echo by-exec > /by-exec");
+	assert_status(&r, 0, "exec writing /by-exec");
+	h_result_free(&r);
+	free(mark), free(script), free(out);
+	return name;
+}
+
+/* After the reboot: exited in `ps -a`, and start runs it again on the same layer. */
+static void check_after_reboot(const char *name)
+{
+	struct h_result r;
+	char *out;
+
+	expect_not_listed(name, false, 0);
+	expect_status(name, true, "exited*", 0);
+	CONTI(&r, "start", name);
+	assert_status(&r, 0, "start after the reboot");
+	h_result_free(&r);
+	out = wait_logs(name, "ready", 5000);
+	ck_assert_msg(strstr(out, "found\n"), "the second run did not find /first: %s", out);
+	free(out);
+	out = exec_until_ok(name, (const char *const[]){"cat", "/first", "/by-exec", NULL}, 0);
+	ck_assert_str_eq(out, "new\nby-exec\n");
+	expect_status(name, false, "running", 0);
+	free(out);
+}
+
+/* Stop, keeper killed, runtime dir wiped: the container is exited and starts again. */
+START_TEST(test_reboot_stopped_container_restarts)
+{
+	char *name = container_with_files();
+	struct h_result r;
+
+	CONTI(&r, "stop", name);
+	assert_status(&r, 0, "stop");
+	h_result_free(&r);
+	wipe_runtime();
+	check_after_reboot(name);
+	free(name);
+}
+END_TEST
+
+/* The same when the container was not stopped but its processes died (a real reboot). */
+START_TEST(test_reboot_killed_container_restarts)
+{
+	char *name = container_with_files(), *needle = test_sleep_needle();
+
+	ck_assert_int_gt(h_kill_procs(needle), 0);
+	h_assert_no_procs(needle, 2000);
+	wipe_runtime();
+	h_kill_procs(H.base); /* what ran outside the container (a monitor) died too */
+	check_after_reboot(name);
+	free(name), free(needle);
+}
+END_TEST
+
+/* ---- concurrency ---- */
+
+#define PARALLEL 20
+
+/* 20 run -d with distinct names at once all succeed, and all run. */
+START_TEST(test_parallel_distinct_names)
+{
+	char *name[PARALLEL], *mark = new_mark(), *table;
+	struct h_proc p[PARALLEL];
+
+	for (int i = 0; i < PARALLEL; i++) {
+		char *argv[] = {(char *)h_conti_bin(),
+				"run",
+				"-d",
+				"--name",
+				NULL,
+				H.rootfs,
+				"sleep",
+				mark,
+				NULL};
+
+		name[i] = new_name();
+		argv[4] = name[i];
+		h_spawn(&p[i], argv, NULL);
+	}
+	for (int i = 0; i < PARALLEL; i++) {
+		struct h_result r;
+		char *want = h_strf("%s\n", name[i]);
+
+		h_finish(&p[i], &r, 60000);
+		assert_status(&r, 0, name[i]);
+		ck_assert_str_eq(r.out, want);
+		h_result_free(&r);
+		free(want);
+	}
+	table = ps_table(false);
+	for (int i = 0; i < PARALLEL; i++) {
+		char *status = table_status(table, name[i], NULL);
+
+		ck_assert_msg(status && !strcmp(status, "running"), "%s is not running:\n%s",
+			      name[i], table);
+		free(status);
+		free(name[i]);
+	}
+	free(mark), free(table);
+}
+END_TEST
+
+/* 20 run -d of the same name at once: one container, one exit 0, 19 exit 125 with one
+ * error line each. */
+START_TEST(test_parallel_same_name)
+{
+	char *name = new_name(), *mark = new_mark(), *table;
+	char *argv[] = {
+	    (char *)h_conti_bin(), "run", "-d", "--name", name, H.rootfs, "sleep", mark, NULL};
+	struct h_proc p[PARALLEL];
+	int ok = 0, taken = 0, rows = 0, lines;
+
+	for (int i = 0; i < PARALLEL; i++)
+		h_spawn(&p[i], argv, NULL);
+	for (int i = 0; i < PARALLEL; i++) {
+		struct h_result r;
+
+		h_finish(&p[i], &r, 60000);
+		if (r.status == 0) {
+			ok++;
+		} else {
+			assert_status(&r, 125, "a losing run -d");
+			free(h_error_line(&r));
+			taken++;
+		}
+		h_result_free(&r);
+	}
+	ck_assert_msg(ok == 1 && taken == PARALLEL - 1, "%d succeeded, %d got 125", ok, taken);
+	table = ps_table(true);
+	lines = h_count_lines(table);
+	for (int i = 1; i < lines; i++) {
+		char *line = h_line(table, i), tok[1][64];
+
+		if (tokens(line, tok, 1) == 1 && !strcmp(tok[0], name))
+			rows++;
+		free(line);
+	}
+	ck_assert_msg(rows == 1, "%d rows for %s:\n%s", rows, name, table);
+	free(name), free(mark), free(table);
+}
+END_TEST
+
+/* ---- killed_front_end ---- */
+
+/* SIGKILL of a foreground `run`: ps -a shows the container exited, and rm -f removes
+ * everything (state, layer, processes). */
+START_TEST(test_killed_front_end)
+{
+	char *name = new_name(), *mark = new_mark(), *script = h_strf("echo ready; sleep %s", mark);
+	char *argv[] = {
+	    (char *)h_conti_bin(), "run", "--name", name, H.rootfs, "sh", "-c", script, NULL};
+	struct h_result r;
+	struct h_proc p;
+
+	h_spawn(&p, argv, NULL);
+	ck_assert_msg(h_wait_output(&p, "ready", 10000), "the container did not start");
+	kill(p.pid, SIGKILL);
+	h_finish(&p, &r, 10000);
+	ck_assert_int_eq(r.status, 137);
+	h_result_free(&r);
+	expect_status(name, true, "exited*", 5000);
+	CONTI(&r, "rm", "-f", name);
+	assert_status(&r, 0, "rm -f after the killed run");
+	h_result_free(&r);
+	expect_not_listed(name, true, 0);
+	h_assert_no_containers_left();
+	h_assert_no_procs(mark, 2000);
+	free(name), free(mark), free(script);
+}
+END_TEST
+
+/* ---- bad_names: unknown containers, bad names ---- */
+
+static const struct {
+	const char *argv[4];
+	const char *named; /* the error line contains this */
+} unknown_cases[] = {
+    {{"exec", "nosuch", "true"}, "nosuch"}, {{"stop", "nosuch"}, "nosuch"},
+    {{"logs", "nosuch"}, "nosuch"},	    {{"inspect", "nosuch"}, "nosuch"},
+    {{"rm", "nosuch"}, "nosuch"},	    {{"start", "nosuch"}, "nosuch"},
+    {{"kill", "nosuch"}, "nosuch"},	    {{"exec", "bad/name", "true"}, "bad/name"},
+};
+
+/* Each command on an unknown container or a bad name: 125, one error line naming it, no
+ * stdout, nothing made. */
+START_TEST(test_unknown_container)
+{
+	const char *args[6] = {NULL};
+	char *line;
+	struct h_result r;
+
+	for (int i = 0; i < 4 && unknown_cases[_i].argv[i]; i++)
+		args[i] = unknown_cases[_i].argv[i];
+	conti_v(&r, NULL, args);
+	assert_status(&r, 125, args[0]);
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, unknown_cases[_i].named), "%s: the error does not name '%s': %s",
+		      args[0], unknown_cases[_i].named, line);
+	ck_assert_str_eq(r.out, "");
+	h_assert_no_containers_left();
+	h_result_free(&r);
+	free(line);
+}
+END_TEST
+
+/* Valid names that are also names of the tool's own files in XDG_RUNTIME_DIR/conti-rootless
+ * (or were in some version): a container may have them. */
+static const char *const own_file_names[] = {
+    "rm", "keeper.pid", "keeper.lock", "registry.lock", "keeper.pid.tmp",
+};
+
+/* A container named like one of the tool's own files runs, is listed, answers exec, does
+ * not disturb the next container, and is removed by rm -f. */
+START_TEST(test_names_like_own_files)
+{
+	const char *name = own_file_names[_i];
+	char *mark = new_mark(), *want = h_strf("%s\n", name);
+	struct h_result r;
+
+	keep_name(name);
+	DETACH(name, "sleep", mark);
+	expect_status(name, false, "running", 1000);
+	CONTI(&r, "exec", name, "hostname");
+	assert_status(&r, 0, "exec hostname");
+	ck_assert_str_eq(r.out, want);
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", H.rootfs, "true");
+	assert_status(&r, 0, "the next run --rm");
+	h_result_free(&r);
+	expect_status(name, false, "running", 0);
+	CONTI(&r, "rm", "-f", name);
+	assert_status(&r, 0, "rm -f");
+	h_result_free(&r);
+	expect_not_listed(name, true, 0);
+	h_assert_no_procs(mark, 2000);
+	h_assert_no_containers_left();
+	free(mark), free(want);
+}
+END_TEST
+
+/* ---- the suite ---- */
+
+static TCase *tcase(Suite *s, const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_unchecked_fixture(tc, lc_case_setup, lc_case_teardown);
+	tcase_add_checked_fixture(tc, lc_setup, lc_teardown);
+	if (!getenv("CK_DEFAULT_TIMEOUT"))
+		tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+static void add_run_cases(Suite *s)
+{
+	TCase *tc = tcase(s, "detach");
+
+	tcase_add_test(tc, test_detach_prints_name_and_returns);
+	tcase_add_test(tc, test_detach_survives_closed_stdio);
+	tcase_add_test(tc, test_detach_survives_terminal_hangup);
+	tcase_add_test(tc, test_detach_logs);
+	tcase_add_test(tc, test_detach_logs_follow);
+	tc = tcase(s, "exec");
+	tcase_add_test(tc, test_exec_sees_pid1_files);
+	tcase_add_test(tc, test_exec_hostname);
+	tcase_add_test(tc, test_exec_ps_sees_pid1);
+	tcase_add_loop_test(tc, test_exec_exit_status, 0,
+			    sizeof(exec_exit_cases) / sizeof(exec_exit_cases[0]));
+	tcase_add_test(tc, test_exec_env);
+	tcase_add_test(tc, test_exec_workdir);
+	tcase_add_test(tc, test_exec_user);
+	tcase_add_test(tc, test_exec_stdin);
+	tcase_add_test(tc, test_exec_tty_on_terminal);
+	tcase_add_test(tc, test_exec_tty_without_terminal);
+	tcase_add_test(tc, test_exec_not_running);
+	tc = tcase(s, "ps");
+	tcase_add_test(tc, test_ps_no_containers);
+	tcase_add_test(tc, test_ps_table);
+	tcase_add_test(tc, test_ps_list_alias);
+	tcase_add_test(tc, test_ps_json);
+	tcase_add_test(tc, test_inspect);
+	tcase_add_test(tc, test_ps_exited);
+	tc = tcase(s, "stop");
+	tcase_add_test(tc, test_stop_sigterm);
+	tcase_add_test(tc, test_stop_timeout_sigkill);
+	tcase_add_test(tc, test_kill_signal_reaches_trap);
+	tcase_add_test(tc, test_rm_running_refused);
+	tcase_add_test(tc, test_rm_force_running);
+	tcase_add_test(tc, test_rm_exited);
+	tcase_add_test(tc, test_detach_rm_removes_itself);
+	tc = tcase(s, "create");
+	tcase_add_test(tc, test_create_then_start);
+	tcase_add_test(tc, test_start_attach);
+	tcase_add_test(tc, test_start_exited_again);
+}
+
+static void add_keeper_cases(Suite *s)
+{
+	TCase *tc = tcase(s, "handles");
+
+	tcase_add_test(tc, test_handles_mounted_in_unshare);
+	tcase_add_test(tc, test_handles_net_none);
+	tcase_add_test(tc, test_handles_plain_files_on_host);
+	tcase_add_test(tc, test_unshare_nsenter_hostname);
+	tcase_add_test(tc, test_unshare_nsenter_pid);
+	tcase_add_test(tc, test_unshare_lsns);
+	tcase_add_test(tc, test_unshare_default_shell);
+	tcase_add_test(tc, test_unshare_exit_status);
+	tc = tcase(s, "keeper");
+	tcase_add_test(tc, test_keeper_killed_container_runs);
+	tcase_add_test(tc, test_keeper_killed_handles_work);
+	tcase_add_test(tc, test_keeper_killed_dead_container_exited);
+	tcase_add_test(tc, test_keeper_pid_foreign_process);
+	tcase_add_test(tc, test_keeper_exits_when_runtime_removed);
+	tc = tcase(s, "reboot");
+	tcase_add_test(tc, test_reboot_stopped_container_restarts);
+	tcase_add_test(tc, test_reboot_killed_container_restarts);
+	tc = tcase(s, "concurrency");
+	tcase_add_test(tc, test_parallel_distinct_names);
+	tcase_add_test(tc, test_parallel_same_name);
+	tc = tcase(s, "killed_front_end");
+	tcase_add_test(tc, test_killed_front_end);
+	tc = tcase(s, "bad_names");
+	tcase_add_loop_test(tc, test_unknown_container, 0,
+			    sizeof(unknown_cases) / sizeof(unknown_cases[0]));
+	tcase_add_loop_test(tc, test_names_like_own_files, 0,
+			    sizeof(own_file_names) / sizeof(own_file_names[0]));
+}
+
+int main(void)
+{
+	const char *only = getenv("CK_RUN_CASE");
+	Suite *s = suite_create("lifecycle");
+	SRunner *sr;
+	int failed;
+
+	runner = getpid();
+	add_run_cases(s);
+	add_keeper_cases(s);
+	sr = srunner_create(s);
+	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
