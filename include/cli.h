@@ -24,6 +24,7 @@ enum cr_command {
 	CR_CMD_KILL,
 	CR_CMD_RM,
 	CR_CMD_UNSHARE,
+	CR_CMD_CHECK,
 };
 
 struct cr_cli {

@@ -5,6 +5,7 @@
 #define CR_SECURITY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -32,6 +33,9 @@ int security_set_option(struct cr_security *sec, const char *arg, struct cr_erro
 /* In a process about to exec into the container: drops the bounding set to sec->caps,
  * clears ambient and inheritable, sets no_new_privs and loads the seccomp filter. */
 int security_apply(const struct cr_security *sec, struct cr_error *err);
+
+/* Describes what security_apply does as the setpriv(1) command that does it, for --trace. */
+void security_describe(const struct cr_security *sec, char *buf, size_t len);
 
 /* The names of the syscalls the default filter refuses with EPERM (NULL-terminated). */
 extern const char *const cr_seccomp_refused[];

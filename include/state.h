@@ -95,7 +95,8 @@ int state_saved_exit(const struct cr_state *st);
 long long state_log_size(const struct cr_state *st);
 
 /* Removes the container's data and runtime dirs (caller holds its lock); the name is free
- * at once. With background, the writable layer is deleted by a process of its own. */
+ * at once. With background (only for a caller about to exit), the writable layer is
+ * deleted by a process of its own. */
 int state_remove(const struct cr_paths *paths, struct cr_state *st, bool background,
 		 struct cr_error *err);
 

@@ -29,6 +29,7 @@ static const char usage_main[] =
     "  kill NAME...            send a signal to containers\n"
     "  rm NAME...              remove containers and their writable layers\n"
     "  unshare [CMD...]        a shell in the namespaces that hold the containers' handles\n"
+    "  check                   will run work here? what to fix if not\n"
     "\n"
     "Global options:\n"
     "  --trace      print each kernel step, as the shell command that does it, with its time\n"
@@ -327,6 +328,14 @@ static const char usage_rm[] =
     "  -f, --force   stop running ones first; no error for unknown names\n"
     "\n"
     "Example: conti-rootless rm -f dev\n";
+static const char usage_check[] =
+    "Usage: conti-rootless check [--format json]\n"
+    "\n"
+    "Check whether run will work on this machine, and say how to fix what is missing:\n"
+    "one line per check, ok, warn or FAIL. Exit 0 when run will work, 1 otherwise.\n"
+    "  --format json    the same as a JSON object, for scripts\n"
+    "\n"
+    "Example: conti-rootless check\n";
 static const char usage_unshare[] =
     "Usage: conti-rootless unshare [CMD [ARG...]]\n"
     "\n"
@@ -450,8 +459,11 @@ static int name_operand(struct cr_cli *cli, int argc, char **argv, struct cr_err
 
 static int no_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
 {
+	char usage_of[32];
+
+	snprintf(usage_of, sizeof(usage_of), "%s ", cli->name);
 	if (argc > 0)
-		return bad_usage(err, "ps ", "unexpected argument", argv[0]);
+		return bad_usage(err, usage_of, "unexpected argument", argv[0]);
 	return 0;
 }
 
@@ -488,6 +500,8 @@ static const struct option kill_options[] = {
 static const struct option rm_options[] = {
     {"force", no_argument, NULL, 'f'}, HELP_OPT, {NULL, 0, NULL, 0}};
 static const struct option help_only[] = {HELP_OPT, {NULL, 0, NULL, 0}};
+static const struct option check_options[] = {
+    {"format", required_argument, NULL, OPT_FORMAT}, HELP_OPT, {NULL, 0, NULL, 0}};
 
 /* Every command as data: its options, how it takes them and its operands. */
 static const struct command {
@@ -511,6 +525,7 @@ static const struct command {
     {"kill", CR_CMD_KILL, usage_kill, "+:s:", kill_options, simple_option, names_operands},
     {"rm", CR_CMD_RM, usage_rm, "+:f", rm_options, simple_option, names_operands},
     {"unshare", CR_CMD_UNSHARE, usage_unshare, "+", help_only, simple_option, any_operands},
+    {"check", CR_CMD_CHECK, usage_check, "+:", check_options, simple_option, no_operands},
 };
 
 /* The option text getopt stopped at, for the error line. */

@@ -158,7 +158,6 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 	}
 	if (start_fd >= 0 && wait_for_start(c, start_fd, &m.err) < 0)
 		goto fail;
-	trace_step(c->trace, cr_now_ns(), "exec %s", CR_INIT_NAME);
 	if (c->tty) {
 		int master = tty_open_container_pty(&m.err);
 
@@ -178,8 +177,15 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (c->trace) {
+		char what[1024];
+
+		security_describe(c->sec, what, sizeof(what));
+		trace_step(true, cr_now_ns(), "%s", what);
+	}
 	if (security_apply(c->sec, &m.err) < 0)
 		goto fail;
+	trace_step(c->trace, cr_now_ns(), "exec %s", CR_INIT_NAME);
 	syscall(SYS_execveat, c->init_fd, "", (char *const *)c->init_argv, (char *const *)c->envp,
 		AT_EMPTY_PATH);
 	cr_fail(&m.err, errno, "exec the init helper");

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "cr-check.h"
 #include "error.h"
 #include "exec.h"
 #include "lifecycle.h"
@@ -33,6 +34,8 @@ static int dispatch(struct cr_cli *cli, struct cr_error *err)
 		return lifecycle_rm(&cli->names, cli->force, err);
 	case CR_CMD_UNSHARE:
 		return lifecycle_unshare(cli->names.v, err);
+	case CR_CMD_CHECK:
+		return check_run(cli->json, stdout);
 	case CR_CMD_NONE:
 		break;
 	}

@@ -1,4 +1,5 @@
 /* security.c - capabilities, no_new_privs and the default seccomp filter. */
+#include <ctype.h>
 #include <errno.h>
 #include <linux/capability.h>
 #include <sched.h>
@@ -187,6 +188,32 @@ static int drop_caps(uint64_t keep, struct cr_error *err)
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return cr_fail(err, errno, "set the capabilities");
 	return 0;
+}
+
+void security_describe(const struct cr_security *sec, char *buf, size_t len)
+{
+	size_t off;
+
+	if (sec->privileged) {
+		snprintf(buf, len, "setpriv --inh-caps=-all%s  # privileged: all capabilities",
+			 sec->no_new_privs ? " --no-new-privs" : "");
+		return;
+	}
+	off = (size_t)snprintf(buf, len,
+			       "setpriv%s --inh-caps=-all --ambient-caps=-all "
+			       "--bounding-set=-all",
+			       sec->no_new_privs ? " --no-new-privs" : "");
+	for (size_t i = 0; i < NCAPS && off < len; i++) {
+		if (!(sec->caps & CAP(i)))
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, ",+");
+		for (const char *c = cap_names[i]; *c && off + 1 < len; c++)
+			buf[off++] = (char)tolower((unsigned char)*c);
+		buf[off] = '\0';
+	}
+	if (off < len)
+		snprintf(buf + off, len - off, "%s",
+			 sec->seccomp ? "  # and the seccomp filter" : "  # no seccomp filter");
 }
 
 int security_apply(const struct cr_security *sec, struct cr_error *err)

@@ -484,21 +484,16 @@ int state_open(const struct cr_paths *paths, const char *name, struct cr_state *
 }
 
 /* Removes dir in a process of its own that outlives us, with no descriptor of ours: the
- * caller need not wait for a large writable layer to go. A killed remover leaves the dir
- * in the trash, which the next garbage collection empties. */
+ * caller, about to exit, need not wait for a large writable layer to go. A killed remover leaves
+ * the dir in the trash, which the next garbage collection empties. */
 static void remove_in_background(const char *dir)
 {
-	pid_t pid = fork();
 	struct cr_error ignored;
 
-	if (pid != 0) {
-		if (pid > 0)
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-				;
-		return;
-	}
+	/* One fork, not waited for: only a command about to exit removes in the background,
+	 * and init adopts the remover then. */
 	if (fork() != 0)
-		_exit(0);
+		return;
 	setsid();
 	for (int fd = 0; fd < 3; fd++) {
 		int null = open("/dev/null", O_RDWR);

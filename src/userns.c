@@ -250,7 +250,7 @@ int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct
 		       sizeof(plan->subuid_line)) == 0 &&
 	     subid_map(&lib, pw->pw_name, getgid(), true, &plan->gid, plan->subgid_line,
 		       sizeof(plan->subgid_line)) == 0;
-	dlclose(lib.handle);
+	/* libsubid stays loaded: subid_init keeps a copy of our name that unloading would leak. */
 	if (!ok) {
 		cr_fail(err, 0, "user %s has no subordinate ids in /etc/subuid and /etc/subgid",
 			pw->pw_name);
@@ -319,8 +319,8 @@ int userns_explain(int errnum, const struct cr_userns_env *env, struct cr_error 
 	if (env->seccomp_mode > 0)
 		return cr_hint(err, "a seccomp filter refuses it (are you inside a container? "
 				    "run it with a profile that allows unshare)");
-	return cr_hint(err, "refused by a security policy, or this is a chroot; run "
-			    "'unshare --user true' to check");
+	return cr_hint(err, "refused by a security policy, or this is a chroot; "
+			    "'conti-rootless check' tells more");
 }
 
 int userns_explain_errno(int errnum, struct cr_error *err)
@@ -421,7 +421,9 @@ static int map_with_helpers(const struct cr_userns_plan *plan, pid_t pid, bool t
 			uid_failed ? "newuidmap" : "newgidmap", uid_failed ? ust : gst,
 			output[0] ? ": " : "", output, uid_failed ? "newuidmap" : "newgidmap",
 			(int)pid, uid_failed ? uidargs : gidargs);
-		return cr_hint(err, "check the line %s in %s (or use --uidmap=single)",
+		return cr_hint(err,
+			       "check the line %s in %s, or use --uidmap=single ('conti-rootless "
+			       "check' tells more)",
 			       uid_failed ? plan->subuid_line : plan->subgid_line,
 			       uid_failed ? "/etc/subuid" : "/etc/subgid");
 	}

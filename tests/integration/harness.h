@@ -145,7 +145,8 @@ int h_kill_procs(const char *needle);
 bool h_pid_alive(pid_t pid);
 /* Waits up to wait_ms for pid to be gone (or a zombie); true when it is. */
 bool h_wait_pid_gone(pid_t pid, int wait_ms);
-/* The pid on the first line of H's RUNTIME/keeper.pid; -1 when missing or not a number. */
+/* The pid on the first line of H's RUNTIME/keeper.pid (where the issue puts it, for
+ * people and scripts); -1 when missing or not a number. */
 pid_t h_keeper_pid(void);
 /* Asserts that no container is left in H: no directory in RUNTIME holding anything, but
  * the keeper's (RUNTIME/keeper*; plain files such as keeper.pid and locks, and empty

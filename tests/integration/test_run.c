@@ -1288,6 +1288,56 @@ START_TEST(test_nosubid_default_run_falls_back)
 }
 END_TEST
 
+/* ---- trace: the kernel steps as shell commands ---- */
+
+/* Index in text of the first line starting with "+ " and prefix, after from; -1 if none. */
+static long trace_line(const char *text, const char *prefix, long from)
+{
+	char *want = h_strf("\n+ %s", prefix);
+	const char *hit = strstr(text + from, want);
+
+	free(want);
+	return hit ? (long)(hit - text) + 1 : -1;
+}
+
+/* --trace prints each kernel step of a plain run as the command a person would type, in
+ * the order they happen, each with its duration. */
+START_TEST(test_trace_plain_run)
+{
+	static const char *const steps[] = {
+	    "nsenter --user --mount --target ",
+	    "unshare --pid --mount --uts --ipc --fork",
+	    "mount --make-rprivate /",
+	    "mount -t overlay overlay -o lowerdir=",
+	    "mount -t tmpfs -o mode=755",
+	    "mount -t devpts -o newinstance",
+	    "mount -t proc ",
+	    "hostname ",
+	    "cd ",
+	    "setpriv --no-new-privs --inh-caps=-all",
+	    "exec conti-rootless-init",
+	    "wait",
+	};
+	struct h_result r;
+	char *err;
+	long at = 0;
+
+	CONTI(&r, "--trace", "run", "--rm", H.rootfs, "true");
+	assert_status(&r, 0, "--trace run");
+	err = h_strf("\n%s", r.err);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		long next = trace_line(err, steps[i], at);
+
+		ck_assert_msg(next >= 0, "no '+ %s' after offset %ld in:\n%s", steps[i], at, r.err);
+		at = next;
+	}
+	ck_assert_msg(strstr(err, "pivot_root . . && umount -l .") != NULL, "%s", r.err);
+	ck_assert_msg(strstr(err, " ms\n") != NULL, "no durations in:\n%s", r.err);
+	free(err);
+	h_result_free(&r);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static TCase *tcase(const char *name)
@@ -1317,6 +1367,9 @@ static void add_root_cases(Suite *s)
 	tc = tcase("hostname");
 	tcase_add_test(tc, test_hostname_defaults_to_name);
 	tcase_add_test(tc, test_hostname_option);
+	suite_add_tcase(s, tc);
+	tc = tcase("trace");
+	tcase_add_test(tc, test_trace_plain_run);
 	suite_add_tcase(s, tc);
 	tc = tcase("uid_map");
 	tcase_add_test(tc, test_uidmap_default_uses_subids);

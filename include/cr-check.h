@@ -1,0 +1,57 @@
+/* cr-check.h - 'conti-rootless check': can `run` work on this machine, and the fix if not.
+ *
+ * (Not named check.h: unit tests include libcheck's <check.h>, and include/ comes
+ * first on their include path.)
+ *
+ * Each check is one function in a table (check.c); it looks at one thing (the
+ * kernel, user namespaces, the id-mapping helpers, the subordinate ids, the
+ * runtime and data dirs, overlayfs, fuse-overlayfs, cgroups) and fills one
+ * result: ok, warn or FAIL, what it found and, when not ok, the command or file
+ * line that fixes it. Probes that need a user namespace run in a throwaway
+ * child and leave nothing behind.
+ */
+#ifndef CR_CHECK_H
+#define CR_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum cr_check_status {
+	CR_CHECK_OK,
+	CR_CHECK_WARN, /* run works, but not fully (a fallback, or an option needs it) */
+	CR_CHECK_FAIL, /* run cannot work here until it is fixed */
+};
+
+struct cr_check_result {
+	const char *name;
+	enum cr_check_status status;
+	char found[512]; /* what was found, one line */
+	char fix[512];	 /* the command or file line that fixes it; "" when ok */
+};
+
+/* Runs every check and prints one line per check (or, with json, one JSON object)
+ * on out; returns 0 when `run` will work here, 1 otherwise. */
+int check_run(bool json, FILE *out);
+
+/* "ok", "warn" or "FAIL". */
+const char *check_status_name(enum cr_check_status status);
+
+/* Reads MAJOR.MINOR from a kernel release ("5.10.0-21-amd64"); -1 if it has none (pure). */
+int check_parse_kernel(const char *release, unsigned *major, unsigned *minor);
+
+/* True when release is MAJOR.MINOR or later; false when it cannot be read (pure). */
+bool check_kernel_at_least(const char *release, unsigned major, unsigned minor);
+
+/* Formats r as its output line, without newline: "FAIL  subids  FOUND; fix: FIX" (pure). */
+void check_format_line(const struct cr_check_result *r, char *buf, size_t len);
+
+/* Prints {"ok":...,"checks":[{"name":..,"status":..,"found":..,"fix":..|null},...]} and a
+ * newline on out; ok is true when no result is FAIL (pure but for the stream). */
+void check_print_json(const struct cr_check_result *results, size_t n, FILE *out);
+
+/* The first id after every range in the /etc/subuid and /etc/subgid texts given
+ * (either may be NULL), and at least 100000: where a new user's range can start (pure). */
+unsigned long check_free_subid_start(const char *subuid, const char *subgid);
+
+#endif

@@ -1,0 +1,130 @@
+#!/bin/bash
+# test-bash-completion.sh COMPLETION_FILE - the bash completion of conti-rootless.
+#
+# Each case sources COMPLETION_FILE in a fresh `bash -c`, sets COMP_WORDS and
+# COMP_CWORD as bash does for a command line, calls the function that
+# `complete -p conti-rootless` names, and checks COMPREPLY. Container names come
+# from a fake XDG_DATA_HOME. Exits 1 when a case fails.
+set -u
+
+file=${1:?usage: test-bash-completion.sh COMPLETION_FILE}
+file=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/data/conti-rootless/containers/mybox" "$tmp/data/conti-rootless/containers/web.1" \
+	"$tmp/data/conti-rootless/containers/.hidden" "$tmp/rootfs/bin" "$tmp/rootfs/usr/bin"
+touch "$tmp/rootfs/bin/busybox" "$tmp/rootfs/usr/bin/env"
+failures=0
+
+# complete WORD... : the completions of a command line whose last WORD is the one being
+# completed ('' for a new word), one per line, sorted.
+complete_words() {
+	XDG_DATA_HOME="$tmp/data" bash --norc --noprofile -c '
+		source "$1" || exit 2
+		shift
+		spec=$(complete -p conti-rootless) || exit 3
+		fn=${spec#*-F }
+		fn=${fn%% *}
+		COMP_WORDS=("$@")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMP_LINE="$*"
+		COMP_POINT=${#COMP_LINE}
+		COMPREPLY=()
+		"$fn" conti-rootless "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+		printf "%s\n" "${COMPREPLY[@]}"
+	' bash "$file" "$@" | sort
+}
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+# offered yes|no "WORDS" WORD... : whether each WORD is offered for the command line WORDS
+# (shell words; its last one is the word being completed).
+offered() {
+	local want=$1 words=$2 got w
+	local -a line
+	shift 2
+	eval "line=($words)"
+	got=$(complete_words "${line[@]}")
+	for w in "$@"; do
+		if grep -qxF -- "$w" <<<"$got"; then
+			[ "$want" = yes ] || fail "'${line[*]}' offers '$w' (got: ${got//$'\n'/ })"
+		else
+			[ "$want" = no ] || fail "'${line[*]}' does not offer '$w' (got: ${got//$'\n'/ })"
+		fi
+	done
+}
+
+expect() { offered yes "$@"; }
+refuse() { offered no "$@"; }
+
+# The file registers a completion function for conti-rootless, and sourcing it prints nothing.
+out=$(bash --norc --noprofile -c 'source "$1" && complete -p conti-rootless' bash "$file" 2>&1)
+case $out in
+"complete -F "*" conti-rootless") ;;
+*) fail "sourcing $file does not register a completion function: $out" ;;
+esac
+
+# The commands.
+expect "conti-rootless ''" run exec ps create start inspect logs stop kill rm unshare check
+expect "conti-rootless e" exec
+refuse "conti-rootless e" run ps
+expect "conti-rootless --trace ''" run exec ps
+expect "conti-rootless --t" --trace
+
+# Container names, from XDG_DATA_HOME; hidden entries are not containers.
+expect "conti-rootless exec ''" mybox web.1
+refuse "conti-rootless exec ''" .hidden
+expect "conti-rootless exec my" mybox
+refuse "conti-rootless exec my" web.1
+expect "conti-rootless exec -it -e FOO=1 ''" mybox
+expect "conti-rootless exec -u 1000 ''" mybox
+refuse "conti-rootless exec -u ''" mybox
+refuse "conti-rootless exec mybox ''" mybox
+for cmd in start stop kill rm logs inspect; do
+	expect "conti-rootless $cmd ''" mybox web.1
+done
+expect "conti-rootless stop mybox ''" web.1
+expect "conti-rootless kill -s TERM ''" mybox
+expect "conti-rootless stop -t 3 ''" mybox
+refuse "conti-rootless ps ''" mybox
+
+# Options, per command.
+expect "conti-rootless run -" --detach --rm --name --overlay --uidmap --volume --security-opt
+refuse "conti-rootless create -" --detach -d
+expect "conti-rootless create --" --rm --overlay
+expect "conti-rootless exec -" --tty --interactive --env --workdir --user
+refuse "conti-rootless exec -" --rm
+expect "conti-rootless ps -" -a --all --format
+expect "conti-rootless rm -" -f --force
+expect "conti-rootless stop --" --time
+expect "conti-rootless kill --" --signal
+expect "conti-rootless logs -" --follow
+
+# Option values.
+expect "conti-rootless run --overlay ''" auto kernel fuse none
+expect "conti-rootless run --uidmap s" subid single
+expect "conti-rootless run --net ''" host none
+expect "conti-rootless run --uidmap = ''" auto subid single
+expect "conti-rootless run --uidmap = s" subid single
+expect "conti-rootless run --cap-add NET_" NET_ADMIN NET_RAW NET_BIND_SERVICE
+expect "conti-rootless run --security-opt ''" seccomp=unconfined no-new-privileges=false
+expect "conti-rootless ps --format ''" table json
+expect "conti-rootless check --format ''" json
+expect "conti-rootless kill -s ''" TERM KILL USR1
+refuse "conti-rootless run --name ''" mybox
+
+# The rootfs of run, then a command inside it.
+expect "conti-rootless run '$tmp/ro'" "$tmp/rootfs"
+expect "conti-rootless run --rm -v /a:/b '$tmp/ro'" "$tmp/rootfs"
+expect "conti-rootless run '$tmp/rootfs' ''" busybox env
+expect "conti-rootless run -it --overlay fuse '$tmp/rootfs' bu" busybox
+expect "conti-rootless run '$tmp/rootfs' /usr/b" /usr/bin
+
+if [ "$failures" -ne 0 ]; then
+	echo "$failures failure(s)"
+	exit 1
+fi
+echo "all bash completion cases pass"

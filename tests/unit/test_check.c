@@ -1,0 +1,208 @@
+/* Unit tests: the pure parts of 'conti-rootless check' (kernel versions, result lines,
+ * JSON, a free subordinate range), and one real run that must leave nothing behind. */
+#include "unit.h"
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cr-check.h"
+#include "utils.h"
+
+START_TEST(kernel_release_is_parsed)
+{
+	unsigned major = 0, minor = 0;
+
+	ck_assert_int_eq(check_parse_kernel("5.10.0-21-amd64", &major, &minor), 0);
+	ck_assert_uint_eq(major, 5);
+	ck_assert_uint_eq(minor, 10);
+	ck_assert_int_eq(check_parse_kernel("6.18.44-fc-v657", &major, &minor), 0);
+	ck_assert_uint_eq(major, 6);
+	ck_assert_uint_eq(minor, 18);
+	ck_assert_int_eq(check_parse_kernel("5.12", &major, &minor), 0);
+	ck_assert_int_eq(check_parse_kernel("5", &major, &minor), -1);
+	ck_assert_int_eq(check_parse_kernel("5.", &major, &minor), -1);
+	ck_assert_int_eq(check_parse_kernel("-5.11", &major, &minor), -1);
+	ck_assert_int_eq(check_parse_kernel("linux", &major, &minor), -1);
+	ck_assert_int_eq(check_parse_kernel("", &major, &minor), -1);
+	ck_assert_int_eq(check_parse_kernel(NULL, &major, &minor), -1);
+}
+END_TEST
+
+START_TEST(kernel_versions_compare)
+{
+	ck_assert(!check_kernel_at_least("5.10.0-x", 5, 11));
+	ck_assert(check_kernel_at_least("5.11.0-x", 5, 11));
+	ck_assert(!check_kernel_at_least("5.11.0-x", 5, 12));
+	ck_assert(check_kernel_at_least("5.12-rc1", 5, 12));
+	ck_assert(check_kernel_at_least("5.15.0-91-generic", 5, 12));
+	ck_assert(check_kernel_at_least("6.1.0-17-amd64", 5, 12));
+	ck_assert(check_kernel_at_least("10.0.0", 5, 12));
+	ck_assert(!check_kernel_at_least("4.19.0-26-amd64", 5, 11));
+	ck_assert(!check_kernel_at_least("5.9", 5, 11)); /* 9 < 11, not "9" > "1" */
+	ck_assert(!check_kernel_at_least("garbage", 5, 11));
+}
+END_TEST
+
+START_TEST(result_lines)
+{
+	struct cr_check_result ok = {.name = "kernel", .status = CR_CHECK_OK};
+	struct cr_check_result bad = {.name = "subids", .status = CR_CHECK_FAIL};
+	char buf[1200], small[16];
+
+	snprintf(ok.found, sizeof(ok.found), "Linux 6.1.0");
+	check_format_line(&ok, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "ok    kernel       Linux 6.1.0");
+	snprintf(bad.found, sizeof(bad.found), "user alice has no subordinate ids");
+	snprintf(bad.fix, sizeof(bad.fix), "sudo usermod --add-subuids 100000-165535 alice");
+	check_format_line(&bad, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "FAIL  subids       user alice has no subordinate ids; "
+			      "fix: sudo usermod --add-subuids 100000-165535 alice");
+	check_format_line(&bad, small, sizeof(small));
+	ck_assert_str_eq(small, "FAIL  subids   ");
+	ck_assert_str_eq(check_status_name(CR_CHECK_WARN), "warn");
+}
+END_TEST
+
+static char *json_of(const struct cr_check_result *r, size_t n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	ck_assert_ptr_nonnull(f);
+	check_print_json(r, n, f);
+	fclose(f);
+	return text;
+}
+
+START_TEST(json_output)
+{
+	struct cr_check_result r[2] = {{.name = "data-dir", .status = CR_CHECK_WARN},
+				       {.name = "fuse", .status = CR_CHECK_OK}};
+	char *text;
+
+	snprintf(r[0].found, sizeof(r[0].found), "dir \"a\\b\"\ttab");
+	snprintf(r[0].fix, sizeof(r[0].fix), "export X=1");
+	snprintf(r[1].found, sizeof(r[1].found), "ok");
+	text = json_of(r, 2);
+	ck_assert_str_eq(text,
+			 "{\"ok\":true,\"checks\":["
+			 "{\"name\":\"data-dir\",\"status\":\"warn\","
+			 "\"found\":\"dir \\\"a\\\\b\\\"\\u0009tab\",\"fix\":\"export X=1\"},"
+			 "{\"name\":\"fuse\",\"status\":\"ok\",\"found\":\"ok\",\"fix\":null}]}\n");
+	free(text);
+	r[1].status = CR_CHECK_FAIL;
+	text = json_of(r, 2);
+	ck_assert(!strncmp(text, "{\"ok\":false,", 12));
+	ck_assert_ptr_nonnull(strstr(text, "\"status\":\"FAIL\""));
+	free(text);
+}
+END_TEST
+
+START_TEST(free_subid_range)
+{
+	ck_assert_uint_eq(check_free_subid_start(NULL, NULL), 100000);
+	ck_assert_uint_eq(check_free_subid_start("", ""), 100000);
+	ck_assert_uint_eq(check_free_subid_start("alice:100000:65536\n", NULL), 165536);
+	ck_assert_uint_eq(check_free_subid_start("alice:100000:65536\nbob:165536:65536\n",
+						 "alice:100000:65536\n"),
+			  231072);
+	ck_assert_uint_eq(
+	    check_free_subid_start("# comment 900000:1\nbroken\nx:1000:10\n", "carol:300000:65536"),
+	    365536);
+}
+END_TEST
+
+static int count_lines(const char *text)
+{
+	int n = 0;
+
+	for (const char *p = text; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+static bool dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	bool empty = true;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		empty = empty && (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."));
+	closedir(d);
+	return empty;
+}
+
+/* Runs check_run(json) in a child into a file; returns its verdict and the output in *text.
+ * The child leaves with _exit, as the command's process ends: libsubid keeps a copy of the
+ * program name that nobody frees, which LeakSanitizer would report at exit(). */
+static int check_in_child(bool json, char **text)
+{
+	FILE *f = tmpfile();
+	long len;
+	int status;
+	pid_t pid;
+
+	ck_assert_ptr_nonnull(f);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(check_run(json, f) | (fflush(f) ? 2 : 0));
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	len = ftell(f);
+	ck_assert_int_gt(len, 0);
+	*text = cr_xcalloc(1, (size_t)len + 1);
+	rewind(f);
+	ck_assert_int_eq(fread(*text, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	return WEXITSTATUS(status);
+}
+
+/* The real checks on this machine: whatever the verdict, one line per check, JSON that
+ * agrees, and nothing left in the data dir's filesystem. */
+START_TEST(real_run_leaves_nothing_behind)
+{
+	char data[] = "/tmp/cr-check-XXXXXX";
+	char *text = NULL, *json = NULL;
+	int verdict;
+	struct cr_error err;
+
+	ck_assert_ptr_nonnull(mkdtemp(data));
+	setenv("XDG_DATA_HOME", data, 1);
+	verdict = check_in_child(false, &text);
+	ck_assert(verdict == 0 || verdict == 1);
+	ck_assert_int_eq(count_lines(text), 11);
+	ck_assert(!strncmp(text, "ok    kernel", 12) || !strncmp(text, "FAIL  kernel", 12));
+	ck_assert_ptr_nonnull(strstr(text, "  overlay  "));
+	ck_assert(dir_is_empty(data));
+	ck_assert_int_eq(check_in_child(true, &json), verdict);
+	ck_assert(!strncmp(json, verdict ? "{\"ok\":false," : "{\"ok\":true,", verdict ? 12 : 11));
+	ck_assert_int_eq(count_lines(json), 1);
+	ck_assert(dir_is_empty(data));
+	free(text);
+	free(json);
+	cr_rm_rf(data, &err);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("check");
+	TCase *tc = tcase_create("check");
+
+	tcase_add_test(tc, kernel_release_is_parsed);
+	tcase_add_test(tc, kernel_versions_compare);
+	tcase_add_test(tc, result_lines);
+	tcase_add_test(tc, json_output);
+	tcase_add_test(tc, free_subid_range);
+	tcase_add_test(tc, real_run_leaves_nothing_behind);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
