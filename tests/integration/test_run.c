@@ -1288,6 +1288,120 @@ START_TEST(test_nosubid_default_run_falls_back)
 }
 END_TEST
 
+/* ---- check: what conti-rootless check says about this machine ---- */
+
+/* The line of check's output about name ("ok    name ..."), or NULL. */
+static char *check_line(const char *out, const char *name)
+{
+	char *want = h_strf(" %s ", name);
+	const char *p = out;
+
+	while (p && *p) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char *line = strndup(p, len);
+
+		if (strstr(line, want)) {
+			free(want);
+			return line;
+		}
+		free(line);
+		p = end ? end + 1 : NULL;
+	}
+	free(want);
+	return NULL;
+}
+
+/* On this machine run works: check exits 0 and user namespaces and overlayfs are ok. */
+START_TEST(test_check_ok_here)
+{
+	struct h_result r;
+	char *userns, *overlay;
+
+	CONTI(&r, "check");
+	assert_status(&r, 0, "check");
+	userns = check_line(r.out, "userns");
+	overlay = check_line(r.out, "overlay");
+	ck_assert_msg(userns && !strncmp(userns, "ok", 2), "%s", r.out);
+	ck_assert_msg(overlay && !strncmp(overlay, "ok", 2), "%s", r.out);
+	free(userns), free(overlay);
+	h_result_free(&r);
+	CONTI(&r, "check", "--format", "json");
+	assert_status(&r, 0, "check --format json");
+	ck_assert_msg(!strncmp(r.out, "{\"ok\":true,\"checks\":[", 22), "%s", r.out);
+	h_result_free(&r);
+}
+END_TEST
+
+/* newuidmap without its setuid bit (a copy first on PATH): warn, and the fix names the
+ * package; run still works (it maps one id). */
+START_TEST(test_check_helper_not_setuid)
+{
+	char *path = unusable_newuidmap_path(), *line;
+	const char *env[] = {path, NULL};
+	struct h_opts o = {.env = env};
+	struct h_result r;
+
+	if (!path) {
+		h_skip("test_check_helper_not_setuid: newuidmap not installed");
+		return;
+	}
+	CONTI_OPTS(&r, &o, "check");
+	assert_status(&r, 0, "check with a newuidmap that is not setuid");
+	line = check_line(r.out, "uidmap");
+	ck_assert_msg(line && !strncmp(line, "warn", 4) && strstr(line, "setuid") &&
+			  strstr(line, "uidmap"),
+		      "%s", r.out);
+	free(line), free(path);
+	h_result_free(&r);
+}
+END_TEST
+
+/* XDG_RUNTIME_DIR unset (su, sudo, CI): warn, naming the fallback dir. */
+START_TEST(test_check_runtime_dir_unset)
+{
+	const char *env[] = {"XDG_RUNTIME_DIR", NULL};
+	struct h_opts o = {.env = env};
+	struct h_result r;
+	char *line, *fallback = h_strf("/tmp/conti-rootless-%u", (unsigned)getuid());
+
+	CONTI_OPTS(&r, &o, "check");
+	assert_status(&r, 0, "check without XDG_RUNTIME_DIR");
+	line = check_line(r.out, "runtime-dir");
+	ck_assert_msg(line && !strncmp(line, "warn", 4) && strstr(line, fallback), "%s", r.out);
+	free(line), free(fallback);
+	h_result_free(&r);
+}
+END_TEST
+
+/* check takes no operand and no unknown option: 125 and the usage hint. */
+START_TEST(test_check_bad_usage)
+{
+	struct h_result r;
+
+	CONTI(&r, "check", "--frobnicate");
+	assert_status(&r, 125, "check --frobnicate");
+	ck_assert_msg(strstr(r.err, "check --help"), "%s", r.err);
+	h_result_free(&r);
+}
+END_TEST
+
+/* As a user without subordinate ids, check warns and gives the usermod line. */
+START_TEST(test_nosubid_check_names_usermod)
+{
+	struct h_result r;
+	char *line;
+
+	CONTI(&r, "check");
+	assert_status(&r, 0, "check without subordinate ids");
+	line = check_line(r.out, "subids");
+	ck_assert_msg(line && !strncmp(line, "warn", 4) && strstr(line, "usermod --add-subuids"),
+		      "%s", r.out);
+	free(line);
+	h_result_free(&r);
+}
+END_TEST
+
 /* ---- trace: the kernel steps as shell commands ---- */
 
 /* Index in text of the first line starting with "+ " and prefix, after from; -1 if none. */
@@ -1370,6 +1484,12 @@ static void add_root_cases(Suite *s)
 	suite_add_tcase(s, tc);
 	tc = tcase("trace");
 	tcase_add_test(tc, test_trace_plain_run);
+	suite_add_tcase(s, tc);
+	tc = tcase("check");
+	tcase_add_test(tc, test_check_ok_here);
+	tcase_add_test(tc, test_check_helper_not_setuid);
+	tcase_add_test(tc, test_check_runtime_dir_unset);
+	tcase_add_test(tc, test_check_bad_usage);
 	suite_add_tcase(s, tc);
 	tc = tcase("uid_map");
 	tcase_add_test(tc, test_uidmap_default_uses_subids);
@@ -1462,6 +1582,7 @@ int main(void)
 		TCase *tc = tcase("nosubid");
 
 		tcase_add_test(tc, test_nosubid_default_run_falls_back);
+		tcase_add_test(tc, test_nosubid_check_names_usermod);
 		suite_add_tcase(s, tc);
 		/* As a user without subordinate ids only this case can pass. */
 		if (!only || !*only)
