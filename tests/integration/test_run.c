@@ -1328,7 +1328,9 @@ START_TEST(test_check_ok_here)
 	h_result_free(&r);
 	CONTI(&r, "check", "--format", "json");
 	assert_status(&r, 0, "check --format json");
-	ck_assert_msg(!strncmp(r.out, "{\"ok\":true,\"checks\":[", 22), "%s", r.out);
+	ck_assert_msg(
+	    !strncmp(r.out, "{\"ok\":true,\"checks\":[", strlen("{\"ok\":true,\"checks\":[")), "%s",
+	    r.out);
 	h_result_free(&r);
 }
 END_TEST
