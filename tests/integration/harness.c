@@ -831,7 +831,7 @@ bool h_wait_pid_gone(pid_t pid, int wait_ms)
 
 pid_t h_keeper_pid(void)
 {
-	char *path = h_strf("%s/conti-rootless/keeper.pid", H.runtime), *text = h_read_file(path);
+	char *path = h_strf("%s/conti-rootless/.keeper.pid", H.runtime), *text = h_read_file(path);
 	char *end = NULL;
 	long pid = text ? strtol(text, &end, 10) : -1;
 
