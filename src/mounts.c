@@ -242,11 +242,29 @@ static int do_readonly(const struct cr_op *op, struct cr_mount_ctx *ctx, struct 
 	return 0;
 }
 
+/* Removes ",opt" from the mount options data, in place. */
+static void drop_option(char *data, const char *opt)
+{
+	char *x = strstr(data, opt);
+
+	if (x)
+		memmove(x, x + strlen(opt), strlen(x + strlen(opt)) + 1);
+}
+
 static int mount_overlay(const struct cr_op *op, struct cr_error *err)
 {
-	if (mount("overlay", op->dst, "overlay", 0, op->data) < 0)
-		return cr_fail(err, errno, "mount kernel overlayfs on %s", op->dst);
-	return 0;
+	cleanup_free char *data = NULL;
+
+	if (mount("overlay", op->dst, "overlay", 0, op->data) == 0)
+		return 0;
+	if (errno == EINVAL && strstr(op->data, ",volatile")) {
+		/* Before Linux 5.10 overlayfs has no volatile: the layer is synced, that is all. */
+		data = cr_xstrdup(op->data);
+		drop_option(data, ",volatile");
+		if (mount("overlay", op->dst, "overlay", 0, data) == 0)
+			return 0;
+	}
+	return cr_fail(err, errno, "mount kernel overlayfs on %s", op->dst);
 }
 
 bool mounts_is_fuse(const char *path)
@@ -257,14 +275,13 @@ bool mounts_is_fuse(const char *path)
 }
 
 /* fuse-overlayfs options from the step's: a kernel overlay step (falling back) carries
- * "userxattr", which fuse-overlayfs does not know. */
+ * "userxattr" and maybe "volatile", which fuse-overlayfs does not know. */
 static char *fuse_options(const struct cr_op *op)
 {
 	char *data = cr_xasprintf("%s,allow_other", op->data);
-	char *x = strstr(data, ",userxattr");
 
-	if (x)
-		memmove(x, x + strlen(",userxattr"), strlen(x + strlen(",userxattr")) + 1);
+	drop_option(data, ",userxattr");
+	drop_option(data, ",volatile");
 	return data;
 }
 

@@ -65,7 +65,7 @@ char *plan_escape_overlay_path(const char *path)
 	return out;
 }
 
-static void add_rootfs(struct cr_plan *plan, const struct cr_facts *f)
+static void add_rootfs(struct cr_plan *plan, const struct cr_config *cfg, const struct cr_facts *f)
 {
 	cleanup_free char *lower = plan_escape_overlay_path(f->rootfs);
 	cleanup_free char *upper = plan_escape_overlay_path(f->upper);
@@ -84,8 +84,9 @@ static void add_rootfs(struct cr_plan *plan, const struct cr_facts *f)
 		op = add(plan, CR_OP_MOUNT_OVERLAY, f->overlay_fallback ? CR_OPF_FALLBACK : 0,
 			 "overlay", f->root_mnt);
 		op->fstype = cr_xstrdup("overlay");
-		op->data = cr_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lower,
-					upper, work);
+		/* A --rm layer is thrown away: volatile skips every sync to the upper fs. */
+		op->data = cr_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,userxattr%s", lower,
+					upper, work, cfg->remove ? ",volatile" : "");
 		return;
 	}
 }
@@ -184,7 +185,7 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	if (cfg->net == CR_NET_NONE)
 		add(plan, CR_OP_LOOPBACK_UP, 0, NULL, NULL);
 	add(plan, CR_OP_MAKE_RPRIVATE, 0, NULL, "/");
-	add_rootfs(plan, f);
+	add_rootfs(plan, cfg, f);
 	add_dev(plan, f);
 	add_sys(plan, cfg);
 	add_mount(plan, "proc", "/proc", "", CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);

@@ -83,6 +83,12 @@ START_TEST(overlay_options)
 				   "conti-rootless/containers/ab/upper,workdir=/home/u/.local/"
 				   "share/conti-rootless/containers/ab/work,userxattr");
 	plan_free(&p);
+	cfg.remove = true; /* a throwaway layer needs no syncs */
+	build(&cfg, &f, &p);
+	ck_assert_ptr_nonnull(
+	    strstr(p.ops[find(&p, CR_OP_MOUNT_OVERLAY, NULL)].data, ",userxattr,volatile"));
+	plan_free(&p);
+	cfg.remove = false;
 	f.overlay = CR_OVERLAY_FUSE;
 	build(&cfg, &f, &p);
 	ck_assert_int_lt(find(&p, CR_OP_MOUNT_OVERLAY, NULL), 0);
