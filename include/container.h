@@ -42,6 +42,9 @@ struct cr_container {
 	struct cr_mount_ctx mctx;
 };
 
+/* The init helper to execveat, as a sealed in-memory copy (cr_sealed_copy). */
+int cr_open_init(struct cr_error *err);
+
 /* Empties c: no process, every descriptor -1. */
 void container_init(struct cr_container *c);
 

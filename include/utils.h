@@ -63,4 +63,9 @@ ssize_t cr_recv_msg(int sock, void *buf, size_t len, int *fd);
  * tree (helpers/NAME), else in the install's libexec dir. */
 int cr_open_helper(const char *name, struct cr_error *err);
 
+/* A sealed in-memory copy of the helper opened as fd (O_PATH is fine), to execveat: the
+ * container may look at /proc/PID/exe of the process before it makes itself
+ * non-dumpable, and must find this copy there, never a handle on the host's file. */
+int cr_sealed_copy(int fd, const char *name, struct cr_error *err);
+
 #endif

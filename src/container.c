@@ -25,6 +25,13 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
+int cr_open_init(struct cr_error *err)
+{
+	cleanup_close int path = cr_open_helper(CR_INIT_NAME, err);
+
+	return path < 0 ? -1 : cr_sealed_copy(path, CR_INIT_NAME, err);
+}
+
 void container_init(struct cr_container *c)
 {
 	memset(c, 0, sizeof(*c));

@@ -205,7 +205,7 @@ int exec_in_container(const struct cr_exec *x, struct cr_error *err)
 	config_init(&c.cfg);
 	if (load_container(&c, err) == 0) {
 		build(&c);
-		c.init_fd = cr_open_helper(CR_INIT_NAME, err);
+		c.init_fd = cr_open_init(err);
 		if (c.init_fd >= 0)
 			ret = enter_and_run(&c, err);
 	}

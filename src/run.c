@@ -108,7 +108,7 @@ static int prepare(struct run *r, struct cr_error *err)
 
 	if (resolve_rootfs(r, err) < 0 || resolve_volumes(r, err) < 0)
 		return -1;
-	r->ct.init_fd = cr_open_helper(CR_INIT_NAME, err);
+	r->ct.init_fd = cr_open_init(err);
 	if (r->ct.init_fd < 0)
 		return -1;
 	if (!cfg->name) {

@@ -145,6 +145,11 @@ static int load_seccomp(struct cr_error *err)
 
 	if (!ctx)
 		return cr_fail(err, ENOMEM, "seccomp_init");
+	/* libseccomp would set no_new_privs itself: that is security_apply's to decide. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0) {
+		seccomp_release(ctx);
+		return cr_fail(err, 0, "seccomp: cannot leave no_new_privs alone");
+	}
 	for (size_t i = 0; cr_seccomp_refused[i]; i++) {
 		int nr = seccomp_syscall_resolve_name(cr_seccomp_refused[i]);
 

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -325,4 +327,42 @@ int cr_open_helper(const char *name, struct cr_error *err)
 	cr_fail(err, ENOENT, "the helper %s", paths[2]);
 	return cr_hint(err, "reinstall conti-rootless (meson install), or run it from its build "
 			    "directory");
+}
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+int cr_sealed_copy(int fd, const char *name, struct cr_error *err)
+{
+	cleanup_close int src = -1;
+	char path[64];
+	struct stat st;
+	int mfd;
+	off_t off = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	src = open(path, O_RDONLY | O_CLOEXEC);
+	if (src < 0)
+		return cr_fail(err, errno, "open the helper %s", name);
+	if (fstat(src, &st) < 0)
+		return cr_fail(err, errno, "stat the helper %s", name);
+	mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (mfd < 0 && errno == EINVAL)
+		mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (mfd < 0)
+		return cr_fail(err, errno, "memfd_create");
+	while (off < st.st_size) {
+		ssize_t n = sendfile(mfd, src, &off, (size_t)(st.st_size - off));
+
+		if (n <= 0) {
+			close(mfd);
+			return cr_fail(err, n < 0 ? errno : EIO, "copy the helper %s", name);
+		}
+	}
+	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+		close(mfd);
+		return cr_fail(err, errno, "seal the copy of the helper %s", name);
+	}
+	return mfd;
 }

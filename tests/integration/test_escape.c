@@ -1,0 +1,2171 @@
+/* test_escape.c - integration tests that try to break out of a conti-rootless container:
+ * reach the host's tree, the host's processes or the caller, gain privileges, write where
+ * the container may not, mislead the set-up with a crafted rootfs, and the security
+ * defaults with the options that turn them off. Each test runs the built front end as the
+ * calling (unprivileged) user on a fresh busybox rootfs with private XDG_RUNTIME_DIR and
+ * XDG_DATA_HOME, and asserts the exact failure (the errno name) of every attempt.
+ *
+ * Most attempts are made by a small static C program, the probe (its source is below),
+ * compiled with `cc -static` once per TCase and copied into each test's rootfs as
+ * /probe. Its arguments are commands run in turn ("write PATH", "sys NAME", ...), each
+ * printing one line "WHAT=ok" or "WHAT=ERRNO-NAME" (e.g. "write:/proc/1/exe=EACCES").
+ *
+ * Cleaning up: the checked teardown runs `rm -f` on the containers a test made and kills
+ * every process of ours that mentions the test's dir (the keeper, monitors); when a test
+ * fails midway, the TCase's unchecked teardown does the same for the whole case dir.
+ *
+ * Environment: CONTI_BIN, CONTI_MKROOTFS (set by meson); CK_RUN_CASE=NAME runs one TCase.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <pty.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define CONTI(r, ...) h_conti((r), NULL, __VA_ARGS__, NULL)
+/* `run --rm ROOTFS /probe ARGS...` */
+#define PROBE(r, ...) run_probe((r), NULL, (const char *const[]){__VA_ARGS__, NULL})
+/* The same with run options before ROOTFS (a NULL-terminated list). */
+#define PROBE_OPTS(r, opts, ...) run_probe((r), (opts), (const char *const[]){__VA_ARGS__, NULL})
+#define OPTS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+#define CAPBIT(c) (1ULL << (c))
+/* The tool's default capability set (README, src/security.c): docker's, less NET_RAW,
+ * as podman does; 0x00000000a80405fb (docker's own, with NET_RAW, is a80425fb). */
+static const unsigned long long default_caps =
+    CAPBIT(CAP_CHOWN) | CAPBIT(CAP_DAC_OVERRIDE) | CAPBIT(CAP_FOWNER) | CAPBIT(CAP_FSETID) |
+    CAPBIT(CAP_KILL) | CAPBIT(CAP_SETGID) | CAPBIT(CAP_SETUID) | CAPBIT(CAP_SETPCAP) |
+    CAPBIT(CAP_NET_BIND_SERVICE) | CAPBIT(CAP_SYS_CHROOT) | CAPBIT(CAP_SETFCAP) |
+    CAPBIT(CAP_AUDIT_WRITE) | CAPBIT(CAP_MKNOD);
+
+/* ---- the probe ---- */
+
+static const char *const probe_source[] = {
+    "#define _GNU_SOURCE\n",
+    "#include <dirent.h>\n",
+    "#include <errno.h>\n",
+    "#include <fcntl.h>\n",
+    "#include <linux/bpf.h>\n",
+    "#include <linux/perf_event.h>\n",
+    "#include <linux/sched.h>\n",
+    "#include <sched.h>\n",
+    "#include <signal.h>\n",
+    "#include <stdio.h>\n",
+    "#include <stdlib.h>\n",
+    "#include <string.h>\n",
+    "#include <sys/ioctl.h>\n",
+    "#include <sys/mount.h>\n",
+    "#include <sys/ptrace.h>\n",
+    "#include <sys/socket.h>\n",
+    "#include <sys/stat.h>\n",
+    "#include <sys/syscall.h>\n",
+    "#include <sys/sysmacros.h>\n",
+    "#include <sys/un.h>\n",
+    "#include <sys/wait.h>\n",
+    "#include <time.h>\n",
+    "#include <unistd.h>\n",
+    "\n",
+    "/* Prints LABEL=ok or LABEL=ERRNO-NAME; returns r. */\n",
+    "static long res(const char *label, long r)\n",
+    "{\n",
+    "\tif (r < 0)\n",
+    "\t\tprintf(\"%s=%s\\n\", label, strerrorname_np(errno));\n",
+    "\telse\n",
+    "\t\tprintf(\"%s=ok\\n\", label);\n",
+    "\treturn r;\n",
+    "}\n",
+    "\n",
+    "static char *lab(const char *cmd, const char *arg)\n",
+    "{\n",
+    "\tstatic char buf[4200];\n",
+    "\n",
+    "\tsnprintf(buf, sizeof(buf), \"%s:%s\", cmd, arg);\n",
+    "\treturn buf;\n",
+    "}\n",
+    "\n",
+    "/* A child made by a clone that worked exits at once. */\n",
+    "static long reap(long r)\n",
+    "{\n",
+    "\tif (r == 0)\n",
+    "\t\t_exit(0);\n",
+    "\tif (r > 0)\n",
+    "\t\twaitpid((pid_t)r, NULL, __WALL);\n",
+    "\treturn r;\n",
+    "}\n",
+    "\n",
+    "/* One call of the system call name, with harmless arguments. */\n",
+    "static long sys(const char *name)\n",
+    "{\n",
+    "\tunion bpf_attr b;\n",
+    "\tstruct perf_event_attr p;\n",
+    "\tstruct clone_args ca = {.exit_signal = SIGCHLD};\n",
+    "\tstruct {\n",
+    "\t\tstruct file_handle h;\n",
+    "\t\tunsigned char bytes[64];\n",
+    "\t} fh;\n",
+    "\tstruct timespec ts = {0, 0};\n",
+    "\n",
+    "\tmemset(&b, 0, sizeof(b));\n",
+    "\tmemset(&p, 0, sizeof(p));\n",
+    "\tmemset(&fh, 0, sizeof(fh));\n",
+    "\tif (!strcmp(name, \"unshare_newuser\"))\n",
+    "\t\treturn unshare(CLONE_NEWUSER);\n",
+    "\tif (!strcmp(name, \"clone_newuser\"))\n",
+    "\t\treturn reap(syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0));\n",
+    "\tif (!strcmp(name, \"clone3\"))\n",
+    "\t\treturn reap(syscall(SYS_clone3, &ca, sizeof(ca)));\n",
+    "\tif (!strcmp(name, \"init_module\"))\n",
+    "\t\treturn syscall(SYS_init_module, NULL, 0UL, \"\");\n",
+    "\tif (!strcmp(name, \"finit_module\"))\n",
+    "\t\treturn syscall(SYS_finit_module, open(\"/bin/busybox\", O_RDONLY), \"\", 0);\n",
+    "\tif (!strcmp(name, \"delete_module\"))\n",
+    "\t\treturn syscall(SYS_delete_module, \"conti_probe\", 0);\n",
+    "\tif (!strcmp(name, \"kexec_load\"))\n",
+    "\t\treturn syscall(SYS_kexec_load, 0UL, 0UL, NULL, 0UL);\n",
+    "\tif (!strcmp(name, \"kexec_file_load\"))\n",
+    "\t\treturn syscall(SYS_kexec_file_load, -1, -1, 0UL, \"\", 0UL);\n",
+    "\tif (!strcmp(name, \"keyctl\"))\n",
+    "\t\treturn syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */, -3 /* SESSION */, 0);\n",
+    "\tif (!strcmp(name, \"add_key\"))\n",
+    "\t\treturn syscall(SYS_add_key, \"user\", \"conti-probe\", \"x\", 1, -2 /* PROCESS */);\n",
+    "\tif (!strcmp(name, \"request_key\"))\n",
+    "\t\treturn syscall(SYS_request_key, \"user\", \"conti-probe\", NULL, 0);\n",
+    "\tif (!strcmp(name, \"bpf\")) {\n",
+    "\t\tb.map_type = BPF_MAP_TYPE_ARRAY;\n",
+    "\t\tb.key_size = b.value_size = b.max_entries = 4;\n",
+    "\t\treturn syscall(SYS_bpf, BPF_MAP_CREATE, &b, sizeof(b));\n",
+    "\t}\n",
+    "\tif (!strcmp(name, \"perf_event_open\")) {\n",
+    "\t\tp.type = PERF_TYPE_SOFTWARE;\n",
+    "\t\tp.size = sizeof(p);\n",
+    "\t\tp.config = PERF_COUNT_SW_TASK_CLOCK;\n",
+    "\t\tp.exclude_kernel = p.exclude_hv = 1;\n",
+    "\t\treturn syscall(SYS_perf_event_open, &p, 0, -1, -1, 0UL);\n",
+    "\t}\n",
+    "\tif (!strcmp(name, \"userfaultfd\"))\n",
+    "\t\treturn syscall(SYS_userfaultfd, O_CLOEXEC | 1 /* UFFD_USER_MODE_ONLY */);\n",
+    "\tif (!strcmp(name, \"open_by_handle_at\")) {\n",
+    "\t\tfh.h.handle_bytes = 8;\n",
+    "\t\tfh.h.handle_type = 1;\n",
+    "\t\treturn syscall(SYS_open_by_handle_at, open(\"/\", O_RDONLY), &fh.h, O_RDONLY);\n",
+    "\t}\n",
+    "\tif (!strcmp(name, \"fsopen\"))\n",
+    "\t\treturn syscall(SYS_fsopen, \"tmpfs\", 0U);\n",
+    "\tif (!strcmp(name, \"open_tree\"))\n",
+    "\t\treturn syscall(SYS_open_tree, AT_FDCWD, \"/\", 1U /* OPEN_TREE_CLONE */);\n",
+    "\tif (!strcmp(name, \"move_mount\"))\n",
+    "\t\treturn syscall(SYS_move_mount, AT_FDCWD, \"/tmp\", AT_FDCWD, \"/mnt\", 0U);\n",
+    "\tif (!strcmp(name, \"clock_settime\"))\n",
+    "\t\treturn syscall(SYS_clock_settime, CLOCK_REALTIME, &ts);\n",
+    "\tif (!strcmp(name, \"reboot\")) /* LINUX_REBOOT_CMD_CAD_OFF: harmless where allowed */\n",
+    "\t\treturn syscall(SYS_reboot, 0xfee1dead, 0x28121969, 0, NULL);\n",
+    "\tif (!strcmp(name, \"syslog\"))\n",
+    "\t\treturn syscall(SYS_syslog, 10 /* SIZE_BUFFER */, NULL, 0);\n",
+    "\tif (!strcmp(name, \"acct\"))\n",
+    "\t\treturn syscall(SYS_acct, NULL);\n",
+    "\tif (!strcmp(name, \"swapon\"))\n",
+    "\t\treturn syscall(SYS_swapon, \"/tmp/no-swap\", 0);\n",
+    "\terrno = EINVAL;\n",
+    "\treturn -1;\n",
+    "}\n",
+    "\n",
+    "static int cmp(const void *a, const void *b)\n",
+    "{\n",
+    "\treturn strcmp(*(char *const *)a, *(char *const *)b);\n",
+    "}\n",
+    "\n",
+    "/* Prints LABEL=a,b,c (the sorted entries of dir) or LABEL=ERRNO-NAME. */\n",
+    "static void list(const char *label, const char *dir)\n",
+    "{\n",
+    "\tstatic char *names[4096];\n",
+    "\tstruct dirent *de;\n",
+    "\tint n = 0, own;\n",
+    "\tDIR *d = opendir(dir);\n",
+    "\n",
+    "\tif (!d) {\n",
+    "\t\tres(label, -1);\n",
+    "\t\treturn;\n",
+    "\t}\n",
+    "\town = dirfd(d);\n",
+    "\twhile ((de = readdir(d)) && n < 4096) {\n",
+    "\t\tif (strcmp(de->d_name, \".\") && strcmp(de->d_name, \"..\") &&\n",
+    "\t\t    (strcmp(dir, \"/proc/self/fd\") || atoi(de->d_name) != own))\n",
+    "\t\t\tnames[n++] = strdup(de->d_name);\n",
+    "\t}\n",
+    "\tclosedir(d);\n",
+    "\tqsort(names, n, sizeof(names[0]), cmp);\n",
+    "\tprintf(\"%s=\", label);\n",
+    "\tfor (int i = 0; i < n; i++)\n",
+    "\t\tprintf(\"%s%s\", i ? \",\" : \"\", names[i]);\n",
+    "\tprintf(\"\\n\");\n",
+    "}\n",
+    "\n",
+    "/* Whether / is still the directory it was when we started, and what it holds. */\n",
+    "static void root_check(const struct stat *start)\n",
+    "{\n",
+    "\tstruct stat now;\n",
+    "\n",
+    "\tif (stat(\"/\", &now) == 0)\n",
+    "\t\tprintf(\"root=%s\\n\", now.st_dev == start->st_dev && now.st_ino == start->st_ino\n",
+    "\t\t\t\t\t? \"same\"\n",
+    "\t\t\t\t\t: \"moved\");\n",
+    "\tlist(\"ls:/\", \"/\");\n",
+    "}\n",
+    "\n",
+    "/* Our descriptors; fchdir to each one above 2, listing what .. holds there. */\n",
+    "static void fds(void)\n",
+    "{\n",
+    "\tstruct dirent *de;\n",
+    "\tDIR *d;\n",
+    "\n",
+    "\tlist(\"fds\", \"/proc/self/fd\");\n",
+    "\td = opendir(\"/proc/self/fd\");\n",
+    "\twhile (d && (de = readdir(d))) {\n",
+    "\t\tint fd = atoi(de->d_name);\n",
+    "\n",
+    "\t\tif (de->d_name[0] == '.' || fd <= 2 || fd == dirfd(d))\n",
+    "\t\t\tcontinue;\n",
+    "\t\tif (res(lab(\"fchdir\", de->d_name), fchdir(fd)) == 0)\n",
+    "\t\t\tlist(\"ls:..\", \"..\");\n",
+    "\t}\n",
+    "\tif (d)\n",
+    "\t\tclosedir(d);\n",
+    "}\n",
+    "\n",
+    "/* The command line of pid with spaces for NULs, \"\" when unreadable. */\n",
+    "static char *cmdline(int pid)\n",
+    "{\n",
+    "\tstatic char buf[512];\n",
+    "\tchar path[64];\n",
+    "\tssize_t n;\n",
+    "\tint fd;\n",
+    "\n",
+    "\tsnprintf(path, sizeof(path), \"/proc/%d/cmdline\", pid);\n",
+    "\tfd = open(path, O_RDONLY);\n",
+    "\tn = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;\n",
+    "\tif (fd >= 0)\n",
+    "\t\tclose(fd);\n",
+    "\tbuf[n > 0 ? n : 0] = '\\0';\n",
+    "\tfor (ssize_t i = 0; i < n - 1; i++)\n",
+    "\t\tbuf[i] = buf[i] ? buf[i] : ' ';\n",
+    "\treturn buf;\n",
+    "}\n",
+    "\n",
+    "/* Every init helper but PID 1 (the ones exec started): its exe opened three ways. */\n",
+    "static void exec_inits(void)\n",
+    "{\n",
+    "\tDIR *d = opendir(\"/proc\");\n",
+    "\tstruct dirent *de;\n",
+    "\tchar path[64], link[256];\n",
+    "\n",
+    "\twhile (d && (de = readdir(d))) {\n",
+    "\t\tint pid = atoi(de->d_name);\n",
+    "\n",
+    "\t\tif (pid <= 1 || pid == getpid() || strncmp(cmdline(pid), \"conti-rootless-init\", 19))\n",
+    "\t\t\tcontinue;\n",
+    "\t\tprintf(\"exec-init:%s\\n\", cmdline(pid));\n",
+    "\t\tsnprintf(path, sizeof(path), \"/proc/%d/exe\", pid);\n",
+    "\t\tres(\"readlink:exe\", readlink(path, link, sizeof(link)));\n",
+    "\t\tres(\"write:exe\", open(path, O_WRONLY));\n",
+    "\t\tres(\"read:exe\", open(path, O_RDONLY));\n",
+    "\t}\n",
+    "\tif (d)\n",
+    "\t\tclosedir(d);\n",
+    "}\n",
+    "\n",
+    "static int max_pid(void)\n",
+    "{\n",
+    "\tDIR *d = opendir(\"/proc\");\n",
+    "\tstruct dirent *de;\n",
+    "\tint max = 0;\n",
+    "\n",
+    "\twhile (d && (de = readdir(d)))\n",
+    "\t\tmax = atoi(de->d_name) > max ? atoi(de->d_name) : max;\n",
+    "\tif (d)\n",
+    "\t\tclosedir(d);\n",
+    "\treturn max;\n",
+    "}\n",
+    "\n",
+    "/* Until stop exists (at most 60 s): opens /proc/PID/exe of each new process as soon as\n",
+    " * it appears, to catch a host binary between its exec and its turning non-dumpable. */\n",
+    "static void race_exe(const char *stop)\n",
+    "{\n",
+    "\tstruct stat root, st;\n",
+    "\ttime_t end = time(NULL) + 60;\n",
+    "\tlong tries = 0, opened = 0, wrote = 0;\n",
+    "\tint next = max_pid() + 1;\n",
+    "\tchar path[64], link[256] = \"\", first[256] = \"\";\n",
+    "\tstatic char seen[65536];\n",
+    "\tint pids = 0;\n",
+    "\n",
+    "\tstat(\"/\", &root);\n",
+    "\tprintf(\"ready\\n\");\n",
+    "\tfflush(stdout);\n",
+    "\tfor (;;) {\n",
+    "\t\tif ((tries & 1023) == 0) {\n",
+    "\t\t\tif (access(stop, F_OK) == 0 || time(NULL) > end)\n",
+    "\t\t\t\tbreak;\n",
+    "\t\t\tif (max_pid() - 2 > next)\n",
+    "\t\t\t\tnext = max_pid() - 2;\n",
+    "\t\t}\n",
+    "\t\tfor (int pid = next; pid < next + 6; pid++, tries++) {\n",
+    "\t\t\tint fd, w;\n",
+    "\n",
+    "\t\t\tsnprintf(path, sizeof(path), \"/proc/%d/exe\", pid);\n",
+    "\t\t\tfd = open(path, O_RDONLY | O_CLOEXEC);\n",
+    "\t\t\tif (fd < 0)\n",
+    "\t\t\t\tcontinue;\n",
+    "\t\t\t/* the container's own files are on its root's device; a memfd is no\n",
+    "\t\t\t * host file */\n",
+    "\t\t\tmemset(link, 0, sizeof(link));\n",
+    "\t\t\tif (fstat(fd, &st) == 0 && st.st_dev != root.st_dev &&\n",
+    "\t\t\t    readlink(path, link, sizeof(link) - 1) > 0 &&\n",
+    "\t\t\t    strncmp(link, \"/memfd:\", 7)) {\n",
+    "\t\t\t\topened++;\n",
+    "\t\t\t\tpids += !seen[pid & 0xffff];\n",
+    "\t\t\t\tseen[pid & 0xffff] = 1;\n",
+    "\t\t\t\tif (!first[0])\n",
+    "\t\t\t\t\tsnprintf(first, sizeof(first), \"%s\", link);\n",
+    "\t\t\t\tw = open(path, O_WRONLY | O_CLOEXEC);\n",
+    "\t\t\t\tif (w >= 0) {\n",
+    "\t\t\t\t\twrote++;\n",
+    "\t\t\t\t\tclose(w);\n",
+    "\t\t\t\t}\n",
+    "\t\t\t}\n",
+    "\t\t\tclose(fd);\n",
+    "\t\t}\n",
+    "\t}\n",
+    "\tprintf(\"race: tries=%ld opened=%ld pids=%d wrote=%ld first=%s\\n\", tries, opened, pids,\n",
+    "\t       wrote, first);\n",
+    "}\n",
+    "\n",
+    "static const char *type(const char *path)\n",
+    "{\n",
+    "\tstatic char buf[64];\n",
+    "\tstruct stat st;\n",
+    "\n",
+    "\tif (lstat(path, &st) < 0)\n",
+    "\t\treturn strerrorname_np(errno);\n",
+    "\tif (S_ISCHR(st.st_mode))\n",
+    "\t\tsnprintf(buf, sizeof(buf), \"chr %u:%u\", major(st.st_rdev), minor(st.st_rdev));\n",
+    "\telse\n",
+    "\t\tsnprintf(buf, sizeof(buf), \"%s\", S_ISDIR(st.st_mode)   ? \"dir\"\n",
+    "\t\t\t\t\t\t : S_ISREG(st.st_mode) ? \"reg\"\n",
+    "\t\t\t\t\t\t\t\t       : \"other\");\n",
+    "\treturn buf;\n",
+    "}\n",
+    "\n",
+    "static long connect_abstract(const char *name)\n",
+    "{\n",
+    "\tstruct sockaddr_un sa = {.sun_family = AF_UNIX};\n",
+    "\tint s = socket(AF_UNIX, SOCK_STREAM, 0);\n",
+    "\n",
+    "\tsnprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, \"%s\", name);\n",
+    "\treturn connect(s, (struct sockaddr *)&sa, sizeof(sa_family_t) + 1 + strlen(name));\n",
+    "}\n",
+    "\n",
+    "static void status_line(const char *key)\n",
+    "{\n",
+    "\tchar line[256];\n",
+    "\tFILE *f = fopen(\"/proc/self/status\", \"r\");\n",
+    "\n",
+    "\twhile (f && fgets(line, sizeof(line), f)) {\n",
+    "\t\tif (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')\n",
+    "\t\t\tprintf(\"%s\", line);\n",
+    "\t}\n",
+    "\tif (f)\n",
+    "\t\tfclose(f);\n",
+    "}\n",
+    "\n",
+    "/* Commands: each a word and its arguments, run in turn. */\n",
+    "int main(int argc, char **argv)\n",
+    "{\n",
+    "\tstruct stat start;\n",
+    "\tchar buf[256];\n",
+    "\n",
+    "\tsetvbuf(stdout, NULL, _IOLBF, 0);\n",
+    "\tstat(\"/\", &start);\n",
+    "\tfor (int i = 1; i < argc; i++) {\n",
+    "\t\tconst char *c = argv[i], *a = i + 1 < argc ? argv[i + 1] : \"\";\n",
+    "\t\tconst char *b = i + 2 < argc ? argv[i + 2] : \"\";\n",
+    "\t\tint fd;\n",
+    "\t\tlong n = 0, k;\n",
+    "\n",
+    "\t\tif (!strcmp(c, \"ids\")) {\n",
+    "\t\t\tuid_t r, e, s;\n",
+    "\n",
+    "\t\t\tgetresuid(&r, &e, &s);\n",
+    "\t\t\tprintf(\"uids=%u,%u,%u\\n\", r, e, s);\n",
+    "\t\t\tcontinue;\n",
+    "\t\t}\n",
+    "\t\tif (!strcmp(c, \"fds\")) {\n",
+    "\t\t\tfds();\n",
+    "\t\t\tcontinue;\n",
+    "\t\t}\n",
+    "\t\tif (!strcmp(c, \"exec-inits\")) {\n",
+    "\t\t\texec_inits();\n",
+    "\t\t\tcontinue;\n",
+    "\t\t}\n",
+    "\t\tif (!strcmp(c, \"chroot-escape\")) {\n",
+    "\t\t\tmkdir(\"/tmp/jail\", 0755);\n",
+    "\t\t\tres(\"chroot:/tmp/jail\", chroot(\"/tmp/jail\"));\n",
+    "\t\t\tfor (int up = 0; up < 64; up++)\n",
+    "\t\t\t\tif (chdir(\"..\") < 0)\n",
+    "\t\t\t\t\tbreak;\n",
+    "\t\t\tres(\"chroot:.\", chroot(\".\"));\n",
+    "\t\t\troot_check(&start);\n",
+    "\t\t\tcontinue;\n",
+    "\t\t}\n",
+    "\t\ti++; /* the others take an argument */\n",
+    "\t\tif (!strcmp(c, \"sys\"))\n",
+    "\t\t\tres(a, sys(a));\n",
+    "\t\telse if (!strcmp(c, \"status\"))\n",
+    "\t\t\tstatus_line(a);\n",
+    "\t\telse if (!strcmp(c, \"write\"))\n",
+    "\t\t\tres(lab(c, a), open(a, O_WRONLY));\n",
+    "\t\telse if (!strcmp(c, \"trunc\")) /* as the shell's > */\n",
+    "\t\t\tres(lab(c, a), open(a, O_WRONLY | O_TRUNC));\n",
+    "\t\telse if (!strcmp(c, \"create\"))\n",
+    "\t\t\tres(lab(c, a), open(a, O_WRONLY | O_CREAT | O_EXCL, 0644));\n",
+    "\t\telse if (!strcmp(c, \"open\"))\n",
+    "\t\t\tres(lab(c, a), open(a, O_RDWR));\n",
+    "\t\telse if (!strcmp(c, \"read\")) {\n",
+    "\t\t\tfd = open(a, O_RDONLY);\n",
+    "\t\t\twhile (fd >= 0 && (k = read(fd, buf, sizeof(buf))) > 0)\n",
+    "\t\t\t\tn += k;\n",
+    "\t\t\tif (res(lab(c, a), fd) >= 0)\n",
+    "\t\t\t\tprintf(\"bytes:%s=%ld\\n\", a, n);\n",
+    "\t\t} else if (!strcmp(c, \"stat\"))\n",
+    "\t\t\tprintf(\"stat:%s=%s\\n\", a, type(a));\n",
+    "\t\telse if (!strcmp(c, \"ls\"))\n",
+    "\t\t\tlist(lab(c, a), a);\n",
+    "\t\telse if (!strcmp(c, \"kill\"))\n",
+    "\t\t\tres(lab(c, a), kill(atoi(a), 0));\n",
+    "\t\telse if (!strcmp(c, \"ptrace\"))\n",
+    "\t\t\tres(lab(c, a), ptrace(PTRACE_ATTACH, atoi(a), 0, 0));\n",
+    "\t\telse if (!strcmp(c, \"readlink\"))\n",
+    "\t\t\tres(lab(c, a), readlink(a, buf, sizeof(buf)));\n",
+    "\t\telse if (!strcmp(c, \"umount\"))\n",
+    "\t\t\tres(lab(c, a), umount2(a, MNT_DETACH));\n",
+    "\t\telse if (!strcmp(c, \"chroot\")) {\n",
+    "\t\t\tres(lab(c, a), chroot(a));\n",
+    "\t\t\troot_check(&start);\n",
+    "\t\t} else if (!strcmp(c, \"tiocsti\"))\n",
+    "\t\t\tres(lab(c, a), ioctl(atoi(a), TIOCSTI, \"Z\"));\n",
+    "\t\telse if (!strcmp(c, \"mknod\"))\n",
+    "\t\t\tres(lab(c, a), mknod(a, S_IFBLK | 0600, makedev(8, 0)));\n",
+    "\t\telse if (!strcmp(c, \"connect\"))\n",
+    "\t\t\tres(lab(c, a), connect_abstract(a));\n",
+    "\t\telse if (!strcmp(c, \"remount\"))\n",
+    "\t\t\tres(lab(c, a), mount(NULL, a, NULL, MS_REMOUNT | MS_BIND, NULL));\n",
+    "\t\telse if (!strcmp(c, \"race-exe\"))\n",
+    "\t\t\trace_exe(a);\n",
+    "\t\telse if (!strcmp(c, \"bind\") && ++i)\n",
+    "\t\t\tres(lab(c, b), mount(a, b, NULL, MS_BIND | MS_REC, NULL));\n",
+    "\t\telse if (!strcmp(c, \"mount\") && ++i)\n",
+    "\t\t\tres(lab(c, a), mount(a, b, a, 0, NULL));\n",
+    "\t\telse if (!strcmp(c, \"pivot_root\") && ++i)\n",
+    "\t\t\tres(lab(c, a), syscall(SYS_pivot_root, a, b));\n",
+    "\t\telse {\n",
+    "\t\t\tprintf(\"probe: unknown command %s\\n\", c);\n",
+    "\t\t\treturn 2;\n",
+    "\t\t}\n",
+    "\t}\n",
+    "\treturn 0;\n",
+    "}\n",
+    NULL,
+};
+
+/* ---- names, markers and cleanup ---- */
+
+static pid_t runner; /* the check runner, parent of every test process */
+
+#define MAX_NAMES 16
+static char *names[MAX_NAMES]; /* containers this test made, removed at teardown */
+static int n_names;
+
+/* A new container name, "escRUNNER-TESTPID-N", removed (rm -f) at teardown. */
+static char *new_name(void)
+{
+	static int counter;
+	char *name = h_strf("esc%d-%d-%d", (int)runner, (int)getpid(), ++counter);
+
+	ck_assert(n_names < MAX_NAMES);
+	names[n_names++] = strdup(name);
+	return name;
+}
+
+/* A number of seconds for busybox sleep unique to this test and call: `sleep MARK`
+ * marks a container's processes (the init helper's command line holds it too). */
+static char *new_mark(void)
+{
+	static int counter;
+
+	return h_strf("7%d.%07d%02d", (int)runner, (int)getpid(), ++counter % 100);
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---- files ---- */
+
+static char *in_rootfs(const char *rel)
+{
+	return h_strf("%s/%s", H.rootfs, rel);
+}
+
+/* Copies the file src to dst with mode (exactly, setuid bit included). */
+static void copy_file(const char *src, const char *dst, mode_t mode)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC), out;
+	char buf[65536];
+	ssize_t n;
+
+	ck_assert_msg(in >= 0, "open %s: %s", src, strerror(errno));
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
+	ck_assert_msg(out >= 0, "create %s: %s", dst, strerror(errno));
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert(write(out, buf, (size_t)n) == n);
+	close(in);
+	close(out);
+	ck_assert_int_eq(chmod(dst, mode), 0);
+}
+
+/* The probe, compiled once per TCase into its temp dir (caller frees the path). */
+static char *probe_binary(void)
+{
+	char *bin = h_strf("%s/probe", h_case_dir()), *src, *tmp;
+	struct h_result r;
+	FILE *f;
+
+	if (h_exists(bin))
+		return bin;
+	src = h_strf("%s/probe.c", h_case_dir());
+	tmp = h_strf("%s/probe.tmp", h_case_dir());
+	f = fopen(src, "w");
+	ck_assert_msg(f, "create %s: %s", src, strerror(errno));
+	for (int i = 0; probe_source[i]; i++)
+		fputs(probe_source[i], f);
+	ck_assert_int_eq(fclose(f), 0);
+	h_run(&r, &(struct h_opts){.timeout_ms = 120000},
+	      (char *const[]){"cc", "-static", "-O1", "-o", tmp, src, NULL});
+	ck_assert_msg(r.status == 0,
+		      "cc -static could not build the probe (exit %d): install gcc and the static "
+		      "C library (libc6-dev)\n%s",
+		      r.status, r.err);
+	ck_assert_int_eq(rename(tmp, bin), 0);
+	h_result_free(&r);
+	free(src);
+	free(tmp);
+	return bin;
+}
+
+/* Puts the probe into the rootfs at /name with mode. */
+static void install_probe(const char *name, mode_t mode)
+{
+	char *bin = probe_binary(), *dst = in_rootfs(name);
+
+	copy_file(bin, dst, mode);
+	free(bin);
+	free(dst);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entries of dir (without . and ..), sorted as the probe sorts them, joined with ','. */
+static char *sorted_entries(const char *dir)
+{
+	char **v = calloc((size_t)h_count_entries(dir) + 1, sizeof(char *)), *out = strdup("");
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_msg(d, "opendir %s: %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			v[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(v, (size_t)n, sizeof(*v), cmp_str);
+	for (int i = 0; i < n; i++) {
+		char *next = h_strf("%s%s%s", out, i ? "," : "", v[i]);
+
+		free(out);
+		free(v[i]);
+		out = next;
+	}
+	free(v);
+	return out;
+}
+
+/* What `ls /` prints inside: the rootfs's top-level entries. */
+static char *root_listing(void)
+{
+	return sorted_entries(H.rootfs);
+}
+
+/* A 64-bit FNV-1a hash of the bytes of fd, and their count. */
+static unsigned long long fd_hash(int fd, long long *size)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	unsigned char buf[65536];
+	ssize_t n;
+
+	*size = 0;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			h = (h ^ buf[i]) * 1099511628211ULL;
+		*size += n;
+	}
+	return h;
+}
+
+/* "SIZE:HASH" of the file at path (caller frees); fails when it cannot be read. */
+static char *file_sum(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned long long h;
+	long long size;
+
+	ck_assert_msg(fd >= 0, "open %s: %s", path, strerror(errno));
+	h = fd_hash(fd, &size);
+	close(fd);
+	return h_strf("%lld:%016llx", size, h);
+}
+
+/* Appends one line per entry below dir (rel is its path in the tree): type, mode,
+ * owner, size, times and content hash or link target. */
+static void digest_dir(FILE *out, int dir, const char *rel)
+{
+	DIR *d = fdopendir(dir);
+	char **v = NULL;
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert(d);
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			v = realloc(v, (size_t)(n + 1) * sizeof(*v));
+			v[n++] = strdup(de->d_name);
+		}
+	}
+	qsort(v, (size_t)n, sizeof(*v), cmp_str);
+	for (int i = 0; i < n; i++) {
+		char *path = h_strf("%s/%s", rel, v[i]), link[4096];
+		struct stat st;
+		long long size;
+		ssize_t len;
+		int fd;
+
+		ck_assert(fstatat(dirfd(d), v[i], &st, AT_SYMLINK_NOFOLLOW) == 0);
+		fprintf(out, "%s %o %u:%u %lld m%lld.%09ld c%lld.%09ld", path, (unsigned)st.st_mode,
+			(unsigned)st.st_uid, (unsigned)st.st_gid, (long long)st.st_size,
+			(long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+			(long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+		if (S_ISLNK(st.st_mode)) {
+			len = readlinkat(dirfd(d), v[i], link, sizeof(link) - 1);
+			ck_assert(len >= 0);
+			link[len] = '\0';
+			fprintf(out, " -> %s\n", link);
+		} else if (S_ISREG(st.st_mode)) {
+			fd = openat(dirfd(d), v[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			ck_assert_msg(fd >= 0, "open %s: %s", path, strerror(errno));
+			fprintf(out, " %016llx\n", fd_hash(fd, &size));
+			close(fd);
+		} else if (S_ISDIR(st.st_mode)) {
+			fprintf(out, "\n");
+			fd =
+			    openat(dirfd(d), v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			ck_assert_msg(fd >= 0, "open %s: %s", path, strerror(errno));
+			digest_dir(out, fd, path);
+		} else {
+			fprintf(out, " dev %llx\n", (unsigned long long)st.st_rdev);
+		}
+		free(path);
+		free(v[i]);
+	}
+	free(v);
+	closedir(d);
+}
+
+/* Every entry of the tree at dir, one line each (caller frees). */
+static char *tree_digest(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	ck_assert_msg(fd >= 0 && out, "open %s: %s", dir, strerror(errno));
+	digest_dir(out, fd, ".");
+	fclose(out);
+	return text;
+}
+
+/* The first line where a and b differ, as "LINE_A | LINE_B" (caller frees). */
+static char *first_difference(const char *a, const char *b)
+{
+	int na = h_count_lines(a), nb = h_count_lines(b);
+
+	for (int i = 0; i < na || i < nb; i++) {
+		char *la = h_line(a, i), *lb = h_line(b, i);
+
+		if (strcmp(la, lb)) {
+			char *d = h_strf("before: '%s'\n  after: '%s'", la, lb);
+
+			free(la);
+			free(lb);
+			return d;
+		}
+		free(la);
+		free(lb);
+	}
+	return strdup("none");
+}
+
+/* A host dir next to the rootfs, H.base/name, holding one file "marker" ("untouched"). */
+static char *host_dir(const char *name)
+{
+	char *dir = h_strf("%s/%s", H.base, name), *marker = h_strf("%s/marker", dir);
+
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	h_write_file(marker, "untouched\n", 0644);
+	free(marker);
+	return dir;
+}
+
+/* Fails unless dir still holds only its marker, unchanged. */
+static void assert_host_dir_untouched(const char *dir)
+{
+	char *entries = sorted_entries(dir), *marker = h_strf("%s/marker", dir);
+	char *text = h_read_file(marker);
+
+	ck_assert_msg(!strcmp(entries, "marker"), "the host dir %s now holds: %s", dir, entries);
+	ck_assert_msg(text && !strcmp(text, "untouched\n"), "%s changed", marker);
+	free(entries), free(marker), free(text);
+}
+
+/* A host dir for volumes, H.base/vol, holding host.txt ("hello"). */
+static char *volume_dir(void)
+{
+	char *dir = h_strf("%s/vol", H.base), *file = h_strf("%s/host.txt", dir);
+
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	h_write_file(file, "hello\n", 0644);
+	free(file);
+	return dir;
+}
+
+/* The init helper the front end runs (found as it finds it: next to the binary). */
+static char *helper_path(void)
+{
+	char *bin = strdup(h_conti_bin()), *slash = strrchr(bin, '/'), *path;
+
+	ck_assert(slash);
+	*slash = '\0';
+	path = h_strf("%s/helpers/conti-rootless-init", bin);
+	if (!h_exists(path)) {
+		free(path);
+		path = h_strf("%s/../libexec/conti-rootless/conti-rootless-init", bin);
+	}
+	ck_assert_msg(h_exists(path), "no conti-rootless-init next to %s", h_conti_bin());
+	free(bin);
+	return path;
+}
+
+/* True when prog is on PATH. */
+static bool on_path(const char *prog)
+{
+	char *path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"), *save = NULL;
+	bool found = false;
+
+	for (char *d = strtok_r(path, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		char *full = h_strf("%s/%s", d, prog);
+
+		found = access(full, X_OK) == 0;
+		free(full);
+	}
+	free(path);
+	return found;
+}
+
+/* True when the caller has a range in /etc/subuid (by name or uid): uid 1000 is mapped. */
+static bool have_subids(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	char *text = h_read_file("/etc/subuid"), *save = NULL, uid[32];
+	bool found = false;
+
+	snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+	for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l && !found;
+	     l = strtok_r(NULL, "\n", &save)) {
+		size_t len = strcspn(l, ":");
+
+		found = (len == strlen(uid) && !strncmp(l, uid, len)) ||
+			(pw && len == strlen(pw->pw_name) && !strncmp(l, pw->pw_name, len));
+	}
+	free(text);
+	return found;
+}
+
+/* ---- running the front end ---- */
+
+/* Fails with the command's output when it did not exit with want. */
+static void assert_status(const struct h_result *r, int want, const char *what)
+{
+	ck_assert_msg(!r->timed_out && r->status == want,
+		      "%s: exit status %d, expected %d%s\n--- stdout:\n%s--- stderr:\n%s", what,
+		      r->status, want, r->timed_out ? " (timed out)" : "", r->out, r->err);
+}
+
+/* Fails unless the command exited 0 and printed exactly want. */
+static void assert_out(const struct h_result *r, const char *want, const char *what)
+{
+	assert_status(r, 0, what);
+	ck_assert_msg(!strcmp(r->out, want), "%s printed:\n%s--- expected:\n%s--- stderr:\n%s",
+		      what, r->out, want, r->err);
+}
+
+/* Runs the front end with args (NULL-terminated). */
+static void conti_v(struct h_result *r, const struct h_opts *o, const char *const *args)
+{
+	const char *argv[96] = {h_conti_bin()};
+	int n = 1;
+
+	for (; *args && n < 95; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	h_run(r, o, (char *const *)argv);
+}
+
+/* `run --rm [opts] ROOTFS /probe args...` */
+static void run_probe(struct h_result *r, const char *const *opts, const char *const *args)
+{
+	const char *argv[96] = {"run", "--rm"};
+	int n = 2;
+
+	for (; opts && *opts && n < 40; opts++)
+		argv[n++] = *opts;
+	argv[n++] = H.rootfs;
+	argv[n++] = "/probe";
+	for (; *args && n < 95; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	conti_v(r, NULL, argv);
+}
+
+/* `run -d --name name [opts] ROOTFS cmd...`: exit 0 and the name on stdout. */
+static void run_detached(const char *name, const char *const *opts, const char *const *cmd)
+{
+	const char *args[48] = {"run", "-d", "--name", name};
+	char *want = h_strf("%s\n", name);
+	struct h_result r;
+	int n = 4;
+
+	for (; opts && *opts && n < 40; opts++)
+		args[n++] = *opts;
+	args[n++] = H.rootfs;
+	for (; *cmd && n < 47; cmd++)
+		args[n++] = *cmd;
+	args[n] = NULL;
+	conti_v(&r, NULL, args);
+	assert_status(&r, 0, "run -d");
+	ck_assert_msg(!strcmp(r.out, want), "run -d printed '%s', expected '%s'", r.out, name);
+	h_result_free(&r);
+	free(want);
+}
+
+/* Waits up to wait_ms for a process of ours with marker in its command line. */
+static bool wait_for_proc(const char *marker, int wait_ms)
+{
+	long long deadline = mono_ms() + wait_ms;
+
+	while (h_count_procs(marker) == 0 && mono_ms() < deadline)
+		sleep_ms(20);
+	return h_count_procs(marker) > 0;
+}
+
+/* Accepts a refused set-up: 125, one error line, nothing left behind. */
+static void assert_refused(const struct h_result *r, const char *what)
+{
+	char *line;
+
+	assert_status(r, 125, what);
+	line = h_error_line(r);
+	free(line);
+	h_assert_nothing_left();
+}
+
+/* ---- fixtures ---- */
+
+static void esc_setup(void)
+{
+	h_setup();
+	n_names = 0;
+	install_probe("probe", 0755);
+}
+
+/* rm -f of every container the test made, then whatever of ours still mentions the
+ * test's dir (the keeper has it in its environment, a monitor in its command line). */
+static void esc_teardown(void)
+{
+	const struct h_opts o = {.timeout_ms = 20000};
+
+	for (int i = 0; i < n_names; i++) {
+		struct h_result r;
+
+		h_conti(&r, &o, "rm", "-f", names[i], NULL);
+		h_result_free(&r);
+		free(names[i]);
+	}
+	n_names = 0;
+	if (H.base)
+		h_kill_procs(H.base);
+	h_teardown();
+}
+
+/* In the runner: kills what a failed test left (its teardown did not run). */
+static void esc_case_teardown(void)
+{
+	if (h_case_dir())
+		h_kill_procs(h_case_dir());
+	h_case_teardown();
+}
+
+/* ==== host_tree: reach the host's file tree ==== */
+
+/* A file planted on the host next to the rootfs (its host path, caller frees). */
+static char *plant_marker(void)
+{
+	char *path = h_strf("%s/escape-marker", H.base);
+
+	h_write_file(path, "host only\n", 0644);
+	return path;
+}
+
+/* `..` of / is / itself: /.. and /../.. list the rootfs, and the file planted next to the
+ * rootfs is there neither as /../escape-marker nor by its host path. */
+START_TEST(test_tree_dotdot_is_root)
+{
+	char *marker = plant_marker(), *ls = root_listing();
+	char *want = h_strf("ls:/=%s\nls:/..=%s\nls:/../..=%s\nstat:/../escape-marker=ENOENT\n"
+			    "stat:%s=ENOENT\n",
+			    ls, ls, ls, marker);
+	struct h_result r;
+
+	PROBE(&r, "ls", "/", "ls", "/..", "ls", "/../..", "stat", "/../escape-marker", "stat",
+	      marker);
+	assert_out(&r, want, "ls /..");
+	h_result_free(&r);
+	free(marker), free(ls), free(want);
+}
+END_TEST
+
+/* /proc/1/root (init's root) cannot be followed at all: init is not dumpable, so EACCES;
+ * /proc/self/root and its .. are the container's /, without the planted file. */
+START_TEST(test_tree_proc_root_links)
+{
+	char *marker = plant_marker(), *ls = root_listing();
+	char *want =
+	    h_strf("readlink:/proc/1/root=EACCES\nls:/proc/1/root=EACCES\n"
+		   "stat:/proc/1/root/../escape-marker=EACCES\nls:/proc/self/root=%s\n"
+		   "ls:/proc/self/root/..=%s\nstat:/proc/self/root/../escape-marker=ENOENT\n",
+		   ls, ls);
+	struct h_result r;
+
+	PROBE(&r, "readlink", "/proc/1/root", "ls", "/proc/1/root", "stat",
+	      "/proc/1/root/../escape-marker", "ls", "/proc/self/root", "ls", "/proc/self/root/..",
+	      "stat", "/proc/self/root/../escape-marker");
+	assert_out(&r, want, "/proc/*/root");
+	h_result_free(&r);
+	free(marker), free(ls), free(want);
+}
+END_TEST
+
+/* Descriptors the caller leaks (a host directory and the host's /, without O_CLOEXEC) do
+ * not reach the container: the probe finds only 0, 1 and 2 (no fd to fchdir out by). */
+START_TEST(test_tree_leaked_fd)
+{
+	int dir = open(H.base, O_RDONLY | O_DIRECTORY), root = open("/", O_PATH);
+	int leak1 = fcntl(dir, F_DUPFD, 20), leak2 = fcntl(root, F_DUPFD, 21);
+	struct h_result r;
+
+	ck_assert(dir >= 0 && root >= 0 && leak1 >= 20 && leak2 >= 21);
+	PROBE(&r, "fds");
+	assert_out(&r, "fds=0,1,2\n", "the probe's descriptors");
+	close(dir), close(root), close(leak1), close(leak2);
+	h_result_free(&r);
+}
+END_TEST
+
+/* chroot("..") (allowed: SYS_CHROOT is a default capability) from / leaves / where it is:
+ * the same directory, the rootfs's entries. */
+START_TEST(test_tree_chroot_dotdot)
+{
+	char *ls = root_listing(), *want = h_strf("chroot:..=ok\nroot=same\nls:/=%s\n", ls);
+	struct h_result r;
+
+	PROBE(&r, "chroot", "..");
+	assert_out(&r, want, "chroot ..");
+	h_result_free(&r);
+	free(ls), free(want);
+}
+END_TEST
+
+/* The classic chroot escape (chroot into a subdir keeping the cwd outside it, chdir ..
+ * 64 times, chroot .) ends at the container's /: the top of its mount tree. */
+START_TEST(test_tree_chroot_escape)
+{
+	char *ls = root_listing();
+	char *want = h_strf("chroot:/tmp/jail=ok\nchroot:.=ok\nroot=same\nls:/=%s\n", ls);
+	struct h_result r;
+
+	PROBE(&r, "chroot-escape");
+	assert_out(&r, want, "chroot escape");
+	h_result_free(&r);
+	free(ls), free(want);
+}
+END_TEST
+
+/* Mounting the old root back (a bind of /proc/1/root or of /) fails: EPERM, there is no
+ * CAP_SYS_ADMIN; busybox mount says the same. */
+START_TEST(test_tree_bind_old_root)
+{
+	struct h_result r;
+
+	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c",
+	      "mkdir -p /mnt && exec /probe bind /proc/1/root /mnt bind / /tmp");
+	assert_out(&r, "bind:/mnt=EPERM\nbind:/tmp=EPERM\n", "mount --bind");
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c",
+	      "mkdir -p /mnt && mount --bind /proc/1/root /mnt");
+	assert_status(&r, 1, "busybox mount --bind /proc/1/root /mnt");
+	ck_assert_msg(strstr(r.err, "mount: permission denied (are you root?)"), "stderr: %s",
+		      r.err);
+	h_result_free(&r);
+}
+END_TEST
+
+/* pivot_root back out (to / or a new root) fails: EPERM. */
+START_TEST(test_tree_pivot_root)
+{
+	struct h_result r;
+
+	PROBE(&r, "pivot_root", "/tmp", "/tmp", "pivot_root", ".", ".");
+	assert_out(&r, "pivot_root:/tmp=EPERM\npivot_root:.=EPERM\n", "pivot_root");
+	h_result_free(&r);
+}
+END_TEST
+
+/* Unmounting / (to uncover what is below) or a mask (to unmask /proc/keys, /proc/sys,
+ * /sys/firmware) fails: EPERM. */
+START_TEST(test_tree_umount)
+{
+	struct h_result r;
+
+	PROBE(&r, "umount", "/", "umount", "/proc/keys", "umount", "/proc/sys", "umount",
+	      "/sys/firmware", "umount", "/proc");
+	assert_out(&r,
+		   "umount:/=EPERM\numount:/proc/keys=EPERM\numount:/proc/sys=EPERM\n"
+		   "umount:/sys/firmware=EPERM\numount:/proc=EPERM\n",
+		   "umount");
+	h_result_free(&r);
+}
+END_TEST
+
+/* ==== host_processes: reach the host's processes ==== */
+
+/* The keeper's pid, after a first run has started it. */
+static pid_t start_keeper(void)
+{
+	struct h_result r;
+	pid_t keeper;
+
+	CONTI(&r, "run", "--rm", H.rootfs, "true");
+	assert_status(&r, 0, "run true");
+	h_result_free(&r);
+	keeper = h_keeper_pid();
+	ck_assert_msg(keeper > 0, "no keeper pid after a run");
+	return keeper;
+}
+
+/* kill(PID, 0) of host processes (this test, its runner, the keeper) fails: ESRCH, they
+ * do not exist in the container's PID namespace; busybox kill says so too. */
+START_TEST(test_proc_kill_host_pid)
+{
+	pid_t keeper = start_keeper();
+	char *self = h_strf("%d", (int)getpid()), *parent = h_strf("%d", (int)getppid());
+	char *kpid = h_strf("%d", (int)keeper), *script = h_strf("kill -0 %d", (int)getpid());
+	char *want = h_strf("kill:%s=ESRCH\nkill:%s=ESRCH\nkill:%s=ESRCH\n", self, parent, kpid);
+	char *msg = h_strf("can't kill pid %d: No such process", (int)getpid());
+	struct h_result r;
+
+	ck_assert_int_gt(getpid(), 10); /* not a pid the container has */
+	PROBE(&r, "kill", self, "kill", parent, "kill", kpid);
+	assert_out(&r, want, "kill -0 of host pids");
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c", script);
+	assert_status(&r, 1, script);
+	ck_assert_msg(strstr(r.err, msg), "stderr: %s", r.err);
+	h_result_free(&r);
+	free(self), free(parent), free(kpid), free(script), free(want), free(msg);
+}
+END_TEST
+
+/* /proc/<host pid> does not exist inside (ENOENT), and /proc lists only the container's
+ * two processes: init (1) and the probe (2). */
+START_TEST(test_proc_host_pid_absent)
+{
+	pid_t keeper = start_keeper();
+	char *self = h_strf("/proc/%d", (int)getpid()), *kpid = h_strf("/proc/%d", (int)keeper);
+	char *want = h_strf("stat:%s=ENOENT\nstat:%s=ENOENT\n", self, kpid), *ls, *pids;
+	struct h_result r;
+
+	ck_assert_int_gt(getpid(), 10);
+	PROBE(&r, "stat", self, "stat", kpid, "ls", "/proc");
+	assert_status(&r, 0, "stat /proc/PID");
+	ls = strstr(r.out, "ls:/proc=");
+	ck_assert_msg(ls, "no listing of /proc:\n%s", r.out);
+	*ls = '\0';
+	ck_assert_str_eq(r.out, want);
+	/* the numeric entries of the listing */
+	pids = strdup("");
+	for (char *save = NULL, *e = strtok_r(ls + 9, ",\n", &save); e;
+	     e = strtok_r(NULL, ",\n", &save)) {
+		if (strspn(e, "0123456789") == strlen(e)) {
+			char *next = h_strf("%s%s%s", pids, *pids ? "," : "", e);
+
+			free(pids);
+			pids = next;
+		}
+	}
+	ck_assert_str_eq(pids, "1,2");
+	h_result_free(&r);
+	free(self), free(kpid), free(want), free(pids);
+}
+END_TEST
+
+/* PTRACE_ATTACH to init (PID 1) fails: EPERM (it is not dumpable and there is no
+ * CAP_SYS_PTRACE). */
+START_TEST(test_proc_ptrace_init)
+{
+	struct h_result r;
+
+	PROBE(&r, "ptrace", "1");
+	assert_out(&r, "ptrace:1=EPERM\n", "ptrace PID 1");
+	h_result_free(&r);
+}
+END_TEST
+
+/* Init's namespaces (to setns into), memory and environment cannot be opened: EACCES;
+ * busybox nsenter -t 1 fails the same way. */
+START_TEST(test_proc_init_ns_and_memory)
+{
+	struct h_result r;
+
+	PROBE(&r, "read", "/proc/1/ns/mnt", "read", "/proc/1/ns/user", "read", "/proc/1/mem",
+	      "read", "/proc/1/environ");
+	assert_out(&r,
+		   "read:/proc/1/ns/mnt=EACCES\nread:/proc/1/ns/user=EACCES\n"
+		   "read:/proc/1/mem=EACCES\nread:/proc/1/environ=EACCES\n",
+		   "open /proc/1/{ns,mem,environ}");
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", H.rootfs, "nsenter", "-t", "1", "-m", "true");
+	assert_status(&r, 1, "nsenter -t 1 -m");
+	ck_assert_msg(strstr(r.err, "nsenter: can't open '/proc/1/ns/mnt': Permission denied"),
+		      "stderr: %s", r.err);
+	h_result_free(&r);
+}
+END_TEST
+
+/* ==== privilege: gain privileges ==== */
+
+/* A setuid-root binary in the rootfs (the probe, mode 4755, owned by the caller, who is
+ * root inside), run as uid 1000 under no_new_privs: it stays uid 1000, no capabilities.
+ * (Not a setuid copy of busybox: busybox drops a setuid euid itself for applets like id,
+ * and picks the applet by its own name.) */
+START_TEST(test_priv_setuid_with_nnp)
+{
+	struct h_result r;
+
+	if (!have_subids()) {
+		h_skip("test_priv_setuid_with_nnp: uid 1000 needs a subordinate range");
+		return;
+	}
+	install_probe("suid-probe", 04755);
+	CONTI(&r, "run", "--rm", "-u", "1000:1000", H.rootfs, "sh", "-c",
+	      "stat -c %a:%u /suid-probe; exec /suid-probe ids status CapEff");
+	assert_out(&r, "4755:0\nuids=1000,1000,1000\nCapEff:\t0000000000000000\n",
+		   "setuid binary under no_new_privs");
+	h_result_free(&r);
+}
+END_TEST
+
+/* The same with no_new_privs off (and, so that nothing else stands in the way, no seccomp
+ * filter: see test_default_no_new_privs): the setuid bit works, but only up to root of
+ * the user namespace, which is the caller (uid_map "0 UID 1"): the capabilities are at
+ * most the default set, and host files the caller does not own stay out of reach:
+ * /etc/passwd through a read-only volume (EROFS: O_TRUNC, as the shell's >, meets the
+ * read-only mount first) and through a writable one (EACCES, root of the namespace has no
+ * power over files of unmapped owners); no new file in /etc; no remount (EPERM). */
+START_TEST(test_priv_setuid_without_nnp)
+{
+	char *want = h_strf("uids=1000,0,0\nCapEff:\t%016llx\ntrunc:/hostetc/passwd=EROFS\n"
+			    "write:/hostetcrw/passwd=EACCES\n"
+			    "create:/hostetcrw/conti-escape-test=EACCES\nremount:/hostetc=EPERM\n",
+			    default_caps);
+	struct stat before, after;
+	unsigned long inside, outside, count;
+	struct h_result r;
+	char *ids;
+
+	if (!have_subids()) {
+		h_skip("test_priv_setuid_without_nnp: uid 1000 needs a subordinate range");
+		free(want);
+		return;
+	}
+	install_probe("suid-probe", 04755);
+	ck_assert_int_eq(stat("/etc/passwd", &before), 0);
+	CONTI(&r, "run", "--rm", "--security-opt", "no-new-privileges=false", "--security-opt",
+	      "seccomp=unconfined", "-u", "1000:1000", "-v", "/etc:/hostetc:ro", "-v",
+	      "/etc:/hostetcrw", H.rootfs, "sh", "-c",
+	      "cat /proc/self/uid_map; exec /suid-probe ids status CapEff trunc /hostetc/passwd "
+	      "write /hostetcrw/passwd create /hostetcrw/conti-escape-test remount /hostetc");
+	assert_status(&r, 0, "setuid binary without no_new_privs");
+	ids = strstr(r.out, "uids=");
+	ck_assert_msg(ids, "no ids printed:\n%s", r.out);
+	ck_assert_msg(!strcmp(ids, want), "printed:\n%s--- expected:\n%s", ids, want);
+	ck_assert_msg(sscanf(r.out, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 &&
+			  outside == getuid() && count == 1,
+		      "root of the namespace is not the caller (uid %u): uid_map\n%s",
+		      (unsigned)getuid(), r.out);
+	ck_assert_int_eq(stat("/etc/passwd", &after), 0);
+	ck_assert_msg(before.st_size == after.st_size &&
+			  before.st_mtim.tv_sec == after.st_mtim.tv_sec &&
+			  before.st_mtim.tv_nsec == after.st_mtim.tv_nsec,
+		      "/etc/passwd changed");
+	ck_assert(!h_exists("/etc/conti-escape-test"));
+	h_result_free(&r);
+	free(want);
+}
+END_TEST
+
+static const struct {
+	const char *name; /* the probe's "sys NAME" */
+	const char *err;  /* what the default filter answers */
+} syscall_cases[] = {
+    /* a new user namespace would hold every capability again */
+    {"unshare_newuser", "EPERM"},
+    {"clone_newuser", "EPERM"},
+    /* clone3's flags are out of the filter's sight: ENOSYS makes libc use clone */
+    {"clone3", "ENOSYS"},
+    /* kernels and modules */
+    {"init_module", "EPERM"},
+    {"finit_module", "EPERM"},
+    {"delete_module", "EPERM"},
+    {"kexec_load", "EPERM"},
+    {"kexec_file_load", "EPERM"},
+    /* the keyrings are not namespaced */
+    {"keyctl", "EPERM"},
+    {"add_key", "EPERM"},
+    {"request_key", "EPERM"},
+    /* exploit primitives */
+    {"bpf", "EPERM"},
+    {"perf_event_open", "EPERM"},
+    {"userfaultfd", "EPERM"},
+    /* "shocker": files by handle, around the mount tree */
+    {"open_by_handle_at", "EPERM"},
+    /* the new mount API */
+    {"fsopen", "EPERM"},
+    {"open_tree", "EPERM"},
+    {"move_mount", "EPERM"},
+    /* host-wide controls */
+    {"clock_settime", "EPERM"},
+    {"reboot", "EPERM"},
+    {"syslog", "EPERM"},
+    {"acct", "EPERM"},
+    {"swapon", "EPERM"},
+};
+
+/* Each system call the default seccomp filter refuses fails with its exact errno. */
+START_TEST(test_priv_syscall)
+{
+	char *want = h_strf("%s=%s\n", syscall_cases[_i].name, syscall_cases[_i].err);
+	struct h_result r;
+
+	PROBE(&r, "sys", syscall_cases[_i].name);
+	assert_out(&r, want, syscall_cases[_i].name);
+	h_result_free(&r);
+	free(want);
+}
+END_TEST
+
+/* busybox unshare -U (a new user namespace, root in it) fails: EPERM. */
+START_TEST(test_priv_unshare_tool)
+{
+	struct h_result r;
+
+	CONTI(&r, "run", "--rm", H.rootfs, "unshare", "-U", "-r", "id");
+	assert_status(&r, 1, "unshare -U -r id");
+	ck_assert_msg(strstr(r.err, "unshare: unshare(0x10000000): Operation not permitted"),
+		      "stderr: %s", r.err);
+	ck_assert_str_eq(r.out, "");
+	h_result_free(&r);
+}
+END_TEST
+
+/* mknod of a block device (8:0, a host disk) fails although MKNOD is a default
+ * capability: EPERM (devices need it in the host's namespace), on tmpfs and on /. */
+START_TEST(test_priv_mknod_disk)
+{
+	struct h_result r;
+
+	PROBE(&r, "mknod", "/tmp/sda", "mknod", "/sda");
+	assert_out(&r, "mknod:/tmp/sda=EPERM\nmknod:/sda=EPERM\n", "mknod b 8 0");
+	h_result_free(&r);
+}
+END_TEST
+
+/* Mounting a file system (a fresh, unmasked proc; cgroup v1 for its release_agent;
+ * cgroup2; sysfs; tmpfs) fails: EPERM. */
+START_TEST(test_priv_mount_fs)
+{
+	struct h_result r;
+
+	PROBE(&r, "mount", "proc", "/tmp", "mount", "cgroup", "/tmp", "mount", "cgroup2", "/tmp",
+	      "mount", "sysfs", "/tmp", "mount", "tmpfs", "/tmp");
+	assert_out(&r,
+		   "mount:proc=EPERM\nmount:cgroup=EPERM\nmount:cgroup2=EPERM\n"
+		   "mount:sysfs=EPERM\nmount:tmpfs=EPERM\n",
+		   "mount -t");
+	h_result_free(&r);
+}
+END_TEST
+
+/* ==== write: write where the container may not ==== */
+
+/* The first of paths that exists on the host (caller frees), NULL when none does. */
+static char *first_existing(const char *const *paths)
+{
+	for (; *paths; paths++) {
+		if (h_exists(*paths))
+			return strdup(*paths);
+	}
+	return NULL;
+}
+
+/* A cgroup v1 release_agent (the "release_agent" escape), NULL when there is none. */
+static char *release_agent(void)
+{
+	DIR *d = opendir("/sys/fs/cgroup");
+	struct dirent *de;
+	char *found = NULL;
+
+	if (h_exists("/sys/fs/cgroup/release_agent"))
+		found = strdup("/sys/fs/cgroup/release_agent");
+	while (!found && d && (de = readdir(d))) {
+		char *path = h_strf("/sys/fs/cgroup/%s/release_agent", de->d_name);
+
+		if (de->d_name[0] != '.' && h_exists(path))
+			found = path;
+		else
+			free(path);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static const char *const write_cases[] = {
+    "/proc/sys/kernel/hostname",
+    "/proc/sys/kernel/core_pattern", /* a pipe there runs a program on the host */
+    "/proc/sys/vm/drop_caches",
+    "/proc/sysrq-trigger",
+    "/proc/irq/default_smp_affinity",
+    "@SYS_KERNEL@",
+    "@RELEASE_AGENT@",
+};
+
+/* Opening a kernel file for writing as the shell's > does (O_WRONLY|O_TRUNC, which meets
+ * a read-only mount before the permission check) fails: EROFS, /proc/sys, sysrq-trigger,
+ * /proc/irq and /sys are read-only mounts. A file the host's kernel does not have (as
+ * /proc/sysrq-trigger without CONFIG_MAGIC_SYSRQ) is absent inside too: ENOENT. */
+START_TEST(test_write_kernel_file)
+{
+	static const char *const sys_kernel[] = {
+	    "/sys/kernel/uevent_helper", "/sys/kernel/profiling", "/sys/kernel/rcu_expedited",
+	    "/sys/kernel/mm/transparent_hugepage/enabled", NULL};
+	const char *c = write_cases[_i];
+	char *path = !strcmp(c, "@SYS_KERNEL@")	     ? first_existing(sys_kernel)
+		     : !strcmp(c, "@RELEASE_AGENT@") ? release_agent()
+						     : strdup(c);
+	char *want;
+	struct h_result r;
+
+	if (!path) {
+		char *why = h_strf("test_write_kernel_file: no %s on this host", c);
+
+		h_skip(why);
+		free(why);
+		return;
+	}
+	want = h_strf("trunc:%s=%s\n", path, h_exists(path) ? "EROFS" : "ENOENT");
+	PROBE(&r, "trunc", path);
+	assert_out(&r, want, path);
+	h_result_free(&r);
+	free(path), free(want);
+}
+END_TEST
+
+static const char *const overlay_cases[] = {"auto", "fuse"};
+
+/* A run that deletes, rewrites, renames, chmods and chowns files of the rootfs leaves the
+ * rootfs (the lower layer) exactly as it was: every entry's type, mode, owner, size,
+ * times and content hash or link target. */
+START_TEST(test_write_lower_rootfs_unchanged)
+{
+	static const char *script = "set -e; echo pwned > /etc/motd; rm -rf /usr /home;"
+				    " rm /etc/passwd; echo 'root::0:0::/:/bin/sh' > /etc/passwd;"
+				    " chmod 777 /etc /bin; chown 1000:1000 /etc/group;"
+				    " mv /etc/hosts /etc/hosts.moved; ln -sf /nowhere /linuxrc;"
+				    " touch -d '2001-01-01' /bin/busybox; : > /etc/group;"
+				    " mkdir -p /var/new; touch /newfile; cat /etc/motd";
+	char *overlay = h_strf("--overlay=%s", overlay_cases[_i]), *before, *after, *diff;
+	struct h_result r;
+
+	if (!strcmp(overlay_cases[_i], "fuse") &&
+	    (!on_path("fuse-overlayfs") || access("/dev/fuse", R_OK | W_OK) < 0)) {
+		h_skip("test_write_lower_rootfs_unchanged: no fuse-overlayfs or /dev/fuse");
+		free(overlay);
+		return;
+	}
+	before = tree_digest(H.rootfs);
+	CONTI(&r, "run", "--rm", overlay, H.rootfs, "sh", "-c", script);
+	assert_out(&r, "pwned\n", "rewriting the rootfs");
+	after = tree_digest(H.rootfs);
+	diff = first_difference(before, after);
+	ck_assert_msg(!strcmp(before, after), "the rootfs changed (%s); first difference:\n  %s",
+		      overlay, diff);
+	h_result_free(&r);
+	free(overlay), free(before), free(after), free(diff);
+}
+END_TEST
+
+/* A :ro volume cannot be written (EROFS), added to (EROFS) or remounted (EPERM); the host
+ * file is unchanged. */
+START_TEST(test_write_ro_volume)
+{
+	char *dir = volume_dir(), *spec = h_strf("%s:/mnt/v:ro", dir);
+	char *file = h_strf("%s/host.txt", dir), *newfile = h_strf("%s/new", dir), *text;
+	struct h_result r;
+
+	PROBE_OPTS(&r, OPTS("-v", spec), "trunc", "/mnt/v/host.txt", "create", "/mnt/v/new",
+		   "remount", "/mnt/v");
+	assert_out(&r,
+		   "trunc:/mnt/v/host.txt=EROFS\ncreate:/mnt/v/new=EROFS\nremount:/mnt/v=EPERM\n",
+		   ":ro volume");
+	text = h_read_file(file);
+	ck_assert_msg(text && !strcmp(text, "hello\n"), "%s changed", file);
+	ck_assert(!h_exists(newfile));
+	h_result_free(&r);
+	free(dir), free(spec), free(file), free(newfile), free(text);
+}
+END_TEST
+
+/* Adds "stat PATH" for dir and each entry in it to args (from n); returns the new n. */
+static int add_stats(const char **args, int n, int max, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	ck_assert_msg(d, "opendir %s: %s", dir, strerror(errno));
+	args[n++] = "stat";
+	args[n++] = strdup(dir);
+	while ((de = readdir(d)) && n + 2 < max) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		args[n++] = "stat";
+		args[n++] = h_strf("%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/* The state of another (running) container, its runtime dir and writable layer, and the
+ * caller's XDG dirs are not there at all inside a container: ENOENT for each. */
+START_TEST(test_write_other_state_dir)
+{
+	char *name = new_name(), *mark = new_mark();
+	char *state = h_strf("%s/conti-rootless/%s", H.runtime, name);
+	char *layer = h_strf("%s/conti-rootless/containers/%s", H.data, name);
+	const char *args[80];
+	char *want = strdup("");
+	struct h_result r;
+	int n = 0;
+
+	run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
+	n = add_stats(args, n, 70, state);
+	n = add_stats(args, n, 70, layer);
+	args[n++] = "stat";
+	args[n++] = strdup(H.runtime);
+	args[n++] = "stat";
+	args[n++] = strdup(H.data);
+	args[n] = NULL;
+	ck_assert_int_gt(n, 10); /* the state dir holds files */
+	for (int i = 1; i < n; i += 2) {
+		char *next = h_strf("%sstat:%s=ENOENT\n", want, args[i]);
+
+		free(want);
+		want = next;
+	}
+	run_probe(&r, NULL, args);
+	assert_out(&r, want, "stat of another container's state");
+	h_result_free(&r);
+	for (int i = 1; i < n; i += 2)
+		free((char *)args[i]);
+	free(name), free(mark), free(state), free(layer), free(want);
+}
+END_TEST
+
+/* ==== caller: reach the caller's terminal and binaries ==== */
+
+/* Runs argv with stdin /dev/null and stdout and stderr on a new raw pty that is its
+ * controlling terminal (made the caller's own by setsid + TIOCSCTTY): what it wrote there
+ * goes to *out, and *pending is what sits in the pty's input queue after it exited,
+ * that is what was pushed into "the caller's keyboard". */
+static int run_on_caller_pty(char *const argv[], char **out, int *pending)
+{
+	struct h_buf b = {0};
+	struct termios tio;
+	int master, slave, status = 0, pidfd;
+	long long deadline = mono_ms() + H_TIMEOUT_MS;
+	char chunk[4096];
+	pid_t pid;
+
+	ck_assert_int_eq(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	fcntl(master, F_SETFD, FD_CLOEXEC);
+	fcntl(slave, F_SETFD, FD_CLOEXEC);
+	ck_assert_int_eq(tcgetattr(slave, &tio), 0);
+	cfmakeraw(&tio); /* no echo, no line buffering: every injected byte is counted */
+	ck_assert_int_eq(tcsetattr(slave, TCSANOW, &tio), 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		setsid();
+		ioctl(slave, TIOCSCTTY, 0);
+		dup2(null, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	ck_assert(pidfd >= 0);
+	while (mono_ms() < deadline) {
+		struct pollfd fds[2] = {{.fd = master, .events = POLLIN},
+					{.fd = pidfd, .events = POLLIN}};
+		ssize_t n;
+
+		poll(fds, 2, 100);
+		if ((fds[0].revents & POLLIN) && (n = read(master, chunk, sizeof(chunk))) > 0) {
+			b.s = realloc(b.s, b.len + (size_t)n + 1);
+			memcpy(b.s + b.len, chunk, (size_t)n);
+			b.len += (size_t)n;
+			b.s[b.len] = '\0';
+		}
+		if (fds[1].revents && !(fds[0].revents & POLLIN))
+			break;
+	}
+	if (waitpid(pid, &status, WNOHANG) != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	close(pidfd);
+	*pending = -1;
+	ck_assert_int_eq(ioctl(slave, FIONREAD, pending), 0);
+	close(master);
+	close(slave);
+	*out = b.s ? b.s : strdup("");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* TIOCSTI (push a byte into the terminal's input, as if typed) on the caller's terminal,
+ * which is the container's stdout and stderr, fails: EPERM, the container runs in a
+ * session of its own, so the terminal is not its controlling one (and /dev/tty cannot be
+ * opened: ENXIO); nothing reached the terminal's input. The control: the same probe run
+ * directly on that terminal does inject. (With dev.tty.legacy_tiocsti=0 the kernel
+ * refuses TIOCSTI to everyone: EIO in both.) */
+START_TEST(test_caller_tiocsti)
+{
+	char *legacy = h_read_file("/proc/sys/dev/tty/legacy_tiocsti"), *probe = probe_binary();
+	bool refused_by_kernel = legacy && legacy[0] == '0';
+	char *argv[] = {(char *)h_conti_bin(),
+			"run",
+			"--rm",
+			H.rootfs,
+			"/probe",
+			"tiocsti",
+			"0",
+			"tiocsti",
+			"1",
+			"tiocsti",
+			"2",
+			"open",
+			"/dev/tty",
+			NULL};
+	char *control[] = {probe, "tiocsti", "1", NULL};
+	char *want =
+	    h_strf("tiocsti:0=ENOTTY\ntiocsti:1=%s\ntiocsti:2=%s\nopen:/dev/tty=ENXIO\n",
+		   refused_by_kernel ? "EIO" : "EPERM", refused_by_kernel ? "EIO" : "EPERM");
+	char *out, *text;
+	int status, pending;
+
+	status = run_on_caller_pty(control, &out, &pending);
+	ck_assert_int_eq(status, 0);
+	ck_assert_str_eq(out, refused_by_kernel ? "tiocsti:1=EIO\n" : "tiocsti:1=ok\n");
+	ck_assert_int_eq(pending, refused_by_kernel ? 0 : 1);
+	free(out);
+	status = run_on_caller_pty(argv, &out, &pending);
+	text = h_strip_warnings(out);
+	ck_assert_msg(status == 0 && !strcmp(text, want),
+		      "exit %d, the terminal shows:\n%s--- expected:\n%s", status, out, want);
+	ck_assert_msg(pending == 0, "%d byte(s) were pushed into the caller's terminal", pending);
+	free(out), free(text), free(legacy), free(probe), free(want);
+}
+END_TEST
+
+/* /proc/1/exe (the host's init helper) cannot be read, opened for writing or resolved:
+ * EACCES, init is not dumpable and there is no CAP_SYS_PTRACE; the helper is unchanged. */
+START_TEST(test_caller_init_exe)
+{
+	char *helper = helper_path(), *before = file_sum(helper), *after;
+	struct h_result r;
+
+	PROBE(&r, "readlink", "/proc/1/exe", "write", "/proc/1/exe", "trunc", "/proc/1/exe", "read",
+	      "/proc/1/exe");
+	assert_out(&r,
+		   "readlink:/proc/1/exe=EACCES\nwrite:/proc/1/exe=EACCES\n"
+		   "trunc:/proc/1/exe=EACCES\nread:/proc/1/exe=EACCES\n",
+		   "/proc/1/exe");
+	after = file_sum(helper);
+	ck_assert_msg(!strcmp(before, after), "%s changed: %s -> %s", helper, before, after);
+	h_result_free(&r);
+	free(helper), free(before), free(after);
+}
+END_TEST
+
+/* The same for the init helper of an `exec` in flight: with `exec N sleep` running, a
+ * third process (itself an `exec`) finds both exec'd inits and cannot resolve, write or
+ * read their exe: EACCES; the helper is unchanged. */
+START_TEST(test_caller_exec_init_exe)
+{
+	char *name = new_name(), *mark = new_mark(), *mark2 = new_mark();
+	char *helper = helper_path(), *before = file_sum(helper), *after;
+	char *argv[] = {(char *)h_conti_bin(), "exec", name, "sleep", mark2, NULL};
+	const char *denied = "readlink:exe=EACCES\nwrite:exe=EACCES\nread:exe=EACCES\n";
+	char *want = h_strf("exec-init:conti-rootless-init -- sleep %s\n%s"
+			    "exec-init:conti-rootless-init -- /probe exec-inits\n%s",
+			    mark2, denied, denied);
+	struct h_result r, rs;
+	struct h_proc p;
+
+	run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
+	h_spawn(&p, argv, NULL);
+	ck_assert_msg(wait_for_proc(mark2, 10000), "exec %s sleep did not start", name);
+	CONTI(&r, "exec", name, "/probe", "exec-inits");
+	assert_out(&r, want, "the exe of exec'd inits");
+	h_result_free(&r);
+	CONTI(&r, "rm", "-f", name);
+	assert_status(&r, 0, "rm -f");
+	h_finish(&p, &rs, 10000);
+	after = file_sum(helper);
+	ck_assert_msg(!strcmp(before, after), "%s changed: %s -> %s", helper, before, after);
+	h_result_free(&r);
+	h_result_free(&rs);
+	free(name), free(mark), free(mark2), free(helper), free(before), free(after), free(want);
+}
+END_TEST
+
+#define RACE_EXECS 200
+
+/* A process in the container spins on /proc/PID/exe of each new process while the caller
+ * runs `exec N true` RACE_EXECS times: it must never get hold of a host binary (the
+ * README: the container cannot open the host's binaries through /proc/PID/exe), neither
+ * to read nor to write it. An exec'd init is dumpable from its execve until its first
+ * prctl(PR_SET_DUMPABLE, 0): the window this looks for. The helper is unchanged. */
+START_TEST(test_caller_exec_init_exe_race)
+{
+	char *name = new_name(), *mark = new_mark();
+	char *helper = helper_path(), *before = file_sum(helper), *after;
+	char *argv[] = {(char *)h_conti_bin(), "exec", name, "/probe", "race-exe",
+			"/tmp/stop",	       NULL};
+	long tries = 0, opened = -1, wrote = -1;
+	int pids = 0, failed_execs = 0;
+	char first[256] = "";
+	struct h_result r;
+	struct h_proc p;
+	const char *line;
+
+	run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
+	h_spawn(&p, argv, NULL);
+	ck_assert_msg(h_wait_output(&p, "ready\n", 10000), "the attacker did not start");
+	for (int i = 0; i < RACE_EXECS; i++) {
+		CONTI(&r, "exec", name, "true");
+		failed_execs += r.status != 0;
+		h_result_free(&r);
+	}
+	CONTI(&r, "exec", name, "touch", "/tmp/stop");
+	assert_status(&r, 0, "exec touch /tmp/stop");
+	h_result_free(&r);
+	h_finish(&p, &r, 20000);
+	assert_status(&r, 0, "the attacker");
+	line = strstr(r.out, "race: ");
+	ck_assert_msg(line &&
+			  sscanf(line, "race: tries=%ld opened=%ld pids=%d wrote=%ld first=%255s",
+				 &tries, &opened, &pids, &wrote, first) >= 4,
+		      "the attacker printed: %s", r.out);
+	ck_assert_int_eq(failed_execs, 0);
+	after = file_sum(helper);
+	ck_assert_msg(!strcmp(before, after), "%s changed: %s -> %s", helper, before, after);
+	ck_assert_msg(wrote == 0, "the container opened a host binary (%s) for writing %ld times",
+		      first, wrote);
+	ck_assert_msg(opened == 0,
+		      "the container opened a host binary (%s) through /proc/PID/exe of %d of %d "
+		      "exec'd processes (%ld opens in %ld tries): the init helper is dumpable "
+		      "between its execve and its prctl(PR_SET_DUMPABLE, 0)",
+		      first, pids, RACE_EXECS, opened, tries);
+	h_result_free(&r);
+	free(name), free(mark), free(helper), free(before), free(after);
+}
+END_TEST
+
+/* With --net none a host abstract unix socket (as X11's or a session bus's) of the caller
+ * cannot be reached: ECONNREFUSED (the container has a network namespace of its own; the
+ * default, --net host, shares the caller's, abstract sockets included). */
+START_TEST(test_caller_abstract_socket_net_none)
+{
+	char *sock_name = h_strf("conti-escape-%d", (int)getpid()), *want;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	socklen_t len = (socklen_t)(sizeof(sa_family_t) + 1 + strlen(sock_name));
+	struct h_result r;
+
+	ck_assert(s >= 0);
+	memcpy(sa.sun_path + 1, sock_name, strlen(sock_name));
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, len), 0);
+	ck_assert_int_eq(listen(s, 8), 0);
+	want = h_strf("connect:%s=ECONNREFUSED\n", sock_name);
+	PROBE_OPTS(&r, OPTS("--net=none"), "connect", sock_name);
+	assert_out(&r, want, "connect to a host abstract socket");
+	close(s);
+	h_result_free(&r);
+	free(sock_name), free(want);
+}
+END_TEST
+
+/* ==== crafted: a rootfs made to mislead the set-up ==== */
+
+static const bool symlink_absolute[] = {true, false};
+
+/* ROOTFS/dir replaced by a symlink to a host dir next to the rootfs (absolute, or
+ * relative: ../hostdir): returns the host dir. */
+static char *redirect_to_host_dir(const char *dir, bool absolute)
+{
+	char *host = host_dir("hostdir"), *link = in_rootfs(dir);
+
+	ck_assert_msg(h_rm_rf(link), "cannot remove %s", link);
+	ck_assert_int_eq(symlink(absolute ? host : "../hostdir", link), 0);
+	free(link);
+	return host;
+}
+
+/* ROOTFS/proc a symlink to a host dir: the run is refused (125) or /proc is the container's
+ * own proc, mounted inside; the host dir is untouched either way. */
+START_TEST(test_crafted_proc_symlink)
+{
+	char *host = redirect_to_host_dir("proc", symlink_absolute[_i]);
+	struct h_result r;
+
+	CONTI(&r, "run", "--rm", H.rootfs, "cat", "/proc/1/cmdline");
+	if (r.status == 125)
+		assert_refused(&r, "/proc a symlink to a host dir");
+	else
+		assert_out(&r, "conti-rootless-init", "/proc a symlink to a host dir");
+	assert_host_dir_untouched(host);
+	h_result_free(&r);
+	free(host);
+}
+END_TEST
+
+/* ROOTFS/dev a symlink to a host dir (where the device nodes and links would be made):
+ * refused (125) or /dev/null is inside; the host dir is untouched. */
+START_TEST(test_crafted_dev_symlink)
+{
+	char *host = redirect_to_host_dir("dev", symlink_absolute[_i]);
+	struct h_result r;
+
+	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c", "test -c /dev/null && echo inside");
+	if (r.status == 125)
+		assert_refused(&r, "/dev a symlink to a host dir");
+	else
+		assert_out(&r, "inside\n", "/dev a symlink to a host dir");
+	assert_host_dir_untouched(host);
+	h_result_free(&r);
+	free(host);
+}
+END_TEST
+
+/* Fails when a file name escape exists at any host level the .. could reach. */
+static void assert_not_on_host(const char *escape)
+{
+	char *dirs[] = {H.rootfs, H.base, (char *)h_case_dir(), NULL, NULL};
+	char *parent = strdup(h_case_dir());
+
+	*strrchr(parent, '/') = '\0';
+	dirs[3] = parent[0] ? parent : "/";
+	for (int i = 0; i < 4; i++) {
+		char *path = h_strf("%s/%s", dirs[i], escape);
+
+		ck_assert_msg(!h_exists(path), "%s exists on the host", path);
+		free(path);
+	}
+	free(parent);
+}
+
+/* A volume target climbing with .. (/etc/../../../hostescape) lands inside, at
+ * /hostescape (.. of / is /); nothing appears on the host above the rootfs, nor in the
+ * rootfs itself (the mount point is made in the writable layer). */
+START_TEST(test_crafted_volume_dotdot)
+{
+	char *dir = volume_dir(), *escape = h_unique("hostescape");
+	char *spec = h_strf("%s:/etc/../../../%s", dir, escape);
+	char *inside = h_strf("/%s/host.txt", escape);
+	struct h_result r;
+
+	CONTI(&r, "run", "--rm", "-v", spec, H.rootfs, "cat", inside);
+	assert_out(&r, "hello\n", spec);
+	assert_not_on_host(escape);
+	h_result_free(&r);
+	free(dir), free(escape), free(spec), free(inside);
+}
+END_TEST
+
+static const char *const evil_targets[] = {"../../..", "/", "../../../../../../../../..",
+					   "@HOSTDIR@"};
+
+/* ROOTFS/evil a symlink up and out of the rootfs (../../.., /, or a host dir's path);
+ * -v SRC:/evil/ESC lands inside the container (where /evil leads inside) or the run is
+ * refused; nothing appears where the symlink leads on the host. */
+START_TEST(test_crafted_volume_symlink_dst)
+{
+	char *dir = volume_dir(), *escape = h_unique("escape"), *host = host_dir("hostdir");
+	char *link = in_rootfs("evil"), *spec = h_strf("%s:/evil/%s", dir, escape);
+	char *inside = h_strf("/evil/%s/host.txt", escape);
+	char *on_host = h_strf("%s/evil/%s", H.rootfs, escape);
+	const char *target = strcmp(evil_targets[_i], "@HOSTDIR@") ? evil_targets[_i] : host;
+	struct h_result r;
+
+	ck_assert_int_eq(symlink(target, link), 0);
+	CONTI(&r, "run", "--rm", "-v", spec, H.rootfs, "cat", inside);
+	if (r.status == 125)
+		assert_refused(&r, spec);
+	else
+		assert_out(&r, "hello\n", spec);
+	ck_assert_msg(!h_exists(on_host), "%s (/evil -> %s) exists on the host", on_host, target);
+	assert_not_on_host(escape);
+	assert_host_dir_untouched(host);
+	h_result_free(&r);
+	free(dir), free(escape), free(host), free(link), free(spec), free(inside), free(on_host);
+}
+END_TEST
+
+/* ==== defaults: each in force, and its option turning it off ==== */
+
+/* The capability sets from /proc/self/status inside, with opts. */
+static void assert_caps(const char *const *opts, unsigned long long set, const char *what)
+{
+	char *want = h_strf("CapInh:\t0000000000000000\nCapPrm:\t%016llx\nCapEff:\t%016llx\n"
+			    "CapBnd:\t%016llx\nCapAmb:\t0000000000000000\n",
+			    set, set, set);
+	struct h_result r;
+
+	run_probe(&r, opts,
+		  OPTS("status", "CapInh", "status", "CapPrm", "status", "CapEff", "status",
+		       "CapBnd", "status", "CapAmb"));
+	assert_out(&r, want, what);
+	h_result_free(&r);
+	free(want);
+}
+
+/* Capabilities: the default set (a80405fb) in the permitted, effective and bounding sets;
+ * --cap-drop ALL empties them; --cap-add NET_ADMIN adds bit 12. */
+START_TEST(test_default_caps)
+{
+	ck_assert_uint_eq(default_caps, 0xa80405fbULL);
+	assert_caps(NULL, default_caps, "default capabilities");
+	assert_caps(OPTS("--cap-drop", "ALL"), 0, "--cap-drop ALL");
+	assert_caps(OPTS("--cap-add", "NET_ADMIN"), default_caps | CAPBIT(CAP_NET_ADMIN),
+		    "--cap-add NET_ADMIN");
+}
+END_TEST
+
+/* no_new_privs: on by default, off with --security-opt no-new-privileges=false. */
+START_TEST(test_default_no_new_privs)
+{
+	struct h_result r, both;
+
+	PROBE(&r, "status", "NoNewPrivs");
+	assert_out(&r, "NoNewPrivs:\t1\n", "default no_new_privs");
+	h_result_free(&r);
+	PROBE_OPTS(&r, OPTS("--security-opt", "no-new-privileges=false"), "status", "NoNewPrivs");
+	/* for the message: the same with the seccomp filter off too */
+	PROBE_OPTS(&both,
+		   OPTS("--security-opt", "no-new-privileges=false", "--security-opt",
+			"seccomp=unconfined"),
+		   "status", "NoNewPrivs");
+	assert_status(&r, 0, "--security-opt no-new-privileges=false");
+	r.out[strcspn(r.out, "\n")] = '\0';
+	both.out[strcspn(both.out, "\n")] = '\0';
+	ck_assert_msg(!strcmp(r.out, "NoNewPrivs:\t0"),
+		      "--security-opt no-new-privileges=false gives '%s' (with seccomp=unconfined "
+		      "too: '%s'): loading the seccomp filter sets no_new_privs",
+		      r.out, both.out);
+	h_result_free(&r);
+	h_result_free(&both);
+}
+END_TEST
+
+/* seccomp: a filter by default (mode 2; clone3 answered ENOSYS), none with
+ * --security-opt seccomp=unconfined (mode 0; clone3 works). */
+START_TEST(test_default_seccomp)
+{
+	struct h_result r;
+
+	PROBE(&r, "status", "Seccomp", "sys", "clone3");
+	assert_out(&r, "Seccomp:\t2\nclone3=ENOSYS\n", "default seccomp");
+	h_result_free(&r);
+	PROBE_OPTS(&r, OPTS("--security-opt", "seccomp=unconfined"), "status", "Seccomp", "sys",
+		   "clone3");
+	assert_out(&r, "Seccomp:\t0\nclone3=ok\n", "--security-opt seccomp=unconfined");
+	h_result_free(&r);
+}
+END_TEST
+
+/* Masked paths: /proc/keys and /proc/timer_list are /dev/null (read empty), /proc/acpi and
+ * /sys/firmware empty dirs; with --privileged they are the kernel's (regular proc files,
+ * the host's listings). Paths this kernel lacks are absent both ways. */
+START_TEST(test_default_masked_paths)
+{
+	static const char *const files[] = {"/proc/keys", "/proc/timer_list"};
+	static const char *const dirs[] = {"/proc/acpi", "/sys/firmware"};
+	char *masked = strdup(""), *unmasked = strdup(""), *next;
+	struct h_result r;
+
+	for (int i = 0; i < 2; i++) {
+		bool has = h_exists(files[i]);
+
+		next =
+		    has ? h_strf("%sstat:%s=chr 1:3\nread:%s=ok\nbytes:%s=0\n", masked, files[i],
+				 files[i], files[i])
+			: h_strf("%sstat:%s=ENOENT\nread:%s=ENOENT\n", masked, files[i], files[i]);
+		free(masked);
+		masked = next;
+		next = h_strf("%sstat:%s=%s\n", unmasked, files[i], has ? "reg" : "ENOENT");
+		free(unmasked);
+		unmasked = next;
+	}
+	for (int i = 0; i < 2; i++) {
+		char *host = h_exists(dirs[i]) ? sorted_entries(dirs[i]) : NULL;
+
+		next = h_strf("%sls:%s=%s\n", masked, dirs[i], host ? "" : "ENOENT");
+		free(masked);
+		masked = next;
+		next = h_strf("%sls:%s=%s\n", unmasked, dirs[i], host ? host : "ENOENT");
+		free(unmasked);
+		unmasked = next;
+		free(host);
+	}
+	PROBE(&r, "stat", files[0], "read", files[0], "stat", files[1], "read", files[1], "ls",
+	      dirs[0], "ls", dirs[1]);
+	assert_out(&r, masked, "masked paths");
+	h_result_free(&r);
+	PROBE_OPTS(&r, OPTS("--privileged"), "stat", files[0], "stat", files[1], "ls", dirs[0],
+		   "ls", dirs[1]);
+	assert_out(&r, unmasked, "--privileged");
+	h_result_free(&r);
+	free(masked), free(unmasked);
+}
+END_TEST
+
+/* Read-only paths: /proc/sys is a read-only mount (EROFS for the shell's >); with
+ * --privileged it is not, and the host's sysctl is still out of reach (EACCES: only the
+ * host's root may write it). */
+START_TEST(test_default_readonly_paths)
+{
+	struct h_result r;
+
+	PROBE(&r, "trunc", "/proc/sys/kernel/hostname");
+	assert_out(&r, "trunc:/proc/sys/kernel/hostname=EROFS\n", "read-only /proc/sys");
+	h_result_free(&r);
+	PROBE_OPTS(&r, OPTS("--privileged"), "trunc", "/proc/sys/kernel/hostname");
+	assert_out(&r, "trunc:/proc/sys/kernel/hostname=EACCES\n", "--privileged /proc/sys");
+	h_result_free(&r);
+}
+END_TEST
+
+/* -u 1000 starts with no capabilities (the bounding set stays the default). */
+START_TEST(test_default_user_no_caps)
+{
+	char *want = h_strf("uids=1000,1000,1000\nCapPrm:\t0000000000000000\n"
+			    "CapEff:\t0000000000000000\nCapBnd:\t%016llx\n",
+			    default_caps);
+	struct h_result r;
+
+	if (!have_subids()) {
+		h_skip("test_default_user_no_caps: uid 1000 needs a subordinate range");
+		free(want);
+		return;
+	}
+	PROBE_OPTS(&r, OPTS("-u", "1000:1000"), "ids", "status", "CapPrm", "status", "CapEff",
+		   "status", "CapBnd");
+	assert_out(&r, want, "-u 1000:1000");
+	h_result_free(&r);
+	free(want);
+}
+END_TEST
+
+/* `exec` gets the container's settings: the defaults for a default container, none of the
+ * capabilities and no filter for one made with --cap-drop ALL and seccomp=unconfined. */
+START_TEST(test_default_exec_same)
+{
+	char *name = new_name(), *name2 = new_name(), *mark = new_mark();
+	char *want = h_strf(
+	    "CapEff:\t%016llx\nNoNewPrivs:\t1\nSeccomp:\t2\nunshare_newuser=EPERM\n", default_caps);
+	struct h_result r;
+
+	run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
+	run_detached(name2, OPTS("--cap-drop", "ALL", "--security-opt", "seccomp=unconfined"),
+		     (const char *const[]){"sleep", mark, NULL});
+	CONTI(&r, "exec", name, "/probe", "status", "CapEff", "status", "NoNewPrivs", "status",
+	      "Seccomp", "sys", "unshare_newuser");
+	assert_out(&r, want, "exec in a default container");
+	h_result_free(&r);
+	CONTI(&r, "exec", name2, "/probe", "status", "CapEff", "status", "Seccomp");
+	assert_out(&r, "CapEff:\t0000000000000000\nSeccomp:\t0\n",
+		   "exec with --cap-drop ALL, seccomp=unconfined");
+	h_result_free(&r);
+	free(name), free(name2), free(mark), free(want);
+}
+END_TEST
+
+/* ---- the suite ---- */
+
+static TCase *tcase(Suite *s, const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_unchecked_fixture(tc, h_case_setup, esc_case_teardown);
+	tcase_add_checked_fixture(tc, esc_setup, esc_teardown);
+	if (!getenv("CK_DEFAULT_TIMEOUT"))
+		tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+int main(void)
+{
+	const char *only = getenv("CK_RUN_CASE");
+	Suite *s = suite_create("escape");
+	SRunner *sr;
+	TCase *tc;
+	int failed;
+
+	runner = getpid();
+	tc = tcase(s, "host_tree");
+	tcase_add_test(tc, test_tree_dotdot_is_root);
+	tcase_add_test(tc, test_tree_proc_root_links);
+	tcase_add_test(tc, test_tree_leaked_fd);
+	tcase_add_test(tc, test_tree_chroot_dotdot);
+	tcase_add_test(tc, test_tree_chroot_escape);
+	tcase_add_test(tc, test_tree_bind_old_root);
+	tcase_add_test(tc, test_tree_pivot_root);
+	tcase_add_test(tc, test_tree_umount);
+	tc = tcase(s, "host_processes");
+	tcase_add_test(tc, test_proc_kill_host_pid);
+	tcase_add_test(tc, test_proc_host_pid_absent);
+	tcase_add_test(tc, test_proc_ptrace_init);
+	tcase_add_test(tc, test_proc_init_ns_and_memory);
+	tc = tcase(s, "privilege");
+	tcase_add_test(tc, test_priv_setuid_with_nnp);
+	tcase_add_test(tc, test_priv_setuid_without_nnp);
+	tcase_add_loop_test(tc, test_priv_syscall, 0, N(syscall_cases));
+	tcase_add_test(tc, test_priv_unshare_tool);
+	tcase_add_test(tc, test_priv_mknod_disk);
+	tcase_add_test(tc, test_priv_mount_fs);
+	tc = tcase(s, "write");
+	tcase_add_loop_test(tc, test_write_kernel_file, 0, N(write_cases));
+	tcase_add_loop_test(tc, test_write_lower_rootfs_unchanged, 0, N(overlay_cases));
+	tcase_add_test(tc, test_write_ro_volume);
+	tcase_add_test(tc, test_write_other_state_dir);
+	tc = tcase(s, "caller");
+	tcase_add_test(tc, test_caller_tiocsti);
+	tcase_add_test(tc, test_caller_init_exe);
+	tcase_add_test(tc, test_caller_exec_init_exe);
+	tcase_add_test(tc, test_caller_exec_init_exe_race);
+	tcase_add_test(tc, test_caller_abstract_socket_net_none);
+	tc = tcase(s, "crafted");
+	tcase_add_loop_test(tc, test_crafted_proc_symlink, 0, N(symlink_absolute));
+	tcase_add_loop_test(tc, test_crafted_dev_symlink, 0, N(symlink_absolute));
+	tcase_add_test(tc, test_crafted_volume_dotdot);
+	tcase_add_loop_test(tc, test_crafted_volume_symlink_dst, 0, N(evil_targets));
+	tc = tcase(s, "defaults");
+	tcase_add_test(tc, test_default_caps);
+	tcase_add_test(tc, test_default_no_new_privs);
+	tcase_add_test(tc, test_default_seccomp);
+	tcase_add_test(tc, test_default_masked_paths);
+	tcase_add_test(tc, test_default_readonly_paths);
+	tcase_add_test(tc, test_default_user_no_caps);
+	tcase_add_test(tc, test_default_exec_same);
+	sr = srunner_create(s);
+	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
