@@ -42,7 +42,8 @@ struct cr_container {
 	struct cr_mount_ctx mctx;
 };
 
-/* The init helper to execveat, as a sealed in-memory copy (cr_sealed_copy). */
+/* The init helper to execveat into a PID namespace where processes already run (exec),
+ * as a sealed in-memory copy (cr_sealed_copy). */
 int cr_open_init(struct cr_error *err);
 
 /* Empties c: no process, every descriptor -1. */

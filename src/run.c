@@ -108,7 +108,10 @@ static int prepare(struct run *r, struct cr_error *err)
 
 	if (resolve_rootfs(r, err) < 0 || resolve_volumes(r, err) < 0)
 		return -1;
-	r->ct.init_fd = cr_open_init(err);
+	/* PID 1's init is the first process in its PID namespace: nothing there can open its
+	 * /proc/PID/exe before it makes itself non-dumpable, so no sealed copy is needed (exec's
+	 * is another matter: exec.c). */
+	r->ct.init_fd = cr_open_helper(CR_INIT_NAME, err);
 	if (r->ct.init_fd < 0)
 		return -1;
 	if (!cfg->name) {
