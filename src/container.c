@@ -137,13 +137,15 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 	size_t i;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	prctl(PR_SET_DUMPABLE, 0); /* the container may not open our /proc/PID/exe */
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
 		_exit(CR_EXIT_TOOL); /* the front end died before we could notice */
 	if (c->nested_uidmap &&
 	    (cr_recv_msg(c->sock, &m, sizeof(m), &start_fd) != sizeof(m) || m.type != MSG_MAPPED))
 		_exit(CR_EXIT_TOOL); /* the front end could not map us, and says why */
 	m.type = MSG_ERROR;
+	/* Only now: a non-dumpable process's /proc files belong to root, and the front end
+	 * had to write our uid_map. From here the container may not open our /proc/PID/exe. */
+	prctl(PR_SET_DUMPABLE, 0);
 	if (cr_mntns_newer_than(c->parent_mntns) < 0) {
 		cr_fail(&m.err, 0, "no mount namespace newer than the keeper's could be made");
 		goto fail;

@@ -480,6 +480,21 @@ START_TEST(test_uidmap_single)
 }
 END_TEST
 
+/* --uidmap=single gets a user namespace of its own, which the front end maps while PID 1
+ * waits: twenty runs in a row, none may lose that race (PID 1 turned non-dumpable too
+ * early once, making its uid_map root's and the map write fail with EACCES now and then). */
+START_TEST(test_uidmap_single_repeatedly)
+{
+	for (int i = 0; i < 20; i++) {
+		struct h_result r;
+
+		CONTI(&r, "run", "--rm", "--uidmap=single", H.rootfs, "true");
+		assert_status(&r, 0, "run --uidmap=single");
+		h_result_free(&r);
+	}
+}
+END_TEST
+
 /* The command runs as root of the container. */
 START_TEST(test_uidmap_id_is_root)
 {
@@ -1496,6 +1511,7 @@ static void add_root_cases(Suite *s)
 	tc = tcase("uid_map");
 	tcase_add_test(tc, test_uidmap_default_uses_subids);
 	tcase_add_test(tc, test_uidmap_single);
+	tcase_add_test(tc, test_uidmap_single_repeatedly);
 	tcase_add_test(tc, test_uidmap_id_is_root);
 	suite_add_tcase(s, tc);
 }
