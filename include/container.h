@@ -40,6 +40,7 @@ struct cr_container {
 	int fuse_log;
 	const char *fuse_dst;
 	struct cr_mount_ctx mctx;
+	unsigned long long started_ns; /* when the clone began, for --trace */
 };
 
 /* The init helper to execveat into a PID namespace where processes already run (exec),

@@ -139,6 +139,14 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
 		_exit(CR_EXIT_TOOL); /* the front end died before we could notice */
+	if (c->trace && !c->nested_uidmap) {
+		/* PID 1 traces its own birth: the front end's line could come after ours (with a
+		 * nested user namespace we wait for the front end, which traces it then). */
+		char line[256];
+
+		plan_format_op(&c->plan->ops[0], c->root_mnt, line, sizeof(line));
+		trace_step(true, c->started_ns, "%s", line);
+	}
 	if (c->nested_uidmap &&
 	    (cr_recv_msg(c->sock, &m, sizeof(m), &start_fd) != sizeof(m) || m.type != MSG_MAPPED))
 		_exit(CR_EXIT_TOOL); /* the front end could not map us, and says why */
@@ -217,22 +225,28 @@ static int map_nested(struct cr_container *c, struct cr_error *err)
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)c->pid);
 	if (cr_write_file(path, c->nested_gidmap, strlen(c->nested_gidmap), 0, err) < 0)
 		return -1;
-	if (cr_send_msg(c->sock, &m, sizeof(m), -1) < 0)
-		return cr_fail(err, errno, "tell the container it is mapped");
+	/* Traced before PID 1 goes on, so that the lines come in the order of the steps. */
+	if (c->trace) {
+		char line[256];
+
+		plan_format_op(&c->plan->ops[0], c->root_mnt, line, sizeof(line));
+		trace_step(true, c->started_ns, "%s --user", line);
+	}
 	trace_step(c->trace, t0, "echo '%.*s' > /proc/%d/uid_map  # and gid_map",
 		   (int)strcspn(c->nested_uidmap, "\n"), c->nested_uidmap, (int)c->pid);
+	if (cr_send_msg(c->sock, &m, sizeof(m), -1) < 0)
+		return cr_fail(err, errno, "tell the container it is mapped");
 	return 0;
 }
 
 int container_start(struct cr_container *c, struct cr_error *err)
 {
-	unsigned long long t0 = cr_now_ns();
-	char line[256];
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cr_fail(err, errno, "socketpair");
 	mounts_ctx_init(&c->mctx, c->root_mnt, c->trace);
+	c->started_ns = cr_now_ns();
 	keeper_drop_handles(c->state_dir); /* a killed run of the same name may have left some */
 	c->pid = (pid_t)syscall(
 	    SYS_clone, c->plan->ops[0].nsflags | (c->nested_uidmap ? CLONE_NEWUSER : 0) | SIGCHLD,
@@ -248,8 +262,6 @@ int container_start(struct cr_container *c, struct cr_error *err)
 		c->pid = 0;
 		return cr_fail(err, errno, "create the container's namespaces");
 	}
-	plan_format_op(&c->plan->ops[0], c->root_mnt, line, sizeof(line));
-	trace_step(c->trace, t0, "%s", line);
 	return c->nested_uidmap ? map_nested(c, err) : 0;
 }
 
