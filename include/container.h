@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "keeper.h"
 #include "mounts.h"
 #include "plan.h"
 
@@ -29,6 +30,7 @@ struct cr_container {
 	    *nested_uidmap; /* PID 1 gets a user namespace of its own mapped so ("0 0 1\n"), */
 	const char *nested_gidmap;     /* inside the keeper's; NULL: the keeper's own */
 	const struct cr_security *sec; /* applied just before the init helper is exec'd */
+	struct cr_keeper *keeper;      /* whose mount namespace the handles go into */
 	int init_fd;		       /* O_PATH of the init helper; closed by container_release */
 	char *const *init_argv;
 	char *const *envp;

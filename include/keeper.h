@@ -28,14 +28,24 @@ struct cr_keeper {
 	enum cr_uidmap_mode mode; /* how its namespace is mapped: SUBID or SINGLE */
 	struct cr_idmap uid;	  /* its maps, as seen from the host */
 	struct cr_idmap gid;
-	bool started; /* this command started it */
+	bool started;		     /* this command started it */
+	int pidfd;		     /* a pidfd of it, for keeper_join_mounts; -1 */
+	unsigned long long mntns_id; /* its mount namespace's id (NS_GET_MNTNS_ID), 0 unknown */
 };
 
-/* Moves the caller into the keeper's user and mount namespaces, starting a keeper
- * (mapped as mode resolves) when none of ours is alive, or when /etc/subuid or
- * /etc/subgid changed and no container runs. */
-int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool trace,
+/* Moves the caller into the keeper's user and (unless user_only) mount namespaces,
+ * starting a keeper (mapped as mode resolves) when none of ours is alive, or when
+ * /etc/subuid or /etc/subgid changed and no container runs. run joins the user namespace
+ * alone: a container's mount namespace is then a copy of the host's, not of the keeper's
+ * with every handle in it, so that starting one costs the same however many run. */
+int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool trace, bool user_only,
 		struct cr_keeper *k, struct cr_error *err);
+
+/* After keeper_join(user_only): moves the caller into the keeper's mount namespace too. */
+int keeper_join_mounts(struct cr_keeper *k, bool trace, struct cr_error *err);
+
+/* Closes k's pidfd. */
+void keeper_release(struct cr_keeper *k);
 
 /* Stops the keeper when no container runs (a command that started it and then failed
  * leaves nothing behind). */

@@ -262,7 +262,10 @@ int container_start(struct cr_container *c, struct cr_error *err)
 		c->pid = 0;
 		return cr_fail(err, errno, "create the container's namespaces");
 	}
-	return c->nested_uidmap ? map_nested(c, err) : 0;
+	if (c->nested_uidmap && map_nested(c, err) < 0)
+		return -1;
+	/* The handles go into the keeper's mount namespace; PID 1's is a copy of ours. */
+	return c->keeper ? keeper_join_mounts(c->keeper, c->trace, err) : 0;
 }
 
 /* Starts fuse-overlayfs in the container's mount namespace (ns), as asked. */

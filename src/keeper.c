@@ -23,6 +23,11 @@
 
 #define KEEPER_NAME "conti-rootless-keeper"
 
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, __u64)
+#endif
+#define NS_GET_MNTNS_ID_ NS_GET_MNTNS_ID
+
 const char *const cr_ns_names[CR_NS_KINDS] = {"user", "mnt", "pid", "uts", "ipc", "net"};
 
 /* What RUNTIME/.keeper.pid records (first line: the pid alone, for people and scripts). */
@@ -295,17 +300,50 @@ static bool none_running(const struct cr_paths *paths)
 	return none;
 }
 
-static int join(int pidfd, bool trace, const struct record *rec, struct cr_error *err)
+static int join(int pidfd, int nstypes, bool trace, const struct record *rec, struct cr_error *err)
 {
 	unsigned long long t0 = cr_now_ns();
 
-	if (setns(pidfd, CLONE_NEWUSER | CLONE_NEWNS) < 0)
+	if (setns(pidfd, nstypes) < 0)
 		return cr_fail(err, errno, "join the keeper (pid %d)", (int)rec->pid);
-	trace_step(trace, t0, "nsenter --user --mount --target %d", (int)rec->pid);
+	trace_step(trace, t0, "nsenter --user%s --target %d",
+		   nstypes & CLONE_NEWNS ? " --mount" : "", (int)rec->pid);
 	return 0;
 }
 
-int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool trace,
+int keeper_join_mounts(struct cr_keeper *k, bool trace, struct cr_error *err)
+{
+	unsigned long long t0 = cr_now_ns();
+
+	if (k->pidfd < 0 || setns(k->pidfd, CLONE_NEWNS) < 0)
+		return cr_fail(err, k->pidfd < 0 ? EBADF : errno,
+			       "join the keeper's mount namespace (pid %d)", (int)k->pid);
+	trace_step(trace, t0, "nsenter --mount --target %d", (int)k->pid);
+	return 0;
+}
+
+void keeper_release(struct cr_keeper *k)
+{
+	if (k->pidfd >= 0)
+		close(k->pidfd);
+	k->pidfd = -1;
+}
+
+/* The id of the keeper's mount namespace (0 where the kernel cannot tell). */
+static unsigned long long keeper_mntns_id(pid_t pid)
+{
+	char path[64];
+	cleanup_close int fd = -1;
+	__u64 id = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, NS_GET_MNTNS_ID_, &id) < 0)
+		return 0;
+	return id;
+}
+
+int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool trace, bool user_only,
 		struct cr_keeper *k, struct cr_error *err)
 {
 	cleanup_free char *lockpath = cr_xasprintf("%s/.keeper.lock", paths->runtime);
@@ -315,6 +353,7 @@ int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool tra
 	int ret = -1;
 
 	memset(k, 0, sizeof(*k));
+	k->pidfd = -1;
 	if (lock < 0 || flock(lock, LOCK_EX) < 0)
 		return cr_fail(err, errno, "lock %s", lockpath);
 	if (read_record(paths, &rec) == 0)
@@ -343,7 +382,12 @@ int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool tra
 	if (userns_map_parse(rec.uidmap, &k->uid) < 0 || userns_map_parse(rec.gidmap, &k->gid) < 0)
 		ret = cr_fail(err, EINVAL, "damaged keeper record in %s", paths->runtime);
 	else
-		ret = join(pidfd, trace, &rec, err);
+		ret = join(pidfd, CLONE_NEWUSER | (user_only ? 0 : CLONE_NEWNS), trace, &rec, err);
+	if (ret == 0) {
+		k->mntns_id = keeper_mntns_id(rec.pid);
+		k->pidfd = pidfd;
+		pidfd = -1;
+	}
 out:
 	return ret;
 }
@@ -405,10 +449,6 @@ void keeper_drop_handles(const char *state_dir)
 	umount2(dir, MNT_DETACH);
 	cr_rm_rf(dir, &ignored);
 }
-
-#ifndef NS_GET_MNTNS_ID
-#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, __u64)
-#endif
 
 unsigned long long cr_mntns_id(void)
 {

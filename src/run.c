@@ -4,7 +4,8 @@
  *   prepare()        resolve the rootfs and volumes, name it, find the init helper
  *   claim()          take the name: the data dir (config, writable layer) and the lock
  *   [monitor]        detached or created: a monitor process of its own takes over
- *   keeper_join()    enter the keeper's user and mount namespaces (keeper.c)
+ *   keeper_join()    enter the keeper's user namespace (keeper.c); its mount
+ *                    namespace only once PID 1 is cloned, for the handles
  *   plan_build()     the set-up steps as data (plan.c)
  *   container_start  PID 1 in new namespaces: mounts, pivot_root, exec init (container.c)
  *   supervise()      relay signals and the terminal, wait, record the exit, clean up
@@ -51,6 +52,7 @@ struct run {
 	sigset_t forwarded; /* blocked in the front end, read from a signalfd */
 	sigset_t oldmask;
 	struct cr_container ct;
+	struct cr_keeper keeper;
 	int report;	     /* monitor: where to tell the front end that set-up is done, -1 */
 	bool existing;	     /* start of an exited container: its state is kept on failure */
 	bool keeper_started; /* this command started the keeper: stop it if it fails */
@@ -165,21 +167,21 @@ static int check_user(struct run *r, struct cr_error *err)
 /* Enters the keeper's namespaces, and a nested single-id one when that was asked for. */
 static int enter_userns(struct run *r, struct cr_error *err)
 {
-	struct cr_keeper k;
+	struct cr_keeper *k = &r->keeper;
 
-	if (keeper_join(&r->paths, r->cfg->uidmap, r->cfg->trace, &k, err) < 0)
+	if (keeper_join(&r->paths, r->cfg->uidmap, r->cfg->trace, true, k, err) < 0)
 		return -1;
-	r->keeper_started = k.started;
-	r->uid = k.uid;
-	r->gid = k.gid;
-	if (r->cfg->uidmap == CR_UIDMAP_SUBID && k.mode != CR_UIDMAP_SUBID) {
+	r->keeper_started = k->started;
+	r->uid = k->uid;
+	r->gid = k->gid;
+	if (r->cfg->uidmap == CR_UIDMAP_SUBID && k->mode != CR_UIDMAP_SUBID) {
 		cr_fail(err, 0,
 			"--uidmap=subid: your containers' user namespace maps only your id");
 		return cr_hint(err,
 			       "add /etc/subuid and /etc/subgid entries (sudo usermod "
 			       "--add-subuids 100000-165535 --add-subgids 100000-165535 $USER)");
 	}
-	if (r->cfg->uidmap == CR_UIDMAP_SINGLE && k.mode != CR_UIDMAP_SINGLE) {
+	if (r->cfg->uidmap == CR_UIDMAP_SINGLE && k->mode != CR_UIDMAP_SINGLE) {
 		/* A user namespace of its own in the keeper's, where only root is mapped. */
 		r->ct.nested_uidmap = "0 0 1\n";
 		r->ct.nested_gidmap = "0 0 1\n";
@@ -292,7 +294,8 @@ static int start_container(struct run *r, struct cr_error *err)
 	r->ct.trace = r->cfg->trace;
 	r->ct.tty = r->tty;
 	r->ct.own_net = r->cfg->net == CR_NET_NONE;
-	r->ct.parent_mntns = cr_mntns_id();
+	r->ct.parent_mntns = r->keeper.mntns_id;
+	r->ct.keeper = &r->keeper;
 	r->ct.sec = &r->cfg->sec;
 	r->ct.init_argv = r->init_argv.v;
 	r->ct.envp = r->env.v;
@@ -355,6 +358,7 @@ static void cleanup(struct run *r, bool remove, bool failed)
 	struct cr_error ignored;
 
 	container_release(&r->ct);
+	keeper_release(&r->keeper);
 	if (r->have_state) {
 		keeper_drop_handles(r->st.dir);
 		if (remove && state_remove(&r->paths, &r->st, true, &ignored) == 0)
@@ -450,6 +454,7 @@ static int run_monitored(struct run *r, struct cr_error *err)
 static int run(struct run *r, bool existing, struct cr_error *err)
 {
 	r->existing = existing;
+	r->keeper.pidfd = -1;
 	container_init(&r->ct);
 	r->report = -1;
 	supervise_block_signals(&r->forwarded, &r->oldmask);

@@ -1436,7 +1436,7 @@ static long trace_line(const char *text, const char *prefix, long from)
 START_TEST(test_trace_plain_run)
 {
 	static const char *const steps[] = {
-	    "nsenter --user --mount --target ",
+	    "nsenter --user ",
 	    "unshare --pid --mount --uts --ipc --fork",
 	    "mount --make-rprivate /",
 	    "mount -t overlay overlay -o lowerdir=",
