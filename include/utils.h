@@ -68,4 +68,7 @@ int cr_open_helper(const char *name, struct cr_error *err);
  * non-dumpable, and must find this copy there, never a handle on the host's file. */
 int cr_sealed_copy(int fd, const char *name, struct cr_error *err);
 
+/* Finds an executable prog in $PATH (default /usr/bin:/bin); its path goes to out. */
+bool cr_find_on_path(const char *prog, char *out, size_t len);
+
 #endif

@@ -188,20 +188,6 @@ static void fix(struct cr_check_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool find_on_path(const char *prog, char *out, size_t len)
-{
-	const char *path = getenv("PATH");
-	cleanup_free char *copy = cr_xstrdup(path && *path ? path : "/usr/bin:/bin");
-	char *save = NULL;
-
-	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		snprintf(out, len, "%s/%s", dir, prog);
-		if (access(out, X_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
 static const char *user_name(void)
 {
 	struct passwd *pw = getpwuid(getuid());
@@ -324,7 +310,7 @@ static bool helper_ok(const char *prog, bool gid, char *path, size_t len, struct
 {
 	const char *problem;
 
-	if (!find_on_path(prog, path, len)) {
+	if (!cr_find_on_path(prog, path, len)) {
 		found(r, CR_CHECK_WARN,
 		      "%s is not on PATH: run maps only your own id (--uidmap=single)", prog);
 		fix(r, "sudo apt install uidmap");
@@ -644,7 +630,7 @@ static void overlay_try(const char *dir, struct overlay_result *res)
 static bool fuse_usable(char *text, size_t len, char *fixbuf, size_t fixlen)
 {
 	char path[PATH_MAX];
-	bool prog = find_on_path("fuse-overlayfs", path, sizeof(path));
+	bool prog = cr_find_on_path("fuse-overlayfs", path, sizeof(path));
 	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	int errnum = errno;
 

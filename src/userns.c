@@ -97,20 +97,6 @@ static void map_format_proc(const struct cr_idmap *map, char *buf, size_t len)
 	}
 }
 
-static bool find_on_path(const char *prog, char *out, size_t len)
-{
-	const char *path = getenv("PATH");
-	cleanup_free char *copy = cr_xstrdup(path && *path ? path : "/usr/bin:/bin");
-	char *save = NULL;
-
-	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		snprintf(out, len, "%s/%s", dir, prog);
-		if (access(out, X_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
 const char *userns_helper_problem(const char *path, bool gid)
 {
 	struct statvfs vfs;
@@ -208,7 +194,7 @@ static int find_helper(const char *prog, bool gid, char *out, size_t len, struct
 {
 	const char *problem;
 
-	if (!find_on_path(prog, out, len)) {
+	if (!cr_find_on_path(prog, out, len)) {
 		cr_fail(err, 0, "%s is not installed", prog);
 		return cr_hint(err, "install it: sudo apt install uidmap (Fedora: shadow-utils)");
 	}

@@ -366,3 +366,17 @@ int cr_sealed_copy(int fd, const char *name, struct cr_error *err)
 	}
 	return mfd;
 }
+
+bool cr_find_on_path(const char *prog, char *out, size_t len)
+{
+	const char *path = getenv("PATH");
+	cleanup_free char *copy = cr_xstrdup(path && *path ? path : "/usr/bin:/bin");
+	char *save = NULL;
+
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		snprintf(out, len, "%s/%s", dir, prog);
+		if (access(out, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
