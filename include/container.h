@@ -45,6 +45,12 @@ struct cr_container {
 	unsigned long long started_ns; /* when the clone began, for --trace */
 };
 
+/* The last steps of every process that enters the container: a session of its own, default
+ * signals, only fds 0-2, capabilities/no_new_privs/seccomp, execveat of init_fd. Returns
+ * only on failure, with err filled. */
+void container_exec_init(int init_fd, char *const *argv, char *const *envp,
+			 const struct cr_security *sec, bool trace, struct cr_error *err);
+
 /* The init helper to execveat into a PID namespace where processes already run (exec),
  * as a sealed in-memory copy (cr_sealed_copy). */
 int cr_open_init(struct cr_error *err);

@@ -25,6 +25,29 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
+void container_exec_init(int init_fd, char *const *argv, char *const *envp,
+			 const struct cr_security *sec, bool trace, struct cr_error *err)
+{
+	sigset_t none;
+
+	setsid(); /* no controlling terminal of the caller's: no TIOCSTI into it */
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (trace) {
+		char what[1024];
+
+		security_describe(sec, what, sizeof(what));
+		trace_step(true, cr_now_ns(), "%s", what);
+	}
+	if (security_apply(sec, err) < 0)
+		return;
+	trace_step(trace, cr_now_ns(), "exec %s", CR_INIT_NAME);
+	syscall(SYS_execveat, init_fd, "", argv, envp, AT_EMPTY_PATH);
+	cr_fail(err, errno, "exec the init helper");
+}
+
 int cr_open_init(struct cr_error *err)
 {
 	cleanup_close int path = cr_open_helper(CR_INIT_NAME, err);
@@ -133,7 +156,6 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 	struct msg m = {.type = MSG_ERROR};
 	struct pollfd pfd = {.fd = c->sock, .events = POLLIN};
 	int start_fd = -1;
-	sigset_t none;
 	size_t i;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -189,23 +211,7 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 		m.type = MSG_ERROR;
 		close(master);
 	}
-	setsid();
-	signal(SIGPIPE, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (c->trace) {
-		char what[1024];
-
-		security_describe(c->sec, what, sizeof(what));
-		trace_step(true, cr_now_ns(), "%s", what);
-	}
-	if (security_apply(c->sec, &m.err) < 0)
-		goto fail;
-	trace_step(c->trace, cr_now_ns(), "exec %s", CR_INIT_NAME);
-	syscall(SYS_execveat, c->init_fd, "", (char *const *)c->init_argv, (char *const *)c->envp,
-		AT_EMPTY_PATH);
-	cr_fail(&m.err, errno, "exec the init helper");
+	container_exec_init(c->init_fd, c->init_argv, c->envp, c->sec, c->trace, &m.err);
 fail:
 	cr_send_msg(c->sock, &m, sizeof(m), -1);
 	_exit(CR_EXIT_TOOL);

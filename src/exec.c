@@ -105,7 +105,6 @@ static void build(struct exec_ctx *c)
 static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 {
 	struct cr_error err = {0};
-	sigset_t none;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_DUMPABLE, 0); /* the container may not open our /proc/PID/exe */
@@ -124,15 +123,7 @@ static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 		}
 		close(master);
 	}
-	setsid();
-	signal(SIGPIPE, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (security_apply(&c->cfg.sec, &err) < 0)
-		goto fail;
-	syscall(SYS_execveat, c->init_fd, "", c->argv.v, c->env.v, AT_EMPTY_PATH);
-	cr_fail(&err, errno, "exec the init helper");
+	container_exec_init(c->init_fd, c->argv.v, c->env.v, &c->cfg.sec, false, &err);
 fail:
 	cr_send_msg(sock, &err, sizeof(err), -1);
 	_exit(CR_EXIT_TOOL);
