@@ -9,13 +9,14 @@
  *   RUNTIME/NAME/lock      held by the process that runs or removes the container
  *   RUNTIME/NAME/state     key=value: status, pids, exit status (state_runtime_*)
  *   RUNTIME/NAME/rootfs    mount point of the container's root, in its namespaces
- *   RUNTIME/NAME/ns/       namespace handles (keeper.h)
+ *   RUNTIME/NAME/ns/       namespace handles (keeper.h), each a mount over a file
  *   RUNTIME/NAME/log       stdout and stderr of a detached container
  *   RUNTIME/.rm/NAME       marks a running --rm container, for garbage collection
  * The tool's own files in RUNTIME start with a dot, which no container name does.
+ *   RUNTIME/.trash/        runtime dirs of removed containers, being deleted
  * A container is claimed by renaming a fully made DATA dir into place, so a
- * half-made one is never seen under its name; it is removed by renaming it
- * to DATA/.trash-* first, so the name is free at once.
+ * half-made one is never seen under its name; it is removed by renaming its
+ * dirs to DATA/trash/ and RUNTIME/.trash/ first, so the name is free at once.
  */
 #ifndef CR_STATE_H
 #define CR_STATE_H
@@ -26,6 +27,7 @@
 #include "error.h"
 
 #define CR_NAME_MAX 64
+#define CR_NS_DIR "ns" /* RUNTIME/NAME/ns */
 
 struct cr_paths {
 	char *runtime; /* RUNTIME above */
@@ -94,9 +96,9 @@ int state_saved_exit(const struct cr_state *st);
 /* The size of RUNTIME/NAME/log (0 when there is none). */
 long long state_log_size(const struct cr_state *st);
 
-/* Removes the container's data and runtime dirs (caller holds its lock); the name is free
- * at once. With background (only for a caller about to exit), the writable layer is
- * deleted by a process of its own. */
+/* Removes the container's data and runtime dirs, namespace handles included (caller holds
+ * its lock); the name is free at once. With background (only for a caller about to exit),
+ * they are deleted by a process of its own. */
 int state_remove(const struct cr_paths *paths, struct cr_state *st, bool background,
 		 struct cr_error *err);
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "keeper.h"
+#include "state.h"
 #include "trace.h"
 #include "userns.h"
 #include "utils.h"
@@ -420,7 +421,7 @@ void keeper_stop_if_idle(const struct cr_paths *paths)
 
 int keeper_add_handle(const char *state_dir, int kind, int fd, struct cr_error *err)
 {
-	cleanup_free char *dir = cr_xasprintf("%s/ns", state_dir);
+	cleanup_free char *dir = cr_xasprintf("%s/" CR_NS_DIR, state_dir);
 	cleanup_free char *file = cr_xasprintf("%s/%s", dir, cr_ns_names[kind]);
 	char src[64];
 	int made;
@@ -443,7 +444,7 @@ int keeper_add_handle(const char *state_dir, int kind, int fd, struct cr_error *
 
 void keeper_drop_handles(const char *state_dir)
 {
-	cleanup_free char *dir = cr_xasprintf("%s/ns", state_dir);
+	cleanup_free char *dir = cr_xasprintf("%s/" CR_NS_DIR, state_dir);
 	struct cr_error ignored;
 
 	umount2(dir, MNT_DETACH);

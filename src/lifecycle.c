@@ -413,7 +413,6 @@ static int rm_one(const struct cr_paths *paths, const char *name, bool force, bo
 		if (stop_one(paths, name, 0, err) < 0 || state_open(paths, name, &st, err) < 0)
 			return -1;
 	}
-	keeper_drop_handles(st.dir);
 	if (state_remove(paths, &st, false, err) < 0) {
 		state_release(&st);
 		return -1;

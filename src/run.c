@@ -360,9 +360,12 @@ static void cleanup(struct run *r, bool remove, bool failed)
 	container_release(&r->ct);
 	keeper_release(&r->keeper);
 	if (r->have_state) {
-		keeper_drop_handles(r->st.dir);
-		if (remove && state_remove(&r->paths, &r->st, true, &ignored) == 0)
-			trace_step(r->cfg->trace, t0, "rm -rf %s %s", r->st.dir, r->st.data_dir);
+		if (!remove)
+			keeper_drop_handles(r->st.dir);
+		else if (state_remove(&r->paths, &r->st, true, &ignored) == 0)
+			trace_step(r->cfg->trace, t0,
+				   "umount -l %s/" CR_NS_DIR " && rm -rf %s %s &", r->st.dir,
+				   r->st.dir, r->st.data_dir);
 		state_release(&r->st);
 	}
 	if (failed && r->keeper_started)

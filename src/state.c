@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -160,11 +161,12 @@ int state_paths_init(struct cr_paths *paths, struct cr_error *err)
 	memset(paths, 0, sizeof(*paths));
 	if (runtime_root(getuid(), &paths->runtime, err) < 0)
 		return -1;
-	{
-		cleanup_free char *rm = cr_xasprintf("%s/.rm", paths->runtime);
+	for (int i = 0; i < 2; i++) {
+		cleanup_free char *sub =
+		    cr_xasprintf("%s/%s", paths->runtime, i ? ".trash" : ".rm");
 
-		if (mkdir(rm, 0700) < 0 && errno != EEXIST) {
-			cr_fail(err, errno, "mkdir %s", rm);
+		if (mkdir(sub, 0700) < 0 && errno != EEXIST) {
+			cr_fail(err, errno, "mkdir %s", sub);
 			state_paths_free(paths);
 			return -1;
 		}
@@ -326,19 +328,36 @@ void state_runtime_read(const struct cr_state *st, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
-/* Moves dir aside into DATA/trash, under a unique name; the caller removes it. */
-static char *to_trash(const struct cr_paths *paths, const char *dir)
+/* Moves dir aside into trash (a dir on the same file system), under a unique name; the
+ * caller removes it. NULL (errno set) if it could not be moved. */
+static char *move_aside(const char *dir, const char *trash)
 {
 	char hex[17];
 	char *grave;
 
 	random_hex(hex, 8);
-	grave = cr_xasprintf("%s/trash/%s", paths->data, hex);
+	grave = cr_xasprintf("%s/%s", trash, hex);
 	if (rename(dir, grave) < 0) {
 		free(grave);
 		return NULL;
 	}
 	return grave;
+}
+
+static char *to_trash(const struct cr_paths *paths, const char *dir)
+{
+	cleanup_free char *trash = cr_xasprintf("%s/trash", paths->data);
+
+	return move_aside(dir, trash);
+}
+
+/* Removes a runtime dir: its namespace handles are mounts, detached rather than crossed. */
+static int rm_runtime_dir(const char *dir, struct cr_error *err)
+{
+	cleanup_free char *ns = cr_xasprintf("%s/" CR_NS_DIR, dir);
+
+	umount2(ns, MNT_DETACH);
+	return cr_rm_rf(dir, err);
 }
 
 static bool is_dir(const char *path)
@@ -483,10 +502,10 @@ int state_open(const struct cr_paths *paths, const char *name, struct cr_state *
 	return 0;
 }
 
-/* Removes dir in a process of its own that outlives us, with no descriptor of ours: the
- * caller, about to exit, need not wait for a large writable layer to go. A killed remover leaves
- * the dir in the trash, which the next garbage collection empties. */
-static void remove_in_background(const char *dir)
+/* Removes the dirs in a process of its own that outlives us, with no descriptor of ours: the
+ * caller, about to exit, need not wait for a large writable layer to go. A killed remover
+ * leaves them in the trash, which the next garbage collection empties. */
+static void remove_in_background(const char *runtime_grave, const char *data_grave)
 {
 	struct cr_error ignored;
 
@@ -504,7 +523,10 @@ static void remove_in_background(const char *dir)
 		}
 	}
 	syscall(SYS_close_range, 3U, ~0U, 0U);
-	cr_rm_rf(dir, &ignored);
+	if (runtime_grave)
+		rm_runtime_dir(runtime_grave, &ignored);
+	if (data_grave)
+		cr_rm_rf(data_grave, &ignored);
 	_exit(0);
 }
 
@@ -512,26 +534,34 @@ int state_remove(const struct cr_paths *paths, struct cr_state *st, bool backgro
 		 struct cr_error *err)
 {
 	cleanup_free char *grave = NULL;
+	cleanup_free char *runtime_grave = NULL;
 	cleanup_free char *marker = NULL;
+	cleanup_free char *runtime_trash = cr_xasprintf("%s/.trash", paths->runtime);
 	int reg = registry_lock(paths, err);
-	struct cr_error ignored;
+	int ret = 0;
 
 	if (reg < 0)
 		return -1;
+	/* Both dirs leave their names under the registry lock: the name is free at once, and a
+	 * new container of that name never meets a remover of the old one. */
 	grave = to_trash(paths, st->data_dir);
 	if (!grave && errno != ENOENT) {
 		close(reg);
 		return cr_fail(err, errno, "remove %s", st->data_dir);
 	}
-	cr_rm_rf(st->dir, &ignored);
+	runtime_grave = move_aside(st->dir, runtime_trash);
 	marker = cr_xasprintf("%s/.rm/%s", paths->runtime, st->name);
 	unlink(marker);
 	close(reg);
-	if (grave && background) {
-		remove_in_background(grave);
+	if (background) {
+		remove_in_background(runtime_grave, grave);
 		return 0;
 	}
-	return grave ? cr_rm_rf(grave, err) : 0;
+	if (runtime_grave)
+		rm_runtime_dir(runtime_grave, err);
+	if (grave)
+		ret = cr_rm_rf(grave, err);
+	return ret;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -561,9 +591,9 @@ char **state_list(const struct cr_paths *paths, size_t *n)
 	return names;
 }
 
-static void empty_trash(const struct cr_paths *paths)
+/* Removes what is in a trash dir (runtime: runtime dirs, with their handles). */
+static void empty_trash(const char *dir, bool runtime)
 {
-	cleanup_free char *dir = cr_xasprintf("%s/trash", paths->data);
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct cr_error ignored;
@@ -574,7 +604,10 @@ static void empty_trash(const struct cr_paths *paths)
 		if (de->d_name[0] == '.')
 			continue;
 		path = cr_xasprintf("%s/%s", dir, de->d_name);
-		cr_rm_rf(path, &ignored);
+		if (runtime)
+			rm_runtime_dir(path, &ignored);
+		else
+			cr_rm_rf(path, &ignored);
 	}
 	if (d)
 		closedir(d);
@@ -629,7 +662,13 @@ void state_collect_garbage(const struct cr_paths *paths, bool full)
 		free(names[i]);
 	}
 	free(names);
-	empty_trash(paths);
+	{
+		cleanup_free char *data_trash = cr_xasprintf("%s/trash", paths->data);
+		cleanup_free char *runtime_trash = cr_xasprintf("%s/.trash", paths->runtime);
+
+		empty_trash(data_trash, false);
+		empty_trash(runtime_trash, true);
+	}
 }
 
 void state_save_exit(const struct cr_state *st, int code)

@@ -187,11 +187,32 @@ char *h_containers_dir(void)
 	return h_strf("%s/conti-rootless/containers", H.data);
 }
 
+/* Waits (up to 5 s) for the background removers of --rm containers to empty both trash
+ * dirs, and fails if they do not: a removed container must go entirely. */
+static void wait_trash_emptied(void)
+{
+	char *runtime_trash = h_strf("%s/conti-rootless/.trash", H.runtime);
+	char *data_trash = h_strf("%s/conti-rootless/trash", H.data);
+	struct timespec pause = {0, 10 * 1000 * 1000};
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (h_count_entries(runtime_trash) <= 0 && h_count_entries(data_trash) <= 0)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	ck_assert_msg(i < 500, "removed containers left in %s (%d) or %s (%d)", runtime_trash,
+		      h_count_entries(runtime_trash), data_trash, h_count_entries(data_trash));
+	free(runtime_trash);
+	free(data_trash);
+}
+
 /* Entries of the runtime dir that belong to a container: the keeper's pid file and
- * lock, the registry lock and the (empty) rm marker dir are the tool's own. */
+ * lock, the registry lock, the (empty) rm marker and trash dirs are the tool's own. */
 static int count_container_entries(const char *runtime)
 {
-	static const char *const own[] = {".keeper.pid", ".keeper.lock", ".registry.lock", ".rm"};
+	static const char *const own[] = {".keeper.pid", ".keeper.lock", ".registry.lock", ".rm",
+					  ".trash"};
 	int n = h_count_entries(runtime);
 	char *rm = h_strf("%s/.rm", runtime);
 
@@ -210,6 +231,7 @@ void h_assert_nothing_left(void)
 {
 	char *runtime = h_runtime_dir(), *containers = h_containers_dir();
 
+	wait_trash_emptied();
 	ck_assert_msg(count_container_entries(runtime) == 0, "state left in %s", runtime);
 	ck_assert_msg(h_count_entries(containers) == 0, "writable layer left in %s", containers);
 	free(runtime);
@@ -849,6 +871,7 @@ void h_assert_no_containers_left(void)
 	struct dirent *de;
 	char *sub;
 
+	wait_trash_emptied();
 	ck_assert_msg(d || errno == ENOENT, "opendir %s: %s", runtime, strerror(errno));
 	while (d && (de = readdir(d))) {
 		struct stat st;
