@@ -37,7 +37,4 @@ int security_apply(const struct cr_security *sec, struct cr_error *err);
 /* Describes what security_apply does as the setpriv(1) command that does it, for --trace. */
 void security_describe(const struct cr_security *sec, char *buf, size_t len);
 
-/* The names of the syscalls the default filter refuses with EPERM (NULL-terminated). */
-extern const char *const cr_seccomp_refused[];
-
 #endif

@@ -1,7 +1,8 @@
 /* userns.h - the user namespace and its id maps.
  *
  * Two steps, kept apart: userns_resolve() decides the mapping (reading the
- * subordinate ranges with libsubid, checking newuidmap/newgidmap), and
+ * subordinate ranges through the idmap helper, which uses libsubid, and
+ * checking newuidmap/newgidmap), and
  * userns_map_process() maps a namespace made by the keeper (keeper.c), which
  * holds it for every container.
  */
@@ -31,6 +32,15 @@ struct cr_idmap_entry {
 struct cr_idmap {
 	struct cr_idmap_entry e[CR_IDMAP_MAX];
 	size_t n;
+};
+
+#define CR_IDMAP_NAME "conti-rootless-idmap"
+
+/* The user's name and subordinate ranges, as the idmap helper prints them. */
+struct cr_subids {
+	char user[128];
+	struct cr_idrange uid[CR_IDMAP_MAX], gid[CR_IDMAP_MAX];
+	size_t nuid, ngid;
 };
 
 /* The mapping a container gets, decided before any namespace is made. */
@@ -64,6 +74,10 @@ void userns_map_format(const struct cr_idmap *map, char *buf, size_t len);
 
 /* Parses userns_map_format's text back into map (pure); -1 if it is not a map. */
 int userns_map_parse(const char *text, struct cr_idmap *map);
+
+/* Parses the idmap helper's output ("user NAME", "uid START COUNT", "gid START COUNT"
+ * lines) into out (pure); -1 if it is malformed or names no user. */
+int userns_parse_subids(const char *text, struct cr_subids *out);
 
 /* Says why a helper at path cannot map ids (NULL when it can): setuid root or cap_setuid/gid. */
 const char *userns_helper_problem(const char *path, bool gid);

@@ -47,6 +47,9 @@ ssize_t cr_read_all(int fd, void *buf, size_t len);
 
 /* Monotonic time in nanoseconds. */
 unsigned long long cr_now_ns(void);
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 /* True when s is a decimal number that fits in unsigned long; stores it in *out. */
 bool cr_parse_ulong(const char *s, unsigned long *out);
@@ -59,8 +62,11 @@ int cr_send_msg(int sock, const void *buf, size_t len, int fd);
  * Returns the bytes received (0 at end of stream) or -1 with errno. */
 ssize_t cr_recv_msg(int sock, void *buf, size_t len, int *fd);
 
-/* Opens a helper program (O_PATH) for execveat: next to the front end in a build
- * tree (helpers/NAME), else in the install's libexec dir. */
+/* Writes the path of a helper program into path: next to the front end in a build tree
+ * (helpers/NAME), else in the install's libexec dir. */
+int cr_find_helper(const char *name, char *path, size_t len, struct cr_error *err);
+
+/* Opens the helper program cr_find_helper finds (O_PATH), for execveat. */
 int cr_open_helper(const char *name, struct cr_error *err);
 
 /* A sealed in-memory copy of the helper opened as fd (O_PATH is fine), to execveat: the

@@ -188,11 +188,14 @@ static void fix(struct cr_check_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* For the fixes' text: the passwd entry (the static front end reads /etc/passwd only), else
+ * the environment's. */
 static const char *user_name(void)
 {
 	struct passwd *pw = getpwuid(getuid());
+	const char *env = getenv("USER");
 
-	return pw ? pw->pw_name : "USER";
+	return pw ? pw->pw_name : env && *env ? env : "USER";
 }
 
 /* Waits for pid; its exit code, or 128+signal. */
@@ -454,8 +457,9 @@ static void data_dir_base(struct check_ctx *c)
 static const char *home_dir(void)
 {
 	struct passwd *pw = getpwuid(getuid());
+	const char *env = getenv("HOME");
 
-	return pw ? pw->pw_dir : "/home/USER";
+	return pw ? pw->pw_dir : env && *env == '/' ? env : "/home/USER";
 }
 
 static const char *fs_name(long f_type)

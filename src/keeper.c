@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <linux/stat.h>
 #include <linux/types.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -397,7 +398,8 @@ static bool is_mount_root(const char *path)
 {
 	struct statx stx;
 
-	return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &stx) == 0 &&
+	/* The syscall: not every C library wraps it (musl before 1.2.5). */
+	return syscall(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &stx) == 0 &&
 	       (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
 	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 }

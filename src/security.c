@@ -3,7 +3,8 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <sched.h>
-#include <seccomp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cr-seccomp-filter.h"
 #include "security.h"
 #include "utils.h"
 
@@ -108,67 +110,18 @@ int security_set_option(struct cr_security *sec, const char *arg, struct cr_erro
 	return 0;
 }
 
-const char *const cr_seccomp_refused[] = {
-    /* loading and replacing kernels and modules */
-    "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
-    "create_module", "query_module", "get_kernel_syms",
-    /* kernel interfaces a container has no business with */
-    "bpf", "perf_event_open", "userfaultfd", "open_by_handle_at", "lookup_dcookie", "keyctl",
-    "add_key", "request_key", "acct", "swapon", "swapoff", "reboot", "settimeofday",
-    "clock_settime", "clock_adjtime", "adjtimex", "syslog", "quotactl", "iopl", "ioperm", "uselib",
-    "nfsservctl", "vm86", "vm86old", "ustat", "sysfs", "_sysctl", "fsopen", "fsconfig", "fsmount",
-    "fspick", "move_mount", "open_tree", "mount_setattr", NULL};
-
-/* unshare and clone may not make a user namespace (the way out of the capability set). */
-static int refuse_new_userns(scmp_filter_ctx ctx)
-{
-	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
-			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)) < 0)
-		return -1;
-#if defined(__s390__) || defined(__s390x__)
-	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)) < 0)
-		return -1;
-#else
-	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)) < 0)
-		return -1;
-#endif
-	/* clone3 passes its flags in memory a filter cannot read: ENOSYS makes libc use clone. */
-	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
-}
-
+/* The default filter (src/seccomp-policy.c), compiled to BPF for this machine by
+ * gen-seccomp at build time: no filter is compiled at run time. */
 static int load_seccomp(struct cr_error *err)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int ret = -1;
+	struct sock_fprog prog = {
+	    .len = (unsigned short)(sizeof(cr_seccomp_filter) / sizeof(cr_seccomp_filter[0])),
+	    .filter = (struct sock_filter *)cr_seccomp_filter,
+	};
 
-	if (!ctx)
-		return cr_fail(err, ENOMEM, "seccomp_init");
-	/* libseccomp would set no_new_privs itself: that is security_apply's to decide. */
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0) {
-		seccomp_release(ctx);
-		return cr_fail(err, 0, "seccomp: cannot leave no_new_privs alone");
-	}
-	for (size_t i = 0; cr_seccomp_refused[i]; i++) {
-		int nr = seccomp_syscall_resolve_name(cr_seccomp_refused[i]);
-
-		if (nr != __NR_SCMP_ERROR &&
-		    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0) < 0) {
-			cr_fail(err, 0, "seccomp: cannot refuse %s", cr_seccomp_refused[i]);
-			goto out;
-		}
-	}
-	if (refuse_new_userns(ctx) < 0) {
-		cr_fail(err, 0, "seccomp: cannot refuse new user namespaces");
-		goto out;
-	}
-	ret = seccomp_load(ctx);
-	if (ret < 0)
-		cr_fail(err, -ret, "load the seccomp filter");
-out:
-	seccomp_release(ctx);
-	return ret < 0 ? -1 : 0;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return cr_fail(err, errno, "load the seccomp filter");
+	return 0;
 }
 
 static int drop_caps(uint64_t keep, struct cr_error *err)

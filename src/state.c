@@ -18,6 +18,10 @@
 #include "state.h"
 #include "utils.h"
 
+#ifndef RENAME_NOREPLACE /* musl does not define it */
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+
 int state_validate_name(const char *name, struct cr_error *err)
 {
 	size_t len = strlen(name);
@@ -410,7 +414,7 @@ static int make_data(const struct cr_paths *paths, struct cr_state *st, const ch
 		cr_fail(err, errno, "mkdir %s", path);
 		goto fail;
 	}
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, st->data_dir, RENAME_NOREPLACE) < 0) {
+	if (syscall(SYS_renameat2, AT_FDCWD, tmp, AT_FDCWD, st->data_dir, RENAME_NOREPLACE) < 0) {
 		cr_fail(err, errno, "rename %s to %s", tmp, st->data_dir);
 		goto fail;
 	}

@@ -1,24 +1,22 @@
 /* userns.c - id maps and the mapped user namespace. */
-#include <dlfcn.h>
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
+#include <limits.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
-#include <shadow/subid.h>
-
-#include "cr-build-config.h"
 #include "trace.h"
 #include "userns.h"
 #include "utils.h"
@@ -97,12 +95,28 @@ static void map_format_proc(const struct cr_idmap *map, char *buf, size_t len)
 	}
 }
 
+/* True when path carries cap in the permitted set of its file capabilities (the
+ * security.capability attribute, as setcap writes it). */
+static bool file_cap_permitted(const char *path, int cap)
+{
+	struct vfs_ns_cap_data data;
+	ssize_t n = getxattr(path, "security.capability", &data, sizeof(data));
+	uint32_t magic;
+
+	if (n < (ssize_t)sizeof(uint32_t))
+		return false;
+	magic = le32toh(data.magic_etc) & VFS_CAP_REVISION_MASK;
+	if ((magic == VFS_CAP_REVISION_2 && n < (ssize_t)XATTR_CAPS_SZ_2) ||
+	    (magic == VFS_CAP_REVISION_3 && n < (ssize_t)XATTR_CAPS_SZ_3) ||
+	    (magic != VFS_CAP_REVISION_2 && magic != VFS_CAP_REVISION_3))
+		return false;
+	return le32toh(data.data[CAP_TO_INDEX(cap)].permitted) & CAP_TO_MASK(cap);
+}
+
 const char *userns_helper_problem(const char *path, bool gid)
 {
 	struct statvfs vfs;
 	struct stat st;
-	cap_t caps;
-	cap_flag_value_t has = CAP_CLEAR;
 
 	if (stat(path, &st) < 0)
 		return "it cannot be found";
@@ -110,12 +124,7 @@ const char *userns_helper_problem(const char *path, bool gid)
 		return "it is on a filesystem mounted nosuid";
 	if (st.st_uid == 0 && (st.st_mode & S_ISUID))
 		return NULL;
-	caps = cap_get_file(path);
-	if (caps) {
-		cap_get_flag(caps, gid ? CAP_SETGID : CAP_SETUID, CAP_PERMITTED, &has);
-		cap_free(caps);
-	}
-	if (has == CAP_SET)
+	if (file_cap_permitted(path, gid ? CAP_SETGID : CAP_SETUID))
 		return NULL;
 	return gid ? "it is neither setuid root nor has the cap_setgid file capability"
 		   : "it is neither setuid root nor has the cap_setuid file capability";
@@ -126,54 +135,82 @@ static void single_map(struct cr_idmap *map, unsigned long self)
 	userns_compute_map(self, NULL, 0, map);
 }
 
-/* libsubid, loaded only on the path that reads subordinate ranges: linking it pulls in
- * libaudit, libselinux, libsemanage, libpam..., whose loading every start would pay. */
-struct subid_lib {
-	void *handle;
-	__typeof__(subid_init) *init;
-	__typeof__(subid_get_uid_ranges) *uid_ranges;
-	__typeof__(subid_get_gid_ranges) *gid_ranges;
-};
-
-static int subid_load(struct subid_lib *lib, struct cr_error *err)
+int userns_parse_subids(const char *text, struct cr_subids *out)
 {
-	lib->handle = dlopen(CR_LIBSUBID_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!lib->handle) {
-		cr_fail(err, 0, "cannot load %s (%s)", CR_LIBSUBID_SONAME, dlerror());
-		return cr_hint(err, "install it: sudo apt install libsubid4");
+	const char *line = text;
+
+	memset(out, 0, sizeof(*out));
+	while (*line) {
+		struct cr_idrange r;
+		char kind[4], rest;
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		char buf[160];
+
+		if (len >= sizeof(buf))
+			return -1;
+		memcpy(buf, line, len);
+		buf[len] = '\0';
+		line += len + (nl ? 1 : 0);
+		if (!strncmp(buf, "user ", 5) && len > 5 && len - 5 < sizeof(out->user)) {
+			strcpy(out->user, buf + 5);
+			continue;
+		}
+		if (sscanf(buf, "%3s %lu %lu%c", kind, &r.start, &r.count, &rest) != 3 ||
+		    r.count == 0)
+			return -1;
+		if (!strcmp(kind, "uid") && out->nuid < CR_IDMAP_MAX)
+			out->uid[out->nuid++] = r;
+		else if (!strcmp(kind, "gid") && out->ngid < CR_IDMAP_MAX)
+			out->gid[out->ngid++] = r;
+		else if (strcmp(kind, "uid") && strcmp(kind, "gid"))
+			return -1;
 	}
-	lib->init = (__typeof__(subid_init) *)dlsym(lib->handle, "subid_init");
-	lib->uid_ranges =
-	    (__typeof__(subid_get_uid_ranges) *)dlsym(lib->handle, "subid_get_uid_ranges");
-	lib->gid_ranges =
-	    (__typeof__(subid_get_gid_ranges) *)dlsym(lib->handle, "subid_get_gid_ranges");
-	if (!lib->uid_ranges || !lib->gid_ranges) {
-		dlclose(lib->handle);
-		cr_fail(err, 0, "%s lacks subid_get_uid_ranges", CR_LIBSUBID_SONAME);
-		return cr_hint(err, "install shadow-utils' libsubid 4.11 or later");
-	}
-	if (lib->init)
-		lib->init("conti-rootless", NULL);
-	return 0;
+	return out->user[0] ? 0 : -1;
 }
 
-/* Reads the subordinate ranges of user (uid or gid kind) into map; 0 ranges: -1. */
-static int subid_map(const struct subid_lib *lib, const char *user, unsigned long self, bool gid,
-		     struct cr_idmap *map, char *line, size_t linelen)
+/* Runs the idmap helper (helpers/idmap.c): our name and subordinate ranges, through NSS and
+ * libsubid, which pull in libpam, libaudit, libselinux...: never loaded by a start. */
+static int read_subids(struct cr_subids *ids, struct cr_error *err)
 {
-	struct subid_range *ranges = NULL;
-	struct cr_idrange conv[CR_IDMAP_MAX];
-	int n = gid ? lib->gid_ranges(user, &ranges) : lib->uid_ranges(user, &ranges);
+	char path[PATH_MAX], out[16384];
+	char *argv[] = {path, NULL};
+	int pipefd[2], status = -1;
+	posix_spawn_file_actions_t fa;
+	ssize_t n, total = 0;
+	pid_t child;
 
-	if (n <= 0) {
-		free(ranges);
+	if (cr_find_helper(CR_IDMAP_NAME, path, sizeof(path), err) < 0)
 		return -1;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return cr_fail(err, errno, "pipe");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+	n = posix_spawn(&child, path, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipefd[1]);
+	if (n != 0) {
+		close(pipefd[0]);
+		return cr_fail(err, (int)n, "run %s", path);
 	}
-	for (int i = 0; i < n && i < CR_IDMAP_MAX; i++)
-		conv[i] = (struct cr_idrange){ranges[i].start, ranges[i].count};
-	snprintf(line, linelen, "%s:%lu:%lu", user, ranges[0].start, ranges[0].count);
-	userns_compute_map(self, conv, (size_t)(n < CR_IDMAP_MAX ? n : CR_IDMAP_MAX), map);
-	free(ranges);
+	while (total < (ssize_t)sizeof(out) - 1 &&
+	       ((n = read(pipefd[0], out + total, sizeof(out) - 1 - (size_t)total)) > 0 ||
+		(n < 0 && errno == EINTR)))
+		total += n > 0 ? n : 0;
+	out[total] = '\0';
+	close(pipefd[0]);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		cr_fail(err, 0, "%s cannot start: is libsubid installed?", path);
+		return cr_hint(
+		    err, "install it: sudo apt install libsubid4 (Fedora: shadow-utils-subid)");
+	}
+	if (status != 0 || userns_parse_subids(out, ids) < 0) {
+		cr_fail(err, 0, "uid %u has no user name, so it has no subordinate ids",
+			(unsigned)getuid());
+		return cr_hint(err, "add the user to /etc/passwd, or use --uidmap=single");
+	}
 	return 0;
 }
 
@@ -209,9 +246,8 @@ static int find_helper(const char *prog, bool gid, char *out, size_t len, struct
 int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct cr_error *err)
 {
 	bool fallback = mode == CR_UIDMAP_AUTO;
-	struct subid_lib lib;
-	struct passwd *pw;
-	bool ok;
+	struct cr_subids *ids;
+	int ret = 0;
 
 	memset(plan, 0, sizeof(*plan));
 	plan->mode = mode == CR_UIDMAP_SINGLE ? CR_UIDMAP_SINGLE : CR_UIDMAP_SUBID;
@@ -223,30 +259,27 @@ int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct
 	if (find_helper("newuidmap", false, plan->newuidmap, sizeof(plan->newuidmap), err) < 0 ||
 	    find_helper("newgidmap", true, plan->newgidmap, sizeof(plan->newgidmap), err) < 0)
 		return subid_unusable(plan, fallback, err);
-	pw = getpwuid(getuid());
-	if (!pw) {
-		cr_fail(err, 0, "uid %u has no user name, so it has no subordinate ids",
-			(unsigned)getuid());
-		cr_hint(err, "add the user to /etc/passwd, or use --uidmap=single");
-		return subid_unusable(plan, fallback, err);
-	}
-	if (subid_load(&lib, err) < 0)
-		return subid_unusable(plan, fallback, err);
-	ok = subid_map(&lib, pw->pw_name, getuid(), false, &plan->uid, plan->subuid_line,
-		       sizeof(plan->subuid_line)) == 0 &&
-	     subid_map(&lib, pw->pw_name, getgid(), true, &plan->gid, plan->subgid_line,
-		       sizeof(plan->subgid_line)) == 0;
-	/* libsubid stays loaded: subid_init keeps a copy of our name that unloading would leak. */
-	if (!ok) {
+	ids = cr_xcalloc(1, sizeof(*ids));
+	if (read_subids(ids, err) < 0) {
+		ret = subid_unusable(plan, fallback, err);
+	} else if (ids->nuid == 0 || ids->ngid == 0) {
 		cr_fail(err, 0, "user %s has no subordinate ids in /etc/subuid and /etc/subgid",
-			pw->pw_name);
+			ids->user);
 		cr_hint(err,
 			"add them: sudo usermod --add-subuids 100000-165535 "
 			"--add-subgids 100000-165535 %s",
-			pw->pw_name);
-		return subid_unusable(plan, fallback, err);
+			ids->user);
+		ret = subid_unusable(plan, fallback, err);
+	} else {
+		snprintf(plan->subuid_line, sizeof(plan->subuid_line), "%s:%lu:%lu", ids->user,
+			 ids->uid[0].start, ids->uid[0].count);
+		snprintf(plan->subgid_line, sizeof(plan->subgid_line), "%s:%lu:%lu", ids->user,
+			 ids->gid[0].start, ids->gid[0].count);
+		userns_compute_map(getuid(), ids->uid, ids->nuid, &plan->uid);
+		userns_compute_map(getgid(), ids->gid, ids->ngid, &plan->gid);
 	}
-	return 0;
+	free(ids);
+	return ret;
 }
 
 void userns_read_env(struct cr_userns_env *env)

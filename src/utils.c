@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -170,7 +172,8 @@ static int mount_id_at(int dirfd, const char *name, unsigned long long *id)
 {
 	struct statx stx;
 
-	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+	/* The syscall: not every C library wraps it (musl before 1.2.5). */
+	if (syscall(SYS_statx, dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
 		return -1;
 	*id = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0;
 	return 0;
@@ -304,11 +307,10 @@ ssize_t cr_recv_msg(int sock, void *buf, size_t len, int *fd)
 	return n;
 }
 
-int cr_open_helper(const char *name, struct cr_error *err)
+int cr_find_helper(const char *name, char *path, size_t len, struct cr_error *err)
 {
-	char exe[PATH_MAX], paths[3][PATH_MAX + 96];
+	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	int fd;
 
 	if (n > 0) {
 		exe[n] = '\0';
@@ -316,17 +318,30 @@ int cr_open_helper(const char *name, struct cr_error *err)
 	} else {
 		snprintf(exe, sizeof(exe), "/nonexistent");
 	}
-	snprintf(paths[0], sizeof(paths[0]), "%s/helpers/%s", exe, name);
-	snprintf(paths[1], sizeof(paths[1]), "%s/../libexec/conti-rootless/%s", exe, name);
-	snprintf(paths[2], sizeof(paths[2]), "%s/%s", CR_LIBEXECDIR, name);
 	for (int i = 0; i < 3; i++) {
-		fd = open(paths[i], O_PATH | O_CLOEXEC);
-		if (fd >= 0)
-			return fd;
+		if (i == 0)
+			snprintf(path, len, "%s/helpers/%s", exe, name);
+		else if (i == 1)
+			snprintf(path, len, "%s/../libexec/conti-rootless/%s", exe, name);
+		else
+			snprintf(path, len, "%s/%s", CR_LIBEXECDIR, name);
+		if (access(path, X_OK) == 0)
+			return 0;
 	}
-	cr_fail(err, ENOENT, "the helper %s", paths[2]);
+	cr_fail(err, ENOENT, "the helper %s", path);
 	return cr_hint(err, "reinstall conti-rootless (meson install), or run it from its build "
 			    "directory");
+}
+
+int cr_open_helper(const char *name, struct cr_error *err)
+{
+	char path[PATH_MAX + 64];
+	int fd;
+
+	if (cr_find_helper(name, path, sizeof(path), err) < 0)
+		return -1;
+	fd = open(path, O_PATH | O_CLOEXEC);
+	return fd >= 0 ? fd : cr_fail(err, errno, "open the helper %s", path);
 }
 
 #ifndef MFD_EXEC

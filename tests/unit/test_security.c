@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "seccomp-policy.h"
 #include "security.h"
 
 START_TEST(cap_names)

@@ -122,6 +122,32 @@ START_TEST(helper_without_setuid_is_refused)
 }
 END_TEST
 
+START_TEST(idmap_output_is_parsed)
+{
+	struct cr_subids ids;
+
+	ck_assert_int_eq(userns_parse_subids("user alice\nuid 100000 65536\ngid 100000 65536\n"
+					     "uid 300000 1000\n",
+					     &ids),
+			 0);
+	ck_assert_str_eq(ids.user, "alice");
+	ck_assert_uint_eq(ids.nuid, 2);
+	ck_assert_uint_eq(ids.ngid, 1);
+	ck_assert_uint_eq(ids.uid[1].start, 300000);
+	ck_assert_uint_eq(ids.uid[1].count, 1000);
+	/* A user without ranges parses, with none. */
+	ck_assert_int_eq(userns_parse_subids("user bob\n", &ids), 0);
+	ck_assert_uint_eq(ids.nuid + ids.ngid, 0);
+	/* No user, a bad line, an empty range: refused. */
+	ck_assert_int_eq(userns_parse_subids("uid 100000 65536\n", &ids), -1);
+	ck_assert_int_eq(userns_parse_subids("user alice\nuid 100000\n", &ids), -1);
+	ck_assert_int_eq(userns_parse_subids("user alice\nuid 1 2 3\n", &ids), -1);
+	ck_assert_int_eq(userns_parse_subids("user alice\nuid 100000 0\n", &ids), -1);
+	ck_assert_int_eq(userns_parse_subids("user alice\nsid 100000 5\n", &ids), -1);
+	ck_assert_int_eq(userns_parse_subids("", &ids), -1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("userns");
@@ -133,6 +159,7 @@ int main(void)
 	tcase_add_test(tc, map_is_capped_at_kernel_limit);
 	tcase_add_test(tc, explain_disabled_by_sysctl);
 	tcase_add_test(tc, explain_limit_apparmor_seccomp);
+	tcase_add_test(tc, idmap_output_is_parsed);
 	tcase_add_test(tc, helper_without_setuid_is_refused);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
