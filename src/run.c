@@ -336,7 +336,6 @@ static int set_up(struct run *r, struct cr_error *err)
 
 	if (enter_userns(r, err) < 0)
 		return -1;
-	state_collect_garbage(&r->paths, false);
 	if (make_plan(r, err) < 0)
 		return -1;
 	build_exec(r);
@@ -388,6 +387,8 @@ static int finish(struct run *r)
 	if (r->mode == CR_RUN_CREATE && r->ct.sock >= 0 &&
 	    container_await_exec(&r->ct, &ignored) == 0)
 		record(r, "running", -1);
+	/* What killed commands left: collected while the command runs, off the start's path. */
+	state_collect_garbage(&r->paths, false);
 	code = supervise(r->ct.pid, r->ct.master, &r->forwarded);
 	r->ct.pid = 0;
 	trace_step(r->cfg->trace, t0, "wait  # the command exited with status %d", code);

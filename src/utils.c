@@ -150,9 +150,13 @@ ssize_t cr_read_file(const char *path, char *buf, size_t len, struct cr_error *e
 
 int cr_mkdir_p(const char *path, mode_t mode, struct cr_error *err)
 {
-	cleanup_free char *copy = cr_xstrdup(path);
+	cleanup_free char *copy = NULL;
 	char *p;
 
+	/* Every command makes its dirs: one syscall when they are there already. */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
+	copy = cr_xstrdup(path);
 	for (p = copy + 1; *p; p++) {
 		if (*p != '/')
 			continue;
