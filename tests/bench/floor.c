@@ -2,14 +2,15 @@
  * only the kernel steps of a default `conti-rootless run --rm ROOTFS /bin/true`, with no
  * options, no state and no error reporting (a failed step only sets the exit status).
  *
- *   bench-floor [--single] [--no-overlay] ROOTFS SCRATCH
+ *   bench-floor [--single] [--no-overlay | --fuse] ROOTFS SCRATCH
  *
  * The parent clones a child in new user, mount, PID, UTS and IPC namespaces and maps it:
  * newuidmap and newgidmap with the user's /etc/subuid and /etc/subgid ranges, run for each
  * container (as conti-rootless did before it had a keeper), or with --single "0 UID 1"
  * written directly (setgroups deny). The child makes / rprivate, mounts a kernel overlay of
  * ROOTFS (upper and work in a new directory under SCRATCH, option userxattr; --no-overlay:
- * a bind mount of ROOTFS instead), /proc, and a tmpfs /dev with /dev/null bound in it, then
+ * a bind mount of ROOTFS instead; --fuse: fuse-overlayfs, run in the namespaces, mounts the
+ * same overlay), /proc, and a tmpfs /dev with /dev/null bound in it, then
  * pivot_root(".", "."), umount2(".", MNT_DETACH) and exec /bin/true. The parent waits,
  * removes its directory and exits with the child's status.
  */
@@ -131,8 +132,21 @@ static int map_single(pid_t pid)
 	return write_proc(pid, "gid_map", map);
 }
 
+enum layer { LAYER_KERNEL, LAYER_NONE, LAYER_FUSE };
+
+/* fuse-overlayfs, which returns once it has mounted and gone to the background. */
+static int mount_fuse(const char *opts, const char *root)
+{
+	char *argv[] = {"fuse-overlayfs", "-o", (char *)opts, (char *)root, NULL};
+	pid_t pid;
+
+	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+		return -1;
+	return wait_ok(pid);
+}
+
 /* The child, PID 1 of its namespaces, once it is mapped. */
-static int container(const char *rootfs, const char *dir, bool overlay)
+static int container(const char *rootfs, const char *dir, enum layer layer)
 {
 	char root[PATH_MAX], opts[3 * PATH_MAX];
 	char *argv[] = {"true", NULL};
@@ -140,7 +154,12 @@ static int container(const char *rootfs, const char *dir, bool overlay)
 	snprintf(root, sizeof(root), "%s/root", dir);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return 10;
-	if (overlay) {
+	if (layer == LAYER_FUSE) {
+		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", rootfs,
+			 dir, dir);
+		if (mount_fuse(opts, root) < 0)
+			return 11;
+	} else if (layer == LAYER_KERNEL) {
 		snprintf(opts, sizeof(opts),
 			 "lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr", rootfs, dir,
 			 dir);
@@ -176,7 +195,8 @@ static void remove_dir(const char *dir)
 
 int main(int argc, char **argv)
 {
-	bool single = false, overlay = true;
+	bool single = false;
+	enum layer layer = LAYER_KERNEL;
 	char dir[PATH_MAX], path[PATH_MAX + 8];
 	int i = 1, sync[2], status;
 	pid_t pid;
@@ -186,12 +206,15 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--single"))
 			single = true;
 		else if (!strcmp(argv[i], "--no-overlay"))
-			overlay = false;
+			layer = LAYER_NONE;
+		else if (!strcmp(argv[i], "--fuse"))
+			layer = LAYER_FUSE;
 		else
 			break;
 	}
 	if (argc - i != 2) {
-		fprintf(stderr, "usage: bench-floor [--single] [--no-overlay] ROOTFS SCRATCH\n");
+		fprintf(stderr,
+			"usage: bench-floor [--single] [--no-overlay | --fuse] ROOTFS SCRATCH\n");
 		return 2;
 	}
 	snprintf(dir, sizeof(dir), "%s/floor.XXXXXX", argv[i + 1]);
@@ -199,7 +222,7 @@ int main(int argc, char **argv)
 		return 3;
 	snprintf(path, sizeof(path), "%s/root", dir);
 	mkdir(path, 0755);
-	if (overlay) {
+	if (layer != LAYER_NONE) {
 		snprintf(path, sizeof(path), "%s/upper", dir);
 		mkdir(path, 0755);
 		snprintf(path, sizeof(path), "%s/work", dir);
@@ -217,7 +240,7 @@ int main(int argc, char **argv)
 		close(sync[1]);
 		if (read(sync[0], &go, 1) != 1 || go != 'g')
 			_exit(5);
-		_exit(container(argv[i], dir, overlay));
+		_exit(container(argv[i], dir, layer));
 	}
 	close(sync[0]);
 	if ((single ? map_single(pid) : map_subid(pid)) == 0 && write(sync[1], "g", 1) != 1)
