@@ -47,9 +47,6 @@ ssize_t cr_read_all(int fd, void *buf, size_t len);
 
 /* Monotonic time in nanoseconds. */
 unsigned long long cr_now_ns(void);
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 /* True when s is a decimal number that fits in unsigned long; stores it in *out. */
 bool cr_parse_ulong(const char *s, unsigned long *out);
