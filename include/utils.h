@@ -45,6 +45,10 @@ int cr_write_all(int fd, const void *buf, size_t len);
 /* Reads exactly len bytes from fd; returns len, 0 on EOF before any byte, -1 on error. */
 ssize_t cr_read_all(int fd, void *buf, size_t len);
 
+/* What statx says of dirfd/name (not following a last symlink): its mount's id (0 when the
+ * kernel cannot tell) and whether it is the root of a mount; either pointer may be NULL. */
+int cr_mount_info_at(int dirfd, const char *name, unsigned long long *mnt_id, bool *is_root);
+
 /* Monotonic time in nanoseconds. */
 unsigned long long cr_now_ns(void);
 

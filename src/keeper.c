@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
-#include <linux/stat.h>
 #include <linux/types.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -396,12 +395,9 @@ out:
 
 static bool is_mount_root(const char *path)
 {
-	struct statx stx;
+	bool root = false;
 
-	/* The syscall: not every C library wraps it (musl before 1.2.5). */
-	return syscall(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &stx) == 0 &&
-	       (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	return cr_mount_info_at(AT_FDCWD, path, NULL, &root) == 0 && root;
 }
 
 void keeper_stop_if_idle(const struct cr_paths *paths)
@@ -465,7 +461,6 @@ unsigned long long cr_mntns_id(void)
 
 int cr_mntns_newer_than(unsigned long long parent)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 	cpu_set_t saved, one;
 	int ret = -1;
 
@@ -473,7 +468,8 @@ int cr_mntns_newer_than(unsigned long long parent)
 		return 0;
 	if (sched_getaffinity(0, sizeof(saved), &saved) < 0)
 		return -1;
-	for (long cpu = 0; cpu < ncpu && cpu < CPU_SETSIZE && ret < 0; cpu++) {
+	/* Every CPU we may run on (not sysconf's count: musl's is that of the allowed ones). */
+	for (int cpu = 0; cpu < CPU_SETSIZE && ret < 0; cpu++) {
 		if (!CPU_ISSET(cpu, &saved))
 			continue;
 		CPU_ZERO(&one);

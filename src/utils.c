@@ -3,8 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/stat.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,16 +171,42 @@ int cr_mkdir_p(const char *path, mode_t mode, struct cr_error *err)
 	return 0;
 }
 
-/* The mount a file is on, to stop a recursive removal at mount points (st_dev
- * cannot tell a bind mount of the same filesystem from its source). */
-static int mount_id_at(int dirfd, const char *name, unsigned long long *id)
-{
-	struct statx stx;
+/* The kernel's struct statx (include/uapi/linux/stat.h) up to stx_mnt_id, padded to its
+ * fixed 256 bytes: a stable ABI, declared here because C libraries differ in whether (musl
+ * before 1.2.5) and how they declare it. */
+struct kernel_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, spare0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct {
+		int64_t sec;
+		uint32_t nsec;
+		int32_t reserved;
+	} atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t mnt_id;
+	uint64_t spare[13];
+};
+_Static_assert(sizeof(struct kernel_statx) == 256, "struct statx is 256 bytes");
+_Static_assert(offsetof(struct kernel_statx, mnt_id) == 0x90, "stx_mnt_id is at 0x90");
 
-	/* The syscall: not every C library wraps it (musl before 1.2.5). */
-	if (syscall(SYS_statx, dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+#define KERNEL_STATX_MNT_ID 0x00001000U
+#define KERNEL_STATX_ATTR_MOUNT_ROOT 0x00002000ULL
+
+int cr_mount_info_at(int dirfd, const char *name, unsigned long long *mnt_id, bool *is_root)
+{
+	struct kernel_statx stx;
+
+	memset(&stx, 0, sizeof(stx));
+	if (syscall(SYS_statx, dirfd, name, AT_SYMLINK_NOFOLLOW, KERNEL_STATX_MNT_ID, &stx) < 0)
 		return -1;
-	*id = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0;
+	if (mnt_id)
+		*mnt_id = (stx.mask & KERNEL_STATX_MNT_ID) ? stx.mnt_id : 0;
+	if (is_root)
+		*is_root = (stx.attributes_mask & KERNEL_STATX_ATTR_MOUNT_ROOT) &&
+			   (stx.attributes & KERNEL_STATX_ATTR_MOUNT_ROOT);
 	return 0;
 }
 
@@ -218,7 +245,7 @@ static int rm_rf_at(int dirfd, const char *name, unsigned long long mnt, struct 
 			return cr_fail(err, errno, "remove %s", name);
 		return 0;
 	}
-	if (mount_id_at(dirfd, name, &here) < 0 || here != mnt)
+	if (cr_mount_info_at(dirfd, name, &here, NULL) < 0 || here != mnt)
 		return cr_fail(err, EBUSY, "remove %s (a mount point)", name);
 	if ((st.st_mode & 0700) != 0700)
 		fchmodat(dirfd, name, st.st_mode | 0700, 0);
@@ -236,7 +263,7 @@ int cr_rm_rf(const char *path, struct cr_error *err)
 {
 	unsigned long long mnt;
 
-	if (mount_id_at(AT_FDCWD, path, &mnt) < 0)
+	if (cr_mount_info_at(AT_FDCWD, path, &mnt, NULL) < 0)
 		return errno == ENOENT ? 0 : cr_fail(err, errno, "stat %s", path);
 	if (rm_rf_at(AT_FDCWD, path, mnt, err) < 0)
 		return cr_prefix(err, "remove %s", path);
