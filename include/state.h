@@ -108,9 +108,10 @@ void state_release(struct cr_state *st);
 /* Lists the names of all containers (sorted) into a NULL-terminated array; caller frees. */
 char **state_list(const struct cr_paths *paths, size_t *n);
 
-/* Removes what killed commands left: trash dirs, and containers made with --rm whose
- * runner is gone (full: look at every container; else only those marked in RUNTIME/.rm,
- * which a reboot forgets). Best effort: errors are ignored. */
+/* Collects what killed commands left: containers made with --rm whose runner is gone go to
+ * the trash (full: look at every container; else only those marked in RUNTIME/.rm, which a
+ * reboot forgets), and trash that no remover holds is deleted by a process of its own, so
+ * that the caller does not wait. Best effort: errors are ignored. */
 void state_collect_garbage(const struct cr_paths *paths, bool full);
 
 /* Reads the value of key from key=value text into buf; -1 if absent. */

@@ -363,7 +363,8 @@ static void cleanup(struct run *r, bool remove, bool failed)
 			keeper_drop_handles(r->st.dir);
 		else if (state_remove(&r->paths, &r->st, true, &ignored) == 0)
 			trace_step(r->cfg->trace, t0,
-				   "umount -l %s/" CR_NS_DIR " && rm -rf %s %s &", r->st.dir,
+				   "mv %s %s TRASH && (umount -l TRASH/*/" CR_NS_DIR
+				   "; rm -rf TRASH/*) &",
 				   r->st.dir, r->st.data_dir);
 		state_release(&r->st);
 	}

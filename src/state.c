@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -506,17 +507,76 @@ int state_open(const struct cr_paths *paths, const char *name, struct cr_state *
 	return 0;
 }
 
-/* Removes the dirs in a process of its own that outlives us, with no descriptor of ours: the
- * caller, about to exit, need not wait for a large writable layer to go. A killed remover
- * leaves them in the trash, which the next garbage collection empties. */
-static void remove_in_background(const char *runtime_grave, const char *data_grave)
+/* Opens a grave (a dir in a trash) and locks it, so that no one else deletes it at the same
+ * time; -1 if it is gone or locked by its remover. */
+static int lock_grave(const char *grave)
 {
+	int fd = open(grave, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Deletes what is in a trash dir that no remover holds (runtime: runtime dirs, with their
+ * handles). */
+static void empty_trash(const char *dir, bool runtime)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
 	struct cr_error ignored;
 
-	/* One fork, not waited for: only a command about to exit removes in the background,
-	 * and init adopts the remover then. */
-	if (fork() != 0)
-		return;
+	while (d && (de = readdir(d))) {
+		cleanup_free char *path = NULL;
+		cleanup_close int lock = -1;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = cr_xasprintf("%s/%s", dir, de->d_name);
+		lock = lock_grave(path);
+		if (lock < 0)
+			continue;
+		if (runtime)
+			rm_runtime_dir(path, &ignored);
+		else
+			cr_rm_rf(path, &ignored);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* True when a trash dir holds a grave that no remover holds. */
+static bool trash_unattended(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool found = false;
+
+	while (!found && d && (de = readdir(d))) {
+		cleanup_free char *path = NULL;
+		int lock;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = cr_xasprintf("%s/%s", dir, de->d_name);
+		lock = lock_grave(path);
+		found = lock >= 0;
+		if (lock >= 0)
+			close(lock);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Turns the calling process into a remover that outlives its parent: a session of its own,
+ * /dev/null for stdio, no other descriptor but keep (moved to 3 and up), no blocked signal. */
+static void become_remover(int *keep, int n)
+{
+	sigset_t none;
+
 	setsid();
 	for (int fd = 0; fd < 3; fd++) {
 		int null = open("/dev/null", O_RDWR);
@@ -526,45 +586,83 @@ static void remove_in_background(const char *runtime_grave, const char *data_gra
 			close(null);
 		}
 	}
-	syscall(SYS_close_range, 3U, ~0U, 0U);
-	if (runtime_grave)
-		rm_runtime_dir(runtime_grave, &ignored);
-	if (data_grave)
-		cr_rm_rf(data_grave, &ignored);
-	_exit(0);
+	for (int i = 0; i < n; i++) {
+		if (keep[i] >= 0 && keep[i] != 3 + i && dup2(keep[i], 3 + i) >= 0)
+			keep[i] = 3 + i;
+	}
+	syscall(SYS_close_range, (unsigned)(3 + n), ~0U, 0U);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* Deletes the graves (either may be NULL) in a process of its own that outlives us: the
+ * caller, about to exit, need not wait for a large writable layer to go. They are locked
+ * before the fork, so that garbage collection leaves them to it; a killed remover leaves
+ * them unlocked in the trash, for the next collection. */
+static void remove_in_background(const char *runtime_grave, const char *data_grave)
+{
+	int locks[2] = {runtime_grave ? lock_grave(runtime_grave) : -1,
+			data_grave ? lock_grave(data_grave) : -1};
+	struct cr_error ignored;
+
+	/* One fork, not waited for: only a command about to exit removes in the background,
+	 * and init adopts the remover then. */
+	if (fork() == 0) {
+		become_remover(locks, 2);
+		if (runtime_grave)
+			rm_runtime_dir(runtime_grave, &ignored);
+		if (data_grave)
+			cr_rm_rf(data_grave, &ignored);
+		_exit(0);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (locks[i] >= 0)
+			close(locks[i]);
+	}
+}
+
+/* Moves the container's dirs to the trash under the registry lock (the name is free at once,
+ * and a new container of that name never meets a remover of the old one); the graves go
+ * into the two pointers. */
+static int bury(const struct cr_paths *paths, struct cr_state *st, char **runtime_grave,
+		char **data_grave, struct cr_error *err)
+{
+	cleanup_free char *runtime_trash = cr_xasprintf("%s/.trash", paths->runtime);
+	cleanup_free char *marker = cr_xasprintf("%s/.rm/%s", paths->runtime, st->name);
+	int reg = registry_lock(paths, err);
+	int ret = 0;
+
+	*runtime_grave = *data_grave = NULL;
+	if (reg < 0) {
+		rm_runtime_dir(st->dir, &(struct cr_error){0}); /* the handles go in any case */
+		return -1;
+	}
+	*data_grave = to_trash(paths, st->data_dir);
+	if (!*data_grave && errno != ENOENT)
+		ret = cr_fail(err, errno, "remove %s", st->data_dir);
+	*runtime_grave = move_aside(st->dir, runtime_trash);
+	if (!*runtime_grave && errno != ENOENT)
+		rm_runtime_dir(st->dir, &(struct cr_error){0});
+	unlink(marker);
+	close(reg);
+	return ret;
 }
 
 int state_remove(const struct cr_paths *paths, struct cr_state *st, bool background,
 		 struct cr_error *err)
 {
-	cleanup_free char *grave = NULL;
 	cleanup_free char *runtime_grave = NULL;
-	cleanup_free char *marker = NULL;
-	cleanup_free char *runtime_trash = cr_xasprintf("%s/.trash", paths->runtime);
-	int reg = registry_lock(paths, err);
-	int ret = 0;
+	cleanup_free char *data_grave = NULL;
+	int ret = bury(paths, st, &runtime_grave, &data_grave, err);
 
-	if (reg < 0)
-		return -1;
-	/* Both dirs leave their names under the registry lock: the name is free at once, and a
-	 * new container of that name never meets a remover of the old one. */
-	grave = to_trash(paths, st->data_dir);
-	if (!grave && errno != ENOENT) {
-		close(reg);
-		return cr_fail(err, errno, "remove %s", st->data_dir);
-	}
-	runtime_grave = move_aside(st->dir, runtime_trash);
-	marker = cr_xasprintf("%s/.rm/%s", paths->runtime, st->name);
-	unlink(marker);
-	close(reg);
 	if (background) {
-		remove_in_background(runtime_grave, grave);
-		return 0;
+		remove_in_background(runtime_grave, data_grave);
+		return ret;
 	}
 	if (runtime_grave)
-		rm_runtime_dir(runtime_grave, err);
-	if (grave)
-		ret = cr_rm_rf(grave, err);
+		rm_runtime_dir(runtime_grave, &(struct cr_error){0});
+	if (data_grave && cr_rm_rf(data_grave, err) < 0)
+		ret = -1;
 	return ret;
 }
 
@@ -595,29 +693,7 @@ char **state_list(const struct cr_paths *paths, size_t *n)
 	return names;
 }
 
-/* Removes what is in a trash dir (runtime: runtime dirs, with their handles). */
-static void empty_trash(const char *dir, bool runtime)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	struct cr_error ignored;
-
-	while (d && (de = readdir(d))) {
-		cleanup_free char *path = NULL;
-
-		if (de->d_name[0] == '.')
-			continue;
-		path = cr_xasprintf("%s/%s", dir, de->d_name);
-		if (runtime)
-			rm_runtime_dir(path, &ignored);
-		else
-			cr_rm_rf(path, &ignored);
-	}
-	if (d)
-		closedir(d);
-}
-
-/* Removes name if it is a stale --rm container. */
+/* Moves name to the trash if it is a stale --rm container. */
 static void collect_one(const struct cr_paths *paths, const char *name)
 {
 	struct cr_state st;
@@ -630,7 +706,11 @@ static void collect_one(const struct cr_paths *paths, const char *name)
 	if (!stale)
 		return;
 	if (state_open(paths, name, &st, &ignored) == 0) {
-		state_remove(paths, &st, false, &ignored);
+		cleanup_free char *runtime_grave = NULL;
+		cleanup_free char *data_grave = NULL;
+
+		/* The trash is emptied once, below. */
+		bury(paths, &st, &runtime_grave, &data_grave, &ignored);
 		state_release(&st);
 	} else {
 		cleanup_free char *marker = cr_xasprintf("%s/.rm/%s", paths->runtime, name);
@@ -639,9 +719,29 @@ static void collect_one(const struct cr_paths *paths, const char *name)
 	}
 }
 
+/* Empties both trash dirs in a process of its own (two forks: no zombie of ours to reap). */
+static void empty_trash_in_background(const char *data_trash, const char *runtime_trash)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (fork() == 0) {
+			become_remover(NULL, 0);
+			empty_trash(runtime_trash, true);
+			empty_trash(data_trash, false);
+		}
+		_exit(0);
+	}
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
 void state_collect_garbage(const struct cr_paths *paths, bool full)
 {
 	cleanup_free char *markers = cr_xasprintf("%s/.rm", paths->runtime);
+	cleanup_free char *data_trash = cr_xasprintf("%s/trash", paths->data);
+	cleanup_free char *runtime_trash = cr_xasprintf("%s/.trash", paths->runtime);
 	size_t n = 0;
 	char **names = NULL;
 	DIR *d;
@@ -666,13 +766,8 @@ void state_collect_garbage(const struct cr_paths *paths, bool full)
 		free(names[i]);
 	}
 	free(names);
-	{
-		cleanup_free char *data_trash = cr_xasprintf("%s/trash", paths->data);
-		cleanup_free char *runtime_trash = cr_xasprintf("%s/.trash", paths->runtime);
-
-		empty_trash(data_trash, false);
-		empty_trash(runtime_trash, true);
-	}
+	if (trash_unattended(runtime_trash) || trash_unattended(data_trash))
+		empty_trash_in_background(data_trash, runtime_trash);
 }
 
 void state_save_exit(const struct cr_state *st, int code)

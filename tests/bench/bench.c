@@ -449,6 +449,8 @@ static void trace_key(const char *step, char *key, size_t len)
 		snprintf(key, len, "step: mkdir, touch, ln (mount points)");
 	else if (!strcmp(w1, "wait"))
 		snprintf(key, len, "step: wait (init and the command run)");
+	else if (!strcmp(w1, "mv"))
+		snprintf(key, len, "step: mv to the trash (deleted in the background)");
 	else
 		snprintf(key, len, "step: %s", w1);
 }

@@ -1,6 +1,7 @@
 /* Unit tests: names, the runtime dir check, and the life cycle of a container's dirs
  * (claim, name taken, locks, remove, garbage of killed --rm runs). */
 #include "unit.h"
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +130,47 @@ START_TEST(claim_take_remove)
 }
 END_TEST
 
+static int entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+START_TEST(background_removal_frees_the_name_at_once)
+{
+	struct cr_state a, b;
+	struct cr_error err;
+	char *trash[2];
+	int i;
+
+	ck_assert_int_eq(state_create(&paths, "gone", "name=gone\n", 0755, &a, &err), 0);
+	ck_assert_int_eq(state_remove(&paths, &a, true, &err), 0);
+	ck_assert(!exists(a.dir));
+	ck_assert(!exists(a.data_dir));
+	state_release(&a);
+	/* The same name again, while the remover may still be at work. */
+	ck_assert_int_eq(state_create(&paths, "gone", "name=gone\n", 0755, &b, &err), 0);
+	ck_assert(exists(b.upper));
+	trash[0] = cr_xasprintf("%s/.trash", paths.runtime);
+	trash[1] = cr_xasprintf("%s/trash", paths.data);
+	for (i = 0; i < 500 && entries(trash[0]) + entries(trash[1]) > 0; i++)
+		usleep(10000);
+	ck_assert_int_eq(entries(trash[0]) + entries(trash[1]), 0);
+	ck_assert(exists(b.upper));
+	ck_assert_int_eq(state_remove(&paths, &b, false, &err), 0);
+	state_release(&b);
+	free(trash[0]);
+	free(trash[1]);
+}
+END_TEST
+
 START_TEST(runtime_record_and_exit_code)
 {
 	struct cr_state a;
@@ -243,6 +285,7 @@ int main(void)
 	tcase_add_test(tc, runtime_dir_rules);
 	tcase_add_test(tc, unusable_xdg_falls_back_to_tmp);
 	tcase_add_test(tc, claim_take_remove);
+	tcase_add_test(tc, background_removal_frees_the_name_at_once);
 	tcase_add_test(tc, runtime_record_and_exit_code);
 	tcase_add_test(tc, list_is_sorted);
 	tcase_add_test(tc, garbage_of_killed_rm_runs);
