@@ -410,8 +410,19 @@ static int rm_one(const struct cr_paths *paths, const char *name, bool force, bo
 	if (state_open(paths, name, &st, err) < 0) {
 		if (!force)
 			return -1;
-		if (stop_one(paths, name, 0, err) < 0 || state_open(paths, name, &st, err) < 0)
+		if (stop_one(paths, name, 0, err) < 0)
 			return -1;
+		if (state_open(paths, name, &st, err) < 0) {
+			struct cr_state gone;
+
+			/* A --rm container's monitor removes it when it stops: done, then. */
+			if (state_open_unlocked(paths, name, &gone, err) == 0) {
+				state_release(&gone);
+				return -1;
+			}
+			printf("%s\n", name);
+			return 0;
+		}
 	}
 	if (state_remove(paths, &st, false, err) < 0) {
 		state_release(&st);

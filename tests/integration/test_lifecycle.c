@@ -1221,6 +1221,25 @@ START_TEST(test_rm_force_running)
 }
 END_TEST
 
+/* rm -f of a running --rm container: its monitor removes it as it stops, which rm -f
+ * reports as done (docker rm -f does), not as a missing container. */
+START_TEST(test_rm_force_running_rm)
+{
+	char *name = new_name(), *mark = new_mark();
+	struct h_result r;
+
+	DETACH_OPTS(name, ((const char *const[]){"--rm", NULL}), "sleep", mark);
+	CONTI(&r, "rm", "-f", name);
+	assert_status(&r, 0, "rm -f of a running --rm container");
+	ck_assert_msg(strstr(r.out, name), "rm -f did not print the name: %s", r.out);
+	h_result_free(&r);
+	expect_not_listed(name, true, 0);
+	h_assert_no_procs(mark, 2000);
+	h_assert_no_containers_left();
+	free(name), free(mark);
+}
+END_TEST
+
 /* rm of an exited container removes its state and writable layer. */
 START_TEST(test_rm_exited)
 {
@@ -1911,6 +1930,7 @@ static void add_run_cases(Suite *s)
 	tcase_add_test(tc, test_kill_signal_reaches_trap);
 	tcase_add_test(tc, test_rm_running_refused);
 	tcase_add_test(tc, test_rm_force_running);
+	tcase_add_test(tc, test_rm_force_running_rm);
 	tcase_add_test(tc, test_rm_exited);
 	tcase_add_test(tc, test_detach_rm_removes_itself);
 	tc = tcase(s, "create");
