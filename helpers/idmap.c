@@ -6,8 +6,8 @@
  * and one "gid START COUNT" line per gid range, as the system gives them: the
  * user name through NSS (LDAP and the like included), the ranges through
  * libsubid (shadow-utils: /etc/subuid and /etc/subgid, or the subid service
- * that /etc/nsswitch.conf names). Exits 0, or 1 with a line on stderr when the
- * user has no name.
+ * that /etc/nsswitch.conf names). Exits 0; 1 with a line on stderr when the
+ * user has no name; 3 when it cannot write its output.
  *
  * conti-rootless runs it only when it makes the user namespace its containers
  * share (and for `check`): libsubid pulls in libpam, libaudit, libselinux...,
@@ -45,5 +45,5 @@ int main(void)
 	ranges = NULL;
 	n = subid_get_gid_ranges(pw->pw_name, &ranges);
 	print_ranges("gid", ranges, n);
-	return fflush(stdout) == 0 ? 0 : 1;
+	return fflush(stdout) == 0 ? 0 : 3;
 }

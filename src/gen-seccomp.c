@@ -7,7 +7,6 @@
  * any other architecture's ABI are killed). conti-rootless loads it as it is, so
  * that no filter is compiled on a container's start.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
 #include <sched.h>

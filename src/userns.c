@@ -106,10 +106,14 @@ static bool file_cap_permitted(const char *path, int cap)
 	if (n < (ssize_t)sizeof(uint32_t))
 		return false;
 	magic = le32toh(data.magic_etc) & VFS_CAP_REVISION_MASK;
-	if ((magic == VFS_CAP_REVISION_2 && n < (ssize_t)XATTR_CAPS_SZ_2) ||
+	if ((magic == VFS_CAP_REVISION_1 && n < (ssize_t)XATTR_CAPS_SZ_1) ||
+	    (magic == VFS_CAP_REVISION_2 && n < (ssize_t)XATTR_CAPS_SZ_2) ||
 	    (magic == VFS_CAP_REVISION_3 && n < (ssize_t)XATTR_CAPS_SZ_3) ||
-	    (magic != VFS_CAP_REVISION_2 && magic != VFS_CAP_REVISION_3))
+	    (magic != VFS_CAP_REVISION_1 && magic != VFS_CAP_REVISION_2 &&
+	     magic != VFS_CAP_REVISION_3))
 		return false;
+	if (magic == VFS_CAP_REVISION_1 && CAP_TO_INDEX(cap) > 0)
+		return false; /* revision 1 holds 32 capabilities */
 	return le32toh(data.data[CAP_TO_INDEX(cap)].permitted) & CAP_TO_MASK(cap);
 }
 
@@ -156,7 +160,8 @@ int userns_parse_subids(const char *text, struct cr_subids *out)
 			strcpy(out->user, buf + 5);
 			continue;
 		}
-		if (sscanf(buf, "%3s %lu %lu%c", kind, &r.start, &r.count, &rest) != 3 ||
+		if (strchr(buf, '-') || strchr(buf, '+') ||
+		    sscanf(buf, "%3s %lu %lu%c", kind, &r.start, &r.count, &rest) != 3 ||
 		    r.count == 0)
 			return -1;
 		if (!strcmp(kind, "uid") && out->nuid < CR_IDMAP_MAX)
@@ -169,14 +174,52 @@ int userns_parse_subids(const char *text, struct cr_subids *out)
 	return out->user[0] ? 0 : -1;
 }
 
+/* Starts argv[0] with its signals reset and fd as its descriptor target (1 or 2); its pid,
+ * or -1 with errno set. */
+static pid_t spawn(char *const argv[], int fd, int target)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	pid_t child = -1;
+	int ret;
+
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fd, target);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	ret = posix_spawn(&child, argv[0], &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (ret != 0) {
+		errno = ret;
+		return -1;
+	}
+	return child;
+}
+
+static int wait_status(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 /* Runs the idmap helper (helpers/idmap.c): our name and subordinate ranges, through NSS and
  * libsubid, which pull in libpam, libaudit, libselinux...: never loaded by a start. */
 static int read_subids(struct cr_subids *ids, struct cr_error *err)
 {
 	char path[PATH_MAX], out[16384];
 	char *argv[] = {path, NULL};
-	int pipefd[2], status = -1;
-	posix_spawn_file_actions_t fa;
+	int pipefd[2], status;
 	ssize_t n, total = 0;
 	pid_t child;
 
@@ -184,14 +227,11 @@ static int read_subids(struct cr_subids *ids, struct cr_error *err)
 		return -1;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return cr_fail(err, errno, "pipe");
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-	n = posix_spawn(&child, path, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	child = spawn(argv, pipefd[1], 1);
 	close(pipefd[1]);
-	if (n != 0) {
+	if (child < 0) {
 		close(pipefd[0]);
-		return cr_fail(err, (int)n, "run %s", path);
+		return cr_fail(err, errno, "run %s", path);
 	}
 	while (total < (ssize_t)sizeof(out) - 1 &&
 	       ((n = read(pipefd[0], out + total, sizeof(out) - 1 - (size_t)total)) > 0 ||
@@ -199,17 +239,20 @@ static int read_subids(struct cr_subids *ids, struct cr_error *err)
 		total += n > 0 ? n : 0;
 	out[total] = '\0';
 	close(pipefd[0]);
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+	status = wait_status(child);
+	if (status == 127) {
 		cr_fail(err, 0, "%s cannot start: is libsubid installed?", path);
 		return cr_hint(
 		    err, "install it: sudo apt install libsubid4 (Fedora: shadow-utils-subid)");
 	}
-	if (status != 0 || userns_parse_subids(out, ids) < 0) {
+	if (status == 1) {
 		cr_fail(err, 0, "uid %u has no user name, so it has no subordinate ids",
 			(unsigned)getuid());
 		return cr_hint(err, "add the user to /etc/passwd, or use --uidmap=single");
+	}
+	if (status != 0 || userns_parse_subids(out, ids) < 0) {
+		cr_fail(err, 0, "%s failed (status %d) or printed no ranges", path, status);
+		return cr_hint(err, "reinstall conti-rootless, or use --uidmap=single");
 	}
 	return 0;
 }
@@ -366,11 +409,7 @@ static pid_t spawn_helper(const char *helper, pid_t pid, const struct cr_idmap *
 {
 	char *argv[3 + 3 * CR_IDMAP_MAX + 1];
 	char nums[3 * CR_IDMAP_MAX + 1][24];
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, all;
 	size_t k = 0, argc = 0;
-	pid_t child = -1;
 
 	argv[argc++] = (char *)helper;
 	snprintf(nums[k], sizeof(nums[k]), "%d", (int)pid);
@@ -384,30 +423,7 @@ static pid_t spawn_helper(const char *helper, pid_t pid, const struct cr_idmap *
 		}
 	}
 	argv[argc] = NULL;
-	sigemptyset(&none);
-	sigfillset(&all);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, errfd, 2);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	if (posix_spawn(&child, helper, &fa, &attr, argv, environ) != 0)
-		child = -1;
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	return child;
-}
-
-static int wait_status(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return spawn(argv, errfd, 2);
 }
 
 /* Runs newuidmap and newgidmap on pid at the same time; names the one that failed. */

@@ -138,9 +138,8 @@ static bool dir_is_empty(const char *path)
 	return empty;
 }
 
-/* Runs check_run(json) in a child into a file; returns its verdict and the output in *text.
- * The child leaves with _exit, as the command's process ends: libsubid keeps a copy of the
- * program name that nobody frees, which LeakSanitizer would report at exit(). */
+/* Runs check_run(json) in a child into a file (checks set process state, such as
+ * namespaces tried); returns its verdict and the output in *text. */
 static int check_in_child(bool json, char **text)
 {
 	FILE *f = tmpfile();

@@ -144,6 +144,7 @@ START_TEST(idmap_output_is_parsed)
 	ck_assert_int_eq(userns_parse_subids("user alice\nuid 1 2 3\n", &ids), -1);
 	ck_assert_int_eq(userns_parse_subids("user alice\nuid 100000 0\n", &ids), -1);
 	ck_assert_int_eq(userns_parse_subids("user alice\nsid 100000 5\n", &ids), -1);
+	ck_assert_int_eq(userns_parse_subids("user alice\nuid -1 5\n", &ids), -1);
 	ck_assert_int_eq(userns_parse_subids("", &ids), -1);
 }
 END_TEST
