@@ -155,8 +155,8 @@ static int container(const char *rootfs, const char *dir, enum layer layer)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return 10;
 	if (layer == LAYER_FUSE) {
-		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", rootfs,
-			 dir, dir);
+		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
+			 rootfs, dir, dir);
 		if (mount_fuse(opts, root) < 0)
 			return 11;
 	} else if (layer == LAYER_KERNEL) {
