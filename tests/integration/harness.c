@@ -26,7 +26,7 @@
 struct h_ctx H;
 static char *case_dir; /* made in the runner, inherited by the forked tests */
 
-static long long now_ms(void)
+long long h_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -343,7 +343,7 @@ void h_spawn(struct h_proc *p, char *const argv[], const struct h_opts *o)
 		ck_assert(pipe2(in, O_CLOEXEC) == 0);
 	else
 		ck_assert((in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0);
-	p->start_ms = now_ms();
+	p->start_ms = h_mono_ms();
 	p->pid = fork();
 	ck_assert_msg(p->pid >= 0, "fork: %s", strerror(errno));
 	if (p->pid == 0) {
@@ -428,11 +428,12 @@ static bool output_done(const struct h_proc *p)
 
 bool h_wait_output(struct h_proc *p, const char *needle, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = h_mono_ms() + timeout_ms;
 	int pidfd = open_pidfd(p->pid);
 
-	while (!(p->obuf.s && strstr(p->obuf.s, needle)) && !output_done(p) && now_ms() < deadline)
-		pump(p, pidfd, deadline - now_ms());
+	while (!(p->obuf.s && strstr(p->obuf.s, needle)) && !output_done(p) &&
+	       h_mono_ms() < deadline)
+		pump(p, pidfd, deadline - h_mono_ms());
 	close(pidfd);
 	return p->obuf.s && strstr(p->obuf.s, needle);
 }
@@ -446,23 +447,23 @@ static void close_fd(int *fd)
 
 void h_finish(struct h_proc *p, struct h_result *r, int timeout_ms)
 {
-	long long deadline = now_ms() + (timeout_ms ? timeout_ms : H_TIMEOUT_MS);
+	long long deadline = h_mono_ms() + (timeout_ms ? timeout_ms : H_TIMEOUT_MS);
 	int pidfd = open_pidfd(p->pid);
 
 	memset(r, 0, sizeof(*r));
-	while (!p->exited && now_ms() < deadline)
-		pump(p, pidfd, deadline - now_ms());
+	while (!p->exited && h_mono_ms() < deadline)
+		pump(p, pidfd, deadline - h_mono_ms());
 	if (!p->exited) {
 		kill(p->pid, SIGKILL);
 		r->timed_out = true;
 		while (!p->exited)
 			pump(p, pidfd, 100);
 	}
-	r->elapsed_ms = (long)(now_ms() - p->start_ms);
+	r->elapsed_ms = (long)(h_mono_ms() - p->start_ms);
 	/* Output still open after the exit is held by something left behind: read for a while. */
-	deadline = now_ms() + DRAIN_MS;
-	while (!output_done(p) && now_ms() < deadline)
-		pump(p, pidfd, deadline - now_ms());
+	deadline = h_mono_ms() + DRAIN_MS;
+	while (!output_done(p) && h_mono_ms() < deadline)
+		pump(p, pidfd, deadline - h_mono_ms());
 	close(pidfd);
 	close_fd(&p->in);
 	close_fd(&p->out);
@@ -533,16 +534,16 @@ static void pty_drain(int master, struct h_buf *b)
 /* Reads the master until the child exits (we hold the slave open, so no EIO ends it). */
 static void pty_collect(int master, pid_t pid, struct h_buf *b, struct h_result *r)
 {
-	long long start = now_ms(), deadline = start + H_TIMEOUT_MS;
+	long long start = h_mono_ms(), deadline = start + H_TIMEOUT_MS;
 	int pidfd = open_pidfd(pid), status = 0;
 	char chunk[4096];
 	ssize_t n;
 
-	while (now_ms() < deadline) {
+	while (h_mono_ms() < deadline) {
 		struct pollfd fds[2] = {{.fd = master, .events = POLLIN},
 					{.fd = pidfd, .events = POLLIN}};
 
-		poll(fds, 2, (int)(deadline - now_ms()));
+		poll(fds, 2, (int)(deadline - h_mono_ms()));
 		if (fds[0].revents & POLLIN && (n = read(master, chunk, sizeof(chunk))) > 0)
 			buf_add(b, chunk, (size_t)n);
 		if (fds[1].revents)
@@ -553,7 +554,7 @@ static void pty_collect(int master, pid_t pid, struct h_buf *b, struct h_result 
 		waitpid(pid, &status, 0);
 		r->timed_out = true;
 	}
-	r->elapsed_ms = (long)(now_ms() - start);
+	r->elapsed_ms = (long)(h_mono_ms() - start);
 	pty_drain(master, b);
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	close(pidfd);
@@ -744,12 +745,12 @@ int h_count_procs(const char *marker)
 
 void h_assert_no_procs(const char *marker, int wait_ms)
 {
-	long long deadline = now_ms() + wait_ms;
+	long long deadline = h_mono_ms() + wait_ms;
 	struct timespec pause = {0, 20 * 1000000};
 	char *first = NULL;
 	int n;
 
-	while ((n = scan_procs(marker, NULL)) > 0 && now_ms() < deadline)
+	while ((n = scan_procs(marker, NULL)) > 0 && h_mono_ms() < deadline)
 		nanosleep(&pause, NULL);
 	if (n > 0)
 		n = scan_procs(marker, &first);
@@ -843,10 +844,10 @@ bool h_pid_alive(pid_t pid)
 
 bool h_wait_pid_gone(pid_t pid, int wait_ms)
 {
-	long long deadline = now_ms() + wait_ms;
+	long long deadline = h_mono_ms() + wait_ms;
 	struct timespec pause = {0, 20 * 1000000};
 
-	while (h_pid_alive(pid) && now_ms() < deadline)
+	while (h_pid_alive(pid) && h_mono_ms() < deadline)
 		nanosleep(&pause, NULL);
 	return !h_pid_alive(pid);
 }
@@ -898,4 +899,60 @@ void h_assert_no_containers_left(void)
 void h_skip(const char *why)
 {
 	fprintf(stderr, "SKIP: %s\n", why);
+}
+
+void h_copy_file(const char *src, const char *dst, mode_t mode)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC), out;
+	char buf[65536];
+	ssize_t n;
+
+	ck_assert_msg(in >= 0, "open %s: %s", src, strerror(errno));
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
+	ck_assert_msg(out >= 0, "create %s: %s", dst, strerror(errno));
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert(write(out, buf, (size_t)n) == n);
+	close(in);
+	close(out);
+	ck_assert_int_eq(chmod(dst, mode), 0);
+}
+
+#define MAX_NAMES 64
+static char *names[MAX_NAMES]; /* containers this test named, removed at its teardown */
+static int n_names;
+
+void h_keep_name(const char *name)
+{
+	ck_assert(n_names < MAX_NAMES);
+	names[n_names++] = strdup(name);
+}
+
+char *h_new_name(const char *prefix, pid_t runner)
+{
+	static int counter;
+	char *name = h_strf("%s%d-%d-%d", prefix, (int)runner, (int)getpid(), ++counter);
+
+	h_keep_name(name);
+	return name;
+}
+
+void h_remove_names(void)
+{
+	const struct h_opts o = {.timeout_ms = 20000};
+
+	for (int i = 0; i < n_names; i++) {
+		struct h_result r;
+
+		h_conti(&r, &o, "rm", "-f", names[i], NULL);
+		h_result_free(&r);
+		free(names[i]);
+	}
+	n_names = 0;
+}
+
+char *h_new_mark(char lead, pid_t runner)
+{
+	static int counter;
+
+	return h_strf("%c%d.%07d%02d", lead, (int)runner, (int)getpid(), ++counter % 100);
 }

@@ -156,4 +156,24 @@ void h_assert_no_containers_left(void);
 /* Notes on stderr that a test cannot run here and why; the caller then returns. */
 void h_skip(const char *why);
 
+/* Milliseconds of CLOCK_MONOTONIC. */
+long long h_mono_ms(void);
+
+/* Copies the file src to dst, with mode (no setuid bit unless mode has one). */
+void h_copy_file(const char *src, const char *dst, mode_t mode);
+
+/* A new container name, PREFIX then "RUNNER-TESTPID-N", removed by h_remove_names(). */
+char *h_new_name(const char *prefix, pid_t runner);
+
+/* Takes a name the test chose for removal by h_remove_names(). */
+void h_keep_name(const char *name);
+
+/* rm -f of every container named by h_new_name or h_keep_name in this test. */
+void h_remove_names(void);
+
+/* A number of seconds for busybox sleep, unique to this test and call, "LRUNNER.PPPPPPPNN"
+ * (L the lead digit): `sleep MARK` marks a container's processes (the sleep, its shell,
+ * the init helper, whose command line holds the command). */
+char *h_new_mark(char lead, pid_t runner);
+
 #endif

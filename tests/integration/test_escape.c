@@ -498,36 +498,17 @@ static const char *const probe_source[] = {
 
 static pid_t runner; /* the check runner, parent of every test process */
 
-#define MAX_NAMES 16
-static char *names[MAX_NAMES]; /* containers this test made, removed at teardown */
-static int n_names;
-
 /* A new container name, "escRUNNER-TESTPID-N", removed (rm -f) at teardown. */
 static char *new_name(void)
 {
-	static int counter;
-	char *name = h_strf("esc%d-%d-%d", (int)runner, (int)getpid(), ++counter);
-
-	ck_assert(n_names < MAX_NAMES);
-	names[n_names++] = strdup(name);
-	return name;
+	return h_new_name("esc", runner);
 }
 
 /* A number of seconds for busybox sleep unique to this test and call: `sleep MARK`
  * marks a container's processes (the init helper's command line holds it too). */
 static char *new_mark(void)
 {
-	static int counter;
-
-	return h_strf("7%d.%07d%02d", (int)runner, (int)getpid(), ++counter % 100);
-}
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return h_new_mark('7', runner);
 }
 
 static void sleep_ms(int ms)
@@ -542,23 +523,6 @@ static void sleep_ms(int ms)
 static char *in_rootfs(const char *rel)
 {
 	return h_strf("%s/%s", H.rootfs, rel);
-}
-
-/* Copies the file src to dst with mode (exactly, setuid bit included). */
-static void copy_file(const char *src, const char *dst, mode_t mode)
-{
-	int in = open(src, O_RDONLY | O_CLOEXEC), out;
-	char buf[65536];
-	ssize_t n;
-
-	ck_assert_msg(in >= 0, "open %s: %s", src, strerror(errno));
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
-	ck_assert_msg(out >= 0, "create %s: %s", dst, strerror(errno));
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		ck_assert(write(out, buf, (size_t)n) == n);
-	close(in);
-	close(out);
-	ck_assert_int_eq(chmod(dst, mode), 0);
 }
 
 /* The probe, compiled once per TCase into its temp dir (caller frees the path). */
@@ -595,7 +559,7 @@ static void install_probe(const char *name, mode_t mode)
 {
 	char *bin = probe_binary(), *dst = in_rootfs(name);
 
-	copy_file(bin, dst, mode);
+	h_copy_file(bin, dst, mode);
 	free(bin);
 	free(dst);
 }
@@ -911,9 +875,9 @@ static void run_detached(const char *name, const char *const *opts, const char *
 /* Waits up to wait_ms for a process of ours with marker in its command line. */
 static bool wait_for_proc(const char *marker, int wait_ms)
 {
-	long long deadline = mono_ms() + wait_ms;
+	long long deadline = h_mono_ms() + wait_ms;
 
-	while (h_count_procs(marker) == 0 && mono_ms() < deadline)
+	while (h_count_procs(marker) == 0 && h_mono_ms() < deadline)
 		sleep_ms(20);
 	return h_count_procs(marker) > 0;
 }
@@ -934,7 +898,6 @@ static void assert_refused(const struct h_result *r, const char *what)
 static void esc_setup(void)
 {
 	h_setup();
-	n_names = 0;
 	install_probe("probe", 0755);
 }
 
@@ -942,16 +905,7 @@ static void esc_setup(void)
  * test's dir (the keeper has it in its environment, a monitor in its command line). */
 static void esc_teardown(void)
 {
-	const struct h_opts o = {.timeout_ms = 20000};
-
-	for (int i = 0; i < n_names; i++) {
-		struct h_result r;
-
-		h_conti(&r, &o, "rm", "-f", names[i], NULL);
-		h_result_free(&r);
-		free(names[i]);
-	}
-	n_names = 0;
+	h_remove_names();
 	if (H.base)
 		h_kill_procs(H.base);
 	h_teardown();
@@ -1571,7 +1525,7 @@ static int run_on_caller_pty(char *const argv[], char **out, int *pending)
 	struct h_buf b = {0};
 	struct termios tio;
 	int master, slave, status = 0, pidfd;
-	long long deadline = mono_ms() + H_TIMEOUT_MS;
+	long long deadline = h_mono_ms() + H_TIMEOUT_MS;
 	char chunk[4096];
 	pid_t pid;
 
@@ -1596,7 +1550,7 @@ static int run_on_caller_pty(char *const argv[], char **out, int *pending)
 	}
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	ck_assert(pidfd >= 0);
-	while (mono_ms() < deadline) {
+	while (h_mono_ms() < deadline) {
 		struct pollfd fds[2] = {{.fd = master, .events = POLLIN},
 					{.fd = pidfd, .events = POLLIN}};
 		ssize_t n;

@@ -46,36 +46,16 @@ static pid_t runner; /* the check runner, parent of every test process */
 
 /* ---- names, markers and cleanup ---- */
 
-#define MAX_NAMES 64
-static char *names[MAX_NAMES]; /* names this test made, removed at teardown */
-static int n_names;
-
 /* A new container name, "lcRUNNER-TESTPID-N", removed (rm -f) at teardown. */
 static char *new_name(void)
 {
-	static int counter;
-	char *name = h_strf("lc%d-%d-%d", (int)runner, (int)getpid(), ++counter);
-
-	ck_assert(n_names < MAX_NAMES);
-	names[n_names++] = strdup(name);
-	return name;
+	return h_new_name("lc", runner);
 }
 
-/* Takes name (chosen by the test) for removal at teardown. */
-static void keep_name(const char *name)
-{
-	ck_assert(n_names < MAX_NAMES);
-	names[n_names++] = strdup(name);
-}
-
-/* A number of seconds for busybox sleep, unique to this test and call, "9RUNNER.PPPPPPPNN":
- * `sleep MARK` marks a container's processes (the sleep, its shell, the init helper,
- * whose command line holds the command). */
+/* A sleep mark ("9RUNNER.PPPPPPPNN", h_new_mark) of this test. */
 static char *new_mark(void)
 {
-	static int counter;
-
-	return h_strf("9%d.%07d%02d", (int)runner, (int)getpid(), ++counter % 100);
+	return h_new_mark('9', runner);
 }
 
 /* What the command lines of this test's containers contain. */
@@ -88,14 +68,6 @@ static char *test_sleep_needle(void)
 static char *test_host_needle(void)
 {
 	return h_strf("HOSTNAME=lc%d-%d-", (int)runner, (int)getpid());
-}
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void sleep_ms(int ms)
@@ -137,7 +109,6 @@ static void kill_keeper(void)
 static void lc_setup(void)
 {
 	h_setup();
-	n_names = 0;
 }
 
 /* rm -f of every name the test made, then the keeper; anything of the test still alive
@@ -146,20 +117,12 @@ static void lc_teardown(void)
 {
 	char *sleep_needle = test_sleep_needle(), *host_needle = test_host_needle();
 	const char *needles[] = {sleep_needle, host_needle, H.base, NULL};
-	const struct h_opts o = {.timeout_ms = 20000};
-	long long deadline = mono_ms() + 3000;
+	long long deadline = h_mono_ms() + 3000;
 	int left;
 
-	for (int i = 0; i < n_names; i++) {
-		struct h_result r;
-
-		CONTI_OPTS(&r, &o, "rm", "-f", names[i]);
-		h_result_free(&r);
-		free(names[i]);
-	}
-	n_names = 0;
+	h_remove_names();
 	kill_keeper();
-	while ((left = count_test_procs(needles)) > 0 && mono_ms() < deadline)
+	while ((left = count_test_procs(needles)) > 0 && h_mono_ms() < deadline)
 		sleep_ms(50);
 	for (int i = 0; needles[i]; i++)
 		h_kill_procs(needles[i]);
@@ -320,7 +283,7 @@ static bool status_is(const char *status, const char *want)
  * last table otherwise. Returns the PID column. */
 static long expect_status(const char *name, bool all, const char *want, int ms)
 {
-	long long deadline = mono_ms() + ms;
+	long long deadline = h_mono_ms() + ms;
 	char *table = NULL, *status = NULL;
 	long pid = 0;
 
@@ -329,7 +292,7 @@ static long expect_status(const char *name, bool all, const char *want, int ms)
 		free(status);
 		table = ps_table(all);
 		status = table_status(table, name, &pid);
-		if (status_is(status, want) || mono_ms() >= deadline)
+		if (status_is(status, want) || h_mono_ms() >= deadline)
 			break;
 		sleep_ms(100);
 	}
@@ -343,7 +306,7 @@ static long expect_status(const char *name, bool all, const char *want, int ms)
 /* Polls `ps -a` for up to ms until name is not listed; fails otherwise. */
 static void expect_not_listed(const char *name, bool all, int ms)
 {
-	long long deadline = mono_ms() + ms;
+	long long deadline = h_mono_ms() + ms;
 	char *table = NULL, *status = NULL;
 
 	for (;;) {
@@ -351,7 +314,7 @@ static void expect_not_listed(const char *name, bool all, int ms)
 		free(status);
 		table = ps_table(all);
 		status = table_status(table, name, NULL);
-		if (!status || mono_ms() >= deadline)
+		if (!status || h_mono_ms() >= deadline)
 			break;
 		sleep_ms(100);
 	}
@@ -363,13 +326,13 @@ static void expect_not_listed(const char *name, bool all, int ms)
 /* Polls `logs name` for up to ms until its stdout contains needle; returns it. */
 static char *wait_logs(const char *name, const char *needle, int ms)
 {
-	long long deadline = mono_ms() + ms;
+	long long deadline = h_mono_ms() + ms;
 	struct h_result r;
 	char *out;
 
 	for (;;) {
 		CONTI(&r, "logs", name);
-		if ((r.status == 0 && strstr(r.out, needle)) || mono_ms() >= deadline)
+		if ((r.status == 0 && strstr(r.out, needle)) || h_mono_ms() >= deadline)
 			break;
 		h_result_free(&r);
 		sleep_ms(100);
@@ -387,7 +350,7 @@ static char *wait_logs(const char *name, const char *needle, int ms)
 static char *exec_until_ok(const char *name, const char *const *cmd, int ms)
 {
 	const char *args[32] = {"exec", name};
-	long long deadline = mono_ms() + ms;
+	long long deadline = h_mono_ms() + ms;
 	struct h_result r;
 	char *out;
 	int n = 2;
@@ -397,7 +360,7 @@ static char *exec_until_ok(const char *name, const char *const *cmd, int ms)
 	args[n] = NULL;
 	for (;;) {
 		conti_v(&r, NULL, args);
-		if (r.status == 0 || mono_ms() >= deadline)
+		if (r.status == 0 || h_mono_ms() >= deadline)
 			break;
 		h_result_free(&r);
 		sleep_ms(100);
@@ -650,13 +613,13 @@ START_TEST(test_detach_prints_name_and_returns)
 {
 	char *name = new_name(), *mark = new_mark(), *self_ns, *ns;
 	char self[64] = "", other[64] = "";
-	long long t0 = mono_ms();
+	long long t0 = h_mono_ms();
 	long pid;
 
 	DETACH(name, "sleep", mark);
-	ck_assert_msg(mono_ms() - t0 < 2000,
+	ck_assert_msg(h_mono_ms() - t0 < 2000,
 		      "run -d took %lld ms to exit and close its stdout/stderr (< 2000 expected)",
-		      mono_ms() - t0);
+		      h_mono_ms() - t0);
 	pid = expect_status(name, false, "running", 0);
 	ck_assert_msg(pid > 0 && h_pid_alive((pid_t)pid), "PID column %ld is not a live process",
 		      pid);
@@ -1844,7 +1807,7 @@ START_TEST(test_names_like_own_files)
 	struct h_result r;
 	bool accepted;
 
-	keep_name(name);
+	h_keep_name(name);
 	CONTI(&r, "run", "-d", "--name", name, H.rootfs, "sleep", mark);
 	accepted = r.status != 125;
 	if (!accepted) {

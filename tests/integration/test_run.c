@@ -28,14 +28,6 @@
 
 /* ---- helpers shared by the tests ---- */
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Fails with the command's output when it did not exit with want. */
 static void assert_status(const struct h_result *r, int want, const char *what)
 {
@@ -252,22 +244,6 @@ static bool is_whiteout(const char *dir, const char *name)
 	return found;
 }
 
-/* Copies the file src to dst, mode 0755 (so without any setuid bit). */
-static void copy_file(const char *src, const char *dst)
-{
-	int in = open(src, O_RDONLY | O_CLOEXEC), out;
-	char buf[65536];
-	ssize_t n;
-
-	ck_assert_msg(in >= 0, "open %s: %s", src, strerror(errno));
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	ck_assert_msg(out >= 0, "create %s: %s", dst, strerror(errno));
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		ck_assert(write(out, buf, (size_t)n) == n);
-	close(in);
-	close(out);
-}
-
 /* The directory of prog on PATH, NULL when it is not there. */
 static char *find_on_path(const char *prog)
 {
@@ -302,7 +278,7 @@ static char *unusable_newuidmap_path(void)
 		}
 		src = h_strf("%s/%s", dir, helpers[i]);
 		dst = h_strf("%s/%s", bin, helpers[i]);
-		copy_file(src, dst);
+		h_copy_file(src, dst, 0755);
 		free(dir);
 		free(src);
 		free(dst);
@@ -670,11 +646,11 @@ START_TEST(test_sigterm_front_end)
 	h_spawn(&p, argv, NULL);
 	ck_assert_msg(h_wait_output(&p, "ready", 10000), "the container did not start");
 	ck_assert_msg(h_count_procs(mark) > 0, "the container's processes are not seen");
-	t0 = mono_ms();
+	t0 = h_mono_ms();
 	kill(p.pid, SIGTERM);
 	h_finish(&p, &r, 10000);
 	assert_status(&r, 143, "SIGTERM");
-	ck_assert_msg(mono_ms() - t0 < 5000, "exit took %lld ms", mono_ms() - t0);
+	ck_assert_msg(h_mono_ms() - t0 < 5000, "exit took %lld ms", h_mono_ms() - t0);
 	h_assert_no_procs(mark, 2000);
 	h_assert_nothing_left();
 	h_result_free(&r);
