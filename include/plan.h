@@ -76,6 +76,7 @@ struct cr_facts {
 struct cr_plan {
 	struct cr_op *ops;
 	size_t n;
+	size_t cap; /* ops allocated */
 };
 
 /* Builds the plan for cfg from facts; fails only on a configuration the facts rule out. */

@@ -12,7 +12,10 @@ static struct cr_op *add(struct cr_plan *plan, enum cr_op_kind kind, unsigned fl
 {
 	struct cr_op *op;
 
-	plan->ops = cr_xrealloc(plan->ops, (plan->n + 1) * sizeof(*plan->ops));
+	if (plan->n == plan->cap) {
+		plan->cap = plan->cap ? 2 * plan->cap : 64;
+		plan->ops = cr_xrealloc(plan->ops, plan->cap * sizeof(*plan->ops));
+	}
 	op = &plan->ops[plan->n++];
 	memset(op, 0, sizeof(*op));
 	op->kind = kind;
@@ -218,7 +221,7 @@ void plan_free(struct cr_plan *plan)
 	}
 	free(plan->ops);
 	plan->ops = NULL;
-	plan->n = 0;
+	plan->n = plan->cap = 0;
 }
 
 static void format_flags(unsigned flags, char *buf, size_t len)
