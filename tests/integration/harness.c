@@ -956,3 +956,52 @@ char *h_new_mark(char lead, pid_t runner)
 
 	return h_strf("%c%d.%07d%02d", lead, (int)runner, (int)getpid(), ++counter % 100);
 }
+
+void h_assert_status(const struct h_result *r, int want, const char *what)
+{
+	ck_assert_msg(!r->timed_out && r->status == want,
+		      "%s: exit status %d, expected %d%s\n--- stdout:\n%s--- stderr:\n%s", what,
+		      r->status, want, r->timed_out ? " (timed out)" : "", r->out, r->err);
+}
+
+void h_conti_v(struct h_result *r, const struct h_opts *o, const char *const *args)
+{
+	const char *argv[96] = {h_conti_bin()};
+	int n = 1;
+
+	for (; *args && n < 95; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	h_run(r, o, (char *const *)argv);
+}
+
+void h_run_detached(const char *name, const char *const *opts, const char *const *cmd)
+{
+	const char *args[48] = {"run", "-d", "--name", name};
+	char *want = h_strf("%s\n", name);
+	struct h_result r;
+	int n = 4;
+
+	for (; opts && *opts && n < 40; opts++)
+		args[n++] = *opts;
+	args[n++] = H.rootfs;
+	for (; *cmd && n < 47; cmd++)
+		args[n++] = *cmd;
+	args[n] = NULL;
+	h_conti_v(&r, NULL, args);
+	h_assert_status(&r, 0, "run -d");
+	ck_assert_msg(!strcmp(r.out, want), "run -d printed '%s', expected the name '%s'", r.out,
+		      name);
+	h_result_free(&r);
+	free(want);
+}
+
+char *h_volume_dir(void)
+{
+	char *dir = h_strf("%s/vol", H.base), *file = h_strf("%s/host.txt", dir);
+
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	h_write_file(file, "hello\n", 0644);
+	free(file);
+	return dir;
+}

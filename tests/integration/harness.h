@@ -176,4 +176,16 @@ void h_remove_names(void);
  * the init helper, whose command line holds the command). */
 char *h_new_mark(char lead, pid_t runner);
 
+/* Fails with the command's status, stdout and stderr when it did not exit with want. */
+void h_assert_status(const struct h_result *r, int want, const char *what);
+
+/* Runs the front end with the NULL-terminated args. */
+void h_conti_v(struct h_result *r, const struct h_opts *o, const char *const *args);
+
+/* `run -d --name NAME [OPTS] ROOTFS CMD...`, asserting exit 0 and the name on stdout. */
+void h_run_detached(const char *name, const char *const *opts, const char *const *cmd);
+
+/* A host dir for volume tests, H.base/vol, holding host.txt ("hello"); caller frees. */
+char *h_volume_dir(void);
+
 #endif

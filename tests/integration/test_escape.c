@@ -742,17 +742,6 @@ static void assert_host_dir_untouched(const char *dir)
 	free(entries), free(marker), free(text);
 }
 
-/* A host dir for volumes, H.base/vol, holding host.txt ("hello"). */
-static char *volume_dir(void)
-{
-	char *dir = h_strf("%s/vol", H.base), *file = h_strf("%s/host.txt", dir);
-
-	ck_assert_int_eq(mkdir(dir, 0755), 0);
-	h_write_file(file, "hello\n", 0644);
-	free(file);
-	return dir;
-}
-
 /* The init helper the front end runs (found as it finds it: next to the binary). */
 static char *helper_path(void)
 {
@@ -807,32 +796,12 @@ static bool have_subids(void)
 
 /* ---- running the front end ---- */
 
-/* Fails with the command's output when it did not exit with want. */
-static void assert_status(const struct h_result *r, int want, const char *what)
-{
-	ck_assert_msg(!r->timed_out && r->status == want,
-		      "%s: exit status %d, expected %d%s\n--- stdout:\n%s--- stderr:\n%s", what,
-		      r->status, want, r->timed_out ? " (timed out)" : "", r->out, r->err);
-}
-
 /* Fails unless the command exited 0 and printed exactly want. */
 static void assert_out(const struct h_result *r, const char *want, const char *what)
 {
-	assert_status(r, 0, what);
+	h_assert_status(r, 0, what);
 	ck_assert_msg(!strcmp(r->out, want), "%s printed:\n%s--- expected:\n%s--- stderr:\n%s",
 		      what, r->out, want, r->err);
-}
-
-/* Runs the front end with args (NULL-terminated). */
-static void conti_v(struct h_result *r, const struct h_opts *o, const char *const *args)
-{
-	const char *argv[96] = {h_conti_bin()};
-	int n = 1;
-
-	for (; *args && n < 95; args++)
-		argv[n++] = *args;
-	argv[n] = NULL;
-	h_run(r, o, (char *const *)argv);
 }
 
 /* `run --rm [opts] ROOTFS /probe args...` */
@@ -848,28 +817,7 @@ static void run_probe(struct h_result *r, const char *const *opts, const char *c
 	for (; *args && n < 95; args++)
 		argv[n++] = *args;
 	argv[n] = NULL;
-	conti_v(r, NULL, argv);
-}
-
-/* `run -d --name name [opts] ROOTFS cmd...`: exit 0 and the name on stdout. */
-static void run_detached(const char *name, const char *const *opts, const char *const *cmd)
-{
-	const char *args[48] = {"run", "-d", "--name", name};
-	char *want = h_strf("%s\n", name);
-	struct h_result r;
-	int n = 4;
-
-	for (; opts && *opts && n < 40; opts++)
-		args[n++] = *opts;
-	args[n++] = H.rootfs;
-	for (; *cmd && n < 47; cmd++)
-		args[n++] = *cmd;
-	args[n] = NULL;
-	conti_v(&r, NULL, args);
-	assert_status(&r, 0, "run -d");
-	ck_assert_msg(!strcmp(r.out, want), "run -d printed '%s', expected '%s'", r.out, name);
-	h_result_free(&r);
-	free(want);
+	h_conti_v(r, NULL, argv);
 }
 
 /* Waits up to wait_ms for a process of ours with marker in its command line. */
@@ -887,7 +835,7 @@ static void assert_refused(const struct h_result *r, const char *what)
 {
 	char *line;
 
-	assert_status(r, 125, what);
+	h_assert_status(r, 125, what);
 	line = h_error_line(r);
 	free(line);
 	h_assert_nothing_left();
@@ -1026,7 +974,7 @@ START_TEST(test_tree_bind_old_root)
 	h_result_free(&r);
 	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c",
 	      "mkdir -p /mnt && mount --bind /proc/1/root /mnt");
-	assert_status(&r, 1, "busybox mount --bind /proc/1/root /mnt");
+	h_assert_status(&r, 1, "busybox mount --bind /proc/1/root /mnt");
 	ck_assert_msg(strstr(r.err, "mount: permission denied (are you root?)"), "stderr: %s",
 		      r.err);
 	h_result_free(&r);
@@ -1069,7 +1017,7 @@ static pid_t start_keeper(void)
 	pid_t keeper;
 
 	CONTI(&r, "run", "--rm", H.rootfs, "true");
-	assert_status(&r, 0, "run true");
+	h_assert_status(&r, 0, "run true");
 	h_result_free(&r);
 	keeper = h_keeper_pid();
 	ck_assert_msg(keeper > 0, "no keeper pid after a run");
@@ -1092,7 +1040,7 @@ START_TEST(test_proc_kill_host_pid)
 	assert_out(&r, want, "kill -0 of host pids");
 	h_result_free(&r);
 	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c", script);
-	assert_status(&r, 1, script);
+	h_assert_status(&r, 1, script);
 	ck_assert_msg(strstr(r.err, msg), "stderr: %s", r.err);
 	h_result_free(&r);
 	free(self), free(parent), free(kpid), free(script), free(want), free(msg);
@@ -1110,7 +1058,7 @@ START_TEST(test_proc_host_pid_absent)
 
 	ck_assert_int_gt(getpid(), 10);
 	PROBE(&r, "stat", self, "stat", kpid, "ls", "/proc");
-	assert_status(&r, 0, "stat /proc/PID");
+	h_assert_status(&r, 0, "stat /proc/PID");
 	ls = strstr(r.out, "ls:/proc=");
 	ck_assert_msg(ls, "no listing of /proc:\n%s", r.out);
 	*ls = '\0';
@@ -1158,7 +1106,7 @@ START_TEST(test_proc_init_ns_and_memory)
 		   "open /proc/1/{ns,mem,environ}");
 	h_result_free(&r);
 	CONTI(&r, "run", "--rm", H.rootfs, "nsenter", "-t", "1", "-m", "true");
-	assert_status(&r, 1, "nsenter -t 1 -m");
+	h_assert_status(&r, 1, "nsenter -t 1 -m");
 	ck_assert_msg(strstr(r.err, "nsenter: can't open '/proc/1/ns/mnt': Permission denied"),
 		      "stderr: %s", r.err);
 	h_result_free(&r);
@@ -1218,7 +1166,7 @@ START_TEST(test_priv_setuid_without_nnp)
 	      "/etc:/hostetcrw", H.rootfs, "sh", "-c",
 	      "cat /proc/self/uid_map; exec /suid-probe ids status CapEff trunc /hostetc/passwd "
 	      "write /hostetcrw/passwd create /hostetcrw/conti-escape-test remount /hostetc");
-	assert_status(&r, 0, "setuid binary without no_new_privs");
+	h_assert_status(&r, 0, "setuid binary without no_new_privs");
 	ids = strstr(r.out, "uids=");
 	ck_assert_msg(ids, "no ids printed:\n%s", r.out);
 	ck_assert_msg(!strcmp(ids, want), "printed:\n%s--- expected:\n%s", ids, want);
@@ -1293,7 +1241,7 @@ START_TEST(test_priv_unshare_tool)
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", H.rootfs, "unshare", "-U", "-r", "id");
-	assert_status(&r, 1, "unshare -U -r id");
+	h_assert_status(&r, 1, "unshare -U -r id");
 	ck_assert_msg(strstr(r.err, "unshare: unshare(0x10000000): Operation not permitted"),
 		      "stderr: %s", r.err);
 	ck_assert_str_eq(r.out, "");
@@ -1442,7 +1390,7 @@ END_TEST
  * file is unchanged. */
 START_TEST(test_write_ro_volume)
 {
-	char *dir = volume_dir(), *spec = h_strf("%s:/mnt/v:ro", dir);
+	char *dir = h_volume_dir(), *spec = h_strf("%s:/mnt/v:ro", dir);
 	char *file = h_strf("%s/host.txt", dir), *newfile = h_strf("%s/new", dir), *text;
 	struct h_result r;
 
@@ -1490,7 +1438,7 @@ START_TEST(test_write_other_state_dir)
 	struct h_result r;
 	int n = 0;
 
-	run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
+	h_run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
 	n = add_stats(args, n, 70, state);
 	n = add_stats(args, n, 70, layer);
 	args[n++] = "stat";
@@ -1658,14 +1606,14 @@ START_TEST(test_caller_exec_init_exe)
 	struct h_result r, rs;
 	struct h_proc p;
 
-	run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
+	h_run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
 	h_spawn(&p, argv, NULL);
 	ck_assert_msg(wait_for_proc(mark2, 10000), "exec %s sleep did not start", name);
 	CONTI(&r, "exec", name, "/probe", "exec-inits");
 	assert_out(&r, want, "the exe of exec'd inits");
 	h_result_free(&r);
 	CONTI(&r, "rm", "-f", name);
-	assert_status(&r, 0, "rm -f");
+	h_assert_status(&r, 0, "rm -f");
 	h_finish(&p, &rs, 10000);
 	after = file_sum(helper);
 	ck_assert_msg(!strcmp(before, after), "%s changed: %s -> %s", helper, before, after);
@@ -1695,7 +1643,7 @@ START_TEST(test_caller_exec_init_exe_race)
 	struct h_proc p;
 	const char *line;
 
-	run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
+	h_run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
 	h_spawn(&p, argv, NULL);
 	ck_assert_msg(h_wait_output(&p, "ready\n", 10000), "the attacker did not start");
 	for (int i = 0; i < RACE_EXECS; i++) {
@@ -1704,10 +1652,10 @@ START_TEST(test_caller_exec_init_exe_race)
 		h_result_free(&r);
 	}
 	CONTI(&r, "exec", name, "touch", "/tmp/stop");
-	assert_status(&r, 0, "exec touch /tmp/stop");
+	h_assert_status(&r, 0, "exec touch /tmp/stop");
 	h_result_free(&r);
 	h_finish(&p, &r, 20000);
-	assert_status(&r, 0, "the attacker");
+	h_assert_status(&r, 0, "the attacker");
 	line = strstr(r.out, "race: ");
 	ck_assert_msg(line &&
 			  sscanf(line, "race: tries=%ld opened=%ld pids=%d wrote=%ld first=%255s",
@@ -1826,7 +1774,7 @@ static void assert_not_on_host(const char *escape)
  * rootfs itself (the mount point is made in the writable layer). */
 START_TEST(test_crafted_volume_dotdot)
 {
-	char *dir = volume_dir(), *escape = h_unique("hostescape");
+	char *dir = h_volume_dir(), *escape = h_unique("hostescape");
 	char *spec = h_strf("%s:/etc/../../../%s", dir, escape);
 	char *inside = h_strf("/%s/host.txt", escape);
 	struct h_result r;
@@ -1847,7 +1795,7 @@ static const char *const evil_targets[] = {"../../..", "/", "../../../../../../.
  * refused; nothing appears where the symlink leads on the host. */
 START_TEST(test_crafted_volume_symlink_dst)
 {
-	char *dir = volume_dir(), *escape = h_unique("escape"), *host = host_dir("hostdir");
+	char *dir = h_volume_dir(), *escape = h_unique("escape"), *host = host_dir("hostdir");
 	char *link = in_rootfs("evil"), *spec = h_strf("%s:/evil/%s", dir, escape);
 	char *inside = h_strf("/evil/%s/host.txt", escape);
 	char *on_host = h_strf("%s/evil/%s", H.rootfs, escape);
@@ -1912,7 +1860,7 @@ START_TEST(test_default_no_new_privs)
 		   OPTS("--security-opt", "no-new-privileges=false", "--security-opt",
 			"seccomp=unconfined"),
 		   "status", "NoNewPrivs");
-	assert_status(&r, 0, "--security-opt no-new-privileges=false");
+	h_assert_status(&r, 0, "--security-opt no-new-privileges=false");
 	r.out[strcspn(r.out, "\n")] = '\0';
 	both.out[strcspn(both.out, "\n")] = '\0';
 	ck_assert_msg(!strcmp(r.out, "NoNewPrivs:\t0"),
@@ -2032,9 +1980,9 @@ START_TEST(test_default_exec_same)
 	    "CapEff:\t%016llx\nNoNewPrivs:\t1\nSeccomp:\t2\nunshare_newuser=EPERM\n", default_caps);
 	struct h_result r;
 
-	run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
-	run_detached(name2, OPTS("--cap-drop", "ALL", "--security-opt", "seccomp=unconfined"),
-		     (const char *const[]){"sleep", mark, NULL});
+	h_run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
+	h_run_detached(name2, OPTS("--cap-drop", "ALL", "--security-opt", "seccomp=unconfined"),
+		       (const char *const[]){"sleep", mark, NULL});
 	CONTI(&r, "exec", name, "/probe", "status", "CapEff", "status", "NoNewPrivs", "status",
 	      "Seccomp", "sys", "unshare_newuser");
 	assert_out(&r, want, "exec in a default container");

@@ -34,10 +34,10 @@
 #define CONTI(r, ...) h_conti((r), NULL, __VA_ARGS__, NULL)
 #define CONTI_OPTS(r, o, ...) h_conti((r), (o), __VA_ARGS__, NULL)
 /* `run -d --name NAME ROOTFS CMD...`, asserting it printed the name. */
-#define DETACH(name, ...) run_detached((name), NULL, (const char *const[]){__VA_ARGS__, NULL})
+#define DETACH(name, ...) h_run_detached((name), NULL, (const char *const[]){__VA_ARGS__, NULL})
 /* The same with options before ROOTFS (a NULL-terminated list). */
 #define DETACH_OPTS(name, opts, ...)                                                               \
-	run_detached((name), (opts), (const char *const[]){__VA_ARGS__, NULL})
+	h_run_detached((name), (opts), (const char *const[]){__VA_ARGS__, NULL})
 
 #define NS_KINDS 5
 static const char *const ns_kinds[NS_KINDS] = {"user", "mnt", "pid", "uts", "ipc"};
@@ -157,48 +157,6 @@ static void lc_case_teardown(void)
 
 /* ---- running the front end ---- */
 
-/* Fails with the command's output when it did not exit with want. */
-static void assert_status(const struct h_result *r, int want, const char *what)
-{
-	ck_assert_msg(!r->timed_out && r->status == want,
-		      "%s: exit status %d, expected %d%s\n--- stdout:\n%s--- stderr:\n%s", what,
-		      r->status, want, r->timed_out ? " (timed out)" : "", r->out, r->err);
-}
-
-/* Runs the front end with args (NULL-terminated). */
-static void conti_v(struct h_result *r, const struct h_opts *o, const char *const *args)
-{
-	const char *argv[64] = {h_conti_bin()};
-	int n = 1;
-
-	for (; *args && n < 63; args++)
-		argv[n++] = *args;
-	argv[n] = NULL;
-	h_run(r, o, (char *const *)argv);
-}
-
-/* `run -d --name name [opts] ROOTFS cmd...`: exit 0 and the name on stdout. */
-static void run_detached(const char *name, const char *const *opts, const char *const *cmd)
-{
-	const char *args[48] = {"run", "-d", "--name", name};
-	char *want = h_strf("%s\n", name);
-	struct h_result r;
-	int n = 4;
-
-	for (; opts && *opts && n < 40; opts++)
-		args[n++] = *opts;
-	args[n++] = H.rootfs;
-	for (; *cmd && n < 47; cmd++)
-		args[n++] = *cmd;
-	args[n] = NULL;
-	conti_v(&r, NULL, args);
-	assert_status(&r, 0, "run -d");
-	ck_assert_msg(!strcmp(r.out, want), "run -d printed '%s', expected the name '%s'", r.out,
-		      name);
-	h_result_free(&r);
-	free(want);
-}
-
 /* ---- reading `ps` tables ---- */
 
 /* The whitespace-separated tokens of line (at most max), copied into tok. */
@@ -260,7 +218,7 @@ static char *ps_table(bool all)
 		CONTI(&r, "ps", "-a");
 	else
 		CONTI(&r, "ps");
-	assert_status(&r, 0, all ? "ps -a" : "ps");
+	h_assert_status(&r, 0, all ? "ps -a" : "ps");
 	out = r.out;
 	r.out = NULL;
 	h_result_free(&r);
@@ -337,7 +295,7 @@ static char *wait_logs(const char *name, const char *needle, int ms)
 		h_result_free(&r);
 		sleep_ms(100);
 	}
-	assert_status(&r, 0, "logs");
+	h_assert_status(&r, 0, "logs");
 	ck_assert_msg(strstr(r.out, needle), "`logs %s` has no '%s' after %d ms:\n%s", name, needle,
 		      ms, r.out);
 	out = r.out;
@@ -359,13 +317,13 @@ static char *exec_until_ok(const char *name, const char *const *cmd, int ms)
 		args[n++] = *cmd;
 	args[n] = NULL;
 	for (;;) {
-		conti_v(&r, NULL, args);
+		h_conti_v(&r, NULL, args);
 		if (r.status == 0 || h_mono_ms() >= deadline)
 			break;
 		h_result_free(&r);
 		sleep_ms(100);
 	}
-	assert_status(&r, 0, "exec");
+	h_assert_status(&r, 0, "exec");
 	out = r.out;
 	r.out = NULL;
 	h_result_free(&r);
@@ -526,7 +484,7 @@ static char *inspect(const char *name)
 	char *out;
 
 	CONTI(&r, "inspect", name);
-	assert_status(&r, 0, "inspect");
+	h_assert_status(&r, 0, "inspect");
 	ck_assert_msg(json_is(r.out, '{'), "`inspect %s` is not one JSON object:\n%s", name, r.out);
 	out = r.out;
 	r.out = NULL;
@@ -664,7 +622,7 @@ START_TEST(test_detach_survives_terminal_hangup)
 	struct h_result r;
 
 	h_run_pty(&r, argv, &ws, NULL, &before, &after);
-	assert_status(&r, 0, "run -d on a terminal");
+	h_assert_status(&r, 0, "run -d on a terminal");
 	first = h_line(r.out, 0);
 	ck_assert_msg(!strcmp(first, want), "run -d printed '%s' on the terminal", r.out);
 	sleep_ms(1000);
@@ -697,7 +655,7 @@ START_TEST(test_detach_logs_follow)
 
 	DETACH(name, "sh", "-c", "echo first; sleep 2; echo last");
 	CONTI_OPTS(&r, &o, "logs", "-f", name);
-	assert_status(&r, 0, "logs -f");
+	h_assert_status(&r, 0, "logs -f");
 	ck_assert_str_eq(r.out, "first\nlast\n");
 	ck_assert_msg(r.elapsed_ms >= 1000, "logs -f returned after %ld ms, before the exit",
 		      r.elapsed_ms);
@@ -705,7 +663,7 @@ START_TEST(test_detach_logs_follow)
 	expect_status(name, true, "exited (0)", 2000);
 	/* on an exited container it prints the whole log and returns at once */
 	CONTI_OPTS(&r, &o, "logs", "-f", name);
-	assert_status(&r, 0, "logs -f of an exited container");
+	h_assert_status(&r, 0, "logs -f of an exited container");
 	ck_assert_str_eq(r.out, "first\nlast\n");
 	ck_assert_msg(r.elapsed_ms < 2000, "logs -f of an exited container took %ld ms",
 		      r.elapsed_ms);
@@ -738,10 +696,10 @@ START_TEST(test_exec_sees_pid1_files)
 	out = exec_until_ok(name, (const char *const[]){"cat", "/tmp/p1", "/r1", NULL}, 5000);
 	ck_assert_str_eq(out, "from-pid1\nroot\n");
 	CONTI(&r, "exec", name, "sh", "-c", "echo from-exec > /tmp/e1 && echo x > /e2");
-	assert_status(&r, 0, "exec writing /tmp/e1");
+	h_assert_status(&r, 0, "exec writing /tmp/e1");
 	h_result_free(&r);
 	CONTI(&r, "exec", name, "cat", "/tmp/e1", "/e2");
-	assert_status(&r, 0, "exec cat /tmp/e1 /e2");
+	h_assert_status(&r, 0, "exec cat /tmp/e1 /e2");
 	ck_assert_str_eq(r.out, "from-exec\nx\n");
 	h_result_free(&r);
 	free(name), free(mark), free(script), free(out);
@@ -755,7 +713,7 @@ START_TEST(test_exec_hostname)
 	struct h_result r;
 
 	CONTI(&r, "exec", name, "hostname");
-	assert_status(&r, 0, "exec hostname");
+	h_assert_status(&r, 0, "exec hostname");
 	ck_assert_str_eq(r.out, want);
 	h_result_free(&r);
 	free(name), free(want);
@@ -774,7 +732,7 @@ START_TEST(test_exec_ps_sees_pid1)
 
 	ck_assert(len > 0);
 	CONTI(&r, "exec", name, "ps");
-	assert_status(&r, 0, "exec ps");
+	h_assert_status(&r, 0, "exec ps");
 	n = h_count_lines(r.out);
 	for (int i = 1; i < n; i++) {
 		char *line = h_line(r.out, i);
@@ -815,8 +773,8 @@ START_TEST(test_exec_exit_status)
 	for (int i = 0; i < 4 && exec_exit_cases[_i].argv[i]; i++)
 		args[n++] = exec_exit_cases[_i].argv[i];
 	args[n] = NULL;
-	conti_v(&r, NULL, args);
-	assert_status(&r, exec_exit_cases[_i].status, exec_exit_cases[_i].argv[0]);
+	h_conti_v(&r, NULL, args);
+	h_assert_status(&r, exec_exit_cases[_i].status, exec_exit_cases[_i].argv[0]);
 	h_result_free(&r);
 	expect_status(name, false, "running", 0);
 	free(name);
@@ -830,7 +788,7 @@ START_TEST(test_exec_env)
 	struct h_result r;
 
 	CONTI(&r, "exec", "-e", "FOO=bar baz", name, "sh", "-c", "echo \"$FOO\"");
-	assert_status(&r, 0, "exec -e");
+	h_assert_status(&r, 0, "exec -e");
 	ck_assert_str_eq(r.out, "bar baz\n");
 	h_result_free(&r);
 	free(name);
@@ -844,7 +802,7 @@ START_TEST(test_exec_workdir)
 	struct h_result r;
 
 	CONTI(&r, "exec", "-w", "/etc", name, "pwd");
-	assert_status(&r, 0, "exec -w /etc");
+	h_assert_status(&r, 0, "exec -w /etc");
 	ck_assert_str_eq(r.out, "/etc\n");
 	h_result_free(&r);
 	free(name);
@@ -863,7 +821,7 @@ START_TEST(test_exec_user)
 	}
 	name = sleeping_container();
 	CONTI(&r, "exec", "-u", "1000:1000", name, "sh", "-c", "id -u; id -g");
-	assert_status(&r, 0, "exec -u 1000:1000");
+	h_assert_status(&r, 0, "exec -u 1000:1000");
 	ck_assert_str_eq(r.out, "1000\n1000\n");
 	h_result_free(&r);
 	free(name);
@@ -878,7 +836,7 @@ START_TEST(test_exec_stdin)
 	struct h_result r;
 
 	CONTI_OPTS(&r, &o, "exec", "-i", name, "cat");
-	assert_status(&r, 0, "exec -i cat");
+	h_assert_status(&r, 0, "exec -i cat");
 	ck_assert_str_eq(r.out, "piped\n");
 	h_result_free(&r);
 	free(name);
@@ -898,7 +856,7 @@ START_TEST(test_exec_tty_on_terminal)
 	char *size;
 
 	h_run_pty(&r, argv, &ws, NULL, &before, &after);
-	assert_status(&r, 5, "exec -t -i on a terminal");
+	h_assert_status(&r, 5, "exec -t -i on a terminal");
 	out = h_strip_warnings(r.out);
 	tty = h_line(out, 0);
 	size = h_line(out, 1);
@@ -917,7 +875,7 @@ START_TEST(test_exec_tty_without_terminal)
 	struct h_result r;
 
 	CONTI(&r, "exec", "-t", name, "tty");
-	assert_status(&r, 0, "exec -t tty");
+	h_assert_status(&r, 0, "exec -t tty");
 	tty = h_line(r.out, 0);
 	ck_assert_msg(!strncmp(tty, "/dev/pts/", 9), "tty printed '%s'", r.out);
 	h_result_free(&r);
@@ -932,16 +890,16 @@ START_TEST(test_exec_not_running)
 	struct h_result r;
 
 	CONTI(&r, "create", "--name", created, H.rootfs, "true");
-	assert_status(&r, 0, "create");
+	h_assert_status(&r, 0, "create");
 	h_result_free(&r);
 	DETACH(exited, "true");
 	expect_status(exited, true, "exited (0)", 5000);
 	CONTI(&r, "exec", created, "true");
-	assert_status(&r, 125, "exec into a created container");
+	h_assert_status(&r, 125, "exec into a created container");
 	free(h_error_line(&r));
 	h_result_free(&r);
 	CONTI(&r, "exec", exited, "true");
-	assert_status(&r, 125, "exec into an exited container");
+	h_assert_status(&r, 125, "exec into an exited container");
 	line = h_error_line(&r);
 	ck_assert_msg(strstr(line, exited), "the error does not name the container: %s", line);
 	h_result_free(&r);
@@ -1001,7 +959,7 @@ START_TEST(test_ps_list_alias)
 	struct h_result r;
 
 	CONTI(&r, "list");
-	assert_status(&r, 0, "list");
+	h_assert_status(&r, 0, "list");
 	assert_ps_header(r.out);
 	status = table_status(r.out, name, NULL);
 	ck_assert_msg(status && !strcmp(status, "running"), "list:\n%s", r.out);
@@ -1044,7 +1002,7 @@ START_TEST(test_ps_json)
 
 	status = table_status(table, name, &pid);
 	CONTI(&r, "ps", "--format", "json");
-	assert_status(&r, 0, "ps --format json");
+	h_assert_status(&r, 0, "ps --format json");
 	ck_assert_msg(json_is(r.out, '['), "not a JSON array:\n%s", r.out);
 	obj = json_find_named(r.out, name);
 	ck_assert_msg(obj, "no object with \"name\": \"%s\":\n%s", name, r.out);
@@ -1099,7 +1057,7 @@ START_TEST(test_stop_sigterm)
 	DETACH(name, "sleep", "infinity");
 	expect_status(name, false, "running", 0);
 	CONTI(&r, "stop", name);
-	assert_status(&r, 0, "stop");
+	h_assert_status(&r, 0, "stop");
 	ck_assert_msg(r.elapsed_ms < 2500, "stop took %ld ms", r.elapsed_ms);
 	h_result_free(&r);
 	expect_status(name, true, "exited (143)", 0);
@@ -1118,7 +1076,7 @@ START_TEST(test_stop_timeout_sigkill)
 	DETACH(name, "sh", "-c", script);
 	free(wait_logs(name, "ready", 5000));
 	CONTI(&r, "stop", "-t", "1", name);
-	assert_status(&r, 0, "stop -t 1");
+	h_assert_status(&r, 0, "stop -t 1");
 	ck_assert_msg(r.elapsed_ms >= 1000 && r.elapsed_ms < 5000,
 		      "stop -t 1 took %ld ms (1000..5000 expected)", r.elapsed_ms);
 	h_result_free(&r);
@@ -1140,7 +1098,7 @@ START_TEST(test_kill_signal_reaches_trap)
 	DETACH(name, "sh", "-c", script);
 	free(wait_logs(name, "ready", 5000));
 	CONTI(&r, "kill", "-s", "USR1", name);
-	assert_status(&r, 0, "kill -s USR1");
+	h_assert_status(&r, 0, "kill -s USR1");
 	h_result_free(&r);
 	out = wait_logs(name, "got-usr1", 5000);
 	expect_status(name, false, "running", 0);
@@ -1156,7 +1114,7 @@ START_TEST(test_rm_running_refused)
 
 	DETACH(name, "sleep", mark);
 	CONTI(&r, "rm", name);
-	assert_status(&r, 125, "rm of a running container");
+	h_assert_status(&r, 125, "rm of a running container");
 	line = h_error_line(&r);
 	ck_assert_msg(strstr(line, name), "the error does not name the container: %s", line);
 	h_result_free(&r);
@@ -1175,7 +1133,7 @@ START_TEST(test_rm_force_running)
 
 	DETACH(name, "sleep", mark);
 	CONTI(&r, "rm", "-f", name);
-	assert_status(&r, 0, "rm -f");
+	h_assert_status(&r, 0, "rm -f");
 	h_result_free(&r);
 	expect_not_listed(name, true, 0);
 	h_assert_no_procs(mark, 2000);
@@ -1193,7 +1151,7 @@ START_TEST(test_rm_force_running_rm)
 
 	DETACH_OPTS(name, ((const char *const[]){"--rm", NULL}), "sleep", mark);
 	CONTI(&r, "rm", "-f", name);
-	assert_status(&r, 0, "rm -f of a running --rm container");
+	h_assert_status(&r, 0, "rm -f of a running --rm container");
 	ck_assert_msg(strstr(r.out, name), "rm -f did not print the name: %s", r.out);
 	h_result_free(&r);
 	expect_not_listed(name, true, 0);
@@ -1213,7 +1171,7 @@ START_TEST(test_rm_exited)
 	expect_status(name, true, "exited (0)", 5000);
 	ck_assert_msg(h_count_entries(containers) == 1, "no writable layer in %s", containers);
 	CONTI(&r, "rm", name);
-	assert_status(&r, 0, "rm");
+	h_assert_status(&r, 0, "rm");
 	h_result_free(&r);
 	expect_not_listed(name, true, 0);
 	h_assert_no_containers_left();
@@ -1244,17 +1202,17 @@ START_TEST(test_create_then_start)
 	struct h_result r;
 
 	CONTI(&r, "create", "--name", name, H.rootfs, "sh", "-c", script);
-	assert_status(&r, 0, "create");
+	h_assert_status(&r, 0, "create");
 	h_result_free(&r);
 	expect_status(name, true, "created", 0);
 	expect_not_listed(name, false, 0);
 	sleep_ms(500);
 	CONTI(&r, "logs", name);
-	assert_status(&r, 0, "logs of a created container");
+	h_assert_status(&r, 0, "logs of a created container");
 	ck_assert_msg(!strstr(r.out, "output"), "the command ran at create: %s", r.out);
 	h_result_free(&r);
 	CONTI(&r, "start", name);
-	assert_status(&r, 0, "start");
+	h_assert_status(&r, 0, "start");
 	h_result_free(&r);
 	expect_status(name, false, "running", 0);
 	out = wait_logs(name, "output", 5000);
@@ -1270,10 +1228,10 @@ START_TEST(test_start_attach)
 	struct h_result r;
 
 	CONTI(&r, "create", "--name", name, H.rootfs, "sh", "-c", "echo attached; exit 4");
-	assert_status(&r, 0, "create");
+	h_assert_status(&r, 0, "create");
 	h_result_free(&r);
 	CONTI(&r, "start", "-a", name);
-	assert_status(&r, 4, "start -a");
+	h_assert_status(&r, 4, "start -a");
 	ck_assert_str_eq(r.out, "attached\n");
 	h_result_free(&r);
 	expect_status(name, true, "exited (4)", 2000);
@@ -1290,7 +1248,7 @@ START_TEST(test_start_exited_again)
 	DETACH(name, "sh", "-c", "echo run >> /runs; wc -l < /runs");
 	expect_status(name, true, "exited (0)", 5000);
 	CONTI(&r, "start", "-a", name);
-	assert_status(&r, 0, "start -a of an exited container");
+	h_assert_status(&r, 0, "start -a of an exited container");
 	ck_assert_msg(!strcmp(r.out, "2\n"), "the second run counted %s runs", r.out);
 	h_result_free(&r);
 	free(name);
@@ -1306,7 +1264,7 @@ static char *unshare_targets(void)
 	char *out;
 
 	CONTI(&r, "unshare", "findmnt", "-n", "-l", "-o", "TARGET");
-	assert_status(&r, 0, "unshare findmnt");
+	h_assert_status(&r, 0, "unshare findmnt");
 	out = r.out;
 	r.out = NULL;
 	h_result_free(&r);
@@ -1371,7 +1329,7 @@ START_TEST(test_unshare_nsenter_hostname)
 	struct h_result r;
 
 	CONTI(&r, "unshare", "nsenter", mnt_opt, uts_opt, "hostname");
-	assert_status(&r, 0, "unshare nsenter --mount --uts hostname");
+	h_assert_status(&r, 0, "unshare nsenter --mount --uts hostname");
 	ck_assert_str_eq(r.out, want);
 	h_result_free(&r);
 	free(name), free(want), free(mnt), free(uts), free(mnt_opt), free(uts_opt);
@@ -1388,7 +1346,7 @@ START_TEST(test_unshare_nsenter_pid)
 
 	CONTI(&r, "unshare", "nsenter", mnt_opt, pid_opt, "sh", "-c",
 	      "cat /proc/1/cmdline | tr '\\0' ' '; echo");
-	assert_status(&r, 0, "unshare nsenter --mount --pid sh");
+	h_assert_status(&r, 0, "unshare nsenter --mount --pid sh");
 	ck_assert_msg(!strncmp(r.out, "conti-rootless-init ", 20) && strstr(r.out, "sleep"),
 		      "PID 1 there is: %s", r.out);
 	h_result_free(&r);
@@ -1403,7 +1361,7 @@ START_TEST(test_unshare_lsns)
 	struct h_result r;
 
 	CONTI(&r, "unshare", "lsns", "-t", "mnt");
-	assert_status(&r, 0, "unshare lsns -t mnt");
+	h_assert_status(&r, 0, "unshare lsns -t mnt");
 	ck_assert_msg(strstr(r.out, "mnt"), "lsns printed: %s", r.out);
 	h_result_free(&r);
 	free(name);
@@ -1417,7 +1375,7 @@ START_TEST(test_unshare_default_shell)
 	struct h_result r;
 
 	CONTI_OPTS(&r, &o, "unshare");
-	assert_status(&r, 0, "unshare (a shell)");
+	h_assert_status(&r, 0, "unshare (a shell)");
 	ck_assert_msg(strstr(r.out, "in-unshare-42\n"), "the shell printed: %s", r.out);
 	h_result_free(&r);
 }
@@ -1429,7 +1387,7 @@ START_TEST(test_unshare_exit_status)
 	struct h_result r;
 
 	CONTI(&r, "unshare", "sh", "-c", "exit 5");
-	assert_status(&r, 5, "unshare sh -c 'exit 5'");
+	h_assert_status(&r, 5, "unshare sh -c 'exit 5'");
 	h_result_free(&r);
 }
 END_TEST
@@ -1460,7 +1418,7 @@ START_TEST(test_keeper_killed_container_runs)
 	out = exec_until_ok(name, (const char *const[]){"echo", "ok", NULL}, 0);
 	ck_assert_str_eq(out, "ok\n");
 	CONTI(&r, "run", "--rm", H.rootfs, "true");
-	assert_status(&r, 0, "run --rm true after the keeper's death");
+	h_assert_status(&r, 0, "run --rm true after the keeper's death");
 	h_result_free(&r);
 	now = h_keeper_pid();
 	ck_assert_msg(now > 0 && h_pid_alive(now),
@@ -1481,7 +1439,7 @@ START_TEST(test_keeper_killed_handles_work)
 
 	kill_keeper_now();
 	CONTI(&r, "exec", name, "hostname");
-	assert_status(&r, 0, "exec after the keeper's death");
+	h_assert_status(&r, 0, "exec after the keeper's death");
 	ck_assert_str_eq(r.out, want);
 	h_result_free(&r);
 	second = sleeping_container();
@@ -1489,7 +1447,7 @@ START_TEST(test_keeper_killed_handles_work)
 	uts2 = ns_handle(second, "uts");
 	uts2_opt = h_strf("--uts=%s", uts2);
 	CONTI(&r, "unshare", "nsenter", uts2_opt, "hostname");
-	assert_status(&r, 0, "unshare nsenter --uts hostname of a container started after it");
+	h_assert_status(&r, 0, "unshare nsenter --uts hostname of a container started after it");
 	ck_assert_str_eq(r.out, want2);
 	h_result_free(&r);
 	/* The older container's handles went with the dead keeper's mount namespace; its
@@ -1534,10 +1492,10 @@ START_TEST(test_keeper_pid_foreign_process)
 	h_write_file(pidfile, text, 0644);
 	name = sleeping_container();
 	CONTI(&r, "exec", name, "hostname");
-	assert_status(&r, 0, "exec with a foreign keeper.pid");
+	h_assert_status(&r, 0, "exec with a foreign keeper.pid");
 	h_result_free(&r);
 	CONTI(&r, "unshare", "true");
-	assert_status(&r, 0, "unshare true with a foreign keeper.pid");
+	h_assert_status(&r, 0, "unshare true with a foreign keeper.pid");
 	h_result_free(&r);
 	ck_assert_msg(waitpid(p.pid, &status, WNOHANG) == 0, "the foreign sleep was killed");
 	ck_assert_msg(h_keeper_pid() != p.pid, "keeper.pid still names the foreign sleep");
@@ -1556,7 +1514,7 @@ START_TEST(test_keeper_exits_when_runtime_removed)
 	pid_t keeper;
 
 	CONTI(&r, "stop", name);
-	assert_status(&r, 0, "stop");
+	h_assert_status(&r, 0, "stop");
 	h_result_free(&r);
 	keeper = h_keeper_pid();
 	ck_assert_msg(keeper > 0 && h_pid_alive(keeper), "no live keeper in .keeper.pid (%d)",
@@ -1584,7 +1542,7 @@ static char *container_with_files(void)
 	out = wait_logs(name, "ready", 5000);
 	ck_assert_msg(strstr(out, "created\n"), "first run: %s", out);
 	CONTI(&r, "exec", name, "sh", "-c", "echo by-exec > /by-exec");
-	assert_status(&r, 0, "exec writing /by-exec");
+	h_assert_status(&r, 0, "exec writing /by-exec");
 	h_result_free(&r);
 	free(mark), free(script), free(out);
 	return name;
@@ -1599,7 +1557,7 @@ static void check_after_reboot(const char *name)
 	expect_not_listed(name, false, 0);
 	expect_status(name, true, "exited*", 0);
 	CONTI(&r, "start", name);
-	assert_status(&r, 0, "start after the reboot");
+	h_assert_status(&r, 0, "start after the reboot");
 	h_result_free(&r);
 	out = wait_logs(name, "ready", 5000);
 	ck_assert_msg(strstr(out, "found\n"), "the second run did not find /first: %s", out);
@@ -1617,7 +1575,7 @@ START_TEST(test_reboot_stopped_container_restarts)
 	struct h_result r;
 
 	CONTI(&r, "stop", name);
-	assert_status(&r, 0, "stop");
+	h_assert_status(&r, 0, "stop");
 	h_result_free(&r);
 	wipe_runtime();
 	check_after_reboot(name);
@@ -1669,7 +1627,7 @@ START_TEST(test_parallel_distinct_names)
 		char *want = h_strf("%s\n", name[i]);
 
 		h_finish(&p[i], &r, 60000);
-		assert_status(&r, 0, name[i]);
+		h_assert_status(&r, 0, name[i]);
 		ck_assert_str_eq(r.out, want);
 		h_result_free(&r);
 		free(want);
@@ -1706,7 +1664,7 @@ START_TEST(test_parallel_same_name)
 		if (r.status == 0) {
 			ok++;
 		} else {
-			assert_status(&r, 125, "a losing run -d");
+			h_assert_status(&r, 125, "a losing run -d");
 			free(h_error_line(&r));
 			taken++;
 		}
@@ -1747,7 +1705,7 @@ START_TEST(test_killed_front_end)
 	h_result_free(&r);
 	expect_status(name, true, "exited*", 5000);
 	CONTI(&r, "rm", "-f", name);
-	assert_status(&r, 0, "rm -f after the killed run");
+	h_assert_status(&r, 0, "rm -f after the killed run");
 	h_result_free(&r);
 	expect_not_listed(name, true, 0);
 	h_assert_no_containers_left();
@@ -1778,8 +1736,8 @@ START_TEST(test_unknown_container)
 
 	for (int i = 0; i < 4 && unknown_cases[_i].argv[i]; i++)
 		args[i] = unknown_cases[_i].argv[i];
-	conti_v(&r, NULL, args);
-	assert_status(&r, 125, args[0]);
+	h_conti_v(&r, NULL, args);
+	h_assert_status(&r, 125, args[0]);
 	line = h_error_line(&r);
 	ck_assert_msg(strstr(line, unknown_cases[_i].named), "%s: the error does not name '%s': %s",
 		      args[0], unknown_cases[_i].named, line);
@@ -1819,22 +1777,22 @@ START_TEST(test_names_like_own_files)
 		h_assert_no_procs(mark, 2000);
 		h_assert_no_containers_left();
 	} else {
-		assert_status(&r, 0, "run -d");
+		h_assert_status(&r, 0, "run -d");
 		ck_assert_str_eq(r.out, want);
 		h_result_free(&r);
 		expect_status(name, false, "running", 1000);
 		CONTI(&r, "exec", name, "hostname");
-		assert_status(&r, 0, "exec hostname");
+		h_assert_status(&r, 0, "exec hostname");
 		ck_assert_str_eq(r.out, want);
 		h_result_free(&r);
 	}
 	CONTI(&r, "run", "--rm", H.rootfs, "true");
-	assert_status(&r, 0, "the next run --rm");
+	h_assert_status(&r, 0, "the next run --rm");
 	h_result_free(&r);
 	if (accepted) {
 		expect_status(name, false, "running", 0);
 		CONTI(&r, "rm", "-f", name);
-		assert_status(&r, 0, "rm -f");
+		h_assert_status(&r, 0, "rm -f");
 		h_result_free(&r);
 		expect_not_listed(name, true, 0);
 		h_assert_no_procs(mark, 2000);

@@ -28,14 +28,6 @@
 
 /* ---- helpers shared by the tests ---- */
 
-/* Fails with the command's output when it did not exit with want. */
-static void assert_status(const struct h_result *r, int want, const char *what)
-{
-	ck_assert_msg(!r->timed_out && r->status == want,
-		      "%s: exit status %d, expected %d%s\n--- stdout:\n%s--- stderr:\n%s", what,
-		      r->status, want, r->timed_out ? " (timed out)" : "", r->out, r->err);
-}
-
 /* Fails unless every stderr line is a warning of the tool. */
 static void assert_only_warnings(const struct h_result *r)
 {
@@ -111,7 +103,7 @@ static int container_uid_map(const char *opt, struct idline *l, int max)
 	int n;
 
 	CONTI(&r, "run", "--rm", opt, H.rootfs, "cat", "/proc/self/uid_map");
-	assert_status(&r, 0, "cat /proc/self/uid_map");
+	h_assert_status(&r, 0, "cat /proc/self/uid_map");
 	n = parse_idmap(r.out, l, max);
 	h_result_free(&r);
 	return n;
@@ -298,7 +290,7 @@ START_TEST(test_root_planted_file_visible)
 
 	h_write_file(file, "from the rootfs\n", 0644);
 	CONTI(&r, "run", "--rm", H.rootfs, "cat", "/planted");
-	assert_status(&r, 0, "cat /planted");
+	h_assert_status(&r, 0, "cat /planted");
 	ck_assert_str_eq(r.out, "from the rootfs\n");
 	h_result_free(&r);
 	free(file);
@@ -316,7 +308,7 @@ START_TEST(test_root_host_paths_absent)
 	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c",
 	      "for p; do if test -e \"$p\"; then echo \"visible: $p\"; fi; done", "sh", outside,
 	      h_conti_bin(), "/bin/busybox");
-	assert_status(&r, 0, "test -e");
+	h_assert_status(&r, 0, "test -e");
 	ck_assert_str_eq(r.out, "visible: /bin/busybox\n");
 	h_result_free(&r);
 	free(outside);
@@ -330,7 +322,7 @@ START_TEST(test_root_listing_matches_rootfs)
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", H.rootfs, "ls", "-A", "/");
-	assert_status(&r, 0, "ls -A /");
+	h_assert_status(&r, 0, "ls -A /");
 	got = sorted_lines(r.out);
 	ck_assert_str_eq(got, want);
 	h_result_free(&r);
@@ -345,7 +337,7 @@ START_TEST(test_root_pid1_is_init)
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", H.rootfs, "cat", "/proc/1/cmdline");
-	assert_status(&r, 0, "cat /proc/1/cmdline");
+	h_assert_status(&r, 0, "cat /proc/1/cmdline");
 	/* cmdline is NUL-separated: the C string is argv[0]. */
 	ck_assert_str_eq(r.out, "conti-rootless-init");
 	h_result_free(&r);
@@ -365,7 +357,7 @@ START_TEST(test_ps_shows_only_container)
 	ck_assert(n > 0);
 	self[n] = '\0';
 	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c", "ps; true");
-	assert_status(&r, 0, "ps");
+	h_assert_status(&r, 0, "ps");
 	/* a header, then init, sh and ps */
 	ck_assert_msg(h_count_lines(r.out) == 4, "expected 3 processes:\n%s", r.out);
 	line1 = h_line(r.out, 1);
@@ -385,7 +377,7 @@ START_TEST(test_kill_host_pid_fails)
 
 	ck_assert_int_gt(getpid(), 10);
 	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c", script);
-	assert_status(&r, 0, "kill -0");
+	h_assert_status(&r, 0, "kill -0");
 	ck_assert_str_eq(r.out, "self\n");
 	h_result_free(&r);
 	free(script);
@@ -401,7 +393,7 @@ START_TEST(test_hostname_defaults_to_name)
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", "--name", name, H.rootfs, "sh", "-c", "hostname; echo $HOSTNAME");
-	assert_status(&r, 0, "hostname");
+	h_assert_status(&r, 0, "hostname");
 	ck_assert_str_eq(r.out, want);
 	h_result_free(&r);
 	free(name);
@@ -415,7 +407,7 @@ START_TEST(test_hostname_option)
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", "--hostname", "box.example", H.rootfs, "hostname");
-	assert_status(&r, 0, "hostname");
+	h_assert_status(&r, 0, "hostname");
 	ck_assert_str_eq(r.out, "box.example\n");
 	h_result_free(&r);
 }
@@ -465,7 +457,7 @@ START_TEST(test_uidmap_single_repeatedly)
 		struct h_result r;
 
 		CONTI(&r, "run", "--rm", "--uidmap=single", H.rootfs, "true");
-		assert_status(&r, 0, "run --uidmap=single");
+		h_assert_status(&r, 0, "run --uidmap=single");
 		h_result_free(&r);
 	}
 }
@@ -477,7 +469,7 @@ START_TEST(test_uidmap_id_is_root)
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c", "id -u; id -g");
-	assert_status(&r, 0, "id -u");
+	h_assert_status(&r, 0, "id -u");
 	ck_assert_str_eq(r.out, "0\n0\n");
 	h_result_free(&r);
 }
@@ -495,7 +487,7 @@ static char *write_through_overlay(const char *name, const char *opt, const char
 	struct h_result r;
 
 	CONTI(&r, "run", "--name", name, opt, H.rootfs, "sh", "-c", script);
-	assert_status(&r, 0, script);
+	h_assert_status(&r, 0, script);
 	ck_assert_msg(h_exists(motd), "/etc/motd deleted in the rootfs itself");
 	ck_assert_msg(!h_exists(newfile), "/newfile written into the rootfs itself");
 	dir = only_container_dir();
@@ -519,7 +511,7 @@ static void remove_container(const char *name)
 	struct h_result r;
 
 	CONTI(&r, "rm", name);
-	assert_status(&r, 0, "rm");
+	h_assert_status(&r, 0, "rm");
 	ck_assert_str_eq(r.out, want);
 	h_assert_nothing_left();
 	h_result_free(&r);
@@ -578,7 +570,7 @@ START_TEST(test_overlay_none_writes_through_keeps_rootfs)
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", "--overlay=none", H.rootfs, "sh", "-c", "echo x > /through");
-	assert_status(&r, 0, "echo x > /through");
+	h_assert_status(&r, 0, "echo x > /through");
 	text = h_read_file(through);
 	ck_assert_msg(text && !strcmp(text, "x\n"), "the write did not land in the rootfs");
 	ck_assert_int_eq(h_count_entries(bin), bin_entries);
@@ -617,7 +609,7 @@ START_TEST(test_exit_status)
 	for (int i = 0; i < 4 && exit_cases[_i].argv[i]; i++)
 		argv[n++] = (char *)exit_cases[_i].argv[i];
 	h_run(&r, NULL, argv);
-	assert_status(&r, exit_cases[_i].status, exit_cases[_i].argv[0]);
+	h_assert_status(&r, exit_cases[_i].status, exit_cases[_i].argv[0]);
 	if (exit_cases[_i].error) {
 		char *line = h_error_line(&r);
 
@@ -649,7 +641,7 @@ START_TEST(test_sigterm_front_end)
 	t0 = h_mono_ms();
 	kill(p.pid, SIGTERM);
 	h_finish(&p, &r, 10000);
-	assert_status(&r, 143, "SIGTERM");
+	h_assert_status(&r, 143, "SIGTERM");
 	ck_assert_msg(h_mono_ms() - t0 < 5000, "exit took %lld ms", h_mono_ms() - t0);
 	h_assert_no_procs(mark, 2000);
 	h_assert_nothing_left();
@@ -667,7 +659,7 @@ START_TEST(test_pipe_stdin)
 	struct h_result r;
 
 	CONTI_OPTS(&r, &o, "run", "--rm", H.rootfs, "cat");
-	assert_status(&r, 0, "cat");
+	h_assert_status(&r, 0, "cat");
 	ck_assert_str_eq(r.out, "hi\n");
 	h_result_free(&r);
 }
@@ -684,7 +676,7 @@ START_TEST(test_pipe_large_input)
 	memset(input, 'x', len);
 	input[len] = '\0';
 	CONTI_OPTS(&r, &o, "run", "--rm", H.rootfs, "wc", "-c");
-	assert_status(&r, 0, "wc -c");
+	h_assert_status(&r, 0, "wc -c");
 	ck_assert_uint_eq(strtoul(r.out, NULL, 10), len);
 	h_result_free(&r);
 	free(input);
@@ -698,7 +690,7 @@ START_TEST(test_pipe_stdout_stderr_separate)
 	char *err;
 
 	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c", "echo out; echo err >&2");
-	assert_status(&r, 0, "echo");
+	h_assert_status(&r, 0, "echo");
 	ck_assert_str_eq(r.out, "out\n");
 	err = h_strip_warnings(r.err);
 	ck_assert_str_eq(err, "err\n");
@@ -745,7 +737,7 @@ START_TEST(test_pty_tty_term_and_size)
 	char *tty, *term, *size;
 
 	run_on_terminal(&r, "tty; echo $TERM; stty size; exit 3");
-	assert_status(&r, 3, "tty; echo $TERM; stty size");
+	h_assert_status(&r, 3, "tty; echo $TERM; stty size");
 	tty = h_line(r.out, 0), term = h_line(r.out, 1), size = h_line(r.out, 2);
 	ck_assert_msg(!strncmp(tty, "/dev/pts/", 9), "tty printed %s", tty);
 	ck_assert_str_eq(term, "xterm-256color");
@@ -761,7 +753,7 @@ START_TEST(test_pty_killed_command_restores_terminal)
 	struct h_result r;
 
 	run_on_terminal(&r, "kill -9 $$");
-	assert_status(&r, 137, "kill -9 $$");
+	h_assert_status(&r, 137, "kill -9 $$");
 	h_result_free(&r);
 }
 END_TEST
@@ -773,7 +765,7 @@ START_TEST(test_tty_flag_without_terminal)
 	char *tty, *ok;
 
 	CONTI(&r, "run", "--rm", "-t", H.rootfs, "sh", "-c", "tty; echo ok");
-	assert_status(&r, 0, "-t tty");
+	h_assert_status(&r, 0, "-t tty");
 	tty = h_line(r.out, 0), ok = h_line(r.out, 1);
 	ck_assert_msg(!strncmp(tty, "/dev/pts/", 9), "tty printed %s", tty);
 	ck_assert_str_eq(ok, "ok");
@@ -796,7 +788,7 @@ START_TEST(test_rm_leaves_nothing)
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", "--name", name, H.rootfs, "sh", "-c", rm_cases[_i].script);
-	assert_status(&r, rm_cases[_i].status, rm_cases[_i].script);
+	h_assert_status(&r, rm_cases[_i].status, rm_cases[_i].script);
 	h_assert_nothing_left();
 	h_result_free(&r);
 	free(name);
@@ -812,7 +804,7 @@ START_TEST(test_env_option)
 
 	CONTI(&r, "run", "--rm", "-e", "FOO=bar", "-e", "SPACED=a b", H.rootfs, "sh", "-c",
 	      "echo \"$FOO|$SPACED|$container\"");
-	assert_status(&r, 0, "echo $FOO");
+	h_assert_status(&r, 0, "echo $FOO");
 	ck_assert_str_eq(r.out, "bar|a b|conti-rootless\n");
 	h_result_free(&r);
 }
@@ -826,7 +818,7 @@ START_TEST(test_env_file)
 
 	h_write_file(file, "A=1\n# a comment\n\nB=two words\n", 0644);
 	CONTI(&r, "run", "--rm", "--env-file", file, H.rootfs, "sh", "-c", "echo \"$A|$B\"");
-	assert_status(&r, 0, "--env-file");
+	h_assert_status(&r, 0, "--env-file");
 	ck_assert_str_eq(r.out, "1|two words\n");
 	h_result_free(&r);
 	free(file);
@@ -839,7 +831,7 @@ START_TEST(test_workdir_created)
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", "-w", "/some/new/dir", H.rootfs, "pwd");
-	assert_status(&r, 0, "pwd");
+	h_assert_status(&r, 0, "pwd");
 	ck_assert_str_eq(r.out, "/some/new/dir\n");
 	h_result_free(&r);
 }
@@ -857,33 +849,22 @@ START_TEST(test_user_option)
 	}
 	CONTI(&r, "run", "--rm", "-u", "1000:1000", H.rootfs, "sh", "-c",
 	      "id -u; id -g; touch /tmp/x && echo wrote");
-	assert_status(&r, 0, "-u 1000:1000");
+	h_assert_status(&r, 0, "-u 1000:1000");
 	ck_assert_str_eq(r.out, "1000\n1000\nwrote\n");
 	h_result_free(&r);
 }
 END_TEST
 
-/* A host dir made for volume tests, holding host.txt ("hello"). */
-static char *volume_dir(void)
-{
-	char *dir = h_strf("%s/vol", H.base), *file = h_strf("%s/host.txt", dir);
-
-	ck_assert_int_eq(mkdir(dir, 0755), 0);
-	h_write_file(file, "hello\n", 0644);
-	free(file);
-	return dir;
-}
-
 /* -v SRC:DST shows host files inside, and writes inside land in SRC. */
 START_TEST(test_volume_read_write)
 {
-	char *dir = volume_dir(), *spec = h_strf("%s:/mnt/v", dir);
+	char *dir = h_volume_dir(), *spec = h_strf("%s:/mnt/v", dir);
 	char *written = h_strf("%s/from-container", dir), *text;
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", "-v", spec, H.rootfs, "sh", "-c",
 	      "cat /mnt/v/host.txt && echo inside > /mnt/v/from-container");
-	assert_status(&r, 0, "-v");
+	h_assert_status(&r, 0, "-v");
 	ck_assert_str_eq(r.out, "hello\n");
 	text = h_read_file(written);
 	ck_assert_msg(text && !strcmp(text, "inside\n"), "the write did not land in %s", dir);
@@ -895,7 +876,7 @@ END_TEST
 /* -v SRC:DST:ro is readable but not writable. */
 START_TEST(test_volume_read_only)
 {
-	char *dir = volume_dir(), *spec = h_strf("%s:/mnt/v:ro", dir);
+	char *dir = h_volume_dir(), *spec = h_strf("%s:/mnt/v:ro", dir);
 	char *written = h_strf("%s/nope", dir);
 	struct h_result r;
 
@@ -917,7 +898,7 @@ START_TEST(test_tmpfs_option)
 
 	CONTI(&r, "run", "--rm", "--tmpfs", "/scratch", H.rootfs, "sh", "-c",
 	      "grep ' /scratch ' /proc/mounts && touch /scratch/f && echo wrote");
-	assert_status(&r, 0, "--tmpfs");
+	h_assert_status(&r, 0, "--tmpfs");
 	ck_assert_msg(!strncmp(r.out, "tmpfs /scratch tmpfs ", 21), "%s", r.out);
 	ck_assert_msg(strstr(r.out, "\nwrote\n"), "%s", r.out);
 	h_result_free(&r);
@@ -948,7 +929,7 @@ START_TEST(test_net_none_only_loopback)
 
 	CONTI(&r, "run", "--rm", "--net=none", H.rootfs, "sh", "-c",
 	      "ip link; echo ---; cat /proc/net/dev");
-	assert_status(&r, 0, "--net=none");
+	h_assert_status(&r, 0, "--net=none");
 	sep = strstr(r.out, "---\n");
 	ck_assert(sep);
 	*sep = '\0';
@@ -968,7 +949,7 @@ START_TEST(test_net_none_sysfs_only_loopback)
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", "--net=none", H.rootfs, "ls", "/sys/class/net");
-	assert_status(&r, 0, "ls /sys/class/net");
+	h_assert_status(&r, 0, "ls /sys/class/net");
 	ck_assert_msg(!strcmp(r.out, "lo\n"), "with --net=none /sys/class/net lists: %s", r.out);
 	h_result_free(&r);
 }
@@ -981,7 +962,7 @@ START_TEST(test_net_host_sees_host_interfaces)
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", H.rootfs, "cat", "/proc/net/dev");
-	assert_status(&r, 0, "cat /proc/net/dev");
+	h_assert_status(&r, 0, "cat /proc/net/dev");
 	host = netdev_names(host_text);
 	inside = netdev_names(r.out);
 	ck_assert_str_eq(inside, host);
@@ -1002,7 +983,7 @@ START_TEST(test_fds_only_standard)
 	struct h_result r;
 
 	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c", "ls /proc/$$/fd; true");
-	assert_status(&r, 0, "ls /proc/$$/fd");
+	h_assert_status(&r, 0, "ls /proc/$$/fd");
 	ck_assert_str_eq(r.out, "0\n1\n2\n");
 	h_result_free(&r);
 }
@@ -1027,7 +1008,7 @@ START_TEST(test_fds_caller_fd_not_inherited)
 		   " true",
 		   leaked);
 	CONTI(&r, "run", "--rm", H.rootfs, "sh", "-c", script);
-	assert_status(&r, 0, "ls /proc/$$/fd");
+	h_assert_status(&r, 0, "ls /proc/$$/fd");
 	ck_assert_str_eq(r.out, "0\n1\n2\n\n0\n1\n2\n");
 	close(leaked);
 	h_result_free(&r);
@@ -1099,7 +1080,7 @@ START_TEST(test_bad_input)
 	argv[n] = NULL;
 	h_run(&r, NULL, argv);
 	what = join_args(argv + 1);
-	assert_status(&r, 125, what);
+	h_assert_status(&r, 125, what);
 	line = h_error_line(&r);
 	ck_assert_msg(strstr(line, bad_cases[_i].error), "%s: '%s' not in: %s", what,
 		      bad_cases[_i].error, line);
@@ -1122,10 +1103,10 @@ START_TEST(test_name_taken)
 	struct h_result r;
 
 	CONTI(&r, "run", "--name", name, H.rootfs, "true");
-	assert_status(&r, 0, "first run");
+	h_assert_status(&r, 0, "first run");
 	h_result_free(&r);
 	CONTI(&r, "run", "--rm", "--name", name, H.rootfs, "true");
-	assert_status(&r, 125, "second run");
+	h_assert_status(&r, 125, "second run");
 	line = h_error_line(&r);
 	ck_assert_msg(strstr(line, name) && strstr(line, "in use"), "%s", line);
 	ck_assert(h_exists(h_strf("%s/%s", runtime, name)));
@@ -1149,7 +1130,7 @@ START_TEST(test_subid_helpers_unusable)
 		return;
 	}
 	CONTI_OPTS(&r, &o, "run", "--rm", "--uidmap=subid", H.rootfs, "true");
-	assert_status(&r, 125, "--uidmap=subid");
+	h_assert_status(&r, 125, "--uidmap=subid");
 	line = h_error_line(&r);
 	ck_assert_msg(strstr(line, "newuidmap"), "%s", line);
 	h_assert_nothing_left();
@@ -1172,7 +1153,7 @@ START_TEST(test_subid_helpers_unusable_auto_falls_back)
 		return;
 	}
 	CONTI_OPTS(&r, &o, "run", "--rm", H.rootfs, "cat", "/proc/self/uid_map");
-	assert_status(&r, 0, "auto with unusable newuidmap");
+	h_assert_status(&r, 0, "auto with unusable newuidmap");
 	ck_assert_msg(h_has_warning(&r, "newuidmap") &&
 			  h_has_warning(&r, "mapping only your own id"),
 		      "no fallback warning: %s", r.err);
@@ -1199,13 +1180,13 @@ static void check_runtime_fallback(const char *const *env, const char *why)
 	CONTI_OPTS(&r, &o, "run", "--name", name, H.rootfs, "true");
 	had_state = h_exists(state);
 	CONTI_OPTS(&rm, &o, "rm", "-f", name);
-	assert_status(&r, 0, "run with an unusable XDG_RUNTIME_DIR");
+	h_assert_status(&r, 0, "run with an unusable XDG_RUNTIME_DIR");
 	ck_assert_msg(h_has_warning(&r, why) && h_has_warning(&r, fallback),
 		      "no warning with '%s' and '%s': %s", why, fallback, r.err);
 	assert_only_warnings(&r);
 	ck_assert_msg(had_state, "%s missing", state);
 	ck_assert_int_eq(h_count_entries(runtime), 0);
-	assert_status(&rm, 0, "rm in the fallback dir");
+	h_assert_status(&rm, 0, "rm in the fallback dir");
 	ck_assert(!h_exists(state));
 	h_result_free(&r);
 	h_result_free(&rm);
@@ -1251,7 +1232,7 @@ START_TEST(test_sigkill_front_end)
 	h_result_free(&r);
 	h_assert_no_procs(mark, 2000);
 	CONTI(&r, "run", "--rm", "--name", name, H.rootfs, "true");
-	assert_status(&r, 0, "the next run of the same name");
+	h_assert_status(&r, 0, "the next run of the same name");
 	h_assert_nothing_left();
 	h_result_free(&r);
 	free(mark), free(script), free(name);
@@ -1271,7 +1252,7 @@ START_TEST(test_nosubid_default_run_falls_back)
 		      "CONTI_EXPECT_NOSUBID=1, but /etc/subuid has a range for uid %u",
 		      (unsigned)getuid());
 	CONTI(&r, "run", "--rm", H.rootfs, "cat", "/proc/self/uid_map");
-	assert_status(&r, 0, "run without subordinate ids");
+	h_assert_status(&r, 0, "run without subordinate ids");
 	ck_assert_msg(h_has_warning(&r, "usermod --add-subuids"), "no usermod hint: %s", r.err);
 	assert_only_warnings(&r);
 	assert_single_map(l, parse_idmap(r.out, l, 8));
@@ -1310,7 +1291,7 @@ START_TEST(test_check_ok_here)
 	char *userns, *overlay;
 
 	CONTI(&r, "check");
-	assert_status(&r, 0, "check");
+	h_assert_status(&r, 0, "check");
 	userns = check_line(r.out, "userns");
 	overlay = check_line(r.out, "overlay");
 	ck_assert_msg(userns && !strncmp(userns, "ok", 2), "%s", r.out);
@@ -1318,7 +1299,7 @@ START_TEST(test_check_ok_here)
 	free(userns), free(overlay);
 	h_result_free(&r);
 	CONTI(&r, "check", "--format", "json");
-	assert_status(&r, 0, "check --format json");
+	h_assert_status(&r, 0, "check --format json");
 	ck_assert_msg(
 	    !strncmp(r.out, "{\"ok\":true,\"checks\":[", strlen("{\"ok\":true,\"checks\":[")), "%s",
 	    r.out);
@@ -1340,7 +1321,7 @@ START_TEST(test_check_helper_not_setuid)
 		return;
 	}
 	CONTI_OPTS(&r, &o, "check");
-	assert_status(&r, 0, "check with a newuidmap that is not setuid");
+	h_assert_status(&r, 0, "check with a newuidmap that is not setuid");
 	line = check_line(r.out, "uidmap");
 	ck_assert_msg(line && !strncmp(line, "warn", 4) && strstr(line, "setuid") &&
 			  strstr(line, "uidmap"),
@@ -1359,7 +1340,7 @@ START_TEST(test_check_runtime_dir_unset)
 	char *line, *fallback = h_strf("/tmp/conti-rootless-%u", (unsigned)getuid());
 
 	CONTI_OPTS(&r, &o, "check");
-	assert_status(&r, 0, "check without XDG_RUNTIME_DIR");
+	h_assert_status(&r, 0, "check without XDG_RUNTIME_DIR");
 	line = check_line(r.out, "runtime-dir");
 	ck_assert_msg(line && !strncmp(line, "warn", 4) && strstr(line, fallback), "%s", r.out);
 	free(line), free(fallback);
@@ -1373,7 +1354,7 @@ START_TEST(test_check_bad_usage)
 	struct h_result r;
 
 	CONTI(&r, "check", "--frobnicate");
-	assert_status(&r, 125, "check --frobnicate");
+	h_assert_status(&r, 125, "check --frobnicate");
 	ck_assert_msg(strstr(r.err, "check --help"), "%s", r.err);
 	h_result_free(&r);
 }
@@ -1386,7 +1367,7 @@ START_TEST(test_nosubid_check_names_usermod)
 	char *line;
 
 	CONTI(&r, "check");
-	assert_status(&r, 0, "check without subordinate ids");
+	h_assert_status(&r, 0, "check without subordinate ids");
 	line = check_line(r.out, "subids");
 	ck_assert_msg(line && !strncmp(line, "warn", 4) && strstr(line, "usermod --add-subuids"),
 		      "%s", r.out);
@@ -1430,7 +1411,7 @@ START_TEST(test_trace_plain_run)
 	long at = 0;
 
 	CONTI(&r, "--trace", "run", "--rm", H.rootfs, "true");
-	assert_status(&r, 0, "--trace run");
+	h_assert_status(&r, 0, "--trace run");
 	err = h_strf("\n%s", r.err);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		long next = trace_line(err, steps[i], at);
