@@ -4,7 +4,13 @@
  *   DATA = $XDG_DATA_HOME/conti-rootless        (or ~/.local/share/conti-rootless)
  *   DATA/containers/NAME/config   the configuration (config_serialize), kept across reboots
  *   DATA/containers/NAME/{upper,work}  the writable overlay layer
- *   RUNTIME = $XDG_RUNTIME_DIR/conti-rootless   (or /tmp/conti-rootless-UID)
+ *   DATA/containers/NAME/.lock   held (flock) by every command that mounts, starts or
+ *                                deletes the layer, whatever its runtime dir; it holds
+ *                                the path of that runtime dir
+ *   RUNTIME = the user's, never the environment's (state_runtime_root):
+ *     $CONTI_ROOTLESS_RUNTIME_DIR (an explicit override), else /run/user/UID/conti-rootless
+ *     when /run/user/UID is the user's, else /tmp/conti-rootless-UID, else (when another
+ *     user holds that) ~/.cache/conti-rootless/run
  *   RUNTIME/.registry.lock held for the moment a name is claimed or given up
  *   RUNTIME/NAME/lock      held by the process that runs or removes the container
  *   RUNTIME/NAME/state     key=value: status, pids, exit status (state_runtime_*)
@@ -17,6 +23,11 @@
  * A container is claimed by renaming a fully made DATA dir into place, so a
  * half-made one is never seen under its name; it is removed by renaming its
  * dirs to DATA/trash/ and RUNTIME/.trash/ first, so the name is free at once.
+ * What a killed command left half-made (DATA/containers/.tmp-*, RUNTIME/NAME with no
+ * DATA dir) is collected by the next command's garbage collection.
+ * Every path under RUNTIME/NAME and DATA/containers/NAME is opened beneath its root
+ * without following a symlink: what the tool did not make is refused, never followed.
+ * Records under RUNTIME carry the boot id: a runtime dir may outlive a reboot.
  */
 #ifndef CR_STATE_H
 #define CR_STATE_H
@@ -37,12 +48,15 @@ struct cr_paths {
 /* One container's dirs, as held by the command working on it. */
 struct cr_state {
 	char name[CR_NAME_MAX + 1];
-	char *dir;	  /* RUNTIME/NAME */
-	char *rootfs_mnt; /* RUNTIME/NAME/rootfs */
-	char *data_dir;	  /* DATA/containers/NAME */
+	char *runtime_root; /* RUNTIME */
+	char *data_root;    /* DATA */
+	char *dir;	    /* RUNTIME/NAME */
+	char *rootfs_mnt;   /* RUNTIME/NAME/rootfs */
+	char *data_dir;	    /* DATA/containers/NAME */
 	char *upper;
 	char *work;
-	int lock_fd; /* holds RUNTIME/NAME/lock, -1 when not held */
+	int lock_fd;	  /* holds RUNTIME/NAME/lock, -1 when not held */
+	int data_lock_fd; /* holds DATA/containers/NAME/.lock, -1 when not held */
 };
 
 /* Checks a container name against [A-Za-z0-9][A-Za-z0-9_.-]{0,63}. */
@@ -55,8 +69,12 @@ void state_generate_name(char *buf, size_t len);
  * not a symlink, owned by uid, mode 0700. */
 const char *state_runtime_dir_problem(const char *dir, uid_t uid);
 
-/* Resolves RUNTIME and DATA from the environment, creating them 0700; warns on
- * stderr when falling back from an unusable XDG_RUNTIME_DIR. */
+/* Finds RUNTIME for uid (see the layout above), making it 0700 when missing; *squatted
+ * gets the /tmp path another user holds when it had to go to the home dir (else NULL). */
+int state_runtime_root(uid_t uid, char **out, char **squatted, struct cr_error *err);
+
+/* Resolves RUNTIME (state_runtime_root, warning once when /tmp was squatted) and DATA,
+ * creating them 0700. */
 int state_paths_init(struct cr_paths *paths, struct cr_error *err);
 
 /* Frees the strings of paths. */
@@ -67,21 +85,37 @@ void state_paths_free(struct cr_paths *paths);
 int state_create(const struct cr_paths *paths, const char *name, const char *config,
 		 mode_t root_mode, struct cr_state *st, struct cr_error *err);
 
-/* Opens an existing container and takes its lock; a running one: EBUSY in err. */
+/* Opens an existing container and takes its locks (runtime and data); a running one (or one
+ * used from another runtime dir): EBUSY in err->errnum. */
 int state_open(const struct cr_paths *paths, const char *name, struct cr_state *st,
 	       struct cr_error *err);
 
-/* Opens an existing container without locking it (to look at it or signal it). */
+/* Opens an existing container without locking it (to look at it or signal it); refuses one
+ * whose runtime dir is not what the tool made (a symlink, a file, another owner). */
 int state_open_unlocked(const struct cr_paths *paths, const char *name, struct cr_state *st,
 			struct cr_error *err);
 
 /* True while some process holds the container's lock (it runs, or is being removed). */
 bool state_is_locked(const struct cr_state *st);
 
+/* True while a command of another runtime dir holds the container's data lock; its runtime
+ * dir goes into where (when not NULL). */
+bool state_data_locked_elsewhere(const struct cr_state *st, char *where, size_t len);
+
+/* The pid of a process that holds st's runtime lock, found through the kernel (/proc: who has
+ * the lock file open); 0 if none. */
+pid_t state_lock_holder(const struct cr_state *st);
+
+/* The current boot id (/proc/sys/kernel/random/boot_id) into buf; "" when unknown. */
+void state_boot_id(char *buf, size_t len);
+
+/* Opens RUNTIME/NAME/rel (O_NOFOLLOW everywhere beneath RUNTIME); -1 with errno. */
+int state_open_runtime_file(const struct cr_state *st, const char *rel, int flags, mode_t mode);
+
 /* Reads the container's config text into a malloc'ed string (NULL if damaged). */
 char *state_read_config(const struct cr_state *st);
 
-/* Replaces RUNTIME/NAME/state with text, atomically. */
+/* Replaces RUNTIME/NAME/state with text and the boot id, atomically. */
 int state_runtime_write(const struct cr_state *st, const char *text, struct cr_error *err);
 
 /* Reads RUNTIME/NAME/state into buf ("" when there is none). */

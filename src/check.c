@@ -383,46 +383,38 @@ static void check_subids(struct check_ctx *c, struct cr_check_result *r)
 		fix(r, "%s", err.hint);
 }
 
-/* Fix for an unset or unusable XDG_RUNTIME_DIR: the logind one of this user. */
-static void runtime_fix(struct cr_check_result *r)
-{
-	char dir[64];
-
-	snprintf(dir, sizeof(dir), "/run/user/%u", (unsigned)getuid());
-	if (!state_runtime_dir_problem(dir, getuid()))
-		fix(r, "export XDG_RUNTIME_DIR=%s", dir);
-	else
-		fix(r, "sudo loginctl enable-linger %s && export XDG_RUNTIME_DIR=%s", user_name(),
-		    dir);
-}
-
+/* Where runtime state goes, as state.c chooses it (by the user, not XDG_RUNTIME_DIR). */
 static void check_runtime_dir(struct check_ctx *c, struct cr_check_result *r)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	const char *problem = state_runtime_dir_problem(xdg, getuid());
-	char fallback[64];
-	struct stat st;
+	const char *over = getenv("CONTI_ROOTLESS_RUNTIME_DIR");
+	cleanup_free char *dir = NULL;
+	cleanup_free char *squatted = NULL;
+	char run_user[64];
+	struct cr_error err;
 
-	if (!problem) {
-		found(r, CR_CHECK_OK, "XDG_RUNTIME_DIR=%s: state in %s/conti-rootless", xdg, xdg);
+	if (state_runtime_root(getuid(), &dir, &squatted, &err) < 0) {
+		found(r, CR_CHECK_FAIL, "%s", err.msg);
+		fix(r, "%s", err.hint);
 		return;
 	}
-	snprintf(fallback, sizeof(fallback), "/tmp/conti-rootless-%u", (unsigned)getuid());
-	if (lstat(fallback, &st) == 0 && state_runtime_dir_problem(fallback, getuid())) {
-		found(r, CR_CHECK_FAIL, "XDG_RUNTIME_DIR is unusable (%s), and so is %s: %s",
-		      problem, fallback, state_runtime_dir_problem(fallback, getuid()));
-		if (S_ISDIR(st.st_mode) && st.st_uid == getuid())
-			fix(r, "chmod 0700 %s", fallback);
-		else
-			fix(r, "sudo rm -rf %s", fallback);
+	if (over && *over) {
+		found(r, CR_CHECK_OK, "CONTI_ROOTLESS_RUNTIME_DIR: state in %s", dir);
 		return;
 	}
-	if (xdg && *xdg)
-		found(r, CR_CHECK_WARN, "XDG_RUNTIME_DIR=%s is unusable (%s): state goes to %s",
-		      xdg, problem, fallback);
-	else
-		found(r, CR_CHECK_WARN, "XDG_RUNTIME_DIR is not set: state goes to %s", fallback);
-	runtime_fix(r);
+	snprintf(run_user, sizeof(run_user), "/run/user/%u/", (unsigned)getuid());
+	if (!strncmp(dir, run_user, strlen(run_user))) {
+		found(r, CR_CHECK_OK, "state in %s", dir);
+		return;
+	}
+	if (squatted) {
+		found(r, CR_CHECK_WARN, "%s belongs to another user: state goes to %s", squatted,
+		      dir);
+		fix(r, "sudo rm -rf %s", squatted);
+		return;
+	}
+	found(r, CR_CHECK_WARN, "no %.*s (no login session): state goes to %s",
+	      (int)strlen(run_user) - 1, run_user, dir);
+	fix(r, "sudo loginctl enable-linger %s", user_name());
 }
 
 /* Sets c->data_dir to DATA, as state.c finds it; false when neither variable is usable. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,9 +22,65 @@ static long long field_ll(const char *text, const char *key)
 	return state_record_get(text, key, buf, sizeof(buf)) == 0 ? atoll(buf) : 0;
 }
 
+/* PID 1 of a container whose runner is holder: the runner's child in a PID namespace of its
+ * own; 0 if there is none. */
+static pid_t pid1_of(pid_t holder)
+{
+	cleanup_free char *children =
+	    cr_xasprintf("/proc/%d/task/%d/children", (int)holder, (int)holder);
+	cleanup_free char *own = cr_xasprintf("/proc/%d/ns/pid", (int)holder);
+	char list[512];
+	struct stat ours, theirs;
+	struct cr_error ignored;
+
+	if (cr_read_file(children, list, sizeof(list), &ignored) < 0 || stat(own, &ours) < 0)
+		return 0;
+	for (char *tok = strtok(list, " \n"); tok; tok = strtok(NULL, " \n")) {
+		cleanup_free char *ns = cr_xasprintf("/proc/%s/ns/pid", tok);
+
+		if (stat(ns, &theirs) == 0 && theirs.st_ino != ours.st_ino)
+			return (pid_t)atoi(tok);
+	}
+	return 0;
+}
+
+/* When the record cannot be trusted (deleted, damaged): what the kernel says, the process
+ * that holds the lock and its PID 1. False when no container process is found. */
+static bool status_from_kernel(const struct cr_state *st, struct cr_status *out)
+{
+	pid_t holder = state_lock_holder(st);
+	pid_t pid = holder > 0 ? pid1_of(holder) : 0;
+
+	if (pid <= 0 || !(out->pid_start = cr_proc_start_time(pid)))
+		return false;
+	out->pid = pid;
+	snprintf(out->status, sizeof(out->status), "running");
+	return true;
+}
+
+/* The status a command of another runtime dir keeps of st, when it holds st's layer: that
+ * dir is named in the data lock and must be a private dir of ours. */
+static bool status_elsewhere(const struct cr_state *st, struct cr_status *out)
+{
+	char where[512];
+	struct cr_state other;
+
+	if (!state_data_locked_elsewhere(st, where, sizeof(where)) || !where[0] ||
+	    state_runtime_dir_problem(where, getuid()))
+		return false;
+	other = *st;
+	other.runtime_root = where;
+	other.dir = cr_xasprintf("%s/%s", where, st->name);
+	lifecycle_status(&other, out);
+	free(other.dir);
+	if (!strcmp(out->status, "exited"))
+		snprintf(out->status, sizeof(out->status), "running"); /* its layer is in use */
+	return true;
+}
+
 void lifecycle_status(const struct cr_state *st, struct cr_status *out)
 {
-	char text[1024];
+	char text[1024], boot[64], rec_boot[64];
 	bool locked = state_is_locked(st);
 
 	memset(out, 0, sizeof(*out));
@@ -34,12 +91,24 @@ void lifecycle_status(const struct cr_state *st, struct cr_status *out)
 	out->own_net = field_ll(text, "net") != 0;
 	out->started = field_ll(text, "started");
 	out->exit_code = -1;
-	if (locked && !strcmp(out->status, "running"))
-		return;
 	if (locked) {
+		/* The record holds while its PID 1 is the process it names. */
+		if ((!strcmp(out->status, "running") || !strcmp(out->status, "created")) &&
+		    out->pid > 0 && out->pid_start &&
+		    cr_proc_start_time(out->pid) == out->pid_start)
+			return;
+		if (status_from_kernel(st, out))
+			return;
 		snprintf(out->status, sizeof(out->status), "created"); /* or being set up */
+		out->pid = 0;
 		return;
 	}
+	if (status_elsewhere(st, out))
+		return;
+	state_boot_id(boot, sizeof(boot));
+	if (state_record_get(text, "boot", rec_boot, sizeof(rec_boot)) == 0 &&
+	    strcmp(rec_boot, boot))
+		out->status[0] = '\0'; /* a record of an earlier boot: the container is gone */
 	if (!strcmp(out->status, "exited"))
 		out->exit_code = (int)field_ll(text, "exit_code");
 	else if (out->status[0])
@@ -102,6 +171,7 @@ struct entry {
 	char command[256];
 };
 
+/* Fills e for st; -1 (e still filled, as damaged) when its config cannot be read. */
 static int load(const struct cr_state *st, struct entry *e)
 {
 	cleanup_free char *text = state_read_config(st);
@@ -109,12 +179,34 @@ static int load(const struct cr_state *st, struct entry *e)
 	memset(e, 0, sizeof(*e));
 	e->st = st;
 	config_init(&e->cfg);
-	if (!text || config_parse(text, &e->cfg) < 0)
-		return -1;
-	e->created = field_ll(text, "created");
 	lifecycle_status(st, &e->s);
+	if (!text || config_parse(text, &e->cfg) < 0) {
+		snprintf(e->s.status, sizeof(e->s.status), "damaged");
+		snprintf(e->command, sizeof(e->command), "-");
+		return -1;
+	}
+	e->created = field_ll(text, "created");
 	command_of(&e->cfg, e->command, sizeof(e->command));
 	return 0;
+}
+
+/* An entry for a container whose dirs are not what the tool made: only its name. */
+static void load_damaged(struct cr_state *st, const char *name, struct entry *e)
+{
+	memset(st, 0, sizeof(*st));
+	st->lock_fd = st->data_lock_fd = -1;
+	snprintf(st->name, sizeof(st->name), "%s", name);
+	memset(e, 0, sizeof(*e));
+	e->st = st;
+	config_init(&e->cfg);
+	snprintf(e->s.status, sizeof(e->s.status), "damaged");
+	snprintf(e->command, sizeof(e->command), "-");
+}
+
+/* True for what ps without -a lists: containers whose PID 1 runs. */
+static bool is_live(const struct entry *e)
+{
+	return !strcmp(e->s.status, "running") || (!strcmp(e->s.status, "damaged") && e->s.pid);
 }
 
 static void print_json(FILE *f, const struct entry *e)
@@ -124,14 +216,14 @@ static void print_json(FILE *f, const struct entry *e)
 	fputs(",\"status\":", f);
 	json_string(f, e->s.status);
 	fprintf(f, ",\"pid\":%d,\"rootfs\":", (int)e->s.pid);
-	json_string(f, e->cfg.rootfs);
+	json_string(f, e->cfg.rootfs ? e->cfg.rootfs : "");
 	fputs(",\"command\":", f);
 	json_string(f, e->command);
 	fprintf(f, ",\"created\":%lld", e->created);
 	if (!strcmp(e->s.status, "exited"))
 		fprintf(f, ",\"exit_code\":%d", e->s.exit_code);
 	fputs(",\"namespaces\":{", f);
-	for (int k = 0, first = 1; k < CR_NS_KINDS && strcmp(e->s.status, "exited"); k++) {
+	for (int k = 0, first = 1; k < CR_NS_KINDS && e->s.pid && e->st->dir; k++) {
 		cleanup_free char *path = NULL;
 
 		if (!strcmp(cr_ns_names[k], "net") && !e->s.own_net)
@@ -162,7 +254,7 @@ static void print_row(const struct entry *e)
 	snprintf(pid, sizeof(pid), "%d", (int)e->s.pid);
 	strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
 	printf("%-20s %-12s %-8s %-30s %-24.24s %s\n", e->st->name, status, e->s.pid ? pid : "-",
-	       e->cfg.rootfs, e->command, created);
+	       e->cfg.rootfs ? e->cfg.rootfs : "-", e->command, e->created ? created : "-");
 }
 
 int lifecycle_ps(bool all, bool json, struct cr_error *err)
@@ -185,8 +277,11 @@ int lifecycle_ps(bool all, bool json, struct cr_error *err)
 		struct entry e;
 		struct cr_error ignored;
 
-		if (state_open_unlocked(&paths, names[i], &st, &ignored) == 0 &&
-		    load(&st, &e) == 0 && (all || !strcmp(e.s.status, "running"))) {
+		if (state_open_unlocked(&paths, names[i], &st, &ignored) == 0)
+			load(&st, &e);
+		else
+			load_damaged(&st, names[i], &e);
+		if (all || is_live(&e)) {
 			if (json) {
 				fputs(first ? "" : ",", stdout);
 				print_json(stdout, &e);
@@ -263,9 +358,20 @@ int lifecycle_follow_log(const struct cr_paths *paths, const char *name, long lo
 		return -1;
 	log = cr_xasprintf("%s/log", st.dir);
 	while (running) {
+		struct stat sb;
+
 		running = follow && state_is_locked(&st);
-		if (fd < 0)
-			fd = open(log, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && (fd = state_open_runtime_file(&st, "log", O_RDONLY, 0)) < 0 &&
+		    errno != ENOENT) {
+			state_release(&st);
+			cr_fail(err, errno, "%s cannot be read safely", log);
+			return cr_hint(err, "it must be a file conti-rootless made, not a link");
+		}
+		if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))) {
+			state_release(&st);
+			cr_fail(err, 0, "%s is not a regular file", log);
+			return cr_hint(err, "remove it; conti-rootless makes its log anew");
+		}
 		if (fd >= 0)
 			copy_new(fd, &from);
 		if (running)
@@ -395,6 +501,51 @@ static int join_keeper_once(const struct cr_paths *paths, bool *joined, bool *st
 	return 0;
 }
 
+/* Rewrites a failed lock of name as what the user can do: a running or created container is
+ * stopped, or removed with rm -f. */
+static int rm_busy(const struct cr_paths *paths, const char *name, struct cr_error *err)
+{
+	struct cr_state st;
+	struct cr_status s;
+	struct cr_error ignored;
+
+	if (state_open_unlocked(paths, name, &st, &ignored) < 0)
+		return -1;
+	if (state_is_locked(&st)) {
+		lifecycle_status(&st, &s);
+		if (!strcmp(s.status, "running")) {
+			cr_fail(err, 0, "container '%s' is running", name);
+			cr_hint(err,
+				"stop it first with 'conti-rootless stop %s', or use "
+				"'conti-rootless rm -f %s'",
+				name, name);
+		} else if (!strcmp(s.status, "created")) {
+			cr_fail(err, 0, "container '%s' is created and waits for 'start'", name);
+			cr_hint(err, "remove it with 'conti-rootless rm -f %s'", name);
+		}
+	}
+	state_release(&st);
+	return -1;
+}
+
+/* True (err filled) when name's layer is held from another runtime dir: rm -f must not stop
+ * what this runtime dir cannot remove. */
+static bool used_elsewhere(const struct cr_paths *paths, const char *name, struct cr_error *err)
+{
+	struct cr_state st;
+	struct cr_error ignored;
+	bool elsewhere;
+
+	if (state_open_unlocked(paths, name, &st, &ignored) < 0)
+		return false;
+	elsewhere = state_data_locked_elsewhere(&st, NULL, 0);
+	state_release(&st);
+	if (!elsewhere || state_open(paths, name, &st, err) < 0)
+		return elsewhere;
+	state_release(&st); /* let go of in the meantime */
+	return false;
+}
+
 static int rm_one(const struct cr_paths *paths, const char *name, bool force, bool *joined,
 		  bool *started, struct cr_error *err)
 {
@@ -402,14 +553,18 @@ static int rm_one(const struct cr_paths *paths, const char *name, bool force, bo
 
 	if (state_validate_name(name, err) < 0)
 		return -1;
-	if (state_open_unlocked(paths, name, &st, err) < 0)
-		return force ? 0 : -1;
+	if (state_open_unlocked(paths, name, &st, err) < 0) {
+		/* -f: an unknown name is no error; a dir not made by the tool is. */
+		return force && !strncmp(err->msg, "no container", 12) ? 0 : -1;
+	}
 	state_release(&st);
+	if (used_elsewhere(paths, name, err))
+		return -1;
 	if (join_keeper_once(paths, joined, started, err) < 0)
 		return -1;
 	if (state_open(paths, name, &st, err) < 0) {
 		if (!force)
-			return -1;
+			return rm_busy(paths, name, err);
 		if (stop_one(paths, name, 0, err) < 0)
 			return -1;
 		if (state_open(paths, name, &st, err) < 0) {

@@ -3,6 +3,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +71,14 @@ void state_generate_name(char *buf, size_t len)
 	snprintf(buf, len, "conti-%s", hex);
 }
 
+/* True when path is a directory, not a symlink to one. */
+static bool is_real_dir(const char *path)
+{
+	struct stat sb;
+
+	return lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 const char *state_runtime_dir_problem(const char *dir, uid_t uid)
 {
 	struct stat st;
@@ -88,48 +98,106 @@ const char *state_runtime_dir_problem(const char *dir, uid_t uid)
 	return NULL;
 }
 
-static int ensure_private_dir(const char *dir, uid_t uid, struct cr_error *err)
+/* Makes dir (0700) when missing and says why it cannot hold state (NULL when it can); a
+ * dir of ours with another mode is made 0700. */
+static const char *private_dir(const char *dir, uid_t uid)
 {
-	const char *problem;
+	struct stat sb;
 
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return cr_fail(err, errno, "mkdir %s", dir);
-	problem = state_runtime_dir_problem(dir, uid);
+		return "it cannot be made";
+	if (lstat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) && sb.st_uid == uid &&
+	    (sb.st_mode & 07777) != 0700)
+		chmod(dir, 0700);
+	return state_runtime_dir_problem(dir, uid);
+}
+
+/* The user's home, from the passwd entry ($HOME only when there is none). */
+static const char *home_of(uid_t uid)
+{
+	struct passwd *pw = getpwuid(uid);
+	const char *home = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : getenv("HOME");
+
+	return home && home[0] == '/' ? home : NULL;
+}
+
+/* The fallback when /tmp/conti-rootless-UID is another user's: under the user's home. */
+static int home_runtime(uid_t uid, char **out, struct cr_error *err)
+{
+	const char *home = home_of(uid);
+	cleanup_free char *dir = NULL;
+	const char *problem;
+
+	if (!home) {
+		cr_fail(err, 0,
+			"no place for runtime state: /run/user/%u is missing, "
+			"/tmp/conti-rootless-%u belongs to someone else, and you have no home",
+			(unsigned)uid, (unsigned)uid);
+		return cr_hint(err, "set CONTI_ROOTLESS_RUNTIME_DIR to a directory of yours with "
+				    "mode 0700");
+	}
+	dir = cr_xasprintf("%s/.cache/conti-rootless", home);
+	if (cr_mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	free(dir);
+	dir = cr_xasprintf("%s/.cache/conti-rootless/run", home);
+	problem = private_dir(dir, uid);
 	if (problem) {
 		cr_fail(err, 0, "cannot keep state in %s: %s", dir, problem);
-		return cr_hint(err, "remove it, or set XDG_RUNTIME_DIR to a directory of yours "
-				    "with mode 0700");
+		return cr_hint(err,
+			       "remove it, or set CONTI_ROOTLESS_RUNTIME_DIR to a directory of "
+			       "yours with mode 0700");
 	}
+	*out = dir;
+	dir = NULL;
 	return 0;
 }
 
-static int runtime_root(uid_t uid, char **out, struct cr_error *err)
+int state_runtime_root(uid_t uid, char **out, char **squatted, struct cr_error *err)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	const char *problem = state_runtime_dir_problem(xdg, uid);
-	char *dir;
+	const char *over = getenv("CONTI_ROOTLESS_RUNTIME_DIR");
+	cleanup_free char *run_user = cr_xasprintf("/run/user/%u", (unsigned)uid);
+	cleanup_free char *dir = NULL;
+	const char *problem;
 
-	if (!problem) {
-		dir = cr_xasprintf("%s/conti-rootless", xdg);
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			cr_fail(err, errno, "mkdir %s", dir);
-			free(dir);
-			return -1;
+	*out = NULL;
+	if (squatted)
+		*squatted = NULL;
+	if (over && *over) {
+		problem = over[0] == '/' ? private_dir(over, uid) : "it is not an absolute path";
+		if (problem) {
+			cr_fail(err, 0, "CONTI_ROOTLESS_RUNTIME_DIR=%s is unusable: %s", over,
+				problem);
+			return cr_hint(err,
+				       "give a directory of yours with mode 0700, or unset it");
+		}
+		*out = cr_xstrdup(over);
+		return 0;
+	}
+	if (!state_runtime_dir_problem(run_user, uid)) {
+		dir = cr_xasprintf("%s/conti-rootless", run_user);
+		problem = private_dir(dir, uid);
+		if (problem) {
+			cr_fail(err, 0, "cannot keep state in %s: %s", dir, problem);
+			return cr_hint(err, "remove it (conti-rootless makes it anew)");
 		}
 		*out = dir;
+		dir = NULL;
 		return 0;
 	}
 	dir = cr_xasprintf("/tmp/conti-rootless-%u", (unsigned)uid);
-	if (ensure_private_dir(dir, uid, err) < 0) {
-		free(dir);
-		return -1;
+	if (!private_dir(dir, uid)) {
+		*out = dir;
+		dir = NULL;
+		return 0;
 	}
-	if (xdg && *xdg)
-		cr_warn("XDG_RUNTIME_DIR %s is unusable (%s), so state is kept in %s", xdg, problem,
-			dir);
-	else
-		cr_warn("XDG_RUNTIME_DIR is not set, so state is kept in %s", dir);
-	*out = dir;
+	/* Another user made it (or a link in its place): never ours, so not used. */
+	if (home_runtime(uid, out, err) < 0)
+		return -1;
+	if (squatted) {
+		*squatted = dir;
+		dir = NULL;
+	}
 	return 0;
 }
 
@@ -149,6 +217,10 @@ static int data_root(char **out, struct cr_error *err)
 	}
 	if (cr_mkdir_p(dir, 0700, err) < 0)
 		return -1;
+	if (!is_real_dir(dir)) {
+		cr_fail(err, 0, "%s is not a directory conti-rootless made", dir);
+		return cr_hint(err, "move it out of the way (it is a symbolic link or a file)");
+	}
 	*strrchr(dir, '/') = '\0';
 	{
 		cleanup_free char *trash = cr_xasprintf("%s/trash", dir);
@@ -163,9 +235,15 @@ static int data_root(char **out, struct cr_error *err)
 
 int state_paths_init(struct cr_paths *paths, struct cr_error *err)
 {
+	cleanup_free char *squatted = NULL;
+
 	memset(paths, 0, sizeof(*paths));
-	if (runtime_root(getuid(), &paths->runtime, err) < 0)
+	if (state_runtime_root(getuid(), &paths->runtime, &squatted, err) < 0)
 		return -1;
+	if (squatted)
+		cr_warn(
+		    "%s belongs to another user (or is not a directory), so state is kept in %s",
+		    squatted, paths->runtime);
 	for (int i = 0; i < 2; i++) {
 		cleanup_free char *sub =
 		    cr_xasprintf("%s/%s", paths->runtime, i ? ".trash" : ".rm");
@@ -193,8 +271,10 @@ void state_paths_free(struct cr_paths *paths)
 static void fill_paths(const struct cr_paths *paths, const char *name, struct cr_state *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->lock_fd = -1;
+	st->lock_fd = st->data_lock_fd = -1;
 	snprintf(st->name, sizeof(st->name), "%s", name);
+	st->runtime_root = cr_xstrdup(paths->runtime);
+	st->data_root = cr_xstrdup(paths->data);
 	st->dir = cr_xasprintf("%s/%s", paths->runtime, name);
 	st->rootfs_mnt = cr_xasprintf("%s/rootfs", st->dir);
 	st->data_dir = cr_xasprintf("%s/containers/%s", paths->data, name);
@@ -206,21 +286,96 @@ void state_release(struct cr_state *st)
 {
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);
+	if (st->data_lock_fd >= 0)
+		close(st->data_lock_fd);
+	free(st->runtime_root);
+	free(st->data_root);
 	free(st->dir);
 	free(st->rootfs_mnt);
 	free(st->data_dir);
 	free(st->upper);
 	free(st->work);
 	memset(st, 0, sizeof(*st));
-	st->lock_fd = -1;
+	st->lock_fd = st->data_lock_fd = -1;
 }
 
-/* Opens path (creating it) and takes its flock; -1 with errno EWOULDBLOCK when held
- * and wait is false. */
-static int lock_file(const char *path, bool wait)
+/* openat of rel beneath dirfd, one component at a time, never following a symlink (for
+ * kernels without openat2). */
+static int open_walk(int dirfd, const char *rel, int flags, mode_t mode)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	cleanup_free char *copy = cr_xstrdup(rel);
+	char *p = copy, *slash;
+	int fd = dup(dirfd);
 
+	while (fd >= 0 && (slash = strchr(p, '/'))) {
+		int next;
+
+		*slash = '\0';
+		if (!strcmp(p, "..")) {
+			close(fd);
+			errno = EXDEV;
+			return -1;
+		}
+		next = openat(fd, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		p = slash + 1;
+	}
+	if (fd < 0)
+		return -1;
+	{
+		int last = openat(fd, p, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+
+		close(fd);
+		return last;
+	}
+}
+
+/* Opens root/rel without following a symlink anywhere beneath root (root itself was checked
+ * when it was chosen); -1 with errno (ELOOP for a symlink). */
+static int open_beneath(const char *root, const char *rel, int flags, mode_t mode)
+{
+	cleanup_close int rfd = open(root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct open_how how = {
+	    .flags = (unsigned long long)(flags | O_NOFOLLOW | O_CLOEXEC),
+	    .mode = flags & O_CREAT ? mode : 0,
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	if (rfd < 0)
+		return -1;
+	fd = (int)syscall(SYS_openat2, rfd, rel, &how, sizeof(how));
+	if (fd < 0 && (errno == ENOSYS || errno == E2BIG))
+		fd = open_walk(rfd, rel, flags, mode);
+	return fd;
+}
+
+/* Opens a regular file beneath root for reading (a FIFO or device is refused: ENXIO). */
+static int open_regular_beneath(const char *root, const char *rel)
+{
+	int fd = open_beneath(root, rel, O_RDONLY | O_NONBLOCK, 0);
+	struct stat sb;
+
+	if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))) {
+		close(fd);
+		errno = ENXIO;
+		return -1;
+	}
+	return fd;
+}
+
+int state_open_runtime_file(const struct cr_state *st, const char *rel, int flags, mode_t mode)
+{
+	cleanup_free char *path = cr_xasprintf("%s/%s", st->name, rel);
+
+	return open_beneath(st->runtime_root, path, flags, mode);
+}
+
+/* Takes the flock of fd (which it closes on failure); -1 with errno EWOULDBLOCK when held
+ * and wait is false. */
+static int lock_fd(int fd, bool wait)
+{
 	if (fd < 0)
 		return -1;
 	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
@@ -235,43 +390,237 @@ static int lock_file(const char *path, bool wait)
 	return fd;
 }
 
+/* True when fd's flock is held by another open file (fd is closed). */
+static bool held(int fd)
+{
+	bool busy = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+
+	if (fd >= 0)
+		close(fd);
+	return busy;
+}
+
 /* The registry lock: held while a name is claimed, opened or given up. */
 static int registry_lock(const struct cr_paths *paths, struct cr_error *err)
 {
-	cleanup_free char *path = cr_xasprintf("%s/.registry.lock", paths->runtime);
-	int fd = lock_file(path, true);
+	int fd =
+	    lock_fd(open_beneath(paths->runtime, ".registry.lock", O_RDWR | O_CREAT, 0600), true);
 
 	if (fd < 0)
-		return cr_fail(err, errno, "lock %s", path);
+		return cr_fail(err, errno, "lock %s/.registry.lock", paths->runtime);
 	return fd;
+}
+
+/* Refuses what is not what the tool made: rel (beneath root) must be absent, or of type
+ * (S_IFDIR, S_IFREG ...) and, when owned is set, ours. */
+static int check_made(const char *root, const char *rel, mode_t type, bool owned,
+		      struct cr_error *err)
+{
+	cleanup_close int fd = open_beneath(root, rel, O_PATH, 0);
+	struct stat sb;
+	const char *problem = NULL;
+
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0 && errno == ELOOP)
+		problem = "a symbolic link (in its path)";
+	else if (fd < 0 || fstat(fd, &sb) < 0)
+		return cr_fail(err, errno, "%s/%s", root, rel);
+	else if (S_ISLNK(sb.st_mode))
+		problem = "a symbolic link";
+	else if ((sb.st_mode & S_IFMT) != type)
+		problem = type == S_IFDIR ? "not a directory" : "not a regular file";
+	else if (owned && sb.st_uid != getuid())
+		problem = "owned by another user";
+	if (!problem)
+		return 0;
+	cr_fail(err, 0, "%s/%s is %s, not what conti-rootless made: refusing to use it", root, rel,
+		problem);
+	return cr_hint(err, "look at it and remove it yourself (rm removes a link, not what it "
+			    "points to)");
+}
+
+/* Checks the runtime dir of st and what the tool keeps in it (no symlink, the right kinds). */
+static int check_runtime_dir(const struct cr_state *st, struct cr_error *err)
+{
+	static const struct {
+		const char *rel;
+		mode_t type;
+	} parts[] = {
+	    {"", S_IFDIR},	     {"/lock", S_IFREG},  {"/state", S_IFREG},
+	    {"/state.tmp", S_IFREG}, {"/log", S_IFREG},	  {"/rootfs", S_IFDIR},
+	    {"/ns", S_IFDIR},	     {"/start", S_IFIFO}, {"/fuse-overlayfs.log", S_IFREG}};
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		cleanup_free char *rel = cr_xasprintf("%s%s", st->name, parts[i].rel);
+
+		if (check_made(st->runtime_root, rel, parts[i].type, i == 0, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Checks the data dir of st: a dir of ours; its layer dirs, config and lock no symlinks. */
+static int check_data_dir(const struct cr_state *st, struct cr_error *err)
+{
+	static const struct {
+		const char *rel;
+		mode_t type;
+	} parts[] = {{"", S_IFDIR},	  {"/config", S_IFREG}, {"/.lock", S_IFREG},
+		     {"/upper", S_IFDIR}, {"/work", S_IFDIR},	{"/exit_code", S_IFREG}};
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		cleanup_free char *rel = cr_xasprintf("containers/%s%s", st->name, parts[i].rel);
+
+		if (check_made(st->data_root, rel, parts[i].type, i == 0, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Makes RUNTIME/NAME (and its rootfs mount point) and takes its lock without waiting. */
 static int lock_container(struct cr_state *st, struct cr_error *err)
 {
-	cleanup_free char *path = cr_xasprintf("%s/lock", st->dir);
+	cleanup_free char *lock = cr_xasprintf("%s/lock", st->name);
+	cleanup_close int dfd = -1;
 
-	if (mkdir(st->dir, 0700) < 0 && errno != EEXIST)
-		return cr_fail(err, errno, "mkdir %s", st->dir);
-	if (mkdir(st->rootfs_mnt, 0700) < 0 && errno != EEXIST)
+	if (mkdir(st->dir, 0700) < 0) {
+		if (errno != EEXIST)
+			return cr_fail(err, errno, "mkdir %s", st->dir);
+		if (check_runtime_dir(st, err) < 0)
+			return -1;
+	}
+	dfd = open_beneath(st->runtime_root, st->name, O_PATH | O_DIRECTORY, 0);
+	if (dfd < 0)
+		return cr_fail(err, errno, "open %s", st->dir);
+	if (mkdirat(dfd, "rootfs", 0700) < 0 && errno != EEXIST)
 		return cr_fail(err, errno, "mkdir %s", st->rootfs_mnt);
-	st->lock_fd = lock_file(path, false);
+	st->lock_fd =
+	    lock_fd(openat(dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600), false);
 	if (st->lock_fd >= 0)
 		return 0;
 	if (errno != EWOULDBLOCK)
-		return cr_fail(err, errno, "lock %s", path);
+		return cr_fail(err, errno, "lock %s/lock", st->dir);
 	cr_fail(err, 0, "container '%s' is running (or another command is working on it)",
 		st->name);
 	err->errnum = 0;
 	return cr_hint(err, "stop it first with 'conti-rootless stop %s'", st->name);
 }
 
+/* Writes our runtime dir into the data lock file fd (for whoever finds it held). */
+static void note_holder(int fd, const struct cr_state *st)
+{
+	cleanup_free char *text = cr_xasprintf("%s\n", st->runtime_root);
+
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, text, strlen(text), 0) < 0)
+		return;
+}
+
+/* The runtime dir a data lock file names (the holder's), into buf; "" if unreadable. */
+static void read_holder(const struct cr_state *st, char *buf, size_t len)
+{
+	cleanup_free char *rel = cr_xasprintf("containers/%s/.lock", st->name);
+	cleanup_close int fd = open_regular_beneath(st->data_root, rel);
+	ssize_t n = fd >= 0 ? pread(fd, buf, len - 1, 0) : -1;
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* Takes DATA/containers/NAME/.lock without waiting: the layer is ours to mount or delete. */
+static int lock_data(struct cr_state *st, struct cr_error *err)
+{
+	cleanup_free char *rel = cr_xasprintf("containers/%s/.lock", st->name);
+	char where[512];
+
+	if (check_data_dir(st, err) < 0)
+		return -1;
+	st->data_lock_fd = lock_fd(open_beneath(st->data_root, rel, O_RDWR | O_CREAT, 0600), false);
+	if (st->data_lock_fd >= 0) {
+		note_holder(st->data_lock_fd, st);
+		return 0;
+	}
+	if (errno != EWOULDBLOCK)
+		return cr_fail(err, errno, "lock %s/.lock", st->data_dir);
+	read_holder(st, where, sizeof(where));
+	cr_fail(err, 0, "container '%s' is in use by conti-rootless with its runtime state in %s",
+		st->name, where[0] ? where : "another directory");
+	err->errnum = 0;
+	return cr_hint(err,
+		       "run this command where CONTI_ROOTLESS_RUNTIME_DIR is %s (its layer "
+		       "cannot be used from two runtime dirs)",
+		       where[0] ? where : "the same");
+}
+
 bool state_is_locked(const struct cr_state *st)
 {
-	cleanup_free char *path = cr_xasprintf("%s/lock", st->dir);
-	cleanup_close int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	return held(state_open_runtime_file(st, "lock", O_RDWR, 0));
+}
 
-	return fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+bool state_data_locked_elsewhere(const struct cr_state *st, char *where, size_t len)
+{
+	cleanup_free char *rel = cr_xasprintf("containers/%s/.lock", st->name);
+	char buf[512];
+
+	if (!held(open_beneath(st->data_root, rel, O_RDONLY, 0)))
+		return false;
+	read_holder(st, buf, sizeof(buf));
+	if (where)
+		snprintf(where, len, "%s", buf);
+	return strcmp(buf, st->runtime_root) != 0;
+}
+
+void state_boot_id(char *buf, size_t len)
+{
+	struct cr_error ignored;
+
+	if (cr_read_file("/proc/sys/kernel/random/boot_id", buf, len, &ignored) < 0)
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* The start-of-file identity of what fd names in /proc/PID/fd, compared with (dev, ino). */
+static bool pid_has_open(const char *pid, dev_t dev, ino_t ino)
+{
+	cleanup_free char *path = cr_xasprintf("/proc/%s/fd", pid);
+	DIR *d = opendir(path);
+	struct dirent *de;
+	bool found = false;
+
+	while (!found && d && (de = readdir(d))) {
+		struct stat sb;
+
+		found = de->d_name[0] != '.' && fstatat(dirfd(d), de->d_name, &sb, 0) == 0 &&
+			sb.st_dev == dev && sb.st_ino == ino;
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+pid_t state_lock_holder(const struct cr_state *st)
+{
+	cleanup_close int fd = state_open_runtime_file(st, "lock", O_PATH, 0);
+	struct stat lk;
+	DIR *d;
+	struct dirent *de;
+	pid_t found = 0;
+
+	if (fd < 0 || fstat(fd, &lk) < 0 || !(d = opendir("/proc")))
+		return 0;
+	while (!found && (de = readdir(d))) {
+		unsigned long n;
+		struct stat sb;
+
+		/* Only our own processes: the others' fds are not ours to read anyway. */
+		if (!cr_parse_ulong(de->d_name, &n) || (pid_t)n == getpid() ||
+		    fstatat(dirfd(d), de->d_name, &sb, 0) < 0 || sb.st_uid != getuid())
+			continue;
+		if (pid_has_open(de->d_name, lk.st_dev, lk.st_ino))
+			found = (pid_t)n;
+	}
+	closedir(d);
+	return found;
 }
 
 int state_record_get(const char *record, const char *key, char *buf, size_t len)
@@ -294,8 +643,8 @@ int state_record_get(const char *record, const char *key, char *buf, size_t len)
 
 char *state_read_config(const struct cr_state *st)
 {
-	cleanup_free char *path = cr_xasprintf("%s/config", st->data_dir);
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	cleanup_free char *rel = cr_xasprintf("containers/%s/config", st->name);
+	cleanup_close int fd = open_regular_beneath(st->data_root, rel);
 	char *buf;
 	struct stat sb;
 	ssize_t n;
@@ -304,7 +653,7 @@ char *state_read_config(const struct cr_state *st)
 		return NULL;
 	buf = cr_xmalloc((size_t)sb.st_size + 1);
 	n = cr_read_all(fd, buf, (size_t)sb.st_size);
-	if (n < 0) {
+	if (n < 0 || memchr(buf, '\0', (size_t)n)) {
 		free(buf);
 		return NULL;
 	}
@@ -314,22 +663,31 @@ char *state_read_config(const struct cr_state *st)
 
 int state_runtime_write(const struct cr_state *st, const char *text, struct cr_error *err)
 {
-	cleanup_free char *tmp = cr_xasprintf("%s/state.tmp", st->dir);
-	cleanup_free char *path = cr_xasprintf("%s/state", st->dir);
+	cleanup_close int dfd = open_beneath(st->runtime_root, st->name, O_PATH | O_DIRECTORY, 0);
+	cleanup_close int fd = -1;
+	cleanup_free char *full = NULL;
+	char boot[64];
 
-	if (cr_write_file(tmp, text, strlen(text), 0600, err) < 0)
-		return -1;
-	if (rename(tmp, path) < 0)
-		return cr_fail(err, errno, "rename %s", tmp);
+	state_boot_id(boot, sizeof(boot));
+	full = cr_xasprintf("%sboot=%s\n", text, boot);
+	if (dfd < 0)
+		return cr_fail(err, errno, "open %s", st->dir);
+	fd = openat(dfd, "state.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || cr_write_all(fd, full, strlen(full)) < 0)
+		return cr_fail(err, errno, "write %s/state.tmp", st->dir);
+	if (renameat(dfd, "state.tmp", dfd, "state") < 0)
+		return cr_fail(err, errno, "rename %s/state.tmp", st->dir);
 	return 0;
 }
 
 void state_runtime_read(const struct cr_state *st, char *buf, size_t len)
 {
-	cleanup_free char *path = cr_xasprintf("%s/state", st->dir);
-	struct cr_error ignored;
+	cleanup_free char *rel = cr_xasprintf("%s/state", st->name);
+	cleanup_close int fd = open_regular_beneath(st->runtime_root, rel);
+	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
 
-	if (cr_read_file(path, buf, len, &ignored) < 0)
+	buf[n > 0 ? n : 0] = '\0';
+	if (n > 0 && memchr(buf, '\0', (size_t)n))
 		buf[0] = '\0';
 }
 
@@ -365,11 +723,12 @@ static int rm_runtime_dir(const char *dir, struct cr_error *err)
 	return cr_rm_rf(dir, err);
 }
 
-static bool is_dir(const char *path)
+/* True while anyone (this runtime dir or another) holds the container's data lock. */
+static bool data_locked(const struct cr_state *st)
 {
-	struct stat sb;
+	cleanup_free char *rel = cr_xasprintf("containers/%s/.lock", st->name);
 
-	return lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+	return held(open_beneath(st->data_root, rel, O_RDONLY, 0));
 }
 
 /* A container made with --rm whose runner is gone: its name may be taken over. */
@@ -378,50 +737,71 @@ static bool stale_rm(struct cr_state *st)
 	cleanup_free char *config = NULL;
 	char flag[8] = "";
 
-	if (state_is_locked(st))
+	if (state_is_locked(st) || data_locked(st))
 		return false;
 	config = state_read_config(st);
 	return !config ||
 	       (state_record_get(config, "remove", flag, sizeof(flag)) == 0 && !strcmp(flag, "1"));
 }
 
-/* Makes DATA/containers/.tmp-X with config, upper and work, then renames it to NAME. */
+/* Fills the fresh dir tfd with config, upper (mode root_mode) and work. */
+static int fill_data(int tfd, const char *tmp, const char *config, mode_t root_mode,
+		     struct cr_error *err)
+{
+	cleanup_close int fd =
+	    openat(tfd, "config", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0 || cr_write_all(fd, config, strlen(config)) < 0)
+		return cr_fail(err, errno, "write %s/config", tmp);
+	/* The upper dir is the container's "/": it gets the mode of the rootfs's own root, so
+	 * that non-root users inside can enter it (the data dir stays 0700). */
+	if (mkdirat(tfd, "upper", 0700) < 0 || fchmodat(tfd, "upper", root_mode, 0) < 0)
+		return cr_fail(err, errno, "mkdir %s/upper", tmp);
+	if (mkdirat(tfd, "work", 0700) < 0)
+		return cr_fail(err, errno, "mkdir %s/work", tmp);
+	return 0;
+}
+
+/* Makes DATA/containers/.tmp-PID-X with its lock (taken: it becomes the data lock), config,
+ * upper and work, then renames it to NAME. A killed maker's .tmp dir is collected (its PID
+ * is gone and its lock free: collect_half_made). */
 static int make_data(const struct cr_paths *paths, struct cr_state *st, const char *config,
 		     mode_t root_mode, struct cr_error *err)
 {
 	char hex[17];
+	cleanup_free char *rel = NULL;
 	cleanup_free char *tmp = NULL;
-	cleanup_free char *path = NULL;
+	cleanup_close int cfd = -1;
+	cleanup_close int tfd = -1;
 	struct cr_error ignored;
 
 	random_hex(hex, 8);
-	tmp = cr_xasprintf("%s/containers/.tmp-%s", paths->data, hex);
-	path = cr_xasprintf("%s/config", tmp);
-	if (mkdir(tmp, 0700) < 0)
+	rel = cr_xasprintf(".tmp-%d-%s", (int)getpid(), hex);
+	tmp = cr_xasprintf("%s/containers/%s", paths->data, rel);
+	cfd = open_beneath(paths->data, "containers", O_PATH | O_DIRECTORY, 0);
+	if (cfd < 0 || mkdirat(cfd, rel, 0700) < 0)
 		return cr_fail(err, errno, "mkdir %s", tmp);
-	if (cr_write_file(path, config, strlen(config), 0600, err) < 0)
-		goto fail;
-	free(path);
-	path = cr_xasprintf("%s/upper", tmp);
-	/* The upper dir is the container's "/": it gets the mode of the rootfs's own root, so
-	 * that non-root users inside can enter it (the data dir stays 0700). */
-	if (mkdir(path, 0700) < 0 || chmod(path, root_mode) < 0) {
-		cr_fail(err, errno, "mkdir %s", path);
+	tfd = openat(cfd, rel, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	st->data_lock_fd = lock_fd(
+	    tfd < 0 ? -1 : openat(tfd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600),
+	    false);
+	if (st->data_lock_fd < 0) {
+		cr_fail(err, errno, "lock %s/.lock", tmp);
 		goto fail;
 	}
-	free(path);
-	path = cr_xasprintf("%s/work", tmp);
-	if (mkdir(path, 0700) < 0) {
-		cr_fail(err, errno, "mkdir %s", path);
+	note_holder(st->data_lock_fd, st);
+	if (fill_data(tfd, tmp, config, root_mode, err) < 0)
 		goto fail;
-	}
-	if (syscall(SYS_renameat2, AT_FDCWD, tmp, AT_FDCWD, st->data_dir, RENAME_NOREPLACE) < 0) {
+	if (syscall(SYS_renameat2, cfd, rel, cfd, st->name, RENAME_NOREPLACE) < 0) {
 		cr_fail(err, errno, "rename %s to %s", tmp, st->data_dir);
 		goto fail;
 	}
 	return 0;
 fail:
 	cr_rm_rf(tmp, &ignored);
+	if (st->data_lock_fd >= 0)
+		close(st->data_lock_fd);
+	st->data_lock_fd = -1;
 	return -1;
 }
 
@@ -441,7 +821,7 @@ static int name_taken(struct cr_state *st, struct cr_error *err)
 static int claim(const struct cr_paths *paths, struct cr_state *st, const char *config,
 		 mode_t root_mode, struct cr_error *err)
 {
-	if (is_dir(st->data_dir)) {
+	if (is_real_dir(st->data_dir)) {
 		cleanup_free char *grave = NULL;
 
 		if (!stale_rm(st) || !(grave = to_trash(paths, st->data_dir)))
@@ -486,9 +866,16 @@ int state_open_unlocked(const struct cr_paths *paths, const char *name, struct c
 			struct cr_error *err)
 {
 	fill_paths(paths, name, st);
-	if (!is_dir(st->data_dir)) {
+	if (!is_real_dir(st->data_dir)) {
+		int ret = check_made(st->data_root, st->data_dir + strlen(st->data_root) + 1,
+				     S_IFDIR, true, err);
+
 		state_release(st);
-		return no_such(name, err);
+		return ret < 0 ? -1 : no_such(name, err);
+	}
+	if (check_made(st->runtime_root, st->name, S_IFDIR, true, err) < 0) {
+		state_release(st);
+		return -1;
 	}
 	return 0;
 }
@@ -500,7 +887,7 @@ int state_open(const struct cr_paths *paths, const char *name, struct cr_state *
 
 	if (reg < 0 || state_open_unlocked(paths, name, st, err) < 0)
 		return -1;
-	if (lock_container(st, err) < 0) {
+	if (lock_container(st, err) < 0 || lock_data(st, err) < 0) {
 		state_release(st);
 		return -1;
 	}
@@ -701,7 +1088,7 @@ static void collect_one(const struct cr_paths *paths, const char *name)
 	bool stale;
 
 	fill_paths(paths, name, &st);
-	stale = is_dir(st.data_dir) ? stale_rm(&st) : true;
+	stale = is_real_dir(st.data_dir) ? stale_rm(&st) : true;
 	state_release(&st);
 	if (!stale)
 		return;
@@ -737,6 +1124,69 @@ static void empty_trash_in_background(const char *data_trash, const char *runtim
 			;
 }
 
+/* True when the maker named in DATA/containers/.tmp-PID-X is gone and its lock is free. */
+static bool tmp_abandoned(int cfd, const char *name)
+{
+	cleanup_free char *lock = cr_xasprintf("%s/.lock", name);
+	long pid = strtol(name + 5, NULL, 10);
+
+	if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+		return false;
+	return !held(openat(cfd, lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+}
+
+/* True when RUNTIME/NAME is a runtime dir with no data dir that no one holds. */
+static bool runtime_orphan(const struct cr_paths *paths, int rfd, const char *name)
+{
+	cleanup_free char *data = cr_xasprintf("%s/containers/%s", paths->data, name);
+	cleanup_free char *lock = cr_xasprintf("%s/lock", name);
+	struct stat sb;
+	struct cr_error ignored;
+
+	if (state_validate_name(name, &ignored) < 0 ||
+	    fstatat(rfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode) ||
+	    sb.st_uid != getuid() || lstat(data, &sb) == 0 || errno != ENOENT)
+		return false;
+	return !held(openat(rfd, lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+}
+
+/* What a command killed during set-up left half-made goes to the trash: DATA/containers/
+ * .tmp-* dirs whose maker is gone, and runtime dirs without a data dir that no one holds.
+ * Under the registry lock, so no claim of this runtime dir is half-way. */
+static void collect_half_made(const struct cr_paths *paths)
+{
+	struct cr_error ignored;
+	cleanup_close int reg = registry_lock(paths, &ignored);
+	cleanup_free char *runtime_trash = cr_xasprintf("%s/.trash", paths->runtime);
+	int fds[2] = {open_beneath(paths->runtime, ".", O_RDONLY | O_DIRECTORY, 0),
+		      open_beneath(paths->data, "containers", O_RDONLY | O_DIRECTORY, 0)};
+
+	for (int i = 0; i < 2 && reg >= 0; i++) {
+		DIR *d = fds[i] >= 0 ? fdopendir(fds[i]) : NULL;
+		struct dirent *de;
+
+		if (!d)
+			continue;
+		fds[i] = -1;
+		while ((de = readdir(d))) {
+			cleanup_free char *path = NULL;
+			cleanup_free char *grave = NULL;
+
+			if (i == 0 ? !runtime_orphan(paths, dirfd(d), de->d_name)
+				   : strncmp(de->d_name, ".tmp-", 5) ||
+					 !tmp_abandoned(dirfd(d), de->d_name))
+				continue;
+			path = cr_xasprintf("%s/%s%s", i ? paths->data : paths->runtime,
+					    i ? "containers/" : "", de->d_name);
+			grave = i ? to_trash(paths, path) : move_aside(path, runtime_trash);
+		}
+		closedir(d);
+	}
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
 void state_collect_garbage(const struct cr_paths *paths, bool full)
 {
 	cleanup_free char *markers = cr_xasprintf("%s/.rm", paths->runtime);
@@ -766,33 +1216,39 @@ void state_collect_garbage(const struct cr_paths *paths, bool full)
 		free(names[i]);
 	}
 	free(names);
+	collect_half_made(paths);
 	if (trash_unattended(runtime_trash) || trash_unattended(data_trash))
 		empty_trash_in_background(data_trash, runtime_trash);
 }
 
 void state_save_exit(const struct cr_state *st, int code)
 {
-	cleanup_free char *path = cr_xasprintf("%s/exit_code", st->data_dir);
+	cleanup_free char *rel = cr_xasprintf("containers/%s/exit_code", st->name);
+	cleanup_close int fd = open_beneath(st->data_root, rel, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	char num[16];
-	struct cr_error ignored;
 
 	snprintf(num, sizeof(num), "%d\n", code);
-	cr_write_file(path, num, strlen(num), 0600, &ignored);
+	if (fd >= 0)
+		cr_write_all(fd, num, strlen(num));
 }
 
 int state_saved_exit(const struct cr_state *st)
 {
-	cleanup_free char *path = cr_xasprintf("%s/exit_code", st->data_dir);
+	cleanup_free char *rel = cr_xasprintf("containers/%s/exit_code", st->name);
+	cleanup_close int fd = open_regular_beneath(st->data_root, rel);
 	char num[16];
-	struct cr_error ignored;
+	ssize_t n = fd >= 0 ? read(fd, num, sizeof(num) - 1) : -1;
 
-	return cr_read_file(path, num, sizeof(num), &ignored) > 0 ? atoi(num) : -1;
+	if (n <= 0)
+		return -1;
+	num[n] = '\0';
+	return atoi(num);
 }
 
 long long state_log_size(const struct cr_state *st)
 {
-	cleanup_free char *path = cr_xasprintf("%s/log", st->dir);
+	cleanup_close int fd = state_open_runtime_file(st, "log", O_PATH, 0);
 	struct stat sb;
 
-	return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+	return fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (long long)sb.st_size : 0;
 }

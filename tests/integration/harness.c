@@ -266,6 +266,14 @@ void h_setup(void)
 	h_mkrootfs(H.rootfs);
 	setenv("XDG_RUNTIME_DIR", H.runtime, 1);
 	setenv("XDG_DATA_HOME", H.data, 1);
+	/* The runtime dir follows the user, not XDG_RUNTIME_DIR: this override (made by the
+	 * first command, as XDG_RUNTIME_DIR/conti-rootless was) isolates the tests. */
+	{
+		char *own = h_runtime_dir();
+
+		setenv("CONTI_ROOTLESS_RUNTIME_DIR", own, 1);
+		free(own);
+	}
 }
 
 void h_teardown(void)

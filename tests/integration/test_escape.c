@@ -1997,6 +1997,87 @@ END_TEST
 
 /* ---- the suite ---- */
 
+/* ---- runtime_symlink: the tool's own dirs replaced by symlinks ---- */
+
+/* What in the runtime dir becomes a symlink to the victim dir (or a file in it). */
+static const char *const runtime_links[] = {"", "/ns", "/log"};
+
+/* Names and contents of the files of dir and dir/ns, as one string (caller frees). */
+static char *victim_snapshot(const char *dir)
+{
+	static const char *const files[] = {"precious", "log", "state", "lock", "ns/keep",
+					    "ns/mnt"};
+	char *snap = strdup("");
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *path = h_strf("%s/%s", dir, files[i]), *text = h_read_file(path);
+		char *next = h_strf("%s%s=%s;", snap, files[i], text ? text : "(gone)");
+
+		free(snap), free(path), free(text);
+		snap = next;
+	}
+	{
+		char *ns = h_strf("%s/ns", dir);
+		char *next = h_strf("%s%d|%d", snap, h_count_entries(dir), h_count_entries(ns));
+
+		free(snap), free(ns);
+		snap = next;
+	}
+	return snap;
+}
+
+/* RUNTIME/NAME, RUNTIME/NAME/ns or RUNTIME/NAME/log replaced by a symlink to a directory of
+ * victim files: start, logs, rm and rm -f are refused (125, one line) and ps -a works, and
+ * none of them reads, writes or deletes there. */
+START_TEST(test_runtime_symlink_refused)
+{
+	char *name = new_name(), *own = h_runtime_dir();
+	char *victim = h_strf("%s/victim", H.base), *vns = h_strf("%s/ns", victim);
+	char *dir = h_strf("%s/%s", own, name), *link = h_strf("%s%s", dir, runtime_links[_i]);
+	char *target = h_strf("%s%s", victim, runtime_links[_i]), *before, *after, *line;
+	const char *cmds[][3] = {{"start", name, NULL}, {"logs", name, NULL},
+				 {"rm", name, NULL},	{"rm", "-f", name}};
+	struct h_result r;
+
+	CONTI(&r, "run", "--name", name, H.rootfs, "true");
+	h_assert_status(&r, 0, "run");
+	h_result_free(&r);
+	ck_assert_int_eq(mkdir(victim, 0700), 0);
+	ck_assert_int_eq(mkdir(vns, 0700), 0);
+	h_write_file(h_strf("%s/precious", victim), "precious\n", 0600);
+	h_write_file(h_strf("%s/log", victim), "victim log\n", 0600);
+	h_write_file(h_strf("%s/state", victim), "status=running\npid=1\n", 0600);
+	h_write_file(h_strf("%s/lock", victim), "", 0600);
+	h_write_file(h_strf("%s/keep", vns), "keep\n", 0600);
+	h_write_file(h_strf("%s/mnt", vns), "", 0600);
+	before = victim_snapshot(victim);
+	ck_assert_msg(!h_exists(link) || h_rm_rf(link), "cannot remove %s", link);
+	ck_assert_int_eq(symlink(target, link), 0);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *args[] = {cmds[i][0], cmds[i][1], cmds[i][2], NULL};
+		bool is_logs = !strcmp(cmds[i][0], "logs");
+
+		h_conti_v(&r, NULL, args);
+		ck_assert_msg(!strstr(r.out, "victim"), "%s read the victim's file: %s", cmds[i][0],
+			      r.out);
+		if (!is_logs || _i != 1) {
+			h_assert_status(&r, 125, cmds[i][0]);
+			line = h_error_line(&r);
+			free(line);
+		}
+		h_result_free(&r);
+	}
+	CONTI(&r, "ps", "-a");
+	h_assert_status(&r, 0, "ps -a");
+	h_result_free(&r);
+	after = victim_snapshot(victim);
+	ck_assert_str_eq(after, before);
+	unlink(link); /* teardown's rm -f removes the rest */
+	free(name), free(own), free(victim), free(vns), free(dir), free(link), free(target);
+	free(before), free(after);
+}
+END_TEST
+
 static TCase *tcase(Suite *s, const char *name)
 {
 	TCase *tc = tcase_create(name);
@@ -2065,6 +2146,8 @@ int main(void)
 	tcase_add_test(tc, test_default_readonly_paths);
 	tcase_add_test(tc, test_default_user_no_caps);
 	tcase_add_test(tc, test_default_exec_same);
+	tc = tcase(s, "runtime_symlink");
+	tcase_add_loop_test(tc, test_runtime_symlink_refused, 0, N(runtime_links));
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

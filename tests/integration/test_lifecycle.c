@@ -1802,6 +1802,288 @@ START_TEST(test_names_like_own_files)
 }
 END_TEST
 
+/* ---- state: one runtime dir per user, the data lock, state from the kernel ---- */
+
+/* The row of name in `ps -a` output (caller frees), NULL when it is not listed. */
+static char *ps_row(const char *out, const char *name)
+{
+	for (int i = 0, n = h_count_lines(out); i < n; i++) {
+		char *line = h_line(out, i);
+
+		if (!strncmp(line, name, strlen(name)) && line[strlen(name)] == ' ')
+			return line;
+		free(line);
+	}
+	return NULL;
+}
+
+/* Asserts that `ps -a` (with o) lists name with a STATUS starting with want. */
+static void assert_ps_status(const struct h_opts *o, const char *name, const char *want)
+{
+	struct h_result r;
+	char *row, status[32] = "";
+
+	CONTI_OPTS(&r, o, "ps", "-a");
+	h_assert_status(&r, 0, "ps -a");
+	row = ps_row(r.out, name);
+	ck_assert_msg(row, "ps -a does not list %s:\n%s%s", name, r.out, r.err);
+	sscanf(row + strlen(name), " %31s", status);
+	ck_assert_msg(!strncmp(status, want, strlen(want)), "ps -a shows %s as '%s', not %s:\n%s",
+		      name, status, want, r.out);
+	free(row);
+	h_result_free(&r);
+}
+
+/* Two runtime dirs (two CONTI_ROOTLESS_RUNTIME_DIR values), one data dir: while the
+ * container runs from one, start, rm and rm -f from the other are refused with 125 and one
+ * line naming the runtime dir in use; ps there shows it running; its layer stays. */
+START_TEST(test_data_lock_two_runtime_dirs)
+{
+	char *name = new_name(), *mark = new_mark(), *line;
+	char *other = h_strf("%s/run2", H.base), *own = h_runtime_dir();
+	char *env_other = h_strf("CONTI_ROOTLESS_RUNTIME_DIR=%s", other);
+	char *kept = h_strf("%s/conti-rootless/containers/%s/upper/kept", H.data, name);
+	const char *env[] = {env_other, NULL};
+	struct h_opts o = {.env = env};
+	const char *cmds[][3] = {{"start", name, NULL}, {"rm", name, NULL}, {"rm", "-f", name}};
+	struct h_result r;
+
+	ck_assert_int_eq(mkdir(other, 0700), 0);
+	DETACH(name, "sh", "-c", h_strf("echo layer > /kept; exec sleep %s", mark));
+	for (int i = 0; i < 50 && !h_exists(kept); i++)
+		sleep_ms(20);
+	ck_assert_msg(h_exists(kept), "%s missing", kept);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *args[] = {cmds[i][0], cmds[i][1], cmds[i][2], NULL};
+
+		h_conti_v(&r, &o, args);
+		h_assert_status(&r, 125, cmds[i][0]);
+		line = h_error_line(&r);
+		ck_assert_msg(strstr(line, "in use") && strstr(line, own), "%s: %s", cmds[i][0],
+			      line);
+		free(line);
+		h_result_free(&r);
+	}
+	assert_ps_status(&o, name, "running");
+	assert_ps_status(NULL, name, "running");
+	ck_assert_msg(h_count_procs(mark) > 0, "the container died");
+	ck_assert_msg(h_exists(kept), "the layer was touched: %s is gone", kept);
+	free(name), free(mark), free(other), free(own), free(env_other), free(kept);
+}
+END_TEST
+
+/* With /run/user/UID missing (as on CI) and no override, the runtime dir is the user's,
+ * whatever XDG_RUNTIME_DIR says: a container run with it set shows running from a shell
+ * without it (su), and rm -f there removes it. */
+START_TEST(test_runtime_dir_not_from_environment)
+{
+	char *name = h_unique("xdgsame"), *mark = new_mark();
+	const char *with[] = {"CONTI_ROOTLESS_RUNTIME_DIR", NULL};
+	const char *without[] = {"CONTI_ROOTLESS_RUNTIME_DIR", "XDG_RUNTIME_DIR", NULL};
+	struct h_opts o1 = {.env = with}, o2 = {.env = without};
+	struct h_result r, rm;
+
+	CONTI_OPTS(&r, &o1, "run", "-d", "--name", name, H.rootfs, "sleep", mark);
+	h_assert_status(&r, 0, "run -d with XDG_RUNTIME_DIR set");
+	h_result_free(&r);
+	CONTI_OPTS(&r, &o2, "ps", "-a");
+	CONTI_OPTS(&rm, &o2, "rm", "-f", name);
+	{
+		char *row = ps_row(r.out, name);
+		char status[32] = "";
+
+		if (row)
+			sscanf(row + strlen(name), " %31s", status);
+		ck_assert_msg(!strcmp(status, "running"),
+			      "without XDG_RUNTIME_DIR, ps shows '%s' as '%s':\n%s%s", name,
+			      status, r.out, r.err);
+		free(row);
+	}
+	h_assert_status(&rm, 0, "rm -f without XDG_RUNTIME_DIR");
+	h_assert_no_procs(mark, 3000);
+	h_result_free(&r);
+	h_result_free(&rm);
+	free(name), free(mark);
+}
+END_TEST
+
+/* The status file of a running container deleted: ps -a still shows it running (from the
+ * kernel), exec and kill reach it, stop stops it, and rm -f removes it. */
+START_TEST(test_status_file_deleted)
+{
+	char *name = new_name(), *name2 = new_name(), *mark = new_mark(), *mark2 = new_mark();
+	char *own = h_runtime_dir();
+	char *state = h_strf("%s/%s/state", own, name), *state2 = h_strf("%s/%s/state", own, name2);
+	struct h_result r;
+
+	DETACH(name, "sleep", mark);
+	DETACH(name2, "sleep", mark2);
+	ck_assert_int_eq(unlink(state), 0);
+	ck_assert_int_eq(unlink(state2), 0);
+	assert_ps_status(NULL, name, "running");
+	CONTI(&r, "exec", name, "true");
+	h_assert_status(&r, 0, "exec without a status file");
+	h_result_free(&r);
+	CONTI(&r, "kill", "-s", "CONT", name);
+	h_assert_status(&r, 0, "kill -s CONT without a status file");
+	h_result_free(&r);
+	CONTI(&r, "stop", "-t", "1", name);
+	h_assert_status(&r, 0, "stop without a status file");
+	h_result_free(&r);
+	h_assert_no_procs(mark, 3000);
+	assert_ps_status(NULL, name, "exited");
+	CONTI(&r, "rm", "-f", name2);
+	h_assert_status(&r, 0, "rm -f without a status file");
+	h_result_free(&r);
+	h_assert_no_procs(mark2, 3000);
+	CONTI(&r, "rm", name);
+	h_assert_status(&r, 0, "rm of the stopped one");
+	h_result_free(&r);
+	h_assert_nothing_left();
+	free(name), free(name2), free(mark), free(mark2), free(own), free(state), free(state2);
+}
+END_TEST
+
+static const char *const damaged_configs[] = {"", "\001\002garbage\nname=\n\377", "x"};
+
+/* A running container's config damaged (empty, garbage): ps -a shows it as damaged, with its
+ * PID; rm -f stops and removes it. */
+START_TEST(test_config_damaged)
+{
+	char *name = new_name(), *mark = new_mark();
+	char *config = h_strf("%s/conti-rootless/containers/%s/config", H.data, name);
+	struct h_result r;
+	char *row;
+
+	DETACH(name, "sleep", mark);
+	h_write_file(config, damaged_configs[_i], 0600);
+	assert_ps_status(NULL, name, "damaged");
+	CONTI(&r, "ps");
+	row = ps_row(r.out, name);
+	ck_assert_msg(row, "ps (running only) omits the damaged running %s:\n%s", name, r.out);
+	free(row);
+	h_result_free(&r);
+	CONTI(&r, "rm", "-f", name);
+	h_assert_status(&r, 0, "rm -f of a damaged container");
+	h_result_free(&r);
+	h_assert_no_procs(mark, 3000);
+	h_assert_nothing_left();
+	free(name), free(mark), free(config);
+}
+END_TEST
+
+/* Entries of dir whose name starts with prefix. */
+static int count_prefixed(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += !strncmp(de->d_name, prefix, strlen(prefix));
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* SIGKILL of run, run -d, run --rm and create at random points of set-up (a few dozen
+ * times, CONTI_TEST_ITERATIONS for more): after one more command, every container left is
+ * listed by ps -a and removed by rm -f, and then nothing is left: no runtime dir without a
+ * container, no DATA/containers/.tmp-*, no process but the keeper. */
+START_TEST(test_sigkill_during_setup)
+{
+	const char *iters = getenv("CONTI_TEST_ITERATIONS");
+	int n = iters && atoi(iters) > 0 ? atoi(iters) : 40;
+	char *containers = h_containers_dir(), *own = h_runtime_dir();
+	char *sleep_needle = test_sleep_needle();
+	struct h_result r;
+
+	srand((unsigned)getpid());
+	for (int i = 0; i < n; i++) {
+		char *name = new_name();
+		const char *modes[][2] = {{"run", NULL}, {"run", "-d"}, {"run", "--rm"},
+					  {"create", NULL}};
+		const char **m = modes[i % 4];
+		const char *argv[] = {h_conti_bin(), m[0], "--name", name, m[1] ? m[1] : "-e",
+				      m[1] ? H.rootfs : "A=1", m[1] ? "true" : H.rootfs,
+				      m[1] ? NULL : "true", NULL};
+		struct h_proc p;
+
+		h_spawn(&p, (char *const *)argv, NULL);
+		sleep_ms(rand() % 6);
+		kill(p.pid, SIGKILL);
+		h_finish(&p, &r, 5000);
+		h_result_free(&r);
+		free(name);
+	}
+	/* One more command: its garbage collection takes what the kills left half-made. */
+	CONTI(&r, "run", "--rm", H.rootfs, "true");
+	h_assert_status(&r, 0, "run --rm after the kills");
+	h_result_free(&r);
+	ck_assert_msg(count_prefixed(containers, ".tmp-") == 0, "half-made data left in %s",
+		      containers);
+	CONTI(&r, "ps", "-a");
+	for (int i = 1, lines = h_count_lines(r.out); i < lines; i++) {
+		char *line = h_line(r.out, i), name[80] = "";
+		struct h_result rm;
+
+		sscanf(line, "%79s", name);
+		CONTI(&rm, "rm", "-f", name);
+		h_assert_status(&rm, 0, "rm -f of what ps -a lists");
+		h_result_free(&rm);
+		free(line);
+	}
+	h_result_free(&r);
+	h_assert_nothing_left();
+	ck_assert_msg(count_prefixed(containers, ".tmp-") == 0, "half-made data left in %s",
+		      containers);
+	h_assert_no_procs(sleep_needle, 3000);
+	{
+		pid_t keeper = h_keeper_pid();
+		int others = 0;
+
+		for (int i = 0; i < 30; i++) {
+			others = h_count_procs_mentioning(H.base) - (keeper > 0 && h_pid_alive(keeper));
+			if (others <= 0)
+				break;
+			sleep_ms(100);
+		}
+		ck_assert_msg(others <= 0, "%d processes of the test left besides the keeper",
+			      others);
+	}
+	free(containers), free(own), free(sleep_needle);
+}
+END_TEST
+
+/* rm of a created container says so and how to remove it (not "is running"); rm of a
+ * running one suggests rm -f. */
+START_TEST(test_rm_messages)
+{
+	char *name = new_name(), *name2 = new_name(), *mark = new_mark(), *line;
+	struct h_result r;
+
+	CONTI(&r, "create", "--name", name, H.rootfs, "true");
+	h_assert_status(&r, 0, "create");
+	h_result_free(&r);
+	CONTI(&r, "rm", name);
+	h_assert_status(&r, 125, "rm of a created container");
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, "created") && !strstr(line, "running") &&
+			  strstr(line, "rm -f"),
+		      "%s", line);
+	free(line);
+	h_result_free(&r);
+	DETACH(name2, "sleep", mark);
+	CONTI(&r, "rm", name2);
+	h_assert_status(&r, 125, "rm of a running container");
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, "running") && strstr(line, "rm -f"), "%s", line);
+	free(line);
+	h_result_free(&r);
+	free(name), free(name2), free(mark);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static TCase *tcase(Suite *s, const char *name)
@@ -1893,6 +2175,20 @@ static void add_keeper_cases(Suite *s)
 			    sizeof(own_file_names) / sizeof(own_file_names[0]));
 }
 
+static void add_state_cases(Suite *s)
+{
+	TCase *tc = tcase(s, "state");
+
+	tcase_add_test(tc, test_data_lock_two_runtime_dirs);
+	tcase_add_test(tc, test_runtime_dir_not_from_environment);
+	tcase_add_test(tc, test_status_file_deleted);
+	tcase_add_loop_test(tc, test_config_damaged, 0,
+			    sizeof(damaged_configs) / sizeof(damaged_configs[0]));
+	tcase_add_test(tc, test_rm_messages);
+	tc = tcase(s, "killed_setup");
+	tcase_add_test(tc, test_sigkill_during_setup);
+}
+
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
@@ -1903,6 +2199,7 @@ int main(void)
 	runner = getpid();
 	add_run_cases(s);
 	add_keeper_cases(s);
+	add_state_cases(s);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
