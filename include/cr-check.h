@@ -34,6 +34,12 @@ struct cr_check_result {
  * on out; returns 0 when `run` will work here, 1 otherwise. */
 int check_run(bool json, FILE *out);
 
+/* Whether a data dir with bytes and inodes free (of inodes_total; 0: the file system does not
+ * count them) can take writable layers: FAIL under 256 MiB or 1000 inodes, WARN under 2 GiB
+ * or 1% of the inodes (pure). */
+enum cr_check_status check_space_status(unsigned long long bytes, unsigned long long inodes,
+					unsigned long long inodes_total);
+
 /* "ok", "warn" or "FAIL". */
 const char *check_status_name(enum cr_check_status status);
 

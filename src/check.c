@@ -475,8 +475,21 @@ static const char *fs_name(long f_type)
 	return "a local filesystem";
 }
 
+enum cr_check_status check_space_status(unsigned long long bytes, unsigned long long inodes,
+					unsigned long long inodes_total)
+{
+	const unsigned long long mib = 1024ULL * 1024;
+
+	if (bytes < 256 * mib || (inodes_total && inodes < 1000))
+		return CR_CHECK_FAIL;
+	if (bytes < 2048 * mib || (inodes_total && inodes < inodes_total / 100))
+		return CR_CHECK_WARN;
+	return CR_CHECK_OK;
+}
+
 static void check_data_dir(struct check_ctx *c, struct cr_check_result *r)
 {
+	enum cr_check_status space;
 	struct statfs sfs;
 	double gib;
 
@@ -512,7 +525,19 @@ static void check_data_dir(struct check_ctx *c, struct cr_check_result *r)
 		    user_name());
 		return;
 	}
-	found(r, CR_CHECK_OK, "%s on %s, %.1f GiB free", c->data_dir, fs_name(sfs.f_type), gib);
+	space =
+	    check_space_status((unsigned long long)sfs.f_bavail * sfs.f_bsize,
+			       (unsigned long long)sfs.f_ffree, (unsigned long long)sfs.f_files);
+	found(r, space, "%s on %s, %.1f GiB and %llu inodes free%s", c->data_dir,
+	      fs_name(sfs.f_type), gib, (unsigned long long)sfs.f_ffree,
+	      space == CR_CHECK_FAIL   ? ": too little for writable layers"
+	      : space == CR_CHECK_WARN ? ": nearly full"
+				       : "");
+	if (space != CR_CHECK_OK)
+		fix(r,
+		    "free space there (conti-rootless rm of old containers), or export "
+		    "XDG_DATA_HOME=/var/tmp/%s/data  # or another disk",
+		    user_name());
 }
 
 /* Where a child stopped on the way to a kernel overlayfs mount, and why. */

@@ -190,6 +190,21 @@ START_TEST(real_run_leaves_nothing_behind)
 }
 END_TEST
 
+/* A data dir with 0.0 GiB free is no "ok": too little fails, nearly full warns. */
+START_TEST(data_dir_space)
+{
+	const unsigned long long mib = 1024ULL * 1024;
+
+	ck_assert_int_eq(check_space_status(0, 1000000, 2000000), CR_CHECK_FAIL);
+	ck_assert_int_eq(check_space_status(100 * mib, 1000000, 2000000), CR_CHECK_FAIL);
+	ck_assert_int_eq(check_space_status(1024 * mib, 1000000, 2000000), CR_CHECK_WARN);
+	ck_assert_int_eq(check_space_status(50000 * mib, 10, 2000000), CR_CHECK_FAIL);
+	ck_assert_int_eq(check_space_status(50000 * mib, 5000, 2000000), CR_CHECK_WARN);
+	ck_assert_int_eq(check_space_status(50000 * mib, 0, 0), CR_CHECK_OK); /* btrfs: no count */
+	ck_assert_int_eq(check_space_status(50000 * mib, 1000000, 2000000), CR_CHECK_OK);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check");
@@ -201,6 +216,7 @@ int main(void)
 	tcase_add_test(tc, json_output);
 	tcase_add_test(tc, free_subid_range);
 	tcase_add_test(tc, real_run_leaves_nothing_behind);
+	tcase_add_test(tc, data_dir_space);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
