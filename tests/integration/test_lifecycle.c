@@ -2000,7 +2000,8 @@ START_TEST(test_sigkill_during_setup)
 
 	srand((unsigned)getpid());
 	for (int i = 0; i < n; i++) {
-		char *name = new_name();
+		/* Not new_name(): more than its 64 names; ps -a below finds and removes them. */
+		char *name = h_strf("lc%d-%d-k%d", (int)runner, (int)getpid(), i);
 		const char *modes[][2] = {{"run", NULL}, {"run", "-d"}, {"run", "--rm"},
 					  {"create", NULL}};
 		const char **m = modes[i % 4];
