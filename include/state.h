@@ -73,6 +73,10 @@ const char *state_runtime_dir_problem(const char *dir, uid_t uid);
  * gets the /tmp path another user holds when it had to go to the home dir (else NULL). */
 int state_runtime_root(uid_t uid, char **out, char **squatted, struct cr_error *err);
 
+/* state_runtime_root with /run/user, /tmp and the home dir given (for tests). */
+int state_runtime_root_in(const char *run_base, const char *tmp_base, const char *home,
+			  uid_t uid, char **out, char **squatted, struct cr_error *err);
+
 /* Resolves RUNTIME (state_runtime_root, warning once when /tmp was squatted) and DATA,
  * creating them 0700. */
 int state_paths_init(struct cr_paths *paths, struct cr_error *err);

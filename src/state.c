@@ -122,9 +122,8 @@ static const char *home_of(uid_t uid)
 }
 
 /* The fallback when /tmp/conti-rootless-UID is another user's: under the user's home. */
-static int home_runtime(uid_t uid, char **out, struct cr_error *err)
+static int home_runtime(const char *home, uid_t uid, char **out, struct cr_error *err)
 {
-	const char *home = home_of(uid);
 	cleanup_free char *dir = NULL;
 	const char *problem;
 
@@ -153,10 +152,11 @@ static int home_runtime(uid_t uid, char **out, struct cr_error *err)
 	return 0;
 }
 
-int state_runtime_root(uid_t uid, char **out, char **squatted, struct cr_error *err)
+int state_runtime_root_in(const char *run_base, const char *tmp_base, const char *home, uid_t uid,
+			  char **out, char **squatted, struct cr_error *err)
 {
 	const char *over = getenv("CONTI_ROOTLESS_RUNTIME_DIR");
-	cleanup_free char *run_user = cr_xasprintf("/run/user/%u", (unsigned)uid);
+	cleanup_free char *run_user = cr_xasprintf("%s/%u", run_base, (unsigned)uid);
 	cleanup_free char *dir = NULL;
 	const char *problem;
 
@@ -185,20 +185,25 @@ int state_runtime_root(uid_t uid, char **out, char **squatted, struct cr_error *
 		dir = NULL;
 		return 0;
 	}
-	dir = cr_xasprintf("/tmp/conti-rootless-%u", (unsigned)uid);
+	dir = cr_xasprintf("%s/conti-rootless-%u", tmp_base, (unsigned)uid);
 	if (!private_dir(dir, uid)) {
 		*out = dir;
 		dir = NULL;
 		return 0;
 	}
 	/* Another user made it (or a link in its place): never ours, so not used. */
-	if (home_runtime(uid, out, err) < 0)
+	if (home_runtime(home, uid, out, err) < 0)
 		return -1;
 	if (squatted) {
 		*squatted = dir;
 		dir = NULL;
 	}
 	return 0;
+}
+
+int state_runtime_root(uid_t uid, char **out, char **squatted, struct cr_error *err)
+{
+	return state_runtime_root_in("/run/user", "/tmp", home_of(uid), uid, out, squatted, err);
 }
 
 static int data_root(char **out, struct cr_error *err)

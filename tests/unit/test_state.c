@@ -84,7 +84,8 @@ START_TEST(runtime_dir_rules)
 }
 END_TEST
 
-/* Without the override and /run/user/UID, whatever XDG_RUNTIME_DIR says: /tmp/conti-rootless-UID. */
+/* Without the override and /run/user/UID, whatever XDG_RUNTIME_DIR says: /tmp/conti-rootless-UID.
+ */
 START_TEST(unusable_xdg_falls_back_to_tmp)
 {
 	struct cr_paths p;
@@ -104,6 +105,92 @@ START_TEST(unusable_xdg_falls_back_to_tmp)
 	ck_assert_ptr_null(state_runtime_dir_problem(p.runtime, getuid()));
 	state_paths_free(&p);
 	free(expect);
+}
+END_TEST
+
+/* Entries of dir but . and .. */
+static int h_count(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* The runtime root follows the user: /run/user/UID when it is a 0700 dir of the user, else
+ * /tmp/conti-rootless-UID (made 0700, or made 0700 again when ours), else, when that is
+ * squatted (here: a symlink in its place), a dir under the home, the squatted path named;
+ * the override must be an absolute, private dir, never a symlink. */
+START_TEST(runtime_root_rules)
+{
+	char *run = cr_xasprintf("%s/runbase", tmpdir), *tmp = cr_xasprintf("%s/tmpbase", tmpdir);
+	char *home = cr_xasprintf("%s/home", tmpdir), *victim = cr_xasprintf("%s/victim", tmpdir);
+	char *mine = cr_xasprintf("%s/%u", run, (unsigned)getuid());
+	char *fallback = cr_xasprintf("%s/conti-rootless-%u", tmp, (unsigned)getuid());
+	char *out = NULL, *squatted = NULL, *expect;
+	struct cr_error err;
+	struct stat sb;
+
+	unsetenv("CONTI_ROOTLESS_RUNTIME_DIR");
+	setenv("XDG_RUNTIME_DIR", victim, 1); /* not what decides */
+	mkdir(run, 0755), mkdir(tmp, 0777), mkdir(home, 0700), mkdir(victim, 0700);
+	chmod(tmp, 01777);
+	/* No /run/user/UID: the fixed fallback, made 0700. */
+	ck_assert_int_eq(state_runtime_root_in(run, tmp, home, getuid(), &out, &squatted, &err), 0);
+	ck_assert_str_eq(out, fallback);
+	ck_assert_ptr_null(squatted);
+	ck_assert_int_eq(lstat(fallback, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 07777, 0700);
+	free(out);
+	/* Ours with a loose mode: made 0700 again. */
+	chmod(fallback, 0755);
+	ck_assert_int_eq(state_runtime_root_in(run, tmp, home, getuid(), &out, &squatted, &err), 0);
+	ck_assert_str_eq(out, fallback);
+	ck_assert_int_eq(lstat(fallback, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 07777, 0700);
+	free(out);
+	/* Squatted: a symlink to someone's dir in its place; the home fallback, the link and
+	 * its target untouched. */
+	rmdir(fallback);
+	ck_assert_int_eq(symlink(victim, fallback), 0);
+	ck_assert_int_eq(state_runtime_root_in(run, tmp, home, getuid(), &out, &squatted, &err), 0);
+	expect = cr_xasprintf("%s/.cache/conti-rootless/run", home);
+	ck_assert_str_eq(out, expect);
+	ck_assert_str_eq(squatted, fallback);
+	ck_assert_int_eq(h_count(victim), 0);
+	ck_assert_int_eq(lstat(fallback, &sb), 0);
+	ck_assert(S_ISLNK(sb.st_mode));
+	free(out), free(squatted), free(expect);
+	/* /run/user/UID of ours: used, whatever else exists. */
+	mkdir(mine, 0700);
+	ck_assert_int_eq(state_runtime_root_in(run, tmp, home, getuid(), &out, &squatted, &err), 0);
+	expect = cr_xasprintf("%s/conti-rootless", mine);
+	ck_assert_str_eq(out, expect);
+	free(out), free(expect);
+	/* /run/user/UID with another mode is not the user's session dir. */
+	chmod(mine, 0755);
+	ck_assert_int_eq(state_runtime_root_in(run, tmp, home, getuid(), &out, &squatted, &err), 0);
+	ck_assert_str_ne(out, mine);
+	free(out), free(squatted);
+	/* The override: relative or a symlink is refused. */
+	setenv("CONTI_ROOTLESS_RUNTIME_DIR", "rel/dir", 1);
+	ck_assert_int_eq(state_runtime_root_in(run, tmp, home, getuid(), &out, &squatted, &err),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "CONTI_ROOTLESS_RUNTIME_DIR"));
+	setenv("CONTI_ROOTLESS_RUNTIME_DIR", fallback, 1);
+	ck_assert_int_eq(state_runtime_root_in(run, tmp, home, getuid(), &out, &squatted, &err),
+			 -1);
+	setenv("CONTI_ROOTLESS_RUNTIME_DIR", victim, 1);
+	ck_assert_int_eq(state_runtime_root_in(run, tmp, home, getuid(), &out, &squatted, &err), 0);
+	ck_assert_str_eq(out, victim);
+	free(out);
+	unsetenv("CONTI_ROOTLESS_RUNTIME_DIR");
+	free(run), free(tmp), free(home), free(victim), free(mine), free(fallback);
 }
 END_TEST
 
@@ -292,6 +379,7 @@ int main(void)
 	tcase_add_test(tc, names);
 	tcase_add_test(tc, runtime_dir_rules);
 	tcase_add_test(tc, unusable_xdg_falls_back_to_tmp);
+	tcase_add_test(tc, runtime_root_rules);
 	tcase_add_test(tc, claim_take_remove);
 	tcase_add_test(tc, background_removal_frees_the_name_at_once);
 	tcase_add_test(tc, runtime_record_and_exit_code);
