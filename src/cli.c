@@ -340,11 +340,11 @@ static const char usage_unshare[] =
     "Usage: conti-rootless unshare [CMD [ARG...]]\n"
     "\n"
     "Run CMD (default: $SHELL) in the user and mount namespaces that hold the containers'\n"
-    "namespace handles, $XDG_RUNTIME_DIR/conti-rootless/NAME/ns/*, for lsns, findmnt,\n"
-    "nsenter.\n"
+    "namespace handles, RUNTIME/NAME/ns/*, for lsns, findmnt, nsenter; RUNTIME (where\n"
+    "runtime state is) is in $CONTI_ROOTLESS_RUNTIME there.\n"
     "\n"
-    "Example: conti-rootless unshare nsenter --mount=$XDG_RUNTIME_DIR/conti-rootless/dev/ns/mnt "
-    "sh\n";
+    "Example: conti-rootless unshare sh -c 'nsenter --mount=$CONTI_ROOTLESS_RUNTIME/dev/ns/mnt "
+    "sh'\n";
 
 /* The value of an exec option into cli->exec. */
 static int exec_option(struct cr_cli *cli, int c, const char *arg, struct cr_error *err)

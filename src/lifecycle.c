@@ -361,7 +361,7 @@ int lifecycle_follow_log(const struct cr_paths *paths, const char *name, long lo
 		struct stat sb;
 
 		running = follow && state_is_locked(&st);
-		if (fd < 0 && (fd = state_open_runtime_file(&st, "log", O_RDONLY, 0)) < 0 &&
+		if (fd < 0 && (fd = state_open_runtime_file(&st, "log", O_RDONLY | O_NONBLOCK, 0)) < 0 &&
 		    errno != ENOENT) {
 			state_release(&st);
 			cr_fail(err, errno, "%s cannot be read safely", log);

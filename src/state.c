@@ -584,7 +584,7 @@ void state_boot_id(char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-/* The start-of-file identity of what fd names in /proc/PID/fd, compared with (dev, ino). */
+/* True when process pid (a /proc entry) has the file (dev, ino) open. */
 static bool pid_has_open(const char *pid, dev_t dev, ino_t ino)
 {
 	cleanup_free char *path = cr_xasprintf("/proc/%s/fd", pid);
