@@ -490,11 +490,16 @@ int run_container(struct cr_config *cfg, enum cr_run_mode mode, struct cr_error 
  * its monitor has recorded it running (or it is gone). */
 static int release_created(const struct cr_state *st, struct cr_error *err)
 {
-	cleanup_free char *fifo = cr_xasprintf("%s/start", st->dir);
-	cleanup_close int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	/* Beneath RUNTIME, never through a symlink: only the FIFO the monitor made. */
+	cleanup_close int fd = state_open_runtime_file(st, "start", O_WRONLY | O_NONBLOCK, 0);
 	struct timespec pause = {0, 1000 * 1000};
 	char text[512], status[16] = "created";
+	struct stat sb;
 
+	if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISFIFO(sb.st_mode))) {
+		cr_fail(err, 0, "%s/start is not the FIFO conti-rootless made", st->dir);
+		return cr_hint(err, "remove the container with 'conti-rootless rm -f %s'", st->name);
+	}
 	if (fd < 0 || write(fd, "g", 1) != 1)
 		return cr_fail(err, errno, "start container '%s'", st->name);
 	for (int i = 0; i < 10000 && !strcmp(status, "created") && state_is_locked(st); i++) {

@@ -2078,6 +2078,30 @@ START_TEST(test_runtime_symlink_refused)
 }
 END_TEST
 
+/* RUNTIME/NAME/start of a created container replaced by a symlink to a file of the user:
+ * start does not write its byte there. */
+START_TEST(test_runtime_start_fifo_symlink)
+{
+	char *name = new_name(), *own = h_runtime_dir();
+	char *victim = h_strf("%s/victim.txt", H.base), *fifo = NULL, *text;
+	struct h_result r;
+
+	CONTI(&r, "create", "--name", name, H.rootfs, "true");
+	h_assert_status(&r, 0, "create");
+	h_result_free(&r);
+	h_write_file(victim, "precious\n", 0600);
+	fifo = h_strf("%s/%s/start", own, name);
+	ck_assert_int_eq(unlink(fifo), 0);
+	ck_assert_int_eq(symlink(victim, fifo), 0);
+	CONTI(&r, "start", name);
+	h_result_free(&r);
+	text = h_read_file(victim);
+	ck_assert_str_eq(text, "precious\n");
+	unlink(fifo);
+	free(text), free(name), free(own), free(victim), free(fifo);
+}
+END_TEST
+
 static TCase *tcase(Suite *s, const char *name)
 {
 	TCase *tc = tcase_create(name);
@@ -2148,6 +2172,7 @@ int main(void)
 	tcase_add_test(tc, test_default_exec_same);
 	tc = tcase(s, "runtime_symlink");
 	tcase_add_loop_test(tc, test_runtime_symlink_refused, 0, N(runtime_links));
+	tcase_add_test(tc, test_runtime_start_fifo_symlink);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
