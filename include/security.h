@@ -34,6 +34,10 @@ int security_set_option(struct cr_security *sec, const char *arg, struct cr_erro
  * clears ambient and inheritable, sets no_new_privs and loads the seccomp filter. */
 int security_apply(const struct cr_security *sec, struct cr_error *err);
 
+/* Loads the default seccomp filter (as security_apply does), its capability-dependent
+ * syscalls allowed where caps holds one of their capabilities, EPERM otherwise. */
+int security_load_seccomp(uint64_t caps, struct cr_error *err);
+
 /* Describes what security_apply does as the setpriv(1) command that does it, for --trace. */
 void security_describe(const struct cr_security *sec, char *buf, size_t len);
 
