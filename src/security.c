@@ -103,9 +103,12 @@ int security_set_option(struct cr_security *sec, const char *arg, struct cr_erro
 		sec->no_new_privs = false;
 	else if (!strcmp(arg, "seccomp=unconfined") || !strcmp(arg, "seccomp:unconfined"))
 		sec->seccomp = false;
+	else if (!strcmp(arg, "landlock=unconfined") || !strcmp(arg, "landlock:unconfined"))
+		sec->landlock = false;
 	else {
 		cr_fail(err, 0, "unknown --security-opt '%s'", arg);
-		return cr_hint(err, "use no-new-privileges=true|false or seccomp=unconfined");
+		return cr_hint(err, "use no-new-privileges=true|false, seccomp=unconfined or "
+				    "landlock=unconfined");
 	}
 	return 0;
 }
