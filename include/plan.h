@@ -36,6 +36,7 @@ enum cr_op_kind {
 	CR_OP_HOSTNAME,	     /* hostname SRC */
 	CR_OP_PIVOT_ROOT,    /* pivot_root into the root, old root detached */
 	CR_OP_CHDIR,	     /* cd DST */
+	CR_OP_LANDLOCK,	     /* Landlock: no abstract unix socket outside the container */
 	CR_OP_EXEC,	     /* exec the init helper, which runs the command */
 };
 
@@ -71,6 +72,7 @@ struct cr_facts {
 	bool tmp_has_content;	      /* the rootfs's /tmp has entries */
 	bool tty_gid_mapped;	      /* gid 5 (tty) is mapped: devpts gets gid=5 */
 	const bool *src_is_dir;	      /* per cfg->mounts entry: bind source is a directory */
+	bool landlock_scope;	      /* the kernel scopes abstract unix sockets (Landlock 6) */
 };
 
 struct cr_plan {

@@ -18,6 +18,7 @@ struct cr_security {
 	bool privileged;   /* keep the user namespace's full set */
 	bool no_new_privs; /* PR_SET_NO_NEW_PRIVS (default on) */
 	bool seccomp;	   /* the default seccomp filter (default on) */
+	bool landlock;	   /* Landlock scoping with --net host, where the kernel can (default on) */
 };
 
 /* Parses a capability name ("NET_ADMIN", "CAP_NET_ADMIN", case-insensitive, or "ALL")
@@ -27,12 +28,17 @@ uint64_t security_cap_mask(const char *name);
 /* Adds or drops the capabilities of a --cap-add/--cap-drop value to *caps (pure). */
 int security_change_caps(uint64_t *caps, const char *arg, bool add, struct cr_error *err);
 
-/* Sets --security-opt KEY=VALUE (no-new-privileges=true|false, seccomp=unconfined). */
+/* Sets --security-opt KEY=VALUE (no-new-privileges=true|false, seccomp=unconfined,
+ * landlock=unconfined). */
 int security_set_option(struct cr_security *sec, const char *arg, struct cr_error *err);
 
 /* In a process about to exec into the container: drops the bounding set to sec->caps,
  * clears ambient and inheritable, sets no_new_privs and loads the seccomp filter. */
 int security_apply(const struct cr_security *sec, struct cr_error *err);
+
+/* Loads the default seccomp filter (as security_apply does), its capability-dependent
+ * syscalls allowed where caps holds one of their capabilities, EPERM otherwise. */
+int security_load_seccomp(uint64_t caps, struct cr_error *err);
 
 /* Describes what security_apply does as the setpriv(1) command that does it, for --trace. */
 void security_describe(const struct cr_security *sec, char *buf, size_t len);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cr-check.h"
+#include "landlock.h"
 #include "plan.h"
 #include "state.h"
 #include "userns.h"
@@ -791,6 +792,30 @@ static void check_cgroup(struct check_ctx *c, struct cr_check_result *r)
 		      (unsigned long)sfs.f_type);
 }
 
+/* Landlock scoping of abstract unix sockets, for containers on the host's network. */
+static void check_landlock(struct check_ctx *c, struct cr_check_result *r)
+{
+	int abi = landlock_abi();
+
+	if (abi >= 6) {
+		found(r, CR_CHECK_OK,
+		      "Landlock ABI %d: --net host containers cannot reach the host's abstract unix "
+		      "sockets",
+		      abi);
+		return;
+	}
+	if (abi)
+		found(r, CR_CHECK_WARN,
+		      "Landlock ABI %d, scoping needs 6: --net host containers can connect to the "
+		      "host's abstract unix sockets (X11, D-Bus)",
+		      abi);
+	else
+		found(r, CR_CHECK_WARN,
+		      "no Landlock: --net host containers can connect to the host's abstract unix "
+		      "sockets (X11, D-Bus)");
+	fix(r, "run with --net none, or on Linux 6.12 or later with Landlock enabled");
+}
+
 /* Every check, in the order printed; later ones use what earlier ones found. */
 static const struct check {
 	const char *name;
@@ -806,6 +831,7 @@ static const struct check {
     {"overlay", check_overlay},		/* kernel overlayfs in a user namespace */
     {"fuse", check_fuse},		/* fuse-overlayfs and /dev/fuse; what run picks */
     {"cgroup", check_cgroup},		/* informational */
+    {"landlock", check_landlock},	/* abstract unix socket scoping (--net host) */
 };
 
 #define N_CHECKS (sizeof(checks) / sizeof(checks[0]))

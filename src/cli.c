@@ -61,7 +61,8 @@ static const char usage_run[] =
     "  --net host|none          network: the caller's (default) or loopback only\n"
     "  --cap-add CAP, --cap-drop CAP  change the capabilities (default: docker's set; ALL)\n"
     "  --privileged             keep every capability of the user namespace, no masked paths\n"
-    "  --security-opt OPT       no-new-privileges=false, seccomp=unconfined\n"
+    "  --security-opt OPT       no-new-privileges=false, seccomp=unconfined,\n"
+    "                           landlock=unconfined\n"
     "\n"
     "Example: conti-rootless run --rm -v $PWD:/src -w /src ./rootfs sh -c 'ls'\n";
 

@@ -14,7 +14,8 @@ void config_init(struct cr_config *cfg)
 	cfg->net = CR_NET_HOST;
 	cfg->tty = -1;
 	cfg->sec =
-	    (struct cr_security){.caps = cr_default_caps, .no_new_privs = true, .seccomp = true};
+	    (struct cr_security){.caps = cr_default_caps, .no_new_privs = true, .seccomp = true,
+				 .landlock = true};
 }
 
 void strv_push(struct cr_strv *v, const char *s)
@@ -132,6 +133,7 @@ char *config_serialize(const struct cr_config *cfg)
 	put_num(&buf, &len, "privileged", cfg->sec.privileged);
 	put_num(&buf, &len, "no_new_privs", cfg->sec.no_new_privs);
 	put_num(&buf, &len, "seccomp", cfg->sec.seccomp);
+	put_num(&buf, &len, "landlock", cfg->sec.landlock);
 	return buf;
 }
 
@@ -209,6 +211,8 @@ static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 		cfg->sec.no_new_privs = n != 0;
 	else if (!strcmp(key, "seccomp"))
 		cfg->sec.seccomp = n != 0;
+	else if (!strcmp(key, "landlock"))
+		cfg->sec.landlock = n != 0;
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "env.h"
 #include "exec.h"
 #include "keeper.h"
+#include "landlock.h"
 #include "lifecycle.h"
 #include "security.h"
 #include "supervise.h"
@@ -123,6 +124,10 @@ static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 		}
 		close(master);
 	}
+	/* Scoped as PID 1 is (plan.c), in a Landlock domain of its own: none can be joined. */
+	if (!c->own_net && c->cfg.sec.landlock && !c->cfg.sec.privileged && landlock_can_scope() &&
+	    landlock_scope_abstract_unix(&err) < 0)
+		goto fail;
 	container_exec_init(c->init_fd, c->argv.v, c->env.v, &c->cfg.sec, false, &err);
 fail:
 	cr_send_msg(sock, &err, sizeof(err), -1);

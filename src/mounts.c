@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "landlock.h"
 #include "mounts.h"
 #include "trace.h"
 #include "utils.h"
@@ -487,6 +488,8 @@ static int apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 		if (chdir(op->dst) < 0)
 			return cr_fail(err, errno, "cd %s in the container", op->dst);
 		return 0;
+	case CR_OP_LANDLOCK:
+		return landlock_scope_abstract_unix(err);
 	default:
 		return cr_fail(err, EINVAL, "internal error: step %d is not a mount step",
 			       (int)op->kind);

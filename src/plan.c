@@ -207,6 +207,10 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	add(plan, CR_OP_HOSTNAME, 0, f->hostname, NULL);
 	add(plan, CR_OP_PIVOT_ROOT, 0, NULL, f->root_mnt);
 	add(plan, CR_OP_CHDIR, 0, NULL, cfg->cwd ? cfg->cwd : "/");
+	/* The host's network namespace holds the host's abstract unix sockets. */
+	if (cfg->net == CR_NET_HOST && f->landlock_scope && cfg->sec.landlock &&
+	    !cfg->sec.privileged)
+		add(plan, CR_OP_LANDLOCK, 0, NULL, NULL);
 	add(plan, CR_OP_EXEC, 0, NULL, NULL);
 	return 0;
 }
@@ -300,6 +304,11 @@ void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, siz
 		return;
 	case CR_OP_CHDIR:
 		snprintf(buf, len, "cd %s", dst);
+		return;
+	case CR_OP_LANDLOCK:
+		snprintf(buf, len,
+			 "# landlock_restrict_self(LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET): no "
+			 "abstract unix socket made outside the container");
 		return;
 	case CR_OP_EXEC:
 		snprintf(buf, len, "exec conti-rootless-init");

@@ -26,6 +26,7 @@
 #include "container.h"
 #include "env.h"
 #include "keeper.h"
+#include "landlock.h"
 #include "lifecycle.h"
 #include "plan.h"
 #include "run.h"
@@ -236,6 +237,7 @@ static int make_plan(struct run *r, struct cr_error *err)
 	    .tmp_has_content = tmp_has_content(r->cfg->rootfs),
 	    .tty_gid_mapped = userns_map_has(&r->gid, 5),
 	    .src_is_dir = r->src_is_dir,
+	    .landlock_scope = r->cfg->net == CR_NET_HOST && landlock_can_scope(),
 	};
 
 	choose_overlay(r, &f);

@@ -103,22 +103,35 @@ int security_set_option(struct cr_security *sec, const char *arg, struct cr_erro
 		sec->no_new_privs = false;
 	else if (!strcmp(arg, "seccomp=unconfined") || !strcmp(arg, "seccomp:unconfined"))
 		sec->seccomp = false;
+	else if (!strcmp(arg, "landlock=unconfined") || !strcmp(arg, "landlock:unconfined"))
+		sec->landlock = false;
 	else {
 		cr_fail(err, 0, "unknown --security-opt '%s'", arg);
-		return cr_hint(err, "use no-new-privileges=true|false or seccomp=unconfined");
+		return cr_hint(err, "use no-new-privileges=true|false, seccomp=unconfined or "
+				    "landlock=unconfined");
 	}
 	return 0;
 }
 
 /* The default filter (src/seccomp-policy.c), compiled to BPF for this machine by
- * gen-seccomp at build time: no filter is compiled at run time. */
-static int load_seccomp(struct cr_error *err)
+ * gen-seccomp at build time: no filter is compiled at run time. Its placeholders for the
+ * syscalls allowed with a capability become ALLOW or EPERM for caps, docker's rule. */
+int security_load_seccomp(uint64_t caps, struct cr_error *err)
 {
-	struct sock_fprog prog = {
-	    .len = (unsigned short)(sizeof(cr_seccomp_filter) / sizeof(cr_seccomp_filter[0])),
-	    .filter = (struct sock_filter *)cr_seccomp_filter,
-	};
+	struct sock_filter insns[sizeof(cr_seccomp_filter) / sizeof(cr_seccomp_filter[0])];
+	struct sock_fprog prog = {.len = (unsigned short)(sizeof(insns) / sizeof(insns[0])),
+				  .filter = insns};
 
+	memcpy(insns, cr_seccomp_filter, sizeof(insns));
+	for (size_t i = 0; i < prog.len; i++) {
+		uint32_t k = insns[i].k, m = (k & SECCOMP_RET_DATA) - CR_SECCOMP_MARK;
+
+		if (insns[i].code != (BPF_RET | BPF_K) ||
+		    (k & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ERRNO || m >= CR_SECCOMP_NMARKS)
+			continue;
+		insns[i].k = (caps & cr_seccomp_marks[m]) ? SECCOMP_RET_ALLOW
+							   : SECCOMP_RET_ERRNO | EPERM;
+	}
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		return cr_fail(err, errno, "load the seccomp filter");
 	return 0;
@@ -187,7 +200,7 @@ int security_apply(const struct cr_security *sec, struct cr_error *err)
 	 * what comes after it (prctl, capset, execveat) it lets through. */
 	if (sec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return cr_fail(err, errno, "set no_new_privs");
-	if (sec->seccomp && !sec->privileged && load_seccomp(err) < 0)
+	if (sec->seccomp && !sec->privileged && security_load_seccomp(sec->caps, err) < 0)
 		return -1;
 	if (!sec->privileged && drop_caps(sec->caps, err) < 0)
 		return -1;

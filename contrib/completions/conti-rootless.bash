@@ -105,7 +105,7 @@ _conti_rootless_value()
 	--net | --network) words='host none' ;;
 	--format) [[ $2 == check ]] && words='json' || words='table json' ;;
 	--cap-add | --cap-drop) words=$_conti_rootless_caps ;;
-	--security-opt) words='no-new-privileges=false no-new-privileges=true seccomp=unconfined' ;;
+	--security-opt) words='no-new-privileges=false no-new-privileges=true seccomp=unconfined landlock=unconfined' ;;
 	-s | --signal)
 		words='HUP INT QUIT KILL USR1 USR2 TERM CONT STOP WINCH ALRM'
 		;;

@@ -90,7 +90,7 @@ SYSLOG SYS_ADMIN SYS_BOOT SYS_CHROOT SYS_MODULE SYS_NICE SYS_PACCT SYS_PTRACE SY
 SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG WAKE_ALARM'
 complete -c conti-rootless -n $rc -l privileged -d 'Keep every capability'
 complete -c conti-rootless -n $rc -l security-opt -x -d 'Turn a security default off' \
-    -a 'no-new-privileges=false no-new-privileges=true seccomp=unconfined'
+    -a 'no-new-privileges=false no-new-privileges=true seccomp=unconfined landlock=unconfined'
 complete -c conti-rootless -n '__conti_rootless_first_operand run create' -a '(__fish_complete_directories)'
 
 # exec.

@@ -1995,6 +1995,371 @@ START_TEST(test_default_exec_same)
 }
 END_TEST
 
+/* ==== issue 11: the seccomp allow-list and the Landlock scope ==== */
+
+/* A second probe, /sysprobe: "sys LABEL NR[,ARG...]" makes syscall NR (each ARG a number
+ * or s:TEXT) and prints LABEL=ok or LABEL=ERRNO-NAME; "serve NAME" listens on an abstract
+ * unix socket and answers "hi" to each byte until sent "q"; "connect NAME" connects to
+ * one (connect:NAME=ok), "talk NAME" and "quit NAME" also send x or q (answer=hi);
+ * "kill PID" is kill(PID, 0). */
+static const char *const sysprobe_source[] = {
+    "#define _GNU_SOURCE\n",
+    "#include <errno.h>\n",
+    "#include <signal.h>\n",
+    "#include <stdio.h>\n",
+    "#include <stdlib.h>\n",
+    "#include <string.h>\n",
+    "#include <sys/socket.h>\n",
+    "#include <sys/syscall.h>\n",
+    "#include <sys/un.h>\n",
+    "#include <unistd.h>\n",
+    "\n",
+    "/* Prints LABEL=ok or LABEL=ERRNO-NAME. */\n",
+    "static void res(const char *label, long r)\n",
+    "{\n",
+    "\tif (r < 0)\n",
+    "\t\tprintf(\"%s=%s\\n\", label, strerrorname_np(errno));\n",
+    "\telse\n",
+    "\t\tprintf(\"%s=ok\\n\", label);\n",
+    "}\n",
+    "\n",
+    "/* An argument: a number, or s:TEXT for a pointer to TEXT. */\n",
+    "static long arg(const char *a)\n",
+    "{\n",
+    "\treturn strncmp(a, \"s:\", 2) ? (long)strtoull(a, NULL, 0) : (long)(a + 2);\n",
+    "}\n",
+    "\n",
+    "static socklen_t abstract(struct sockaddr_un *sa, const char *name)\n",
+    "{\n",
+    "\tmemset(sa, 0, sizeof(*sa));\n",
+    "\tsa->sun_family = AF_UNIX;\n",
+    "\tmemcpy(sa->sun_path + 1, name, strlen(name));\n",
+    "\treturn (socklen_t)(sizeof(sa_family_t) + 1 + strlen(name));\n",
+    "}\n",
+    "\n",
+    "/* Listens on abstract socket name; prints \"listening\", then serves connections until one\n",
+    " * sends \"q\", answering each with \"hi\". */\n",
+    "static void serve(const char *name)\n",
+    "{\n",
+    "\tstruct sockaddr_un sa;\n",
+    "\tsocklen_t len = abstract(&sa, name);\n",
+    "\tint s = socket(AF_UNIX, SOCK_STREAM, 0), c;\n",
+    "\tchar b = 0;\n",
+    "\n",
+    "\tsignal(SIGPIPE, SIG_IGN);\n",
+    "\tif (s < 0 || bind(s, (struct sockaddr *)&sa, len) < 0 || listen(s, 8) < 0) {\n",
+    "\t\tres(\"serve\", -1);\n",
+    "\t\treturn;\n",
+    "\t}\n",
+    "\tprintf(\"listening\\n\");\n",
+    "\twhile ((c = accept(s, NULL, NULL)) >= 0) {\n",
+    "\t\tif (read(c, &b, 1) == 1 && write(c, \"hi\", 2) == 2 && b == 'q')\n",
+    "\t\t\tbreak;\n",
+    "\t\tclose(c);\n",
+    "\t}\n",
+    "}\n",
+    "\n",
+    "/* Connects to abstract socket name: prints connect:NAME=ok or the errno; with send, sends\n",
+    " * it and prints the answer. */\n",
+    "static void talk(const char *name, const char *send)\n",
+    "{\n",
+    "\tstruct sockaddr_un sa;\n",
+    "\tsocklen_t len = abstract(&sa, name);\n",
+    "\tint s = socket(AF_UNIX, SOCK_STREAM, 0);\n",
+    "\tchar buf[8] = \"\", label[128];\n",
+    "\tlong r = connect(s, (struct sockaddr *)&sa, len);\n",
+    "\n",
+    "\tsnprintf(label, sizeof(label), \"connect:%s\", name);\n",
+    "\tres(label, r);\n",
+    "\tif (r == 0 && send && write(s, send, 1) == 1 && read(s, buf, 2) == 2)\n",
+    "\t\tprintf(\"answer=%.2s\\n\", buf);\n",
+    "\tclose(s);\n",
+    "}\n",
+    "\n",
+    "int main(int argc, char **argv)\n",
+    "{\n",
+    "\tsetvbuf(stdout, NULL, _IOLBF, 0);\n",
+    "\tfor (int i = 1; i < argc; i++) {\n",
+    "\t\tif (!strcmp(argv[i], \"sys\") && i + 2 < argc) {\n",
+    "\t\t\t/* sys LABEL NR[,ARG...]: each ARG a number or s:TEXT */\n",
+    "\t\t\tlong a[7] = {0};\n",
+    "\t\t\tconst char *label = argv[++i];\n",
+    "\t\t\tchar *list = argv[++i], *save = NULL;\n",
+    "\t\t\tint k = 0;\n",
+    "\n",
+    "\t\t\tfor (char *t = strtok_r(list, \",\", &save); t && k < 7;\n",
+    "\t\t\t     t = strtok_r(NULL, \",\", &save))\n",
+    "\t\t\t\ta[k++] = arg(t);\n",
+    "\t\t\tres(label, syscall(a[0], a[1], a[2], a[3], a[4], a[5], a[6]));\n",
+    "\t\t} else if (!strcmp(argv[i], \"serve\") && i + 1 < argc) {\n",
+    "\t\t\tserve(argv[++i]);\n",
+    "\t\t} else if (!strcmp(argv[i], \"connect\") && i + 1 < argc) {\n",
+    "\t\t\ttalk(argv[++i], NULL);\n",
+    "\t\t} else if (!strcmp(argv[i], \"talk\") && i + 1 < argc) {\n",
+    "\t\t\ttalk(argv[++i], \"x\");\n",
+    "\t\t} else if (!strcmp(argv[i], \"quit\") && i + 1 < argc) {\n",
+    "\t\t\ttalk(argv[++i], \"q\");\n",
+    "\t\t} else if (!strcmp(argv[i], \"kill\") && i + 1 < argc) {\n",
+    "\t\t\tchar label[64];\n",
+    "\n",
+    "\t\t\tsnprintf(label, sizeof(label), \"kill:%s\", argv[i + 1]);\n",
+    "\t\t\tres(label, kill(atoi(argv[++i]), 0));\n",
+    "\t\t} else {\n",
+    "\t\t\tprintf(\"sysprobe: unknown command %s\\n\", argv[i]);\n",
+    "\t\t\treturn 2;\n",
+    "\t\t}\n",
+    "\t}\n",
+    "\treturn 0;\n",
+    "}\n",
+    NULL,
+};
+
+/* The numbers of the syscalls asked for: one on every architecture the tests run on. */
+#define NR_IO_URING_SETUP "425"
+#define NR_IO_URING_ENTER "426"
+#define NR_IO_URING_REGISTER "427"
+#define NR_QUOTACTL_FD "443"
+#define NR_CACHESTAT "451"
+#define NR_FCHMODAT2 "452"
+#define NR_STATMOUNT "457"
+#define NR_LISTMOUNT "458"
+#define NR_OPEN_TREE_ATTR "467"
+#define NR_FSOPEN "430"
+
+/* /sysprobe in the rootfs, compiled once per TCase. */
+static void install_sysprobe(void)
+{
+	char *bin = h_strf("%s/sysprobe", h_case_dir()), *dst = in_rootfs("sysprobe");
+
+	if (!h_exists(bin)) {
+		char *src = h_strf("%s/sysprobe.c", h_case_dir());
+		char *tmp = h_strf("%s/sysprobe.tmp", h_case_dir());
+		FILE *f = fopen(src, "w");
+		struct h_result r;
+
+		ck_assert_msg(f, "create %s: %s", src, strerror(errno));
+		for (int i = 0; sysprobe_source[i]; i++)
+			fputs(sysprobe_source[i], f);
+		ck_assert_int_eq(fclose(f), 0);
+		h_run(&r, &(struct h_opts){.timeout_ms = 120000},
+		      (char *const[]){"cc", "-static", "-O1", "-o", tmp, src, NULL});
+		h_assert_status(&r, 0, "cc -static sysprobe.c");
+		ck_assert_int_eq(rename(tmp, bin), 0);
+		h_result_free(&r);
+		free(src), free(tmp);
+	}
+	h_copy_file(bin, dst, 0755);
+	free(bin), free(dst);
+}
+
+/* `run --rm [opts] ROOTFS /sysprobe args...` */
+static void run_sysprobe(struct h_result *r, const char *const *opts, const char *const *args)
+{
+	const char *argv[64] = {"run", "--rm"};
+	int n = 2;
+
+	for (; opts && *opts && n < 20; opts++)
+		argv[n++] = *opts;
+	argv[n++] = H.rootfs;
+	argv[n++] = "/sysprobe";
+	for (; *args && n < 63; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	h_conti_v(r, NULL, argv);
+}
+
+#define SYSPROBE(r, opts, ...) run_sysprobe((r), (opts), (const char *const[]){__VA_ARGS__, NULL})
+
+/* io_uring (docker and podman block it), and the syscalls newer than the profile that
+ * reach the mount tree (open_tree_attr, listmount, statmount) or the quotas
+ * (quotactl_fd), fail with EPERM; a normal syscall still works. (Before: each reached the
+ * kernel: io_uring_setup=EFAULT, io_uring_enter=EBADF, io_uring_register=EINVAL,
+ * quotactl_fd=EBADF, statmount=EFAULT, listmount=EFAULT, open_tree_attr=ok.) */
+START_TEST(test_seccomp_io_uring_and_new_calls)
+{
+	char *getppid = h_strf("%d", SYS_getppid);
+	struct h_result r;
+
+	SYSPROBE(&r, NULL, "sys", "io_uring_setup", NR_IO_URING_SETUP ",1,0", "sys",
+		 "io_uring_enter", NR_IO_URING_ENTER ",-1", "sys", "io_uring_register",
+		 NR_IO_URING_REGISTER ",-1", "sys", "quotactl_fd", NR_QUOTACTL_FD ",-1", "sys",
+		 "statmount", NR_STATMOUNT ",0,0,0,0", "sys", "listmount", NR_LISTMOUNT ",0,0,0,0",
+		 "sys", "open_tree_attr", NR_OPEN_TREE_ATTR ",-100,s:/,0,0,0", "sys", "getppid",
+		 getppid);
+	assert_out(&r,
+		   "io_uring_setup=EPERM\nio_uring_enter=EPERM\nio_uring_register=EPERM\n"
+		   "quotactl_fd=EPERM\nstatmount=EPERM\nlistmount=EPERM\nopen_tree_attr=EPERM\n"
+		   "getppid=ok\n",
+		   "the new syscalls");
+	h_result_free(&r);
+	free(getppid);
+}
+END_TEST
+
+/* A syscall newer than the profile gets ENOSYS, so that a program falls back to an
+ * older one (cachestat, fchmodat2: the kernel has them, EBADF without the filter), and so
+ * does a number no kernel has. (Before: cachestat=EBADF, fchmodat2=EBADF.) */
+START_TEST(test_seccomp_newer_syscall_enosys)
+{
+	char *unknown = h_strf("%d", 1000 + 467);
+	struct h_result r;
+
+	SYSPROBE(&r, OPTS("--security-opt", "seccomp=unconfined"), "sys", "cachestat",
+		 NR_CACHESTAT ",-1,0,0,0", "sys", "fchmodat2", NR_FCHMODAT2 ",-1,s:x,0,0");
+	if (strcmp(r.out, "cachestat=EBADF\nfchmodat2=EBADF\n")) {
+		h_skip(
+		    "test_seccomp_newer_syscall_enosys: the kernel lacks cachestat or fchmodat2");
+		h_result_free(&r);
+		free(unknown);
+		return;
+	}
+	h_result_free(&r);
+	SYSPROBE(&r, NULL, "sys", "cachestat", NR_CACHESTAT ",-1,0,0,0", "sys", "fchmodat2",
+		 NR_FCHMODAT2 ",-1,s:x,0,0", "sys", "unknown", unknown);
+	assert_out(&r, "cachestat=ENOSYS\nfchmodat2=ENOSYS\nunknown=ENOSYS\n",
+		   "syscalls newer than the profile");
+	h_result_free(&r);
+	free(unknown);
+}
+END_TEST
+
+/* As in docker's profile, mount and the new mount API come with CAP_SYS_ADMIN: refused
+ * without it (EPERM), allowed with --cap-add SYS_ADMIN (a tmpfs mounts); a new user
+ * namespace stays refused even then. (Before: fsopen=EPERM with --cap-add SYS_ADMIN, the
+ * new mount API being refused whatever the capabilities.) */
+START_TEST(test_seccomp_cap_sys_admin)
+{
+	char *mnt = h_strf("%d,s:t,s:/tmp,s:tmpfs,0,0", SYS_mount);
+	char *umnt = h_strf("%d,s:/tmp,2", SYS_umount2);
+	char *userns = h_strf("%d,0x10000000", SYS_unshare);
+	struct h_result r;
+
+	SYSPROBE(&r, NULL, "sys", "mount", mnt, "sys", "fsopen", NR_FSOPEN ",s:tmpfs,0", "sys",
+		 "unshare_user", userns);
+	assert_out(&r, "mount=EPERM\nfsopen=EPERM\nunshare_user=EPERM\n", "without SYS_ADMIN");
+	h_result_free(&r);
+	SYSPROBE(&r, OPTS("--cap-add", "SYS_ADMIN"), "sys", "mount", mnt, "sys", "umount2", umnt,
+		 "sys", "fsopen", NR_FSOPEN ",s:tmpfs,0", "sys", "unshare_user", userns, "sys",
+		 "io_uring_setup", NR_IO_URING_SETUP ",1,0");
+	assert_out(&r,
+		   "mount=ok\numount2=ok\nfsopen=ok\nunshare_user=EPERM\nio_uring_setup=EPERM\n",
+		   "--cap-add SYS_ADMIN");
+	h_result_free(&r);
+	free(mnt), free(umnt), free(userns);
+}
+END_TEST
+
+/* A test's own abstract unix socket on the host, as X11's or a session bus's; returns
+ * its fd (listening) and sets *name (caller frees). */
+static int host_abstract_listener(char **name)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	socklen_t len;
+
+	*name = h_strf("conti-ll-%d", (int)getpid());
+	len = (socklen_t)(sizeof(sa_family_t) + 1 + strlen(*name));
+	ck_assert(s >= 0);
+	memcpy(sa.sun_path + 1, *name, strlen(*name));
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, len), 0);
+	ck_assert_int_eq(listen(s, 8), 0);
+	return s;
+}
+
+static bool kernel_scopes(void)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1U /* VERSION */);
+
+	return abi >= 6;
+}
+
+/* With the default --net host, a host abstract socket is out of reach (EPERM: Landlock
+ * scopes the container), and --trace says so; --privileged and
+ * --security-opt landlock=unconfined connect. (Before: connect=ok by default.) */
+START_TEST(test_landlock_host_abstract_socket)
+{
+	char *name, *refused, *reached;
+	int s = host_abstract_listener(&name);
+	const char *argv[] = {"--trace",   "run",     "--rm", H.rootfs,
+			      "/sysprobe", "connect", NULL,   NULL};
+	struct h_result r;
+
+	if (!kernel_scopes()) {
+		h_skip("test_landlock_host_abstract_socket: Landlock ABI 6 (Linux 6.12) missing");
+		close(s);
+		free(name);
+		return;
+	}
+	refused = h_strf("connect:%s=EPERM\n", name);
+	reached = h_strf("connect:%s=ok\n", name);
+	SYSPROBE(&r, NULL, "connect", name);
+	assert_out(&r, refused, "connect to a host abstract socket");
+	h_result_free(&r);
+	argv[6] = name;
+	h_conti_v(&r, NULL, argv);
+	ck_assert_msg(!strcmp(r.out, refused), "--trace run printed %s", r.out);
+	ck_assert_msg(
+	    strstr(r.err, "# landlock_restrict_self(LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET)"),
+	    "--trace shows no Landlock step");
+	h_result_free(&r);
+	SYSPROBE(&r, OPTS("--privileged"), "connect", name);
+	assert_out(&r, reached, "--privileged");
+	h_result_free(&r);
+	SYSPROBE(&r, OPTS("--security-opt", "landlock=unconfined"), "connect", name);
+	assert_out(&r, reached, "--security-opt landlock=unconfined");
+	h_result_free(&r);
+	close(s);
+	free(name), free(refused), free(reached);
+}
+END_TEST
+
+/* exec'd processes are scoped too, in a Landlock domain of their own: a host abstract
+ * socket is out of their reach (EPERM), and so is one the container listens on (no domain
+ * can be joined: see the README); signals are left to the PID namespace, so an exec'd
+ * process still signals the container's PID 1 (kill -0 1). (Before: connect=ok to the
+ * host's socket.) */
+START_TEST(test_landlock_exec)
+{
+	char *name = new_name(), *host, *inside = h_strf("conti-ll-in-%d", (int)getpid());
+	int s = host_abstract_listener(&host);
+	char *want = NULL;
+	struct h_result r;
+	long long deadline;
+	int c = -1;
+
+	if (!kernel_scopes()) {
+		h_skip("test_landlock_exec: Landlock ABI 6 (Linux 6.12) missing");
+		close(s);
+		free(name), free(host), free(inside);
+		return;
+	}
+	h_run_detached(name, NULL, (const char *const[]){"/sysprobe", "serve", inside, NULL});
+	/* the host is not scoped: it sees when the container listens */
+	for (deadline = h_mono_ms() + 10000; h_mono_ms() < deadline; sleep_ms(20)) {
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+		c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		memcpy(sa.sun_path + 1, inside, strlen(inside));
+		if (connect(c, (struct sockaddr *)&sa,
+			    (socklen_t)(sizeof(sa_family_t) + 1 + strlen(inside))) == 0)
+			break;
+		close(c);
+		c = -1;
+	}
+	ck_assert_msg(c >= 0, "the container never listened on @%s", inside);
+	close(c);
+	want = h_strf("connect:%s=EPERM\nconnect:%s=EPERM\nkill:1=ok\n", host, inside);
+	CONTI(&r, "exec", name, "/sysprobe", "connect", host, "connect", inside, "kill", "1");
+	assert_out(&r, want, "exec: the host's socket, the container's, kill -0 1");
+	h_result_free(&r);
+	CONTI(&r, "exec", name, "kill", "-0", "1");
+	assert_out(&r, "", "exec NAME kill -0 1");
+	h_result_free(&r);
+	close(s);
+	free(name), free(host), free(inside), free(want);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 /* ---- runtime_symlink: the tool's own dirs replaced by symlinks ---- */
@@ -2173,6 +2538,13 @@ int main(void)
 	tc = tcase(s, "runtime_symlink");
 	tcase_add_loop_test(tc, test_runtime_symlink_refused, 0, N(runtime_links));
 	tcase_add_test(tc, test_runtime_start_fifo_symlink);
+	tc = tcase(s, "issue11_filter");
+	tcase_add_checked_fixture(tc, install_sysprobe, NULL); /* after esc_setup */
+	tcase_add_test(tc, test_seccomp_io_uring_and_new_calls);
+	tcase_add_test(tc, test_seccomp_newer_syscall_enosys);
+	tcase_add_test(tc, test_seccomp_cap_sys_admin);
+	tcase_add_test(tc, test_landlock_host_abstract_socket);
+	tcase_add_test(tc, test_landlock_exec);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
