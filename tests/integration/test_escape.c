@@ -1995,6 +1995,160 @@ START_TEST(test_default_exec_same)
 }
 END_TEST
 
+/* ==== workdir: the working directory never leads out of the container (issue #11) ==== */
+
+/* Runs the front end through sh with fd N (a digit string) of the front end opened on
+ * dir (`exec N<DIR`, as `flock DIR conti-rootless ...` passes its lock fd 3): r gets the
+ * result of `conti-rootless ARGS...`. */
+static void conti_with_fd(struct h_result *r, const char *fd, const char *dir,
+			  const char *const *args)
+{
+	char *script = h_strf("exec %s<\"$1\" && shift && exec \"$@\"", fd);
+	const char *argv[32] = {"/bin/sh", "-c", script, "sh", dir, h_conti_bin()};
+	int n = 6;
+
+	for (; *args && n < 31; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	h_run(r, NULL, (char *const *)argv);
+	free(script);
+}
+
+/* What the container's command does once started: it names its working directory and
+ * writes a file there (on the host if the working directory is the host dir). */
+#define CWD_PAYLOAD "cat marker 2>/dev/null; echo x > owned; pwd"
+
+/* A refused working directory: 125, one line (naming the working directory and the magic
+ * link), the host dir untouched and not printed. */
+static void assert_cwd_refused(const struct h_result *r, const char *host, const char *what)
+{
+	char *line;
+
+	h_assert_status(r, 125, what);
+	line = h_error_line(r);
+	ck_assert_msg(strstr(line, "/proc/self/fd/") || strstr(line, "/work"),
+		      "%s: the error does not say what: %s", what, line);
+	ck_assert_msg(!strstr(r->out, "untouched"), "%s: the host dir was read: %s", what, r->out);
+	assert_host_dir_untouched(host);
+	free(line);
+}
+
+static const char *const caller_fds[] = {"9", "0", "3"};
+
+/* exec -w /proc/self/fd/N, with the caller's fd N on a host dir (runc's CVE-2024-21626):
+ * refused with 125, nothing read or written there (was: the command ran in the host dir,
+ * printed its marker and wrote "owned" into it). */
+START_TEST(test_workdir_exec_caller_fd)
+{
+	char *name = new_name(), *mark = new_mark(), *host = host_dir("hostdir");
+	char *wd = h_strf("/proc/self/fd/%s", caller_fds[_i]);
+	struct h_result r;
+
+	h_run_detached(name, NULL, OPTS("sleep", mark));
+	conti_with_fd(&r, caller_fds[_i], host,
+		      OPTS("exec", "-w", wd, name, "sh", "-c", CWD_PAYLOAD));
+	assert_cwd_refused(&r, host, wd);
+	h_result_free(&r);
+	free(name), free(mark), free(host), free(wd);
+}
+END_TEST
+
+/* The container arms its own workdir: /work (of run -w /work) becomes a link to
+ * /proc/self/fd/3; a later exec by a caller holding fd 3 on a host dir (flock DIR
+ * conti-rootless exec ...) is refused and writes nothing on the host. */
+START_TEST(test_workdir_exec_armed_link)
+{
+	char *name = new_name(), *mark = new_mark(), *host = host_dir("hostdir");
+	struct h_result r;
+
+	h_run_detached(name, OPTS("-w", "/work"), OPTS("sleep", mark));
+	CONTI(&r, "exec", name, "sh", "-c", "cd / && rmdir /work && ln -s /proc/self/fd/3 /work");
+	h_assert_status(&r, 0, "replace /work by a link to /proc/self/fd/3");
+	h_result_free(&r);
+	conti_with_fd(&r, "3", host, OPTS("exec", name, "sh", "-c", CWD_PAYLOAD));
+	assert_cwd_refused(&r, host, "exec with /work -> /proc/self/fd/3");
+	h_result_free(&r);
+	free(name), free(mark), free(host);
+}
+END_TEST
+
+/* run -w /proc/self/fd/9 with the caller's fd 9 on a host dir: refused (125), the host
+ * dir untouched. */
+START_TEST(test_workdir_run_caller_fd)
+{
+	char *host = host_dir("hostdir");
+	struct h_result r;
+
+	conti_with_fd(
+	    &r, "9", host,
+	    OPTS("run", "--rm", "-w", "/proc/self/fd/9", H.rootfs, "sh", "-c", CWD_PAYLOAD));
+	assert_cwd_refused(&r, host, "run -w /proc/self/fd/9");
+	h_assert_nothing_left();
+	h_result_free(&r);
+	free(host);
+}
+END_TEST
+
+/* start of a container whose saved workdir (/work) the container replaced by a link to
+ * /proc/self/fd/3, by a caller holding fd 3 on a host dir: refused (125), or the command
+ * runs inside; the host dir is untouched either way. */
+START_TEST(test_workdir_start_armed_link)
+{
+	char *name = new_name(), *host = host_dir("hostdir");
+	char *cmd = h_strf("%s; sleep 1", CWD_PAYLOAD);
+	struct h_result r;
+
+	h_run_detached(name, OPTS("-w", "/work"), OPTS("sh", "-c", cmd));
+	CONTI(&r, "exec", name, "sh", "-c", "cd / && rm -rf /work && ln -s /proc/self/fd/3 /work");
+	h_assert_status(&r, 0, "replace /work by a link to /proc/self/fd/3");
+	h_result_free(&r);
+	CONTI(&r, "stop", name);
+	h_assert_status(&r, 0, "stop");
+	h_result_free(&r);
+	conti_with_fd(&r, "3", host, OPTS("start", "-a", name));
+	if (r.status == 125)
+		assert_cwd_refused(&r, host, "start with /work -> /proc/self/fd/3");
+	else
+		h_assert_status(&r, 0, "start with /work -> /proc/self/fd/3");
+	assert_host_dir_untouched(host);
+	h_result_free(&r);
+	free(name), free(host), free(cmd);
+}
+END_TEST
+
+/* exec -t where the container (with SYS_ADMIN) replaced /dev/ptmx and /dev/pts/N so that
+ * the pty slave's path leads to /proc/self/fd/0, the caller's stdin (a host file opened
+ * read-only): the command gets a real pty, never the caller's file for writing (was: the
+ * file was reopened read-write as the command's stdout, and the command wrote into it). */
+START_TEST(test_workdir_exec_pts_link)
+{
+	char *name = new_name(), *mark = new_mark();
+	char *input = h_strf("%s/input.txt", H.base), *text;
+	char *script = h_strf("exec 0<\"$1\" && shift && exec \"$@\"");
+	const char *argv[] = {"/bin/sh", "-c", script, "sh", input,	   h_conti_bin(), "exec",
+			      "-t",	 NULL, "sh",   "-c", "echo owned", NULL};
+	struct h_result r;
+
+	h_write_file(input, "untouched\n", 0644);
+	h_run_detached(name, OPTS("--cap-add", "SYS_ADMIN"), OPTS("sleep", mark));
+	CONTI(
+	    &r, "exec", name, "sh", "-c",
+	    "mkdir -p /mnt/pts && mount -t devpts -o newinstance,ptmxmode=0666 devpts /mnt/pts && "
+	    "umount -l /dev/pts && ln -sf /mnt/pts/ptmx /dev/ptmx && mkdir -p /dev/pts && "
+	    "for i in 0 1 2 3 4 5 6 7 8 9; do ln -s /proc/self/fd/0 /dev/pts/$i; done");
+	h_assert_status(&r, 0, "replace /dev/ptmx and /dev/pts/N");
+	h_result_free(&r);
+	argv[8] = name;
+	h_run(&r, NULL, (char *const *)argv);
+	text = h_read_file(input);
+	ck_assert_msg(text && !strcmp(text, "untouched\n"),
+		      "the caller's stdin file now holds: %s (exit %d, stderr %s)", text, r.status,
+		      r.err);
+	h_result_free(&r);
+	free(name), free(mark), free(input), free(text), free(script);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static TCase *tcase(Suite *s, const char *name)
@@ -2065,6 +2219,12 @@ int main(void)
 	tcase_add_test(tc, test_default_readonly_paths);
 	tcase_add_test(tc, test_default_user_no_caps);
 	tcase_add_test(tc, test_default_exec_same);
+	tc = tcase(s, "workdir");
+	tcase_add_loop_test(tc, test_workdir_exec_caller_fd, 0, N(caller_fds));
+	tcase_add_test(tc, test_workdir_exec_armed_link);
+	tcase_add_test(tc, test_workdir_run_caller_fd);
+	tcase_add_test(tc, test_workdir_start_armed_link);
+	tcase_add_test(tc, test_workdir_exec_pts_link);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
