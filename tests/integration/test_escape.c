@@ -2149,6 +2149,164 @@ START_TEST(test_workdir_exec_pts_link)
 }
 END_TEST
 
+/* ==== groups: no supplementary group of the caller's in the container (issue #11) ==== */
+
+/* The Groups: line of /proc/self/status after the tab (caller frees). */
+static char *groups_line(const char *status)
+{
+	const char *g = strstr(status, "Groups:\t");
+	size_t len;
+
+	ck_assert_msg(g, "no Groups: line in:\n%s", status);
+	g += strlen("Groups:\t");
+	len = strcspn(g, "\n");
+	while (len && g[len - 1] == ' ')
+		len--;
+	return strndup(g, len);
+}
+
+/* True when the container's user namespace forbids setgroups (mapped without newgidmap). */
+static bool setgroups_denied(void)
+{
+	struct h_result r;
+	bool deny;
+
+	CONTI(&r, "run", "--rm", H.rootfs, "cat", "/proc/self/setgroups");
+	h_assert_status(&r, 0, "cat /proc/self/setgroups");
+	deny = !strcmp(r.out, "deny\n");
+	h_result_free(&r);
+	return deny;
+}
+
+/* PID 1 (root, -u 0, -u 1000:1000, --uidmap=single) and an exec'd process have no
+ * supplementary group (was: "Groups: 0", the caller's group). Where setgroups is denied
+ * (no subordinate ids) the kernel keeps the caller's, as many as the caller has. */
+START_TEST(test_groups_none_inside)
+{
+	char *name = new_name(), *mark = new_mark(), *g;
+	const char *const *optsets[] = {OPTS("--rm"), OPTS("--rm", "-u", "0"),
+					OPTS("--rm", "--uidmap=single"), NULL};
+	bool deny = setgroups_denied();
+	char *want = strdup("");
+	struct h_result r;
+
+	if (deny) { /* the caller's groups, each shown as unmapped (65534) but ours (0) */
+		gid_t gs[256];
+		int n = getgroups(256, gs);
+
+		free(want);
+		want = strdup("");
+		for (int i = 0; i < n; i++) {
+			char *w =
+			    h_strf("%s%s%d", want, i ? " " : "", gs[i] == getgid() ? 0 : 65534);
+
+			free(want);
+			want = w;
+		}
+	}
+	for (int i = 0; optsets[i]; i++) {
+		const char *args[16] = {"run"};
+		int n = 1;
+
+		for (const char *const *o = optsets[i]; *o; o++)
+			args[n++] = *o;
+		args[n++] = H.rootfs, args[n++] = "cat", args[n++] = "/proc/self/status";
+		args[n] = NULL;
+		h_conti_v(&r, NULL, args);
+		h_assert_status(&r, 0, optsets[i][1] ? optsets[i][1] : "run");
+		g = groups_line(r.out);
+		ck_assert_msg(!strcmp(g, want), "run %s: Groups: '%s', expected '%s'",
+			      optsets[i][1] ? optsets[i][1] : "", g, want);
+		free(g);
+		h_result_free(&r);
+	}
+	if (have_subids() && !deny) {
+		CONTI(&r, "run", "--rm", "-u", "1000:1000", H.rootfs, "cat", "/proc/self/status");
+		h_assert_status(&r, 0, "run -u 1000:1000");
+		g = groups_line(r.out);
+		ck_assert_msg(!strcmp(g, ""), "run -u 1000:1000: Groups: '%s', expected none", g);
+		free(g);
+		h_result_free(&r);
+	}
+	h_run_detached(name, NULL, OPTS("sleep", mark));
+	CONTI(&r, "exec", name, "cat", "/proc/self/status");
+	h_assert_status(&r, 0, "exec");
+	g = groups_line(r.out);
+	ck_assert_msg(!strcmp(g, want), "exec: Groups: '%s', expected '%s'", g, want);
+	free(g);
+	h_result_free(&r);
+	free(name), free(mark), free(want);
+}
+END_TEST
+
+/* A supplementary group of the caller's other than its own, or (gid_t)-1. */
+static gid_t supplementary_group(void)
+{
+	gid_t gs[256];
+	int n = getgroups(256, gs);
+
+	for (int i = 0; i < n; i++) {
+		if (gs[i] != getgid())
+			return gs[i];
+	}
+	return (gid_t)-1;
+}
+
+/* A host file readable only through a supplementary group of the caller's (0640,
+ * owned by a subordinate uid, group GROUP), in a volume: the container's root cannot read
+ * it, by run or exec (was: "secret", through the caller's group). Needs a supplementary
+ * group (tests/run-all adds conti-grp) and subordinate ids. */
+START_TEST(test_groups_volume_file)
+{
+	gid_t group = supplementary_group();
+	char *dir = h_strf("%s/grp", H.base), *file = h_strf("%s/f", dir), *vol, *text;
+	char *name = new_name(), *mark = new_mark();
+	struct stat st;
+	struct h_result r;
+
+	if (group == (gid_t)-1) {
+		h_skip("the test user has no supplementary group: add one (groupadd conti-grp; "
+		       "usermod -aG conti-grp USER) to test that the container drops it");
+		goto out;
+	}
+	if (!have_subids() || setgroups_denied()) {
+		h_skip("no subordinate ids: the file cannot be owned by another uid, and the "
+		       "kernel keeps the groups where setgroups is denied");
+		goto out;
+	}
+	/* A setgid dir of the group: the file made in it by uid 1 gets the group. */
+	ck_assert_int_eq(mkdir(dir, 0777), 0);
+	ck_assert_msg(chown(dir, (uid_t)-1, group) == 0, "chgrp %s: %s", dir, strerror(errno));
+	ck_assert_int_eq(chmod(dir, 02777), 0);
+	vol = h_strf("%s:/d", dir);
+	CONTI(&r, "run", "--rm", "-v", vol, "-u", "1:1", H.rootfs, "sh", "-c",
+	      "umask 027 && echo secret > /d/f");
+	h_assert_status(&r, 0, "make the file as uid 1");
+	h_result_free(&r);
+	ck_assert_int_eq(stat(file, &st), 0);
+	ck_assert_msg(st.st_gid == group && (st.st_mode & 0777) == 0640 && st.st_uid != getuid(),
+		      "%s: uid %u gid %u mode %o", file, (unsigned)st.st_uid, (unsigned)st.st_gid,
+		      (unsigned)(st.st_mode & 0777));
+	text = h_read_file(file);
+	ck_assert_msg(text && !strcmp(text, "secret\n"), "the caller cannot read %s itself", file);
+	free(text);
+	CONTI(&r, "run", "--rm", "-v", vol, H.rootfs, "cat", "/d/f");
+	ck_assert_msg(r.status == 1 && !strstr(r.out, "secret") &&
+			  strstr(r.err, "Permission denied"),
+		      "run: the group's file was read (exit %d): %s%s", r.status, r.out, r.err);
+	h_result_free(&r);
+	h_run_detached(name, OPTS("-v", vol), OPTS("sleep", mark));
+	CONTI(&r, "exec", name, "cat", "/d/f");
+	ck_assert_msg(r.status == 1 && !strstr(r.out, "secret") &&
+			  strstr(r.err, "Permission denied"),
+		      "exec: the group's file was read (exit %d): %s%s", r.status, r.out, r.err);
+	h_result_free(&r);
+	free(vol);
+out:
+	free(dir), free(file), free(name), free(mark);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static TCase *tcase(Suite *s, const char *name)
@@ -2225,6 +2383,9 @@ int main(void)
 	tcase_add_test(tc, test_workdir_run_caller_fd);
 	tcase_add_test(tc, test_workdir_start_armed_link);
 	tcase_add_test(tc, test_workdir_exec_pts_link);
+	tc = tcase(s, "groups");
+	tcase_add_test(tc, test_groups_none_inside);
+	tcase_add_test(tc, test_groups_volume_file);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
