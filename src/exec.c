@@ -107,13 +107,17 @@ static void build(struct exec_ctx *c)
  * file of the caller's is within reach once we are in the container. */
 static void close_all_but(int a, int b)
 {
-	int lo = a < b ? a : b, hi = a < b ? b : a;
+	int keep[2] = {a < b ? a : b, a < b ? b : a};
+	unsigned from = 3;
 
-	if (lo > 3)
-		syscall(SYS_close_range, 3U, (unsigned)lo - 1, 0U);
-	if (hi > lo + 1)
-		syscall(SYS_close_range, (unsigned)lo + 1, (unsigned)hi - 1, 0U);
-	if (syscall(SYS_close_range, (unsigned)hi + 1, ~0U, 0U) < 0)
+	for (int i = 0; i < 2; i++) {
+		if (keep[i] < (int)from)
+			continue;
+		if (keep[i] > (int)from)
+			syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0U);
+		from = (unsigned)keep[i] + 1;
+	}
+	if (syscall(SYS_close_range, from, ~0U, 0U) < 0)
 		syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
