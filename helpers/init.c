@@ -7,6 +7,11 @@
  * and exits with CMD's status: its exit code, 128+N when killed by signal N,
  * 127 when CMD is not found, 126 when it cannot be executed. Linked
  * statically: the rootfs need not have a C library.
+ *
+ * Exec'd into a running container (not PID 1), it dies with the front end that
+ * started it and takes CMD and all CMD's descendants with it: the front end
+ * gives it a parent-death signal, which it turns into PARENT_GONE, and as a
+ * child subreaper it finds every descendant whose parent died.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +34,9 @@ struct opts {
 };
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
+/* Our parent-death signal when exec'd into a running container: not one we forward. */
+#define PARENT_GONE SIGPWR
 
 static int parse(int argc, char **argv, struct opts *o)
 {
@@ -60,7 +68,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-static void __attribute__((noreturn)) child(const struct opts *o, int errfd)
+static void __attribute__((noreturn)) child(const struct opts *o, int errfd, pid_t init)
 {
 	sigset_t none;
 	int e;
@@ -80,6 +88,10 @@ static void __attribute__((noreturn)) child(const struct opts *o, int errfd)
 		if (setresgid(o->gid, o->gid, o->gid) < 0 || setresuid(o->uid, o->uid, o->uid) < 0)
 			goto fail;
 	}
+	/* Exec'd into a running container: CMD dies with us even if we are killed outright
+	 * (set after the id change, which clears it). */
+	if (init != 1 && (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != init))
+		_exit(137);
 	execvp(o->argv[0], o->argv);
 fail:
 	e = errno;
@@ -106,6 +118,44 @@ static int status_code(int status)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* SIGKILLs our children (/proc/self/task/T/children) and reaps them; as a subreaper we
+ * inherit their children, so each round reaches one generation further, until none is
+ * left. Without that file, CMD, its process group and ours (with us in it) are killed. */
+static void __attribute__((noreturn)) kill_descendants(pid_t cmd)
+{
+	char path[64], buf[4096];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	for (;;) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+		if (fd >= 0)
+			close(fd);
+		if (n < 0) {
+			kill(-cmd, SIGKILL);
+			kill(cmd, SIGKILL);
+			kill(0, SIGKILL);
+			_exit(137);
+		}
+		buf[n] = '\0';
+		if (n == (ssize_t)sizeof(buf) - 1 && strrchr(buf, ' '))
+			*strrchr(buf, ' ') = '\0'; /* a cut pid: the rest come next round */
+		for (char *p = buf, *end; *p; p = end) {
+			long pid = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (pid > 1)
+				kill((pid_t)pid, SIGKILL);
+		}
+		if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD)
+			_exit(137);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+}
+
 /* Reaps every exited child; returns the command's code once it is among them. */
 static int reap(pid_t cmd)
 {
@@ -124,7 +174,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	sigset_t set;
 	int errpipe[2], e, code = -1;
-	pid_t cmd;
+	pid_t cmd, self = getpid();
 	ssize_t n;
 
 	prctl(PR_SET_DUMPABLE, 0);
@@ -137,7 +187,14 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaddset(&set, forwarded[i]);
 	sigaddset(&set, SIGCHLD);
+	if (self != 1)
+		sigaddset(&set, PARENT_GONE);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (self != 1) {
+		/* The front end set SIGKILL: if it died before this, we are gone already. */
+		prctl(PR_SET_PDEATHSIG, PARENT_GONE);
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	}
 	if (pipe2(errpipe, O_CLOEXEC) < 0) {
 		perror("conti-rootless-init: pipe");
 		return 125;
@@ -148,7 +205,7 @@ int main(int argc, char **argv)
 		return 125;
 	}
 	if (cmd == 0)
-		child(&o, errpipe[1]);
+		child(&o, errpipe[1], self);
 	close(errpipe[1]);
 	do
 		n = read(errpipe[0], &e, sizeof(e));
@@ -165,8 +222,10 @@ int main(int argc, char **argv)
 			continue;
 		if (si.si_signo == SIGCHLD)
 			code = reap(cmd);
-		else
+		else if (si.si_signo != PARENT_GONE)
 			kill(cmd, si.si_signo);
+		else if (si.si_pid == 0) /* from outside the container: the front end's death */
+			kill_descendants(cmd);
 	}
 	return code;
 }

@@ -34,6 +34,10 @@ void mounts_ctx_close(struct cr_mount_ctx *ctx);
 /* Opens path (absolute, inside the root) under root_fd with RESOLVE_IN_ROOT. */
 int mounts_open_in_root(int root_fd, const char *path, int flags, struct cr_error *err);
 
+/* Makes path (inside the root "/" of the calling process) its working directory, resolved
+ * with RESOLVE_IN_ROOT and no magic links, and checks that it is below that root. */
+int mounts_chdir_in_root(const char *path, struct cr_error *err);
+
 /* Front end: starts fuse-overlayfs -f for op in a copy of the mount namespace mntns_fd
  * (op->dst must be a shared mount there), its messages into log_fd, killed if we die;
  * returns its pid or -1. */

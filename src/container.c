@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,23 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
+/* No supplementary group of the caller's: container root, or -u UID[:GID], has none, as in
+ * podman. Where the user namespace was mapped without newgidmap (--uidmap=single with no
+ * subordinate ids) /proc/PID/setgroups is "deny" and the kernel keeps them (EPERM). */
+static int drop_groups(bool trace, struct cr_error *err)
+{
+	unsigned long long t0 = trace ? cr_now_ns() : 0;
+
+	if (setgroups(0, NULL) < 0) {
+		if (errno != EPERM)
+			return cr_fail(err, errno, "drop the supplementary groups");
+		trace_step(trace, t0, "setpriv --clear-groups  # denied: setgroups is 'deny' here");
+		return 0;
+	}
+	trace_step(trace, t0, "setpriv --clear-groups");
+	return 0;
+}
+
 void container_exec_init(int init_fd, char *const *argv, char *const *envp,
 			 const struct cr_security *sec, bool trace, struct cr_error *err)
 {
@@ -35,6 +53,8 @@ void container_exec_init(int init_fd, char *const *argv, char *const *envp,
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (drop_groups(trace, err) < 0)
+		return;
 	if (trace) {
 		char what[1024];
 
@@ -158,6 +178,9 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 	int start_fd = -1;
 	size_t i;
 
+	/* The caller's files go at exec; every path inside is resolved without magic links
+	 * (mounts.c), so that none of them, not even by /proc/self/fd/N, is reached before. */
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
 		_exit(CR_EXIT_TOOL); /* the front end died before we could notice */

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "keeper.h"
 #include "landlock.h"
 #include "lifecycle.h"
+#include "mounts.h"
 #include "security.h"
 #include "supervise.h"
 #include "tty.h"
@@ -102,17 +104,38 @@ static void build(struct exec_ctx *c)
 		strv_push(&c->argv, x->args.v[i]);
 }
 
+/* Closes every descriptor from 3 up but a and b (the channel and the init helper): no
+ * file of the caller's is within reach once we are in the container. */
+static void close_all_but(int a, int b)
+{
+	int keep[2] = {a < b ? a : b, a < b ? b : a};
+	unsigned from = 3;
+
+	for (int i = 0; i < 2; i++) {
+		if (keep[i] < (int)from)
+			continue;
+		if (keep[i] > (int)from)
+			syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0U);
+		from = (unsigned)keep[i] + 1;
+	}
+	if (syscall(SYS_close_range, from, ~0U, 0U) < 0)
+		syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+}
+
 /* The exec'd process, in the container's PID namespace: never returns. */
 static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 {
 	struct cr_error err = {0};
+	struct pollfd pfd = {.fd = sock, .events = 0};
 
+	close_all_but(sock, c->init_fd);
+	/* Killed with the front end; the init helper passes it on to the command (init.c). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
+		_exit(CR_EXIT_TOOL); /* the front end died before the line above */
 	prctl(PR_SET_DUMPABLE, 0); /* the container may not open our /proc/PID/exe */
-	if (chdir(c->cwd) < 0) {
-		cr_fail(&err, errno, "cd %s in the container", c->cwd);
+	if (mounts_chdir_in_root(c->cwd, &err) < 0)
 		goto fail;
-	}
 	if (c->tty) {
 		int master = tty_open_container_pty(&err);
 

@@ -54,6 +54,13 @@ static int sys_openat2(int dirfd, const char *path, int flags, unsigned long lon
 	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 }
 
+/* The hint for ELOOP from openat2: a magic link on the way (or a symlink loop). */
+static int magic_link_hint(struct cr_error *err)
+{
+	return cr_hint(err, "the path must lead there without /proc magic links "
+			    "(/proc/self/fd/N, /proc/PID/cwd) or symlink loops");
+}
+
 int mounts_open_in_root(int root_fd, const char *path, int flags, struct cr_error *err)
 {
 	const char *rel = path;
@@ -63,12 +70,70 @@ int mounts_open_in_root(int root_fd, const char *path, int flags, struct cr_erro
 		rel++;
 	if (!*rel)
 		rel = ".";
+	/* No fallback without openat2 (Linux < 5.6): openat would follow an absolute symlink,
+	 * or a /proc magic link, out of the root. */
 	fd = sys_openat2(root_fd, rel, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-	if (fd < 0 && errno == ENOSYS)
-		fd = openat(root_fd, rel, flags | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return cr_fail(err, errno, "open %s in the container", path);
+	if (fd < 0) {
+		cr_fail(err, errno, "open %s in the container", path);
+		return err->errnum == ELOOP ? magic_link_hint(err) : -1;
+	}
 	return fd;
+}
+
+/* True when dir leads up (by ..) to root: for a path too long for getcwd. */
+static bool below_root(int root, int dir)
+{
+	struct stat r, d, up;
+	int cur = dup(dir), next;
+	bool found = false;
+
+	if (cur < 0 || fstat(root, &r) < 0)
+		goto out;
+	while (fstat(cur, &d) == 0) {
+		if (d.st_dev == r.st_dev && d.st_ino == r.st_ino) {
+			found = true;
+			break;
+		}
+		next = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (next < 0 || fstat(next, &up) < 0 ||
+		    (up.st_dev == d.st_dev && up.st_ino == d.st_ino)) {
+			if (next >= 0)
+				close(next);
+			break; /* the top of a tree that is not ours */
+		}
+		close(cur);
+		cur = next;
+	}
+out:
+	if (cur >= 0)
+		close(cur);
+	return found;
+}
+
+int mounts_chdir_in_root(const char *path, struct cr_error *err)
+{
+	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int dir = -1;
+	char cwd[4096];
+	bool inside;
+
+	if (root < 0)
+		return cr_fail(err, errno, "open the container's root");
+	dir = mounts_open_in_root(root, path, O_PATH | O_DIRECTORY, err);
+	if (dir < 0)
+		return cr_prefix(err, "working directory");
+	if (fchdir(dir) < 0)
+		return cr_fail(err, errno, "working directory: cd %s in the container", path);
+	/* The kernel's getcwd names a directory outside our root "(unreachable)/...". */
+	if (syscall(SYS_getcwd, cwd, sizeof(cwd)) >= 0)
+		inside = cwd[0] == '/';
+	else /* too long for the buffer: walk up */
+		inside = (errno == ERANGE || errno == ENAMETOOLONG) && below_root(root, dir);
+	if (!inside) {
+		cr_fail(err, 0, "working directory: %s leads outside the container", path);
+		return cr_hint(err, "use a directory inside the container");
+	}
+	return 0;
 }
 
 static int root_fd(struct cr_mount_ctx *ctx, struct cr_error *err)
@@ -112,8 +177,10 @@ static int mkdir_in_root(struct cr_mount_ctx *ctx, const char *path, struct cr_e
 				return cr_fail(err, errno, "mkdir %s in the container", copy);
 			fd = mounts_open_in_root(rfd, copy, O_PATH | O_DIRECTORY, err);
 		}
-		if (fd < 0)
-			return cr_fail(err, errno, "mkdir %s in the container", copy);
+		if (fd < 0) {
+			cr_fail(err, errno, "mkdir %s in the container", copy);
+			return err->errnum == ELOOP ? magic_link_hint(err) : -1;
+		}
 		if (last)
 			return fd;
 		close(fd);
@@ -144,10 +211,14 @@ static int mkfile_in_root(struct cr_mount_ctx *ctx, const char *path, struct cr_
 
 		if (dfd < 0)
 			return -1;
-		nfd = openat(dfd, slash + 1, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (nfd < 0)
+		/* O_EXCL: never open what another process put there meanwhile (a FIFO would
+		 * block us; a link is not followed). */
+		nfd = openat(dfd, slash + 1, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+			     0644);
+		if (nfd < 0 && errno != EEXIST)
 			return cr_fail(err, errno, "create %s in the container", path);
-		close(nfd);
+		if (nfd >= 0)
+			close(nfd);
 	}
 	return mounts_open_in_root(ctx->root_fd, path, O_PATH, err);
 }
@@ -485,9 +556,7 @@ static int apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 		mounts_ctx_close(ctx);
 		return pivot(op->dst, err);
 	case CR_OP_CHDIR:
-		if (chdir(op->dst) < 0)
-			return cr_fail(err, errno, "cd %s in the container", op->dst);
-		return 0;
+		return mounts_chdir_in_root(op->dst, err);
 	case CR_OP_LANDLOCK:
 		return landlock_scope_abstract_unix(err);
 	default:

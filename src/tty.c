@@ -4,28 +4,38 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include "mounts.h"
 #include "tty.h"
 #include "utils.h"
 
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+
 int tty_open_container_pty(struct cr_error *err)
 {
+	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cleanup_close int slave = -1;
 	int master;
-	char name[64];
 
-	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* The container may have replaced /dev/ptmx or /dev/pts by a link to /proc/self/fd/N
+	 * (one of the caller's files): no magic link, and the slave by its master, not by
+	 * a path. */
+	master = root < 0 ? cr_fail(err, errno, "open the container's root")
+			  : mounts_open_in_root(root, "/dev/ptmx", O_RDWR | O_NOCTTY, err);
 	if (master < 0)
-		return cr_fail(err, errno, "open /dev/ptmx in the container");
-	if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)) != 0) {
+		return -1;
+	if (unlockpt(master) < 0) {
 		cr_fail(err, errno, "unlock the container's pseudo-terminal");
 		close(master);
 		return -1;
 	}
-	slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0) {
-		cr_fail(err, errno, "open %s in the container", name);
+		cr_fail(err, errno, "open the container's pseudo-terminal");
 		close(master);
 		return -1;
 	}

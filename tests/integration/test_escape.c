@@ -2360,6 +2360,318 @@ START_TEST(test_landlock_exec)
 }
 END_TEST
 
+/* ==== workdir: the working directory never leads out of the container (issue #11) ==== */
+
+/* Runs the front end through sh with fd N (a digit string) of the front end opened on
+ * dir (`exec N<DIR`, as `flock DIR conti-rootless ...` passes its lock fd 3): r gets the
+ * result of `conti-rootless ARGS...`. */
+static void conti_with_fd(struct h_result *r, const char *fd, const char *dir,
+			  const char *const *args)
+{
+	char *script = h_strf("exec %s<\"$1\" && shift && exec \"$@\"", fd);
+	const char *argv[32] = {"/bin/sh", "-c", script, "sh", dir, h_conti_bin()};
+	int n = 6;
+
+	for (; *args && n < 31; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	h_run(r, NULL, (char *const *)argv);
+	free(script);
+}
+
+/* What the container's command does once started: it names its working directory and
+ * writes a file there (on the host if the working directory is the host dir). */
+#define CWD_PAYLOAD "cat marker 2>/dev/null; echo x > owned; pwd"
+
+/* A refused working directory: 125, one line (naming the working directory and the magic
+ * link), the host dir untouched and not printed. */
+static void assert_cwd_refused(const struct h_result *r, const char *host, const char *what)
+{
+	char *line;
+
+	h_assert_status(r, 125, what);
+	line = h_error_line(r);
+	ck_assert_msg(strstr(line, "/proc/self/fd/") || strstr(line, "/work"),
+		      "%s: the error does not say what: %s", what, line);
+	ck_assert_msg(!strstr(r->out, "untouched"), "%s: the host dir was read: %s", what, r->out);
+	assert_host_dir_untouched(host);
+	free(line);
+}
+
+static const char *const caller_fds[] = {"9", "0", "3"};
+
+/* exec -w /proc/self/fd/N, with the caller's fd N on a host dir (runc's CVE-2024-21626):
+ * refused with 125, nothing read or written there (was: the command ran in the host dir,
+ * printed its marker and wrote "owned" into it). */
+START_TEST(test_workdir_exec_caller_fd)
+{
+	char *name = new_name(), *mark = new_mark(), *host = host_dir("hostdir");
+	char *wd = h_strf("/proc/self/fd/%s", caller_fds[_i]);
+	struct h_result r;
+
+	h_run_detached(name, NULL, OPTS("sleep", mark));
+	conti_with_fd(&r, caller_fds[_i], host,
+		      OPTS("exec", "-w", wd, name, "sh", "-c", CWD_PAYLOAD));
+	assert_cwd_refused(&r, host, wd);
+	h_result_free(&r);
+	free(name), free(mark), free(host), free(wd);
+}
+END_TEST
+
+/* The container arms its own workdir: /work (of run -w /work) becomes a link to
+ * /proc/self/fd/3; a later exec by a caller holding fd 3 on a host dir (flock DIR
+ * conti-rootless exec ...) is refused and writes nothing on the host. */
+START_TEST(test_workdir_exec_armed_link)
+{
+	char *name = new_name(), *mark = new_mark(), *host = host_dir("hostdir");
+	struct h_result r;
+
+	h_run_detached(name, OPTS("-w", "/work"), OPTS("sleep", mark));
+	CONTI(&r, "exec", name, "sh", "-c", "cd / && rmdir /work && ln -s /proc/self/fd/3 /work");
+	h_assert_status(&r, 0, "replace /work by a link to /proc/self/fd/3");
+	h_result_free(&r);
+	conti_with_fd(&r, "3", host, OPTS("exec", name, "sh", "-c", CWD_PAYLOAD));
+	assert_cwd_refused(&r, host, "exec with /work -> /proc/self/fd/3");
+	h_result_free(&r);
+	free(name), free(mark), free(host);
+}
+END_TEST
+
+/* run -w /proc/self/fd/9 with the caller's fd 9 on a host dir: refused (125), the host
+ * dir untouched. */
+START_TEST(test_workdir_run_caller_fd)
+{
+	char *host = host_dir("hostdir");
+	struct h_result r;
+
+	conti_with_fd(
+	    &r, "9", host,
+	    OPTS("run", "--rm", "-w", "/proc/self/fd/9", H.rootfs, "sh", "-c", CWD_PAYLOAD));
+	assert_cwd_refused(&r, host, "run -w /proc/self/fd/9");
+	h_assert_nothing_left();
+	h_result_free(&r);
+	free(host);
+}
+END_TEST
+
+/* start of a container whose saved workdir (/work) the container replaced by a link to
+ * /proc/self/fd/3, by a caller holding fd 3 on a host dir: refused (125), or the command
+ * runs inside; the host dir is untouched either way. */
+START_TEST(test_workdir_start_armed_link)
+{
+	char *name = new_name(), *host = host_dir("hostdir");
+	char *cmd = h_strf("%s; sleep 1", CWD_PAYLOAD);
+	struct h_result r;
+
+	h_run_detached(name, OPTS("-w", "/work"), OPTS("sh", "-c", cmd));
+	CONTI(&r, "exec", name, "sh", "-c", "cd / && rm -rf /work && ln -s /proc/self/fd/3 /work");
+	h_assert_status(&r, 0, "replace /work by a link to /proc/self/fd/3");
+	h_result_free(&r);
+	CONTI(&r, "stop", name);
+	h_assert_status(&r, 0, "stop");
+	h_result_free(&r);
+	conti_with_fd(&r, "3", host, OPTS("start", "-a", name));
+	if (r.status == 125)
+		assert_cwd_refused(&r, host, "start with /work -> /proc/self/fd/3");
+	else
+		h_assert_status(&r, 0, "start with /work -> /proc/self/fd/3");
+	assert_host_dir_untouched(host);
+	h_result_free(&r);
+	free(name), free(host), free(cmd);
+}
+END_TEST
+
+/* exec -t where the container (with SYS_ADMIN) replaced /dev/ptmx and /dev/pts/N so that
+ * the pty slave's path leads to /proc/self/fd/0, the caller's stdin (a host file opened
+ * read-only): the command gets a real pty, never the caller's file for writing (was: the
+ * file was reopened read-write as the command's stdout, and the command wrote into it). */
+START_TEST(test_workdir_exec_pts_link)
+{
+	char *name = new_name(), *mark = new_mark();
+	char *input = h_strf("%s/input.txt", H.base), *text;
+	char *script = h_strf("exec 0<\"$1\" && shift && exec \"$@\"");
+	const char *argv[] = {"/bin/sh", "-c", script, "sh", input,	   h_conti_bin(), "exec",
+			      "-t",	 NULL, "sh",   "-c", "echo owned", NULL};
+	struct h_result r;
+
+	h_write_file(input, "untouched\n", 0644);
+	h_run_detached(name, OPTS("--cap-add", "SYS_ADMIN"), OPTS("sleep", mark));
+	CONTI(
+	    &r, "exec", name, "sh", "-c",
+	    "mkdir -p /mnt/pts && mount -t devpts -o newinstance,ptmxmode=0666 devpts /mnt/pts && "
+	    "umount -l /dev/pts && ln -sf /mnt/pts/ptmx /dev/ptmx && mkdir -p /dev/pts && "
+	    "for i in 0 1 2 3 4 5 6 7 8 9; do ln -s /proc/self/fd/0 /dev/pts/$i; done");
+	h_assert_status(&r, 0, "replace /dev/ptmx and /dev/pts/N");
+	h_result_free(&r);
+	argv[8] = name;
+	h_run(&r, NULL, (char *const *)argv);
+	text = h_read_file(input);
+	ck_assert_msg(text && !strcmp(text, "untouched\n"),
+		      "the caller's stdin file now holds: %s (exit %d, stderr %s)", text, r.status,
+		      r.err);
+	h_result_free(&r);
+	free(name), free(mark), free(input), free(text), free(script);
+}
+END_TEST
+
+/* ==== groups: no supplementary group of the caller's in the container (issue #11) ==== */
+
+/* The Groups: line of /proc/self/status after the tab (caller frees). */
+static char *groups_line(const char *status)
+{
+	const char *g = strstr(status, "Groups:\t");
+	size_t len;
+
+	ck_assert_msg(g, "no Groups: line in:\n%s", status);
+	g += strlen("Groups:\t");
+	len = strcspn(g, "\n");
+	while (len && g[len - 1] == ' ')
+		len--;
+	return strndup(g, len);
+}
+
+/* True when the container's user namespace forbids setgroups (mapped without newgidmap). */
+static bool setgroups_denied(void)
+{
+	struct h_result r;
+	bool deny;
+
+	CONTI(&r, "run", "--rm", H.rootfs, "cat", "/proc/self/setgroups");
+	h_assert_status(&r, 0, "cat /proc/self/setgroups");
+	deny = !strcmp(r.out, "deny\n");
+	h_result_free(&r);
+	return deny;
+}
+
+/* PID 1 (root, -u 0, -u 1000:1000, --uidmap=single) and an exec'd process have no
+ * supplementary group (was: "Groups: 0", the caller's group). Where setgroups is denied
+ * (no subordinate ids) the kernel keeps the caller's, as many as the caller has. */
+START_TEST(test_groups_none_inside)
+{
+	char *name = new_name(), *mark = new_mark(), *g;
+	const char *const *optsets[] = {OPTS("--rm"), OPTS("--rm", "-u", "0"),
+					OPTS("--rm", "--uidmap=single"), NULL};
+	bool deny = setgroups_denied();
+	char *want = strdup("");
+	struct h_result r;
+
+	if (deny) { /* the caller's groups, each shown as unmapped (65534) but ours (0) */
+		gid_t gs[256];
+		int n = getgroups(256, gs);
+
+		free(want);
+		want = strdup("");
+		for (int i = 0; i < n; i++) {
+			char *w =
+			    h_strf("%s%s%d", want, i ? " " : "", gs[i] == getgid() ? 0 : 65534);
+
+			free(want);
+			want = w;
+		}
+	}
+	for (int i = 0; optsets[i]; i++) {
+		const char *args[16] = {"run"};
+		int n = 1;
+
+		for (const char *const *o = optsets[i]; *o; o++)
+			args[n++] = *o;
+		args[n++] = H.rootfs, args[n++] = "cat", args[n++] = "/proc/self/status";
+		args[n] = NULL;
+		h_conti_v(&r, NULL, args);
+		h_assert_status(&r, 0, optsets[i][1] ? optsets[i][1] : "run");
+		g = groups_line(r.out);
+		ck_assert_msg(!strcmp(g, want), "run %s: Groups: '%s', expected '%s'",
+			      optsets[i][1] ? optsets[i][1] : "", g, want);
+		free(g);
+		h_result_free(&r);
+	}
+	if (have_subids() && !deny) {
+		CONTI(&r, "run", "--rm", "-u", "1000:1000", H.rootfs, "cat", "/proc/self/status");
+		h_assert_status(&r, 0, "run -u 1000:1000");
+		g = groups_line(r.out);
+		ck_assert_msg(!strcmp(g, ""), "run -u 1000:1000: Groups: '%s', expected none", g);
+		free(g);
+		h_result_free(&r);
+	}
+	h_run_detached(name, NULL, OPTS("sleep", mark));
+	CONTI(&r, "exec", name, "cat", "/proc/self/status");
+	h_assert_status(&r, 0, "exec");
+	g = groups_line(r.out);
+	ck_assert_msg(!strcmp(g, want), "exec: Groups: '%s', expected '%s'", g, want);
+	free(g);
+	h_result_free(&r);
+	free(name), free(mark), free(want);
+}
+END_TEST
+
+/* A supplementary group of the caller's other than its own, or (gid_t)-1. */
+static gid_t supplementary_group(void)
+{
+	gid_t gs[256];
+	int n = getgroups(256, gs);
+
+	for (int i = 0; i < n; i++) {
+		if (gs[i] != getgid())
+			return gs[i];
+	}
+	return (gid_t)-1;
+}
+
+/* A host file readable only through a supplementary group of the caller's (0640,
+ * owned by a subordinate uid, group GROUP), in a volume: the container's root cannot read
+ * it, by run or exec (was: "secret", through the caller's group). Needs a supplementary
+ * group (tests/run-all adds conti-grp) and subordinate ids. */
+START_TEST(test_groups_volume_file)
+{
+	gid_t group = supplementary_group();
+	char *dir = h_strf("%s/grp", H.base), *file = h_strf("%s/f", dir), *vol, *text;
+	char *name = new_name(), *mark = new_mark();
+	struct stat st;
+	struct h_result r;
+
+	if (group == (gid_t)-1) {
+		h_skip("the test user has no supplementary group: add one (groupadd conti-grp; "
+		       "usermod -aG conti-grp USER) to test that the container drops it");
+		goto out;
+	}
+	if (!have_subids() || setgroups_denied()) {
+		h_skip("no subordinate ids: the file cannot be owned by another uid, and the "
+		       "kernel keeps the groups where setgroups is denied");
+		goto out;
+	}
+	/* A setgid dir of the group: the file made in it by uid 1 gets the group. */
+	ck_assert_int_eq(mkdir(dir, 0777), 0);
+	ck_assert_msg(chown(dir, (uid_t)-1, group) == 0, "chgrp %s: %s", dir, strerror(errno));
+	ck_assert_int_eq(chmod(dir, 02777), 0);
+	vol = h_strf("%s:/d", dir);
+	CONTI(&r, "run", "--rm", "-v", vol, "-u", "1:1", H.rootfs, "sh", "-c",
+	      "umask 027 && echo secret > /d/f");
+	h_assert_status(&r, 0, "make the file as uid 1");
+	h_result_free(&r);
+	ck_assert_int_eq(stat(file, &st), 0);
+	ck_assert_msg(st.st_gid == group && (st.st_mode & 0777) == 0640 && st.st_uid != getuid(),
+		      "%s: uid %u gid %u mode %o", file, (unsigned)st.st_uid, (unsigned)st.st_gid,
+		      (unsigned)(st.st_mode & 0777));
+	text = h_read_file(file);
+	ck_assert_msg(text && !strcmp(text, "secret\n"), "the caller cannot read %s itself", file);
+	free(text);
+	CONTI(&r, "run", "--rm", "-v", vol, H.rootfs, "cat", "/d/f");
+	ck_assert_msg(r.status == 1 && !strstr(r.out, "secret") &&
+			  strstr(r.err, "Permission denied"),
+		      "run: the group's file was read (exit %d): %s%s", r.status, r.out, r.err);
+	h_result_free(&r);
+	h_run_detached(name, OPTS("-v", vol), OPTS("sleep", mark));
+	CONTI(&r, "exec", name, "cat", "/d/f");
+	ck_assert_msg(r.status == 1 && !strstr(r.out, "secret") &&
+			  strstr(r.err, "Permission denied"),
+		      "exec: the group's file was read (exit %d): %s%s", r.status, r.out, r.err);
+	h_result_free(&r);
+	free(vol);
+out:
+	free(dir), free(file), free(name), free(mark);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 /* ---- runtime_symlink: the tool's own dirs replaced by symlinks ---- */
@@ -2545,6 +2857,15 @@ int main(void)
 	tcase_add_test(tc, test_seccomp_cap_sys_admin);
 	tcase_add_test(tc, test_landlock_host_abstract_socket);
 	tcase_add_test(tc, test_landlock_exec);
+	tc = tcase(s, "workdir");
+	tcase_add_loop_test(tc, test_workdir_exec_caller_fd, 0, N(caller_fds));
+	tcase_add_test(tc, test_workdir_exec_armed_link);
+	tcase_add_test(tc, test_workdir_run_caller_fd);
+	tcase_add_test(tc, test_workdir_start_armed_link);
+	tcase_add_test(tc, test_workdir_exec_pts_link);
+	tc = tcase(s, "groups");
+	tcase_add_test(tc, test_groups_none_inside);
+	tcase_add_test(tc, test_groups_volume_file);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
