@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -1958,6 +1959,55 @@ START_TEST(test_log_follow_rotation)
 }
 END_TEST
 
+/* ---- the monitor's descriptors (issue #11, item 18) ---- */
+
+/* The detached monitor keeps none of the caller's other descriptors: with `7>&1 | cat`,
+ * the pipe reaches EOF as soon as run -d has exited. Before: it stayed open for the
+ * container's whole life (the monitor held fd 7). */
+START_TEST(test_detach_keeps_no_caller_fd)
+{
+	char *name = new_name(), *mark = new_mark(), *want = h_strf("%s\n", name);
+	const char *argv[] = {h_conti_bin(), "run", "-d", "--name", name, H.rootfs, "sleep", mark,
+			      NULL};
+	struct pollfd pfd;
+	char buf[256] = "";
+	size_t got = 0;
+	long long exited;
+	int p[2], status;
+	ssize_t n = 1;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 2);
+		dup2(p[1], 1);
+		dup2(p[1], 7); /* the shell's 7>&1 */
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	exited = h_mono_ms();
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "run -d: status %d", status);
+	pfd = (struct pollfd){.fd = p[0], .events = POLLIN};
+	while (n > 0 && poll(&pfd, 1, 3000) == 1) {
+		n = read(p[0], buf + got, sizeof(buf) - 1 - got);
+		got += n > 0 ? (size_t)n : 0;
+	}
+	close(p[0]);
+	ck_assert_msg(n == 0 && h_mono_ms() - exited < 1000,
+		      "the pipe was still open %lld ms after run -d exited",
+		      h_mono_ms() - exited);
+	ck_assert_str_eq(buf, want);
+	free(name), free(mark), free(want);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static TCase *tcase(Suite *s, const char *name)
@@ -2019,6 +2069,7 @@ static void add_run_cases(Suite *s)
 	tcase_add_test(tc, test_log_size_max);
 	tcase_add_test(tc, test_log_size_max_option);
 	tcase_add_test(tc, test_log_follow_rotation);
+	tcase_add_test(tc, test_detach_keeps_no_caller_fd);
 }
 
 static void add_keeper_cases(Suite *s)
