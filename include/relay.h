@@ -43,9 +43,6 @@ struct cr_relay {
 /* Empties r: nothing relayed. */
 void relay_init(struct cr_relay *r);
 
-/* Whether fd may be handed to a container as it is: a pipe, a socket or /dev/null. */
-bool relay_passes(int fd);
-
 /* Makes a pipe for each of the caller's fds 0-2 that may not be handed to the container
  * (stdout and stderr on the same host object share one); a closed one becomes /dev/null. */
 int relay_open(struct cr_relay *r, struct cr_error *err);

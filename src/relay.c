@@ -42,13 +42,6 @@ static bool passes(int fd, const struct stat *sb)
 	return S_ISFIFO(sb->st_mode) && fstatfs(fd, &sfs) == 0 && sfs.f_type == PIPEFS_MAGIC;
 }
 
-bool relay_passes(int fd)
-{
-	struct stat sb;
-
-	return fstat(fd, &sb) == 0 && passes(fd, &sb);
-}
-
 static int set_nonblock(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);

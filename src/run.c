@@ -402,6 +402,12 @@ static int finish(struct run *r)
 	state_collect_garbage(&r->paths, false);
 	code = supervise(r->ct.pid, r->ct.master, &r->forwarded, &r->relay);
 	r->ct.pid = 0;
+	/* A monitor's last lines (--trace) go to the log itself, not into the pipe, which a
+	 * writer that outlives the container could have filled: nothing may block us now. */
+	if (r->log.fd >= 0) {
+		dup2(r->log.fd, 1);
+		dup2(r->log.fd, 2);
+	}
 	trace_step(r->cfg->trace, t0, "wait  # the command exited with status %d", code);
 	if (!r->cfg->remove)
 		record(r, "exited", code);
