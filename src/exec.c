@@ -164,11 +164,17 @@ static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
 	struct cr_relay relay;
 	pid_t pid;
 
-	relay_init(&relay);
-	if (setns(c->pidfd, flags) < 0)
-		return cr_fail(err, errno, "join the namespaces of container '%s'", c->x->name);
 	/* Without a pty, the caller's files and terminal are relayed, never handed over. */
-	if (!c->tty && (relay_open(&relay, err) < 0 || relay_install(&relay, err) < 0)) {
+	relay_init(&relay);
+	if (!c->tty && relay_open(&relay, err) < 0) {
+		relay_close(&relay);
+		return -1;
+	}
+	if (setns(c->pidfd, flags) < 0) {
+		relay_close(&relay);
+		return cr_fail(err, errno, "join the namespaces of container '%s'", c->x->name);
+	}
+	if (relay_install(&relay, err) < 0) {
 		relay_close(&relay);
 		return -1;
 	}
