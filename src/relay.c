@@ -56,9 +56,11 @@ static int add_stream(struct cr_relay *r, int fd, const struct stat *sb, struct 
 	int p[2];
 
 	s->host = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	if (s->host < 0 || pipe2(p, O_CLOEXEC) < 0)
+	if (s->host < 0)
+		return cr_fail(err, errno, "dup fd %d", fd);
+	r->n++; /* relay_close() closes what is made from here on */
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return cr_fail(err, errno, "make a pipe for fd %d", fd);
-	r->n++;
 	s->input = fd == 0;
 	s->targets = 1U << fd;
 	s->own_dst = s->input;
