@@ -70,6 +70,7 @@ struct cr_config {
 	int tty;		/* 1: -t, 0: no tty, -1: when stdin is a terminal */
 	bool interactive;	/* -i (stdin is always passed; kept for compatibility) */
 	bool trace;		/* --trace: print each kernel step */
+	long long log_size_max; /* --log-size-max: log and log.1 together (bytes) */
 	struct cr_security sec; /* capabilities, no_new_privs, seccomp */
 };
 

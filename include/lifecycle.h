@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "log.h"
 #include "state.h"
 
 /* What a container is doing, from its lock and RUNTIME/NAME/state. */
@@ -23,10 +24,10 @@ struct cr_status {
 /* Reads the status of st (never "running" unless its runner holds the lock). */
 void lifecycle_status(const struct cr_state *st, struct cr_status *out);
 
-/* Prints RUNTIME/NAME/log from byte from; with follow, until the container exits, then
- * returns its exit code (else 0). */
-int lifecycle_follow_log(const struct cr_paths *paths, const char *name, long long from,
-			 bool follow, struct cr_error *err);
+/* Prints the log of name (log.1, then log) from the cursor from (NULL: all of it); with
+ * follow, until the container exits, then returns its exit code (else 0). */
+int lifecycle_follow_log(const struct cr_paths *paths, const char *name,
+			 struct cr_log_cursor *from, bool follow, struct cr_error *err);
 
 /* ps: the containers (all, or the running and created ones), as a table or JSON. */
 int lifecycle_ps(bool all, bool json, struct cr_error *err);

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <sys/types.h>
 
+struct cr_relay;
+
 /* Blocks the signals supervise() relays (and SIGCHLD) into *set, saving the old mask
  * in *old; SIGPIPE is ignored (a closed pipe must not kill the front end). */
 void supervise_block_signals(sigset_t *set, sigset_t *old);
@@ -14,9 +16,10 @@ void supervise_block_signals(sigset_t *set, sigset_t *old);
 int supervise_interrupted(void);
 
 /* Waits for child to exit, relaying the signals of set to it and, when master >= 0,
- * the caller's terminal (raw while it runs, restored after) to and from master.
+ * the caller's terminal (raw while it runs, restored after) to and from master, and the
+ * streams of relay (NULL: none), drained once it has exited.
  * Returns its exit code: the status, or 128+N when killed by signal N. */
-int supervise(pid_t child, int master, const sigset_t *set);
+int supervise(pid_t child, int master, const sigset_t *set, struct cr_relay *relay);
 
 /* The exit code a wait status stands for, as shells give it. */
 int cr_exit_code(int status);

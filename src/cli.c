@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "env.h"
 #include "lifecycle.h"
+#include "log.h"
 #include "state.h"
 #include "utils.h"
 
@@ -63,6 +64,7 @@ static const char usage_run[] =
     "  --privileged             keep every capability of the user namespace, no masked paths\n"
     "  --security-opt OPT       no-new-privileges=false, seccomp=unconfined,\n"
     "                           landlock=unconfined\n"
+    "  --log-size-max SIZE      cap of a detached container's log (default 20m; e.g. 512k)\n"
     "\n"
     "Example: conti-rootless run --rm -v $PWD:/src -w /src ./rootfs sh -c 'ls'\n";
 
@@ -154,6 +156,7 @@ enum {
 	OPT_CAP_DROP,
 	OPT_PRIVILEGED,
 	OPT_SECURITY_OPT,
+	OPT_LOG_SIZE_MAX,
 };
 
 static const struct option run_options[] = {
@@ -178,6 +181,7 @@ static const struct option run_options[] = {
     {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
     {"privileged", no_argument, NULL, OPT_PRIVILEGED},
     {"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
+    {"log-size-max", required_argument, NULL, OPT_LOG_SIZE_MAX},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -216,6 +220,12 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 		return 0;
 	case OPT_SECURITY_OPT:
 		return security_set_option(&cfg->sec, arg, err);
+	case OPT_LOG_SIZE_MAX:
+		cfg->log_size_max = log_parse_size(arg);
+		if (cfg->log_size_max < CR_LOG_SIZE_MIN)
+			return bad_usage(err, "run ", "--log-size-max must be a size from 8k to 1t, not",
+					 arg);
+		return 0;
 	case 'd':
 		if (cli->command != CR_CMD_RUN)
 			return bad_usage(err, "create ", "unknown option", "--detach");

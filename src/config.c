@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "log.h"
 #include "utils.h"
 
 void config_init(struct cr_config *cfg)
@@ -13,6 +14,7 @@ void config_init(struct cr_config *cfg)
 	cfg->overlay = CR_OVERLAY_AUTO;
 	cfg->net = CR_NET_HOST;
 	cfg->tty = -1;
+	cfg->log_size_max = CR_LOG_SIZE_DEFAULT;
 	cfg->sec =
 	    (struct cr_security){.caps = cr_default_caps, .no_new_privs = true, .seccomp = true,
 				 .landlock = true};
@@ -124,6 +126,7 @@ char *config_serialize(const struct cr_config *cfg)
 	put_num(&buf, &len, "read_only", cfg->readonly_root);
 	put_num(&buf, &len, "remove", cfg->remove);
 	put_num(&buf, &len, "tty", cfg->tty);
+	put_num(&buf, &len, "log_size_max", (long)cfg->log_size_max);
 	{
 		char caps[32];
 
@@ -203,6 +206,9 @@ static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 		cfg->remove = n != 0;
 	else if (!strcmp(key, "tty"))
 		cfg->tty = (int)n;
+	else if (!strcmp(key, "log_size_max"))
+		cfg->log_size_max = log_parse_size(v) < CR_LOG_SIZE_MIN ? CR_LOG_SIZE_DEFAULT
+									 : log_parse_size(v);
 	else if (!strcmp(key, "caps"))
 		cfg->sec.caps = strtoull(v, NULL, 16);
 	else if (!strcmp(key, "privileged"))

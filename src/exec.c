@@ -26,6 +26,7 @@
 #include "landlock.h"
 #include "lifecycle.h"
 #include "mounts.h"
+#include "relay.h"
 #include "security.h"
 #include "supervise.h"
 #include "tty.h"
@@ -188,28 +189,47 @@ static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
 		    (c->own_net ? CLONE_NEWNET : 0);
 	sigset_t set, old;
 	int sv[2], master = -1, code;
+	struct cr_relay relay;
 	pid_t pid;
 
-	if (setns(c->pidfd, flags) < 0)
+	/* Without a pty, the caller's files and terminal are relayed, never handed over. */
+	relay_init(&relay);
+	if (!c->tty && relay_open(&relay, err) < 0) {
+		relay_close(&relay);
+		return -1;
+	}
+	if (setns(c->pidfd, flags) < 0) {
+		relay_close(&relay);
 		return cr_fail(err, errno, "join the namespaces of container '%s'", c->x->name);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	}
+	if (relay_install(&relay, err) < 0) {
+		relay_close(&relay);
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		relay_restore(&relay);
+		relay_close(&relay);
 		return cr_fail(err, errno, "socketpair");
+	}
 	supervise_block_signals(&set, &old);
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
 		child(c, sv[1]);
 	}
+	relay_restore(&relay);
 	close(sv[1]);
 	if (pid < 0 || await(sv[0], &master, err) < 0) {
 		close(sv[0]);
+		relay_close(&relay);
 		if (pid < 0)
 			return cr_fail(err, errno, "fork");
 		waitpid(pid, NULL, 0);
 		return -1;
 	}
 	close(sv[0]);
-	code = supervise(pid, master, &set);
+	code = supervise(pid, master, &set, &relay);
+	relay_close(&relay);
 	if (master >= 0)
 		close(master);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -13,6 +13,7 @@
 
 #include "keeper.h"
 #include "lifecycle.h"
+#include "log.h"
 #include "utils.h"
 
 static long long field_ll(const char *text, const char *key)
@@ -220,6 +221,7 @@ static void print_json(FILE *f, const struct entry *e)
 	fputs(",\"command\":", f);
 	json_string(f, e->command);
 	fprintf(f, ",\"created\":%lld", e->created);
+	fprintf(f, ",\"log_size_max\":%lld", e->cfg.log_size_max);
 	if (!strcmp(e->s.status, "exited"))
 		fprintf(f, ",\"exit_code\":%d", e->s.exit_code);
 	fputs(",\"namespaces\":{", f);
@@ -331,55 +333,57 @@ int lifecycle_inspect(const struct cr_strv *names, struct cr_error *err)
 	return ret;
 }
 
-/* Copies what fd has beyond *off to stdout. */
-static void copy_new(int fd, long long *off)
+/* Refuses a log (or its rotated half) that is not a regular file conti-rootless made: the
+ * log cursor would pass over it in silence. */
+static int check_log_files(const struct cr_state *st, struct cr_error *err)
 {
-	char buf[16384];
-	ssize_t n;
+	static const char *const names[] = {"log", "log.1"};
 
-	while ((n = pread(fd, buf, sizeof(buf), *off)) > 0) {
-		if (cr_write_all(1, buf, (size_t)n) < 0)
-			return;
-		*off += n;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		cleanup_close int fd = state_open_runtime_file(st, names[i], O_PATH, 0);
+
+		if (fd < 0 && errno != ENOENT) {
+			cr_fail(err, errno, "%s/%s cannot be read safely", st->dir, names[i]);
+			return cr_hint(err, "it must be a file conti-rootless made, not a link");
+		}
 	}
+	return 0;
 }
 
-int lifecycle_follow_log(const struct cr_paths *paths, const char *name, long long from,
-			 bool follow, struct cr_error *err)
+int lifecycle_follow_log(const struct cr_paths *paths, const char *name,
+			 struct cr_log_cursor *from, bool follow, struct cr_error *err)
 {
 	struct cr_state st;
 	struct cr_status s;
-	cleanup_free char *log = NULL;
-	cleanup_close int fd = -1;
+	struct cr_log_cursor whole = {.fd = -1, .dirfd = -1};
+	struct cr_log_cursor *c = from ? from : &whole;
 	struct timespec pause = {0, 50 * 1000 * 1000};
 	bool running = true;
+	int ret = 0;
 
 	if (open_state(paths, name, &st, err) < 0)
 		return -1;
-	log = cr_xasprintf("%s/log", st.dir);
+	if (check_log_files(&st, err) < 0) {
+		state_release(&st);
+		return -1;
+	}
+	if (!from && log_cursor_open(&whole, st.dir, false, err) < 0) {
+		state_release(&st);
+		return -1;
+	}
 	while (running) {
-		struct stat sb;
-
 		running = follow && state_is_locked(&st);
-		if (fd < 0 && (fd = state_open_runtime_file(&st, "log", O_RDONLY | O_NONBLOCK, 0)) < 0 &&
-		    errno != ENOENT) {
-			state_release(&st);
-			cr_fail(err, errno, "%s cannot be read safely", log);
-			return cr_hint(err, "it must be a file conti-rootless made, not a link");
-		}
-		if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))) {
-			state_release(&st);
-			cr_fail(err, 0, "%s is not a regular file", log);
-			return cr_hint(err, "remove it; conti-rootless makes its log anew");
-		}
-		if (fd >= 0)
-			copy_new(fd, &from);
+		if (log_cursor_copy(c, 1) < 0)
+			break; /* our output is gone (logs -f | head) */
 		if (running)
 			nanosleep(&pause, NULL);
 	}
 	lifecycle_status(&st, &s);
 	state_release(&st);
-	return follow && s.exit_code >= 0 ? s.exit_code : 0;
+	log_cursor_close(&whole);
+	if (follow && s.exit_code >= 0)
+		ret = s.exit_code;
+	return ret;
 }
 
 int lifecycle_logs(const char *name, bool follow, struct cr_error *err)
@@ -389,7 +393,7 @@ int lifecycle_logs(const char *name, bool follow, struct cr_error *err)
 
 	if (state_paths_init(&paths, err) < 0)
 		return -1;
-	ret = lifecycle_follow_log(&paths, name, 0, follow, err);
+	ret = lifecycle_follow_log(&paths, name, NULL, follow, err);
 	state_paths_free(&paths);
 	return ret < 0 ? -1 : 0;
 }

@@ -28,7 +28,9 @@
 #include "keeper.h"
 #include "landlock.h"
 #include "lifecycle.h"
+#include "log.h"
 #include "plan.h"
+#include "relay.h"
 #include "run.h"
 #include "state.h"
 #include "supervise.h"
@@ -54,6 +56,8 @@ struct run {
 	sigset_t oldmask;
 	struct cr_container ct;
 	struct cr_keeper keeper;
+	struct cr_relay relay; /* the caller's stdio (foreground), the log (monitor) */
+	struct cr_log log;
 	int report;	     /* monitor: where to tell the front end that set-up is done, -1 */
 	bool existing;	     /* start of an exited container: its state is kept on failure */
 	bool keeper_started; /* this command started the keeper: stop it if it fails */
@@ -308,7 +312,12 @@ static int start_container(struct run *r, struct cr_error *err)
 			return cr_fail(err, errno, "mkfifo %s", fifo);
 		r->ct.start_fifo = fifo;
 	}
-	if (container_start(&r->ct, err) < 0)
+	/* PID 1 is cloned with the relay's pipes as its fds 0-2, never the caller's files. */
+	if (relay_install(&r->relay, err) < 0)
+		return -1;
+	ret = container_start(&r->ct, err);
+	relay_restore(&r->relay);
+	if (ret < 0)
 		return -1;
 	ret = container_await_exec(&r->ct, err);
 	r->ct.start_fifo = NULL;
@@ -318,18 +327,13 @@ static int start_container(struct run *r, struct cr_error *err)
 	return 0;
 }
 
-/* Detached and created containers: their stdio goes to RUNTIME/NAME/log. */
+/* Detached and created containers: their stdio goes to RUNTIME/NAME/log, written by this
+ * monitor from a pipe (the container never holds the log). */
 static int redirect_to_log(struct run *r, struct cr_error *err)
 {
-	cleanup_free char *log = cr_xasprintf("%s/log", r->st.dir);
-	cleanup_close int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	cleanup_close int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0 || null < 0)
-		return cr_fail(err, errno, "open %s", log);
-	if (dup2(null, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-		return cr_fail(err, errno, "dup2");
-	return 0;
+	if (log_open(&r->log, r->st.dir, r->cfg->log_size_max, err) < 0)
+		return -1;
+	return relay_open_log(&r->relay, &r->log, err);
 }
 
 static int set_up(struct run *r, struct cr_error *err)
@@ -342,6 +346,8 @@ static int set_up(struct run *r, struct cr_error *err)
 		return -1;
 	build_exec(r);
 	if (r->mode != CR_RUN_FOREGROUND && redirect_to_log(r, err) < 0)
+		return -1;
+	if (r->mode == CR_RUN_FOREGROUND && !r->tty && relay_open(&r->relay, err) < 0)
 		return -1;
 	sig = supervise_interrupted();
 	if (sig) {
@@ -359,6 +365,10 @@ static void cleanup(struct run *r, bool remove, bool failed)
 	struct cr_error ignored;
 
 	container_release(&r->ct);
+	if (failed)
+		relay_drain(&r->relay); /* what PID 1 said (--trace) before it failed */
+	relay_close(&r->relay);
+	log_close(&r->log);
 	keeper_release(&r->keeper);
 	if (r->have_state) {
 		if (!remove)
@@ -392,8 +402,14 @@ static int finish(struct run *r)
 		record(r, "running", -1);
 	/* What killed commands left: collected while the command runs, off the start's path. */
 	state_collect_garbage(&r->paths, false);
-	code = supervise(r->ct.pid, r->ct.master, &r->forwarded);
+	code = supervise(r->ct.pid, r->ct.master, &r->forwarded, &r->relay);
 	r->ct.pid = 0;
+	/* A monitor's last lines (--trace) go to the log itself, not into the pipe, which a
+	 * writer that outlives the container could have filled: nothing may block us now. */
+	if (r->log.fd >= 0) {
+		dup2(r->log.fd, 1);
+		dup2(r->log.fd, 2);
+	}
 	trace_step(r->cfg->trace, t0, "wait  # the command exited with status %d", code);
 	if (!r->cfg->remove)
 		record(r, "exited", code);
@@ -426,6 +442,25 @@ static int await_monitor(int fd, const char *name, bool quiet, struct cr_error *
 	return 0;
 }
 
+/* Closes what the monitor inherited from its caller: every descriptor but 0-2 that is not
+ * close-on-exec (all of ours are), e.g. a shell's `7>&1`, which would keep the caller's
+ * pipe open for the container's whole life. */
+static void close_inherited(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+
+		if (fd > 2 && fd != dirfd(d) && fcntl(fd, F_GETFD) == 0)
+			close(fd);
+	}
+	closedir(d);
+}
+
 /* Detached and created: a monitor process, in a session of its own, runs the rest. */
 static int run_monitored(struct run *r, struct cr_error *err)
 {
@@ -448,6 +483,7 @@ static int run_monitored(struct run *r, struct cr_error *err)
 	}
 	close(pipefd[0]);
 	r->report = pipefd[1];
+	close_inherited();
 	setsid();
 	if (set_up(r, err) < 0) {
 		report(r, err);
@@ -462,6 +498,8 @@ static int run(struct run *r, bool existing, struct cr_error *err)
 {
 	r->existing = existing;
 	r->keeper.pidfd = -1;
+	r->log.fd = r->log.dirfd = -1;
+	relay_init(&r->relay);
 	container_init(&r->ct);
 	r->report = -1;
 	supervise_block_signals(&r->forwarded, &r->oldmask);
@@ -540,7 +578,7 @@ int run_start(const char *name, bool attach, bool trace, struct cr_error *err)
 	struct cr_paths paths;
 	struct cr_state st;
 	char runtime[512], status[16] = "";
-	long long from;
+	struct cr_log_cursor from = {.fd = -1, .dirfd = -1};
 	int ret;
 
 	if (state_paths_init(&paths, err) < 0)
@@ -549,7 +587,12 @@ int run_start(const char *name, bool attach, bool trace, struct cr_error *err)
 		state_paths_free(&paths);
 		return -1;
 	}
-	from = state_log_size(&st);
+	/* start -a prints what this start adds to the log, from its current end. */
+	if (attach && log_cursor_open(&from, st.dir, true, err) < 0) {
+		state_release(&st);
+		state_paths_free(&paths);
+		return -1;
+	}
 	if (state_is_locked(&st)) {
 		state_runtime_read(&st, runtime, sizeof(runtime));
 		state_record_get(runtime, "status", status, sizeof(status));
@@ -561,7 +604,8 @@ int run_start(const char *name, bool attach, bool trace, struct cr_error *err)
 	}
 	state_release(&st);
 	if (ret == 0 && attach)
-		ret = lifecycle_follow_log(&paths, name, from, true, err);
+		ret = lifecycle_follow_log(&paths, name, &from, true, err);
+	log_cursor_close(&from);
 	state_paths_free(&paths);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "relay.h"
 #include "supervise.h"
 #include "tty.h"
 
@@ -66,12 +67,12 @@ static void drain(int master)
 		;
 }
 
-int supervise(pid_t child, int master, const sigset_t *set)
+int supervise(pid_t child, int master, const sigset_t *set, struct cr_relay *relay)
 {
 	int sfd = signalfd(-1, set, SFD_CLOEXEC);
 	struct cr_term term = {.fd = -1};
 	bool stdin_open = master >= 0, master_open = master >= 0;
-	int code = -1, status;
+	int code = -1, status, n;
 	struct cr_error ignored;
 
 	if (master >= 0) {
@@ -79,14 +80,17 @@ int supervise(pid_t child, int master, const sigset_t *set)
 		tty_copy_winsize(0, master);
 	}
 	while (code < 0) {
-		struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
+		struct pollfd p[6] = {{.fd = sfd, .events = POLLIN},
 				      {.fd = stdin_open ? 0 : -1, .events = POLLIN},
 				      {.fd = master_open ? master : -1, .events = POLLIN}};
 
-		if (sfd < 0 || (poll(p, 3, -1) < 0 && errno != EINTR)) {
+		n = relay ? relay_poll_fds(relay, p + 3) : 0;
+		if (sfd < 0 || (poll(p, (nfds_t)(3 + n), -1) < 0 && errno != EINTR)) {
 			code = waitpid(child, &status, 0) == child ? cr_exit_code(status) : 255;
 			break;
 		}
+		if (n)
+			relay_handle(relay, p + 3, n);
 		if (p[0].revents & POLLIN)
 			code = on_signal(child, master, sfd);
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && tty_pump(0, master) <= 0)
@@ -96,6 +100,8 @@ int supervise(pid_t child, int master, const sigset_t *set)
 	}
 	if (master >= 0)
 		drain(master);
+	if (relay)
+		relay_drain(relay);
 	tty_restore(&term);
 	if (sfd >= 0)
 		close(sfd);

@@ -16,7 +16,8 @@ SYS_NICE SYS_PACCT SYS_PTRACE SYS_RAWIO SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG WAK
 _conti_rootless_options()
 {
 	local run_args='-e --env --env-file -w --workdir -u --user --hostname -v --volume --tmpfs
-		--uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name'
+		--uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name
+		--log-size-max'
 	case $1 in
 	run | create)
 		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --help $run_args"

@@ -1527,11 +1527,12 @@ static int run_on_caller_pty(char *const argv[], char **out, int *pending)
 }
 
 /* TIOCSTI (push a byte into the terminal's input, as if typed) on the caller's terminal,
- * which is the container's stdout and stderr, fails: EPERM, the container runs in a
- * session of its own, so the terminal is not its controlling one (and /dev/tty cannot be
- * opened: ENXIO); nothing reached the terminal's input. The control: the same probe run
- * directly on that terminal does inject. (With dev.tty.legacy_tiocsti=0 the kernel
- * refuses TIOCSTI to everyone: EIO in both.) */
+ * where the container's stdout and stderr go, fails: ENOTTY, they are pipes the front end
+ * relays to the terminal (issue #11; before, they were the terminal itself and the
+ * container's session of its own made it EPERM), and /dev/tty cannot be opened (ENXIO):
+ * nothing reached the terminal's input. The control: the same probe run directly on that
+ * terminal does inject. (With dev.tty.legacy_tiocsti=0 the kernel refuses TIOCSTI to
+ * everyone: EIO there.) */
 START_TEST(test_caller_tiocsti)
 {
 	char *legacy = h_read_file("/proc/sys/dev/tty/legacy_tiocsti"), *probe = probe_binary();
@@ -1551,9 +1552,8 @@ START_TEST(test_caller_tiocsti)
 			"/dev/tty",
 			NULL};
 	char *control[] = {probe, "tiocsti", "1", NULL};
-	char *want =
-	    h_strf("tiocsti:0=ENOTTY\ntiocsti:1=%s\ntiocsti:2=%s\nopen:/dev/tty=ENXIO\n",
-		   refused_by_kernel ? "EIO" : "EPERM", refused_by_kernel ? "EIO" : "EPERM");
+	char *want = h_strf("tiocsti:0=ENOTTY\ntiocsti:1=ENOTTY\ntiocsti:2=ENOTTY\n"
+			    "open:/dev/tty=ENXIO\n");
 	char *out, *text;
 	int status, pending;
 
@@ -2672,6 +2672,242 @@ out:
 }
 END_TEST
 
+/* ---- the caller's stdio (issue #11, item 3) ---- */
+
+/* Runs the front end with args, its fds 0, 1 and 2 being in, out and err (-1: /dev/null);
+ * waits for it (killing it after 30 s) and returns its exit code. */
+static int run_stdio(int in, int out, int err, const char *const *args)
+{
+	const char *argv[48] = {h_conti_bin()};
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC), status = 0, n = 1;
+	long long deadline = h_mono_ms() + H_TIMEOUT_MS;
+	pid_t pid;
+
+	for (; *args && n < 47; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	ck_assert_int_ge(null, 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fds[3] = {in < 0 ? null : in, out < 0 ? null : out, err < 0 ? null : err};
+
+		/* via fds above 2 first: one of them may already sit at 0-2 */
+		for (int i = 0; i < 3; i++)
+			fds[i] = fcntl(fds[i], F_DUPFD, 10 + i);
+		for (int i = 0; i < 3; i++)
+			dup2(fds[i], i);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(null);
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (h_mono_ms() > deadline)
+			kill(pid, SIGKILL);
+		sleep_ms(10);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* A host file as stdout: the container's fd 1 is a pipe, so `chmod 04755 /proc/self/fd/1`
+ * (which follows the magic link to whatever the fd is) and `truncate -s 0` of it do not
+ * reach the file; the file holds exactly the command's output and keeps its mode.
+ * Before the relay: mode 04755 (setuid to the user: another user running it gets the
+ * user's euid), and the content "\0\0\0\0\0\0\0after\n" (truncated under the writer). */
+START_TEST(test_stdio_file_stdout)
+{
+	char *path = h_strf("%s/report.txt", H.base), *content;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	struct stat sb;
+	int status;
+
+	ck_assert_int_ge(fd, 0);
+	status = run_stdio(-1, fd, fd,
+			   OPTS("run", "--rm", H.rootfs, "sh", "-c",
+				"echo before; chmod 04755 /proc/self/fd/1 /proc/self/fd/2 2>/dev/null;"
+				"truncate -s 0 /proc/self/fd/1 2>/dev/null; echo after"));
+	close(fd);
+	ck_assert_int_eq(status, 0);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_msg((sb.st_mode & 07777) == 0600, "the host file's mode became %04o",
+		      (unsigned)(sb.st_mode & 07777));
+	content = h_read_file(path);
+	ck_assert_msg(sb.st_size == 13 && content && !strcmp(content, "before\nafter\n"),
+		      "the host file holds %lld bytes: '%s'", (long long)sb.st_size,
+		      content ? content : "");
+	free(path), free(content);
+}
+END_TEST
+
+/* The same for a file opened for appending (where splice cannot go: the relay writes) and
+ * for exec: its old content stays, the output is appended, the mode is the same. */
+START_TEST(test_stdio_file_append_and_exec)
+{
+	char *path = h_strf("%s/app.log", H.base), *content, *name = new_name();
+	char *mark = h_new_mark('8', runner);
+	int fd, status;
+	struct stat sb;
+
+	h_write_file(path, "old\n", 0640);
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	status = run_stdio(-1, fd, -1,
+			   OPTS("run", "--rm", H.rootfs, "sh", "-c",
+				"chmod 0777 /proc/self/fd/1; truncate -s 0 /proc/self/fd/1;"
+				"echo new"));
+	ck_assert_int_eq(status, 0);
+	h_run_detached(name, NULL, OPTS("sleep", mark));
+	status = run_stdio(-1, fd, fd,
+			   OPTS("exec", name, "sh", "-c",
+				"chmod 04755 /proc/self/fd/1; truncate -s 0 /proc/self/fd/2;"
+				"echo exec; echo err >&2"));
+	close(fd);
+	ck_assert_int_eq(status, 0);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_msg((sb.st_mode & 07777) == 0640, "the host file's mode became %04o",
+		      (unsigned)(sb.st_mode & 07777));
+	content = h_read_file(path);
+	ck_assert_msg(content && !strncmp(content, "old\nnew\n", 8) && strstr(content, "exec\n") &&
+			  strstr(content, "err\n"),
+		      "the host file holds '%s'", content ? content : "");
+	free(path), free(content), free(name), free(mark);
+}
+END_TEST
+
+/* Stdout a host terminal, stdin /dev/null (no pty is allocated): the container's fd 1 is a
+ * pipe, so `stty -echo <&1` cannot change the terminal and `head <&1` cannot read the
+ * user's keystrokes; the output still reaches the terminal. Before: the terminal was left
+ * in -echo and the line typed ahead was read ("got=secret"). */
+START_TEST(test_stdio_terminal_stdout)
+{
+	struct termios before, after;
+	struct h_buf b = {0};
+	char chunk[4096];
+	int master, slave, status;
+	ssize_t n;
+
+	ck_assert_int_eq(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	fcntl(master, F_SETFD, FD_CLOEXEC);
+	fcntl(slave, F_SETFD, FD_CLOEXEC);
+	ck_assert_int_eq(tcgetattr(slave, &before), 0);
+	ck_assert(before.c_lflag & ECHO);
+	ck_assert_int_eq(write(master, "secret\n", 7), 7); /* typed ahead by the user */
+	status = run_stdio(-1, slave, -1,
+			   OPTS("run", "--rm", H.rootfs, "sh", "-c",
+				"stty -echo raw <&1 2>/dev/null; x=$(head -n 1 <&1 2>/dev/null);"
+				"echo \"got=$x\"; echo done"));
+	ck_assert_int_eq(tcgetattr(slave, &after), 0);
+	close(slave);
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	while ((n = read(master, chunk, sizeof(chunk) - 1)) > 0) {
+		chunk[n] = '\0';
+		b.s = b.s ? h_strf("%s%s", b.s, chunk) : h_strf("%s", chunk);
+	}
+	close(master);
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(after.c_lflag & ECHO, "the container turned the host terminal's echo off");
+	ck_assert_msg(after.c_lflag == before.c_lflag && after.c_iflag == before.c_iflag &&
+			  after.c_oflag == before.c_oflag,
+		      "the host terminal's settings changed");
+	ck_assert_msg(b.s && strstr(b.s, "done"), "the output did not reach the terminal: '%s'",
+		      b.s ? b.s : "");
+	ck_assert_msg(!strstr(b.s, "got=secret"), "the container read the terminal: '%s'", b.s);
+	free(b.s);
+}
+END_TEST
+
+/* A host file as stdin: its content arrives; `chmod` and `truncate` of /proc/self/fd/0 do
+ * not touch the file; what the container did not read is left to the caller (the shared
+ * offset is where the container stopped). Before: the file got mode 0777. */
+START_TEST(test_stdio_file_stdin)
+{
+	char *path = h_strf("%s/in.txt", H.base), *content;
+	int in, out[2], status;
+	char buf[64] = "";
+	struct stat sb;
+	ssize_t n;
+
+	h_write_file(path, "line1\nline2\n", 0600);
+	in = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	status = run_stdio(in, out[1], -1,
+			   OPTS("run", "--rm", H.rootfs, "sh", "-c",
+				"read l; echo \"got=$l\"; chmod 0777 /proc/self/fd/0;"
+				"truncate -s 0 /proc/self/fd/0 2>/dev/null || true"));
+	close(out[1]);
+	n = read(out[0], buf, sizeof(buf) - 1);
+	close(out[0]);
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(n > 0 && !strcmp(buf, "got=line1\n"), "the container printed '%s'", buf);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_msg((sb.st_mode & 07777) == 0600, "the host file's mode became %04o",
+		      (unsigned)(sb.st_mode & 07777));
+	content = h_read_file(path);
+	ck_assert_msg(content && !strcmp(content, "line1\nline2\n"), "the host file holds '%s'",
+		      content ? content : "");
+	memset(buf, 0, sizeof(buf));
+	n = read(in, buf, sizeof(buf) - 1);
+	ck_assert_msg(n > 0 && !strcmp(buf, "line2\n"), "the caller's stdin went on at '%s'", buf);
+	close(in);
+	free(path), free(content);
+}
+END_TEST
+
+/* Pipes are passed as they are (no relay, no cost): the container's fd 1 is the caller's
+ * own pipe, the same inode. */
+START_TEST(test_stdio_pipe_passed)
+{
+	int out[2], status;
+	char buf[128] = "", *want;
+	struct stat sb;
+	ssize_t n;
+
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	ck_assert_int_eq(fstat(out[1], &sb), 0);
+	status = run_stdio(-1, out[1], -1,
+			   OPTS("run", "--rm", H.rootfs, "readlink", "/proc/self/fd/1"));
+	close(out[1]);
+	n = read(out[0], buf, sizeof(buf) - 1);
+	close(out[0]);
+	ck_assert_int_eq(status, 0);
+	want = h_strf("pipe:[%lu]\n", (unsigned long)sb.st_ino);
+	ck_assert_msg(n > 0 && !strcmp(buf, want), "fd 1 inside is '%s', expected '%s'", buf, want);
+	free(want);
+}
+END_TEST
+
+/* Through the relay both ways, nothing is lost: 5 MB of a host file as stdin, copied by
+ * cat to a host file as stdout, arrive whole; cat sees the end of its input (EOF is passed
+ * on) and the exit status is the command's. */
+START_TEST(test_stdio_file_both_ways)
+{
+	char *src = h_strf("%s/big.in", H.base), *dst = h_strf("%s/big.out", H.base);
+	char *a, *b;
+	int in, out, status;
+	FILE *f = fopen(src, "w");
+
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 5 * 1024 * 1024 / 16; i++)
+		fprintf(f, "%015d\n", i);
+	ck_assert_int_eq(fclose(f), 0);
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert(in >= 0 && out >= 0);
+	status = run_stdio(in, out, -1,
+			   OPTS("run", "--rm", H.rootfs, "sh", "-c", "cat; echo end; exit 3"));
+	close(in), close(out);
+	ck_assert_int_eq(status, 3);
+	a = h_read_file(src);
+	b = h_read_file(dst);
+	ck_assert(a && b);
+	ck_assert_msg(strlen(b) == strlen(a) + 4 && !strncmp(a, b, strlen(a)) &&
+			  !strcmp(b + strlen(a), "end\n"),
+		      "the output has %zu bytes, the input %zu", strlen(b), strlen(a));
+	free(src), free(dst), free(a), free(b);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 /* ---- runtime_symlink: the tool's own dirs replaced by symlinks ---- */
@@ -2866,6 +3102,13 @@ int main(void)
 	tc = tcase(s, "groups");
 	tcase_add_test(tc, test_groups_none_inside);
 	tcase_add_test(tc, test_groups_volume_file);
+	tc = tcase(s, "stdio");
+	tcase_add_test(tc, test_stdio_file_stdout);
+	tcase_add_test(tc, test_stdio_file_append_and_exec);
+	tcase_add_test(tc, test_stdio_terminal_stdout);
+	tcase_add_test(tc, test_stdio_file_stdin);
+	tcase_add_test(tc, test_stdio_pipe_passed);
+	tcase_add_test(tc, test_stdio_file_both_ways);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

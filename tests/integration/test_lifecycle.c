@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -2182,6 +2183,211 @@ START_TEST(test_exec_killed_front_end)
 }
 END_TEST
 
+/* ---- the log (issue #11, item 4) ---- */
+
+static long long file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+/* RUNTIME/NAME/FILE (caller frees). */
+static char *runtime_file(const char *name, const char *file)
+{
+	char *runtime = h_runtime_dir(), *path = h_strf("%s/%s/%s", runtime, name, file);
+
+	free(runtime);
+	return path;
+}
+
+/* A detached container's fd 1 is a pipe to its monitor, not the log: `chmod 0` and
+ * `truncate -s 8T` of /proc/self/fd/1 change nothing, and logs shows exactly the output.
+ * Before: the log became mode 0 and 8 TiB long (sparse), and logs streamed NULs. */
+START_TEST(test_log_untouchable)
+{
+	char *name = new_name(), *log;
+	struct h_result r;
+	struct stat sb;
+
+	DETACH(name, "sh", "-c",
+	       "echo before; chmod 0 /proc/self/fd/1 /proc/self/fd/2 2>/dev/null;"
+	       "truncate -s 8796093022208 /proc/self/fd/1 2>/dev/null; echo after");
+	expect_status(name, true, "exited (0)", 10000);
+	log = runtime_file(name, "log");
+	ck_assert_int_eq(stat(log, &sb), 0);
+	ck_assert_msg((sb.st_mode & 07777) == 0600 && sb.st_size == 13,
+		      "the log has mode %04o and %lld bytes", (unsigned)(sb.st_mode & 07777),
+		      (long long)sb.st_size);
+	CONTI(&r, "logs", name);
+	h_assert_status(&r, 0, "logs");
+	ck_assert_str_eq(r.out, "before\nafter\n");
+	h_result_free(&r);
+	free(name), free(log);
+}
+END_TEST
+
+/* 50 MB of output (17-byte lines) with --log-size-max 1m: log and log.1 stay within 512 KiB each, logs
+ * shows the last of it (at most 1 MiB, ending with the last line), inspect shows the cap,
+ * and a second run (start) keeps it. Before: the option was refused (and the log grew
+ * without bound). */
+START_TEST(test_log_size_max)
+{
+	char *name = new_name(), *log = runtime_file(name, "log"), *old = runtime_file(name, "log.1");
+	const char *const opts[] = {"--log-size-max", "1m", NULL};
+	const struct h_opts o = {.timeout_ms = 60000};
+	struct h_result r;
+	size_t len;
+
+	h_run_detached(name, opts,
+		       (const char *const[]){"sh", "-c",
+					     "yes 0123456789abcdef | head -c 52428799; "
+					     "echo THE-END",
+					     NULL});
+	for (int run = 0; run < 2; run++) {
+		expect_status(name, true, "exited (0)", 60000);
+		ck_assert_msg(file_size(log) <= 524288 && file_size(old) == 524288,
+			      "run %d: log has %lld bytes, log.1 %lld", run, file_size(log),
+			      file_size(old));
+		CONTI_OPTS(&r, &o, "logs", name);
+		h_assert_status(&r, 0, "logs");
+		len = strlen(r.out);
+		ck_assert_msg(len > 524288 && len <= 1048576, "logs printed %zu bytes", len);
+		ck_assert_msg(len > 30 && !strcmp(r.out + len - 25, "0123456789abcdef\nTHE-END\n"),
+			      "logs does not end with the last lines: '%s'", r.out + len - 30);
+		h_result_free(&r);
+		CONTI(&r, "inspect", name);
+		h_assert_status(&r, 0, "inspect");
+		ck_assert_msg(strstr(r.out, "\"log_size_max\":1048576"), "inspect: %s", r.out);
+		h_result_free(&r);
+		if (run == 0) {
+			CONTI(&r, "start", name);
+			h_assert_status(&r, 0, "start");
+			h_result_free(&r);
+			expect_status(name, true, "running", 5000);
+		}
+	}
+	free(name), free(log), free(old);
+}
+END_TEST
+
+/* A size that is not one, or below 8k, is refused with 125 and one line; the default is a
+ * finite one (20m), shown by inspect. */
+START_TEST(test_log_size_max_option)
+{
+	const char *bad[] = {"1x", "100", "", "-5", "1mm", "99999999999999999999"};
+	char *name = new_name();
+	struct h_result r;
+	char *line;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CONTI(&r, "run", "--rm", "--log-size-max", bad[i], H.rootfs, "true");
+		h_assert_status(&r, 125, bad[i]);
+		line = h_error_line(&r);
+		ck_assert_msg(strstr(line, "--log-size-max"), "error line: %s", line);
+		free(line);
+		h_result_free(&r);
+	}
+	CONTI(&r, "create", "--name", name, H.rootfs, "true");
+	h_assert_status(&r, 0, "create");
+	h_result_free(&r);
+	CONTI(&r, "inspect", name);
+	h_assert_status(&r, 0, "inspect");
+	ck_assert_msg(strstr(r.out, "\"log_size_max\":20971520"), "inspect: %s", r.out);
+	h_result_free(&r);
+	free(name);
+}
+END_TEST
+
+/* logs -f follows the log across its rotations: every line, once, in order, while logs
+ * alone shows at most the cap. */
+START_TEST(test_log_follow_rotation)
+{
+	char *name = new_name();
+	const char *const opts[] = {"--log-size-max", "16k", NULL};
+	const struct h_opts o = {.timeout_ms = 30000};
+	struct h_buf want = {0};
+	struct h_result r;
+	char *text;
+
+	h_run_detached(name, opts,
+		       (const char *const[]){"sh", "-c",
+					     "i=0; while [ $i -lt 3000 ]; do echo line-$i; "
+					     "i=$((i+1)); [ $((i%100)) = 0 ] && sleep 0.05; done;"
+					     "echo END",
+					     NULL});
+	CONTI_OPTS(&r, &o, "logs", "-f", name);
+	h_assert_status(&r, 0, "logs -f");
+	want.s = h_strf("%s", "");
+	for (int i = 0; i < 3000; i++) {
+		text = h_strf("%sline-%d\n", want.s, i);
+		free(want.s);
+		want.s = text;
+	}
+	text = h_strf("%sEND\n", want.s);
+	ck_assert_msg(!strcmp(r.out, text), "logs -f printed %zu bytes, not the %zu written",
+		      strlen(r.out), strlen(text));
+	h_result_free(&r);
+	CONTI(&r, "logs", name);
+	h_assert_status(&r, 0, "logs");
+	ck_assert_msg(strlen(r.out) <= 16384 && strlen(r.out) > 8192, "logs printed %zu bytes",
+		      strlen(r.out));
+	ck_assert_msg(!strcmp(r.out, text + strlen(text) - strlen(r.out)),
+		      "logs is not the tail of the output");
+	h_result_free(&r);
+	free(name), free(want.s), free(text);
+}
+END_TEST
+
+/* ---- the monitor's descriptors (issue #11, item 18) ---- */
+
+/* The detached monitor keeps none of the caller's other descriptors: with `7>&1 | cat`,
+ * the pipe reaches EOF as soon as run -d has exited. Before: it stayed open for the
+ * container's whole life (the monitor held fd 7). */
+START_TEST(test_detach_keeps_no_caller_fd)
+{
+	char *name = new_name(), *mark = new_mark(), *want = h_strf("%s\n", name);
+	const char *argv[] = {h_conti_bin(), "run", "-d", "--name", name, H.rootfs, "sleep", mark,
+			      NULL};
+	struct pollfd pfd;
+	char buf[256] = "";
+	size_t got = 0;
+	long long exited;
+	int p[2], status;
+	ssize_t n = 1;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 2);
+		dup2(p[1], 1);
+		dup2(p[1], 7); /* the shell's 7>&1 */
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	exited = h_mono_ms();
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "run -d: status %d", status);
+	pfd = (struct pollfd){.fd = p[0], .events = POLLIN};
+	while (n > 0 && poll(&pfd, 1, 3000) == 1) {
+		n = read(p[0], buf + got, sizeof(buf) - 1 - got);
+		got += n > 0 ? (size_t)n : 0;
+	}
+	close(p[0]);
+	ck_assert_msg(n == 0 && h_mono_ms() - exited < 1000,
+		      "the pipe was still open %lld ms after run -d exited",
+		      h_mono_ms() - exited);
+	ck_assert_str_eq(buf, want);
+	free(name), free(mark), free(want);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static TCase *tcase(Suite *s, const char *name)
@@ -2238,6 +2444,12 @@ static void add_run_cases(Suite *s)
 	tcase_add_test(tc, test_create_then_start);
 	tcase_add_test(tc, test_start_attach);
 	tcase_add_test(tc, test_start_exited_again);
+	tc = tcase(s, "log");
+	tcase_add_test(tc, test_log_untouchable);
+	tcase_add_test(tc, test_log_size_max);
+	tcase_add_test(tc, test_log_size_max_option);
+	tcase_add_test(tc, test_log_follow_rotation);
+	tcase_add_test(tc, test_detach_keeps_no_caller_fd);
 }
 
 static void add_keeper_cases(Suite *s)

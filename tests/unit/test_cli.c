@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "log.h"
 
 static FILE *devnull;
 
@@ -187,6 +188,39 @@ START_TEST(env_file_lines)
 }
 END_TEST
 
+START_TEST(log_size_max)
+{
+	static const char *const bad[] = {"", "k", "-1", "1x", "1mm", "1kbb", "1b5", " 1",
+					  "99999999999999999999", "2000g"};
+	struct cr_config back;
+	struct cr_cli cli;
+	struct cr_error err;
+	char *text;
+
+	ck_assert_int_eq(log_parse_size("8192"), 8192);
+	ck_assert_int_eq(log_parse_size("512k"), 512 * 1024);
+	ck_assert_int_eq(log_parse_size("20M"), 20 << 20);
+	ck_assert_int_eq(log_parse_size("1gb"), 1LL << 30);
+	ck_assert_int_eq(log_parse_size("7b"), 7);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(log_parse_size(bad[i]) == -1, "'%s' was taken", bad[i]);
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "r"), 0);
+	ck_assert_int_eq(cli.cfg.log_size_max, CR_LOG_SIZE_DEFAULT);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--log-size-max", "4k", "r"), -1);
+	ck_assert_int_eq(err.status, 125);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "create", "--log-size-max", "64k", "r"), 0);
+	text = config_serialize(&cli.cfg);
+	config_init(&back);
+	ck_assert_int_eq(config_parse(text, &back), 0);
+	ck_assert_int_eq(back.log_size_max, 65536);
+	config_free(&back);
+	free(text);
+	cli_free(&cli);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
@@ -201,6 +235,7 @@ int main(void)
 	tcase_add_test(tc, user_parsing);
 	tcase_add_test(tc, rm_names);
 	tcase_add_test(tc, env_file_lines);
+	tcase_add_test(tc, log_size_max);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
