@@ -5,7 +5,12 @@
  * speaks no protocol once it is ready.
  *
  * Usage: conti-rootless-keeper RUNTIME_DIR, with fd 3 a socket to the front end
- * that starts it:
+ * that starts it, fd 4 a sealed memfd copy of the init helper and fd 5 the open
+ * RUNTIME_DIR/.keeper.alive, locked (flock): both are held, untouched, for its life.
+ * Commands open fd 4 through /proc/PID/fd/4 and exec it as every container's PID 1
+ * and exec'd process, so that no container process ever has a path to a host binary;
+ * the lock tells commands that a keeper lives, whatever RUNTIME_DIR/.keeper.pid says.
+ * The protocol on fd 3:
  *   keeper -> 'u' and its pid once its user namespace exists (or 'E' and an errno)
  *   front end -> 'm' once it has written the id maps
  *   keeper -> 'r' once the mount namespace is ready (or 'E' and an errno)
@@ -25,6 +30,8 @@
 #include <unistd.h>
 
 #define SYNC_FD 3
+#define INIT_FD 4
+#define ALIVE_FD 5
 
 static int report(char what, int err)
 {
@@ -76,7 +83,8 @@ int main(int argc, char **argv)
 	pid_t self = getpid();
 	char go;
 
-	if (argc != 2 || fcntl(SYNC_FD, F_GETFD) < 0) {
+	if (argc != 2 || fcntl(SYNC_FD, F_GETFD) < 0 || fcntl(INIT_FD, F_GETFD) < 0 ||
+	    fcntl(ALIVE_FD, F_GETFD) < 0) {
 		fprintf(stderr,
 			"usage: conti-rootless-keeper RUNTIME_DIR (started by conti-rootless)\n");
 		return 2;

@@ -50,9 +50,14 @@ void container_exec_init(int init_fd, char *const *argv, char *const *envp,
 
 int cr_open_init(struct cr_error *err)
 {
-	cleanup_close int path = cr_open_helper(CR_INIT_NAME, err);
+	struct cr_paths paths;
+	int fd;
 
-	return path < 0 ? -1 : cr_sealed_copy(path, CR_INIT_NAME, err);
+	if (state_paths_init(&paths, err) < 0)
+		return -1;
+	fd = keeper_find_init(&paths, err);
+	state_paths_free(&paths);
+	return fd;
 }
 
 void container_init(struct cr_container *c)

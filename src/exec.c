@@ -162,6 +162,10 @@ static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
 	int sv[2], master = -1, code;
 	pid_t pid;
 
+	/* Non-dumpable before we enter: the process forked into the container's PID namespace
+	 * inherits it, so that the container never opens our (the front end's) binary through
+	 * its /proc/PID/exe, even before it execs init. */
+	prctl(PR_SET_DUMPABLE, 0);
 	if (setns(c->pidfd, flags) < 0)
 		return cr_fail(err, errno, "join the namespaces of container '%s'", c->x->name);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
