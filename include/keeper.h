@@ -6,8 +6,9 @@
  * and each container's namespaces are bind-mounted as handles at
  * RUNTIME/NAME/ns/{user,mnt,pid,uts,ipc,net}. It also holds, for its life, a sealed
  * memfd copy of the init helper (which every container's PID 1 and exec'd process
- * execs, so that none has a path to a host binary), and a flock on RUNTIME/.keeper.alive
- * (a command that can take it knows that no keeper of ours lives). Its pid file,
+ * execs, so that none has a path to a host binary), and an OFD lock on the first byte of
+ * RUNTIME/.keeper.lock (a command that can take it knows that no keeper of ours lives;
+ * commands flock the same file one at a time, a lock of another kind). Its pid file,
  * RUNTIME/.keeper.pid, records its start time and user namespace, so that a reused pid
  * is never taken for it, and what its mapping and init copy were made from; a keeper is
  * only joined or signalled once its uid and command line say it is ours; commands join

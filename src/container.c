@@ -276,7 +276,14 @@ int container_start(struct cr_container *c, struct cr_error *err)
 	if (c->nested_uidmap && map_nested(c, err) < 0)
 		return -1;
 	/* The handles go into the keeper's mount namespace; PID 1's is a copy of ours. */
-	return c->keeper ? keeper_join_mounts(c->keeper, c->trace, err) : 0;
+	if (c->keeper && keeper_join_mounts(c->keeper, c->trace, err) < 0) {
+		if (err->errnum != ESRCH)
+			return -1;
+		/* The keeper died since we joined its user namespace: the container runs without
+		 * handles, as it would had the keeper been killed a moment later. */
+		c->keeper = NULL;
+	}
+	return 0;
 }
 
 /* Starts fuse-overlayfs in the container's mount namespace (ns), as asked. */
@@ -313,7 +320,7 @@ static int check_fuse(struct cr_container *c, struct cr_error *err)
 static int serve(struct cr_container *c, const struct msg *m, int fd, struct cr_error *err)
 {
 	if (m->type == MSG_NS && fd >= 0 && m->op < CR_NS_KINDS)
-		return keeper_add_handle(c->state_dir, (int)m->op, fd, err);
+		return c->keeper ? keeper_add_handle(c->state_dir, (int)m->op, fd, err) : 0;
 	if (m->type == MSG_FUSE && fd >= 0)
 		return start_fuse(c, m, fd, err);
 	*err = m->err;

@@ -37,12 +37,12 @@
 const char *const cr_ns_names[CR_NS_KINDS] = {"user", "mnt", "pid", "uts", "ipc", "net"};
 
 /* The fds the keeper holds for its life (helpers/keeper.c): the sealed init helper, and
- * the open file of RUNTIME/.keeper.alive on which it holds a flock. */
+ * RUNTIME/.keeper.lock, on which it holds an OFD lock. */
 #define KEEPER_INIT_FD 4
 #define KEEPER_ALIVE_FD 5
 #define MAP_TEXT_MAX 4096
 #define RECORD_MAX 16384
-/* How long a command waits for a dying keeper to let go of .keeper.alive. */
+/* How long a command waits for a dying keeper to let go of its lock. */
 #define ALIVE_WAIT_MS 3000
 
 /* What RUNTIME/.keeper.pid records (first line: the pid alone, for people and scripts). */
@@ -235,10 +235,12 @@ static int verified_keeper(const struct cr_paths *paths, const struct record *re
 	return fd;
 }
 
-/* Opens RUNTIME/.keeper.alive (made if need be; a directory or symlink there is replaced). */
+/* Opens RUNTIME/.keeper.lock anew (a directory or symlink there is replaced): commands
+ * flock it, one at a time; a keeper holds an OFD lock on its first byte for its life
+ * (Linux keeps the two kinds apart). */
 static int open_alive(const struct cr_paths *paths)
 {
-	cleanup_free char *path = cr_xasprintf("%s/.keeper.alive", paths->runtime);
+	cleanup_free char *path = cr_xasprintf("%s/.keeper.lock", paths->runtime);
 	struct cr_error ignored;
 	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 
@@ -248,6 +250,14 @@ static int open_alive(const struct cr_paths *paths)
 		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	}
 	return fd;
+}
+
+/* Takes the OFD lock that says "a keeper lives"; -1 with errno (EAGAIN: one holds it). */
+static int lock_alive(int fd)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
+
+	return fcntl(fd, F_OFD_SETLK, &fl);
 }
 
 /* SIGKILLs every live keeper of ours for this runtime dir that the record does not name
@@ -279,7 +289,7 @@ static int kill_lost_keepers(const struct cr_paths *paths)
 	return n;
 }
 
-/* The flock of .keeper.alive, which a keeper holds for its life: once we have it, no
+/* The OFD lock of .keeper.lock, which a keeper holds for its life: once we have it, no
  * keeper of ours lives (a dying one lets go as it exits), and the new keeper inherits it.
  * Called only when no keeper could be verified: keepers the record lost (damaged, or
  * written by an older version, whose keepers hold no lock) are killed first; waits up to
@@ -291,20 +301,19 @@ static int take_alive(const struct cr_paths *paths, struct cr_error *err)
 	int fd = open_alive(paths);
 
 	if (fd < 0)
-		return cr_fail(err, errno, "open %s/.keeper.alive", paths->runtime);
+		return cr_fail(err, errno, "open %s/.keeper.lock", paths->runtime);
 	kill_lost_keepers(paths);
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
+	while (lock_alive(fd) < 0) {
+		if (errno != EAGAIN && errno != EACCES && errno != EINTR) {
 			close(fd);
-			return cr_fail(err, errno, "lock %s/.keeper.alive", paths->runtime);
+			return cr_fail(err, errno, "lock %s/.keeper.lock", paths->runtime);
 		}
 		if (cr_now_ns() > deadline) {
 			close(fd);
 			cr_fail(err, EBUSY,
-				"a process holds %s/.keeper.alive but no keeper of ours runs",
+				"a process holds a lock on %s/.keeper.lock but no keeper of ours runs",
 				paths->runtime);
-			return cr_hint(err,
-				       "remove %s/.keeper.alive, or end the process that holds it",
+			return cr_hint(err, "end the process that holds it (fuser %s/.keeper.lock)",
 				       paths->runtime);
 		}
 		nanosleep(&pause, NULL);
@@ -328,7 +337,7 @@ static int sync_read(int sock, char want, struct cr_error *err)
 }
 
 /* Starts the keeper helper with sock as fd 3, the init helper's sealed copy as fd 4 and
- * the locked .keeper.alive as fd 5 (both kept for its life), in a session of its own, as
+ * .keeper.lock, with the OFD lock that says it lives, as fd 5 (both kept for its life), in a session of its own, as
  * a grandchild that init adopts at once (it must not be the child of one command). */
 static int spawn(const char *runtime, int sock, int init, int alive, struct cr_error *err)
 {
@@ -559,7 +568,7 @@ static unsigned long long keeper_mntns_id(pid_t pid)
 	return id;
 }
 
-/* Stops the keeper pidfd names and waits until it has let go of .keeper.alive. */
+/* Stops the keeper pidfd names and waits until it has let go of its lock. */
 static void stop_keeper(int pidfd)
 {
 	struct pollfd p = {.fd = pidfd, .events = POLLIN};
