@@ -1830,11 +1830,12 @@ static int count_keepers(void)
 
 #define KILLED_KEEPER_ROUNDS 10
 #define KILLED_KEEPER_RUNS 20
+#define KILLED_KEEPER_BURST 8 /* started 1 ms apart: one of them lands in the window */
 
 /* kill -9 of the keeper, then at once (the keeper not yet reaped: it may still pass the
  * liveness checks while its namespaces are going) KILLED_KEEPER_RUNS `run --rm true`,
- * the first three side by side: every one exits 0, with nothing on stderr, and one keeper
- * is left. ~1000 mounts in the keeper's namespace (a recursive bind doubled ten times, as
+ * the first KILLED_KEEPER_BURST side by side, started 1 ms apart: every one exits 0, with
+ * nothing on stderr, and one keeper is left. ~1000 mounts in the keeper's namespace (a recursive bind doubled ten times, as
  * many containers' handles would) make its exit last ~10 ms, the window the runs must
  * hit. On main a join of the dying keeper failed: "join the keeper (pid N): No such
  * process", exit 125. */
@@ -1848,7 +1849,7 @@ START_TEST(test_keeper_killed_runs_at_once)
 	int failed = 0;
 
 	for (int round = 0; round < KILLED_KEEPER_ROUNDS; round++) {
-		struct h_proc p[3];
+		struct h_proc p[KILLED_KEEPER_BURST];
 		struct h_result r;
 		pid_t keeper;
 
@@ -1861,10 +1862,12 @@ START_TEST(test_keeper_killed_runs_at_once)
 		keeper = h_keeper_pid();
 		ck_assert_msg(keeper > 0, "no keeper pid");
 		ck_assert_int_eq(kill(keeper, SIGKILL), 0);
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < KILLED_KEEPER_BURST; i++) {
 			h_spawn(&p[i], argv, NULL);
+			sleep_ms(1);
+		}
 		for (int i = 0; i < KILLED_KEEPER_RUNS; i++) {
-			if (i < 3)
+			if (i < KILLED_KEEPER_BURST)
 				h_finish(&p[i], &r, 0);
 			else
 				h_run(&r, NULL, argv);
