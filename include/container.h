@@ -52,10 +52,6 @@ struct cr_container {
 void container_exec_init(int init_fd, char *const *argv, char *const *envp,
 			 const struct cr_security *sec, bool trace, struct cr_error *err);
 
-/* The init helper to execveat into a PID namespace where processes already run (exec):
- * the keeper's sealed copy, else one of our own (keeper_find_init). */
-int cr_open_init(struct cr_error *err);
-
 /* Empties c: no process, every descriptor -1. */
 void container_init(struct cr_container *c);
 

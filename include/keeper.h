@@ -38,6 +38,7 @@ struct cr_keeper {
 	int pidfd;		     /* a pidfd of it, for keeper_join_mounts; -1 */
 	unsigned long long mntns_id; /* its mount namespace's id (NS_GET_MNTNS_ID), 0 unknown */
 	char init_stamp[128];	     /* the init helper file its sealed copy was made from */
+	bool init_current;	     /* that file is the helper on disk now */
 };
 
 /* Moves the caller into the keeper's user and (unless user_only) mount namespaces,

@@ -48,18 +48,6 @@ void container_exec_init(int init_fd, char *const *argv, char *const *envp,
 	cr_fail(err, errno, "exec the init helper");
 }
 
-int cr_open_init(struct cr_error *err)
-{
-	struct cr_paths paths;
-	int fd;
-
-	if (state_paths_init(&paths, err) < 0)
-		return -1;
-	fd = keeper_find_init(&paths, err);
-	state_paths_free(&paths);
-	return fd;
-}
-
 void container_init(struct cr_container *c)
 {
 	memset(c, 0, sizeof(*c));

@@ -67,7 +67,9 @@ static int load_container(struct exec_ctx *c, struct cr_error *err)
 		cr_hint(err, "start it with 'conti-rootless start %s'", c->x->name);
 	} else {
 		c->own_net = s.own_net;
-		ret = 0;
+		/* the keeper's sealed copy of init (keeper.c), while the paths are at hand */
+		c->init_fd = keeper_find_init(&paths, err);
+		ret = c->init_fd < 0 ? -1 : 0;
 	}
 	state_release(&st);
 out_paths:
@@ -200,9 +202,7 @@ int exec_in_container(const struct cr_exec *x, struct cr_error *err)
 	config_init(&c.cfg);
 	if (load_container(&c, err) == 0) {
 		build(&c);
-		c.init_fd = cr_open_init(err);
-		if (c.init_fd >= 0)
-			ret = enter_and_run(&c, err);
+		ret = enter_and_run(&c, err);
 	}
 	if (c.init_fd >= 0)
 		close(c.init_fd);

@@ -134,7 +134,7 @@ static void stamp_subids(char *buf, size_t len)
 static int read_record(const struct cr_paths *paths, struct record *rec)
 {
 	cleanup_free char *path = cr_xasprintf("%s/.keeper.pid", paths->runtime);
-	cleanup_free char *buf = cr_xcalloc(1, RECORD_MAX);
+	char buf[RECORD_MAX];
 	cleanup_close int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	char num[32];
 	struct stat st;
@@ -310,9 +310,10 @@ static int take_alive(const struct cr_paths *paths, struct cr_error *err)
 		}
 		if (cr_now_ns() > deadline) {
 			close(fd);
-			cr_fail(err, EBUSY,
-				"a process holds a lock on %s/.keeper.lock but no keeper of ours runs",
-				paths->runtime);
+			cr_fail(
+			    err, EBUSY,
+			    "a process holds a lock on %s/.keeper.lock but no keeper of ours runs",
+			    paths->runtime);
 			return cr_hint(err, "end the process that holds it (fuser %s/.keeper.lock)",
 				       paths->runtime);
 		}
@@ -337,8 +338,9 @@ static int sync_read(int sock, char want, struct cr_error *err)
 }
 
 /* Starts the keeper helper with sock as fd 3, the init helper's sealed copy as fd 4 and
- * .keeper.lock, with the OFD lock that says it lives, as fd 5 (both kept for its life), in a session of its own, as
- * a grandchild that init adopts at once (it must not be the child of one command). */
+ * .keeper.lock, with the OFD lock that says it lives, as fd 5 (both kept for its life), in a
+ * session of its own, as a grandchild that init adopts at once (it must not be the child of one
+ * command). */
 static int spawn(const char *runtime, int sock, int init, int alive, struct cr_error *err)
 {
 	cleanup_close int exe = cr_open_helper(KEEPER_NAME, err);
@@ -592,7 +594,8 @@ static int find_or_start(const struct cr_paths *paths, enum cr_uidmap_mode mode,
 	if (pidfd >= 0) {
 		bool ranges = ranges_changed(rec, &restamp);
 
-		if ((ranges || init_changed(rec)) && none_running(paths, own)) {
+		k->init_current = !init_changed(rec);
+		if ((ranges || !k->init_current) && none_running(paths, own)) {
 			stop_keeper(pidfd);
 			close(pidfd);
 			pidfd = -1;
@@ -611,6 +614,7 @@ static int find_or_start(const struct cr_paths *paths, enum cr_uidmap_mode mode,
 	if (start(paths, mode == CR_UIDMAP_SINGLE ? CR_UIDMAP_AUTO : mode, trace, rec, err) < 0)
 		return -1;
 	k->started = true;
+	k->init_current = true;
 	pidfd = verified_keeper(paths, rec);
 	if (pidfd < 0)
 		return cr_fail(err, ESRCH, "the keeper (pid %d) exited at once", (int)rec->pid);
@@ -665,11 +669,15 @@ int keeper_join(const struct cr_paths *paths, enum cr_uidmap_mode mode, bool tra
 }
 
 /* The keeper's sealed init helper, opened through /proc/PID/fd (read access, as for its
- * other files: no ptrace attach) if it is what we expect: a memfd (only those take
- * seals) with every seal, the size of the helper, ours, mode 0500. */
+ * other files: no ptrace attach) if it is what we expect: a regular file of the helper's
+ * size, ours, mode 0500, and a memfd with every seal (only memfds take seals). A keeper we
+ * verified (its pidfd) holds it at KEEPER_INIT_FD; a pid only a record names could hold
+ * anything there, which is looked at through O_PATH first, so that a FIFO or device is
+ * never opened. */
 static int open_keepers_init(pid_t pid, int pidfd, const char *stamp)
 {
 	char path[64];
+	cleanup_close int at = -1;
 	struct stat st;
 	long long size;
 	int fd, seals, want = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
@@ -677,14 +685,18 @@ static int open_keepers_init(pid_t pid, int pidfd, const char *stamp)
 	if (sscanf(stamp, "%*u:%*u:%lld:", &size) != 1)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, KEEPER_INIT_FD);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pidfd < 0) {
+		at = open(path, O_PATH | O_CLOEXEC);
+		if (at < 0 || fstat(at, &st) < 0 || !S_ISREG(st.st_mode))
+			return -1;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", at);
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	seals = fcntl(fd, F_GET_SEALS);
 	if (seals < 0 || (seals & want) != want || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size != size || st.st_uid != getuid() || (st.st_mode & 07777) != 0500 ||
-	    /* still the keeper: its pid was not reused while we looked */
-	    syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0) {
+	    st.st_size != size || st.st_uid != getuid() || (st.st_mode & 07777) != 0500) {
 		close(fd);
 		return -1;
 	}
@@ -693,37 +705,33 @@ static int open_keepers_init(pid_t pid, int pidfd, const char *stamp)
 
 int keeper_open_init(const struct cr_keeper *k, struct cr_error *err)
 {
-	char path[PATH_MAX + 64], stamp[128];
+	char path[PATH_MAX + 64];
 	cleanup_close int file = -1;
-	struct stat st;
 	int fd;
 
-	if (cr_find_helper(CR_INIT_NAME, path, sizeof(path), err) < 0)
-		return -1;
-	file = open(path, O_RDONLY | O_CLOEXEC);
-	if (file < 0 || fstat(file, &st) < 0)
-		return cr_fail(err, errno, "open the helper %s", path);
-	stamp_stat(&st, stamp, sizeof(stamp));
-	if (k && k->pidfd >= 0 && !strcmp(stamp, k->init_stamp) &&
+	if (k && k->pidfd >= 0 && k->init_current &&
 	    (fd = open_keepers_init(k->pid, k->pidfd, k->init_stamp)) >= 0)
 		return fd;
 	/* no keeper, or its copy is of another build, or damaged: a copy of our own */
+	if (cr_find_helper(CR_INIT_NAME, path, sizeof(path), err) < 0)
+		return -1;
+	file = open(path, O_RDONLY | O_CLOEXEC);
+	if (file < 0)
+		return cr_fail(err, errno, "open the helper %s", path);
 	return cr_sealed_copy(file, CR_INIT_NAME, err);
 }
 
 int keeper_find_init(const struct cr_paths *paths, struct cr_error *err)
 {
-	struct cr_keeper k = {.pidfd = -1};
 	struct record rec;
 	int fd;
 
-	if (read_record(paths, &rec) == 0 && (k.pidfd = verified_keeper(paths, &rec)) >= 0) {
-		k.pid = rec.pid;
-		snprintf(k.init_stamp, sizeof(k.init_stamp), "%s", rec.init);
-	}
-	fd = keeper_open_init(&k, err);
-	keeper_release(&k);
-	return fd;
+	/* No pidfd, no join: what is opened is checked for what it is (a sealed memfd of the
+	 * helper's size, ours, 0500), whichever process it came from. */
+	if (read_record(paths, &rec) == 0 && !init_changed(&rec) &&
+	    (fd = open_keepers_init(rec.pid, -1, rec.init)) >= 0)
+		return fd;
+	return keeper_open_init(NULL, err);
 }
 
 static bool is_mount_root(const char *path)
