@@ -5,7 +5,13 @@
  * speaks no protocol once it is ready.
  *
  * Usage: conti-rootless-keeper RUNTIME_DIR, with fd 3 a socket to the front end
- * that starts it:
+ * that starts it, fd 4 a sealed memfd copy of the init helper and fd 5 the open
+ * RUNTIME_DIR/.keeper.lock, with an OFD lock on its first byte: both are held,
+ * untouched, for its life.
+ * Commands open fd 4 through /proc/PID/fd/4 and exec it as every container's PID 1
+ * and exec'd process, so that no container process ever has a path to a host binary;
+ * the lock tells commands that a keeper lives, whatever RUNTIME_DIR/.keeper.pid says.
+ * The protocol on fd 3:
  *   keeper -> 'u' and its pid once its user namespace exists (or 'E' and an errno)
  *   front end -> 'm' once it has written the id maps
  *   keeper -> 'r' once the mount namespace is ready (or 'E' and an errno)
@@ -17,14 +23,18 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SYNC_FD 3
+#define INIT_FD 4
+#define ALIVE_FD 5
 
 static int report(char what, int err)
 {
@@ -46,11 +56,33 @@ static int make_mount_ns(const char *dir)
 	return mount(NULL, dir, NULL, MS_PRIVATE, NULL);
 }
 
-/* Waits for SIGTERM/SIGINT, or for dir to be removed. */
+/* True when an inotify event read from ino says that dir (watch dir_wd) or .keeper.lock
+ * in it (watch alive_wd, which we hold open: it pins dir, whose own removal then tells
+ * nothing until we let go) was removed. */
+static bool removed(int ino, int dir_wd, int alive_wd)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n = read(ino, buf, sizeof(buf));
+	struct stat st;
+
+	for (char *p = buf; n > 0 && p < buf + n;) {
+		const struct inotify_event *ev = (const struct inotify_event *)p;
+
+		if (ev->wd == dir_wd && (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)))
+			return true;
+		if (ev->wd == alive_wd && (fstat(ALIVE_FD, &st) < 0 || st.st_nlink == 0))
+			return true;
+		p += sizeof(*ev) + ev->len;
+	}
+	return n <= 0 && errno != EINTR && errno != EAGAIN;
+}
+
+/* Waits for SIGTERM/SIGINT, or for dir (or our .keeper.lock in it) to be removed. */
 static void hold(const char *dir)
 {
 	sigset_t set;
-	int ino = inotify_init1(IN_CLOEXEC);
+	int ino = inotify_init1(IN_CLOEXEC), dir_wd = -1, alive_wd = -1;
+	char alive[64];
 	int sfd;
 
 	sigemptyset(&set);
@@ -59,14 +91,19 @@ static void hold(const char *dir)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGHUP, SIG_IGN);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (ino >= 0)
-		inotify_add_watch(ino, dir, IN_DELETE_SELF | IN_MOVE_SELF);
+	snprintf(alive, sizeof(alive), "/proc/self/fd/%d", ALIVE_FD);
+	if (ino >= 0) {
+		dir_wd = inotify_add_watch(ino, dir, IN_DELETE_SELF | IN_MOVE_SELF);
+		alive_wd = inotify_add_watch(ino, alive, IN_ATTRIB); /* its link count */
+	}
 	for (;;) {
 		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = ino, .events = POLLIN}};
 
 		if (poll(p, 2, -1) < 0 && errno == EINTR)
 			continue;
-		if (p[0].revents || p[1].revents)
+		if (p[0].revents || (p[1].revents & ~POLLIN))
+			return;
+		if ((p[1].revents & POLLIN) && removed(ino, dir_wd, alive_wd))
 			return;
 	}
 }
@@ -76,7 +113,8 @@ int main(int argc, char **argv)
 	pid_t self = getpid();
 	char go;
 
-	if (argc != 2 || fcntl(SYNC_FD, F_GETFD) < 0) {
+	if (argc != 2 || fcntl(SYNC_FD, F_GETFD) < 0 || fcntl(INIT_FD, F_GETFD) < 0 ||
+	    fcntl(ALIVE_FD, F_GETFD) < 0) {
 		fprintf(stderr,
 			"usage: conti-rootless-keeper RUNTIME_DIR (started by conti-rootless)\n");
 		return 2;

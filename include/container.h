@@ -31,7 +31,8 @@ struct cr_container {
 	const char *nested_gidmap;     /* inside the keeper's; NULL: the keeper's own */
 	const struct cr_security *sec; /* applied just before the init helper is exec'd */
 	struct cr_keeper *keeper;      /* whose mount namespace the handles go into */
-	int init_fd;		       /* O_PATH of the init helper; closed by container_release */
+	int init_fd;		       /* the init helper's sealed copy (keeper_open_init); closed by
+					  container_release */
 	char *const *init_argv;
 	char *const *envp;
 	/* filled by container_start() and container_await_exec() */
@@ -50,10 +51,6 @@ struct cr_container {
  * only on failure, with err filled. */
 void container_exec_init(int init_fd, char *const *argv, char *const *envp,
 			 const struct cr_security *sec, bool trace, struct cr_error *err);
-
-/* The init helper to execveat into a PID namespace where processes already run (exec),
- * as a sealed in-memory copy (cr_sealed_copy). */
-int cr_open_init(struct cr_error *err);
 
 /* Empties c: no process, every descriptor -1. */
 void container_init(struct cr_container *c);

@@ -85,6 +85,10 @@ const char *userns_helper_problem(const char *path, bool gid);
 /* Decides the mapping for mode; auto falls back to single with a one-line warning. */
 int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct cr_error *err);
 
+/* The maps (userns_map_format text) that userns_resolve(AUTO) gives now, with no
+ * warning: what the user's own subordinate ranges are at this moment. */
+int userns_current_maps(char *uidmap, size_t ulen, char *gidmap, size_t glen);
+
 /* Maps the user namespace of process pid (just made, not yet mapped) as plan says:
  * with newuidmap/newgidmap (subid) or by writing its maps (single). */
 int userns_map_process(const struct cr_userns_plan *plan, pid_t pid, bool trace,

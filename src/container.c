@@ -68,13 +68,6 @@ void container_exec_init(int init_fd, char *const *argv, char *const *envp,
 	cr_fail(err, errno, "exec the init helper");
 }
 
-int cr_open_init(struct cr_error *err)
-{
-	cleanup_close int path = cr_open_helper(CR_INIT_NAME, err);
-
-	return path < 0 ? -1 : cr_sealed_copy(path, CR_INIT_NAME, err);
-}
-
 void container_init(struct cr_container *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -294,7 +287,14 @@ int container_start(struct cr_container *c, struct cr_error *err)
 	if (c->nested_uidmap && map_nested(c, err) < 0)
 		return -1;
 	/* The handles go into the keeper's mount namespace; PID 1's is a copy of ours. */
-	return c->keeper ? keeper_join_mounts(c->keeper, c->trace, err) : 0;
+	if (c->keeper && keeper_join_mounts(c->keeper, c->trace, err) < 0) {
+		if (err->errnum != ESRCH)
+			return -1;
+		/* The keeper died since we joined its user namespace: the container runs without
+		 * handles, as it would had the keeper been killed a moment later. */
+		c->keeper = NULL;
+	}
+	return 0;
 }
 
 /* Starts fuse-overlayfs in the container's mount namespace (ns), as asked. */
@@ -331,7 +331,7 @@ static int check_fuse(struct cr_container *c, struct cr_error *err)
 static int serve(struct cr_container *c, const struct msg *m, int fd, struct cr_error *err)
 {
 	if (m->type == MSG_NS && fd >= 0 && m->op < CR_NS_KINDS)
-		return keeper_add_handle(c->state_dir, (int)m->op, fd, err);
+		return c->keeper ? keeper_add_handle(c->state_dir, (int)m->op, fd, err) : 0;
 	if (m->type == MSG_FUSE && fd >= 0)
 		return start_fuse(c, m, fd, err);
 	*err = m->err;

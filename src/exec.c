@@ -71,7 +71,9 @@ static int load_container(struct exec_ctx *c, struct cr_error *err)
 		cr_hint(err, "start it with 'conti-rootless start %s'", c->x->name);
 	} else {
 		c->own_net = s.own_net;
-		ret = 0;
+		/* the keeper's sealed copy of init (keeper.c), while the paths are at hand */
+		c->init_fd = keeper_find_init(&paths, err);
+		ret = c->init_fd < 0 ? -1 : 0;
 	}
 	state_release(&st);
 out_paths:
@@ -198,6 +200,10 @@ static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
 		relay_close(&relay);
 		return -1;
 	}
+	/* Non-dumpable before we enter: the process forked into the container's PID namespace
+	 * inherits it, so that the container never opens our (the front end's) binary through
+	 * its /proc/PID/exe, even before it execs init. */
+	prctl(PR_SET_DUMPABLE, 0);
 	if (setns(c->pidfd, flags) < 0) {
 		relay_close(&relay);
 		return cr_fail(err, errno, "join the namespaces of container '%s'", c->x->name);
@@ -244,9 +250,7 @@ int exec_in_container(const struct cr_exec *x, struct cr_error *err)
 	config_init(&c.cfg);
 	if (load_container(&c, err) == 0) {
 		build(&c);
-		c.init_fd = cr_open_init(err);
-		if (c.init_fd >= 0)
-			ret = enter_and_run(&c, err);
+		ret = enter_and_run(&c, err);
 	}
 	if (c.init_fd >= 0)
 		close(c.init_fd);

@@ -501,7 +501,7 @@ static int join_keeper_once(const struct cr_paths *paths, bool *joined, bool *st
 
 	if (*joined)
 		return 0;
-	if (keeper_join(paths, CR_UIDMAP_AUTO, false, false, &k, err) < 0)
+	if (keeper_join(paths, CR_UIDMAP_AUTO, false, false, NULL, &k, err) < 0)
 		return -1;
 	keeper_release(&k);
 	*joined = true;
@@ -626,7 +626,7 @@ int lifecycle_unshare(char **argv, struct cr_error *err)
 
 	if (state_paths_init(&paths, err) < 0)
 		return -1;
-	if (keeper_join(&paths, CR_UIDMAP_AUTO, false, false, &k, err) < 0) {
+	if (keeper_join(&paths, CR_UIDMAP_AUTO, false, false, NULL, &k, err) < 0) {
 		state_paths_free(&paths);
 		return -1;
 	}

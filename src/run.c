@@ -1,7 +1,7 @@
 /* run.c - running a container, from a configuration to a finished command.
  *
  * The flow, top to bottom:
- *   prepare()        resolve the rootfs and volumes, name it, find the init helper
+ *   prepare()        resolve the rootfs and volumes, name it
  *   claim()          take the name: the data dir (config, writable layer) and the lock
  *   [monitor]        detached or created: a monitor process of its own takes over
  *   keeper_join()    enter the keeper's user namespace (keeper.c); its mount
@@ -115,12 +115,6 @@ static int prepare(struct run *r, struct cr_error *err)
 
 	if (resolve_rootfs(r, err) < 0 || resolve_volumes(r, err) < 0)
 		return -1;
-	/* PID 1's init is the first process in its PID namespace: nothing there can open its
-	 * /proc/PID/exe before it makes itself non-dumpable, so no sealed copy is needed (exec's
-	 * is another matter: exec.c). */
-	r->ct.init_fd = cr_open_helper(CR_INIT_NAME, err);
-	if (r->ct.init_fd < 0)
-		return -1;
 	if (!cfg->name) {
 		state_generate_name(name, sizeof(name));
 		cfg->name = cr_xstrdup(name);
@@ -174,7 +168,12 @@ static int enter_userns(struct run *r, struct cr_error *err)
 {
 	struct cr_keeper *k = &r->keeper;
 
-	if (keeper_join(&r->paths, r->cfg->uidmap, r->cfg->trace, true, k, err) < 0)
+	/* our own container is locked already: it does not keep the keeper from a remap */
+	if (keeper_join(&r->paths, r->cfg->uidmap, r->cfg->trace, true, r->cfg->name, k, err) < 0)
+		return -1;
+	/* PID 1 execs the keeper's sealed copy of init: no path to the host's file */
+	r->ct.init_fd = keeper_open_init(k, err);
+	if (r->ct.init_fd < 0)
 		return -1;
 	r->keeper_started = k->started;
 	r->uid = k->uid;

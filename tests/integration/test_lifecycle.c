@@ -2402,6 +2402,201 @@ static TCase *tcase(Suite *s, const char *name)
 	return tc;
 }
 
+/* ---- the keeper found by what can be verified (#11 items 13, 14) ---- */
+
+/* Live keepers of ours for H's runtime dir (command line "conti-rootless-keeper RUNTIME"). */
+static int count_keepers(void)
+{
+	char *marker = h_strf("conti-rootless-keeper %s/conti-rootless", H.runtime);
+	int n = h_count_procs(marker);
+
+	free(marker);
+	return n;
+}
+
+#define KILLED_KEEPER_ROUNDS 10
+#define KILLED_KEEPER_RUNS 20
+#define KILLED_KEEPER_BURST 8 /* started 1 ms apart: one of them lands in the window */
+
+/* kill -9 of the keeper, then at once (the keeper not yet reaped: it may still pass the
+ * liveness checks while its namespaces are going) KILLED_KEEPER_RUNS `run --rm true`,
+ * the first KILLED_KEEPER_BURST side by side, started 1 ms apart: every one exits 0, with
+ * nothing on stderr, and one keeper is left. ~1000 mounts in the keeper's namespace (a recursive bind doubled ten times, as
+ * many containers' handles would) make its exit last ~10 ms, the window the runs must
+ * hit. On main a join of the dying keeper failed: "join the keeper (pid N): No such
+ * process", exit 125. */
+START_TEST(test_keeper_killed_runs_at_once)
+{
+	char *argv[] = {(char *)h_conti_bin(), "run", "--rm", H.rootfs, "true", NULL};
+	char *m = h_strf("%s/conti-rootless/.m", H.runtime), *first = NULL;
+	char *mounts = h_strf("mkdir -p %s && mount -t tmpfs t %s && mkdir %s/a && for i in 1 2 3 "
+			      "4 5 6 7 8 9 10; do mount --rbind %s %s/a || exit 1; done",
+			      m, m, m, m, m);
+	int failed = 0;
+
+	for (int round = 0; round < KILLED_KEEPER_ROUNDS; round++) {
+		struct h_proc p[KILLED_KEEPER_BURST];
+		struct h_result r;
+		pid_t keeper;
+
+		CONTI(&r, "run", "--rm", H.rootfs, "true");
+		h_assert_status(&r, 0, "run --rm true");
+		h_result_free(&r);
+		CONTI(&r, "unshare", "sh", "-c", mounts);
+		h_assert_status(&r, 0, "unshare: ~1000 mounts in the keeper's namespace");
+		h_result_free(&r);
+		keeper = h_keeper_pid();
+		ck_assert_msg(keeper > 0, "no keeper pid");
+		ck_assert_int_eq(kill(keeper, SIGKILL), 0);
+		for (int i = 0; i < KILLED_KEEPER_BURST; i++) {
+			h_spawn(&p[i], argv, NULL);
+			sleep_ms(1);
+		}
+		for (int i = 0; i < KILLED_KEEPER_RUNS; i++) {
+			if (i < KILLED_KEEPER_BURST)
+				h_finish(&p[i], &r, 0);
+			else
+				h_run(&r, NULL, argv);
+			if (r.status != 0 || r.err[0]) {
+				if (!first)
+					first = h_strf("round %d, run %d: exit %d: %s", round, i,
+						       r.status, r.err);
+				failed++;
+			}
+			h_result_free(&r);
+		}
+		ck_assert_msg(h_wait_pid_gone(keeper, 2000), "keeper %d survived", (int)keeper);
+	}
+	ck_assert_msg(failed == 0, "%d of %d runs after kill -9 of the keeper failed, first: %s",
+		      failed, KILLED_KEEPER_ROUNDS * KILLED_KEEPER_RUNS, first);
+	ck_assert_int_eq(count_keepers(), 1);
+	free(first), free(m), free(mounts);
+}
+END_TEST
+
+/* What .keeper.pid is turned into, in a row, each followed by `run --rm true`. */
+enum garbage { GARBAGE_BYTES, GARBAGE_HUGE, GARBAGE_OTHER_PROCESS, GARBAGE_OTHER_USER,
+	       GARBAGE_DIRECTORY, GARBAGE_SYMLINK_FIFO, GARBAGE_KINDS };
+
+static const char *const garbage_names[GARBAGE_KINDS] = {
+    "random bytes", "a 16 MiB file", "a record naming a sleep of ours",
+    "a record naming root's PID 1", "a directory", "a symlink to a FIFO"};
+
+/* A record as the keeper's, naming pid with its true start time and user namespace. */
+static char *forged_record(pid_t pid)
+{
+	char *path = h_strf("/proc/%d/stat", (int)pid), *line = h_read_file(path), *p;
+	char *nspath = h_strf("/proc/%d/ns/user", (int)pid), *text;
+	unsigned long long start = 0;
+	struct stat ns;
+
+	ck_assert_msg(line && (p = strrchr(line, ')')), "read %s", path);
+	ck_assert(sscanf(p + 2,
+			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			 "%*d %*d %*d %llu",
+			 &start) == 1);
+	if (stat(nspath, &ns) < 0)
+		ns.st_ino = 4026531837; /* another user's: the initial user namespace's inode */
+	text = h_strf("%d\nstart=%llu\nuserns=%llu\nmode=1\nsubids=x\ninit=x\n"
+		      "uidmap=0 %u 1\ngidmap=0 %u 1\n",
+		      (int)pid, start, (unsigned long long)ns.st_ino, (unsigned)getuid(),
+		      (unsigned)getgid());
+	free(path), free(line), free(nspath);
+	return text;
+}
+
+static void write_garbage(const char *pidfile, enum garbage kind, pid_t sleeper)
+{
+	char *text = NULL;
+
+	h_rm_rf(pidfile);
+	switch (kind) {
+	case GARBAGE_BYTES: {
+		int fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		unsigned char buf[4096];
+
+		for (size_t i = 0; i < sizeof(buf); i++)
+			buf[i] = (unsigned char)(i * 7919 + 13);
+		ck_assert(fd >= 0 && write(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf));
+		close(fd);
+		return;
+	}
+	case GARBAGE_HUGE: {
+		int fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		ck_assert(fd >= 0 && ftruncate(fd, 16 << 20) == 0 && write(fd, "4242\n", 5) == 5);
+		close(fd);
+		return;
+	}
+	case GARBAGE_OTHER_PROCESS:
+		text = forged_record(sleeper);
+		break;
+	case GARBAGE_OTHER_USER:
+		text = forged_record(1);
+		break;
+	case GARBAGE_DIRECTORY: {
+		char *inside = h_strf("%s/x", pidfile);
+
+		ck_assert_int_eq(mkdir(pidfile, 0700), 0);
+		h_write_file(inside, "1\n", 0600);
+		free(inside);
+		return;
+	}
+	case GARBAGE_SYMLINK_FIFO: {
+		char *fifo = h_strf("%s/keeper-fifo", H.base);
+
+		unlink(fifo);
+		ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+		ck_assert_int_eq(symlink(fifo, pidfile), 0);
+		free(fifo);
+		return;
+	}
+	default:
+		return;
+	}
+	h_write_file(pidfile, text, 0600);
+	free(text);
+}
+
+/* .keeper.pid turned into garbage (GARBAGE_KINDS kinds in a row), each followed by
+ * `run --rm true`: every run exits 0 with nothing on stderr (the damaged record is
+ * replaced, silently), exactly one keeper of ours lives after each, and the processes the
+ * garbage named are neither signalled nor joined (the sleep lives on). On main the old
+ * keeper stayed alive each time (5 keepers after 4 corruptions), and the FIFO hung it. */
+START_TEST(test_keeper_record_garbage)
+{
+	char *pidfile = h_strf("%s/conti-rootless/.keeper.pid", H.runtime), *mark = new_mark();
+	char *argv[] = {"sleep", mark, NULL};
+	struct h_result r;
+	struct h_proc p;
+	int status;
+
+	h_spawn(&p, argv, NULL);
+	CONTI(&r, "run", "--rm", H.rootfs, "true");
+	h_assert_status(&r, 0, "run --rm true");
+	h_result_free(&r);
+	ck_assert_int_eq(count_keepers(), 1);
+	for (int kind = 0; kind < GARBAGE_KINDS; kind++) {
+		write_garbage(pidfile, (enum garbage)kind, p.pid);
+		CONTI_OPTS(&r, &(struct h_opts){.timeout_ms = 10000}, "run", "--rm", H.rootfs,
+			   "true");
+		ck_assert_msg(r.status == 0 && !r.err[0],
+			      "run --rm true after .keeper.pid became %s: exit %d%s, stderr: %s",
+			      garbage_names[kind], r.status, r.timed_out ? " (hung)" : "", r.err);
+		h_result_free(&r);
+		ck_assert_msg(count_keepers() == 1,
+			      "%d keepers of ours after .keeper.pid became %s", count_keepers(),
+			      garbage_names[kind]);
+		ck_assert_msg(waitpid(p.pid, &status, WNOHANG) == 0,
+			      "the sleep that .keeper.pid named was signalled");
+	}
+	kill(p.pid, SIGKILL);
+	h_finish(&p, &r, 5000);
+	h_result_free(&r);
+	free(pidfile), free(mark);
+}
+END_TEST
+
 static void add_run_cases(Suite *s)
 {
 	TCase *tc = tcase(s, "detach");
@@ -2485,6 +2680,9 @@ static void add_keeper_cases(Suite *s)
 			    sizeof(own_file_names) / sizeof(own_file_names[0]));
 	tc = tcase(s, "exec_killed");
 	tcase_add_test(tc, test_exec_killed_front_end);
+	tc = tcase(s, "keeper_verified");
+	tcase_add_test(tc, test_keeper_killed_runs_at_once);
+	tcase_add_test(tc, test_keeper_record_garbage);
 }
 
 static void add_state_cases(Suite *s)
