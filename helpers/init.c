@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../include/init-signals.h"
+
 struct opts {
 	int set_user;
 	uid_t uid;
@@ -33,7 +35,7 @@ struct opts {
 	char **argv;
 };
 
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+static const int forwarded[] = {CR_INIT_FORWARDED_SIGNALS};
 
 /* Our parent-death signal when exec'd into a running container: not one we forward. */
 #define PARENT_GONE SIGPWR

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "init-signals.h"
 #include "keeper.h"
 #include "security.h"
 #include "trace.h"
@@ -46,12 +47,15 @@ static int drop_groups(bool trace, struct cr_error *err)
 void container_exec_init(int init_fd, char *const *argv, char *const *envp,
 			 const struct cr_security *sec, bool trace, struct cr_error *err)
 {
-	sigset_t none;
+	static const int forwarded[] = {CR_INIT_FORWARDED_SIGNALS, SIGCHLD};
+	sigset_t set;
 
 	setsid(); /* no controlling terminal of the caller's: no TIOCSTI into it */
 	signal(SIGPIPE, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(SIG_SETMASK, &set, NULL); /* init-signals.h says why */
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (drop_groups(trace, err) < 0)
 		return;
