@@ -1802,6 +1802,168 @@ START_TEST(test_names_like_own_files)
 }
 END_TEST
 
+/* ---- removal (issue 11, items 10 and 11) ---- */
+
+/* A shell script making a chain of at least depth dirs at /deep, as a container's code can:
+ * 1,025 levels per round (a path of 2,047 bytes), each new round's chain moved on top of
+ * the chain so far (a shell cannot cd below PATH_MAX). */
+static char *deep_chain_script(int depth)
+{
+	return h_strf("s=d; i=0; while [ $i -lt 10 ]; do s=$s/$s; i=$((i+1)); done; "
+		      "mkdir -p /deep/$s || exit 1; n=1; "
+		      "while [ $n -lt %d ]; do "
+		      "mkdir -p /t/$s && mv /deep /t/$s/ && mv /t /deep || exit 1; n=$((n+1)); "
+		      "done",
+		      (depth + 1024) / 1025);
+}
+
+/* Waits up to ms for both trash dirs to be empty; true when they are. */
+static bool trash_empties(int ms)
+{
+	char *runtime_trash = h_strf("%s/conti-rootless/.trash", H.runtime);
+	char *data_trash = h_strf("%s/conti-rootless/trash", H.data);
+	long long deadline = h_mono_ms() + ms;
+	bool empty;
+
+	while (!(empty = h_count_entries(runtime_trash) <= 0 && h_count_entries(data_trash) <= 0) &&
+	       h_mono_ms() < deadline)
+		sleep_ms(50);
+	free(runtime_trash), free(data_trash);
+	return empty;
+}
+
+/* What a failed removal left would crash the harness's own recursive remover: coreutils'
+ * rm (which walks any depth) deletes it first. */
+static void remove_leftovers(void)
+{
+	char *dir = h_strf("%s/conti-rootless", H.data);
+	char *argv[] = {"rm", "-rf", dir, NULL};
+	struct h_result r;
+
+	h_run(&r, &(struct h_opts){.timeout_ms = 120000}, argv);
+	h_result_free(&r);
+	free(dir);
+}
+
+/* A 60,000-deep chain in a container's layer: rm removed it with a stack overflow (rm
+ * died of SIGSEGV, every later collection too). Now rm exits 0 and leaves nothing. */
+START_TEST(test_rm_deep_tree)
+{
+	char *name = new_name(), *script = deep_chain_script(60000);
+	const char *args[] = {h_conti_bin(), "run", "--name", name, H.rootfs, "sh", "-c", script,
+			      NULL};
+	struct h_result r;
+	bool ok;
+
+	h_conti_v(&r, &(struct h_opts){.timeout_ms = 300000}, args + 1);
+	h_assert_status(&r, 0, "run making a 60,000-deep chain");
+	h_result_free(&r);
+	CONTI_OPTS(&r, &(struct h_opts){.timeout_ms = 300000}, "rm", name);
+	ok = r.status == 0 && trash_empties(300000);
+	if (!ok)
+		remove_leftovers();
+	h_assert_status(&r, 0, "rm of a container with a 60,000-deep chain");
+	ck_assert_msg(ok, "the trash did not empty after rm");
+	h_result_free(&r);
+	h_assert_no_containers_left();
+	free(name), free(script);
+}
+END_TEST
+
+/* The same chain made in a --rm container: its background remover (it died of SIGSEGV,
+ * and so did every later collection) empties the trash. */
+START_TEST(test_run_rm_deep_tree)
+{
+	char *script = deep_chain_script(60000);
+	struct h_result r;
+	bool ok;
+
+	CONTI_OPTS(&r, &(struct h_opts){.timeout_ms = 300000}, "run", "--rm", H.rootfs, "sh", "-c",
+		   script);
+	ok = r.status == 0 && trash_empties(300000);
+	if (!ok)
+		remove_leftovers();
+	h_assert_status(&r, 0, "run --rm making a 60,000-deep chain");
+	ck_assert_msg(ok, "the background remover did not empty the trash");
+	h_result_free(&r);
+	h_assert_no_containers_left();
+	free(script);
+}
+END_TEST
+
+/* 3,000 deep with 64 descriptors: rm failed with EMFILE (one descriptor per level). */
+START_TEST(test_rm_deep_tree_few_fds)
+{
+	char *name = new_name(), *script = deep_chain_script(3000);
+	char *argv[] = {"sh", "-c", "ulimit -n 64 && exec \"$0\" rm \"$1\"", (char *)h_conti_bin(),
+			name, NULL};
+	const char *args[] = {"run", "--name", name, H.rootfs, "sh", "-c", script, NULL};
+	struct h_result r;
+
+	h_conti_v(&r, NULL, args);
+	h_assert_status(&r, 0, "run making a 3,000-deep chain");
+	h_result_free(&r);
+	h_run(&r, NULL, argv);
+	if (r.status != 0)
+		remove_leftovers();
+	h_assert_status(&r, 0, "rm of a 3,000-deep chain with ulimit -n 64");
+	h_result_free(&r);
+	h_assert_no_containers_left();
+	free(name), free(script);
+}
+END_TEST
+
+/* Rounds of the race (CONTI_STRESS_ROUNDS, else 24: a few dozen in CI, more by hand). */
+static int stress_rounds(void)
+{
+	const char *s = getenv("CONTI_STRESS_ROUNDS");
+
+	return s && atoi(s) > 0 ? atoi(s) : 24;
+}
+
+/* rm -f of a container with a large layer (3,000 dirs) while another rm -f collects
+ * garbage: the collection deleted the first one's grave under it ("open directory ...: No such file or
+ * directory", or "a mount point: Resource busy", exit 125). Both must exit 0, nothing
+ * left. */
+START_TEST(test_rm_races_collection)
+{
+	int rounds = stress_rounds();
+
+	for (int round = 0; round < rounds; round++) {
+		char *big = new_name(), *small = new_name();
+		char *argv_big[] = {(char *)h_conti_bin(), "rm", "-f", big, NULL};
+		char *argv_small[] = {(char *)h_conti_bin(), "rm", "-f", small, NULL};
+		const char *fill[] = {"run", "--name", big, H.rootfs, "sh", "-c",
+				      "mkdir /junk && cd /junk && seq 3000 | xargs mkdir && "
+				      "seq 3000 | sed s,$,/f, | xargs touch",
+				      NULL};
+		const char *empty[] = {"run", "--name", small, H.rootfs, "true", NULL};
+		struct h_proc p[2];
+		struct h_result r;
+
+		h_conti_v(&r, NULL, fill);
+		h_assert_status(&r, 0, "run filling a layer");
+		h_result_free(&r);
+		h_conti_v(&r, NULL, empty);
+		h_assert_status(&r, 0, "run true");
+		h_result_free(&r);
+		h_spawn(&p[0], argv_big, NULL);
+		h_spawn(&p[1], argv_small, NULL);
+		for (int i = 0; i < 2; i++) {
+			h_finish(&p[i], &r, 60000);
+			if (r.status != 0)
+				ck_abort_msg("round %d: rm -f of the %s container exited %d: %s",
+					     round, i ? "empty" : "filled", r.status, r.err);
+			h_result_free(&r);
+		}
+		ck_assert_msg(trash_empties(10000), "round %d: the trash did not empty", round);
+		h_assert_no_containers_left();
+		free(big), free(small);
+	}
+}
+END_TEST
+
+
 /* ---- the suite ---- */
 
 static TCase *tcase(Suite *s, const char *name)
@@ -1893,6 +2055,18 @@ static void add_keeper_cases(Suite *s)
 			    sizeof(own_file_names) / sizeof(own_file_names[0]));
 }
 
+static void add_removal_cases(Suite *s)
+{
+	TCase *tc = tcase(s, "removal");
+
+	/* A 60,000-deep tree takes ~10 s to make and as long to delete, on a busy disk minutes. */
+	tcase_set_timeout(tc, 900);
+	tcase_add_test(tc, test_rm_deep_tree);
+	tcase_add_test(tc, test_run_rm_deep_tree);
+	tcase_add_test(tc, test_rm_deep_tree_few_fds);
+	tcase_add_test(tc, test_rm_races_collection);
+}
+
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
@@ -1903,6 +2077,7 @@ int main(void)
 	runner = getpid();
 	add_run_cases(s);
 	add_keeper_cases(s);
+	add_removal_cases(s);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
