@@ -26,6 +26,7 @@
 int state_validate_name(const char *name, struct cr_error *err)
 {
 	size_t len = strlen(name);
+	char cut[CR_CUT_SIZE];
 
 	if (len == 0 || len > CR_NAME_MAX || !isalnum((unsigned char)name[0]))
 		goto bad;
@@ -37,7 +38,7 @@ int state_validate_name(const char *name, struct cr_error *err)
 	}
 	return 0;
 bad:
-	cr_fail(err, 0, "invalid container name '%s'", name);
+	cr_fail(err, 0, "invalid container name '%s'", cr_cut(name, cut, sizeof(cut)));
 	return cr_hint(err, "use 1 to 64 of A-Z a-z 0-9 _ . - starting with a letter or digit");
 }
 

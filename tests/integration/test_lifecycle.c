@@ -1964,6 +1964,194 @@ START_TEST(test_rm_races_collection)
 END_TEST
 
 
+/* ---- bad input (issue 11, items 19 and 20) ---- */
+
+/* Asserts that r is a refusal: 125, stderr one printable line (no control character but its
+ * final newline, at most max bytes). */
+static void assert_one_clean_line(const struct h_result *r, size_t max, const char *what)
+{
+	char *line;
+
+	h_assert_status(r, 125, what);
+	line = h_error_line(r);
+	for (const unsigned char *p = (const unsigned char *)r->err; *p; p++)
+		ck_assert_msg(*p >= 0x20 || (*p == '\n' && !p[1]),
+			      "%s: stderr holds the control character 0x%02x: %s", what, *p, r->err);
+	ck_assert_msg(strlen(r->err) <= max, "%s: an error line of %zu bytes", what,
+		      strlen(r->err));
+	free(line);
+}
+
+static const char *const env_file_cases[] = {"/dev/zero", "fifo", "dir", "huge"};
+
+/* --env-file of what is not a small regular file: /dev/zero ate memory without bound (3.6 GB
+ * in 6 s), a FIFO hung the open, a directory read as empty, an 8 GiB sparse file was read
+ * whole. Each is refused at once with 125 and one line, under a 1 GiB address-space limit. */
+START_TEST(test_env_file_refused)
+{
+	const char *kind = env_file_cases[_i];
+	char *path = strcmp(kind, "/dev/zero") ? h_strf("%s/env-%s", H.base, kind)
+					       : strdup("/dev/zero");
+	char *argv[] = {"sh", "-c", "ulimit -v 1048576 && exec \"$@\"", "sh",
+			(char *)h_conti_bin(), "run", "--rm", "--env-file", path, H.rootfs, "true",
+			NULL};
+	struct h_result r;
+
+	if (!strcmp(kind, "fifo"))
+		ck_assert_int_eq(mkfifo(path, 0600), 0);
+	else if (!strcmp(kind, "dir"))
+		ck_assert_int_eq(mkdir(path, 0700), 0);
+	if (!strcmp(kind, "huge")) {
+		h_write_file(path, "A=1\n", 0600);
+		ck_assert_int_eq(truncate(path, 8LL << 30), 0);
+	}
+	h_run(&r, &(struct h_opts){.timeout_ms = 10000}, argv);
+	ck_assert_msg(!r.timed_out, "--env-file %s: still running after 10 s", kind);
+	assert_one_clean_line(&r, 400, kind);
+	ck_assert_msg(r.elapsed_ms < 3000, "--env-file %s: refused after %ld ms", kind,
+		      r.elapsed_ms);
+	h_result_free(&r);
+	h_assert_no_containers_left();
+	free(path);
+}
+END_TEST
+
+/* A value of n bytes of c. */
+static char *repeat(char c, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	ck_assert_ptr_nonnull(s);
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* Error lines echoed raw input: newlines, escape sequences and a 131,000-byte argument
+ * reached the terminal. Each of these is refused with 125 and one printable line of at most
+ * 600 bytes. */
+START_TEST(test_bad_argv_one_line)
+{
+	char *big = repeat('A', 131000), *bign = repeat('\n', 131000);
+	const char *const cases[][8] = {
+	    {"run", "--name", "a\nb", H.rootfs, "true", NULL},
+	    {"run", "--name", big, H.rootfs, "true", NULL},
+	    {"run", "-v", "x\ny", H.rootfs, "true", NULL},
+	    {"run", "-v", big, H.rootfs, "true", NULL},
+	    {"run", "--bogus\n\x1b[31mred", H.rootfs, NULL},
+	    {"run", "-e", "BAD KEY\n=1", H.rootfs, "true", NULL},
+	    {"run", "-u", "1\n2", H.rootfs, "true", NULL},
+	    {"run", "--overlay", "fu\r\nse", H.rootfs, "true", NULL},
+	    {"run", "--overlay", bign, H.rootfs, "true", NULL},
+	    {"run", "--env-file", "/nonexistent\nline two", H.rootfs, "true", NULL},
+	    {"run", "--rm", "/nonexistent/root\nfs\x07", "true", NULL},
+	    {"exec", "na\x1bme", "true", NULL},
+	    {"logs", "x\ny", NULL},
+	    {"rm", "a\nb", NULL},
+	    {"stop", big, NULL},
+	    {"kill", "-s", "TE\nRM", "x", NULL},
+	    {"bogus\ncommand", NULL},
+	    {big, NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char what[64];
+		struct h_result r;
+
+		snprintf(what, sizeof(what), "bad argv case %zu (%s)", i,
+			 strlen(cases[i][0]) > 20 ? "long" : cases[i][0]);
+		h_conti_v(&r, NULL, cases[i]);
+		assert_one_clean_line(&r, 600, what);
+		h_result_free(&r);
+	}
+	h_assert_no_containers_left();
+	free(big), free(bign);
+}
+END_TEST
+
+/* A small deterministic generator (the runs are the same each time). */
+static unsigned int next_random(unsigned int *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 8) & 0xffffff;
+}
+
+/* Random junk: printable text, control characters, bytes >= 0x80, now and then 131,000
+ * bytes of it. */
+static char *junk(unsigned int *seed)
+{
+	size_t n = next_random(seed) % 13 == 0 ? 131000 : next_random(seed) % 40;
+	char *s = malloc(n + 1);
+
+	ck_assert_ptr_nonnull(s);
+	for (size_t i = 0; i < n; i++) {
+		unsigned int r = next_random(seed) % 8;
+
+		s[i] = r == 0 ? (char)(1 + next_random(seed) % 31)
+		       : r == 1 ? (char)(0x80 + next_random(seed) % 128)
+				: (char)(0x20 + next_random(seed) % 95);
+	}
+	s[n] = '\0';
+	return s;
+}
+
+/* Fuzzed argument vectors (commands and options of the tool with junk values): every one
+ * that ends in 125 says so in one printable line. */
+START_TEST(test_fuzzed_argv_one_line)
+{
+	static const char *const commands[] = {"run", "create", "exec", "start", "logs",
+					       "stop", "kill", "rm", "inspect", "ps"};
+	static const char *const options[] = {"--name", "-v", "-e", "-u", "-w", "--overlay",
+					      "--uidmap", "--net", "--cap-add", "--env-file",
+					      "--security-opt", "-s", "-t", "--tmpfs", "--hostname"};
+	unsigned int seed = 11;
+	int rounds = 60, refused = 0;
+
+	for (int round = 0; round < rounds; round++) {
+		const char *args[16];
+		char *owned[16];
+		int n = 0, k = 0;
+		struct h_result r;
+		char what[64];
+
+		args[n++] = commands[next_random(&seed) % 10];
+		for (int i = 0, m = (int)(next_random(&seed) % 4); i < m; i++) {
+			args[n++] = options[next_random(&seed) % 15];
+			args[n++] = owned[k++] = junk(&seed);
+		}
+		args[n++] = owned[k++] = junk(&seed);
+		args[n] = NULL;
+		h_conti_v(&r, &(struct h_opts){.timeout_ms = 10000}, args);
+		snprintf(what, sizeof(what), "fuzzed argv %d (%s)", round, args[0]);
+		if (r.status == 125) {
+			assert_one_clean_line(&r, 600, what);
+			refused++;
+		}
+		h_result_free(&r);
+		while (k > 0)
+			free(owned[--k]);
+	}
+	ck_assert_msg(refused > rounds / 2, "only %d of %d fuzzed vectors refused", refused,
+		      rounds);
+	h_assert_no_containers_left();
+}
+END_TEST
+
+/* The message of a command that takes one NAME given two. */
+START_TEST(test_exactly_one_name_message)
+{
+	struct h_result r;
+	char *line;
+
+	CONTI(&r, "logs", "a", "b");
+	h_assert_status(&r, 125, "logs with two names");
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, "give exactly one container NAME"), "%s", line);
+	h_result_free(&r);
+	free(line);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static TCase *tcase(Suite *s, const char *name)
@@ -2065,6 +2253,12 @@ static void add_removal_cases(Suite *s)
 	tcase_add_test(tc, test_run_rm_deep_tree);
 	tcase_add_test(tc, test_rm_deep_tree_few_fds);
 	tcase_add_test(tc, test_rm_races_collection);
+	tc = tcase(s, "bad_input");
+	tcase_add_loop_test(tc, test_env_file_refused, 0,
+			    sizeof(env_file_cases) / sizeof(env_file_cases[0]));
+	tcase_add_test(tc, test_bad_argv_one_line);
+	tcase_add_test(tc, test_fuzzed_argv_one_line);
+	tcase_add_test(tc, test_exactly_one_name_message);
 }
 
 int main(void)
