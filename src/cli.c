@@ -549,7 +549,9 @@ static int parse_command(const struct command *c, int argc, char **argv, struct 
 	snprintf(usage_of, sizeof(usage_of), "%s ", c->name);
 	cli->command = c->cmd;
 	cli->name = c->name;
-	optind = 1;
+	/* 0, not 1: a full reset of getopt (glibc, musl), which otherwise may go on inside an
+	 * earlier argv's option cluster (the fuzz target parses many). */
+	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, c->shortopts, c->longopts, NULL)) != -1) {
 		if (opt == OPT_HELP) {

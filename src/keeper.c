@@ -97,16 +97,13 @@ static long long mtime_of(const char *path)
 		   : 0;
 }
 
-static int read_record(const struct cr_paths *paths, struct record *rec)
+/* Reads the text of .keeper.pid into rec; -1 if it is not one. */
+static int parse_record(const char *buf, struct record *rec)
 {
-	cleanup_free char *path = cr_xasprintf("%s/.keeper.pid", paths->runtime);
-	char buf[2048];
-	struct cr_error ignored;
 	int pid;
 
 	memset(rec, 0, sizeof(*rec));
-	if (cr_read_file(path, buf, sizeof(buf), &ignored) < 0 ||
-	    sscanf(buf,
+	if (sscanf(buf,
 		   "%d\nstart=%llu\nuserns=%llu\nmode=%d\nsubuid_mtime=%lld\nsubgid_mtime=%lld",
 		   &pid, &rec->start, &rec->userns, &rec->mode, &rec->subuid_mtime,
 		   &rec->subgid_mtime) != 6 ||
@@ -115,6 +112,25 @@ static int read_record(const struct cr_paths *paths, struct record *rec)
 		return -1;
 	rec->pid = pid;
 	return 0;
+}
+
+int keeper_record_valid(const char *text)
+{
+	struct record rec;
+
+	return parse_record(text, &rec);
+}
+
+static int read_record(const struct cr_paths *paths, struct record *rec)
+{
+	cleanup_free char *path = cr_xasprintf("%s/.keeper.pid", paths->runtime);
+	char buf[2048];
+	struct cr_error ignored;
+
+	memset(rec, 0, sizeof(*rec));
+	if (cr_read_file(path, buf, sizeof(buf), &ignored) < 0)
+		return -1;
+	return parse_record(buf, rec);
 }
 
 static int write_record(const struct cr_paths *paths, const struct record *rec,
