@@ -442,7 +442,8 @@ static int name_operands(struct cr_cli *cli, int argc, char **argv, bool one_onl
 			 struct cr_error *err)
 {
 	if (argc < 1 || (one_only && argc > 1)) {
-		cr_fail(err, 0, "%s container NAME", one_only ? "give exactly one" : "give at least one");
+		cr_fail(err, 0, "%s container NAME",
+			one_only ? "give exactly one" : "give at least one");
 		return cr_hint(err, "see 'conti-rootless %s --help'", cli->name);
 	}
 	for (int i = 0; i < argc; i++) {

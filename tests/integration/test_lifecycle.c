@@ -1850,12 +1850,11 @@ static void remove_leftovers(void)
 START_TEST(test_rm_deep_tree)
 {
 	char *name = new_name(), *script = deep_chain_script(60000);
-	const char *args[] = {h_conti_bin(), "run", "--name", name, H.rootfs, "sh", "-c", script,
-			      NULL};
+	const char *args[] = {"run", "--name", name, H.rootfs, "sh", "-c", script, NULL};
 	struct h_result r;
 	bool ok;
 
-	h_conti_v(&r, &(struct h_opts){.timeout_ms = 300000}, args + 1);
+	h_conti_v(&r, &(struct h_opts){.timeout_ms = 300000}, args);
 	h_assert_status(&r, 0, "run making a 60,000-deep chain");
 	h_result_free(&r);
 	CONTI_OPTS(&r, &(struct h_opts){.timeout_ms = 300000}, "rm", name);
@@ -1922,21 +1921,20 @@ static int stress_rounds(void)
 }
 
 /* rm -f of a container with a large layer (3,000 dirs) while another rm -f collects
- * garbage: the collection deleted the first one's grave under it ("open directory ...: No such file or
- * directory", or "a mount point: Resource busy", exit 125). Both must exit 0, nothing
- * left. */
+ * garbage: the collection deleted the first one's grave under it ("open directory ...: No such file
+ * or directory", or "a mount point: Resource busy", exit 125). Both must exit 0, nothing left. */
 START_TEST(test_rm_races_collection)
 {
+	static const char fill_script[] = "mkdir /junk && cd /junk && seq 3000 | xargs mkdir && "
+					  "seq 3000 | sed s,$,/f, | xargs touch";
 	int rounds = stress_rounds();
 
 	for (int round = 0; round < rounds; round++) {
 		char *big = new_name(), *small = new_name();
 		char *argv_big[] = {(char *)h_conti_bin(), "rm", "-f", big, NULL};
 		char *argv_small[] = {(char *)h_conti_bin(), "rm", "-f", small, NULL};
-		const char *fill[] = {"run", "--name", big, H.rootfs, "sh", "-c",
-				      "mkdir /junk && cd /junk && seq 3000 | xargs mkdir && "
-				      "seq 3000 | sed s,$,/f, | xargs touch",
-				      NULL};
+		const char *fill[] = {"run", "--name", big,	    H.rootfs,
+				      "sh",  "-c",     fill_script, NULL};
 		const char *empty[] = {"run", "--name", small, H.rootfs, "true", NULL};
 		struct h_proc p[2];
 		struct h_result r;
@@ -1963,7 +1961,6 @@ START_TEST(test_rm_races_collection)
 }
 END_TEST
 
-
 /* ---- bad input (issue 11, items 19 and 20) ---- */
 
 /* Asserts that r is a refusal: 125, stderr one printable line (no control character but its
@@ -1976,7 +1973,8 @@ static void assert_one_clean_line(const struct h_result *r, size_t max, const ch
 	line = h_error_line(r);
 	for (const unsigned char *p = (const unsigned char *)r->err; *p; p++)
 		ck_assert_msg(*p >= 0x20 || (*p == '\n' && !p[1]),
-			      "%s: stderr holds the control character 0x%02x: %s", what, *p, r->err);
+			      "%s: stderr holds the control character 0x%02x: %s", what, *p,
+			      r->err);
 	ck_assert_msg(strlen(r->err) <= max, "%s: an error line of %zu bytes", what,
 		      strlen(r->err));
 	free(line);
@@ -1990,10 +1988,19 @@ static const char *const env_file_cases[] = {"/dev/zero", "fifo", "dir", "huge"}
 START_TEST(test_env_file_refused)
 {
 	const char *kind = env_file_cases[_i];
-	char *path = strcmp(kind, "/dev/zero") ? h_strf("%s/env-%s", H.base, kind)
-					       : strdup("/dev/zero");
-	char *argv[] = {"sh", "-c", "ulimit -v 1048576 && exec \"$@\"", "sh",
-			(char *)h_conti_bin(), "run", "--rm", "--env-file", path, H.rootfs, "true",
+	char *path =
+	    strcmp(kind, "/dev/zero") ? h_strf("%s/env-%s", H.base, kind) : strdup("/dev/zero");
+	char *argv[] = {"sh",
+			"-c",
+			"ulimit -v 1048576 && exec \"$@\"",
+			"sh",
+			(char *)h_conti_bin(),
+			"run",
+			"--rm",
+			"--env-file",
+			path,
+			H.rootfs,
+			"true",
 			NULL};
 	struct h_result r;
 
@@ -2087,7 +2094,7 @@ static char *junk(unsigned int *seed)
 	for (size_t i = 0; i < n; i++) {
 		unsigned int r = next_random(seed) % 8;
 
-		s[i] = r == 0 ? (char)(1 + next_random(seed) % 31)
+		s[i] = r == 0	? (char)(1 + next_random(seed) % 31)
 		       : r == 1 ? (char)(0x80 + next_random(seed) % 128)
 				: (char)(0x20 + next_random(seed) % 95);
 	}
@@ -2099,11 +2106,12 @@ static char *junk(unsigned int *seed)
  * that ends in 125 says so in one printable line. */
 START_TEST(test_fuzzed_argv_one_line)
 {
-	static const char *const commands[] = {"run", "create", "exec", "start", "logs",
-					       "stop", "kill", "rm", "inspect", "ps"};
-	static const char *const options[] = {"--name", "-v", "-e", "-u", "-w", "--overlay",
-					      "--uidmap", "--net", "--cap-add", "--env-file",
-					      "--security-opt", "-s", "-t", "--tmpfs", "--hostname"};
+	static const char *const commands[] = {"run",  "create", "exec", "start",   "logs",
+					       "stop", "kill",	 "rm",	 "inspect", "ps"};
+	static const char *const options[] = {
+	    "--name",	      "-v",	  "-e",	   "-u",	"-w",
+	    "--overlay",      "--uidmap", "--net", "--cap-add", "--env-file",
+	    "--security-opt", "-s",	  "-t",	   "--tmpfs",	"--hostname"};
 	unsigned int seed = 11;
 	int rounds = 60, refused = 0;
 

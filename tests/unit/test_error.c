@@ -29,7 +29,10 @@ START_TEST(controls_escaped)
 	ck_assert_str_eq(esc("a\nb\rc\td", buf, sizeof(buf)), "a\\nb\\rc\\td");
 	ck_assert_str_eq(esc("\x1b[2J\x07\x7f", buf, sizeof(buf)), "\\x1b[2J\\x07\\x7f");
 	/* C1 controls (a CSI as U+009B), bytes that are not UTF-8, overlong forms, surrogates. */
-	ck_assert_str_eq(esc("\xc2\x9b" "1", buf, sizeof(buf)), "\\xc2\\x9b1");
+	ck_assert_str_eq(esc("\xc2\x9b"
+			     "1",
+			     buf, sizeof(buf)),
+			 "\\xc2\\x9b1");
 	ck_assert_str_eq(esc("\xff\xfe", buf, sizeof(buf)), "\\xff\\xfe");
 	ck_assert_str_eq(esc("\xc0\x8a", buf, sizeof(buf)), "\\xc0\\x8a");
 	ck_assert_str_eq(esc("\xed\xa0\x80", buf, sizeof(buf)), "\\xed\\xa0\\x80");
@@ -80,8 +83,8 @@ START_TEST(format_one_line)
 	cr_fail(&err, 2, "invalid --volume 'a\nb'");
 	cr_hint(&err, "write it\nas SRC:DST");
 	cr_error_format(&err, line, sizeof(line));
-	ck_assert_str_eq(line,
-			 "invalid --volume 'a\\nb': No such file or directory; write it\\nas SRC:DST");
+	ck_assert_str_eq(
+	    line, "invalid --volume 'a\\nb': No such file or directory; write it\\nas SRC:DST");
 }
 END_TEST
 

@@ -46,8 +46,8 @@ START_TEST(trace_shows_fuse_fallback)
 {
 	char dst[] = "/nonexistent/cr-trace-test/rootfs";
 	char data[] = "lowerdir=/l,upperdir=/u,workdir=/w,userxattr";
-	struct cr_op op = {.kind = CR_OP_MOUNT_OVERLAY, .flags = CR_OPF_FALLBACK, .dst = dst,
-			   .data = data};
+	struct cr_op op = {
+	    .kind = CR_OP_MOUNT_OVERLAY, .flags = CR_OPF_FALLBACK, .dst = dst, .data = data};
 	struct cr_mount_ctx ctx;
 	char *said;
 	int ret;
