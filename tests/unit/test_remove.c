@@ -64,7 +64,7 @@ static void limit_fds(rlim_t n)
 }
 
 /* The recursive remover held a descriptor per level and a stack frame or two (60,000
- * levels overflowed an 8 MiB stack): 20,000 levels must go with a 128 KiB stack and 16
+ * levels overflowed an 8 MiB stack): 10,000 levels must go with a 128 KiB stack and 16
  * descriptors. */
 START_TEST(deep_chain_constant_stack_and_fds)
 {
@@ -75,7 +75,7 @@ START_TEST(deep_chain_constant_stack_and_fds)
 
 	ck_assert_int_gt(asprintf(&top, "%s/top", dir), 0);
 	ck_assert_int_eq(mkdir(top, 0700), 0);
-	make_chain(top, 20000, 0700);
+	make_chain(top, 10000, 0700);
 	limit_fds(16);
 	ck_assert_int_eq(setrlimit(RLIMIT_STACK, &stack), 0);
 	ck_assert_msg(cr_rm_rf(top, &err) == 0, "%s", err.msg);
@@ -95,11 +95,11 @@ START_TEST(wide_dir)
 	struct cr_error err;
 
 	ck_assert_int_ge(fd, 0);
-	for (int i = 0; i < 5000; i++) {
+	for (int i = 0; i < 3000; i++) {
 		snprintf(name, sizeof(name), "file-%d", i);
 		close(openat(fd, name, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
 	}
-	for (int i = 0; i < 2000; i++) {
+	for (int i = 0; i < 1000; i++) {
 		snprintf(name, sizeof(name), "dir-%d", i);
 		ck_assert_int_eq(mkdirat(fd, name, 0700), 0);
 		snprintf(name, sizeof(name), "dir-%d/inner", i);
