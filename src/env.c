@@ -81,15 +81,17 @@ int env_add_file(struct cr_strv *env, const char *path, struct cr_error *err)
 	/* O_NONBLOCK: a FIFO must not hang the open; O_NOCTTY: nor a terminal become ours. */
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	cleanup_free char *text = NULL;
+	char cut[CR_CUT_SIZE];
+	const char *name = cr_cut(path, cut, sizeof(cut));
 	struct stat st;
 	ssize_t n;
 
 	if (fd < 0)
-		return cr_fail(err, errno, "--env-file %s", path);
+		return cr_fail(err, errno, "--env-file %s", name);
 	if (fstat(fd, &st) < 0)
-		return cr_fail(err, errno, "--env-file %s", path);
+		return cr_fail(err, errno, "--env-file %s", name);
 	if (!S_ISREG(st.st_mode)) {
-		cr_fail(err, 0, "--env-file %s: not a regular file", path);
+		cr_fail(err, 0, "--env-file %s: not a regular file", name);
 		return cr_hint(err, "give a file of KEY=VALUE lines");
 	}
 	if (st.st_size > CR_ENV_FILE_MAX)
@@ -98,12 +100,12 @@ int env_add_file(struct cr_strv *env, const char *path, struct cr_error *err)
 	text = cr_xmalloc((size_t)st.st_size + 2);
 	n = cr_read_all(fd, text, (size_t)st.st_size + 1);
 	if (n < 0)
-		return cr_fail(err, errno, "--env-file %s", path);
+		return cr_fail(err, errno, "--env-file %s", name);
 	if (n > CR_ENV_FILE_MAX)
 		goto too_big;
-	return env_add_text(env, text, (size_t)n, path, err);
+	return env_add_text(env, text, (size_t)n, name, err);
 too_big:
-	cr_fail(err, 0, "--env-file %s: larger than %d KiB", path, CR_ENV_FILE_MAX / 1024);
+	cr_fail(err, 0, "--env-file %s: larger than %d KiB", name, CR_ENV_FILE_MAX / 1024);
 	return cr_hint(err, "give a smaller file of KEY=VALUE lines");
 }
 
