@@ -11,8 +11,18 @@
 /* Adds "KEY=VAL" to env; "KEY" alone takes the caller's value (skipped if unset). */
 int env_add_option(struct cr_strv *env, const char *arg, struct cr_error *err);
 
-/* Adds the KEY=VAL lines of an env file (blank lines and # comments skipped). */
+/* The largest env file read (docker has no limit; 1 MiB is far more than any environment,
+ * whose strings the kernel caps at 2 MiB with the arguments). */
+#define CR_ENV_FILE_MAX (1024 * 1024)
+
+/* Adds the KEY=VAL lines of an env file (blank lines and # comments skipped); the file must
+ * be a regular file of at most CR_ENV_FILE_MAX bytes (a FIFO, a device such as /dev/zero, a
+ * directory is refused before anything is read). */
 int env_add_file(struct cr_strv *env, const char *path, struct cr_error *err);
+
+/* Adds the KEY=VAL lines of text (len bytes, named name in errors), as env_add_file. */
+int env_add_text(struct cr_strv *env, const char *text, size_t len, const char *name,
+		 struct cr_error *err);
 
 /* Builds the full environment: PATH, HOME, TERM (with a tty), HOSTNAME,
  * container=conti-rootless, then the user's entries, later ones winning. */

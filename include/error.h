@@ -33,13 +33,25 @@ int cr_hint(struct cr_error *err, const char *fmt, ...) __attribute__((format(pr
 /* Prefixes the message of a filled error with context ("mount /dev: ..."); returns -1. */
 int cr_prefix(struct cr_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Formats err as the single line the user sees (no trailing newline). */
+/* Copies the n bytes of s into buf (len bytes) as printable text on one line: control
+ * characters, DEL, C1 controls and bytes that are not UTF-8 become \n \r \t or \xHH; what does
+ * not fit is cut, ending in "...". Always NUL-terminates (len > 0); returns its length. */
+size_t cr_escape(const char *s, size_t n, char *buf, size_t len);
+
+/* s itself when it fits in len - 1 bytes, else its head in buf (len bytes) with "... (N
+ * bytes)": for quoting what a user gave in a message. */
+const char *cr_cut(const char *s, char *buf, size_t len);
+
+/* Size of a buffer for cr_cut in messages: values quoted in messages stay short. */
+#define CR_CUT_SIZE 160
+
+/* Formats err as the single line the user sees (no trailing newline), escaped. */
 void cr_error_format(const struct cr_error *err, char *buf, size_t len);
 
 /* Prints err as one line on stderr, prefixed with the program name. */
 void cr_error_print(const struct cr_error *err);
 
-/* Prints a one-line warning on stderr, prefixed with the program name. */
+/* Prints a one-line warning on stderr, prefixed with the program name (escaped). */
 void cr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

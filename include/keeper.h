@@ -84,6 +84,9 @@ int keeper_add_handle(const char *state_dir, int kind, int fd, struct cr_error *
 /* In the keeper's mount namespace: detaches every handle of STATE_DIR at once. */
 void keeper_drop_handles(const char *state_dir);
 
+/* 0 when text reads as a .keeper.pid record, -1 if not (for the fuzz target). */
+int keeper_record_valid(const char *text);
+
 /* The start time of process pid (clock ticks since boot, /proc/PID/stat), 0 if gone. */
 unsigned long long cr_proc_start_time(pid_t pid);
 

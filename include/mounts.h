@@ -20,6 +20,7 @@ struct cr_mount_ctx {
 	 * starts it (mounts_spawn_fuse) on the container's request. */
 	int (*start_fuse)(void *arg, const struct cr_op *op, struct cr_error *err);
 	void *fuse_arg;
+	bool fell_back; /* the step being applied fell back to fuse-overlayfs (for --trace) */
 };
 
 /* Prepares ctx for root_mnt. */

@@ -70,7 +70,9 @@ static const char usage_run[] =
 
 static int bad_usage(struct cr_error *err, const char *cmd, const char *what, const char *arg)
 {
-	cr_fail(err, 0, "%s '%s'", what, arg);
+	char cut[CR_CUT_SIZE];
+
+	cr_fail(err, 0, "%s '%s'", what, cr_cut(arg, cut, sizeof(cut)));
 	return cr_hint(err, "see 'conti-rootless %s--help'", cmd);
 }
 
@@ -84,7 +86,9 @@ int cli_parse_user(const char *s, uid_t *uid, gid_t *gid, struct cr_error *err)
 		*colon = '\0';
 	if (!cr_parse_ulong(copy, &u) || u >= (unsigned long)(uid_t)-1 ||
 	    (colon && (!cr_parse_ulong(colon + 1, &g) || g >= (unsigned long)(gid_t)-1))) {
-		cr_fail(err, 0, "invalid --user '%s'", s);
+		char cut[CR_CUT_SIZE];
+
+		cr_fail(err, 0, "invalid --user '%s'", cr_cut(s, cut, sizeof(cut)));
 		return cr_hint(err, "give numeric UID or UID:GID, e.g. -u 1000:1000");
 	}
 	*uid = (uid_t)u;
@@ -101,6 +105,7 @@ int cli_parse_volume(const char *s, struct cr_config *cfg, struct cr_error *err)
 {
 	cleanup_free char *copy = cr_xstrdup(s);
 	char *dst, *opt;
+	char cut[CR_CUT_SIZE], cut_dst[CR_CUT_SIZE];
 	bool ro = false;
 
 	dst = strchr(copy, ':');
@@ -116,14 +121,14 @@ int cli_parse_volume(const char *s, struct cr_config *cfg, struct cr_error *err)
 			goto bad;
 	}
 	if (!path_is_absolute(dst)) {
-		cr_fail(err, 0, "invalid --volume '%s': the container path '%s' is not absolute", s,
-			dst);
+		cr_fail(err, 0, "invalid --volume '%s': the container path '%s' is not absolute",
+			cr_cut(s, cut, sizeof(cut)), cr_cut(dst, cut_dst, sizeof(cut_dst)));
 		return cr_hint(err, "write it as SRC:/path/in/container");
 	}
 	config_add_mount(cfg, CR_MOUNT_BIND, copy, dst, ro);
 	return 0;
 bad:
-	cr_fail(err, 0, "invalid --volume '%s'", s);
+	cr_fail(err, 0, "invalid --volume '%s'", cr_cut(s, cut, sizeof(cut)));
 	return cr_hint(err, "write it as SRC:DST or SRC:DST:ro");
 }
 
@@ -136,7 +141,9 @@ static int parse_mode(const char *opt, const char *arg, const char *const *names
 			return 0;
 		}
 	}
-	cr_fail(err, 0, "invalid --%s '%s'", opt, arg);
+	char cut[CR_CUT_SIZE];
+
+	cr_fail(err, 0, "invalid --%s '%s'", opt, cr_cut(arg, cut, sizeof(cut)));
 	return cr_hint(err, "see 'conti-rootless run --help'");
 }
 
@@ -446,7 +453,7 @@ static int name_operands(struct cr_cli *cli, int argc, char **argv, bool one_onl
 			 struct cr_error *err)
 {
 	if (argc < 1 || (one_only && argc > 1)) {
-		cr_fail(err, 0, "%s a container NAME",
+		cr_fail(err, 0, "%s container NAME",
 			one_only ? "give exactly one" : "give at least one");
 		return cr_hint(err, "see 'conti-rootless %s --help'", cli->name);
 	}
@@ -554,7 +561,9 @@ static int parse_command(const struct command *c, int argc, char **argv, struct 
 	snprintf(usage_of, sizeof(usage_of), "%s ", c->name);
 	cli->command = c->cmd;
 	cli->name = c->name;
-	optind = 1;
+	/* 0, not 1: a full reset of getopt (glibc, musl), which otherwise may go on inside an
+	 * earlier argv's option cluster (the fuzz target parses many). */
+	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, c->shortopts, c->longopts, NULL)) != -1) {
 		if (opt == OPT_HELP) {

@@ -162,6 +162,21 @@ static void set_str(char **field, const char *value)
 	*field = cr_xstrdup(value);
 }
 
+/* One of the modes (uidmap, overlay, net): a damaged config's value out of range is refused,
+ * never carried as an enum no switch knows. */
+static int parse_mode(struct cr_config *cfg, const char *key, long n)
+{
+	if (!strcmp(key, "uidmap") && n >= CR_UIDMAP_AUTO && n <= CR_UIDMAP_SINGLE)
+		cfg->uidmap = (enum cr_uidmap_mode)n;
+	else if (!strcmp(key, "overlay") && n >= CR_OVERLAY_AUTO && n <= CR_OVERLAY_NONE)
+		cfg->overlay = (enum cr_overlay_mode)n;
+	else if (!strcmp(key, "net") && n >= CR_NET_HOST && n <= CR_NET_NONE)
+		cfg->net = (enum cr_net_mode)n;
+	else
+		return -1;
+	return 0;
+}
+
 static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 {
 	struct cr_mount *last = cfg->nmounts ? &cfg->mounts[cfg->nmounts - 1] : NULL;
@@ -194,12 +209,8 @@ static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 		set_str(&last->dst, v);
 	else if (!strcmp(key, "mount.ro"))
 		last->readonly = n != 0;
-	else if (!strcmp(key, "uidmap"))
-		cfg->uidmap = (enum cr_uidmap_mode)n;
-	else if (!strcmp(key, "overlay"))
-		cfg->overlay = (enum cr_overlay_mode)n;
-	else if (!strcmp(key, "net"))
-		cfg->net = (enum cr_net_mode)n;
+	else if (!strcmp(key, "uidmap") || !strcmp(key, "overlay") || !strcmp(key, "net"))
+		return parse_mode(cfg, key, n);
 	else if (!strcmp(key, "read_only"))
 		cfg->readonly_root = n != 0;
 	else if (!strcmp(key, "remove"))

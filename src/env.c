@@ -1,8 +1,11 @@
 /* env.c - building the container's environment. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "env.h"
 #include "utils.h"
@@ -24,7 +27,9 @@ int env_add_option(struct cr_strv *env, const char *arg, struct cr_error *err)
 	const char *val;
 
 	if (!valid_key(arg, eq ? (size_t)(eq - arg) : strlen(arg))) {
-		cr_fail(err, 0, "invalid environment variable '%s'", arg);
+		char cut[CR_CUT_SIZE];
+
+		cr_fail(err, 0, "invalid environment variable '%s'", cr_cut(arg, cut, sizeof(cut)));
 		return cr_hint(err, "write it as KEY=VALUE");
 	}
 	if (eq) {
@@ -39,35 +44,69 @@ int env_add_option(struct cr_strv *env, const char *arg, struct cr_error *err)
 	return 0;
 }
 
-int env_add_file(struct cr_strv *env, const char *path, struct cr_error *err)
+int env_add_text(struct cr_strv *env, const char *text, size_t len, const char *name,
+		 struct cr_error *err)
 {
-	FILE *f = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int ret = 0, lineno = 0;
+	const char *p = text, *end = text + len;
+	int lineno = 0;
 
-	if (!f)
-		return cr_fail(err, errno, "--env-file %s", path);
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		char *s = line;
+	if (memchr(text, '\0', len)) {
+		cr_fail(err, 0, "--env-file %s: not a text file (it holds a NUL byte)", name);
+		return cr_hint(err, "give a file of KEY=VALUE lines");
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		cleanup_free char *line = NULL;
+		char *s;
 
 		lineno++;
-		while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-			s[--n] = '\0';
-		while (*s == ' ' || *s == '\t')
-			s++;
+		line = cr_xmalloc(n + 1);
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += n + (nl ? 1 : 0);
+		while (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		s = line + strspn(line, " \t");
 		if (*s == '\0' || *s == '#')
 			continue;
-		if (env_add_option(env, s, err) < 0) {
-			cr_prefix(err, "%s line %d", path, lineno);
-			ret = -1;
-			break;
-		}
+		if (env_add_option(env, s, err) < 0)
+			return cr_prefix(err, "%s line %d", name, lineno);
 	}
-	free(line);
-	fclose(f);
-	return ret;
+	return 0;
+}
+
+int env_add_file(struct cr_strv *env, const char *path, struct cr_error *err)
+{
+	/* O_NONBLOCK: a FIFO must not hang the open; O_NOCTTY: nor a terminal become ours. */
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	cleanup_free char *text = NULL;
+	char cut[CR_CUT_SIZE];
+	const char *name = cr_cut(path, cut, sizeof(cut));
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0)
+		return cr_fail(err, errno, "--env-file %s", name);
+	if (fstat(fd, &st) < 0)
+		return cr_fail(err, errno, "--env-file %s", name);
+	if (!S_ISREG(st.st_mode)) {
+		cr_fail(err, 0, "--env-file %s: not a regular file", name);
+		return cr_hint(err, "give a file of KEY=VALUE lines");
+	}
+	if (st.st_size > CR_ENV_FILE_MAX)
+		goto too_big;
+	/* One byte more than the limit: a file that grows after fstat is caught too. */
+	text = cr_xmalloc((size_t)st.st_size + 2);
+	n = cr_read_all(fd, text, (size_t)st.st_size + 1);
+	if (n < 0)
+		return cr_fail(err, errno, "--env-file %s", name);
+	if (n > CR_ENV_FILE_MAX)
+		goto too_big;
+	return env_add_text(env, text, (size_t)n, name, err);
+too_big:
+	cr_fail(err, 0, "--env-file %s: larger than %d KiB", name, CR_ENV_FILE_MAX / 1024);
+	return cr_hint(err, "give a smaller file of KEY=VALUE lines");
 }
 
 void env_set(struct cr_strv *env, const char *entry)

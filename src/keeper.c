@@ -129,27 +129,14 @@ static void stamp_subids(char *buf, size_t len)
 	snprintf(buf, len, "%s,%s", one[0], one[1]);
 }
 
-/* Reads RUNTIME/.keeper.pid: a regular file of ours, never followed through a symlink,
- * never a FIFO or device; whatever it holds, -1 unless it is a whole record. */
-static int read_record(const struct cr_paths *paths, struct record *rec)
+/* Reads the text of .keeper.pid into rec; -1 unless it is a whole record. */
+static int parse_record(const char *buf, struct record *rec)
 {
-	cleanup_free char *path = cr_xasprintf("%s/.keeper.pid", paths->runtime);
-	char buf[RECORD_MAX];
-	cleanup_close int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	char num[32];
-	struct stat st;
-	ssize_t n;
 	char *end;
 	long pid;
 
 	memset(rec, 0, sizeof(*rec));
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != getuid() ||
-	    st.st_size >= RECORD_MAX)
-		return -1;
-	n = cr_read_all(fd, buf, RECORD_MAX - 1);
-	if (n <= 0 || memchr(buf, '\0', (size_t)n))
-		return -1;
-	buf[n] = '\0';
 	errno = 0;
 	pid = strtol(buf, &end, 10);
 	if (errno || end == buf || *end != '\n' || pid <= 1 || pid > INT_MAX)
@@ -168,6 +155,34 @@ static int read_record(const struct cr_paths *paths, struct record *rec)
 	    state_record_get(buf, "gidmap", rec->gidmap, sizeof(rec->gidmap)) < 0)
 		return -1;
 	return 0;
+}
+
+int keeper_record_valid(const char *text)
+{
+	struct record rec;
+
+	return parse_record(text, &rec);
+}
+
+/* Reads RUNTIME/.keeper.pid: a regular file of ours, never followed through a symlink,
+ * never a FIFO or device; whatever it holds, -1 unless it is a whole record. */
+static int read_record(const struct cr_paths *paths, struct record *rec)
+{
+	cleanup_free char *path = cr_xasprintf("%s/.keeper.pid", paths->runtime);
+	char buf[RECORD_MAX];
+	cleanup_close int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+
+	memset(rec, 0, sizeof(*rec));
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != getuid() ||
+	    st.st_size >= RECORD_MAX)
+		return -1;
+	n = cr_read_all(fd, buf, RECORD_MAX - 1);
+	if (n <= 0 || memchr(buf, '\0', (size_t)n))
+		return -1;
+	buf[n] = '\0';
+	return parse_record(buf, rec);
 }
 
 /* Replaces RUNTIME/.keeper.pid atomically; whatever was there (a directory, a symlink)

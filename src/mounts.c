@@ -38,6 +38,7 @@ void mounts_ctx_init(struct cr_mount_ctx *ctx, const char *root_mnt, bool trace)
 	ctx->trace = trace;
 	ctx->start_fuse = NULL;
 	ctx->fuse_arg = NULL;
+	ctx->fell_back = false;
 }
 
 void mounts_ctx_close(struct cr_mount_ctx *ctx)
@@ -432,6 +433,7 @@ static int do_rootfs(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr
 
 			cr_error_format(err, line, sizeof(line));
 			cr_warn("%s; using fuse-overlayfs instead", line);
+			ctx->fell_back = true;
 			ret = mount_fuse(op, ctx, err);
 		}
 		return ret;
@@ -573,14 +575,20 @@ int mounts_apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 {
 	unsigned long long t0 = cr_now_ns();
 	char line[4096];
-	int ret = apply(op, ctx, err);
+	struct cr_op done = *op;
+	int ret;
 
+	ctx->fell_back = false;
+	ret = apply(op, ctx, err);
 	if (ret < 0 && (op->flags & CR_OPF_OPTIONAL))
 		ret = 0;
 	else if (ret < 0)
 		return -1;
 	if (ctx->trace) {
-		plan_format_op(op, ctx->root_mnt, line, sizeof(line));
+		/* What was done: fuse-overlayfs when the kernel refused the overlay. */
+		if (ctx->fell_back)
+			done.kind = CR_OP_MOUNT_FUSE;
+		plan_format_op(&done, ctx->root_mnt, line, sizeof(line));
 		trace_step(true, t0, "%s", line);
 	}
 	return ret;

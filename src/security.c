@@ -87,7 +87,9 @@ int security_change_caps(uint64_t *caps, const char *arg, bool add, struct cr_er
 	uint64_t mask = security_cap_mask(arg);
 
 	if (!mask) {
-		cr_fail(err, 0, "unknown capability '%s'", arg);
+		char cut[CR_CUT_SIZE];
+
+		cr_fail(err, 0, "unknown capability '%s'", cr_cut(arg, cut, sizeof(cut)));
 		return cr_hint(err, "use names like NET_ADMIN or CAP_NET_ADMIN, or ALL");
 	}
 	*caps = add ? *caps | mask : *caps & ~mask;
@@ -106,7 +108,9 @@ int security_set_option(struct cr_security *sec, const char *arg, struct cr_erro
 	else if (!strcmp(arg, "landlock=unconfined") || !strcmp(arg, "landlock:unconfined"))
 		sec->landlock = false;
 	else {
-		cr_fail(err, 0, "unknown --security-opt '%s'", arg);
+		char cut[CR_CUT_SIZE];
+
+		cr_fail(err, 0, "unknown --security-opt '%s'", cr_cut(arg, cut, sizeof(cut)));
 		return cr_hint(err, "use no-new-privileges=true|false, seccomp=unconfined or "
 				    "landlock=unconfined");
 	}

@@ -28,6 +28,7 @@
 int state_validate_name(const char *name, struct cr_error *err)
 {
 	size_t len = strlen(name);
+	char cut[CR_CUT_SIZE];
 
 	if (len == 0 || len > CR_NAME_MAX || !isalnum((unsigned char)name[0]))
 		goto bad;
@@ -39,7 +40,7 @@ int state_validate_name(const char *name, struct cr_error *err)
 	}
 	return 0;
 bad:
-	cr_fail(err, 0, "invalid container name '%s'", name);
+	cr_fail(err, 0, "invalid container name '%s'", cr_cut(name, cut, sizeof(cut)));
 	return cr_hint(err, "use 1 to 64 of A-Z a-z 0-9 _ . - starting with a letter or digit");
 }
 
@@ -696,27 +697,50 @@ void state_runtime_read(const struct cr_state *st, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+/* Opens a grave (a dir in a trash) and locks it, so that no one else deletes it at the same
+ * time; -1 if it is gone or locked by its remover. */
+static int lock_grave(const char *grave)
+{
+	int fd = open(grave, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Moves dir aside into trash (a dir on the same file system), under a unique name; the
- * caller removes it. NULL (errno set) if it could not be moved. */
-static char *move_aside(const char *dir, const char *trash)
+ * caller removes it. It is locked before the move (the lock's fd goes to *lock, -1 if it
+ * could not be taken), so that garbage collection, which deletes only unlocked graves,
+ * never deletes it at the same time as its remover. NULL (errno set) if it could not be
+ * moved. */
+static char *move_aside(const char *dir, const char *trash, int *lock)
 {
 	char hex[17];
 	char *grave;
+	int saved;
 
+	*lock = lock_grave(dir);
 	random_hex(hex, 8);
 	grave = cr_xasprintf("%s/%s", trash, hex);
 	if (rename(dir, grave) < 0) {
+		saved = errno;
 		free(grave);
+		if (*lock >= 0)
+			close(*lock);
+		*lock = -1;
+		errno = saved;
 		return NULL;
 	}
 	return grave;
 }
 
-static char *to_trash(const struct cr_paths *paths, const char *dir)
+static char *to_trash(const struct cr_paths *paths, const char *dir, int *lock)
 {
 	cleanup_free char *trash = cr_xasprintf("%s/trash", paths->data);
 
-	return move_aside(dir, trash);
+	return move_aside(dir, trash, lock);
 }
 
 /* Removes a runtime dir: its namespace handles are mounts, detached rather than crossed. */
@@ -828,8 +852,10 @@ static int claim(const struct cr_paths *paths, struct cr_state *st, const char *
 {
 	if (is_real_dir(st->data_dir)) {
 		cleanup_free char *grave = NULL;
+		cleanup_close int lock = -1;
 
-		if (!stale_rm(st) || !(grave = to_trash(paths, st->data_dir)))
+		/* Unlocked at once: the next garbage collection deletes it. */
+		if (!stale_rm(st) || !(grave = to_trash(paths, st->data_dir, &lock)))
 			return name_taken(st, err);
 	}
 	if (lock_container(st, err) < 0)
@@ -897,19 +923,6 @@ int state_open(const struct cr_paths *paths, const char *name, struct cr_state *
 		return -1;
 	}
 	return 0;
-}
-
-/* Opens a grave (a dir in a trash) and locks it, so that no one else deletes it at the same
- * time; -1 if it is gone or locked by its remover. */
-static int lock_grave(const char *grave)
-{
-	int fd = open(grave, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 /* Deletes what is in a trash dir that no remover holds (runtime: runtime dirs, with their
@@ -989,12 +1002,10 @@ static void become_remover(int *keep, int n)
 
 /* Deletes the graves (either may be NULL) in a process of its own that outlives us: the
  * caller, about to exit, need not wait for a large writable layer to go. They are locked
- * before the fork, so that garbage collection leaves them to it; a killed remover leaves
- * them unlocked in the trash, for the next collection. */
-static void remove_in_background(const char *runtime_grave, const char *data_grave)
+ * (locks: their fds, closed here), so that garbage collection leaves them to it; a killed
+ * remover leaves them unlocked in the trash, for the next collection. */
+static void remove_in_background(const char *runtime_grave, const char *data_grave, int *locks)
 {
-	int locks[2] = {runtime_grave ? lock_grave(runtime_grave) : -1,
-			data_grave ? lock_grave(data_grave) : -1};
 	struct cr_error ignored;
 
 	/* One fork, not waited for: only a command about to exit removes in the background,
@@ -1015,9 +1026,9 @@ static void remove_in_background(const char *runtime_grave, const char *data_gra
 
 /* Moves the container's dirs to the trash under the registry lock (the name is free at once,
  * and a new container of that name never meets a remover of the old one); the graves go
- * into the two pointers. */
+ * into the two pointers, locked: their locks' fds into locks[0] and locks[1] (-1 if none). */
 static int bury(const struct cr_paths *paths, struct cr_state *st, char **runtime_grave,
-		char **data_grave, struct cr_error *err)
+		char **data_grave, int *locks, struct cr_error *err)
 {
 	cleanup_free char *runtime_trash = cr_xasprintf("%s/.trash", paths->runtime);
 	cleanup_free char *marker = cr_xasprintf("%s/.rm/%s", paths->runtime, st->name);
@@ -1025,14 +1036,15 @@ static int bury(const struct cr_paths *paths, struct cr_state *st, char **runtim
 	int ret = 0;
 
 	*runtime_grave = *data_grave = NULL;
+	locks[0] = locks[1] = -1;
 	if (reg < 0) {
 		rm_runtime_dir(st->dir, &(struct cr_error){0}); /* the handles go in any case */
 		return -1;
 	}
-	*data_grave = to_trash(paths, st->data_dir);
+	*data_grave = to_trash(paths, st->data_dir, &locks[1]);
 	if (!*data_grave && errno != ENOENT)
 		ret = cr_fail(err, errno, "remove %s", st->data_dir);
-	*runtime_grave = move_aside(st->dir, runtime_trash);
+	*runtime_grave = move_aside(st->dir, runtime_trash, &locks[0]);
 	if (!*runtime_grave && errno != ENOENT)
 		rm_runtime_dir(st->dir, &(struct cr_error){0});
 	unlink(marker);
@@ -1045,16 +1057,22 @@ int state_remove(const struct cr_paths *paths, struct cr_state *st, bool backgro
 {
 	cleanup_free char *runtime_grave = NULL;
 	cleanup_free char *data_grave = NULL;
-	int ret = bury(paths, st, &runtime_grave, &data_grave, err);
+	int locks[2];
+	int ret = bury(paths, st, &runtime_grave, &data_grave, locks, err);
 
 	if (background) {
-		remove_in_background(runtime_grave, data_grave);
+		remove_in_background(runtime_grave, data_grave, locks);
 		return ret;
 	}
+	/* The graves stay locked while they are deleted: garbage collection leaves them. */
 	if (runtime_grave)
 		rm_runtime_dir(runtime_grave, &(struct cr_error){0});
 	if (data_grave && cr_rm_rf(data_grave, err) < 0)
 		ret = -1;
+	for (int i = 0; i < 2; i++) {
+		if (locks[i] >= 0)
+			close(locks[i]);
+	}
 	return ret;
 }
 
@@ -1100,9 +1118,14 @@ static void collect_one(const struct cr_paths *paths, const char *name)
 	if (state_open(paths, name, &st, &ignored) == 0) {
 		cleanup_free char *runtime_grave = NULL;
 		cleanup_free char *data_grave = NULL;
+		int locks[2];
 
-		/* The trash is emptied once, below. */
-		bury(paths, &st, &runtime_grave, &data_grave, &ignored);
+		/* The trash is emptied once, below: the graves are left unlocked for it. */
+		bury(paths, &st, &runtime_grave, &data_grave, locks, &ignored);
+		for (int i = 0; i < 2; i++) {
+			if (locks[i] >= 0)
+				close(locks[i]);
+		}
 		state_release(&st);
 	} else {
 		cleanup_free char *marker = cr_xasprintf("%s/.rm/%s", paths->runtime, name);

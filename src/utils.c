@@ -210,34 +210,29 @@ int cr_mount_info_at(int dirfd, const char *name, unsigned long long *mnt_id, bo
 	return 0;
 }
 
-static int rm_rf_at(int dirfd, const char *name, unsigned long long mnt, struct cr_error *err);
-
-static int rm_dir_contents(int fd, unsigned long long mnt, const char *name, struct cr_error *err)
+/* The mount id of what fd is open on (0 when the kernel cannot tell). */
+static int mount_id_of_fd(int fd, unsigned long long *mnt_id)
 {
-	DIR *d = fdopendir(fd);
-	struct dirent *de;
-	int ret = 0;
+	struct kernel_statx stx;
 
-	if (!d) {
-		close(fd);
-		return cr_fail(err, errno, "open directory %s", name);
-	}
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (rm_rf_at(dirfd(d), de->d_name, mnt, err) < 0)
-			ret = -1;
-	}
-	closedir(d);
-	return ret;
+	memset(&stx, 0, sizeof(stx));
+	if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, KERNEL_STATX_MNT_ID, &stx) < 0)
+		return -1;
+	*mnt_id = (stx.mask & KERNEL_STATX_MNT_ID) ? stx.mnt_id : 0;
+	return 0;
 }
 
-static int rm_rf_at(int dirfd, const char *name, unsigned long long mnt, struct cr_error *err)
+/* Removes dirfd/name if it is not a directory; if it is, checks that it is on the tree's
+ * mount (top: the tree's root, on mount mnt), makes it readable and opens it into *sub
+ * (else -1). Something already gone is fine: another remover may have been there first. */
+static int rm_entry(int dirfd, const char *name, const struct stat *top, unsigned long long mnt,
+		    int *sub, struct cr_error *err)
 {
 	unsigned long long here;
-	struct stat st;
+	struct stat st, opened;
 	int fd;
 
+	*sub = -1;
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : cr_fail(err, errno, "stat %s", name);
 	if (!S_ISDIR(st.st_mode)) {
@@ -245,27 +240,184 @@ static int rm_rf_at(int dirfd, const char *name, unsigned long long mnt, struct 
 			return cr_fail(err, errno, "remove %s", name);
 		return 0;
 	}
-	if (cr_mount_info_at(dirfd, name, &here, NULL) < 0 || here != mnt)
+	/* Never cross a mount point: its root would be chmod'ed and emptied. */
+	if (cr_mount_info_at(dirfd, name, &here, NULL) < 0)
+		return errno == ENOENT ? 0 : cr_fail(err, errno, "stat %s", name);
+	if (here != mnt || st.st_dev != top->st_dev)
 		return cr_fail(err, EBUSY, "remove %s (a mount point)", name);
 	if ((st.st_mode & 0700) != 0700)
-		fchmodat(dirfd, name, st.st_mode | 0700, 0);
+		fchmodat(dirfd, name, (st.st_mode & 07777) | 0700, 0);
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return cr_fail(err, errno, "open directory %s", name);
-	if (rm_dir_contents(fd, mnt, name, err) < 0)
-		return -1;
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		return cr_fail(err, errno, "remove directory %s", name);
+		return errno == ENOENT ? 0 : cr_fail(err, errno, "open directory %s", name);
+	/* What was opened is what was looked at, on the same mount. */
+	if (fstat(fd, &opened) < 0 || opened.st_dev != st.st_dev || opened.st_ino != st.st_ino ||
+	    mount_id_of_fd(fd, &here) < 0 || here != mnt) {
+		close(fd);
+		return cr_fail(err, EBUSY, "remove %s (replaced while being removed)", name);
+	}
+	*sub = fd;
 	return 0;
+}
+
+/* A directory the remover went down into: its name in its parent, the parent (to check that
+ * ".." leads back to it) and where the parent's listing resumes. */
+struct rm_level {
+	char *name;
+	dev_t parent_dev;
+	ino_t parent_ino;
+	long resume;
+	bool parent_removed_any;
+};
+
+/* The remover's walk: one directory open at a time (the one being listed), the way back up
+ * on the heap, so that neither the stack nor the descriptors grow with the depth. */
+struct rm_walk {
+	struct rm_level *levels;
+	size_t depth, cap;
+	DIR *dir;
+	dev_t dev; /* the directory being listed */
+	ino_t ino;
+	bool removed_any; /* since its listing (re)started: list it again at its end */
+	struct stat top;
+	unsigned long long mnt;
+};
+
+static void rm_walk_free(struct rm_walk *w)
+{
+	if (w->dir)
+		closedir(w->dir);
+	for (size_t i = 0; i < w->depth; i++)
+		free(w->levels[i].name);
+	free(w->levels);
+}
+
+/* Goes down into fd, the directory name listed in the current one. */
+static int rm_down(struct rm_walk *w, int fd, const char *name, struct cr_error *err)
+{
+	struct rm_level *l;
+	struct stat st;
+	DIR *d;
+
+	if (fstat(fd, &st) < 0 || !(d = fdopendir(fd))) {
+		close(fd);
+		return cr_fail(err, errno, "open directory %s", name);
+	}
+	if (w->depth == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 64;
+		w->levels = cr_xrealloc(w->levels, w->cap * sizeof(*w->levels));
+	}
+	l = &w->levels[w->depth++];
+	l->name = cr_xstrdup(name);
+	l->parent_dev = w->dev;
+	l->parent_ino = w->ino;
+	l->resume = telldir(w->dir);
+	l->parent_removed_any = w->removed_any;
+	closedir(w->dir);
+	w->dir = d;
+	w->dev = st.st_dev;
+	w->ino = st.st_ino;
+	w->removed_any = false;
+	return 0;
+}
+
+/* Goes back up from the current directory, now empty, and removes it. */
+static int rm_up(struct rm_walk *w, struct cr_error *err)
+{
+	struct rm_level *l = &w->levels[w->depth - 1];
+	int fd = openat(dirfd(w->dir), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+	DIR *d;
+
+	if (fd < 0)
+		return cr_fail(err, errno, "open the parent of %s", l->name);
+	if (fstat(fd, &st) < 0 || st.st_dev != l->parent_dev || st.st_ino != l->parent_ino) {
+		close(fd);
+		return cr_fail(err, EBUSY, "remove %s (moved while being removed)", l->name);
+	}
+	if (!(d = fdopendir(fd))) {
+		close(fd);
+		return cr_fail(err, errno, "open the parent of %s", l->name);
+	}
+	closedir(w->dir);
+	w->dir = d;
+	w->dev = st.st_dev;
+	w->ino = st.st_ino;
+	if (unlinkat(fd, l->name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return cr_fail(err, errno, "remove directory %s", l->name);
+	seekdir(d, l->resume);
+	w->removed_any = true;
+	free(l->name);
+	w->depth--;
+	return 0;
+}
+
+/* Empties the open directory w->dir, depth first. A listing that removed something is
+ * read again at its end: a file system may shift the positions of what follows. */
+static int rm_walk(struct rm_walk *w, struct cr_error *err)
+{
+	for (;;) {
+		struct dirent *de;
+		int sub;
+
+		errno = 0;
+		de = readdir(w->dir);
+		if (!de && errno)
+			return cr_fail(err, errno, "read directory %s",
+				       w->depth ? w->levels[w->depth - 1].name : ".");
+		if (!de && w->removed_any) {
+			rewinddir(w->dir);
+			w->removed_any = false;
+			continue;
+		}
+		if (!de && !w->depth)
+			return 0;
+		if (!de) {
+			if (rm_up(w, err) < 0)
+				return -1;
+			continue;
+		}
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (rm_entry(dirfd(w->dir), de->d_name, &w->top, w->mnt, &sub, err) < 0)
+			return -1;
+		w->removed_any = true;
+		if (sub >= 0 && rm_down(w, sub, de->d_name, err) < 0)
+			return -1;
+	}
+}
+
+/* Removes dirfd/name (st: its stat, on mount mnt) and everything below it. */
+static int rm_tree(int dirfd, const char *name, const struct stat *st, unsigned long long mnt,
+		   struct cr_error *err)
+{
+	struct rm_walk w = {.top = *st, .mnt = mnt, .dev = st->st_dev, .ino = st->st_ino};
+	int fd, ret;
+
+	if (rm_entry(dirfd, name, st, mnt, &fd, err) < 0)
+		return -1;
+	if (fd < 0)
+		return 0;
+	if (!(w.dir = fdopendir(fd))) {
+		close(fd);
+		return cr_fail(err, errno, "open directory %s", name);
+	}
+	ret = rm_walk(&w, err);
+	rm_walk_free(&w);
+	if (ret == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		ret = cr_fail(err, errno, "remove directory %s", name);
+	return ret;
 }
 
 int cr_rm_rf(const char *path, struct cr_error *err)
 {
 	unsigned long long mnt;
+	struct stat st;
 
-	if (cr_mount_info_at(AT_FDCWD, path, &mnt, NULL) < 0)
+	if (cr_mount_info_at(AT_FDCWD, path, &mnt, NULL) < 0 ||
+	    fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : cr_fail(err, errno, "stat %s", path);
-	if (rm_rf_at(AT_FDCWD, path, mnt, err) < 0)
+	if (rm_tree(AT_FDCWD, path, &st, mnt, err) < 0)
 		return cr_prefix(err, "remove %s", path);
 	return 0;
 }

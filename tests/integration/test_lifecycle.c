@@ -2388,6 +2388,367 @@ START_TEST(test_detach_keeps_no_caller_fd)
 }
 END_TEST
 
+/* ---- removal (issue 11, items 10 and 11) ---- */
+
+/* A shell script making a chain of at least depth dirs at /deep, as a container's code can:
+ * 1,025 levels per round (a path of 2,047 bytes), each new round's chain moved on top of
+ * the chain so far (a shell cannot cd below PATH_MAX). */
+static char *deep_chain_script(int depth)
+{
+	return h_strf("s=d; i=0; while [ $i -lt 10 ]; do s=$s/$s; i=$((i+1)); done; "
+		      "mkdir -p /deep/$s || exit 1; n=1; "
+		      "while [ $n -lt %d ]; do "
+		      "mkdir -p /t/$s && mv /deep /t/$s/ && mv /t /deep || exit 1; n=$((n+1)); "
+		      "done",
+		      (depth + 1024) / 1025);
+}
+
+/* Waits up to ms for both trash dirs to be empty; true when they are. */
+static bool trash_empties(int ms)
+{
+	char *runtime_trash = h_strf("%s/conti-rootless/.trash", H.runtime);
+	char *data_trash = h_strf("%s/conti-rootless/trash", H.data);
+	long long deadline = h_mono_ms() + ms;
+	bool empty;
+
+	while (!(empty = h_count_entries(runtime_trash) <= 0 && h_count_entries(data_trash) <= 0) &&
+	       h_mono_ms() < deadline)
+		sleep_ms(50);
+	free(runtime_trash), free(data_trash);
+	return empty;
+}
+
+/* What a failed removal left would crash the harness's own recursive remover: coreutils'
+ * rm (which walks any depth) deletes it first. */
+static void remove_leftovers(void)
+{
+	char *dir = h_strf("%s/conti-rootless", H.data);
+	char *argv[] = {"rm", "-rf", dir, NULL};
+	struct h_result r;
+
+	h_run(&r, &(struct h_opts){.timeout_ms = 120000}, argv);
+	h_result_free(&r);
+	free(dir);
+}
+
+/* A 60,000-deep chain in a container's layer: rm removed it with a stack overflow (rm
+ * died of SIGSEGV, every later collection too). Now rm exits 0 and leaves nothing. */
+START_TEST(test_rm_deep_tree)
+{
+	char *name = new_name(), *script = deep_chain_script(60000);
+	const char *args[] = {"run", "--name", name, H.rootfs, "sh", "-c", script, NULL};
+	struct h_result r;
+	bool ok;
+
+	h_conti_v(&r, &(struct h_opts){.timeout_ms = 300000}, args);
+	h_assert_status(&r, 0, "run making a 60,000-deep chain");
+	h_result_free(&r);
+	CONTI_OPTS(&r, &(struct h_opts){.timeout_ms = 300000}, "rm", name);
+	ok = r.status == 0 && trash_empties(300000);
+	if (!ok)
+		remove_leftovers();
+	h_assert_status(&r, 0, "rm of a container with a 60,000-deep chain");
+	ck_assert_msg(ok, "the trash did not empty after rm");
+	h_result_free(&r);
+	h_assert_no_containers_left();
+	free(name), free(script);
+}
+END_TEST
+
+/* The same chain made in a --rm container: its background remover (it died of SIGSEGV,
+ * and so did every later collection) empties the trash. */
+START_TEST(test_run_rm_deep_tree)
+{
+	char *script = deep_chain_script(60000);
+	struct h_result r;
+	bool ok;
+
+	CONTI_OPTS(&r, &(struct h_opts){.timeout_ms = 300000}, "run", "--rm", H.rootfs, "sh", "-c",
+		   script);
+	ok = r.status == 0 && trash_empties(300000);
+	if (!ok)
+		remove_leftovers();
+	h_assert_status(&r, 0, "run --rm making a 60,000-deep chain");
+	ck_assert_msg(ok, "the background remover did not empty the trash");
+	h_result_free(&r);
+	h_assert_no_containers_left();
+	free(script);
+}
+END_TEST
+
+/* 3,000 deep with 64 descriptors: rm failed with EMFILE (one descriptor per level). */
+START_TEST(test_rm_deep_tree_few_fds)
+{
+	char *name = new_name(), *script = deep_chain_script(3000);
+	char *argv[] = {"sh", "-c", "ulimit -n 64 && exec \"$0\" rm \"$1\"", (char *)h_conti_bin(),
+			name, NULL};
+	const char *args[] = {"run", "--name", name, H.rootfs, "sh", "-c", script, NULL};
+	struct h_result r;
+
+	h_conti_v(&r, NULL, args);
+	h_assert_status(&r, 0, "run making a 3,000-deep chain");
+	h_result_free(&r);
+	h_run(&r, NULL, argv);
+	if (r.status != 0)
+		remove_leftovers();
+	h_assert_status(&r, 0, "rm of a 3,000-deep chain with ulimit -n 64");
+	h_result_free(&r);
+	h_assert_no_containers_left();
+	free(name), free(script);
+}
+END_TEST
+
+/* Rounds of the race (CONTI_STRESS_ROUNDS, else 24: a few dozen in CI, more by hand). */
+static int stress_rounds(void)
+{
+	const char *s = getenv("CONTI_STRESS_ROUNDS");
+
+	return s && atoi(s) > 0 ? atoi(s) : 24;
+}
+
+/* rm -f of a container with a large layer (3,000 dirs) while another rm -f collects
+ * garbage: the collection deleted the first one's grave under it ("open directory ...: No such file
+ * or directory", or "a mount point: Resource busy", exit 125). Both must exit 0, nothing left. */
+START_TEST(test_rm_races_collection)
+{
+	static const char fill_script[] = "mkdir /junk && cd /junk && seq 3000 | xargs mkdir && "
+					  "seq 3000 | sed s,$,/f, | xargs touch";
+	int rounds = stress_rounds();
+
+	for (int round = 0; round < rounds; round++) {
+		char *big = new_name(), *small = new_name();
+		char *argv_big[] = {(char *)h_conti_bin(), "rm", "-f", big, NULL};
+		char *argv_small[] = {(char *)h_conti_bin(), "rm", "-f", small, NULL};
+		const char *fill[] = {"run", "--name", big,	    H.rootfs,
+				      "sh",  "-c",     fill_script, NULL};
+		const char *empty[] = {"run", "--name", small, H.rootfs, "true", NULL};
+		struct h_proc p[2];
+		struct h_result r;
+
+		h_conti_v(&r, NULL, fill);
+		h_assert_status(&r, 0, "run filling a layer");
+		h_result_free(&r);
+		h_conti_v(&r, NULL, empty);
+		h_assert_status(&r, 0, "run true");
+		h_result_free(&r);
+		h_spawn(&p[0], argv_big, NULL);
+		h_spawn(&p[1], argv_small, NULL);
+		for (int i = 0; i < 2; i++) {
+			h_finish(&p[i], &r, 60000);
+			if (r.status != 0)
+				ck_abort_msg("round %d: rm -f of the %s container exited %d: %s",
+					     round, i ? "empty" : "filled", r.status, r.err);
+			h_result_free(&r);
+		}
+		ck_assert_msg(trash_empties(10000), "round %d: the trash did not empty", round);
+		h_assert_no_containers_left();
+		free(big), free(small);
+	}
+}
+END_TEST
+
+/* ---- bad input (issue 11, items 19 and 20) ---- */
+
+/* Asserts that r is a refusal: 125, stderr one printable line (no control character but its
+ * final newline, at most max bytes). */
+static void assert_one_clean_line(const struct h_result *r, size_t max, const char *what)
+{
+	char *line;
+
+	h_assert_status(r, 125, what);
+	line = h_error_line(r);
+	for (const unsigned char *p = (const unsigned char *)r->err; *p; p++)
+		ck_assert_msg(*p >= 0x20 || (*p == '\n' && !p[1]),
+			      "%s: stderr holds the control character 0x%02x: %s", what, *p,
+			      r->err);
+	ck_assert_msg(strlen(r->err) <= max, "%s: an error line of %zu bytes", what,
+		      strlen(r->err));
+	free(line);
+}
+
+static const char *const env_file_cases[] = {"/dev/zero", "fifo", "dir", "huge"};
+
+/* --env-file of what is not a small regular file: /dev/zero ate memory without bound (3.6 GB
+ * in 6 s), a FIFO hung the open, a directory read as empty, an 8 GiB sparse file was read
+ * whole. Each is refused at once with 125 and one line, under a 1 GiB address-space limit. */
+START_TEST(test_env_file_refused)
+{
+	const char *kind = env_file_cases[_i];
+	char *path =
+	    strcmp(kind, "/dev/zero") ? h_strf("%s/env-%s", H.base, kind) : strdup("/dev/zero");
+	char *argv[] = {"sh",
+			"-c",
+			"ulimit -v 1048576 && exec \"$@\"",
+			"sh",
+			(char *)h_conti_bin(),
+			"run",
+			"--rm",
+			"--env-file",
+			path,
+			H.rootfs,
+			"true",
+			NULL};
+	struct h_result r;
+
+	if (!strcmp(kind, "fifo"))
+		ck_assert_int_eq(mkfifo(path, 0600), 0);
+	else if (!strcmp(kind, "dir"))
+		ck_assert_int_eq(mkdir(path, 0700), 0);
+	if (!strcmp(kind, "huge")) {
+		h_write_file(path, "A=1\n", 0600);
+		ck_assert_int_eq(truncate(path, 8LL << 30), 0);
+	}
+	h_run(&r, &(struct h_opts){.timeout_ms = 10000}, argv);
+	ck_assert_msg(!r.timed_out, "--env-file %s: still running after 10 s", kind);
+	assert_one_clean_line(&r, 400, kind);
+	ck_assert_msg(r.elapsed_ms < 3000, "--env-file %s: refused after %ld ms", kind,
+		      r.elapsed_ms);
+	h_result_free(&r);
+	h_assert_no_containers_left();
+	free(path);
+}
+END_TEST
+
+/* A value of n bytes of c. */
+static char *repeat(char c, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	ck_assert_ptr_nonnull(s);
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* Error lines echoed raw input: newlines, escape sequences and a 131,000-byte argument
+ * reached the terminal. Each of these is refused with 125 and one printable line of at most
+ * 600 bytes. */
+START_TEST(test_bad_argv_one_line)
+{
+	char *big = repeat('A', 131000), *bign = repeat('\n', 131000);
+	const char *const cases[][8] = {
+	    {"run", "--name", "a\nb", H.rootfs, "true", NULL},
+	    {"run", "--name", big, H.rootfs, "true", NULL},
+	    {"run", "-v", "x\ny", H.rootfs, "true", NULL},
+	    {"run", "-v", big, H.rootfs, "true", NULL},
+	    {"run", "--bogus\n\x1b[31mred", H.rootfs, NULL},
+	    {"run", "-e", "BAD KEY\n=1", H.rootfs, "true", NULL},
+	    {"run", "-u", "1\n2", H.rootfs, "true", NULL},
+	    {"run", "--overlay", "fu\r\nse", H.rootfs, "true", NULL},
+	    {"run", "--overlay", bign, H.rootfs, "true", NULL},
+	    {"run", "--env-file", "/nonexistent\nline two", H.rootfs, "true", NULL},
+	    {"run", "--env-file", big, H.rootfs, "true", NULL},
+	    {"run", "--cap-add", big, H.rootfs, "true", NULL},
+	    {"run", "--security-opt", bign, H.rootfs, "true", NULL},
+	    {"run", "--rm", "/nonexistent/root\nfs\x07", "true", NULL},
+	    {"exec", "na\x1bme", "true", NULL},
+	    {"logs", "x\ny", NULL},
+	    {"rm", "a\nb", NULL},
+	    {"stop", big, NULL},
+	    {"kill", "-s", "TE\nRM", "x", NULL},
+	    {"bogus\ncommand", NULL},
+	    {big, NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char what[64];
+		struct h_result r;
+
+		snprintf(what, sizeof(what), "bad argv case %zu (%s)", i,
+			 strlen(cases[i][0]) > 20 ? "long" : cases[i][0]);
+		h_conti_v(&r, NULL, cases[i]);
+		assert_one_clean_line(&r, 600, what);
+		h_result_free(&r);
+	}
+	h_assert_no_containers_left();
+	free(big), free(bign);
+}
+END_TEST
+
+/* A small deterministic generator (the runs are the same each time). */
+static unsigned int next_random(unsigned int *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 8) & 0xffffff;
+}
+
+/* Random junk: printable text, control characters, bytes >= 0x80, now and then 131,000
+ * bytes of it. */
+static char *junk(unsigned int *seed)
+{
+	size_t n = next_random(seed) % 13 == 0 ? 131000 : next_random(seed) % 40;
+	char *s = malloc(n + 1);
+
+	ck_assert_ptr_nonnull(s);
+	for (size_t i = 0; i < n; i++) {
+		unsigned int r = next_random(seed) % 8;
+
+		s[i] = r == 0	? (char)(1 + next_random(seed) % 31)
+		       : r == 1 ? (char)(0x80 + next_random(seed) % 128)
+				: (char)(0x20 + next_random(seed) % 95);
+	}
+	s[n] = '\0';
+	return s;
+}
+
+/* Fuzzed argument vectors (commands and options of the tool with junk values): every one
+ * that ends in 125 says so in one printable line. */
+START_TEST(test_fuzzed_argv_one_line)
+{
+	static const char *const commands[] = {"run",  "create", "exec", "start",   "logs",
+					       "stop", "kill",	 "rm",	 "inspect", "ps"};
+	static const char *const options[] = {
+	    "--name",	      "-v",	  "-e",	   "-u",	"-w",
+	    "--overlay",      "--uidmap", "--net", "--cap-add", "--env-file",
+	    "--security-opt", "-s",	  "-t",	   "--tmpfs",	"--hostname"};
+	unsigned int seed = 11;
+	int rounds = 60, refused = 0;
+
+	for (int round = 0; round < rounds; round++) {
+		const char *args[16];
+		char *owned[16];
+		int n = 0, k = 0;
+		struct h_result r;
+		char what[64];
+
+		args[n++] = commands[next_random(&seed) % 10];
+		for (int i = 0, m = (int)(next_random(&seed) % 4); i < m; i++) {
+			args[n++] = options[next_random(&seed) % 15];
+			args[n++] = owned[k++] = junk(&seed);
+		}
+		args[n++] = owned[k++] = junk(&seed);
+		args[n] = NULL;
+		h_conti_v(&r, &(struct h_opts){.timeout_ms = 10000}, args);
+		snprintf(what, sizeof(what), "fuzzed argv %d (%s)", round, args[0]);
+		if (r.status == 125) {
+			assert_one_clean_line(&r, 600, what);
+			refused++;
+		}
+		h_result_free(&r);
+		while (k > 0)
+			free(owned[--k]);
+	}
+	ck_assert_msg(refused > rounds / 2, "only %d of %d fuzzed vectors refused", refused,
+		      rounds);
+	h_assert_no_containers_left();
+}
+END_TEST
+
+/* The message of a command that takes one NAME given two. */
+START_TEST(test_exactly_one_name_message)
+{
+	struct h_result r;
+	char *line;
+
+	CONTI(&r, "logs", "a", "b");
+	h_assert_status(&r, 125, "logs with two names");
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, "give exactly one container NAME"), "%s", line);
+	h_result_free(&r);
+	free(line);
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static TCase *tcase(Suite *s, const char *name)
@@ -2699,6 +3060,24 @@ static void add_state_cases(Suite *s)
 	tcase_add_test(tc, test_sigkill_during_setup);
 }
 
+static void add_removal_cases(Suite *s)
+{
+	TCase *tc = tcase(s, "removal");
+
+	/* A 60,000-deep tree takes ~10 s to make and as long to delete, on a busy disk minutes. */
+	tcase_set_timeout(tc, 900);
+	tcase_add_test(tc, test_rm_deep_tree);
+	tcase_add_test(tc, test_run_rm_deep_tree);
+	tcase_add_test(tc, test_rm_deep_tree_few_fds);
+	tcase_add_test(tc, test_rm_races_collection);
+	tc = tcase(s, "bad_input");
+	tcase_add_loop_test(tc, test_env_file_refused, 0,
+			    sizeof(env_file_cases) / sizeof(env_file_cases[0]));
+	tcase_add_test(tc, test_bad_argv_one_line);
+	tcase_add_test(tc, test_fuzzed_argv_one_line);
+	tcase_add_test(tc, test_exactly_one_name_message);
+}
+
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
@@ -2710,6 +3089,7 @@ int main(void)
 	add_run_cases(s);
 	add_keeper_cases(s);
 	add_state_cases(s);
+	add_removal_cases(s);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -1,0 +1,74 @@
+/* Unit tests: what --trace prints for the root's overlay is what was done. */
+#include "unit.h"
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mounts.h"
+#include "plan.h"
+
+static int fuse_calls;
+
+/* Stands in for the front end starting fuse-overlayfs: it "mounts" at once. */
+static int fake_start_fuse(void *arg, const struct cr_op *op, struct cr_error *err)
+{
+	fuse_calls++;
+	return 0;
+}
+
+/* Runs mounts_apply(op) with stderr going to a file; returns what it printed. */
+static char *apply_capturing(const struct cr_op *op, struct cr_mount_ctx *ctx, int *ret)
+{
+	char path[] = "/tmp/cr-trace.XXXXXX";
+	int fd = mkstemp(path), saved = dup(2);
+	struct cr_error err;
+	char *text = calloc(1, 65536);
+
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	fflush(stderr);
+	dup2(fd, 2);
+	*ret = mounts_apply(op, ctx, &err);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	ck_assert_int_ge(pread(fd, text, 65535, 0), 0);
+	close(fd);
+	return text;
+}
+
+/* The kernel refuses the overlay (here: its mount point does not exist) and the step falls
+ * back to fuse-overlayfs: the trace line is the fuse-overlayfs one (it printed the kernel
+ * mount that had failed). */
+START_TEST(trace_shows_fuse_fallback)
+{
+	char dst[] = "/nonexistent/cr-trace-test/rootfs";
+	char data[] = "lowerdir=/l,upperdir=/u,workdir=/w,userxattr";
+	struct cr_op op = {
+	    .kind = CR_OP_MOUNT_OVERLAY, .flags = CR_OPF_FALLBACK, .dst = dst, .data = data};
+	struct cr_mount_ctx ctx;
+	char *said;
+	int ret;
+
+	mounts_ctx_init(&ctx, "/nonexistent/cr-trace-test", true);
+	ctx.start_fuse = fake_start_fuse;
+	said = apply_capturing(&op, &ctx, &ret);
+	ck_assert_int_eq(ret, 0);
+	ck_assert_int_eq(fuse_calls, 1);
+	ck_assert_msg(strstr(said, "+ fuse-overlayfs -o "), "trace: %s", said);
+	ck_assert_msg(!strstr(said, "+ mount -t overlay"), "trace: %s", said);
+	free(said);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("mounts");
+	TCase *tc = tcase_create("trace");
+
+	tcase_add_test(tc, trace_shows_fuse_fallback);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
