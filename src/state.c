@@ -1199,6 +1199,7 @@ static void collect_half_made(const struct cr_paths *paths)
 		while ((de = readdir(d))) {
 			cleanup_free char *path = NULL;
 			cleanup_free char *grave = NULL;
+			int lock = -1;
 
 			if (i == 0 ? !runtime_orphan(paths, dirfd(d), de->d_name)
 				   : strncmp(de->d_name, ".tmp-", 5) ||
@@ -1206,7 +1207,10 @@ static void collect_half_made(const struct cr_paths *paths)
 				continue;
 			path = cr_xasprintf("%s/%s%s", i ? paths->data : paths->runtime,
 					    i ? "containers/" : "", de->d_name);
-			grave = i ? to_trash(paths, path) : move_aside(path, runtime_trash);
+			/* unlocked at once: the collection that follows deletes it */
+			grave = i ? to_trash(paths, path, &lock) : move_aside(path, runtime_trash, &lock);
+			if (lock >= 0)
+				close(lock);
 		}
 		closedir(d);
 	}
