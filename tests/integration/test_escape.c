@@ -525,33 +525,50 @@ static char *in_rootfs(const char *rel)
 	return h_strf("%s/%s", H.rootfs, rel);
 }
 
-/* The probe, compiled once per TCase into its temp dir (caller frees the path). */
-static char *probe_binary(void)
+/* A static program built from source (lines), compiled once per TCase into its temp dir as
+ * name (caller frees the path). */
+static char *static_binary(const char *name, const char *const *source)
 {
-	char *bin = h_strf("%s/probe", h_case_dir()), *src, *tmp;
+	char *bin = h_strf("%s/%s", h_case_dir(), name), *src, *tmp;
 	struct h_result r;
 	FILE *f;
 
 	if (h_exists(bin))
 		return bin;
-	src = h_strf("%s/probe.c", h_case_dir());
-	tmp = h_strf("%s/probe.tmp", h_case_dir());
+	src = h_strf("%s/%s.c", h_case_dir(), name);
+	tmp = h_strf("%s/%s.tmp", h_case_dir(), name);
 	f = fopen(src, "w");
 	ck_assert_msg(f, "create %s: %s", src, strerror(errno));
-	for (int i = 0; probe_source[i]; i++)
-		fputs(probe_source[i], f);
+	for (int i = 0; source[i]; i++)
+		fputs(source[i], f);
 	ck_assert_int_eq(fclose(f), 0);
 	h_run(&r, &(struct h_opts){.timeout_ms = 120000},
 	      (char *const[]){"cc", "-static", "-O1", "-o", tmp, src, NULL});
 	ck_assert_msg(r.status == 0,
-		      "cc -static could not build the probe (exit %d): install gcc and the static "
+		      "cc -static could not build %s (exit %d): install gcc and the static "
 		      "C library (libc6-dev)\n%s",
-		      r.status, r.err);
+		      name, r.status, r.err);
 	ck_assert_int_eq(rename(tmp, bin), 0);
 	h_result_free(&r);
 	free(src);
 	free(tmp);
 	return bin;
+}
+
+/* Copies the static program built from source into the rootfs as /name, mode 0755. */
+static void install_static(const char *name, const char *const *source)
+{
+	char *bin = static_binary(name, source), *dst = in_rootfs(name);
+
+	h_copy_file(bin, dst, 0755);
+	free(bin);
+	free(dst);
+}
+
+/* The probe, compiled once per TCase into its temp dir (caller frees the path). */
+static char *probe_binary(void)
+{
+	return static_binary("probe", probe_source);
 }
 
 /* Puts the probe into the rootfs at /name with mode. */
@@ -2129,27 +2146,7 @@ static const char *const sysprobe_source[] = {
 /* /sysprobe in the rootfs, compiled once per TCase. */
 static void install_sysprobe(void)
 {
-	char *bin = h_strf("%s/sysprobe", h_case_dir()), *dst = in_rootfs("sysprobe");
-
-	if (!h_exists(bin)) {
-		char *src = h_strf("%s/sysprobe.c", h_case_dir());
-		char *tmp = h_strf("%s/sysprobe.tmp", h_case_dir());
-		FILE *f = fopen(src, "w");
-		struct h_result r;
-
-		ck_assert_msg(f, "create %s: %s", src, strerror(errno));
-		for (int i = 0; sysprobe_source[i]; i++)
-			fputs(sysprobe_source[i], f);
-		ck_assert_int_eq(fclose(f), 0);
-		h_run(&r, &(struct h_opts){.timeout_ms = 120000},
-		      (char *const[]){"cc", "-static", "-O1", "-o", tmp, src, NULL});
-		h_assert_status(&r, 0, "cc -static sysprobe.c");
-		ck_assert_int_eq(rename(tmp, bin), 0);
-		h_result_free(&r);
-		free(src), free(tmp);
-	}
-	h_copy_file(bin, dst, 0755);
-	free(bin), free(dst);
+	install_static("sysprobe", sysprobe_source);
 }
 
 /* `run --rm [opts] ROOTFS /sysprobe args...` */
@@ -3069,27 +3066,7 @@ static const char *const attacker_source[] = {
 /* The attacker, compiled once per TCase into its temp dir, copied to the rootfs. */
 static void install_attacker(void)
 {
-	char *bin = h_strf("%s/attacker", h_case_dir()), *dst = in_rootfs("attacker");
-
-	if (!h_exists(bin)) {
-		char *src = h_strf("%s/attacker.c", h_case_dir());
-		char *tmp = h_strf("%s/attacker.tmp", h_case_dir());
-		struct h_result r;
-		FILE *f = fopen(src, "w");
-
-		ck_assert_msg(f, "create %s: %s", src, strerror(errno));
-		for (int i = 0; attacker_source[i]; i++)
-			fputs(attacker_source[i], f);
-		ck_assert_int_eq(fclose(f), 0);
-		h_run(&r, &(struct h_opts){.timeout_ms = 120000},
-		      (char *const[]){"cc", "-static", "-O1", "-o", tmp, src, NULL});
-		ck_assert_msg(r.status == 0, "cc -static could not build the attacker:\n%s", r.err);
-		ck_assert_int_eq(rename(tmp, bin), 0);
-		h_result_free(&r);
-		free(src), free(tmp);
-	}
-	h_copy_file(bin, dst, 0755);
-	free(bin), free(dst);
+	install_static("attacker", attacker_source);
 }
 
 /* "PATH SIZE:HASH MTIME" of each host binary of the tool: the front end and the init,
