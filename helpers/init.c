@@ -102,16 +102,41 @@ fail:
 	_exit(e == ENOENT ? 127 : 126);
 }
 
+/* Appends s to buf (of len, holding a string) as printable text: control bytes and bytes
+ * past ASCII as \xHH, cut after max bytes (the command and PATH are the container's). */
+static void put_safe(char *buf, size_t len, const char *s, size_t max)
+{
+	size_t n = strlen(s), at = strlen(buf);
+
+	for (size_t i = 0; i < n && i < max && at + 5 < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch < 0x20 || ch >= 0x7f || ch == '\\')
+			at += (size_t)snprintf(buf + at, len - at, "\\x%02x", ch);
+		else
+			buf[at++] = (char)ch;
+		buf[at] = '\0';
+	}
+	if (n > max)
+		snprintf(buf + at, len - at, "... (%zu bytes)", n);
+}
+
+/* Says on one line why cmd could not run; 127 when it is not there, else 126. */
 static int report_exec_failure(const char *cmd, int e)
 {
 	const char *path = getenv("PATH");
+	char line[2048] = "conti-rootless: ";
 
-	if (e == ENOENT && !strchr(cmd, '/'))
-		fprintf(stderr,
-			"conti-rootless: %s: command not found in the container (PATH=%s)\n", cmd,
-			path ? path : "");
-	else
-		fprintf(stderr, "conti-rootless: %s: %s\n", cmd, strerror(e));
+	put_safe(line, sizeof(line), cmd, 120);
+	if (e == ENOENT && !strchr(cmd, '/')) {
+		put_safe(line, sizeof(line), ": command not found in the container (PATH=", 64);
+		put_safe(line, sizeof(line), path ? path : "", 200);
+		put_safe(line, sizeof(line), ")", 1);
+	} else {
+		put_safe(line, sizeof(line), ": ", 2);
+		put_safe(line, sizeof(line), strerror(e), 100);
+	}
+	fprintf(stderr, "%s\n", line);
 	return e == ENOENT ? 127 : 126;
 }
 

@@ -2551,11 +2551,12 @@ END_TEST
 
 /* Asserts that r is a refusal: 125, stderr one printable line (no control character but its
  * final newline, at most max bytes). */
-static void assert_one_clean_line(const struct h_result *r, size_t max, const char *what)
+static void assert_one_clean_line_status(const struct h_result *r, int status, size_t max,
+					const char *what)
 {
 	char *line;
 
-	h_assert_status(r, 125, what);
+	h_assert_status(r, status, what);
 	line = h_error_line(r);
 	for (const unsigned char *p = (const unsigned char *)r->err; *p; p++)
 		ck_assert_msg(*p >= 0x20 || (*p == '\n' && !p[1]),
@@ -2564,6 +2565,12 @@ static void assert_one_clean_line(const struct h_result *r, size_t max, const ch
 	ck_assert_msg(strlen(r->err) <= max, "%s: an error line of %zu bytes", what,
 		      strlen(r->err));
 	free(line);
+}
+
+/* The tool's own failure: 125 and one clean line of at most max bytes. */
+static void assert_one_clean_line(const struct h_result *r, size_t max, const char *what)
+{
+	assert_one_clean_line_status(r, 125, max, what);
 }
 
 static const char *const env_file_cases[] = {"/dev/zero", "fifo", "dir", "huge"};
@@ -2662,6 +2669,29 @@ START_TEST(test_bad_argv_one_line)
 	}
 	h_assert_no_containers_left();
 	free(big), free(bign);
+}
+END_TEST
+
+/* A command that is not in the container, named with control characters or 131,000 bytes:
+ * the init helper's 127 line is one clean line too (it printed the name raw). */
+START_TEST(test_command_not_found_one_line)
+{
+	char *big = repeat('A', 131000);
+	const char *const names[] = {"no\nsuch\x1b[31m", big, "/no/such\rpath"};
+	const int status[] = {127, 126 /* ENAMETOOLONG: it cannot be run */, 127};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *args[] = {"run", "--rm", H.rootfs, names[i], NULL};
+		char what[64];
+		struct h_result r;
+
+		snprintf(what, sizeof(what), "command not found, case %zu", i);
+		h_conti_v(&r, NULL, args);
+		assert_one_clean_line_status(&r, status[i], 600, what);
+		h_result_free(&r);
+	}
+	h_assert_no_containers_left();
+	free(big);
 }
 END_TEST
 
@@ -3074,6 +3104,7 @@ static void add_removal_cases(Suite *s)
 	tcase_add_loop_test(tc, test_env_file_refused, 0,
 			    sizeof(env_file_cases) / sizeof(env_file_cases[0]));
 	tcase_add_test(tc, test_bad_argv_one_line);
+	tcase_add_test(tc, test_command_not_found_one_line);
 	tcase_add_test(tc, test_fuzzed_argv_one_line);
 	tcase_add_test(tc, test_exactly_one_name_message);
 }
