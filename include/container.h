@@ -31,8 +31,8 @@ struct cr_container {
 	const char *nested_gidmap;     /* inside the keeper's; NULL: the keeper's own */
 	const struct cr_security *sec; /* applied just before the init helper is exec'd */
 	struct cr_keeper *keeper;      /* whose mount namespace the handles go into */
-	int init_fd;		       /* the init helper's sealed copy (keeper_open_init); closed by
-					  container_release */
+	int init_fd; /* the init helper's sealed copy (keeper_open_init); closed by
+			container_release */
 	char *const *init_argv;
 	char *const *envp;
 	/* filled by container_start() and container_await_exec() */

@@ -26,8 +26,8 @@ void lifecycle_status(const struct cr_state *st, struct cr_status *out);
 
 /* Prints the log of name (log.1, then log) from the cursor from (NULL: all of it); with
  * follow, until the container exits, then returns its exit code (else 0). */
-int lifecycle_follow_log(const struct cr_paths *paths, const char *name,
-			 struct cr_log_cursor *from, bool follow, struct cr_error *err);
+int lifecycle_follow_log(const struct cr_paths *paths, const char *name, struct cr_log_cursor *from,
+			 bool follow, struct cr_error *err);
 
 /* ps: the containers (all, or the running and created ones), as a table or JSON. */
 int lifecycle_ps(bool all, bool json, struct cr_error *err);

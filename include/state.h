@@ -74,8 +74,8 @@ const char *state_runtime_dir_problem(const char *dir, uid_t uid);
 int state_runtime_root(uid_t uid, char **out, char **squatted, struct cr_error *err);
 
 /* state_runtime_root with /run/user, /tmp and the home dir given (for tests). */
-int state_runtime_root_in(const char *run_base, const char *tmp_base, const char *home,
-			  uid_t uid, char **out, char **squatted, struct cr_error *err);
+int state_runtime_root_in(const char *run_base, const char *tmp_base, const char *home, uid_t uid,
+			  char **out, char **squatted, struct cr_error *err);
 
 /* Resolves RUNTIME (state_runtime_root, warning once when /tmp was squatted) and DATA,
  * creating them 0700. */

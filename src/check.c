@@ -798,10 +798,11 @@ static void check_landlock(struct check_ctx *c, struct cr_check_result *r)
 	int abi = landlock_abi();
 
 	if (abi >= 6) {
-		found(r, CR_CHECK_OK,
-		      "Landlock ABI %d: --net host containers cannot reach the host's abstract unix "
-		      "sockets",
-		      abi);
+		found(
+		    r, CR_CHECK_OK,
+		    "Landlock ABI %d: --net host containers cannot reach the host's abstract unix "
+		    "sockets",
+		    abi);
 		return;
 	}
 	if (abi)

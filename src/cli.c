@@ -230,8 +230,8 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 	case OPT_LOG_SIZE_MAX:
 		cfg->log_size_max = log_parse_size(arg);
 		if (cfg->log_size_max < CR_LOG_SIZE_MIN)
-			return bad_usage(err, "run ", "--log-size-max must be a size from 8k to 1t, not",
-					 arg);
+			return bad_usage(err, "run ",
+					 "--log-size-max must be a size from 8k to 1t, not", arg);
 		return 0;
 	case 'd':
 		if (cli->command != CR_CMD_RUN)

@@ -15,9 +15,8 @@ void config_init(struct cr_config *cfg)
 	cfg->net = CR_NET_HOST;
 	cfg->tty = -1;
 	cfg->log_size_max = CR_LOG_SIZE_DEFAULT;
-	cfg->sec =
-	    (struct cr_security){.caps = cr_default_caps, .no_new_privs = true, .seccomp = true,
-				 .landlock = true};
+	cfg->sec = (struct cr_security){
+	    .caps = cr_default_caps, .no_new_privs = true, .seccomp = true, .landlock = true};
 }
 
 void strv_push(struct cr_strv *v, const char *s)
@@ -218,8 +217,8 @@ static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 	else if (!strcmp(key, "tty"))
 		cfg->tty = (int)n;
 	else if (!strcmp(key, "log_size_max"))
-		cfg->log_size_max = log_parse_size(v) < CR_LOG_SIZE_MIN ? CR_LOG_SIZE_DEFAULT
-									 : log_parse_size(v);
+		cfg->log_size_max =
+		    log_parse_size(v) < CR_LOG_SIZE_MIN ? CR_LOG_SIZE_DEFAULT : log_parse_size(v);
 	else if (!strcmp(key, "caps"))
 		cfg->sec.caps = strtoull(v, NULL, 16);
 	else if (!strcmp(key, "privileged"))

@@ -136,7 +136,7 @@ static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
 		_exit(CR_EXIT_TOOL); /* the front end died before the line above */
-	prctl(PR_SET_DUMPABLE, 0); /* the container may not open our /proc/PID/exe */
+	prctl(PR_SET_DUMPABLE, 0);   /* the container may not open our /proc/PID/exe */
 	if (mounts_chdir_in_root(c->cwd, &err) < 0)
 		goto fail;
 	if (c->tty) {

@@ -347,15 +347,15 @@ static int check_log_files(const struct cr_state *st, struct cr_error *err)
 			continue;
 		if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
 			continue;
-		cr_fail(err, fd < 0 ? errno : 0, "%s/%s is not a file conti-rootless made",
-			st->dir, names[i]);
+		cr_fail(err, fd < 0 ? errno : 0, "%s/%s is not a file conti-rootless made", st->dir,
+			names[i]);
 		return cr_hint(err, "remove it (never a link or a device): its log is made anew");
 	}
 	return 0;
 }
 
-int lifecycle_follow_log(const struct cr_paths *paths, const char *name,
-			 struct cr_log_cursor *from, bool follow, struct cr_error *err)
+int lifecycle_follow_log(const struct cr_paths *paths, const char *name, struct cr_log_cursor *from,
+			 bool follow, struct cr_error *err)
 {
 	struct cr_state st;
 	struct cr_status s;

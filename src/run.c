@@ -537,7 +537,8 @@ static int release_created(const struct cr_state *st, struct cr_error *err)
 
 	if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISFIFO(sb.st_mode))) {
 		cr_fail(err, 0, "%s/start is not the FIFO conti-rootless made", st->dir);
-		return cr_hint(err, "remove the container with 'conti-rootless rm -f %s'", st->name);
+		return cr_hint(err, "remove the container with 'conti-rootless rm -f %s'",
+			       st->name);
 	}
 	if (fd < 0 || write(fd, "g", 1) != 1)
 		return cr_fail(err, errno, "start container '%s'", st->name);

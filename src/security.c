@@ -133,8 +133,8 @@ int security_load_seccomp(uint64_t caps, struct cr_error *err)
 		if (insns[i].code != (BPF_RET | BPF_K) ||
 		    (k & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ERRNO || m >= CR_SECCOMP_NMARKS)
 			continue;
-		insns[i].k = (caps & cr_seccomp_marks[m]) ? SECCOMP_RET_ALLOW
-							   : SECCOMP_RET_ERRNO | EPERM;
+		insns[i].k =
+		    (caps & cr_seccomp_marks[m]) ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | EPERM;
 	}
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		return cr_fail(err, errno, "load the seccomp filter");

@@ -1208,7 +1208,8 @@ static void collect_half_made(const struct cr_paths *paths)
 			path = cr_xasprintf("%s/%s%s", i ? paths->data : paths->runtime,
 					    i ? "containers/" : "", de->d_name);
 			/* unlocked at once: the collection that follows deletes it */
-			grave = i ? to_trash(paths, path, &lock) : move_aside(path, runtime_trash, &lock);
+			grave = i ? to_trash(paths, path, &lock)
+				  : move_aside(path, runtime_trash, &lock);
 			if (lock >= 0)
 				close(lock);
 		}

@@ -264,8 +264,8 @@ static int subid_unusable(struct cr_userns_plan *plan, bool fallback, bool quiet
 	if (!fallback)
 		return -1;
 	if (!quiet)
-		cr_warn("%s%s%s; mapping only your own id, as root", err->msg, err->hint[0] ? "; " : "",
-		err->hint);
+		cr_warn("%s%s%s; mapping only your own id, as root", err->msg,
+			err->hint[0] ? "; " : "", err->hint);
 	plan->mode = CR_UIDMAP_SINGLE;
 	single_map(&plan->uid, getuid());
 	single_map(&plan->gid, getgid());

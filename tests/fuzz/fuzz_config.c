@@ -15,8 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct cr_config again;
 
 		/* Modes are what the code knows. */
-		if ((unsigned)cfg.uidmap > CR_UIDMAP_SINGLE || (unsigned)cfg.overlay > CR_OVERLAY_NONE ||
-		    (unsigned)cfg.net > CR_NET_NONE)
+		if ((unsigned)cfg.uidmap > CR_UIDMAP_SINGLE ||
+		    (unsigned)cfg.overlay > CR_OVERLAY_NONE || (unsigned)cfg.net > CR_NET_NONE)
 			abort();
 		config_init(&again);
 		if (config_parse(once, &again) < 0)

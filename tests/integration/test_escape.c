@@ -2719,10 +2719,11 @@ START_TEST(test_stdio_file_stdout)
 	int status;
 
 	ck_assert_int_ge(fd, 0);
-	status = run_stdio(-1, fd, fd,
-			   OPTS("run", "--rm", H.rootfs, "sh", "-c",
-				"echo before; chmod 04755 /proc/self/fd/1 /proc/self/fd/2 2>/dev/null;"
-				"truncate -s 0 /proc/self/fd/1 2>/dev/null; echo after"));
+	status =
+	    run_stdio(-1, fd, fd,
+		      OPTS("run", "--rm", H.rootfs, "sh", "-c",
+			   "echo before; chmod 04755 /proc/self/fd/1 /proc/self/fd/2 2>/dev/null;"
+			   "truncate -s 0 /proc/self/fd/1 2>/dev/null; echo after"));
 	close(fd);
 	ck_assert_int_eq(status, 0);
 	ck_assert_int_eq(stat(path, &sb), 0);
@@ -2862,8 +2863,8 @@ START_TEST(test_stdio_pipe_passed)
 
 	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
 	ck_assert_int_eq(fstat(out[1], &sb), 0);
-	status = run_stdio(-1, out[1], -1,
-			   OPTS("run", "--rm", H.rootfs, "readlink", "/proc/self/fd/1"));
+	status =
+	    run_stdio(-1, out[1], -1, OPTS("run", "--rm", H.rootfs, "readlink", "/proc/self/fd/1"));
 	close(out[1]);
 	n = read(out[0], buf, sizeof(buf) - 1);
 	close(out[0]);
@@ -3154,8 +3155,8 @@ END_TEST
 START_TEST(test_binaries_exec_race_opath)
 {
 	char *name = new_name(), *mark = new_mark(), *before, *after, first[512] = "";
-	char *argv[] = {(char *)h_conti_bin(), "exec", name, "/attacker", "race", "/tmp/stop",
-			NULL};
+	char *argv[] = {(char *)h_conti_bin(), "exec", name, "/attacker", "race",
+			"/tmp/stop",	       NULL};
 	long tries = 0, got = 0, host = -1;
 	int failed_execs = 0;
 	struct h_result r;
@@ -3209,8 +3210,8 @@ static const char *const runtime_links[] = {"", "/ns", "/log"};
 /* Names and contents of the files of dir and dir/ns, as one string (caller frees). */
 static char *victim_snapshot(const char *dir)
 {
-	static const char *const files[] = {"precious", "log", "state", "lock", "ns/keep",
-					    "ns/mnt"};
+	static const char *const files[] = {"precious", "log",	   "state",
+					    "lock",	"ns/keep", "ns/mnt"};
 	char *snap = strdup("");
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -3239,8 +3240,8 @@ START_TEST(test_runtime_symlink_refused)
 	char *victim = h_strf("%s/victim", H.base), *vns = h_strf("%s/ns", victim);
 	char *dir = h_strf("%s/%s", own, name), *link = h_strf("%s%s", dir, runtime_links[_i]);
 	char *target = h_strf("%s%s", victim, runtime_links[_i]), *before, *after, *line;
-	const char *cmds[][3] = {{"start", name, NULL}, {"logs", name, NULL},
-				 {"rm", name, NULL},	{"rm", "-f", name}};
+	const char *cmds[][3] = {
+	    {"start", name, NULL}, {"logs", name, NULL}, {"rm", name, NULL}, {"rm", "-f", name}};
 	struct h_result r;
 
 	CONTI(&r, "run", "--name", name, H.rootfs, "true");

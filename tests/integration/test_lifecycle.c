@@ -1896,8 +1896,8 @@ START_TEST(test_runtime_dir_not_from_environment)
 		if (row)
 			sscanf(row + strlen(name), " %31s", status);
 		ck_assert_msg(!strcmp(status, "running"),
-			      "without XDG_RUNTIME_DIR, ps shows '%s' as '%s':\n%s%s", name,
-			      status, r.out, r.err);
+			      "without XDG_RUNTIME_DIR, ps shows '%s' as '%s':\n%s%s", name, status,
+			      r.out, r.err);
 		free(row);
 	}
 	h_assert_status(&rm, 0, "rm -f without XDG_RUNTIME_DIR");
@@ -2003,12 +2003,18 @@ START_TEST(test_sigkill_during_setup)
 	for (int i = 0; i < n; i++) {
 		/* Not new_name(): more than its 64 names; ps -a below finds and removes them. */
 		char *name = h_strf("lc%d-%d-k%d", (int)runner, (int)getpid(), i);
-		const char *modes[][2] = {{"run", NULL}, {"run", "-d"}, {"run", "--rm"},
-					  {"create", NULL}};
+		const char *modes[][2] = {
+		    {"run", NULL}, {"run", "-d"}, {"run", "--rm"}, {"create", NULL}};
 		const char **m = modes[i % 4];
-		const char *argv[] = {h_conti_bin(), m[0], "--name", name, m[1] ? m[1] : "-e",
-				      m[1] ? H.rootfs : "A=1", m[1] ? "true" : H.rootfs,
-				      m[1] ? NULL : "true", NULL};
+		const char *argv[] = {h_conti_bin(),
+				      m[0],
+				      "--name",
+				      name,
+				      m[1] ? m[1] : "-e",
+				      m[1] ? H.rootfs : "A=1",
+				      m[1] ? "true" : H.rootfs,
+				      m[1] ? NULL : "true",
+				      NULL};
 		struct h_proc p;
 
 		h_spawn(&p, (char *const *)argv, NULL);
@@ -2046,7 +2052,8 @@ START_TEST(test_sigkill_during_setup)
 		int others = 0;
 
 		for (int i = 0; i < 30; i++) {
-			others = h_count_procs_mentioning(H.base) - (keeper > 0 && h_pid_alive(keeper));
+			others =
+			    h_count_procs_mentioning(H.base) - (keeper > 0 && h_pid_alive(keeper));
 			if (others <= 0)
 				break;
 			sleep_ms(100);
@@ -2071,8 +2078,7 @@ START_TEST(test_rm_messages)
 	CONTI(&r, "rm", name);
 	h_assert_status(&r, 125, "rm of a created container");
 	line = h_error_line(&r);
-	ck_assert_msg(strstr(line, "created") && !strstr(line, "running") &&
-			  strstr(line, "rm -f"),
+	ck_assert_msg(strstr(line, "created") && !strstr(line, "running") && strstr(line, "rm -f"),
 		      "%s", line);
 	free(line);
 	h_result_free(&r);
@@ -2227,13 +2233,14 @@ START_TEST(test_log_untouchable)
 }
 END_TEST
 
-/* 50 MB of output (17-byte lines) with --log-size-max 1m: log and log.1 stay within 512 KiB each, logs
- * shows the last of it (at most 1 MiB, ending with the last line), inspect shows the cap,
- * and a second run (start) keeps it. Before: the option was refused (and the log grew
- * without bound). */
+/* 50 MB of output (17-byte lines) with --log-size-max 1m: log and log.1 stay within 512 KiB each,
+ * logs shows the last of it (at most 1 MiB, ending with the last line), inspect shows the cap, and
+ * a second run (start) keeps it. Before: the option was refused (and the log grew without bound).
+ */
 START_TEST(test_log_size_max)
 {
-	char *name = new_name(), *log = runtime_file(name, "log"), *old = runtime_file(name, "log.1");
+	char *name = new_name(), *log = runtime_file(name, "log"),
+	     *old = runtime_file(name, "log.1");
 	const char *const opts[] = {"--log-size-max", "1m", NULL};
 	const struct h_opts o = {.timeout_ms = 60000};
 	struct h_result r;
@@ -2347,8 +2354,8 @@ END_TEST
 START_TEST(test_detach_keeps_no_caller_fd)
 {
 	char *name = new_name(), *mark = new_mark(), *want = h_strf("%s\n", name);
-	const char *argv[] = {h_conti_bin(), "run", "-d", "--name", name, H.rootfs, "sleep", mark,
-			      NULL};
+	const char *argv[] = {h_conti_bin(), "run",   "-d", "--name", name,
+			      H.rootfs,	     "sleep", mark, NULL};
 	struct pollfd pfd;
 	char buf[256] = "";
 	size_t got = 0;
@@ -2381,8 +2388,7 @@ START_TEST(test_detach_keeps_no_caller_fd)
 	}
 	close(p[0]);
 	ck_assert_msg(n == 0 && h_mono_ms() - exited < 1000,
-		      "the pipe was still open %lld ms after run -d exited",
-		      h_mono_ms() - exited);
+		      "the pipe was still open %lld ms after run -d exited", h_mono_ms() - exited);
 	ck_assert_str_eq(buf, want);
 	free(name), free(mark), free(want);
 }
@@ -2552,7 +2558,7 @@ END_TEST
 /* Asserts that r is a refusal: 125, stderr one printable line (no control character but its
  * final newline, at most max bytes). */
 static void assert_one_clean_line_status(const struct h_result *r, int status, size_t max,
-					const char *what)
+					 const char *what)
 {
 	char *line;
 
@@ -2812,9 +2818,9 @@ static int count_keepers(void)
 /* kill -9 of the keeper, then at once (the keeper not yet reaped: it may still pass the
  * liveness checks while its namespaces are going) KILLED_KEEPER_RUNS `run --rm true`,
  * the first KILLED_KEEPER_BURST side by side, started 1 ms apart: every one exits 0, with
- * nothing on stderr, and one keeper is left. ~1000 mounts in the keeper's namespace (a recursive bind doubled ten times, as
- * many containers' handles would) make its exit last ~10 ms, the window the runs must
- * hit. On main a join of the dying keeper failed: "join the keeper (pid N): No such
+ * nothing on stderr, and one keeper is left. ~1000 mounts in the keeper's namespace (a recursive
+ * bind doubled ten times, as many containers' handles would) make its exit last ~10 ms, the window
+ * the runs must hit. On main a join of the dying keeper failed: "join the keeper (pid N): No such
  * process", exit 125. */
 START_TEST(test_keeper_killed_runs_at_once)
 {
@@ -2866,12 +2872,22 @@ START_TEST(test_keeper_killed_runs_at_once)
 END_TEST
 
 /* What .keeper.pid is turned into, in a row, each followed by `run --rm true`. */
-enum garbage { GARBAGE_BYTES, GARBAGE_HUGE, GARBAGE_OTHER_PROCESS, GARBAGE_OTHER_USER,
-	       GARBAGE_DIRECTORY, GARBAGE_SYMLINK_FIFO, GARBAGE_KINDS };
+enum garbage {
+	GARBAGE_BYTES,
+	GARBAGE_HUGE,
+	GARBAGE_OTHER_PROCESS,
+	GARBAGE_OTHER_USER,
+	GARBAGE_DIRECTORY,
+	GARBAGE_SYMLINK_FIFO,
+	GARBAGE_KINDS
+};
 
-static const char *const garbage_names[GARBAGE_KINDS] = {
-    "random bytes", "a 16 MiB file", "a record naming a sleep of ours",
-    "a record naming root's PID 1", "a directory", "a symlink to a FIFO"};
+static const char *const garbage_names[GARBAGE_KINDS] = {"random bytes",
+							 "a 16 MiB file",
+							 "a record naming a sleep of ours",
+							 "a record naming root's PID 1",
+							 "a directory",
+							 "a symlink to a FIFO"};
 
 /* A record as the keeper's, naming pid with its true start time and user namespace. */
 static char *forged_record(pid_t pid)

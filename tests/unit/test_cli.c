@@ -190,8 +190,8 @@ END_TEST
 
 START_TEST(log_size_max)
 {
-	static const char *const bad[] = {"", "k", "-1", "1x", "1mm", "1kbb", "1b5", " 1",
-					  "99999999999999999999", "2000g"};
+	static const char *const bad[] = {
+	    "", "k", "-1", "1x", "1mm", "1kbb", "1b5", " 1", "99999999999999999999", "2000g"};
 	struct cr_config back;
 	struct cr_cli cli;
 	struct cr_error err;

@@ -85,9 +85,8 @@ static char *tmp_path(const char *name)
 	const char *tmp = getenv("TMPDIR");
 	char *p = NULL;
 
-	ck_assert_int_gt(asprintf(&p, "%s/cr-env-%d-%s", tmp && *tmp ? tmp : "/tmp", (int)getpid(),
-				  name),
-			 0);
+	ck_assert_int_gt(
+	    asprintf(&p, "%s/cr-env-%d-%s", tmp && *tmp ? tmp : "/tmp", (int)getpid(), name), 0);
 	return p;
 }
 

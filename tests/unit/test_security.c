@@ -179,7 +179,8 @@ START_TEST(filter_is_dockers_profile)
 			uint64_t cap = security_cap_mask(a);
 
 			ck_assert_msg(cap, "unknown capability %s", a);
-			ck_assert_msg((capped(name) & cap) || in_list(cr_seccomp_by_args, name) >= 0 ||
+			ck_assert_msg((capped(name) & cap) ||
+					  in_list(cr_seccomp_by_args, name) >= 0 ||
 					  in_list(cr_seccomp_allowed, name) >= 0,
 				      "the profile allows %s with %s", name, a);
 		} else {
@@ -196,8 +197,10 @@ START_TEST(filter_is_dockers_profile)
 		while (!found && fgets(line, sizeof(line), f)) {
 			int n = sscanf(line, "%15s %63s %63s", kind, a, b);
 
-			found = (n == 2 && !strcmp(kind, "allow") && !strcmp(a, cr_seccomp_allowed[i])) ||
-				(n == 3 && !strcmp(kind, "arch") && !strcmp(b, cr_seccomp_allowed[i]));
+			found =
+			    (n == 2 && !strcmp(kind, "allow") &&
+			     !strcmp(a, cr_seccomp_allowed[i])) ||
+			    (n == 3 && !strcmp(kind, "arch") && !strcmp(b, cr_seccomp_allowed[i]));
 		}
 		ck_assert_msg(found, "%s is not in the profile", cr_seccomp_allowed[i]);
 	}
@@ -207,13 +210,14 @@ START_TEST(filter_is_dockers_profile)
 
 		rewind(f);
 		while (fgets(line, sizeof(line), f)) {
-			if (sscanf(line, "%15s %63s %63s", kind, a, b) == 3 && !strcmp(kind, "cap") &&
-			    !strcmp(b, cr_seccomp_capped[i].name))
+			if (sscanf(line, "%15s %63s %63s", kind, a, b) == 3 &&
+			    !strcmp(kind, "cap") && !strcmp(b, cr_seccomp_capped[i].name))
 				seen |= security_cap_mask(a);
 		}
-		ck_assert_msg(seen == cr_seccomp_capped[i].caps, "%s: capabilities %llx, profile %llx",
-			      cr_seccomp_capped[i].name,
-			      (unsigned long long)cr_seccomp_capped[i].caps, (unsigned long long)seen);
+		ck_assert_msg(seen == cr_seccomp_capped[i].caps,
+			      "%s: capabilities %llx, profile %llx", cr_seccomp_capped[i].name,
+			      (unsigned long long)cr_seccomp_capped[i].caps,
+			      (unsigned long long)seen);
 	}
 	fclose(f);
 }
@@ -229,7 +233,8 @@ static int filtered_child(uint64_t caps)
 	int status;
 
 	if (pid == 0) {
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || security_load_seccomp(caps, &err) < 0)
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    security_load_seccomp(caps, &err) < 0)
 			_exit(10);
 		if (syscall(SYS_getpid) != getpid())
 			_exit(11);
