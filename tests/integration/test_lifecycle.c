@@ -2149,6 +2149,20 @@ static void assert_no_zombie_inside(const char *name)
 	h_result_free(&r);
 }
 
+/* Fails the test for an exec (p) whose command did not start in try i, saying what the
+ * front end said and what ps -a says of the container. */
+static void exec_did_not_start(struct h_proc *p, const char *name, int i)
+{
+	struct h_result r, ps;
+
+	h_finish(p, &r, 2000);
+	CONTI(&ps, "ps", "-a");
+	ck_abort_msg("try %d: the exec'd command did not start: exec %s (exit %d%s): %s%s\n"
+		     "ps -a:\n%s%s",
+		     i, name, r.status, r.timed_out ? ", killed after 2 s more" : "", r.out,
+		     r.err, ps.out, ps.err);
+}
+
 /* `exec NAME sleep MARK` (or a shell running it, whose child the sleep is), its front end
  * SIGKILLed once the command runs, or at a random point of its set-up: within a second no
  * process of it is left, in any of exec_kills() tries (was: the sleep ran on, 195 of 200,
@@ -2177,9 +2191,8 @@ START_TEST(test_exec_killed_front_end)
 		h_spawn(&p, (char *const *)(in_shell ? sh_argv : argv), NULL);
 		if (early)
 			sleep_ms(rand() % 15);
-		else
-			ck_assert_msg(wait_procs(mark, in_shell ? 4 : 3, 10000),
-				      "try %d: the exec'd command did not start", i);
+		else if (!wait_procs(mark, in_shell ? 4 : 3, 10000))
+			exec_did_not_start(&p, name, i);
 		kill_front_end(&p);
 		h_assert_no_procs(mark, 1000);
 		free(mark), free(shell);
