@@ -2159,8 +2159,8 @@ static void exec_did_not_start(struct h_proc *p, const char *name, int i)
 	CONTI(&ps, "ps", "-a");
 	ck_abort_msg("try %d: the exec'd command did not start: exec %s (exit %d%s): %s%s\n"
 		     "ps -a:\n%s%s",
-		     i, name, r.status, r.timed_out ? ", killed after 2 s more" : "", r.out,
-		     r.err, ps.out, ps.err);
+		     i, name, r.status, r.timed_out ? ", killed after 2 s more" : "", r.out, r.err,
+		     ps.out, ps.err);
 }
 
 /* `exec NAME sleep MARK` (or a shell running it, whose child the sleep is), its front end
