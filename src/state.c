@@ -446,42 +446,48 @@ static int check_made(const char *root, const char *rel, mode_t type, bool owned
 			    "points to)");
 }
 
-/* Checks the runtime dir of st and what the tool keeps in it (no symlink, the right kinds). */
-static int check_runtime_dir(const struct cr_state *st, struct cr_error *err)
+/* One part of a container's dirs: its path below RUNTIME/NAME or DATA/containers/NAME
+ * ("" for the dir itself) and the kind of file conti-rootless makes there. */
+struct made_part {
+	const char *rel;
+	mode_t type;
+};
+
+/* Checks that each of n parts below root/prefix is what conti-rootless made (the first, the
+ * dir itself, must be there), never following a symlink. */
+static int check_parts(const char *root, const char *prefix, const struct made_part *parts,
+		       size_t n, struct cr_error *err)
 {
-	static const struct {
-		const char *rel;
-		mode_t type;
-	} parts[] = {
-	    {"", S_IFDIR},	     {"/lock", S_IFREG},  {"/state", S_IFREG},
-	    {"/state.tmp", S_IFREG}, {"/log", S_IFREG},	  {"/rootfs", S_IFDIR},
-	    {"/ns", S_IFDIR},	     {"/start", S_IFIFO}, {"/fuse-overlayfs.log", S_IFREG}};
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *rel = cr_xasprintf("%s%s", prefix, parts[i].rel);
 
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		cleanup_free char *rel = cr_xasprintf("%s%s", st->name, parts[i].rel);
-
-		if (check_made(st->runtime_root, rel, parts[i].type, i == 0, err) < 0)
+		if (check_made(root, rel, parts[i].type, i == 0, err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
+/* Checks the runtime dir of st: a dir of ours; its files what conti-rootless makes there. */
+static int check_runtime_dir(const struct cr_state *st, struct cr_error *err)
+{
+	static const struct made_part parts[] = {
+	    {"", S_IFDIR},	     {"/lock", S_IFREG},  {"/state", S_IFREG},
+	    {"/state.tmp", S_IFREG}, {"/log", S_IFREG},	  {"/rootfs", S_IFDIR},
+	    {"/ns", S_IFDIR},	     {"/start", S_IFIFO}, {"/fuse-overlayfs.log", S_IFREG}};
+
+	return check_parts(st->runtime_root, st->name, parts, sizeof(parts) / sizeof(parts[0]),
+			   err);
+}
+
 /* Checks the data dir of st: a dir of ours; its layer dirs, config and lock no symlinks. */
 static int check_data_dir(const struct cr_state *st, struct cr_error *err)
 {
-	static const struct {
-		const char *rel;
-		mode_t type;
-	} parts[] = {{"", S_IFDIR},	  {"/config", S_IFREG}, {"/.lock", S_IFREG},
-		     {"/upper", S_IFDIR}, {"/work", S_IFDIR},	{"/exit_code", S_IFREG}};
+	static const struct made_part parts[] = {{"", S_IFDIR},	      {"/config", S_IFREG},
+						 {"/.lock", S_IFREG}, {"/upper", S_IFDIR},
+						 {"/work", S_IFDIR},  {"/exit_code", S_IFREG}};
+	cleanup_free char *prefix = cr_xasprintf("containers/%s", st->name);
 
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		cleanup_free char *rel = cr_xasprintf("containers/%s%s", st->name, parts[i].rel);
-
-		if (check_made(st->data_root, rel, parts[i].type, i == 0, err) < 0)
-			return -1;
-	}
-	return 0;
+	return check_parts(st->data_root, prefix, parts, sizeof(parts) / sizeof(parts[0]), err);
 }
 
 /* Makes RUNTIME/NAME (and its rootfs mount point) and takes its lock without waiting. */
