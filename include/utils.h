@@ -41,7 +41,8 @@ int cr_mkdir_p(const char *path, mode_t mode, struct cr_error *err);
  * constant stack and two descriptors; what another remover deleted first is no error. */
 int cr_rm_rf(const char *path, struct cr_error *err);
 
-/* Writes all of buf to fd, retrying on EINTR and short writes; 0 or -1 with errno. */
+/* Writes all of buf to fd, retrying on EINTR and short writes and waiting while a
+ * non-blocking fd is full; 0 or -1 with errno. */
 int cr_write_all(int fd, const void *buf, size_t len);
 /* Reads exactly len bytes from fd; returns len, 0 on EOF before any byte, -1 on error. */
 ssize_t cr_read_all(int fd, void *buf, size_t len);

@@ -257,23 +257,6 @@ static int wait_writable(int fd)
 	return poll(&p, 1, -1) < 0 && errno != EINTR ? -1 : 0;
 }
 
-static int write_out(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EAGAIN && wait_writable(fd) == 0)
-			continue;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Moves one chunk of output; returns bytes moved, 0 when none is there now (or the
  * stream ended). */
 static ssize_t pump_output(struct cr_relay_stream *s)
@@ -329,7 +312,7 @@ static ssize_t pump_output(struct cr_relay_stream *s)
 		end_output(s);
 		return 0;
 	}
-	if (write_out(dst, s->buf, (size_t)n) < 0) {
+	if (cr_write_all(dst, s->buf, (size_t)n) < 0) {
 		if (!s->log)
 			end_output(s);
 		return s->log ? n : 0;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -93,7 +94,10 @@ int cr_write_all(int fd, const void *buf, size_t len)
 
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
+		struct pollfd out = {.fd = fd, .events = POLLOUT};
 
+		if (n < 0 && errno == EAGAIN && poll(&out, 1, -1) >= 0)
+			continue; /* a non-blocking fd (the caller's, relayed): wait for room */
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
