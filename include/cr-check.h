@@ -56,8 +56,4 @@ void check_format_line(const struct cr_check_result *r, char *buf, size_t len);
  * newline on out; ok is true when no result is FAIL (pure but for the stream). */
 void check_print_json(const struct cr_check_result *results, size_t n, FILE *out);
 
-/* The first id after every range in the /etc/subuid and /etc/subgid texts given
- * (either may be NULL), and at least 100000: where a new user's range can start (pure). */
-unsigned long check_free_subid_start(const char *subuid, const char *subgid);
-
 #endif

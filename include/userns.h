@@ -75,6 +75,20 @@ void userns_map_format(const struct cr_idmap *map, char *buf, size_t len);
 /* Parses userns_map_format's text back into map (pure); -1 if it is not a map. */
 int userns_map_parse(const char *text, struct cr_idmap *map);
 
+#define CR_SUBID_COUNT 65536UL /* ids in the range a suggested usermod gives */
+
+/* The first id after every range in the /etc/subuid and /etc/subgid texts given
+ * (either may be NULL), and at least 100000: where a new user's range can start (pure). */
+unsigned long userns_free_subid_start(const char *subuid, const char *subgid);
+
+/* Formats "sudo usermod --add-subuids S-E --add-subgids S-E USER" with a range of
+ * CR_SUBID_COUNT ids that no line of the texts given has (pure). */
+void userns_format_subid_fix(const char *subuid, const char *subgid, const char *user, char *buf,
+			     size_t len);
+
+/* The same command for this machine's /etc/subuid and /etc/subgid (unreadable: none). */
+void userns_subid_fix(const char *user, char *buf, size_t len);
+
 /* Parses the idmap helper's output ("user NAME", "uid START COUNT", "gid START COUNT"
  * lines) into out (pure); -1 if it is malformed or names no user. */
 int userns_parse_subids(const char *text, struct cr_subids *out);

@@ -22,8 +22,6 @@
 #include "userns.h"
 #include "utils.h"
 
-#define SUBID_COUNT 65536UL /* ids in the range a fix proposes */
-
 /* What the checks found that later checks use. */
 struct check_ctx {
 	int userns_errno;	     /* of unshare(CLONE_NEWUSER) in a child; 0 when it worked */
@@ -135,35 +133,6 @@ void check_print_json(const struct cr_check_result *results, size_t n, FILE *out
 		fputc('}', out);
 	}
 	fputs("]}\n", out);
-}
-
-/* The end of the highest "name:start:count" range in text, 0 when none. */
-static unsigned long subid_end(const char *text)
-{
-	unsigned long end = 0, start, count;
-
-	for (const char *line = text; line && *line; line = strchr(line, '\n')) {
-		const char *colon;
-
-		line += *line == '\n';
-		colon = strchr(line, ':');
-		if (*line == '#' || !colon || sscanf(colon, ":%lu:%lu", &start, &count) != 2)
-			continue;
-		if (start + count > end && start + count >= start)
-			end = start + count;
-	}
-	return end;
-}
-
-unsigned long check_free_subid_start(const char *subuid, const char *subgid)
-{
-	unsigned long start = 100000, u = subid_end(subuid), g = subid_end(subgid);
-
-	if (u > start)
-		start = u;
-	if (g > start)
-		start = g;
-	return start;
 }
 
 static void found(struct cr_check_result *r, enum cr_check_status status, const char *fmt, ...)
@@ -353,15 +322,10 @@ static void check_helpers(struct check_ctx *c, struct cr_check_result *r)
 /* The usermod command that gives the user a range no other user has. */
 static void subid_fix(struct cr_check_result *r)
 {
-	char subuid[65536] = "", subgid[65536] = "";
-	struct cr_error ignored;
-	unsigned long start;
+	char cmd[256];
 
-	cr_read_file("/etc/subuid", subuid, sizeof(subuid), &ignored);
-	cr_read_file("/etc/subgid", subgid, sizeof(subgid), &ignored);
-	start = check_free_subid_start(subuid, subgid);
-	fix(r, "sudo usermod --add-subuids %lu-%lu --add-subgids %lu-%lu %s", start,
-	    start + SUBID_COUNT - 1, start, start + SUBID_COUNT - 1, user_name());
+	userns_subid_fix(user_name(), cmd, sizeof(cmd));
+	fix(r, "%s", cmd);
 }
 
 static void check_subids(struct check_ctx *c, struct cr_check_result *r)

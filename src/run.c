@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,11 +180,13 @@ static int enter_userns(struct run *r, struct cr_error *err)
 	r->uid = k->uid;
 	r->gid = k->gid;
 	if (r->cfg->uidmap == CR_UIDMAP_SUBID && k->mode != CR_UIDMAP_SUBID) {
+		struct passwd *pw = getpwuid(getuid());
+		char fix[256];
+
 		cr_fail(err, 0,
 			"--uidmap=subid: your containers' user namespace maps only your id");
-		return cr_hint(err,
-			       "add /etc/subuid and /etc/subgid entries (sudo usermod "
-			       "--add-subuids 100000-165535 --add-subgids 100000-165535 $USER)");
+		userns_subid_fix(pw ? pw->pw_name : "$USER", fix, sizeof(fix));
+		return cr_hint(err, "add /etc/subuid and /etc/subgid entries (%s)", fix);
 	}
 	if (r->cfg->uidmap == CR_UIDMAP_SINGLE && k->mode != CR_UIDMAP_SINGLE) {
 		/* A user namespace of its own in the keeper's, where only root is mapped. */

@@ -213,6 +213,57 @@ static int wait_status(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* The end of the highest "name:start:count" range in text, 0 when none. */
+static unsigned long subid_end(const char *text)
+{
+	unsigned long end = 0, start, count;
+
+	for (const char *line = text; line && *line; line = strchr(line, '\n')) {
+		const char *colon;
+
+		line += *line == '\n';
+		colon = strchr(line, ':');
+		if (*line == '#' || !colon || sscanf(colon, ":%lu:%lu", &start, &count) != 2)
+			continue;
+		if (start + count > end && start + count >= start)
+			end = start + count;
+	}
+	return end;
+}
+
+unsigned long userns_free_subid_start(const char *subuid, const char *subgid)
+{
+	unsigned long start = 100000, u = subid_end(subuid), g = subid_end(subgid);
+
+	if (u > start)
+		start = u;
+	if (g > start)
+		start = g;
+	return start;
+}
+
+void userns_format_subid_fix(const char *subuid, const char *subgid, const char *user, char *buf,
+			     size_t len)
+{
+	unsigned long start = userns_free_subid_start(subuid, subgid);
+	unsigned long end = start + CR_SUBID_COUNT - 1;
+
+	snprintf(buf, len, "sudo usermod --add-subuids %lu-%lu --add-subgids %lu-%lu %s", start,
+		 end, start, end, user);
+}
+
+void userns_subid_fix(const char *user, char *buf, size_t len)
+{
+	const size_t cap = 1 << 20; /* ~40000 users' lines */
+	cleanup_free char *subuid = cr_xcalloc(1, cap);
+	cleanup_free char *subgid = cr_xcalloc(1, cap);
+	struct cr_error ignored;
+
+	cr_read_file("/etc/subuid", subuid, cap, &ignored);
+	cr_read_file("/etc/subgid", subgid, cap, &ignored);
+	userns_format_subid_fix(subuid, subgid, user, buf, len);
+}
+
 /* Runs the idmap helper (helpers/idmap.c): our name and subordinate ranges, through NSS and
  * libsubid, which pull in libpam, libaudit, libselinux...: never loaded by a start. */
 static int read_subids(struct cr_subids *ids, struct cr_error *err)
@@ -311,10 +362,10 @@ static int resolve(enum cr_uidmap_mode mode, bool quiet, struct cr_userns_plan *
 	} else if (ids->nuid == 0 || ids->ngid == 0) {
 		cr_fail(err, 0, "user %s has no subordinate ids in /etc/subuid and /etc/subgid",
 			ids->user);
-		cr_hint(err,
-			"add them: sudo usermod --add-subuids 100000-165535 "
-			"--add-subgids 100000-165535 %s",
-			ids->user);
+		char fix[256];
+
+		userns_subid_fix(ids->user, fix, sizeof(fix));
+		cr_hint(err, "add them: %s", fix);
 		ret = subid_unusable(plan, fallback, quiet, err);
 	} else {
 		snprintf(plan->subuid_line, sizeof(plan->subuid_line), "%s:%lu:%lu", ids->user,

@@ -1562,6 +1562,64 @@ static void add_option_cases(Suite *s)
 	suite_add_tcase(s, tc);
 }
 
+/* The "--add-subuids A-B --add-subgids C-D" range of a usermod line in text; false if none
+ * or the two differ. */
+static bool usermod_range(const char *text, unsigned long *a, unsigned long *b)
+{
+	const char *p = text ? strstr(text, "usermod --add-subuids ") : NULL;
+	unsigned long c, d;
+
+	return p &&
+	       sscanf(p, "usermod --add-subuids %lu-%lu --add-subgids %lu-%lu", a, b, &c, &d) ==
+		   4 &&
+	       *a == c && *b == d;
+}
+
+/* True when [a, b] overlaps no "name:start:count" line of file. */
+static bool range_is_free(const char *file, unsigned long a, unsigned long b)
+{
+	char *text = h_read_file(file), *save = NULL;
+	bool free_ = true;
+
+	for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l && free_;
+	     l = strtok_r(NULL, "\n", &save)) {
+		unsigned long start, count;
+
+		if (sscanf(l, "%*[^:]:%lu:%lu", &start, &count) == 2 && count > 0)
+			free_ = b < start || a > start + count - 1;
+	}
+	free(text);
+	return free_;
+}
+
+/* run's warning, run --uidmap=subid's error and check's fix propose one range of 65536
+ * ids that no user has (they said 100000-165535, Debian's first user's range). */
+START_TEST(test_nosubid_usermod_range_is_free)
+{
+	struct h_result run, strict, chk;
+	unsigned long a[3], b[3];
+
+	CONTI(&run, "run", "--rm", H.rootfs, "true");
+	CONTI(&strict, "run", "--rm", "--uidmap=subid", H.rootfs, "true");
+	CONTI(&chk, "check");
+	h_assert_status(&run, 0, "run without subordinate ids");
+	h_assert_status(&strict, 125, "run --uidmap=subid without subordinate ids");
+	ck_assert_msg(usermod_range(run.err, &a[0], &b[0]), "run: %s", run.err);
+	ck_assert_msg(usermod_range(strict.err, &a[1], &b[1]), "--uidmap=subid: %s", strict.err);
+	ck_assert_msg(usermod_range(chk.out, &a[2], &b[2]), "check: %s", chk.out);
+	ck_assert_msg(a[0] == a[2] && b[0] == b[2] && a[1] == a[2] && b[1] == b[2],
+		      "run says %lu-%lu, --uidmap=subid %lu-%lu, check %lu-%lu", a[0], b[0], a[1],
+		      b[1], a[2], b[2]);
+	ck_assert_uint_eq(b[0] - a[0] + 1, 65536);
+	ck_assert_msg(
+	    range_is_free("/etc/subuid", a[0], b[0]) && range_is_free("/etc/subgid", a[0], b[0]),
+	    "%lu-%lu overlaps a line of /etc/subuid or /etc/subgid: %s", a[0], b[0], run.err);
+	h_result_free(&run);
+	h_result_free(&strict);
+	h_result_free(&chk);
+}
+END_TEST
+
 int main(void)
 {
 	const char *expect = getenv("CONTI_EXPECT_NOSUBID");
@@ -1580,6 +1638,7 @@ int main(void)
 
 		tcase_add_test(tc, test_nosubid_default_run_falls_back);
 		tcase_add_test(tc, test_nosubid_check_names_usermod);
+		tcase_add_test(tc, test_nosubid_usermod_range_is_free);
 		suite_add_tcase(s, tc);
 		/* As a user without subordinate ids only this case can pass. */
 		if (!only || !*only)

@@ -102,20 +102,6 @@ START_TEST(json_output)
 }
 END_TEST
 
-START_TEST(free_subid_range)
-{
-	ck_assert_uint_eq(check_free_subid_start(NULL, NULL), 100000);
-	ck_assert_uint_eq(check_free_subid_start("", ""), 100000);
-	ck_assert_uint_eq(check_free_subid_start("alice:100000:65536\n", NULL), 165536);
-	ck_assert_uint_eq(check_free_subid_start("alice:100000:65536\nbob:165536:65536\n",
-						 "alice:100000:65536\n"),
-			  231072);
-	ck_assert_uint_eq(
-	    check_free_subid_start("# comment 900000:1\nbroken\nx:1000:10\n", "carol:300000:65536"),
-	    365536);
-}
-END_TEST
-
 static int count_lines(const char *text)
 {
 	int n = 0;
@@ -215,7 +201,6 @@ int main(void)
 	tcase_add_test(tc, kernel_versions_compare);
 	tcase_add_test(tc, result_lines);
 	tcase_add_test(tc, json_output);
-	tcase_add_test(tc, free_subid_range);
 	tcase_add_test(tc, real_run_leaves_nothing_behind);
 	tcase_add_test(tc, data_dir_space);
 	tcase_set_timeout(tc, 30);

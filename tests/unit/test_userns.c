@@ -149,6 +149,42 @@ START_TEST(idmap_output_is_parsed)
 }
 END_TEST
 
+START_TEST(free_subid_range)
+{
+	ck_assert_uint_eq(userns_free_subid_start(NULL, NULL), 100000);
+	ck_assert_uint_eq(userns_free_subid_start("", ""), 100000);
+	ck_assert_uint_eq(userns_free_subid_start("alice:100000:65536\n", NULL), 165536);
+	ck_assert_uint_eq(userns_free_subid_start("alice:100000:65536\nbob:165536:65536\n",
+						  "alice:100000:65536\n"),
+			  231072);
+	ck_assert_uint_eq(userns_free_subid_start("# comment 900000:1\nbroken\nx:1000:10\n",
+						  "carol:300000:65536"),
+			  365536);
+}
+END_TEST
+
+/* On Debian the first user made by adduser has 100000-165535: the suggestion for a
+ * second user (run, check and mkrootfs print the same) must not be that range. */
+START_TEST(subid_fix_suggests_a_free_range)
+{
+	char buf[256];
+
+	userns_format_subid_fix("alice:100000:65536\n", "alice:100000:65536\n", "bob", buf,
+				sizeof(buf));
+	ck_assert_str_eq(buf, "sudo usermod --add-subuids 165536-231071 --add-subgids "
+			      "165536-231071 bob");
+	/* gids further on than uids: one range free in both */
+	userns_format_subid_fix("alice:100000:65536\n", "alice:100000:65536\nx:500000:10\n", "bob",
+				buf, sizeof(buf));
+	ck_assert_str_eq(buf, "sudo usermod --add-subuids 500010-565545 --add-subgids "
+			      "500010-565545 bob");
+	/* no file: the first range useradd would give */
+	userns_format_subid_fix(NULL, NULL, "carol", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "sudo usermod --add-subuids 100000-165535 --add-subgids "
+			      "100000-165535 carol");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("userns");
@@ -162,6 +198,8 @@ int main(void)
 	tcase_add_test(tc, explain_limit_apparmor_seccomp);
 	tcase_add_test(tc, idmap_output_is_parsed);
 	tcase_add_test(tc, helper_without_setuid_is_refused);
+	tcase_add_test(tc, free_subid_range);
+	tcase_add_test(tc, subid_fix_suggests_a_free_range);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
