@@ -151,6 +151,9 @@ void state_save_exit(const struct cr_state *st, int code);
 /* The exit code state_save_exit kept, or -1. */
 int state_saved_exit(const struct cr_state *st);
 
+/* When state_save_exit kept it (seconds since the epoch), 0 when unknown. */
+long long state_saved_exit_time(const struct cr_state *st);
+
 /* The size of RUNTIME/NAME/log (0 when there is none). */
 long long state_log_size(const struct cr_state *st);
 

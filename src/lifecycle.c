@@ -118,7 +118,9 @@ void lifecycle_status(const struct cr_state *st, struct cr_status *out)
 		out->exit_code = 137; /* its runner was killed, and PID 1 with it */
 	else
 		out->exit_code = state_saved_exit(st); /* nothing since a reboot */
-	if (strcmp(out->status, "exited"))
+	if (!out->status[0] && out->exit_code >= 0)
+		out->finished = state_saved_exit_time(st); /* kept with it */
+	else if (strcmp(out->status, "exited"))
 		out->finished = 0;
 	snprintf(out->status, sizeof(out->status), "exited");
 	out->pid = 0;

@@ -1284,6 +1284,15 @@ int state_saved_exit(const struct cr_state *st)
 	return atoi(num);
 }
 
+long long state_saved_exit_time(const struct cr_state *st)
+{
+	cleanup_free char *rel = cr_xasprintf("containers/%s/exit_code", st->name);
+	cleanup_close int fd = open_regular_beneath(st->data_root, rel);
+	struct stat sb;
+
+	return fd >= 0 && fstat(fd, &sb) == 0 ? (long long)sb.st_mtime : 0;
+}
+
 long long state_log_size(const struct cr_state *st)
 {
 	cleanup_close int fd = state_open_runtime_file(st, "log", O_PATH, 0);

@@ -3186,6 +3186,25 @@ START_TEST(test_id_of_older_container)
 }
 END_TEST
 
+/* After a reboot (the runtime dir wiped), an exited container's STATUS still says how long
+ * ago it ended, from the exit code kept with its data (was: "Exited (3)" alone). */
+START_TEST(test_ps_exited_after_reboot)
+{
+	char *done = exited_container("exit 3", 3), *keep = sleeping_container(), *status;
+	char *filter = h_strf("name=^%s$", done);
+	struct h_result r;
+
+	CONTI(&r, "stop", keep); /* it kept the keeper up; the reboot kills that */
+	h_assert_status(&r, 0, "stop");
+	h_result_free(&r);
+	wipe_runtime();
+	status = OUT("ps", "-a", "--filter", filter, "--format", "{{.Status}}");
+	ck_assert_msg(!strncmp(status, "Exited (3) ", 11) && strstr(status, " ago\n"),
+		      "STATUS after a reboot: '%s'", status);
+	free(done), free(keep), free(status), free(filter);
+}
+END_TEST
+
 static TCase *tcase(Suite *s, const char *name)
 {
 	TCase *tc = tcase_create(name);
@@ -3533,6 +3552,7 @@ static void add_ps_cases(Suite *s)
 	tcase_add_test(tc, test_ps_table_aligned);
 	tcase_add_test(tc, test_id_prefix);
 	tcase_add_test(tc, test_id_of_older_container);
+	tcase_add_test(tc, test_ps_exited_after_reboot);
 }
 
 int main(void)
