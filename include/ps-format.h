@@ -60,6 +60,14 @@ int psf_template_check(const char *tmpl, struct cr_error *err);
 /* Prints a checked template with values[field] in place of each field, and a newline. */
 void psf_template_print(FILE *out, const char *tmpl, const char *const values[PSF_NFIELDS]);
 
+/* The header of a template's columns: values for psf_template_print ("CONTAINER ID" for
+ * {{.ID}}, "NAMES" for {{.Names}}, ...), as docker names them. */
+extern const char *const psf_field_headers[PSF_NFIELDS];
+
+/* Prints lines (each ending in '\n') as a table: their tab-separated cells in columns as
+ * wide as their widest cell, 3 spaces apart, as docker's "table" templates. */
+void psf_print_columns(FILE *out, char *const *lines, size_t n);
+
 /* ps --filter, as docker combines them: values of one key are or'ed, keys are and'ed. */
 struct psf_filter {
 	regex_t *names; /* name=: extended regular expressions, unanchored */

@@ -345,7 +345,13 @@ static void print_table(const struct row *rows, size_t n)
 	}
 }
 
-static void print_template(const char *tmpl, const struct entry *e, const struct row *r)
+/* The TEMPLATE of --format "table TEMPLATE" (docker's: aligned, under a header), or NULL. */
+static const char *table_template(const char *format)
+{
+	return format && !strncmp(format, "table ", 6) ? format + 6 : NULL;
+}
+
+static void print_template(FILE *out, const char *tmpl, const struct entry *e, const struct row *r)
 {
 	const char *values[PSF_NFIELDS] = {
 	    [PSF_ID] = r->id,
@@ -360,7 +366,27 @@ static void print_template(const char *tmpl, const struct entry *e, const struct
 	    [PSF_EXIT_CODE] = r->exit_code,
 	};
 
-	psf_template_print(stdout, tmpl, values);
+	psf_template_print(out, tmpl, values);
+}
+
+/* Prints the lines of a "table TEMPLATE" under their header, aligned. */
+static void print_template_table(const char *tmpl, struct cr_strv *lines)
+{
+	char *header = NULL, **all;
+	size_t len = 0;
+	FILE *f = open_memstream(&header, &len);
+
+	if (!f)
+		return;
+	psf_template_print(f, tmpl, psf_field_headers);
+	fclose(f);
+	all = cr_xcalloc(lines->n + 1, sizeof(*all));
+	all[0] = header;
+	for (size_t i = 0; i < lines->n; i++)
+		all[i + 1] = lines->v[i];
+	psf_print_columns(stdout, all, lines->n + 1);
+	free(all);
+	free(header);
 }
 
 /* Reads the filters of o into f; docker's rule: a status filter lists more than running. */
@@ -381,11 +407,15 @@ static int ps_filters(const struct cr_ps_opts *o, struct psf_filter *f, bool *al
 	return 0;
 }
 
-/* Prints one container as o asks (the table's rows are kept in *rows for the end). */
+/* Prints one container as o asks (the table's rows, and the lines of a table template, are
+ * kept in *rows and lines for the end). */
 static void ps_one(const struct cr_ps_opts *o, const struct entry *e, bool *first,
-		   struct row **rows, size_t *nrows)
+		   struct row **rows, size_t *nrows, struct cr_strv *lines)
 {
 	struct row r;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f;
 
 	if (o->json) {
 		fputs(*first ? "" : ",", stdout);
@@ -394,8 +424,13 @@ static void ps_one(const struct cr_ps_opts *o, const struct entry *e, bool *firs
 		fill_row(e, !o->no_trunc, (long long)time(NULL), &r);
 		if (o->quiet) {
 			puts(r.id);
+		} else if (table_template(o->format) && (f = open_memstream(&line, &len))) {
+			print_template(f, table_template(o->format), e, &r);
+			fclose(f);
+			strv_push(lines, line);
+			free(line);
 		} else if (o->format) {
-			print_template(o->format, e, &r);
+			print_template(stdout, o->format, e, &r);
 		} else {
 			*rows = cr_xrealloc(*rows, (*nrows + 1) * sizeof(**rows));
 			(*rows)[(*nrows)++] = r;
@@ -409,6 +444,7 @@ int lifecycle_ps(const struct cr_ps_opts *o, struct cr_error *err)
 	struct cr_paths paths;
 	struct psf_filter filter;
 	struct row *rows = NULL;
+	struct cr_strv lines = {0};
 	size_t n, nrows = 0;
 	char **names;
 	bool first = true, all;
@@ -432,7 +468,7 @@ int lifecycle_ps(const struct cr_ps_opts *o, struct cr_error *err)
 		else
 			load_damaged(&st, names[i], &e);
 		if ((all || is_live(&e)) && psf_filter_match(&filter, e.st->name, e.id, e.s.status))
-			ps_one(o, &e, &first, &rows, &nrows);
+			ps_one(o, &e, &first, &rows, &nrows, &lines);
 		config_free(&e.cfg);
 		state_release(&st);
 		free(names[i]);
@@ -441,10 +477,13 @@ int lifecycle_ps(const struct cr_ps_opts *o, struct cr_error *err)
 		puts("]");
 	else if (!o->quiet && !o->format)
 		print_table(rows, nrows);
+	else if (!o->quiet && table_template(o->format))
+		print_template_table(table_template(o->format), &lines);
 	if (keeper_mapping_stale(&paths))
 		cr_warn("/etc/subuid or /etc/subgid changed: running containers keep the old "
 			"mapping; the new one applies once they have all stopped");
 	free(rows);
+	strv_free(&lines);
 	free(names);
 	psf_filter_free(&filter);
 	state_paths_free(&paths);

@@ -142,6 +142,13 @@ const char *const psf_field_names[PSF_NFIELDS] = {
     [PSF_EXIT_CODE] = "ExitCode",
 };
 
+const char *const psf_field_headers[PSF_NFIELDS] = {
+    [PSF_ID] = "CONTAINER ID",	   [PSF_NAMES] = "NAMES",	    [PSF_ROOTFS] = "ROOTFS",
+    [PSF_COMMAND] = "COMMAND",	   [PSF_CREATED_AT] = "CREATED AT", [PSF_RUNNING_FOR] = "CREATED",
+    [PSF_STATUS] = "STATUS",	   [PSF_STATE] = "STATE",	    [PSF_PID] = "PID",
+    [PSF_EXIT_CODE] = "EXIT CODE",
+};
+
 /* The field of the action that starts at p ("{{"), its end into *end; -1 when p is not
  * "{{ .Field }}" with a known Field, -2 when it is not closed. */
 static int template_field(const char *p, const char **end)
@@ -285,4 +292,60 @@ void psf_filter_free(struct psf_filter *f)
 	free(f->names);
 	strv_free(&f->ids);
 	memset(f, 0, sizeof(*f));
+}
+
+/* The width of cell c (from 0) of line, the cell ending at a tab or the newline; 0 when the
+ * line has fewer cells. *last tells whether it is the line's last. */
+static size_t cell_width(const char *line, size_t c, bool *last)
+{
+	size_t w = 0;
+
+	for (; c && *line && *line != '\n'; line++)
+		c -= *line == '\t';
+	*last = true;
+	for (; *line && *line != '\t' && *line != '\n'; line++)
+		w += starts_char(*line);
+	*last = *line != '\t';
+	return w;
+}
+
+void psf_print_columns(FILE *out, char *const *lines, size_t n)
+{
+	size_t ncols = 0, *width;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t tabs = 1;
+
+		for (const char *p = lines[i]; *p; p++)
+			tabs += *p == '\t';
+		ncols = tabs > ncols ? tabs : ncols;
+	}
+	width = cr_xcalloc(ncols ? ncols : 1, sizeof(*width));
+	for (size_t i = 0; i < n; i++) {
+		for (size_t c = 0; c < ncols; c++) {
+			bool last;
+			size_t w = cell_width(lines[i], c, &last);
+
+			width[c] = w > width[c] ? w : width[c];
+			if (last)
+				break;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t c = 0, w = 0;
+
+		for (const char *p = lines[i]; *p; p++) {
+			if (*p != '\t') {
+				fputc(*p, out);
+				w += starts_char(*p);
+				if (*p == '\n')
+					c = 0, w = 0;
+				continue;
+			}
+			for (; w < width[c] + 3; w++)
+				fputc(' ', out);
+			c++, w = 0;
+		}
+	}
+	free(width);
 }

@@ -127,6 +127,34 @@ START_TEST(templates)
 }
 END_TEST
 
+/* "table TEMPLATE": tab-separated cells aligned in columns 3 spaces apart, by code points,
+ * under docker's header names. */
+START_TEST(template_columns)
+{
+	char *lines[] = {"CONTAINER ID\tNAMES\tSTATUS\n", "abc\tweb\tUp 1 second\n",
+			 "abcdef012345\tcaf\xc3\xa9-long\tCreated\n", "x\n"};
+	char *out = NULL, *header = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	const char *names[PSF_NFIELDS];
+
+	psf_print_columns(f, lines, 4);
+	fclose(f);
+	ck_assert_str_eq(out, "CONTAINER ID   NAMES       STATUS\n"
+			      "abc            web         Up 1 second\n"
+			      "abcdef012345   caf\xc3\xa9-long   Created\n"
+			      "x\n");
+	free(out);
+	for (int i = 0; i < PSF_NFIELDS; i++)
+		names[i] = psf_field_headers[i];
+	f = open_memstream(&header, &len);
+	psf_template_print(f, "{{.ID}}\\t{{.Names}}\\t{{.RunningFor}}", names);
+	fclose(f);
+	ck_assert_str_eq(header, "CONTAINER ID\tNAMES\tCREATED\n");
+	free(header);
+}
+END_TEST
+
 /* docker's rules: values of a key or'ed, keys and'ed; name= is an unanchored regex. */
 START_TEST(filters)
 {
@@ -207,6 +235,7 @@ int main(void)
 	tcase_add_test(tc, status_texts);
 	tcase_add_test(tc, cells_cut);
 	tcase_add_test(tc, templates);
+	tcase_add_test(tc, template_columns);
 	tcase_add_test(tc, filters);
 	tcase_add_test(tc, container_ids);
 	suite_add_tcase(s, tc);
