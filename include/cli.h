@@ -31,17 +31,21 @@ struct cr_cli {
 	enum cr_command command;
 	const char *name; /* the command's name, for messages */
 	bool trace;
-	struct cr_config cfg; /* run, create */
-	bool detach;	      /* run -d */
-	struct cr_exec exec;  /* exec */
-	struct cr_strv names; /* the NAME operands; unshare: its command */
-	bool force;	      /* rm -f */
-	bool all;	      /* ps -a */
-	bool json;	      /* ps --format json */
-	bool attach;	      /* start -a */
-	bool follow;	      /* logs -f */
-	int timeout;	      /* stop -t, seconds */
-	int signal;	      /* kill -s */
+	struct cr_config cfg;	/* run, create */
+	bool detach;		/* run -d */
+	struct cr_exec exec;	/* exec */
+	struct cr_strv names;	/* the NAME operands; unshare: its command */
+	bool force;		/* rm -f */
+	bool all;		/* ps -a */
+	bool json;		/* ps --format json */
+	bool quiet;		/* ps -q */
+	bool no_trunc;		/* ps --no-trunc */
+	const char *format;	/* ps --format TEMPLATE (in argv) */
+	struct cr_strv filters; /* ps --filter KEY=VALUE */
+	bool attach;		/* start -a */
+	bool follow;		/* logs -f */
+	int timeout;		/* stop -t, seconds */
+	int signal;		/* kill -s */
 };
 
 /* Parses the whole command line (argv[0] is the program); fills cli or err (status 125). */

@@ -18,7 +18,8 @@ struct cr_status {
 	unsigned long long pid_start;
 	int exit_code; /* exited: the last run's, -1 unknown */
 	bool own_net;
-	long long started;
+	long long started;  /* running: when its command started (seconds since the epoch) */
+	long long finished; /* exited: when it ended, 0 unknown (a runner killed, a reboot) */
 };
 
 /* Reads the status of st (never "running" unless its runner holds the lock). */
@@ -29,8 +30,19 @@ void lifecycle_status(const struct cr_state *st, struct cr_status *out);
 int lifecycle_follow_log(const struct cr_paths *paths, const char *name, struct cr_log_cursor *from,
 			 bool follow, struct cr_error *err);
 
-/* ps: the containers (all, or the running and created ones), as a table or JSON. */
-int lifecycle_ps(bool all, bool json, struct cr_error *err);
+/* What ps shows, from its options. */
+struct cr_ps_opts {
+	bool all;		       /* -a: also created and exited ones */
+	bool json;		       /* --format json */
+	bool quiet;		       /* -q: only the ids */
+	bool no_trunc;		       /* --no-trunc: full ids, cells never cut */
+	const char *format;	       /* --format TEMPLATE, or NULL */
+	const struct cr_strv *filters; /* --filter KEY=VALUE, each */
+};
+
+/* ps: the containers (all, or the running ones) that pass the filters, as a table, ids, JSON
+ * or a template. */
+int lifecycle_ps(const struct cr_ps_opts *o, struct cr_error *err);
 
 /* inspect: one JSON object per name. */
 int lifecycle_inspect(const struct cr_strv *names, struct cr_error *err);

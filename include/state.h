@@ -65,6 +65,26 @@ int state_validate_name(const char *name, struct cr_error *err);
 /* Writes a fresh random name ("conti-" and 8 hex digits) into buf (>= 16 bytes). */
 void state_generate_name(char *buf, size_t len);
 
+#define CR_ID_LEN 64	   /* a container id: 64 hex digits, as docker's */
+#define CR_SHORT_ID_LEN 12 /* what ps shows of it */
+
+/* Writes a fresh random container id (CR_ID_LEN hex digits, getrandom) into buf. */
+void state_generate_id(char buf[CR_ID_LEN + 1]);
+
+/* The id of a container from its config text: its id= line, or, for a container made before
+ * ids were (no valid id= line), one derived from its name and creation time: stable, and hex
+ * like the others. */
+void state_config_id(const char *config, const char *name, char buf[CR_ID_LEN + 1]);
+
+/* True when s could be an id or a prefix of one (1 to CR_ID_LEN lowercase hex digits). */
+bool state_may_be_id(const char *s);
+
+/* What a user typed for a container, in docker's order: a full id, a name, a unique prefix
+ * of an id. 1 (name filled) for an id or a prefix of one; 0 for a name, or what is no
+ * container (the command then says what is wrong with it); -1 (err) for an ambiguous prefix. */
+int state_resolve(const struct cr_paths *paths, const char *arg, char name[CR_NAME_MAX + 1],
+		  struct cr_error *err);
+
 /* Says why dir cannot hold state for uid (NULL when it can): must be a directory,
  * not a symlink, owned by uid, mode 0700. */
 const char *state_runtime_dir_problem(const char *dir, uid_t uid);
@@ -130,6 +150,9 @@ void state_save_exit(const struct cr_state *st, int code);
 
 /* The exit code state_save_exit kept, or -1. */
 int state_saved_exit(const struct cr_state *st);
+
+/* When state_save_exit kept it (seconds since the epoch), 0 when unknown. */
+long long state_saved_exit_time(const struct cr_state *st);
 
 /* The size of RUNTIME/NAME/log (0 when there is none). */
 long long state_log_size(const struct cr_state *st);

@@ -164,6 +164,7 @@ enum {
 	OPT_PRIVILEGED,
 	OPT_SECURITY_OPT,
 	OPT_LOG_SIZE_MAX,
+	OPT_NO_TRUNC,
 };
 
 static const struct option run_options[] = {
@@ -307,13 +308,22 @@ static const char usage_exec[] =
     "  -u, --user UID[:GID]   user and group (default: the container's)\n"
     "\n"
     "Example: conti-rootless exec -it dev sh\n";
-static const char usage_ps[] = "Usage: conti-rootless ps [-a] [--format table|json]\n"
-			       "\n"
-			       "List running containers (-a: also created and exited ones).\n"
-			       "  -a, --all        also exited ones\n"
-			       "  --format json    a JSON array, with the namespace handles\n"
-			       "\n"
-			       "Example: conti-rootless ps -a\n";
+static const char usage_ps[] =
+    "Usage: conti-rootless ps [-a] [-q] [--filter KEY=VALUE]... [--no-trunc] [--format FORMAT]\n"
+    "\n"
+    "List running containers (-a: also created and exited ones).\n"
+    "  -a, --all               also created and exited ones\n"
+    "  -q, --quiet             only the ids, one a line\n"
+    "  -f, --filter KEY=VALUE  name=REGEX, id=PREFIX, status=created|running|exited;\n"
+    "                          repeated: values of one key or'ed, keys and'ed\n"
+    "  --no-trunc              full ids, cells never cut\n"
+    "  --format json           a JSON array, with exact times and the namespace handles\n"
+    "  --format TEMPLATE       a line per container, e.g. '{{.Names}}\\t{{.Status}}'\n"
+    "                          ('table TEMPLATE': aligned, with a header); fields:\n"
+    "                          ID Names Rootfs Command CreatedAt RunningFor Status State\n"
+    "                          Pid ExitCode\n"
+    "\n"
+    "Example: conti-rootless ps -a --filter status=exited -q\n";
 static const char usage_inspect[] = "Usage: conti-rootless inspect NAME...\n"
 				    "\n"
 				    "Print each container's details as a JSON object.\n"
@@ -421,6 +431,37 @@ static int simple_option(struct cr_cli *cli, int c, const char *arg, struct cr_e
 	return cr_fail(err, EINVAL, "internal error: option %d", c);
 }
 
+/* The value of a ps option into cli. */
+static int ps_option(struct cr_cli *cli, int c, const char *arg, struct cr_error *err)
+{
+	switch (c) {
+	case 'q':
+		cli->quiet = true;
+		return 0;
+	case 'f':
+		strv_push(&cli->filters, arg);
+		return 0;
+	case OPT_NO_TRUNC:
+		cli->no_trunc = true;
+		return 0;
+	case OPT_FORMAT:
+		if (strstr(arg, "{{")) {
+			cli->format = arg;
+			cli->json = false;
+			return 0;
+		}
+		if (strcmp(arg, "json") && strcmp(arg, "table"))
+			return bad_usage(err, "ps ",
+					 "--format takes table, json or a template like "
+					 "'{{.Names}}', not",
+					 arg);
+		cli->json = !strcmp(arg, "json");
+		cli->format = NULL;
+		return 0;
+	}
+	return simple_option(cli, c, arg, err);
+}
+
 static int run_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
 {
 	if (argc < 1) {
@@ -507,6 +548,9 @@ static const struct option start_options[] = {
     {"attach", no_argument, NULL, 'a'}, HELP_OPT, {NULL, 0, NULL, 0}};
 static const struct option ps_options[] = {{"all", no_argument, NULL, 'a'},
 					   {"format", required_argument, NULL, OPT_FORMAT},
+					   {"quiet", no_argument, NULL, 'q'},
+					   {"filter", required_argument, NULL, 'f'},
+					   {"no-trunc", no_argument, NULL, OPT_NO_TRUNC},
 					   HELP_OPT,
 					   {NULL, 0, NULL, 0}};
 static const struct option logs_options[] = {
@@ -535,8 +579,8 @@ static const struct command {
     {"create", CR_CMD_CREATE, usage_run, "+:tie:w:u:v:", run_options, run_option, run_operands},
     {"start", CR_CMD_START, usage_start, "+:a", start_options, simple_option, name_operand},
     {"exec", CR_CMD_EXEC, usage_exec, "+:tie:w:u:", exec_options, exec_option, exec_operands},
-    {"ps", CR_CMD_PS, usage_ps, "+:a", ps_options, simple_option, no_operands},
-    {"list", CR_CMD_PS, usage_ps, "+:a", ps_options, simple_option, no_operands},
+    {"ps", CR_CMD_PS, usage_ps, "+:aqf:", ps_options, ps_option, no_operands},
+    {"list", CR_CMD_PS, usage_ps, "+:aqf:", ps_options, ps_option, no_operands},
     {"inspect", CR_CMD_INSPECT, usage_inspect, "+:", help_only, simple_option, names_operands},
     {"logs", CR_CMD_LOGS, usage_logs, "+:f", logs_options, simple_option, name_operand},
     {"stop", CR_CMD_STOP, usage_stop, "+:t:", stop_options, simple_option, names_operands},
@@ -621,6 +665,7 @@ void cli_free(struct cr_cli *cli)
 {
 	config_free(&cli->cfg);
 	strv_free(&cli->names);
+	strv_free(&cli->filters);
 	strv_free(&cli->exec.args);
 	strv_free(&cli->exec.env);
 	free(cli->exec.cwd);

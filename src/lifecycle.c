@@ -14,6 +14,7 @@
 #include "keeper.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "ps-format.h"
 #include "utils.h"
 
 static long long field_ll(const char *text, const char *key)
@@ -91,6 +92,7 @@ void lifecycle_status(const struct cr_state *st, struct cr_status *out)
 	out->pid_start = (unsigned long long)field_ll(text, "pid_start");
 	out->own_net = field_ll(text, "net") != 0;
 	out->started = field_ll(text, "started");
+	out->finished = field_ll(text, "finished");
 	out->exit_code = -1;
 	if (locked) {
 		/* The record holds while its PID 1 is the process it names. */
@@ -116,6 +118,10 @@ void lifecycle_status(const struct cr_state *st, struct cr_status *out)
 		out->exit_code = 137; /* its runner was killed, and PID 1 with it */
 	else
 		out->exit_code = state_saved_exit(st); /* nothing since a reboot */
+	if (!out->status[0] && out->exit_code >= 0)
+		out->finished = state_saved_exit_time(st); /* kept with it */
+	else if (strcmp(out->status, "exited"))
+		out->finished = 0;
 	snprintf(out->status, sizeof(out->status), "exited");
 	out->pid = 0;
 }
@@ -170,6 +176,7 @@ struct entry {
 	struct cr_status s;
 	long long created;
 	char command[256];
+	char id[CR_ID_LEN + 1];
 };
 
 /* Fills e for st; -1 (e still filled, as damaged) when its config cannot be read. */
@@ -182,11 +189,13 @@ static int load(const struct cr_state *st, struct entry *e)
 	config_init(&e->cfg);
 	lifecycle_status(st, &e->s);
 	if (!text || config_parse(text, &e->cfg) < 0) {
+		state_config_id(text, st->name, e->id);
 		snprintf(e->s.status, sizeof(e->s.status), "damaged");
 		snprintf(e->command, sizeof(e->command), "-");
 		return -1;
 	}
 	e->created = field_ll(text, "created");
+	state_config_id(text, st->name, e->id);
 	command_of(&e->cfg, e->command, sizeof(e->command));
 	return 0;
 }
@@ -200,6 +209,7 @@ static void load_damaged(struct cr_state *st, const char *name, struct entry *e)
 	memset(e, 0, sizeof(*e));
 	e->st = st;
 	config_init(&e->cfg);
+	state_config_id(NULL, name, e->id);
 	snprintf(e->s.status, sizeof(e->s.status), "damaged");
 	snprintf(e->command, sizeof(e->command), "-");
 }
@@ -212,8 +222,11 @@ static bool is_live(const struct entry *e)
 
 static void print_json(FILE *f, const struct entry *e)
 {
+	char when[32];
+
 	fputs("{\"name\":", f);
 	json_string(f, e->st->name);
+	fprintf(f, ",\"id\":\"%s\"", e->id);
 	fputs(",\"status\":", f);
 	json_string(f, e->s.status);
 	fprintf(f, ",\"pid\":%d,\"rootfs\":", (int)e->s.pid);
@@ -221,6 +234,13 @@ static void print_json(FILE *f, const struct entry *e)
 	fputs(",\"command\":", f);
 	json_string(f, e->command);
 	fprintf(f, ",\"created\":%lld", e->created);
+	/* the exact times, RFC 3339 as docker's; "" when not known */
+	psf_rfc3339(e->created, when, sizeof(when));
+	fprintf(f, ",\"created_at\":\"%s\"", when);
+	psf_rfc3339(strcmp(e->s.status, "running") ? 0 : e->s.started, when, sizeof(when));
+	fprintf(f, ",\"started_at\":\"%s\"", when);
+	psf_rfc3339(e->s.finished, when, sizeof(when));
+	fprintf(f, ",\"finished_at\":\"%s\"", when);
 	fprintf(f, ",\"log_size_max\":%lld", e->cfg.log_size_max);
 	if (!strcmp(e->s.status, "exited"))
 		fprintf(f, ",\"exit_code\":%d", e->s.exit_code);
@@ -238,42 +258,206 @@ static void print_json(FILE *f, const struct entry *e)
 	fputs("}}", f);
 }
 
-static void status_text(const struct cr_status *s, char *buf, size_t len)
-{
-	if (!strcmp(s->status, "exited") && s->exit_code >= 0)
-		snprintf(buf, len, "exited (%d)", s->exit_code);
-	else
-		snprintf(buf, len, "%s", s->status);
-}
+/* The cells of a row of the ps table, or the values of a --format template. */
+struct row {
+	char id[CR_ID_LEN + 1];
+	char rootfs[4200];
+	char command[1100];
+	char created[48];
+	char created_at[48];
+	char status[64];
+	char pid[16];
+	char exit_code[16];
+	char name[CR_NAME_MAX + 1];
+};
 
-static void print_row(const struct entry *e)
+static const char *const ps_header[] = {"CONTAINER ID", "ROOTFS", "COMMAND", "CREATED",
+					"STATUS",	"PID",	  "NAMES"};
+#define PS_COLUMNS (sizeof(ps_header) / sizeof(ps_header[0]))
+
+static void fill_row(const struct entry *e, bool trunc, long long now, struct row *r)
 {
-	char status[32], pid[16], created[32];
+	char cmd[1024];
 	time_t t = (time_t)e->created;
 	struct tm tm;
 
-	status_text(&e->s, status, sizeof(status));
-	snprintf(pid, sizeof(pid), "%d", (int)e->s.pid);
-	strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
-	printf("%-20s %-12s %-8s %-30s %-24.24s %s\n", e->st->name, status, e->s.pid ? pid : "-",
-	       e->cfg.rootfs ? e->cfg.rootfs : "-", e->command, e->created ? created : "-");
+	snprintf(r->id, sizeof(r->id), "%.*s", trunc ? CR_SHORT_ID_LEN : CR_ID_LEN, e->id);
+	/* docker's cuts: COMMAND at 20 columns, quoted; a path keeps its end */
+	psf_cut(e->cfg.rootfs ? e->cfg.rootfs : "-", trunc ? 30 : 0, true, r->rootfs,
+		sizeof(r->rootfs));
+	psf_cut(e->command, trunc ? 20 : 0, false, cmd, sizeof(cmd));
+	snprintf(r->command, sizeof(r->command), "\"%s\"", cmd);
+	psf_ago(e->created, now, r->created, sizeof(r->created));
+	r->created_at[0] = '\0';
+	if (e->created)
+		strftime(r->created_at, sizeof(r->created_at), "%Y-%m-%d %H:%M:%S %z %Z",
+			 localtime_r(&t, &tm));
+	psf_status(e->s.status, e->s.exit_code, e->s.started, e->s.finished, now, r->status,
+		   sizeof(r->status));
+	snprintf(r->pid, sizeof(r->pid), "%d", (int)e->s.pid);
+	snprintf(r->exit_code, sizeof(r->exit_code), "%d",
+		 !strcmp(e->s.status, "exited") ? e->s.exit_code : 0);
+	snprintf(r->name, sizeof(r->name), "%s", e->st->name);
 }
 
-int lifecycle_ps(bool all, bool json, struct cr_error *err)
+static void row_cells(const struct row *r, const char *cells[PS_COLUMNS])
+{
+	cells[0] = r->id;
+	cells[1] = r->rootfs;
+	cells[2] = r->command;
+	cells[3] = r->created[0] ? r->created : "-";
+	cells[4] = r->status;
+	cells[5] = strcmp(r->pid, "0") ? r->pid : "-";
+	cells[6] = r->name;
+}
+
+/* One line of the table: each cell padded to its column's width, 3 spaces apart. */
+static void print_cells(const char *const cells[PS_COLUMNS], const size_t width[PS_COLUMNS])
+{
+	for (size_t c = 0; c < PS_COLUMNS; c++) {
+		fputs(cells[c], stdout);
+		for (size_t w = psf_width(cells[c]); c + 1 < PS_COLUMNS && w < width[c] + 3; w++)
+			putchar(' ');
+	}
+	putchar('\n');
+}
+
+/* The table, its columns as wide as their widest cell, so that they stay aligned. */
+static void print_table(const struct row *rows, size_t n)
+{
+	size_t width[PS_COLUMNS];
+	const char *cells[PS_COLUMNS];
+
+	for (size_t c = 0; c < PS_COLUMNS; c++)
+		width[c] = psf_width(ps_header[c]);
+	for (size_t i = 0; i < n; i++) {
+		row_cells(&rows[i], cells);
+		for (size_t c = 0; c < PS_COLUMNS; c++) {
+			size_t w = psf_width(cells[c]);
+
+			width[c] = w > width[c] ? w : width[c];
+		}
+	}
+	print_cells(ps_header, width);
+	for (size_t i = 0; i < n; i++) {
+		row_cells(&rows[i], cells);
+		print_cells(cells, width);
+	}
+}
+
+/* The TEMPLATE of --format "table TEMPLATE" (docker's: aligned, under a header), or NULL. */
+static const char *table_template(const char *format)
+{
+	return format && !strncmp(format, "table ", 6) ? format + 6 : NULL;
+}
+
+static void print_template(FILE *out, const char *tmpl, const struct entry *e, const struct row *r)
+{
+	const char *values[PSF_NFIELDS] = {
+	    [PSF_ID] = r->id,
+	    [PSF_NAMES] = r->name,
+	    [PSF_ROOTFS] = r->rootfs,
+	    [PSF_COMMAND] = r->command,
+	    [PSF_CREATED_AT] = r->created_at,
+	    [PSF_RUNNING_FOR] = r->created,
+	    [PSF_STATUS] = r->status,
+	    [PSF_STATE] = e->s.status,
+	    [PSF_PID] = r->pid,
+	    [PSF_EXIT_CODE] = r->exit_code,
+	};
+
+	psf_template_print(out, tmpl, values);
+}
+
+/* Prints the lines of a "table TEMPLATE" under their header, aligned. */
+static void print_template_table(const char *tmpl, struct cr_strv *lines)
+{
+	char *header = NULL, **all;
+	size_t len = 0;
+	FILE *f = open_memstream(&header, &len);
+
+	if (!f)
+		return;
+	psf_template_print(f, tmpl, psf_field_headers);
+	fclose(f);
+	all = cr_xcalloc(lines->n + 1, sizeof(*all));
+	all[0] = header;
+	for (size_t i = 0; i < lines->n; i++)
+		all[i + 1] = lines->v[i];
+	psf_print_columns(stdout, all, lines->n + 1);
+	free(all);
+	free(header);
+}
+
+/* Reads the filters of o into f; docker's rule: a status filter lists more than running. */
+static int ps_filters(const struct cr_ps_opts *o, struct psf_filter *f, bool *all,
+		      struct cr_error *err)
+{
+	memset(f, 0, sizeof(*f));
+	*all = o->all;
+	if (o->format && psf_template_check(o->format, err) < 0)
+		return -1;
+	for (size_t i = 0; o->filters && i < o->filters->n; i++) {
+		if (psf_filter_add(f, o->filters->v[i], err) < 0) {
+			psf_filter_free(f);
+			return -1;
+		}
+	}
+	*all = *all || f->has_states;
+	return 0;
+}
+
+/* Prints one container as o asks (the table's rows, and the lines of a table template, are
+ * kept in *rows and lines for the end). */
+static void ps_one(const struct cr_ps_opts *o, const struct entry *e, bool *first,
+		   struct row **rows, size_t *nrows, struct cr_strv *lines)
+{
+	struct row r;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (o->json) {
+		fputs(*first ? "" : ",", stdout);
+		print_json(stdout, e);
+	} else {
+		fill_row(e, !o->no_trunc, (long long)time(NULL), &r);
+		if (o->quiet) {
+			puts(r.id);
+		} else if (table_template(o->format) && (f = open_memstream(&line, &len))) {
+			print_template(f, table_template(o->format), e, &r);
+			fclose(f);
+			strv_push(lines, line);
+			free(line);
+		} else if (o->format) {
+			print_template(stdout, o->format, e, &r);
+		} else {
+			*rows = cr_xrealloc(*rows, (*nrows + 1) * sizeof(**rows));
+			(*rows)[(*nrows)++] = r;
+		}
+	}
+	*first = false;
+}
+
+int lifecycle_ps(const struct cr_ps_opts *o, struct cr_error *err)
 {
 	struct cr_paths paths;
-	size_t n;
+	struct psf_filter filter;
+	struct row *rows = NULL;
+	struct cr_strv lines = {0};
+	size_t n, nrows = 0;
 	char **names;
-	bool first = true;
+	bool first = true, all;
 
-	if (state_paths_init(&paths, err) < 0)
+	if (ps_filters(o, &filter, &all, err) < 0)
 		return -1;
+	if (state_paths_init(&paths, err) < 0) {
+		psf_filter_free(&filter);
+		return -1;
+	}
 	names = state_list(&paths, &n);
-	if (json)
+	if (o->json)
 		putchar('[');
-	else
-		printf("%-20s %-12s %-8s %-30s %-24s %s\n", "NAME", "STATUS", "PID", "ROOTFS",
-		       "COMMAND", "CREATED");
 	for (size_t i = 0; i < n; i++) {
 		struct cr_state st;
 		struct entry e;
@@ -283,25 +467,25 @@ int lifecycle_ps(bool all, bool json, struct cr_error *err)
 			load(&st, &e);
 		else
 			load_damaged(&st, names[i], &e);
-		if (all || is_live(&e)) {
-			if (json) {
-				fputs(first ? "" : ",", stdout);
-				print_json(stdout, &e);
-			} else {
-				print_row(&e);
-			}
-			first = false;
-		}
+		if ((all || is_live(&e)) && psf_filter_match(&filter, e.st->name, e.id, e.s.status))
+			ps_one(o, &e, &first, &rows, &nrows, &lines);
 		config_free(&e.cfg);
 		state_release(&st);
 		free(names[i]);
 	}
-	if (json)
+	if (o->json)
 		puts("]");
+	else if (!o->quiet && !o->format)
+		print_table(rows, nrows);
+	else if (!o->quiet && table_template(o->format))
+		print_template_table(table_template(o->format), &lines);
 	if (keeper_mapping_stale(&paths))
 		cr_warn("/etc/subuid or /etc/subgid changed: running containers keep the old "
 			"mapping; the new one applies once they have all stopped");
+	free(rows);
+	strv_free(&lines);
 	free(names);
+	psf_filter_free(&filter);
 	state_paths_free(&paths);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* main.c - conti-rootless: parse, dispatch, report. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "cr-check.h"
@@ -7,6 +8,45 @@
 #include "exec.h"
 #include "lifecycle.h"
 #include "run.h"
+#include "state.h"
+#include "utils.h"
+
+/* Commands whose NAME operands may also be a container's id or a unique prefix of it. */
+static bool takes_names(enum cr_command cmd)
+{
+	return cmd == CR_CMD_START || cmd == CR_CMD_EXEC || cmd == CR_CMD_INSPECT ||
+	       cmd == CR_CMD_LOGS || cmd == CR_CMD_STOP || cmd == CR_CMD_KILL || cmd == CR_CMD_RM;
+}
+
+/* Replaces each id (or id prefix) among the NAME operands with its container's name. */
+static int resolve_names(struct cr_cli *cli, char exec_name[CR_NAME_MAX + 1], struct cr_error *err)
+{
+	struct cr_paths paths;
+	char name[CR_NAME_MAX + 1];
+	int ret = 0;
+	bool any = cli->command == CR_CMD_EXEC && state_may_be_id(cli->exec.name);
+
+	for (size_t i = 0; i < cli->names.n; i++)
+		any = any || state_may_be_id(cli->names.v[i]);
+	if (!takes_names(cli->command) || !any)
+		return 0; /* names only: nothing to look up, nothing on the start path */
+	if (state_paths_init(&paths, err) < 0)
+		return -1;
+	for (size_t i = 0; i < cli->names.n && ret >= 0; i++) {
+		ret = state_resolve(&paths, cli->names.v[i], name, err);
+		if (ret == 1) {
+			free(cli->names.v[i]);
+			cli->names.v[i] = cr_xstrdup(name);
+		}
+	}
+	if (ret >= 0 && cli->command == CR_CMD_EXEC) {
+		ret = state_resolve(&paths, cli->exec.name, exec_name, err);
+		if (ret == 1)
+			cli->exec.name = exec_name;
+	}
+	state_paths_free(&paths);
+	return ret < 0 ? -1 : 0;
+}
 
 static int dispatch(struct cr_cli *cli, struct cr_error *err)
 {
@@ -21,7 +61,13 @@ static int dispatch(struct cr_cli *cli, struct cr_error *err)
 	case CR_CMD_EXEC:
 		return exec_in_container(&cli->exec, err);
 	case CR_CMD_PS:
-		return lifecycle_ps(cli->all, cli->json, err);
+		return lifecycle_ps(&(struct cr_ps_opts){.all = cli->all,
+							 .json = cli->json,
+							 .quiet = cli->quiet,
+							 .no_trunc = cli->no_trunc,
+							 .format = cli->format,
+							 .filters = &cli->filters},
+				    err);
 	case CR_CMD_INSPECT:
 		return lifecycle_inspect(&cli->names, err);
 	case CR_CMD_LOGS:
@@ -46,9 +92,11 @@ int main(int argc, char **argv)
 {
 	struct cr_error err = {0};
 	struct cr_cli cli;
+	char exec_name[CR_NAME_MAX + 1];
 	int status;
 
-	if (cli_parse(argc, argv, &cli, stdout, &err) < 0) {
+	if (cli_parse(argc, argv, &cli, stdout, &err) < 0 ||
+	    resolve_names(&cli, exec_name, &err) < 0) {
 		cr_error_print(&err);
 		cli_free(&cli);
 		return err.status;

@@ -136,9 +136,13 @@ static int claim(struct run *r, bool existing, struct cr_error *err)
 		if (state_open(&r->paths, r->cfg->name, &r->st, err) < 0)
 			return -1;
 	} else {
+		char id[CR_ID_LEN + 1];
+
+		state_generate_id(id);
 		config = config_serialize(r->cfg);
-		config = cr_xrealloc(config, strlen(config) + 32);
-		sprintf(config + strlen(config), "created=%lld\n", (long long)time(NULL));
+		config = cr_xrealloc(config, strlen(config) + 32 + sizeof(id) + 4);
+		sprintf(config + strlen(config), "created=%lld\nid=%s\n", (long long)time(NULL),
+			id);
 		if (state_create(&r->paths, r->cfg->name, config, r->rootfs_mode, &r->st, err) < 0)
 			return -1;
 	}

@@ -1284,10 +1284,133 @@ int state_saved_exit(const struct cr_state *st)
 	return atoi(num);
 }
 
+long long state_saved_exit_time(const struct cr_state *st)
+{
+	cleanup_free char *rel = cr_xasprintf("containers/%s/exit_code", st->name);
+	cleanup_close int fd = open_regular_beneath(st->data_root, rel);
+	struct stat sb;
+
+	return fd >= 0 && fstat(fd, &sb) == 0 ? (long long)sb.st_mtime : 0;
+}
+
 long long state_log_size(const struct cr_state *st)
 {
 	cleanup_close int fd = state_open_runtime_file(st, "log", O_PATH, 0);
 	struct stat sb;
 
 	return fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (long long)sb.st_size : 0;
+}
+
+void state_generate_id(char buf[CR_ID_LEN + 1])
+{
+	random_hex(buf, 16);
+	random_hex(buf + 32, 16);
+}
+
+static bool is_hex(const char *s, size_t min, size_t max)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return !s[n] && n >= min && n <= max;
+}
+
+/* FNV-1a over a seed byte and s, then a final mix: one 64-bit part of a derived id. */
+static unsigned long long derive_part(unsigned char seed, const char *s)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	h = (h ^ seed) * 0x100000001b3ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+void state_config_id(const char *config, const char *name, char buf[CR_ID_LEN + 1])
+{
+	char created[32] = "";
+	cleanup_free char *key = NULL;
+
+	if (config && state_record_get(config, "id", buf, CR_ID_LEN + 1) == 0 &&
+	    is_hex(buf, CR_ID_LEN, CR_ID_LEN))
+		return;
+	if (config)
+		state_record_get(config, "created", created, sizeof(created));
+	key = cr_xasprintf("%s\n%s", name, created);
+	for (int i = 0; i < 4; i++)
+		snprintf(buf + 16 * i, 17, "%016llx", derive_part((unsigned char)i, key));
+}
+
+bool state_may_be_id(const char *s)
+{
+	return is_hex(s, 1, CR_ID_LEN);
+}
+
+/* The id of the container name, or "" when its config cannot be read. */
+static void id_of(const struct cr_paths *paths, const char *name, char id[CR_ID_LEN + 1])
+{
+	struct cr_state st;
+	struct cr_error ignored;
+	cleanup_free char *text = NULL;
+
+	id[0] = '\0';
+	if (state_open_unlocked(paths, name, &st, &ignored) < 0)
+		return;
+	text = state_read_config(&st);
+	if (text)
+		state_config_id(text, name, id);
+	state_release(&st);
+}
+
+/* The container whose id is arg (full) or starts with it (not full): its name into name;
+ * 0 when there is none, 1 when one, -1 (err filled) when several. */
+static int find_id(const struct cr_paths *paths, const char *arg, bool full,
+		   char name[CR_NAME_MAX + 1], struct cr_error *err)
+{
+	size_t n, len = strlen(arg);
+	char **names = state_list(paths, &n);
+	char id[CR_ID_LEN + 1], match[2][CR_NAME_MAX + 1] = {"", ""};
+	int found = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		id_of(paths, names[i], id);
+		if (id[0] && (full ? !strcmp(id, arg) : !strncmp(id, arg, len))) {
+			if (found < 2)
+				snprintf(match[found], sizeof(match[found]), "%s", names[i]);
+			found++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (found > 1) {
+		cr_fail(err, 0, "'%s' is the start of the ids of %d containers (%s, %s%s)", arg,
+			found, match[0], match[1], found > 2 ? ", ..." : "");
+		return cr_hint(err, "give more of the id, or the name ('conti-rootless ps -a "
+				    "--no-trunc' shows both)");
+	}
+	if (found == 1)
+		snprintf(name, CR_NAME_MAX + 1, "%s", match[0]);
+	return found;
+}
+
+int state_resolve(const struct cr_paths *paths, const char *arg, char name[CR_NAME_MAX + 1],
+		  struct cr_error *err)
+{
+	cleanup_free char *dir = NULL;
+	struct cr_error invalid;
+	int found;
+
+	if (state_validate_name(arg, &invalid) < 0)
+		return 0; /* the command says what is wrong with it */
+	if (is_hex(arg, CR_ID_LEN, CR_ID_LEN)) {
+		found = find_id(paths, arg, true, name, err);
+		if (found != 0)
+			return found;
+	}
+	dir = cr_xasprintf("%s/containers/%s", paths->data, arg);
+	if (is_real_dir(dir) || !is_hex(arg, 1, CR_ID_LEN - 1))
+		return 0;
+	return find_id(paths, arg, false, name, err);
 }

@@ -1,8 +1,10 @@
 # bash completion for conti-rootless                                -*- shell-script -*-
 #
 # Completes the commands, each command's options and their values, and container
-# names, read from the directory where containers live (no conti-rootless process
-# is started). Needs only bash, not the bash-completion package.
+# names: those in the state the command needs (running for exec, stop and kill, stopped
+# for start and rm), as `conti-rootless ps -a --filter status=... --format '{{.Names}}'`
+# lists them; read from the directory where containers live when that fails. Needs only
+# bash, not the bash-completion package.
 
 _conti_rootless_commands='run create start exec ps list inspect logs stop kill rm unshare check'
 
@@ -29,7 +31,10 @@ _conti_rootless_options()
 		_cr_args='-e --env -w --workdir -u --user'
 		;;
 	start) _cr_opts='-a --attach --help' _cr_args='' ;;
-	ps | list) _cr_opts='-a --all --format --help' _cr_args='--format' ;;
+	ps | list)
+		_cr_opts='-a --all -q --quiet -f --filter --no-trunc --format --help'
+		_cr_args='-f --filter --format'
+		;;
 	logs) _cr_opts='-f --follow --help' _cr_args='' ;;
 	stop) _cr_opts='-t --time --help' _cr_args='-t --time' ;;
 	kill) _cr_opts='-s --signal --help' _cr_args='-s --signal' ;;
@@ -58,17 +63,31 @@ _conti_rootless_takes_value()
 	[[ " ${_cr_args//[$'\n\t']/ } " == *" $w "* ]]
 }
 
-# Adds the names of your containers that match $1.
+# Adds the names of your containers that match $1 and are in one of the states $2...
+# (created, running, exited; none: any), as ps lists them (the program being completed,
+# _cr_prog); from the directory where containers live when ps fails.
 _conti_rootless_names()
 {
-	local data=${XDG_DATA_HOME-} dir name
+	local cur=$1 data dir name names state
+	local -a ps_args=(ps -a)
+	shift
+	for state in "$@"; do
+		ps_args+=(--filter "status=$state")
+	done
+	if names=$("$_cr_prog" "${ps_args[@]}" --format '{{.Names}}' 2>/dev/null); then
+		while IFS= read -r name; do
+			[[ -n $name && $name == "$cur"* ]] && COMPREPLY+=("$name")
+		done <<<"$names"
+		return
+	fi
+	data=${XDG_DATA_HOME-}
 	[[ $data == /* ]] || data=$HOME/.local/share
 	for dir in "$data"/conti-rootless/containers/*/; do
 		[[ -d $dir ]] || continue
 		dir=${dir%/}
 		name=${dir##*/}
 		[[ $name == .* ]] && continue
-		[[ $name == "$1"* ]] && COMPREPLY+=("$name")
+		[[ $name == "$cur"* ]] && COMPREPLY+=("$name")
 	done
 }
 
@@ -105,6 +124,10 @@ _conti_rootless_value()
 	--overlay) words='auto kernel fuse none' ;;
 	--net | --network) words='host none' ;;
 	--format) [[ $2 == check ]] && words='json' || words='table json' ;;
+	-f | --filter)
+		[[ $2 == ps || $2 == list ]] &&
+			words='status=created status=running status=exited name= id='
+		;;
 	--cap-add | --cap-drop) words=$_conti_rootless_caps ;;
 	--security-opt) words='no-new-privileges=false no-new-privileges=true seccomp=unconfined landlock=unconfined' ;;
 	-s | --signal)
@@ -137,8 +160,19 @@ _conti_rootless_operand()
 			_conti_rootless_files "$3"
 		fi
 		;;
-	exec | start | logs) (($2 == 1)) && _conti_rootless_names "$3" ;;
-	stop | kill | rm | inspect) _conti_rootless_names "$3" ;;
+	exec) (($2 == 1)) && _conti_rootless_names "$3" running ;;
+	start) (($2 == 1)) && _conti_rootless_names "$3" created exited ;;
+	logs) (($2 == 1)) && _conti_rootless_names "$3" ;;
+	stop | kill) _conti_rootless_names "$3" running ;;
+	rm)
+		# rm -f also removes running ones
+		if [[ " ${COMP_WORDS[*]} " == *" -f "* || " ${COMP_WORDS[*]} " == *" --force "* ]]; then
+			_conti_rootless_names "$3"
+		else
+			_conti_rootless_names "$3" created exited damaged
+		fi
+		;;
+	inspect) _conti_rootless_names "$3" ;;
 	unshare)
 		if (($2 == 1)); then
 			_conti_rootless_add -c -- "$3"
@@ -153,7 +187,8 @@ _conti_rootless()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' first='' w
 	local -i i cmd_i=0 n=0 after_value=0 ended=0
-	local _cr_opts _cr_args
+	local _cr_opts _cr_args _cr_prog=${COMP_WORDS[0]/#\~/$HOME}
+	[[ -n $_cr_prog ]] || _cr_prog=conti-rootless
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	COMPREPLY=()
 

@@ -1,10 +1,22 @@
 # fish completion for conti-rootless: commands, each command's options and their
-# values, and container names, read from the directory where containers live.
+# values, and container names: those in the state the command needs (running for exec,
+# stop and kill, stopped for start and rm), as `conti-rootless ps -a --filter status=...
+# --format '{{.Names}}'` lists them; read from the directory where containers live when
+# that fails.
 
 set -l commands run create start exec ps list inspect logs stop kill rm unshare check
 
-# Your containers' names.
+# Your containers' names, those in one of the states $argv (none: any).
 function __conti_rootless_names
+    set -l prog (commandline -opc)[1]
+    set -l ps_args ps -a
+    for state in $argv
+        set -a ps_args --filter status=$state
+    end
+    if set -l names ($prog $ps_args --format '{{.Names}}' 2>/dev/null)
+        string join \n -- $names
+        return
+    end
     set -l data $XDG_DATA_HOME
     string match -q -- '/*' "$data"; or set data $HOME/.local/share
     for dir in $data/conti-rootless/containers/*/
@@ -103,7 +115,10 @@ complete -c conti-rootless -n '__fish_seen_subcommand_from exec' -s u -l user -x
 
 # The other commands' options.
 complete -c conti-rootless -n '__fish_seen_subcommand_from start' -s a -l attach -d 'Print its output, return its status'
-complete -c conti-rootless -n '__fish_seen_subcommand_from ps list' -s a -l all -d 'Also exited containers'
+complete -c conti-rootless -n '__fish_seen_subcommand_from ps list' -s a -l all -d 'Also created and exited containers'
+complete -c conti-rootless -n '__fish_seen_subcommand_from ps list' -s q -l quiet -d 'Only the ids'
+complete -c conti-rootless -n '__fish_seen_subcommand_from ps list' -s f -l filter -x -a 'status=created status=running status=exited name= id=' -d 'Only the containers that match'
+complete -c conti-rootless -n '__fish_seen_subcommand_from ps list' -l no-trunc -d 'Full ids, cells never cut'
 complete -c conti-rootless -n '__fish_seen_subcommand_from ps list' -l format -x -a 'table json' -d 'Output format'
 complete -c conti-rootless -n '__fish_seen_subcommand_from logs' -s f -l follow -d 'Keep printing until it exits'
 complete -c conti-rootless -n '__fish_seen_subcommand_from stop' -s t -l time -x -d 'Grace period in seconds'
@@ -112,9 +127,15 @@ complete -c conti-rootless -n '__fish_seen_subcommand_from kill' -s s -l signal 
 complete -c conti-rootless -n '__fish_seen_subcommand_from rm' -s f -l force -d 'Stop running ones first'
 complete -c conti-rootless -n '__fish_seen_subcommand_from check' -l format -x -a json -d 'Output format'
 
-# Container names: one for exec, start and logs, any number for the others.
-complete -c conti-rootless -n '__conti_rootless_first_operand exec start logs' -a '(__conti_rootless_names)' -d Container
-complete -c conti-rootless -n '__fish_seen_subcommand_from stop kill rm inspect' -a '(__conti_rootless_names)' -d Container
+# Container names: one for exec, start and logs, any number for the others; running ones
+# for exec, stop and kill, stopped ones for start and rm (all for rm -f).
+complete -c conti-rootless -n '__conti_rootless_first_operand exec' -a '(__conti_rootless_names running)' -d Container
+complete -c conti-rootless -n '__conti_rootless_first_operand start' -a '(__conti_rootless_names created exited)' -d Container
+complete -c conti-rootless -n '__conti_rootless_first_operand logs' -a '(__conti_rootless_names)' -d Container
+complete -c conti-rootless -n '__fish_seen_subcommand_from stop kill' -a '(__conti_rootless_names running)' -d Container
+complete -c conti-rootless -n '__fish_seen_subcommand_from rm; and not __fish_contains_opt -s f force' -a '(__conti_rootless_names created exited damaged)' -d Container
+complete -c conti-rootless -n '__fish_seen_subcommand_from rm; and __fish_contains_opt -s f force' -a '(__conti_rootless_names)' -d Container
+complete -c conti-rootless -n '__fish_seen_subcommand_from inspect' -a '(__conti_rootless_names)' -d Container
 
 # unshare runs a command.
 complete -c conti-rootless -n '__conti_rootless_first_operand unshare' -a '(__fish_complete_command)'

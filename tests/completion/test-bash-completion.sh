@@ -4,22 +4,55 @@
 # Each case sources COMPLETION_FILE in a fresh `bash -c`, sets COMP_WORDS and
 # COMP_CWORD as bash does for a command line, calls the function that
 # `complete -p conti-rootless` names, and checks COMPREPLY. Container names come
-# from a fake XDG_DATA_HOME. Exits 1 when a case fails.
+# from a fake conti-rootless on PATH that answers `ps -a --filter status=S --format
+# '{{.Names}}'` from a list of names and states (as the real one would), and from a fake
+# XDG_DATA_HOME when there is no conti-rootless to ask. Exits 1 when a case fails.
 set -u
 
 file=${1:?usage: test-bash-completion.sh COMPLETION_FILE}
 file=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/data/conti-rootless/containers/mybox" "$tmp/data/conti-rootless/containers/web.1" \
-	"$tmp/data/conti-rootless/containers/.hidden" "$tmp/rootfs/bin" "$tmp/rootfs/usr/bin"
+for name in mybox web.1 made gone broken .hidden; do
+	mkdir -p "$tmp/data/conti-rootless/containers/$name"
+done
+mkdir -p "$tmp/rootfs/bin" "$tmp/rootfs/usr/bin"
 touch "$tmp/rootfs/bin/busybox" "$tmp/rootfs/usr/bin/env"
 failures=0
+
+# The fake conti-rootless: `ps -a [--filter status=S]... --format {{.Names}}`, from
+# $tmp/states ("NAME STATE" lines); anything else fails.
+mkdir "$tmp/bin" "$tmp/nobin"
+printf '%s\n' 'mybox running' 'web.1 running' 'made created' 'gone exited' 'broken damaged' \
+	>"$tmp/states"
+cat >"$tmp/bin/conti-rootless" <<FAKE
+#!/bin/bash
+[ "\$1 \$2" = "ps -a" ] || exit 125
+shift 2
+want=()
+while [ \$# -gt 0 ]; do
+	case \$1 in
+	--filter) want+=("\${2#status=}") ;;
+	--format) [ "\$2" = '{{.Names}}' ] || exit 125 ;;
+	*) exit 125 ;;
+	esac
+	shift 2
+done
+while read -r name state; do
+	[ \${#want[@]} -eq 0 ] && echo "\$name"
+	for w in "\${want[@]}"; do
+		[ "\$w" = "\$state" ] && echo "\$name"
+	done
+done <"$tmp/states"
+exit 0
+FAKE
+chmod +x "$tmp/bin/conti-rootless"
+path=$tmp/bin:$PATH
 
 # complete WORD... : the completions of a command line whose last WORD is the one being
 # completed ('' for a new word), one per line, sorted.
 complete_words() {
-	XDG_DATA_HOME="$tmp/data" bash --norc --noprofile -c '
+	XDG_DATA_HOME="$tmp/data" PATH=$path bash --norc --noprofile -c '
 		source "$1" || exit 2
 		shift
 		spec=$(complete -p conti-rootless) || exit 3
@@ -74,22 +107,42 @@ refuse "conti-rootless e" run ps
 expect "conti-rootless --trace ''" run exec ps
 expect "conti-rootless --t" --trace
 
-# Container names, from XDG_DATA_HOME; hidden entries are not containers.
+# Container names, as ps lists them: only running ones for exec, stop and kill; only
+# stopped ones (created, exited) for start and rm; all of them for logs, inspect, rm -f.
 expect "conti-rootless exec ''" mybox web.1
-refuse "conti-rootless exec ''" .hidden
+refuse "conti-rootless exec ''" made gone broken .hidden
 expect "conti-rootless exec my" mybox
 refuse "conti-rootless exec my" web.1
 expect "conti-rootless exec -it -e FOO=1 ''" mybox
 expect "conti-rootless exec -u 1000 ''" mybox
 refuse "conti-rootless exec -u ''" mybox
 refuse "conti-rootless exec mybox ''" mybox
-for cmd in start stop kill rm logs inspect; do
+for cmd in stop kill; do
 	expect "conti-rootless $cmd ''" mybox web.1
+	refuse "conti-rootless $cmd ''" made gone broken
+done
+expect "conti-rootless start ''" made gone
+refuse "conti-rootless start ''" mybox web.1 broken
+expect "conti-rootless rm ''" made gone broken
+refuse "conti-rootless rm ''" mybox web.1
+expect "conti-rootless rm -f ''" mybox web.1 made gone broken
+for cmd in logs inspect; do
+	expect "conti-rootless $cmd ''" mybox web.1 made gone broken
 done
 expect "conti-rootless stop mybox ''" web.1
 expect "conti-rootless kill -s TERM ''" mybox
 expect "conti-rootless stop -t 3 ''" mybox
 refuse "conti-rootless ps ''" mybox
+
+# With no conti-rootless to ask (not on PATH): the names in XDG_DATA_HOME, hidden entries
+# not.
+path=$tmp/nobin:/usr/bin:/bin
+[ -x /usr/bin/conti-rootless ] || {
+	expect "conti-rootless exec ''" mybox web.1 made gone broken
+	refuse "conti-rootless exec ''" .hidden
+	expect "conti-rootless start my" mybox
+}
+path=$tmp/bin:$PATH
 
 # Options, per command.
 expect "conti-rootless run -" --detach --rm --name --overlay --uidmap --volume --security-opt
@@ -97,7 +150,7 @@ refuse "conti-rootless create -" --detach -d
 expect "conti-rootless create --" --rm --overlay
 expect "conti-rootless exec -" --tty --interactive --env --workdir --user
 refuse "conti-rootless exec -" --rm
-expect "conti-rootless ps -" -a --all --format
+expect "conti-rootless ps -" -a --all --format -q --quiet --filter --no-trunc
 expect "conti-rootless rm -" -f --force
 expect "conti-rootless stop --" --time
 expect "conti-rootless kill --" --signal
@@ -112,6 +165,8 @@ expect "conti-rootless run --uidmap = s" subid single
 expect "conti-rootless run --cap-add NET_" NET_ADMIN NET_RAW NET_BIND_SERVICE
 expect "conti-rootless run --security-opt ''" seccomp=unconfined no-new-privileges=false
 expect "conti-rootless ps --format ''" table json
+expect "conti-rootless ps --filter ''" status=running status=exited status=created name=
+expect "conti-rootless ps -a -f status=r" status=running
 expect "conti-rootless check --format ''" json
 expect "conti-rootless kill -s ''" TERM KILL USR1
 refuse "conti-rootless run --name ''" mybox

@@ -209,17 +209,51 @@ static char *table_status(const char *table, const char *name, long *pid)
 	return NULL;
 }
 
-/* Runs `ps` (all: `ps -a`), asserting exit 0; returns its stdout (caller frees). */
+/* The template the helpers read ps through, and what they make of it. */
+#define PS_SIMPLE "{{.Names}} {{.State}} {{.ExitCode}} {{.Pid}}"
+
+/* Rewrites the output of `ps --format PS_SIMPLE` in r as a header line and a row "NAME
+ * STATUS PID" per container, STATUS as "running", "created", "damaged" or "exited (N)": the
+ * rows the table helpers below read, whatever columns the table itself has. */
+static void ps_simple(struct h_result *r)
+{
+	size_t len = strlen(r->out) * 2 + 16, off;
+	char *rows = malloc(len);
+	int lines = h_count_lines(r->out);
+
+	ck_assert(rows);
+	off = (size_t)snprintf(rows, len, "NAME STATUS PID\n");
+	for (int i = 0; i < lines; i++) {
+		char *line = h_line(r->out, i), name[80] = "", state[32] = "";
+		int code = -1;
+		long pid = 0;
+
+		sscanf(line, "%79s %31s %d %ld", name, state, &code, &pid);
+		if (!strcmp(state, "exited") && code >= 0)
+			off += (size_t)snprintf(rows + off, len - off, "%s exited (%d) %ld\n", name,
+						code, pid);
+		else
+			off += (size_t)snprintf(rows + off, len - off, "%s %s %ld\n", name, state,
+						pid);
+		free(line);
+	}
+	free(r->out);
+	r->out = rows;
+}
+
+/* Runs `ps` (all: `ps -a`), asserting exit 0; returns its stdout as ps_simple's rows (caller
+ * frees). */
 static char *ps_table(bool all)
 {
 	struct h_result r;
 	char *out;
 
 	if (all)
-		CONTI(&r, "ps", "-a");
+		CONTI(&r, "ps", "-a", "--format", PS_SIMPLE);
 	else
-		CONTI(&r, "ps");
+		CONTI(&r, "ps", "--format", PS_SIMPLE);
 	h_assert_status(&r, 0, all ? "ps -a" : "ps");
+	ps_simple(&r);
 	out = r.out;
 	r.out = NULL;
 	h_result_free(&r);
@@ -910,24 +944,58 @@ END_TEST
 
 /* ---- ps, list, inspect ---- */
 
-static const char *const ps_columns[] = {"NAME", "STATUS", "PID", "ROOTFS", "COMMAND", "CREATED"};
+static const char *const ps_columns[] = {"CONTAINER", "ID",	"ROOTFS", "COMMAND",
+					 "CREATED",   "STATUS", "PID",	  "NAMES"};
+#define PS_NCOLUMNS (int)(sizeof(ps_columns) / sizeof(ps_columns[0]))
 
 static void assert_ps_header(const char *table)
 {
-	char *header = h_line(table, 0), tok[8][64];
-	int n = tokens(header, tok, 8);
+	char *header = h_line(table, 0), tok[10][64];
+	int n = tokens(header, tok, 10);
 
-	ck_assert_msg(n == 6, "header '%s' does not have the six columns", header);
-	for (int i = 0; i < 6; i++)
-		ck_assert_msg(!strcmp(tok[i], ps_columns[i]), "header '%s': column %d is not %s",
+	ck_assert_msg(n == PS_NCOLUMNS, "header '%s' does not have docker's columns", header);
+	for (int i = 0; i < PS_NCOLUMNS; i++)
+		ck_assert_msg(!strcmp(tok[i], ps_columns[i]), "header '%s': word %d is not %s",
 			      header, i + 1, ps_columns[i]);
 	free(header);
+}
+
+/* The line of the real `ps` table whose last cell (NAMES) is name (caller frees), or NULL. */
+static char *table_line(const char *table, const char *name)
+{
+	for (int i = 1, n = h_count_lines(table); i < n; i++) {
+		char *line = h_line(table, i);
+		size_t len = strlen(line), nlen = strlen(name);
+
+		if (len > nlen && !strcmp(line + len - nlen, name) && line[len - nlen - 1] == ' ')
+			return line;
+		free(line);
+	}
+	return NULL;
+}
+
+/* Runs `ps` (all: `ps -a`), the real table, asserting exit 0; returns its stdout (caller
+ * frees). */
+static char *ps_real(bool all)
+{
+	struct h_result r;
+	char *out;
+
+	if (all)
+		CONTI(&r, "ps", "-a");
+	else
+		CONTI(&r, "ps");
+	h_assert_status(&r, 0, "ps");
+	out = r.out;
+	r.out = NULL;
+	h_result_free(&r);
+	return out;
 }
 
 /* With no container `ps` and `ps -a` print the header only. */
 START_TEST(test_ps_no_containers)
 {
-	char *table = ps_table(false), *all = ps_table(true);
+	char *table = ps_real(false), *all = ps_real(true);
 
 	assert_ps_header(table);
 	ck_assert_msg(h_count_lines(table) == 1, "ps with no container:\n%s", table);
@@ -937,35 +1005,38 @@ START_TEST(test_ps_no_containers)
 }
 END_TEST
 
-/* The table: NAME STATUS PID ROOTFS COMMAND CREATED, and a running row with its PID. */
+/* The table: docker's columns, and a running row "Up ..." with its PID and command. */
 START_TEST(test_ps_table)
 {
-	char *name = sleeping_container(), *table = ps_table(false), *status;
+	char *name = sleeping_container(), *table = ps_real(false), *line;
+	char *simple = ps_table(false), *status;
 	long pid = 0;
 
 	assert_ps_header(table);
-	status = table_status(table, name, &pid);
+	status = table_status(simple, name, &pid);
 	ck_assert_msg(status && !strcmp(status, "running"), "no running row for %s:\n%s", name,
-		      table);
+		      simple);
 	ck_assert_msg(pid > 0 && h_pid_alive((pid_t)pid), "PID %ld is not alive:\n%s", pid, table);
-	ck_assert_msg(strstr(table, "sleep"), "no COMMAND in the table:\n%s", table);
-	free(name), free(table), free(status);
+	line = table_line(table, name);
+	ck_assert_msg(line && strstr(line, " Up ") && strstr(line, "\"sleep "),
+		      "no running row (Up, \"sleep ...\") for %s:\n%s", name, table);
+	free(name), free(table), free(status), free(simple), free(line);
 }
 END_TEST
 
 /* `list` is `ps`. */
 START_TEST(test_ps_list_alias)
 {
-	char *name = sleeping_container(), *status;
+	char *name = sleeping_container(), *line;
 	struct h_result r;
 
 	CONTI(&r, "list");
 	h_assert_status(&r, 0, "list");
 	assert_ps_header(r.out);
-	status = table_status(r.out, name, NULL);
-	ck_assert_msg(status && !strcmp(status, "running"), "list:\n%s", r.out);
+	line = table_line(r.out, name);
+	ck_assert_msg(line && strstr(line, " Up "), "list:\n%s", r.out);
 	h_result_free(&r);
-	free(name), free(status);
+	free(name), free(line);
 }
 END_TEST
 
@@ -1824,8 +1895,9 @@ static void assert_ps_status(const struct h_opts *o, const char *name, const cha
 	struct h_result r;
 	char *row, status[32] = "";
 
-	CONTI_OPTS(&r, o, "ps", "-a");
+	CONTI_OPTS(&r, o, "ps", "-a", "--format", PS_SIMPLE);
 	h_assert_status(&r, 0, "ps -a");
+	ps_simple(&r);
 	row = ps_row(r.out, name);
 	ck_assert_msg(row, "ps -a does not list %s:\n%s%s", name, r.out, r.err);
 	sscanf(row + strlen(name), " %31s", status);
@@ -1887,7 +1959,8 @@ START_TEST(test_runtime_dir_not_from_environment)
 	CONTI_OPTS(&r, &o1, "run", "-d", "--name", name, H.rootfs, "sleep", mark);
 	h_assert_status(&r, 0, "run -d with XDG_RUNTIME_DIR set");
 	h_result_free(&r);
-	CONTI_OPTS(&r, &o2, "ps", "-a");
+	CONTI_OPTS(&r, &o2, "ps", "-a", "--format", PS_SIMPLE);
+	ps_simple(&r);
 	CONTI_OPTS(&rm, &o2, "rm", "-f", name);
 	{
 		char *row = ps_row(r.out, name);
@@ -1959,7 +2032,8 @@ START_TEST(test_config_damaged)
 	DETACH(name, "sleep", mark);
 	h_write_file(config, damaged_configs[_i], 0600);
 	assert_ps_status(NULL, name, "damaged");
-	CONTI(&r, "ps");
+	CONTI(&r, "ps", "--format", PS_SIMPLE);
+	ps_simple(&r);
 	row = ps_row(r.out, name);
 	ck_assert_msg(row, "ps (running only) omits the damaged running %s:\n%s", name, r.out);
 	free(row);
@@ -2031,7 +2105,8 @@ START_TEST(test_sigkill_during_setup)
 	h_result_free(&r);
 	ck_assert_msg(count_prefixed(containers, ".tmp-") == 0, "half-made data left in %s",
 		      containers);
-	CONTI(&r, "ps", "-a");
+	CONTI(&r, "ps", "-a", "--format", PS_SIMPLE);
+	ps_simple(&r);
 	for (int i = 1, lines = h_count_lines(r.out); i < lines; i++) {
 		char *line = h_line(r.out, i), name[80] = "";
 		struct h_result rm;
@@ -2800,6 +2875,336 @@ END_TEST
 
 /* ---- the suite ---- */
 
+/* ---- ps as docker's: ids, -q, --filter, --no-trunc, an aligned table, id prefixes ---- */
+
+/* The stdout of `conti-rootless ARGS...`, asserting exit 0 (caller frees). */
+static char *conti_out(const char *const *args)
+{
+	struct h_result r;
+	char *out;
+
+	h_conti_v(&r, NULL, args);
+	h_assert_status(&r, 0, args[0]);
+	out = r.out;
+	r.out = NULL;
+	h_result_free(&r);
+	return out;
+}
+#define OUT(...) conti_out((const char *const[]){__VA_ARGS__, NULL})
+
+/* True when line is n lowercase hex digits. */
+static bool is_hex_id(const char *line, size_t n)
+{
+	return strlen(line) == n && strspn(line, "0123456789abcdef") == n;
+}
+
+/* `create --name NAME ROOTFS CMD...` of a new name, asserting exit 0; returns the name. */
+static char *created_container(const char *cmd)
+{
+	char *name = new_name();
+	struct h_result r;
+
+	CONTI(&r, "create", "--name", name, H.rootfs, "sh", "-c", cmd);
+	h_assert_status(&r, 0, "create");
+	h_result_free(&r);
+	return name;
+}
+
+/* `run --name NAME ROOTFS sh -c CMD` (kept: no --rm) of a new name, asserting it exited
+ * with code; returns the name. */
+static char *exited_container(const char *cmd, int code)
+{
+	char *name = new_name();
+	struct h_result r;
+
+	CONTI(&r, "run", "--name", name, H.rootfs, "sh", "-c", cmd);
+	h_assert_status(&r, code, "run");
+	h_result_free(&r);
+	return name;
+}
+
+/* `ps -q` prints the short ids of the running containers only, one a line; -a those of all;
+ * --no-trunc the full ids (64 hex digits), which start with the short ones and are the
+ * "id" of the JSON objects (was: -q an unknown option). */
+START_TEST(test_ps_quiet_ids)
+{
+	char *run = sleeping_container(), *made = created_container("true");
+	char *done = exited_container("true", 0);
+	char *q = OUT("ps", "-q"), *all = OUT("ps", "-a", "-q");
+	char *full = OUT("ps", "-a", "-q", "--no-trunc"),
+	     *json = OUT("ps", "-a", "--format", "json");
+	char *obj = json_find_named(json, run), *id;
+
+	ck_assert_msg(h_count_lines(q) == 1, "ps -q with one running container:\n%s", q);
+	ck_assert_msg(h_count_lines(all) == 3 && h_count_lines(full) == 3,
+		      "ps -a -q with three containers:\n%s\n--no-trunc:\n%s", all, full);
+	for (int i = 0; i < 3; i++) {
+		char *s = h_line(all, i), *f = h_line(full, i);
+
+		ck_assert_msg(is_hex_id(s, 12), "ps -a -q line %d is not a short id: '%s'", i, s);
+		ck_assert_msg(is_hex_id(f, 64), "ps -a -q --no-trunc line %d: '%s'", i, f);
+		ck_assert_msg(!strncmp(f, s, 12), "full id %s does not start with %s", f, s);
+		free(s), free(f);
+	}
+	ck_assert_msg(obj, "no JSON object for %s:\n%s", run, json);
+	id = json_need(obj, "id");
+	ck_assert_msg(is_hex_id(id, 64) && !strncmp(id, q, 12) && strstr(full, id),
+		      "JSON id '%s', ps -q '%s', ps -a -q --no-trunc:\n%s", id, q, full);
+	free(run), free(made), free(done), free(q), free(all), free(full), free(json), free(obj);
+	free(id);
+}
+END_TEST
+
+/* The names `ps ARGS... --format {{.Names}}` prints, as one line "a b c" (sorted). */
+#define NAMES(...) names_line(OUT("ps", __VA_ARGS__, "--format", "{{.Names}}"))
+static char *names_line(char *out)
+{
+	char *line = h_strf("%s", "");
+
+	for (int i = 0, n = h_count_lines(out); i < n; i++) {
+		char *l = h_line(out, i), *next = h_strf("%s%s%s", line, *line ? " " : "", l);
+
+		free(line), free(l);
+		line = next;
+	}
+	free(out);
+	return line;
+}
+
+/* --filter status= and name= select as docker's do: values of one key or'ed, keys and'ed, a
+ * status filter lists more than running ones; STATUS reads "Up ...", "Exited (3) ... ago",
+ * "Created"; an unknown status is refused with one line, 125 (was: --filter unknown). */
+START_TEST(test_ps_filters)
+{
+	char *run = sleeping_container(), *made = created_container("true");
+	char *done = exited_container("exit 3", 3);
+	char *re = h_strf("name=^%s$", made), *both = h_strf("%s %s", made, run);
+	char *sub = h_strf("name=%s", done + strlen(done) - 4), *got, *status;
+	char *run_name = h_strf("name=%s", run);
+	struct h_result r;
+
+	got = NAMES("--filter", "status=running");
+	ck_assert_str_eq(got, run);
+	free(got);
+	got = NAMES("--filter", "status=exited"); /* no -a: the filter asks for exited ones */
+	ck_assert_str_eq(got, done);
+	free(got);
+	got = NAMES("-a", "--filter", "status=created");
+	ck_assert_str_eq(got, made);
+	free(got);
+	got = NAMES("-a", "--filter", "status=created", "--filter", "status=running");
+	ck_assert_msg(strstr(got, run) && strstr(got, made) && strlen(got) == strlen(both),
+		      "status=created or running: '%s'", got);
+	free(got);
+	got = NAMES("-a", "--filter", re);
+	ck_assert_str_eq(got, made);
+	free(got);
+	got = NAMES("-a", "--filter", sub);
+	ck_assert_str_eq(got, done);
+	free(got);
+	got = NAMES("-a", "--filter", run_name, "--filter", "status=exited");
+	ck_assert_str_eq(got, "");
+	free(got);
+	got = NAMES("-a", "-f", run_name);
+	ck_assert_str_eq(got, run);
+	free(got);
+	status = OUT("ps", "-a", "--filter", "status=exited", "--format", "{{.Status}}");
+	ck_assert_msg(!strncmp(status, "Exited (3) ", 11) && strstr(status, " ago\n"),
+		      "STATUS of an exited container: '%s'", status);
+	free(status);
+	status = OUT("ps", "--format", "{{.Status}}|{{.State}}");
+	ck_assert_msg(!strncmp(status, "Up ", 3) && strstr(status, "|running\n"),
+		      "STATUS of a running container: '%s'", status);
+	free(status);
+	status = OUT("ps", "-a", "--filter", "status=created", "--format", "{{.Status}}");
+	ck_assert_str_eq(status, "Created\n");
+	free(status);
+	CONTI(&r, "ps", "--filter", "status=sleeping");
+	h_assert_status(&r, 125, "ps --filter status=sleeping");
+	free(h_error_line(&r));
+	h_result_free(&r);
+	free(run), free(made), free(done), free(re), free(both), free(sub), free(run_name);
+}
+END_TEST
+
+/* line with each "…" as one byte, so that offsets are columns (caller frees). */
+static char *columns_of(const char *line)
+{
+	char *out = strdup(line), *o = out;
+
+	ck_assert(out);
+	for (const char *p = line; *p;) {
+		if (!strncmp(p, "…", strlen("…"))) {
+			*o++ = '~';
+			p += strlen("…");
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Asserts that every row of table has each cell where its header's column starts. */
+static void assert_aligned(const char *table)
+{
+	static const char *const heads[] = {"ROOTFS", "COMMAND", "CREATED",
+					    "STATUS", "PID",	 "NAMES"};
+	char *header = h_line(table, 0);
+
+	for (int i = 1, n = h_count_lines(table); i < n; i++) {
+		char *raw = h_line(table, i), *row = columns_of(raw);
+
+		for (size_t c = 0; c < sizeof(heads) / sizeof(heads[0]); c++) {
+			size_t off = (size_t)(strstr(header, heads[c]) - header);
+
+			ck_assert_msg(strlen(row) > off && row[off - 1] == ' ' && row[off] != ' ',
+				      "column %s (at %zu) is not aligned on line %d:\n%s", heads[c],
+				      off, i, table);
+		}
+		free(raw), free(row);
+	}
+	free(header);
+}
+
+/* The table stays aligned with a rootfs path of over 150 characters and a long command: both cut
+ * with "…" (COMMAND to 20 columns, quoted, as docker); --no-trunc shows them whole, still
+ * aligned (was: a 30-wide %s that a long path pushed out of line). */
+START_TEST(test_ps_table_aligned)
+{
+	char *longdir = h_strf("%s/%0150d-rootfs", H.base, 0), *name = new_name();
+	char *mark = new_mark(), *pad = h_strf("%0100d", 7), *table, *whole, *line;
+	char *other = sleeping_container(), *done = exited_container("exit 0", 0);
+	struct h_result r;
+
+	for (char *p = strrchr(longdir, '/') + 1; *p == '0'; p++)
+		*p = 'r';
+	/* the rootfs moved to the long path (run keeps it resolved), and a link back */
+	ck_assert_msg(rename(H.rootfs, longdir) == 0 && symlink(longdir, H.rootfs) == 0,
+		      "move %s to %s", H.rootfs, longdir);
+	CONTI(&r, "run", "-d", "--name", name, longdir, "sh", "-c", "exec sleep \"$0\"", mark, pad);
+	h_assert_status(&r, 0, "run -d with a long rootfs path");
+	h_result_free(&r);
+	table = OUT("ps", "-a");
+	assert_aligned(table);
+	ck_assert_msg(!strstr(table, longdir) && strstr(table, "…"),
+		      "the long rootfs is not cut with a marker:\n%s", table);
+	line = table_line(table, name);
+	ck_assert_msg(line && strstr(line, "\"sh -c exec sleep \"$…\""),
+		      "COMMAND is not cut to 20 columns, quoted:\n%s", table);
+	free(line);
+	whole = OUT("ps", "-a", "--no-trunc");
+	assert_aligned(whole);
+	ck_assert_msg(strstr(whole, longdir) && strstr(whole, pad) && !strstr(whole, "…"),
+		      "--no-trunc cuts:\n%s", whole);
+	free(longdir), free(name), free(mark), free(pad), free(table), free(whole), free(other);
+	free(done);
+}
+END_TEST
+
+/* NAME operands also take a container's id or a unique prefix of it, as docker's: inspect,
+ * exec and stop by a prefix; a prefix that starts several ids is refused with one line,
+ * 125, and nothing is stopped or removed (was: "no container named ..."). */
+START_TEST(test_id_prefix)
+{
+	char *name = sleeping_container(), *filter = h_strf("name=^%s$", name);
+	char *id = OUT("ps", "-q", "--no-trunc", "--filter", filter), *out, *ids, *line;
+	char prefix[9], first[2] = "";
+	char *made[17];
+	int n = 0;
+	struct h_result r;
+
+	snprintf(prefix, sizeof(prefix), "%s", id);
+	out = OUT("inspect", prefix);
+	line = h_strf("\"name\":\"%s\"", name);
+	ck_assert_msg(strstr(out, line), "inspect %s:\n%s", prefix, out);
+	free(out), free(line);
+	CONTI(&r, "exec", prefix, "echo", "in");
+	h_assert_status(&r, 0, "exec by an id prefix");
+	ck_assert_str_eq(r.out, "in\n");
+	h_result_free(&r);
+	CONTI(&r, "stop", "-t", "1", prefix);
+	h_assert_status(&r, 0, "stop by an id prefix");
+	h_result_free(&r);
+	expect_status(name, true, "exited*", 5000);
+	/* two ids that start alike: among 17 containers two share their first digit */
+	do {
+		made[n++] = created_container("true");
+		ids = OUT("ps", "-a", "-q", "--filter", "status=created");
+		for (int i = 0, k = h_count_lines(ids); i < k && !first[0]; i++) {
+			line = h_line(ids, i);
+			for (int j = i + 1; j < k && !first[0]; j++) {
+				char *other = h_line(ids, j);
+
+				if (other[0] == line[0])
+					first[0] = line[0];
+				free(other);
+			}
+			free(line);
+		}
+		free(ids);
+	} while (!first[0] && n < 17);
+	ck_assert_msg(first[0], "no two of 17 ids start alike");
+	CONTI(&r, "rm", first);
+	h_assert_status(&r, 125, "rm of an ambiguous id prefix");
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, "ids of"), "the error does not say the prefix is ambiguous: %s",
+		      line);
+	free(line);
+	h_result_free(&r);
+	ids = OUT("ps", "-a", "-q", "--filter", "status=created");
+	ck_assert_msg(h_count_lines(ids) == n, "rm of an ambiguous prefix removed some:\n%s", ids);
+	free(ids);
+	for (int i = 0; i < n; i++)
+		free(made[i]);
+	free(name), free(filter), free(id);
+}
+END_TEST
+
+/* A container made by an earlier version has no id in its config: it gets one derived from
+ * its name and creation time, the same at every ps, and usable as a prefix. */
+START_TEST(test_id_of_older_container)
+{
+	char *name = created_container("true");
+	char *config = h_strf("%s/conti-rootless/containers/%s/config", H.data, name);
+	char *text = h_read_file(config), *idline, *id1, *id2, *out, prefix[11];
+
+	ck_assert(text);
+	idline = strstr(text, "\nid=");
+	ck_assert_msg(idline, "no id= line in the config:\n%s", text);
+	memmove(idline + 1, strchr(idline + 1, '\n') + 1, strlen(strchr(idline + 1, '\n') + 1) + 1);
+	h_write_file(config, text, 0600);
+	id1 = OUT("ps", "-a", "-q", "--no-trunc");
+	id2 = OUT("ps", "-a", "-q", "--no-trunc");
+	ck_assert_msg(h_count_lines(id1) == 1 && is_hex_id(strtok(id1, "\n"), 64),
+		      "derived id: '%s'", id1);
+	ck_assert_str_eq(id1, strtok(id2, "\n"));
+	snprintf(prefix, sizeof(prefix), "%s", id1);
+	out = OUT("inspect", prefix);
+	ck_assert_msg(strstr(out, name), "inspect by a derived id's prefix:\n%s", out);
+	free(name), free(config), free(text), free(id1), free(id2), free(out);
+}
+END_TEST
+
+/* After a reboot (the runtime dir wiped), an exited container's STATUS still says how long
+ * ago it ended, from the exit code kept with its data (was: "Exited (3)" alone). */
+START_TEST(test_ps_exited_after_reboot)
+{
+	char *done = exited_container("exit 3", 3), *keep = sleeping_container(), *status;
+	char *filter = h_strf("name=^%s$", done);
+	struct h_result r;
+
+	CONTI(&r, "stop", keep); /* it kept the keeper up; the reboot kills that */
+	h_assert_status(&r, 0, "stop");
+	h_result_free(&r);
+	wipe_runtime();
+	status = OUT("ps", "-a", "--filter", filter, "--format", "{{.Status}}");
+	ck_assert_msg(!strncmp(status, "Exited (3) ", 11) && strstr(status, " ago\n"),
+		      "STATUS after a reboot: '%s'", status);
+	free(done), free(keep), free(status), free(filter);
+}
+END_TEST
+
 static TCase *tcase(Suite *s, const char *name)
 {
 	TCase *tc = tcase_create(name);
@@ -3138,6 +3543,18 @@ static void add_removal_cases(Suite *s)
 	tcase_add_test(tc, test_exactly_one_name_message);
 }
 
+static void add_ps_cases(Suite *s)
+{
+	TCase *tc = tcase(s, "ps-docker");
+
+	tcase_add_test(tc, test_ps_quiet_ids);
+	tcase_add_test(tc, test_ps_filters);
+	tcase_add_test(tc, test_ps_table_aligned);
+	tcase_add_test(tc, test_id_prefix);
+	tcase_add_test(tc, test_id_of_older_container);
+	tcase_add_test(tc, test_ps_exited_after_reboot);
+}
+
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
@@ -3150,6 +3567,7 @@ int main(void)
 	add_keeper_cases(s);
 	add_state_cases(s);
 	add_removal_cases(s);
+	add_ps_cases(s);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
