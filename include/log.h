@@ -6,9 +6,12 @@
  *
  * Beside each, log.idx (log.1.idx) says when its bytes came: a 16-byte header ("CRLOGIX1"
  * and the log's inode number, so that an index is never paired with another log) and one
- * 16-byte record {offset, Unix time in ns} (native byte order) per chunk read from the pipe:
- * the bytes from offset on came at that time. A line's time is that of the chunk its first
- * byte came in (logs -t, --since). The index counts toward the cap. */
+ * 16-byte record {offset, Unix time in ns} (native byte order) per chunk read from the pipe,
+ * at most one a millisecond: the bytes from offset on came at that time (within a ms). A
+ * line's time is that of the chunk its first byte came in (logs -t, --since). An index
+ * takes at most an eighth of its log's share of the cap: log rotates early when log.idx
+ * reaches it (a command that writes a few bytes every ms), so log, log.1 and their indexes
+ * together stay within 1.125 times --log-size-max. */
 #ifndef CR_LOG_H
 #define CR_LOG_H
 
@@ -24,12 +27,13 @@
 
 /* The writing side, in the monitor. */
 struct cr_log {
-	int dirfd;	/* the container's runtime dir */
-	int fd;		/* log, open for writing at its end (not O_APPEND: splice refuses it) */
-	int idx;	/* log.idx, O_APPEND */
-	long long size; /* bytes in log and log.idx: what counts toward the cap */
-	long long off;	/* bytes in log */
-	long long max;	/* log and log.1 together: log rotates at max / 2 */
+	int dirfd;	    /* the container's runtime dir */
+	int fd;		    /* log, open for writing at its end (not O_APPEND: splice refuses it) */
+	int idx;	    /* log.idx, O_APPEND */
+	long long size;	    /* bytes in log */
+	long long idx_size; /* bytes in log.idx */
+	long long last_stamp; /* the time of log.idx's last record, 0 before the first */
+	long long max;	      /* log and log.1 together: log rotates at max / 2 */
 };
 
 /* Opens (creating) log in dir to go on at its end; -1 with err. */

@@ -64,14 +64,13 @@ static int index_open(struct cr_log *l, unsigned long long ino)
 	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size % IDX_REC == 0 &&
 	    pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
 	    !memcmp(head, IDX_MAGIC, 8) && (memcpy(&got, head + 8, 8), got == ino)) {
-		l->size += sb.st_size;
+		l->idx_size = sb.st_size;
 		return fd;
 	}
 	if (fd >= 0)
 		close(fd);
 	fd = index_start(l->dirfd, ino);
-	if (fd >= 0)
-		l->size += IDX_REC;
+	l->idx_size = fd >= 0 ? IDX_REC : 0;
 	return fd;
 }
 
@@ -90,10 +89,10 @@ int log_open(struct cr_log *l, const char *dir, long long max, struct cr_error *
 		log_close(l);
 		return -1;
 	}
-	l->off = lseek(l->fd, 0, SEEK_END);
-	if (l->off < 0)
-		l->off = 0;
-	l->size = l->off;
+	l->size = lseek(l->fd, 0, SEEK_END);
+	if (l->size < 0)
+		l->size = 0;
+	l->last_stamp = 0;
 	l->idx = index_open(l, (unsigned long long)sb.st_ino);
 	return 0;
 }
@@ -120,24 +119,25 @@ static void rotate(struct cr_log *l)
 	if (l->idx >= 0)
 		close(l->idx);
 	l->idx = fstat(l->fd, &sb) == 0 ? index_start(l->dirfd, (unsigned long long)sb.st_ino) : -1;
-	l->off = 0;
-	l->size = l->idx >= 0 ? IDX_REC : 0;
+	l->size = 0;
+	l->idx_size = l->idx >= 0 ? IDX_REC : 0;
+	l->last_stamp = 0; /* the new log's first bytes get a record of their own */
 }
 
 size_t log_room(struct cr_log *l)
 {
 	long long half = l->max / 2;
 
-	/* room for a record of the index and at least a byte */
-	if (l->size + IDX_REC >= half)
+	/* the index rotates with its log when it reaches an eighth of the log's share: only a
+	 * command that writes a few bytes every millisecond takes it there */
+	if (l->size >= half || l->idx_size >= half / 8)
 		rotate(l);
-	return l->size + IDX_REC >= half ? 0 : (size_t)(half - l->size - IDX_REC);
+	return l->size >= half || l->idx_size >= half / 8 ? 0 : (size_t)(half - l->size);
 }
 
 void log_wrote(struct cr_log *l, size_t n)
 {
 	l->size += (long long)n;
-	l->off += (long long)n;
 }
 
 /* The time now, Unix, in ns. */
@@ -151,10 +151,15 @@ static long long realtime_ns(void)
 
 void log_stamp(struct cr_log *l)
 {
-	long long rec[2] = {l->off, realtime_ns()};
+	long long rec[2] = {l->size, realtime_ns()};
 
-	if (l->idx >= 0 && write(l->idx, rec, sizeof(rec)) == (ssize_t)sizeof(rec))
-		l->size += IDX_REC;
+	/* one record a millisecond at most: what comes sooner gets the time of the last */
+	if (l->idx < 0 || (l->last_stamp && rec[1] - l->last_stamp < 1000000))
+		return;
+	if (write(l->idx, rec, sizeof(rec)) == (ssize_t)sizeof(rec)) {
+		l->idx_size += IDX_REC;
+		l->last_stamp = rec[1];
+	}
 }
 
 void log_write(struct cr_log *l, const void *buf, size_t n)

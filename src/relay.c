@@ -271,12 +271,68 @@ static int wait_writable(int fd)
 	return poll(&p, 1, -1) < 0 && errno != EINTR ? -1 : 0;
 }
 
-/* Output to the caller and to the log (foreground without --rm): read once, written to
- * both; the caller's side failing ends the stream as it does without a log. */
+/* n bytes at the head of s->src, already given to the caller by tee: spliced to the log
+ * (rotating as its cap says); what the log does not take is read and dropped, so that
+ * the pipe moves on. */
+static void log_teed(struct cr_relay_stream *s, size_t n)
+{
+	while (n > 0) {
+		size_t room = log_room(s->log), want = n < room ? n : room;
+		ssize_t k = -1;
+
+		if (want > 0) {
+			log_stamp(s->log);
+			k = splice(s->src, NULL, s->log->fd, NULL, want, SPLICE_F_NONBLOCK);
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (!s->buf)
+				s->buf = cr_xmalloc(CHUNK);
+			k = read(s->src, s->buf, n < CHUNK ? n : CHUNK); /* a full disk: dropped */
+			if (k <= 0)
+				return;
+		} else {
+			log_wrote(s->log, (size_t)k);
+		}
+		n -= (size_t)k;
+	}
+}
+
+/* Output to the caller and to the log (foreground without --rm): a caller's pipe gets it
+ * by tee (no copy) and the log by splice; else read once, written to both. The caller's
+ * side failing ends the stream as it does without a log. */
 static ssize_t pump_both(struct cr_relay_stream *s)
 {
 	ssize_t n;
 
+	while (s->splice) {
+		int queued = 0;
+
+		n = tee(s->src, s->dst, CHUNK, SPLICE_F_NONBLOCK);
+		if (n > 0) {
+			log_teed(s, (size_t)n);
+			return n;
+		}
+		if (n == 0) {
+			end_output(s);
+			return 0;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EINVAL) {
+			s->splice = false; /* not a pipe: read and write */
+			break;
+		}
+		if (errno != EAGAIN) {
+			end_output(s);
+			return 0;
+		}
+		/* EAGAIN: nothing to read, or the caller's pipe is full */
+		if (ioctl(s->src, FIONREAD, &queued) < 0 || queued == 0 ||
+		    wait_writable(s->dst) < 0)
+			return 0;
+	}
 	if (!s->buf)
 		s->buf = cr_xmalloc(CHUNK);
 	n = read(s->src, s->buf, CHUNK);
