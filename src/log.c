@@ -19,7 +19,9 @@
 #define IDX_NAME "log.idx"
 #define IDX_OLD "log.1.idx"
 #define IDX_MAGIC "CRLOGIX1"
-#define IDX_REC 16 /* the header and each record */
+#define IDX_REC 16		   /* the header and each record */
+#define IDX_READ_MAX (256LL << 20) /* what a reader loads of an index: 16 Mi records */
+#define MAX_SECONDS 9000000000LL   /* what a time in ns holds: the year 2255 */
 
 static int open_dir(const char *dir)
 {
@@ -272,6 +274,10 @@ void log_format_time(long long ns, char *buf, size_t len)
 	struct tm tm;
 	size_t end;
 
+	if (frac < 0) {
+		frac += 1000000000L;
+		sec--;
+	}
 	if (!gmtime_r(&sec, &tm)) {
 		snprintf(buf, len, "?");
 		return;
@@ -351,7 +357,7 @@ static int parse_rfc3339(const char *s, long long *ns)
 	tm.tm_sec = sec;
 	tm.tm_isdst = -1;
 	t = sign ? timegm(&tm) - sign * (oh * 3600 + om * 60) : mktime(&tm);
-	if (t == (time_t)-1 && y != 1969)
+	if ((t == (time_t)-1 && y != 1969) || t > MAX_SECONDS || t < -MAX_SECONDS)
 		return -1;
 	*ns = (long long)t * 1000000000LL + frac;
 	return 0;
@@ -415,9 +421,9 @@ int log_parse_since(const char *s, long long now_ns, long long *ns)
 		return 0;
 	}
 	/* Unix seconds, with an optional fraction */
-	for (d = 0; isdigit((unsigned char)*p) && d < 100000000000LL; p++)
+	for (d = 0; isdigit((unsigned char)*p) && d <= MAX_SECONDS; p++)
 		d = d * 10 + (*p - '0');
-	if (p == s || !take_fraction(&p, &frac) || *p)
+	if (p == s || d > MAX_SECONDS || !take_fraction(&p, &frac) || *p)
 		return -1;
 	*ns = d * 1000000000LL + frac;
 	return 0;
@@ -456,7 +462,9 @@ static void index_refresh(struct cr_log_cursor *c)
 	unsigned char buf[IDX_REC * 4096];
 	ssize_t n;
 
-	while (c->idx >= 0) {
+	/* at most IDX_READ_MAX of it: an index made by hand could be any size; past that,
+	 * lines get the time of the last record read */
+	while (c->idx >= 0 && c->idx_off < IDX_READ_MAX) {
 		n = pread(c->idx, buf, sizeof(buf), (off_t)c->idx_off);
 		if (n < 0 && errno == EINTR)
 			continue;

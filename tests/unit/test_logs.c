@@ -40,10 +40,11 @@ END_TEST
 
 START_TEST(since_refused)
 {
-	static const char *const bad[] = {
-	    "",		"yesterday",   "10",	     "10x",
-	    "1h30",	"-5m",	       "2027-13-01", "2027-01-15T25:00Z",
-	    "2027-1-5", "1800000000.", "5m ",	     "2027-01-15T08:00:00+0200"};
+	static const char *const bad[] = {"", "yesterday", "10", "10x", "1h30", "-5m", "2027-13-01",
+					  "2027-01-15T25:00Z", "2027-1-5", "1800000000.", "5m ",
+					  "2027-01-15T08:00:00+0200",
+					  /* beyond what ns since 1970 hold (the fuzzer's find) */
+					  "180000000080.25", "9999-01-01T00:00:00Z", "0001-01-01"};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		/* "10" alone is Unix seconds, as docker: accepted */
