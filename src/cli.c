@@ -38,7 +38,7 @@ static const char usage_main[] =
     "\n"
     "Global options:\n"
     "  --trace      print each kernel step, as the shell command that does it, with its time\n"
-    "               (also after run, create, start: conti-rootless run --trace ...)\n"
+    "               (also after run, create, start, exec: conti-rootless run --trace ...)\n"
     "  -h, --help   this text ('conti-rootless COMMAND --help' for a command's)\n"
     "  --version    the version\n"
     "\n"
@@ -328,6 +328,7 @@ static const char usage_exec[] =
     "  -e, --env KEY[=VAL]    set an environment variable\n"
     "  -w, --workdir DIR      working directory (default: the container's)\n"
     "  -u, --user UID[:GID]   user and group (default: the container's)\n"
+    "  --trace                print each kernel step with its time\n"
     "\n"
     "Example: conti-rootless exec -it dev sh\n";
 static const char usage_ps[] = "Usage: conti-rootless ps [-a] [--format table|json]\n"
@@ -466,6 +467,9 @@ static int exec_option(struct cr_cli *cli, int c, const char *arg, struct cr_err
 	case 'u':
 		x->user_set = true;
 		return cli_parse_user(arg, &x->uid, &x->gid, err);
+	case OPT_TRACE:
+		cli->trace = x->trace = true;
+		return 0;
 	}
 	return cr_fail(err, EINVAL, "internal error: option %d", c);
 }
@@ -583,6 +587,7 @@ static const struct option exec_options[] = {{"tty", no_argument, NULL, 't'},
 					     {"env", required_argument, NULL, 'e'},
 					     {"workdir", required_argument, NULL, 'w'},
 					     {"user", required_argument, NULL, 'u'},
+					     {"trace", no_argument, NULL, OPT_TRACE},
 					     HELP_OPT,
 					     {NULL, 0, NULL, 0}};
 static const struct option start_options[] = {{"attach", no_argument, NULL, 'a'},
@@ -741,7 +746,7 @@ int cli_parse(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_er
 		cr_fail(err, 0, "no command given");
 		return cr_hint(err, "see 'conti-rootless --help'");
 	}
-	cli->cfg.trace = cli->trace;
+	cli->cfg.trace = cli->exec.trace = cli->trace;
 	if (!strcmp(argv[i], "help"))
 		return help_command(argc - i, argv + i, out, err);
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {

@@ -26,7 +26,7 @@ _conti_rootless_options()
 		_cr_args=$run_args
 		;;
 	exec)
-		_cr_opts='-t --tty -i --interactive -e --env -w --workdir -u --user --help'
+		_cr_opts='-t --tty -i --interactive -e --env -w --workdir -u --user --trace --help'
 		_cr_args='-e --env -w --workdir -u --user'
 		;;
 	start) _cr_opts='-a --attach --trace --help' _cr_args='' ;;

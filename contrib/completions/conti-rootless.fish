@@ -78,7 +78,7 @@ complete -c conti-rootless -n $rc -l env-file -r -F -d 'Read KEY=VAL lines from 
 complete -c conti-rootless -n $rc -s w -l workdir -x -d 'Working directory inside'
 complete -c conti-rootless -n $rc -s u -l user -x -d 'UID[:GID] inside'
 complete -c conti-rootless -n $rc -s h -l hostname -x -d 'Hostname inside'
-complete -c conti-rootless -n '__fish_seen_subcommand_from run create start' -l trace -d 'Print each kernel step'
+complete -c conti-rootless -n '__fish_seen_subcommand_from run create start exec' -l trace -d 'Print each kernel step'
 complete -c conti-rootless -n $rc -s v -l volume -r -F -d 'Bind-mount SRC:DST[:ro]'
 complete -c conti-rootless -n $rc -l tmpfs -x -d 'Mount a tmpfs at a container path'
 complete -c conti-rootless -n $rc -l read-only -d 'Make / read-only'

@@ -292,6 +292,28 @@ START_TEST(test_trace_after_command)
 }
 END_TEST
 
+/* exec --trace (and --trace exec) prints the steps of the exec: the namespaces joined, the
+ * fork, the wait. Before: exec printed no trace, and --trace after it was refused. */
+START_TEST(test_exec_trace)
+{
+	char *name = new_name();
+	struct h_result r;
+
+	h_run_detached(name, NULL, (const char *const[]){"sleep", "30", NULL});
+	CONTI(&r, "exec", "--trace", name, "echo", "hi");
+	h_assert_status(&r, 0, "exec --trace");
+	ck_assert_str_eq(r.out, "hi\n");
+	ck_assert_msg(strstr(r.err, "+ nsenter --user --mount --pid") && strstr(r.err, "+ wait"),
+		      "exec --trace printed no trace: %s", r.err);
+	h_result_free(&r);
+	CONTI(&r, "--trace", "exec", name, "true");
+	h_assert_status(&r, 0, "--trace exec");
+	ck_assert_msg(strstr(r.err, "+ nsenter "), "--trace exec printed no trace: %s", r.err);
+	h_result_free(&r);
+	free(name);
+}
+END_TEST
+
 /* run -h NAME sets the hostname (docker's -h); ps -h and -h are help. Before: -h was an
  * unknown option of run. */
 START_TEST(test_run_h_hostname)
@@ -372,6 +394,7 @@ int main(void)
 	tcase_add_test(tc, test_inspect_array);
 	tcase_add_test(tc, test_version_help);
 	tcase_add_test(tc, test_trace_after_command);
+	tcase_add_test(tc, test_exec_trace);
 	tcase_add_test(tc, test_run_h_hostname);
 	tcase_add_test(tc, test_option_values_listed);
 	sr = srunner_create(s);
