@@ -9,6 +9,7 @@
 #include "config.h"
 #include "error.h"
 #include "exec.h"
+#include "log.h"
 
 /* What main() should do after parsing. */
 enum cr_command {
@@ -25,6 +26,7 @@ enum cr_command {
 	CR_CMD_RM,
 	CR_CMD_UNSHARE,
 	CR_CMD_CHECK,
+	CR_CMD_VERSION,
 };
 
 struct cr_cli {
@@ -46,10 +48,15 @@ struct cr_cli {
 	bool follow;		/* logs -f */
 	int timeout;		/* stop -t, seconds */
 	int signal;		/* kill -s */
+
+	struct cr_log_filter logs; /* logs --tail, --since, -t */
 };
 
 /* Parses the whole command line (argv[0] is the program); fills cli or err (status 125). */
 int cli_parse(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_error *err);
+
+/* version: the version, the build's choices (libc, seccomp) and the kernel. */
+void cli_print_version(FILE *out);
 
 /* Frees what cli_parse allocated. */
 void cli_free(struct cr_cli *cli);

@@ -17,6 +17,8 @@ struct cr_exec {
 	uid_t uid;
 	gid_t gid;
 	int tty; /* 1: -t, 0: no, -1: when stdin is a terminal */
+
+	bool trace; /* --trace: print each kernel step with its time */
 };
 
 /* Joins the container's namespaces and runs the command there, with run's exit status

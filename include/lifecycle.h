@@ -25,10 +25,11 @@ struct cr_status {
 /* Reads the status of st (never "running" unless its runner holds the lock). */
 void lifecycle_status(const struct cr_state *st, struct cr_status *out);
 
-/* Prints the log of name (log.1, then log) from the cursor from (NULL: all of it); with
- * follow, until the container exits, then returns its exit code (else 0). */
+/* Prints the log of name (log.1, then log) from the cursor from (NULL: all of it, through
+ * filter when not NULL); with follow, until the container exits, then returns its exit
+ * code (else 0). */
 int lifecycle_follow_log(const struct cr_paths *paths, const char *name, struct cr_log_cursor *from,
-			 bool follow, struct cr_error *err);
+			 const struct cr_log_filter *filter, bool follow, struct cr_error *err);
 
 /* What ps shows, from its options. */
 struct cr_ps_opts {
@@ -44,11 +45,13 @@ struct cr_ps_opts {
  * or a template. */
 int lifecycle_ps(const struct cr_ps_opts *o, struct cr_error *err);
 
-/* inspect: one JSON object per name. */
+/* inspect: one JSON array, an object per name found; 1 (after the array, an error line
+ * for each) when a name is not found, as docker. */
 int lifecycle_inspect(const struct cr_strv *names, struct cr_error *err);
 
-/* logs [-f] NAME. */
-int lifecycle_logs(const char *name, bool follow, struct cr_error *err);
+/* logs [-f] [--tail N] [--since T] [-t] NAME. */
+int lifecycle_logs(const char *name, bool follow, const struct cr_log_filter *filter,
+		   struct cr_error *err);
 
 /* stop: SIGTERM to PID 1, SIGKILL after timeout seconds; waits until it is cleaned up. */
 int lifecycle_stop(const struct cr_strv *names, int timeout, struct cr_error *err);

@@ -27,7 +27,8 @@ struct cr_relay_stream {
 	bool own_dst;  /* dst is ours to close at the end (input: the pipe's write end) */
 	bool splice;   /* splice works between src and dst (until it says EINVAL) */
 	bool wait_dst; /* input: the pipe is full; wait until it can take more */
-	struct cr_log *log; /* output to a log instead of dst (a detached container) */
+	struct cr_log *log; /* output to a log: instead of dst (a detached container, dst -1),
+			     * or as well as dst (foreground without --rm) */
 	char *buf;	    /* read/write path: bytes read but not yet written */
 	size_t off, len;
 	unsigned long long fed; /* input: bytes read from the caller's file */
@@ -38,6 +39,7 @@ struct cr_relay {
 	struct cr_relay_stream s[3];
 	int n;
 	int saved[3]; /* the caller's fds 0-2 while the container's ends are in their place */
+	struct cr_log *tty_log; /* foreground without --rm: where a pty's output is copied too */
 };
 
 /* Empties r: nothing relayed. */
@@ -46,6 +48,10 @@ void relay_init(struct cr_relay *r);
 /* Makes a pipe for each of the caller's fds 0-2 that may not be handed to the container
  * (stdout and stderr on the same host object share one); a closed one becomes /dev/null. */
 int relay_open(struct cr_relay *r, struct cr_error *err);
+
+/* Foreground without --rm: as relay_open, but fds 1 and 2 always through pipes (whatever
+ * the caller's are), whose output goes to the caller and to log, as does a pty's. */
+int relay_open_logged(struct cr_relay *r, struct cr_log *log, struct cr_error *err);
 
 /* A detached container: fd 0 /dev/null, fds 1 and 2 one pipe whose output goes to log;
  * the calling process's own 0-2 are set so for good (its messages go to the log too). */

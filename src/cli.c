@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
 
 #include "cr-build-config.h"
 #include "cli.h"
@@ -25,16 +27,19 @@ static const char usage_main[] =
     "  exec NAME CMD...        run CMD inside a running container\n"
     "  ps, list                list containers\n"
     "  inspect NAME...         one container's details, as JSON\n"
-    "  logs NAME               the output of a detached container\n"
+    "  logs NAME               the output of a container (detached, or run without --rm)\n"
     "  stop NAME...            stop containers (SIGTERM, then SIGKILL)\n"
     "  kill NAME...            send a signal to containers\n"
     "  rm NAME...              remove containers and their writable layers\n"
     "  unshare [CMD...]        a shell in the namespaces that hold the containers' handles\n"
     "  check                   will run work here? what to fix if not\n"
+    "  version                 the version, how it was built, the kernel\n"
+    "  help [COMMAND]          this text, or COMMAND's (as COMMAND --help)\n"
     "\n"
     "Global options:\n"
     "  --trace      print each kernel step, as the shell command that does it, with its time\n"
-    "  --help       this text ('conti-rootless COMMAND --help' for a command's)\n"
+    "               (also after run, create, start, exec: conti-rootless run --trace ...)\n"
+    "  -h, --help   this text ('conti-rootless COMMAND --help' for a command's)\n"
     "  --version    the version\n"
     "\n"
     "Example: conti-rootless run --rm ./rootfs sh\n";
@@ -53,7 +58,7 @@ static const char usage_run[] =
     "  --env-file FILE          read KEY=VAL lines from FILE\n"
     "  -w, --workdir DIR        working directory inside the container\n"
     "  -u, --user UID[:GID]     user and group inside the container (default 0:0)\n"
-    "  --hostname NAME          hostname inside (default: the container's name)\n"
+    "  -h, --hostname NAME      hostname inside (default: the container's name)\n"
     "  -v, --volume SRC:DST[:ro]  bind-mount host path SRC at DST\n"
     "  --tmpfs DST              mount a tmpfs at DST\n"
     "  --read-only              make / read-only\n"
@@ -64,7 +69,12 @@ static const char usage_run[] =
     "  --privileged             keep every capability of the user namespace, no masked paths\n"
     "  --security-opt OPT       no-new-privileges=false, seccomp=unconfined,\n"
     "                           landlock=unconfined\n"
-    "  --log-size-max SIZE      cap of a detached container's log (default 20m; e.g. 512k)\n"
+    "  --log-size-max SIZE      cap of the container's log (default 20m; e.g. 512k)\n"
+    "  --trace                  print each kernel step with its time (as before the command)\n"
+    "  --help                   this text\n"
+    "\n"
+    "Without -d, the output goes to the caller and, unless --rm is given, to the log too\n"
+    "(conti-rootless logs NAME).\n"
     "\n"
     "Example: conti-rootless run --rm -v $PWD:/src -w /src ./rootfs sh -c 'ls'\n";
 
@@ -135,16 +145,20 @@ bad:
 static int parse_mode(const char *opt, const char *arg, const char *const *names, int n, int *out,
 		      struct cr_error *err)
 {
+	char cut[CR_CUT_SIZE], valid[128] = "";
+
 	for (int i = 0; i < n; i++) {
 		if (!strcmp(arg, names[i])) {
 			*out = i;
 			return 0;
 		}
 	}
-	char cut[CR_CUT_SIZE];
-
-	cr_fail(err, 0, "invalid --%s '%s'", opt, cr_cut(arg, cut, sizeof(cut)));
-	return cr_hint(err, "see 'conti-rootless run --help'");
+	for (int i = 0; i < n; i++)
+		snprintf(valid + strlen(valid), sizeof(valid) - strlen(valid), "%s%s", i ? "|" : "",
+			 names[i]);
+	cr_fail(err, 0, "invalid --%s '%s': valid values are %s", opt,
+		cr_cut(arg, cut, sizeof(cut)), valid);
+	return cr_hint(err, "e.g. --%s=%s; see 'conti-rootless run --help'", opt, names[0]);
 }
 
 enum {
@@ -165,6 +179,9 @@ enum {
 	OPT_SECURITY_OPT,
 	OPT_LOG_SIZE_MAX,
 	OPT_NO_TRUNC,
+	OPT_TRACE,
+	OPT_TAIL,
+	OPT_SINCE,
 };
 
 static const struct option run_options[] = {
@@ -190,6 +207,7 @@ static const struct option run_options[] = {
     {"privileged", no_argument, NULL, OPT_PRIVILEGED},
     {"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
     {"log-size-max", required_argument, NULL, OPT_LOG_SIZE_MAX},
+    {"trace", no_argument, NULL, OPT_TRACE},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -253,6 +271,10 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 	case 'u':
 		cfg->user_set = true;
 		return cli_parse_user(arg, &cfg->uid, &cfg->gid, err);
+	case OPT_TRACE:
+		cli->trace = cfg->trace = true;
+		return 0;
+	case 'h': /* docker's -h: the hostname, for run and create */
 	case OPT_HOSTNAME:
 		if (!*arg || strlen(arg) > 64)
 			return bad_usage(err, "run ", "invalid --hostname", arg);
@@ -295,6 +317,7 @@ static const char usage_start[] = "Usage: conti-rootless start [-a] NAME\n"
 				  "Start a created container, or run an exited one again on its "
 				  "writable layer.\n"
 				  "  -a, --attach   print its output and return its exit status\n"
+				  "  --trace        print each kernel step with its time\n"
 				  "\n"
 				  "Example: conti-rootless start -a dev\n";
 static const char usage_exec[] =
@@ -306,6 +329,7 @@ static const char usage_exec[] =
     "  -e, --env KEY[=VAL]    set an environment variable\n"
     "  -w, --workdir DIR      working directory (default: the container's)\n"
     "  -u, --user UID[:GID]   user and group (default: the container's)\n"
+    "  --trace                print each kernel step with its time\n"
     "\n"
     "Example: conti-rootless exec -it dev sh\n";
 static const char usage_ps[] =
@@ -326,15 +350,22 @@ static const char usage_ps[] =
     "Example: conti-rootless ps -a --filter status=exited -q\n";
 static const char usage_inspect[] = "Usage: conti-rootless inspect NAME...\n"
 				    "\n"
-				    "Print each container's details as a JSON object.\n"
+				    "Print the containers' details as one JSON array, an object "
+				    "each. An unknown\n"
+				    "name: the others are printed, an error line for it, exit 1.\n"
 				    "\n"
 				    "Example: conti-rootless inspect dev\n";
-static const char usage_logs[] = "Usage: conti-rootless logs [-f] NAME\n"
-				 "\n"
-				 "Print the output of a detached container.\n"
-				 "  -f, --follow   keep printing until it exits\n"
-				 "\n"
-				 "Example: conti-rootless logs -f dev\n";
+static const char usage_logs[] =
+    "Usage: conti-rootless logs [OPTIONS] NAME\n"
+    "\n"
+    "Print the output of a container run detached, or in the foreground without --rm.\n"
+    "  -f, --follow       keep printing until it exits\n"
+    "  -n, --tail N       only the last N lines (default all)\n"
+    "  --since T          only lines since T: a time (2026-11-23T22:40:01Z, 2026-11-23),\n"
+    "                     Unix seconds, or a duration before now (10m, 1h30m)\n"
+    "  -t, --timestamps   begin each line with the time it came (RFC 3339, UTC)\n"
+    "\n"
+    "Example: conti-rootless logs --tail 20 -t dev\n";
 static const char usage_stop[] =
     "Usage: conti-rootless stop [-t SECS] NAME...\n"
     "\n"
@@ -374,6 +405,55 @@ static const char usage_unshare[] =
     "Example: conti-rootless unshare sh -c 'nsenter --mount=$CONTI_ROOTLESS_RUNTIME/dev/ns/mnt "
     "sh'\n";
 
+static const char usage_version[] =
+    "Usage: conti-rootless version\n"
+    "\n"
+    "Print the version, how it was built and the kernel it runs on.\n";
+static const char usage_help[] = "Usage: conti-rootless help [COMMAND]\n"
+				 "\n"
+				 "Print the list of commands, or COMMAND's options.\n";
+
+/* The value of a logs option into cli->logs. */
+static int logs_option(struct cr_cli *cli, int c, const char *arg, struct cr_error *err)
+{
+	struct timespec now;
+	unsigned long n;
+
+	switch (c) {
+	case 'f':
+		cli->follow = true;
+		return 0;
+	case 't':
+		cli->logs.timestamps = true;
+		return 0;
+	case 'n':
+	case OPT_TAIL:
+		if (!strcmp(arg, "all")) {
+			cli->logs.tail = -1;
+			return 0;
+		}
+		if (!cr_parse_ulong(arg, &n) || n > (1UL << 40))
+			return bad_usage(err, "logs ", "--tail takes a number of lines or all, not",
+					 arg);
+		cli->logs.tail = (long long)n;
+		return 0;
+	case OPT_SINCE:
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (log_parse_since(arg, (long long)now.tv_sec * 1000000000LL + now.tv_nsec,
+				    &cli->logs.since) < 0) {
+			char cut[CR_CUT_SIZE];
+
+			cr_fail(err, 0, "invalid --since '%s'", cr_cut(arg, cut, sizeof(cut)));
+			return cr_hint(err, "give a time (2026-11-23T22:40:01Z), Unix seconds or "
+					    "a duration (10m, 1h30m)");
+		}
+		if (cli->logs.since <= 0)
+			cli->logs.since = 1; /* 0 is "no --since" */
+		return 0;
+	}
+	return cr_fail(err, EINVAL, "internal error: option %d", c);
+}
+
 /* The value of an exec option into cli->exec. */
 static int exec_option(struct cr_cli *cli, int c, const char *arg, struct cr_error *err)
 {
@@ -397,6 +477,9 @@ static int exec_option(struct cr_cli *cli, int c, const char *arg, struct cr_err
 	case 'u':
 		x->user_set = true;
 		return cli_parse_user(arg, &x->uid, &x->gid, err);
+	case OPT_TRACE:
+		cli->trace = x->trace = true;
+		return 0;
 	}
 	return cr_fail(err, EINVAL, "internal error: option %d", c);
 }
@@ -408,6 +491,9 @@ static int simple_option(struct cr_cli *cli, int c, const char *arg, struct cr_e
 	switch (c) {
 	case 'a':
 		cli->all = cli->attach = true;
+		return 0;
+	case OPT_TRACE:
+		cli->trace = cli->cfg.trace = true;
 		return 0;
 	case 'f':
 		cli->force = cli->follow = true;
@@ -542,10 +628,13 @@ static const struct option exec_options[] = {{"tty", no_argument, NULL, 't'},
 					     {"env", required_argument, NULL, 'e'},
 					     {"workdir", required_argument, NULL, 'w'},
 					     {"user", required_argument, NULL, 'u'},
+					     {"trace", no_argument, NULL, OPT_TRACE},
 					     HELP_OPT,
 					     {NULL, 0, NULL, 0}};
-static const struct option start_options[] = {
-    {"attach", no_argument, NULL, 'a'}, HELP_OPT, {NULL, 0, NULL, 0}};
+static const struct option start_options[] = {{"attach", no_argument, NULL, 'a'},
+					      {"trace", no_argument, NULL, OPT_TRACE},
+					      HELP_OPT,
+					      {NULL, 0, NULL, 0}};
 static const struct option ps_options[] = {{"all", no_argument, NULL, 'a'},
 					   {"format", required_argument, NULL, OPT_FORMAT},
 					   {"quiet", no_argument, NULL, 'q'},
@@ -553,8 +642,12 @@ static const struct option ps_options[] = {{"all", no_argument, NULL, 'a'},
 					   {"no-trunc", no_argument, NULL, OPT_NO_TRUNC},
 					   HELP_OPT,
 					   {NULL, 0, NULL, 0}};
-static const struct option logs_options[] = {
-    {"follow", no_argument, NULL, 'f'}, HELP_OPT, {NULL, 0, NULL, 0}};
+static const struct option logs_options[] = {{"follow", no_argument, NULL, 'f'},
+					     {"tail", required_argument, NULL, OPT_TAIL},
+					     {"since", required_argument, NULL, OPT_SINCE},
+					     {"timestamps", no_argument, NULL, 't'},
+					     HELP_OPT,
+					     {NULL, 0, NULL, 0}};
 static const struct option stop_options[] = {
     {"time", required_argument, NULL, 't'}, HELP_OPT, {NULL, 0, NULL, 0}};
 static const struct option kill_options[] = {
@@ -575,19 +668,21 @@ static const struct command {
 	int (*option)(struct cr_cli *cli, int c, const char *arg, struct cr_error *err);
 	int (*operands)(struct cr_cli *cli, int argc, char **argv, struct cr_error *err);
 } commands[] = {
-    {"run", CR_CMD_RUN, usage_run, "+:dtie:w:u:v:", run_options, run_option, run_operands},
-    {"create", CR_CMD_CREATE, usage_run, "+:tie:w:u:v:", run_options, run_option, run_operands},
+    {"run", CR_CMD_RUN, usage_run, "+:dtie:w:u:v:h:", run_options, run_option, run_operands},
+    {"create", CR_CMD_CREATE, usage_run, "+:tie:w:u:v:h:", run_options, run_option, run_operands},
     {"start", CR_CMD_START, usage_start, "+:a", start_options, simple_option, name_operand},
     {"exec", CR_CMD_EXEC, usage_exec, "+:tie:w:u:", exec_options, exec_option, exec_operands},
     {"ps", CR_CMD_PS, usage_ps, "+:aqf:", ps_options, ps_option, no_operands},
     {"list", CR_CMD_PS, usage_ps, "+:aqf:", ps_options, ps_option, no_operands},
     {"inspect", CR_CMD_INSPECT, usage_inspect, "+:", help_only, simple_option, names_operands},
-    {"logs", CR_CMD_LOGS, usage_logs, "+:f", logs_options, simple_option, name_operand},
+    {"logs", CR_CMD_LOGS, usage_logs, "+:fn:t", logs_options, logs_option, name_operand},
     {"stop", CR_CMD_STOP, usage_stop, "+:t:", stop_options, simple_option, names_operands},
     {"kill", CR_CMD_KILL, usage_kill, "+:s:", kill_options, simple_option, names_operands},
     {"rm", CR_CMD_RM, usage_rm, "+:f", rm_options, simple_option, names_operands},
     {"unshare", CR_CMD_UNSHARE, usage_unshare, "+", help_only, simple_option, any_operands},
     {"check", CR_CMD_CHECK, usage_check, "+:", check_options, simple_option, no_operands},
+    {"version", CR_CMD_VERSION, usage_version, "+:", help_only, simple_option, no_operands},
+    {"help", CR_CMD_NONE, usage_help, "+", help_only, simple_option, any_operands},
 };
 
 /* The option text getopt stopped at, for the error line. */
@@ -610,7 +705,9 @@ static int parse_command(const struct command *c, int argc, char **argv, struct 
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, c->shortopts, c->longopts, NULL)) != -1) {
-		if (opt == OPT_HELP) {
+		/* -h is help, as docker has it, but where it is the hostname (run, create) */
+		if (opt == OPT_HELP ||
+		    (opt == '?' && optopt == 'h' && !strchr(c->shortopts, 'h'))) {
 			fputs(c->usage, out);
 			cli->command = CR_CMD_NONE;
 			return 0;
@@ -627,12 +724,52 @@ static int parse_command(const struct command *c, int argc, char **argv, struct 
 	return c->operands(cli, argc - optind, argv + optind, err);
 }
 
+/* help [COMMAND]: the main text, or COMMAND's (as COMMAND --help). */
+static int help_command(int argc, char **argv, FILE *out, struct cr_error *err)
+{
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(usage_help, out);
+		return 0;
+	}
+	if (argc > 2)
+		return bad_usage(err, "help ", "unexpected argument", argv[2]);
+	if (argc == 1) {
+		fputs(usage_main, out);
+		return 0;
+	}
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+		if (!strcmp(argv[1], commands[c].name)) {
+			fputs(commands[c].usage, out);
+			return 0;
+		}
+	}
+	return bad_usage(err, "", "unknown command", argv[1]);
+}
+
+void cli_print_version(FILE *out)
+{
+	struct utsname u;
+
+	fprintf(out, "conti-rootless version %s\n", CR_VERSION);
+#ifdef __GLIBC__
+	fputs(" libc:     glibc\n", out);
+#else
+	fputs(" libc:     musl (static)\n", out);
+#endif
+	fputs(" seccomp:  compiled in (docker's default profile, a cBPF filter; no libseccomp)\n",
+	      out);
+	fputs(" landlock: used when the kernel has it\n", out);
+	if (uname(&u) == 0)
+		fprintf(out, " kernel:   %s %s %s\n", u.sysname, u.release, u.machine);
+}
+
 int cli_parse(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_error *err)
 {
 	int i;
 
 	memset(cli, 0, sizeof(*cli));
 	config_init(&cli->cfg);
+	cli->logs.tail = -1;
 	cli->exec.tty = -1;
 	cli->timeout = 10;
 	cli->signal = SIGKILL;
@@ -653,7 +790,9 @@ int cli_parse(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_er
 		cr_fail(err, 0, "no command given");
 		return cr_hint(err, "see 'conti-rootless --help'");
 	}
-	cli->cfg.trace = cli->trace;
+	cli->cfg.trace = cli->exec.trace = cli->trace;
+	if (!strcmp(argv[i], "help"))
+		return help_command(argc - i, argv + i, out, err);
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
 		if (!strcmp(argv[i], commands[c].name))
 			return parse_command(&commands[c], argc - i, argv + i, cli, out, err);

@@ -29,6 +29,7 @@
 #include "relay.h"
 #include "security.h"
 #include "supervise.h"
+#include "trace.h"
 #include "tty.h"
 #include "utils.h"
 
@@ -45,6 +46,7 @@ struct exec_ctx {
 	bool tty;
 	int init_fd;
 	int pidfd;
+	pid_t pid; /* the container's PID 1, for --trace */
 	bool own_net;
 };
 
@@ -71,6 +73,7 @@ static int load_container(struct exec_ctx *c, struct cr_error *err)
 		cr_hint(err, "start it with 'conti-rootless start %s'", c->x->name);
 	} else {
 		c->own_net = s.own_net;
+		c->pid = s.pid;
 		/* the keeper's sealed copy of init (keeper.c), while the paths are at hand */
 		c->init_fd = keeper_find_init(&paths, err);
 		ret = c->init_fd < 0 ? -1 : 0;
@@ -192,6 +195,7 @@ static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
 	sigset_t set, old;
 	int sv[2], master = -1, code;
 	struct cr_relay relay;
+	unsigned long long t0;
 	pid_t pid;
 
 	/* Without a pty, the caller's files and terminal are relayed, never handed over. */
@@ -204,10 +208,14 @@ static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
 	 * inherits it, so that the container never opens our (the front end's) binary through
 	 * its /proc/PID/exe, even before it execs init. */
 	prctl(PR_SET_DUMPABLE, 0);
+	t0 = cr_now_ns();
 	if (setns(c->pidfd, flags) < 0) {
 		relay_close(&relay);
 		return cr_fail(err, errno, "join the namespaces of container '%s'", c->x->name);
 	}
+	trace_step(c->x->trace, t0, "nsenter --user --mount --pid --uts --ipc%s --target %d",
+		   c->own_net ? " --net" : "", (int)c->pid);
+	t0 = cr_now_ns();
 	if (relay_install(&relay, err) < 0) {
 		relay_close(&relay);
 		return -1;
@@ -234,7 +242,11 @@ static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
 		return -1;
 	}
 	close(sv[0]);
+	trace_step(c->x->trace, t0, "fork; exec %s  # in the container, as pid %d here",
+		   c->x->args.v[0], (int)pid);
+	t0 = cr_now_ns();
 	code = supervise(pid, master, &set, &relay);
+	trace_step(c->x->trace, t0, "wait  # the command exited with status %d", code);
 	relay_close(&relay);
 	if (master >= 0)
 		close(master);

@@ -493,28 +493,43 @@ int lifecycle_ps(const struct cr_ps_opts *o, struct cr_error *err)
 int lifecycle_inspect(const struct cr_strv *names, struct cr_error *err)
 {
 	struct cr_paths paths;
-	int ret = 0;
+	struct cr_error *failed = cr_xcalloc(names->n ? names->n : 1, sizeof(*failed));
+	size_t nfailed = 0;
+	bool first = true;
 
-	if (state_paths_init(&paths, err) < 0)
+	if (state_paths_init(&paths, err) < 0) {
+		free(failed);
 		return -1;
-	for (size_t i = 0; i < names->n && ret == 0; i++) {
+	}
+	/* As docker: one array of those found; an error line for each other name, after it,
+	 * and exit 1. */
+	putchar('[');
+	for (size_t i = 0; i < names->n; i++) {
 		struct cr_state st;
 		struct entry e;
 
-		if (open_state(&paths, names->v[i], &st, err) < 0) {
-			ret = -1;
-			break;
+		if (open_state(&paths, names->v[i], &st, &failed[nfailed]) < 0) {
+			nfailed++;
+			continue;
 		}
-		if (load(&st, &e) < 0)
-			ret = cr_fail(err, 0, "the configuration of '%s' is damaged", names->v[i]);
-		else
+		if (load(&st, &e) < 0) {
+			cr_fail(&failed[nfailed++], 0, "the configuration of '%s' is damaged",
+				names->v[i]);
+		} else {
+			fputs(first ? "" : ",", stdout);
 			print_json(stdout, &e);
-		putchar('\n');
+			first = false;
+		}
 		config_free(&e.cfg);
 		state_release(&st);
 	}
+	puts("]");
+	fflush(stdout);
+	for (size_t i = 0; i < nfailed; i++)
+		cr_error_print(&failed[i]);
+	free(failed);
 	state_paths_free(&paths);
-	return ret;
+	return nfailed ? 1 : 0;
 }
 
 /* Refuses a log (or its rotated half) that is not a regular file conti-rootless made: the
@@ -539,11 +554,11 @@ static int check_log_files(const struct cr_state *st, struct cr_error *err)
 }
 
 int lifecycle_follow_log(const struct cr_paths *paths, const char *name, struct cr_log_cursor *from,
-			 bool follow, struct cr_error *err)
+			 const struct cr_log_filter *filter, bool follow, struct cr_error *err)
 {
 	struct cr_state st;
 	struct cr_status s;
-	struct cr_log_cursor whole = {.fd = -1, .dirfd = -1};
+	struct cr_log_cursor whole = {.fd = -1, .dirfd = -1, .idx = -1, .filter = filter};
 	struct cr_log_cursor *c = from ? from : &whole;
 	struct timespec pause = {0, 50 * 1000 * 1000};
 	bool running = true;
@@ -559,6 +574,8 @@ int lifecycle_follow_log(const struct cr_paths *paths, const char *name, struct 
 		state_release(&st);
 		return -1;
 	}
+	if (!from && filter && filter->tail >= 0)
+		log_cursor_tail(&whole, filter->tail);
 	while (running) {
 		running = follow && state_is_locked(&st);
 		if (log_cursor_copy(c, 1) < 0)
@@ -574,14 +591,17 @@ int lifecycle_follow_log(const struct cr_paths *paths, const char *name, struct 
 	return ret;
 }
 
-int lifecycle_logs(const char *name, bool follow, struct cr_error *err)
+int lifecycle_logs(const char *name, bool follow, const struct cr_log_filter *filter,
+		   struct cr_error *err)
 {
 	struct cr_paths paths;
+	bool plain = !filter->timestamps && !filter->since && filter->tail < 0;
 	int ret;
 
 	if (state_paths_init(&paths, err) < 0)
 		return -1;
-	ret = lifecycle_follow_log(&paths, name, NULL, follow, err);
+	/* without options, the bytes as they are: no index read, no line scan */
+	ret = lifecycle_follow_log(&paths, name, NULL, plain ? NULL : filter, follow, err);
 	state_paths_free(&paths);
 	return ret < 0 ? -1 : 0;
 }

@@ -71,7 +71,7 @@ static int dispatch(struct cr_cli *cli, struct cr_error *err)
 	case CR_CMD_INSPECT:
 		return lifecycle_inspect(&cli->names, err);
 	case CR_CMD_LOGS:
-		return lifecycle_logs(cli->names.v[0], cli->follow, err);
+		return lifecycle_logs(cli->names.v[0], cli->follow, &cli->logs, err);
 	case CR_CMD_STOP:
 		return lifecycle_stop(&cli->names, cli->timeout, err);
 	case CR_CMD_KILL:
@@ -82,6 +82,9 @@ static int dispatch(struct cr_cli *cli, struct cr_error *err)
 		return lifecycle_unshare(cli->names.v, err);
 	case CR_CMD_CHECK:
 		return check_run(cli->json, stdout);
+	case CR_CMD_VERSION:
+		cli_print_version(stdout);
+		return 0;
 	case CR_CMD_NONE:
 		break;
 	}

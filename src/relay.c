@@ -75,7 +75,8 @@ static int add_stream(struct cr_relay *r, int fd, const struct stat *sb, struct 
 	return 0;
 }
 
-int relay_open(struct cr_relay *r, struct cr_error *err)
+/* relay_open, and with log: fds 1 and 2 always relayed, and copied to log as well. */
+static int open_streams(struct cr_relay *r, struct cr_log *log, struct cr_error *err)
 {
 	struct stat sb[3];
 
@@ -88,7 +89,7 @@ int relay_open(struct cr_relay *r, struct cr_error *err)
 			    fstat(fd, &sb[fd]) < 0)
 				return cr_fail(err, errno, "open /dev/null as fd %d", fd);
 		}
-		if (passes(fd, &sb[fd]))
+		if (passes(fd, &sb[fd]) && !(log && fd > 0))
 			continue;
 		/* stdout and stderr on one host object: one pipe keeps their order. */
 		if (fd == 2 && r->n && r->s[r->n - 1].targets == 2U &&
@@ -98,8 +99,21 @@ int relay_open(struct cr_relay *r, struct cr_error *err)
 		}
 		if (add_stream(r, fd, &sb[fd], err) < 0)
 			return -1;
+		if (fd > 0)
+			r->s[r->n - 1].log = log;
 	}
+	r->tty_log = log;
 	return 0;
+}
+
+int relay_open(struct cr_relay *r, struct cr_error *err)
+{
+	return open_streams(r, NULL, err);
+}
+
+int relay_open_logged(struct cr_relay *r, struct cr_log *log, struct cr_error *err)
+{
+	return open_streams(r, log, err);
 }
 
 int relay_open_log(struct cr_relay *r, struct cr_log *log, struct cr_error *err)
@@ -257,22 +271,110 @@ static int wait_writable(int fd)
 	return poll(&p, 1, -1) < 0 && errno != EINTR ? -1 : 0;
 }
 
+/* n bytes at the head of s->src, already given to the caller by tee: spliced to the log
+ * (rotating as its cap says); what the log does not take is read and dropped, so that
+ * the pipe moves on. */
+static void log_teed(struct cr_relay_stream *s, size_t n)
+{
+	while (n > 0) {
+		size_t room = log_room(s->log), want = n < room ? n : room;
+		ssize_t k = -1;
+
+		if (want > 0) {
+			log_stamp(s->log);
+			k = splice(s->src, NULL, s->log->fd, NULL, want, SPLICE_F_NONBLOCK);
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (!s->buf)
+				s->buf = cr_xmalloc(CHUNK);
+			k = read(s->src, s->buf, n < CHUNK ? n : CHUNK); /* a full disk: dropped */
+			if (k <= 0)
+				return;
+		} else {
+			log_wrote(s->log, (size_t)k);
+		}
+		n -= (size_t)k;
+	}
+}
+
+/* Output to the caller and to the log (foreground without --rm): a caller's pipe gets it
+ * by tee (no copy) and the log by splice; else read once, written to both. The caller's
+ * side failing ends the stream as it does without a log. */
+static ssize_t pump_both(struct cr_relay_stream *s)
+{
+	ssize_t n;
+
+	while (s->splice) {
+		int queued = 0;
+
+		n = tee(s->src, s->dst, CHUNK, SPLICE_F_NONBLOCK);
+		if (n > 0) {
+			log_teed(s, (size_t)n);
+			return n;
+		}
+		if (n == 0) {
+			end_output(s);
+			return 0;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EINVAL) {
+			s->splice = false; /* not a pipe: read and write */
+			break;
+		}
+		if (errno != EAGAIN) {
+			end_output(s);
+			return 0;
+		}
+		/* EAGAIN: nothing to read, or the caller's pipe is full */
+		if (ioctl(s->src, FIONREAD, &queued) < 0 || queued == 0 ||
+		    wait_writable(s->dst) < 0)
+			return 0;
+	}
+	if (!s->buf)
+		s->buf = cr_xmalloc(CHUNK);
+	n = read(s->src, s->buf, CHUNK);
+	if (n < 0 && errno == EINTR)
+		return 1;
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	if (n <= 0 || cr_write_all(s->dst, s->buf, (size_t)n) < 0) {
+		end_output(s);
+		return 0;
+	}
+	log_write(s->log, s->buf, (size_t)n);
+	return n;
+}
+
 /* Moves one chunk of output; returns bytes moved, 0 when none is there now (or the
  * stream ended). */
 static ssize_t pump_output(struct cr_relay_stream *s)
 {
-	size_t room = s->log ? log_room(s->log) : CHUNK;
-	int dst = s->log ? s->log->fd : s->dst;
+	size_t room;
+	int dst, queued = 0;
+	bool stamped = false;
 	ssize_t n;
 
 	if (s->src < 0)
 		return 0;
+	if (s->log && s->dst >= 0)
+		return pump_both(s);
+	room = s->log ? log_room(s->log) : CHUNK;
+	dst = s->log ? s->log->fd : s->dst;
 	if (room > CHUNK || room == 0)
 		room = CHUNK; /* 0: the log could be neither rotated nor emptied */
+	/* The time of what comes goes to the index first, so that a reader never sees bytes
+	 * without theirs (but when they come between this and the splice: stamped after). */
+	if (s->log && s->splice && ioctl(s->src, FIONREAD, &queued) == 0 && queued > 0) {
+		log_stamp(s->log);
+		stamped = true;
+	}
 	while (s->splice) {
-		int queued = 0;
-
 		n = splice(s->src, NULL, dst, NULL, room, SPLICE_F_NONBLOCK);
+		if (n > 0 && s->log && !stamped)
+			log_stamp(s->log);
 		if (n > 0 && s->log)
 			log_wrote(s->log, (size_t)n);
 		if (n > 0)
@@ -312,13 +414,14 @@ static ssize_t pump_output(struct cr_relay_stream *s)
 		end_output(s);
 		return 0;
 	}
-	if (cr_write_all(dst, s->buf, (size_t)n) < 0) {
-		if (!s->log)
-			end_output(s);
-		return s->log ? n : 0;
+	if (s->log) {
+		log_write(s->log, s->buf, (size_t)n);
+		return n;
 	}
-	if (s->log)
-		log_wrote(s->log, (size_t)n);
+	if (cr_write_all(dst, s->buf, (size_t)n) < 0) {
+		end_output(s);
+		return 0;
+	}
 	return n;
 }
 

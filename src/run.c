@@ -342,6 +342,16 @@ static int redirect_to_log(struct run *r, struct cr_error *err)
 	return relay_open_log(&r->relay, &r->log, err);
 }
 
+/* Foreground without --rm: the output goes to the caller and, as docker keeps it, to
+ * RUNTIME/NAME/log for logs (the pty's too); --rm keeps none, so pays nothing for it. */
+static int keep_log(struct run *r, struct cr_error *err)
+{
+	if (log_open(&r->log, r->st.dir, r->cfg->log_size_max, err) < 0)
+		return -1;
+	r->relay.tty_log = &r->log;
+	return 0;
+}
+
 static int set_up(struct run *r, struct cr_error *err)
 {
 	int sig;
@@ -353,7 +363,13 @@ static int set_up(struct run *r, struct cr_error *err)
 	build_exec(r);
 	if (r->mode != CR_RUN_FOREGROUND && redirect_to_log(r, err) < 0)
 		return -1;
-	if (r->mode == CR_RUN_FOREGROUND && !r->tty && relay_open(&r->relay, err) < 0)
+	if (r->mode == CR_RUN_FOREGROUND && !r->cfg->remove && keep_log(r, err) < 0)
+		return -1;
+	if (r->mode == CR_RUN_FOREGROUND && !r->tty && !r->cfg->remove &&
+	    relay_open_logged(&r->relay, &r->log, err) < 0)
+		return -1;
+	if (r->mode == CR_RUN_FOREGROUND && !r->tty && r->cfg->remove &&
+	    relay_open(&r->relay, err) < 0)
 		return -1;
 	sig = supervise_interrupted();
 	if (sig) {
@@ -412,7 +428,7 @@ static int finish(struct run *r)
 	r->ct.pid = 0;
 	/* A monitor's last lines (--trace) go to the log itself, not into the pipe, which a
 	 * writer that outlives the container could have filled: nothing may block us now. */
-	if (r->log.fd >= 0) {
+	if (r->log.fd >= 0 && r->mode != CR_RUN_FOREGROUND) {
 		dup2(r->log.fd, 1);
 		dup2(r->log.fd, 2);
 	}
@@ -504,7 +520,7 @@ static int run(struct run *r, bool existing, struct cr_error *err)
 {
 	r->existing = existing;
 	r->keeper.pidfd = -1;
-	r->log.fd = r->log.dirfd = -1;
+	r->log.fd = r->log.idx = r->log.dirfd = -1;
 	relay_init(&r->relay);
 	container_init(&r->ct);
 	r->report = -1;
@@ -585,7 +601,7 @@ int run_start(const char *name, bool attach, bool trace, struct cr_error *err)
 	struct cr_paths paths;
 	struct cr_state st;
 	char runtime[512], status[16] = "";
-	struct cr_log_cursor from = {.fd = -1, .dirfd = -1};
+	struct cr_log_cursor from = {.fd = -1, .dirfd = -1, .idx = -1};
 	int ret;
 
 	if (state_paths_init(&paths, err) < 0)
@@ -611,7 +627,7 @@ int run_start(const char *name, bool attach, bool trace, struct cr_error *err)
 	}
 	state_release(&st);
 	if (ret == 0 && attach)
-		ret = lifecycle_follow_log(&paths, name, &from, true, err);
+		ret = lifecycle_follow_log(&paths, name, &from, NULL, true, err);
 	log_cursor_close(&from);
 	state_paths_free(&paths);
 	return ret;

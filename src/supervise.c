@@ -11,6 +11,7 @@
 #include "relay.h"
 #include "supervise.h"
 #include "tty.h"
+#include "utils.h"
 
 static const int relayed[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 
@@ -60,10 +61,29 @@ static int on_signal(pid_t child, int master, int sfd)
 	return -1;
 }
 
-static void drain(int master)
+/* The pty's output to the caller, and to the log when there is one. */
+static ssize_t pump_master(int master, struct cr_log *log)
+{
+	char buf[16384];
+	ssize_t n;
+
+	if (!log)
+		return tty_pump(master, 1);
+	do
+		n = read(master, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n;
+	if (cr_write_all(1, buf, (size_t)n) < 0)
+		return -1;
+	log_write(log, buf, (size_t)n);
+	return n;
+}
+
+static void drain(int master, struct cr_log *log)
 {
 	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
-	while (tty_pump(master, 1) > 0)
+	while (pump_master(master, log) > 0)
 		;
 }
 
@@ -74,6 +94,7 @@ int supervise(pid_t child, int master, const sigset_t *set, struct cr_relay *rel
 	bool stdin_open = master >= 0, master_open = master >= 0;
 	int code = -1, status, n;
 	struct cr_error ignored;
+	struct cr_log *log = relay ? relay->tty_log : NULL;
 
 	if (master >= 0) {
 		tty_make_raw(&term, &ignored);
@@ -95,11 +116,11 @@ int supervise(pid_t child, int master, const sigset_t *set, struct cr_relay *rel
 			code = on_signal(child, master, sfd);
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && tty_pump(0, master) <= 0)
 			stdin_open = false;
-		if (p[2].revents & (POLLIN | POLLHUP) && tty_pump(master, 1) <= 0)
+		if (p[2].revents & (POLLIN | POLLHUP) && pump_master(master, log) <= 0)
 			master_open = false; /* EIO: every slave is closed; the child ends soon */
 	}
 	if (master >= 0)
-		drain(master);
+		drain(master, log);
 	if (relay)
 		relay_drain(relay);
 	tty_restore(&term);

@@ -6,7 +6,8 @@
 # lists them; read from the directory where containers live when that fails. Needs only
 # bash, not the bash-completion package.
 
-_conti_rootless_commands='run create start exec ps list inspect logs stop kill rm unshare check'
+_conti_rootless_commands='run create start exec ps list inspect logs stop kill rm unshare check
+version help'
 
 _conti_rootless_caps='ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF
 CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL
@@ -17,25 +18,28 @@ SYS_NICE SYS_PACCT SYS_PTRACE SYS_RAWIO SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG WAK
 # The options of command $1: all of them, and those that take a value.
 _conti_rootless_options()
 {
-	local run_args='-e --env --env-file -w --workdir -u --user --hostname -v --volume --tmpfs
+	local run_args='-e --env --env-file -w --workdir -u --user -h --hostname -v --volume --tmpfs
 		--uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name
 		--log-size-max'
 	case $1 in
 	run | create)
-		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --help $run_args"
+		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --trace --help $run_args"
 		[[ $1 == run ]] && _cr_opts="-d --detach $_cr_opts"
 		_cr_args=$run_args
 		;;
 	exec)
-		_cr_opts='-t --tty -i --interactive -e --env -w --workdir -u --user --help'
+		_cr_opts='-t --tty -i --interactive -e --env -w --workdir -u --user --trace --help'
 		_cr_args='-e --env -w --workdir -u --user'
 		;;
-	start) _cr_opts='-a --attach --help' _cr_args='' ;;
+	start) _cr_opts='-a --attach --trace --help' _cr_args='' ;;
 	ps | list)
 		_cr_opts='-a --all -q --quiet -f --filter --no-trunc --format --help'
 		_cr_args='-f --filter --format'
 		;;
-	logs) _cr_opts='-f --follow --help' _cr_args='' ;;
+	logs)
+		_cr_opts='-f --follow -n --tail --since -t --timestamps --help'
+		_cr_args='-n --tail --since'
+		;;
 	stop) _cr_opts='-t --time --help' _cr_args='-t --time' ;;
 	kill) _cr_opts='-s --signal --help' _cr_args='-s --signal' ;;
 	rm) _cr_opts='-f --force --help' _cr_args='' ;;
@@ -123,6 +127,7 @@ _conti_rootless_value()
 	--uidmap) words='auto subid single' ;;
 	--overlay) words='auto kernel fuse none' ;;
 	--net | --network) words='host none' ;;
+	-n | --tail) words='all 10 100' ;;
 	--format) [[ $2 == check ]] && words='json' || words='table json' ;;
 	-f | --filter)
 		[[ $2 == ps || $2 == list ]] &&
@@ -173,6 +178,7 @@ _conti_rootless_operand()
 		fi
 		;;
 	inspect) _conti_rootless_names "$3" ;;
+	help) (($2 == 1)) && _conti_rootless_add -W "$_conti_rootless_commands" -- "$3" ;;
 	unshare)
 		if (($2 == 1)); then
 			_conti_rootless_add -c -- "$3"

@@ -4,7 +4,7 @@
 # --format '{{.Names}}'` lists them; read from the directory where containers live when
 # that fails.
 
-set -l commands run create start exec ps list inspect logs stop kill rm unshare check
+set -l commands run create start exec ps list inspect logs stop kill rm unshare check version help
 
 # Your containers' names, those in one of the states $argv (none: any).
 function __conti_rootless_names
@@ -68,12 +68,14 @@ complete -c conti-rootless -n __fish_use_subcommand -a exec -d 'Run a command in
 complete -c conti-rootless -n __fish_use_subcommand -a ps -d 'List containers'
 complete -c conti-rootless -n __fish_use_subcommand -a list -d 'List containers'
 complete -c conti-rootless -n __fish_use_subcommand -a inspect -d "Print containers' details as JSON"
-complete -c conti-rootless -n __fish_use_subcommand -a logs -d 'Print the output of a detached container'
+complete -c conti-rootless -n __fish_use_subcommand -a logs -d 'Print the output of a container'
 complete -c conti-rootless -n __fish_use_subcommand -a stop -d 'Stop containers'
 complete -c conti-rootless -n __fish_use_subcommand -a kill -d 'Send a signal to containers'
 complete -c conti-rootless -n __fish_use_subcommand -a rm -d 'Remove containers and their layers'
 complete -c conti-rootless -n __fish_use_subcommand -a unshare -d 'Run a command where the handles are'
 complete -c conti-rootless -n __fish_use_subcommand -a check -d 'Check whether run works here'
+complete -c conti-rootless -n __fish_use_subcommand -a version -d 'Print the version, the build, the kernel'
+complete -c conti-rootless -n __fish_use_subcommand -a help -d "Print the commands or a command's options"
 complete -c conti-rootless -n "__fish_seen_subcommand_from $commands" -l help -d 'Show the options'
 
 # run and create.
@@ -87,7 +89,8 @@ complete -c conti-rootless -n $rc -s e -l env -x -a '(set -n -x)' -d 'Set an env
 complete -c conti-rootless -n $rc -l env-file -r -F -d 'Read KEY=VAL lines from a file'
 complete -c conti-rootless -n $rc -s w -l workdir -x -d 'Working directory inside'
 complete -c conti-rootless -n $rc -s u -l user -x -d 'UID[:GID] inside'
-complete -c conti-rootless -n $rc -l hostname -x -d 'Hostname inside'
+complete -c conti-rootless -n $rc -s h -l hostname -x -d 'Hostname inside'
+complete -c conti-rootless -n '__fish_seen_subcommand_from run create start exec' -l trace -d 'Print each kernel step'
 complete -c conti-rootless -n $rc -s v -l volume -r -F -d 'Bind-mount SRC:DST[:ro]'
 complete -c conti-rootless -n $rc -l tmpfs -x -d 'Mount a tmpfs at a container path'
 complete -c conti-rootless -n $rc -l read-only -d 'Make / read-only'
@@ -121,6 +124,9 @@ complete -c conti-rootless -n '__fish_seen_subcommand_from ps list' -s f -l filt
 complete -c conti-rootless -n '__fish_seen_subcommand_from ps list' -l no-trunc -d 'Full ids, cells never cut'
 complete -c conti-rootless -n '__fish_seen_subcommand_from ps list' -l format -x -a 'table json' -d 'Output format'
 complete -c conti-rootless -n '__fish_seen_subcommand_from logs' -s f -l follow -d 'Keep printing until it exits'
+complete -c conti-rootless -n '__fish_seen_subcommand_from logs' -s n -l tail -x -a 'all 10 100' -d 'Only the last N lines'
+complete -c conti-rootless -n '__fish_seen_subcommand_from logs' -l since -x -d 'Only lines since a time or a duration ago'
+complete -c conti-rootless -n '__fish_seen_subcommand_from logs' -s t -l timestamps -d 'Begin each line with its time'
 complete -c conti-rootless -n '__fish_seen_subcommand_from stop' -s t -l time -x -d 'Grace period in seconds'
 complete -c conti-rootless -n '__fish_seen_subcommand_from kill' -s s -l signal -x -d 'Signal to send' \
     -a 'HUP INT QUIT KILL USR1 USR2 TERM CONT STOP WINCH ALRM'
@@ -139,3 +145,6 @@ complete -c conti-rootless -n '__fish_seen_subcommand_from inspect' -a '(__conti
 
 # unshare runs a command.
 complete -c conti-rootless -n '__conti_rootless_first_operand unshare' -a '(__fish_complete_command)'
+
+# help takes a command.
+complete -c conti-rootless -n '__conti_rootless_first_operand help' -a "$commands"

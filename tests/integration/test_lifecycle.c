@@ -512,17 +512,22 @@ static char *json_find_named(const char *arr, const char *name)
 	return NULL;
 }
 
-/* `inspect name`: exit 0 and one JSON object; returns it (caller frees). */
+/* `inspect name`: exit 0 and a JSON array of one object (docker's); returns the object
+ * (caller frees). */
 static char *inspect(const char *name)
 {
 	struct h_result r;
 	char *out;
+	size_t len;
 
 	CONTI(&r, "inspect", name);
 	h_assert_status(&r, 0, "inspect");
-	ck_assert_msg(json_is(r.out, '{'), "`inspect %s` is not one JSON object:\n%s", name, r.out);
-	out = r.out;
-	r.out = NULL;
+	ck_assert_msg(json_is(r.out, '['), "`inspect %s` is not one JSON array:\n%s", name, r.out);
+	len = strlen(r.out);
+	ck_assert_msg(len > 4 && !strcmp(r.out + len - 2, "]\n"), "inspect: %s", r.out);
+	out = strndup(r.out + 1, len - 3);
+	ck_assert_msg(json_is(out, '{'), "`inspect %s` is not an array of one object:\n%s", name,
+		      r.out);
 	h_result_free(&r);
 	return out;
 }
@@ -1793,7 +1798,7 @@ static const struct {
 	const char *named; /* the error line contains this */
 } unknown_cases[] = {
     {{"exec", "nosuch", "true"}, "nosuch"}, {{"stop", "nosuch"}, "nosuch"},
-    {{"logs", "nosuch"}, "nosuch"},	    {{"inspect", "nosuch"}, "nosuch"},
+    {{"logs", "nosuch"}, "nosuch"},	    {{"logs", "-f", "nosuch"}, "nosuch"},
     {{"rm", "nosuch"}, "nosuch"},	    {{"start", "nosuch"}, "nosuch"},
     {{"kill", "nosuch"}, "nosuch"},	    {{"exec", "bad/name", "true"}, "bad/name"},
 };
