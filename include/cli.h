@@ -25,6 +25,11 @@ enum cr_command {
 	CR_CMD_RM,
 	CR_CMD_UNSHARE,
 	CR_CMD_CHECK,
+	CR_CMD_RESTART,
+	CR_CMD_WAIT,
+	CR_CMD_CP,
+	CR_CMD_TOP,
+	CR_CMD_PRUNE,
 };
 
 struct cr_cli {
@@ -42,6 +47,7 @@ struct cr_cli {
 	bool follow;	      /* logs -f */
 	int timeout;	      /* stop -t, seconds */
 	int signal;	      /* kill -s */
+	bool follow_links;    /* cp -L */
 };
 
 /* Parses the whole command line (argv[0] is the program); fills cli or err (status 125). */

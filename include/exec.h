@@ -16,7 +16,8 @@ struct cr_exec {
 	bool user_set;	     /* -u */
 	uid_t uid;
 	gid_t gid;
-	int tty; /* 1: -t, 0: no, -1: when stdin is a terminal */
+	int tty;     /* 1: -t, 0: no, -1: when stdin is a terminal */
+	bool detach; /* -d: return once the command runs; a supervisor of its own waits */
 };
 
 /* Joins the container's namespaces and runs the command there, with run's exit status
