@@ -1,7 +1,7 @@
 # fish completion for conti-rootless: commands, each command's options and their
 # values, and container names, read from the directory where containers live.
 
-set -l commands run create start exec ps list inspect logs stop kill rm unshare check
+set -l commands run create start exec ps list inspect logs stop kill rm unshare check restart wait cp top container
 
 # Your containers' names.
 function __conti_rootless_names
@@ -62,6 +62,11 @@ complete -c conti-rootless -n __fish_use_subcommand -a kill -d 'Send a signal to
 complete -c conti-rootless -n __fish_use_subcommand -a rm -d 'Remove containers and their layers'
 complete -c conti-rootless -n __fish_use_subcommand -a unshare -d 'Run a command where the handles are'
 complete -c conti-rootless -n __fish_use_subcommand -a check -d 'Check whether run works here'
+complete -c conti-rootless -n __fish_use_subcommand -a restart -d 'Stop containers, then start them again'
+complete -c conti-rootless -n __fish_use_subcommand -a wait -d 'Wait until containers exit, print their codes'
+complete -c conti-rootless -n __fish_use_subcommand -a cp -d 'Copy files between the host and a container'
+complete -c conti-rootless -n __fish_use_subcommand -a top -d 'List the processes of a container'
+complete -c conti-rootless -n __fish_use_subcommand -a container -d 'container prune: remove stopped containers'
 complete -c conti-rootless -n "__fish_seen_subcommand_from $commands" -l help -d 'Show the options'
 
 # run and create.
@@ -95,6 +100,7 @@ complete -c conti-rootless -n $rc -l log-size-max -x -d 'Cap of a detached conta
 complete -c conti-rootless -n '__conti_rootless_first_operand run create' -a '(__fish_complete_directories)'
 
 # exec.
+complete -c conti-rootless -n '__fish_seen_subcommand_from exec' -s d -l detach -d 'Return at once, the command runs on'
 complete -c conti-rootless -n '__fish_seen_subcommand_from exec' -s t -l tty -d 'Allocate a pseudo-terminal'
 complete -c conti-rootless -n '__fish_seen_subcommand_from exec' -s i -l interactive -d 'Keep stdin open'
 complete -c conti-rootless -n '__fish_seen_subcommand_from exec' -s e -l env -x -a '(set -n -x)' -d 'Set an environment variable'
@@ -110,11 +116,19 @@ complete -c conti-rootless -n '__fish_seen_subcommand_from stop' -s t -l time -x
 complete -c conti-rootless -n '__fish_seen_subcommand_from kill' -s s -l signal -x -d 'Signal to send' \
     -a 'HUP INT QUIT KILL USR1 USR2 TERM CONT STOP WINCH ALRM'
 complete -c conti-rootless -n '__fish_seen_subcommand_from rm' -s f -l force -d 'Stop running ones first'
+complete -c conti-rootless -n '__fish_seen_subcommand_from rm' -s a -l all -d 'Every exited container'
+complete -c conti-rootless -n '__fish_seen_subcommand_from restart' -s t -l time -x -d 'Grace period in seconds'
+complete -c conti-rootless -n '__fish_seen_subcommand_from cp' -s L -l follow-link -d 'Follow a link given as SRC'
+complete -c conti-rootless -n '__fish_seen_subcommand_from cp' -F
+complete -c conti-rootless -n '__fish_seen_subcommand_from cp' -a '(__conti_rootless_names | string replace -r \$ :)' -d Container
+complete -c conti-rootless -n '__conti_rootless_first_operand container' -a prune -d 'Remove every stopped container'
+complete -c conti-rootless -n '__fish_seen_subcommand_from container' -s f -l force -d 'Do not ask'
 complete -c conti-rootless -n '__fish_seen_subcommand_from check' -l format -x -a json -d 'Output format'
 
 # Container names: one for exec, start and logs, any number for the others.
 complete -c conti-rootless -n '__conti_rootless_first_operand exec start logs' -a '(__conti_rootless_names)' -d Container
-complete -c conti-rootless -n '__fish_seen_subcommand_from stop kill rm inspect' -a '(__conti_rootless_names)' -d Container
+complete -c conti-rootless -n '__fish_seen_subcommand_from stop kill rm inspect restart wait' -a '(__conti_rootless_names)' -d Container
+complete -c conti-rootless -n '__conti_rootless_first_operand top' -a '(__conti_rootless_names)' -d Container
 
 # unshare runs a command.
 complete -c conti-rootless -n '__conti_rootless_first_operand unshare' -a '(__fish_complete_command)'
