@@ -153,6 +153,7 @@ struct source {
 	char *path;   /* for messages and reopening */
 	char *copied; /* the name the copy gets ("": the dir's contents) */
 	int root;     /* the container's root, -1 on the host */
+	int file;     /* a followed regular file, opened for reading; -1 */
 };
 
 static int open_source(int root, const char *path, bool follow, struct source *s,
@@ -162,8 +163,19 @@ static int open_source(int root, const char *path, bool follow, struct source *s
 	s->path = cr_xstrdup(path);
 	s->copied = last_name(path);
 	if (follow || !s->copied[0]) {
+		struct stat sb, fb;
+
 		s->name = cr_xstrdup("");
 		s->dir = open_side(root, path, O_PATH, err);
+		if (s->dir < 0 || fstat(s->dir, &sb) < 0 || !S_ISREG(sb.st_mode))
+			return s->dir < 0 ? -1 : 0;
+		/* Now, while the path means what it meant (the host's paths mean nothing in the
+		 * container's mount namespace). */
+		s->file = open_side(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, err);
+		if (s->file < 0 || fstat(s->file, &fb) < 0)
+			return -1;
+		if (fb.st_ino != sb.st_ino || fb.st_dev != sb.st_dev)
+			return cr_fail(err, EAGAIN, "%s changed while it was opened", path);
 	} else {
 		cleanup_free char *parent = parent_of(path);
 
@@ -177,6 +189,8 @@ static void source_free(struct source *s)
 {
 	if (s->dir >= 0)
 		close(s->dir);
+	if (s->file >= 0)
+		close(s->file);
 	free(s->name);
 	free(s->path);
 	free(s->copied);
@@ -459,8 +473,8 @@ static int copy_object(struct copier *c, struct source *s, struct dest *d, const
 		return cr_fail(err, errno, "%s", s->path);
 	if (S_ISDIR(sb.st_mode))
 		in = openat(s->dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	else if (S_ISREG(sb.st_mode))
-		in = open_side(s->root, s->path, O_RDONLY | O_NONBLOCK | O_NOCTTY, err);
+	else if (S_ISREG(sb.st_mode) && s->file >= 0)
+		in = fcntl(s->file, F_DUPFD_CLOEXEC, 0);
 	else
 		return special_refused(s->path, err);
 	if (in < 0 || fstat(in, &ib) < 0)
@@ -629,7 +643,7 @@ static void leave_target(struct target *t)
 static int run_copy(const struct cr_copy_spec *spec, bool follow, struct target *t,
 		    struct cr_error *err)
 {
-	struct source s = {.dir = -1};
+	struct source s = {.dir = -1, .file = -1};
 	struct dest d = {.dir = -1};
 	int ret = -1;
 

@@ -193,8 +193,8 @@ START_TEST(test_restart_exited)
 	char *name = new_name(), *mark = new_mark(), *script, *out;
 	struct h_result r;
 
-	script = h_strf("echo run >> /runs; test $(wc -l < /runs) -ge 2 && exec sleep %s; exit 4",
-			mark);
+	script =
+	    h_strf("echo run >> /runs; test $(wc -l < /runs) -ge 2 && exec sleep %s; exit 4", mark);
 	DETACH(name, "sh", "-c", script);
 	expect_state(name, "exited", 5000);
 	CONTI(&r, "restart", name);
@@ -309,8 +309,8 @@ static void cp_both_ways(const char *name, bool running)
 	out = exec_sh(name, "stat -c '%u:%g %a' /in.txt /ctree /ctree/a /ctree/a/f; cat /in.txt "
 			    "/ctree/a/f");
 	ck_assert_str_eq(out, "0:0 640\n0:0 750\n0:0 700\n0:0 600\nfrom host\ndeep\n");
-	free(out), free(dir), free(src), free(sub), free(deep), free(deepf), free(cin),
-	    free(cout), free(ctree);
+	free(out), free(dir), free(src), free(sub), free(deep), free(deepf), free(cin), free(cout),
+	    free(ctree);
 }
 
 static const char make_files[] = "echo made inside > /made; chown 1000:1000 /made; "
@@ -335,8 +335,8 @@ START_TEST(test_cp_stopped)
 	char *name = new_name(), *mark = new_mark(), *script;
 	struct h_result r;
 
-	script = h_strf("%srm /etc/group; test -e /in.txt && exec sleep %s; exit 0", make_files,
-			mark);
+	script =
+	    h_strf("%srm /etc/group; test -e /in.txt && exec sleep %s; exit 0", make_files, mark);
 	DETACH(name, "sh", "-c", script);
 	expect_state(name, "exited", 5000);
 	CONTI(&r, "cp", h_strf("%s:/etc/group", name), h_strf("%s/group", H.base));
@@ -387,6 +387,30 @@ START_TEST(test_cp_link_escape)
 	target[n] = '\0';
 	ck_assert_str_eq(target, "/etc/hostname");
 	free(script), free(name), free(mark), free(dst), free(dst2), free(dst3);
+}
+END_TEST
+
+/* Links on the host: -L copies what a link leads to (resolved on the host, not in the
+ * container), without it the link itself. */
+START_TEST(test_cp_host_link)
+{
+	char *name = new_name(), *mark = new_mark(), *out;
+	char *file = h_strf("%s/real", H.base), *link = h_strf("%s/link", H.base);
+	struct h_result r;
+
+	DETACH(name, "sleep", mark);
+	expect_state(name, "running", 5000);
+	h_write_file(file, "host file\n", 0644);
+	ck_assert_int_eq(symlink(file, link), 0);
+	CONTI(&r, "cp", "-L", link, h_strf("%s:/followed", name));
+	h_assert_status(&r, 0, "cp -L of a host link");
+	h_result_free(&r);
+	CONTI(&r, "cp", link, h_strf("%s:/aslink", name));
+	h_assert_status(&r, 0, "cp of a host link");
+	h_result_free(&r);
+	out = exec_sh(name, "cat /followed; readlink /aslink");
+	ck_assert_str_eq(out, h_strf("host file\n%s\n", file));
+	free(out), free(name), free(mark), free(file), free(link);
 }
 END_TEST
 
@@ -609,6 +633,7 @@ int main(void)
 	tcase_add_test(tc, test_cp_stopped);
 	tcase_add_test(tc, test_cp_link_escape);
 	tcase_add_test(tc, test_cp_into_linked_dir);
+	tcase_add_test(tc, test_cp_host_link);
 	tcase_add_test(tc, test_cp_special_refused);
 	tc = tcase(s, "remove_all");
 	tcase_add_test(tc, test_rm_all);
