@@ -672,18 +672,21 @@ static int parse_command(const struct command *c, int argc, char **argv, struct 
 }
 
 /* argv[0] is the command; docker's `container CMD` spelling of each (`container prune`
- * only so) is taken too. */
+ * only so, `container ls` for ps) is taken too. */
 static int find_command(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_error *err)
 {
 	size_t n = sizeof(commands) / sizeof(commands[0]);
 
 	if (!strcmp(argv[0], "container") && argc > 1) {
+		/* docker's container ls is ps */
+		const char *want = strcmp(argv[1], "ls") ? argv[1] : "ps";
+
 		for (size_t c = 0; c < n; c++) {
 			const char *sub = commands[c].name;
 
 			if (!strncmp(sub, "container ", 10))
 				sub += 10;
-			if (!strcmp(argv[1], sub))
+			if (!strcmp(want, sub))
 				return parse_command(&commands[c], argc - 1, argv + 1, cli, out,
 						     err);
 		}

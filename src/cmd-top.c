@@ -167,8 +167,7 @@ static char *read_passwd(pid_t pid1)
 	return text;
 }
 
-/* The name of uid in passwd text, else the number. */
-static void user_name(const char *passwd, unsigned uid, char *buf, size_t len)
+void top_user_name(const char *passwd, unsigned uid, char *buf, size_t len)
 {
 	snprintf(buf, len, "%u", uid);
 	for (const char *l = passwd; l && *l;) {
@@ -218,7 +217,7 @@ static void print(const struct procs *ps, const char *passwd)
 		    (unsigned long long)now.tv_sec - p->start / (unsigned long long)hz;
 		char user[32], stime[16], tty[16], cpu[16];
 
-		user_name(passwd, p->uid, user, sizeof(user));
+		top_user_name(passwd, p->uid, user, sizeof(user));
 		started = boot + (time_t)(p->start / (unsigned long long)hz);
 		localtime_r(&started, &tm);
 		strftime(stime, sizeof(stime), tm.tm_yday == tm_now.tm_yday ? "%H:%M" : "%b%d",
