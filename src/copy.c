@@ -588,6 +588,10 @@ static int mount_layer(struct target *t, const struct cr_config *cfg, struct cr_
 			ret = mounts_apply(&bind, &ctx, err);
 	}
 	mounts_ctx_close(&ctx);
+	/* --read-only: as it runs (a copy into it fails, into a volume works) */
+	if (ret == 0 && cfg->readonly_root &&
+	    mount(NULL, t->st.rootfs_mnt, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+		ret = cr_fail(err, errno, "make the root of '%s' read-only", t->st.name);
 	return ret;
 }
 

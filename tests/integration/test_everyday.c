@@ -350,6 +350,31 @@ START_TEST(test_cp_stopped)
 }
 END_TEST
 
+/* A stopped container's volumes are mounted for the copy, and a --read-only root stays
+ * read-only, as when it runs. */
+START_TEST(test_cp_stopped_volume_read_only)
+{
+	char *name = new_name(), *vol = h_volume_dir(), *src = h_strf("%s/src", H.base);
+	char *vopt = h_strf("%s:/vol", vol), *got;
+	struct h_result r;
+
+	h_run_detached(name, (const char *const[]){"--read-only", "-v", vopt, NULL},
+		       (const char *const[]){"true", NULL});
+	expect_state(name, "exited", 5000);
+	h_write_file(src, "to the volume\n", 0644);
+	CONTI(&r, "cp", src, h_strf("%s:/vol/copied", name));
+	h_assert_status(&r, 0, "cp into a stopped container's volume");
+	h_result_free(&r);
+	got = h_read_file(h_strf("%s/copied", vol));
+	ck_assert_msg(got && !strcmp(got, "to the volume\n"), "the volume holds '%s'", got);
+	free(got);
+	CONTI(&r, "cp", src, h_strf("%s:/copied", name));
+	assert_error_125(&r, "cp into a read-only root", "Read-only");
+	h_result_free(&r);
+	free(name), free(vol), free(src), free(vopt);
+}
+END_TEST
+
 /* Links in the container that point out of it resolve inside it: -L of /x ->
  * /../../../../etc/hostname and of /y -> /etc/hostname reads the container's file, not the
  * host's; without -L the link itself is copied. */
@@ -631,6 +656,7 @@ int main(void)
 	tc = tcase(s, "cp");
 	tcase_add_test(tc, test_cp_running);
 	tcase_add_test(tc, test_cp_stopped);
+	tcase_add_test(tc, test_cp_stopped_volume_read_only);
 	tcase_add_test(tc, test_cp_link_escape);
 	tcase_add_test(tc, test_cp_into_linked_dir);
 	tcase_add_test(tc, test_cp_host_link);
