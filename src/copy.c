@@ -509,10 +509,11 @@ static int copy(bool into, struct source *s, struct dest *d, const char *to, str
 struct target {
 	struct cr_paths paths;
 	struct cr_state st;
-	bool locked;  /* st holds the container's locks: it is stopped, its layer ours */
-	bool mounted; /* its layer is mounted at st.rootfs_mnt */
-	int pidfd;    /* running: its PID 1 */
-	int root;     /* its root */
+	bool locked;	     /* st holds the container's locks: it is stopped, its layer ours */
+	bool mounted;	     /* its layer is mounted at st.rootfs_mnt */
+	int pidfd;	     /* running: its PID 1 */
+	bool keeper_started; /* stopped: this copy started the keeper (stopped when idle) */
+	int root;	     /* its root */
 };
 
 /* Opens name: stopped (locked, to mount its layer) or running (its PID 1's pidfd). */
@@ -621,6 +622,7 @@ static int enter_target(struct target *t, struct cr_error *err)
 	}
 	ret = keeper_join(&t->paths, cfg.uidmap, false, false, t->st.name, &k, err);
 	if (ret == 0) {
+		t->keeper_started = k.started;
 		keeper_release(&k);
 		ret = mount_layer(t, &cfg, err);
 	}
@@ -641,6 +643,8 @@ static void leave_target(struct target *t)
 	if (t->mounted)
 		umount2(t->st.rootfs_mnt, MNT_DETACH);
 	state_release(&t->st);
+	if (t->keeper_started)
+		keeper_stop_if_idle(&t->paths);
 	state_paths_free(&t->paths);
 }
 
