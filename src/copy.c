@@ -490,8 +490,14 @@ static int copy_object(struct copier *c, struct source *s, struct dest *d, const
 		cr_fail(err, 0, "%s is a filesystem of the kernel's (proc, sysfs)", s->path);
 		return cr_hint(err, "copy the files you need from it one by one");
 	}
-	if (!d->name) /* a dir's contents into an existing dir: cp SRC/. DEST */
-		return copy_children(c, in, s->path, d->dir, to, err);
+	if (!d->name) { /* a dir's contents into an existing dir: cp SRC/. DEST */
+		int ret;
+
+		c->depth++; /* what is inside is skipped, not refused, when special */
+		ret = copy_children(c, in, s->path, d->dir, to, err);
+		c->depth--;
+		return ret;
+	}
 	return copy_dir(c, in, &ib, s->path, d->dir, d->name, to, err);
 }
 
