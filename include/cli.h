@@ -27,6 +27,11 @@ enum cr_command {
 	CR_CMD_UNSHARE,
 	CR_CMD_CHECK,
 	CR_CMD_VERSION,
+	CR_CMD_RESTART,
+	CR_CMD_WAIT,
+	CR_CMD_CP,
+	CR_CMD_TOP,
+	CR_CMD_PRUNE,
 };
 
 struct cr_cli {
@@ -48,6 +53,7 @@ struct cr_cli {
 	bool follow;		/* logs -f */
 	int timeout;		/* stop -t, seconds */
 	int signal;		/* kill -s */
+	bool follow_links;	/* cp -L */
 
 	struct cr_log_filter logs; /* logs --tail, --since, -t */
 };

@@ -16,9 +16,9 @@ struct cr_exec {
 	bool user_set;	     /* -u */
 	uid_t uid;
 	gid_t gid;
-	int tty; /* 1: -t, 0: no, -1: when stdin is a terminal */
-
-	bool trace; /* --trace: print each kernel step with its time */
+	int tty;     /* 1: -t, 0: no, -1: when stdin is a terminal */
+	bool detach; /* -d: return once the command runs; a supervisor of its own waits */
+	bool trace;  /* --trace: print each kernel step with its time */
 };
 
 /* Joins the container's namespaces and runs the command there, with run's exit status

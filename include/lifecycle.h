@@ -56,6 +56,10 @@ int lifecycle_logs(const char *name, bool follow, const struct cr_log_filter *fi
 /* stop: SIGTERM to PID 1, SIGKILL after timeout seconds; waits until it is cleaned up. */
 int lifecycle_stop(const struct cr_strv *names, int timeout, struct cr_error *err);
 
+/* Stops one container as stop does, printing nothing; returns once its runner let go. */
+int lifecycle_stop_one(const struct cr_paths *paths, const char *name, int timeout,
+		       struct cr_error *err);
+
 /* kill: one signal to PID 1 of each running container. */
 int lifecycle_kill(const struct cr_strv *names, int sig, struct cr_error *err);
 

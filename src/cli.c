@@ -31,6 +31,11 @@ static const char usage_main[] =
     "  stop NAME...            stop containers (SIGTERM, then SIGKILL)\n"
     "  kill NAME...            send a signal to containers\n"
     "  rm NAME...              remove containers and their writable layers\n"
+    "  restart NAME...         stop containers, then start them again\n"
+    "  wait NAME...            wait until containers exit; print their exit codes\n"
+    "  cp SRC DEST             copy between the host and a container (NAME:PATH)\n"
+    "  top NAME                the processes of a container\n"
+    "  container prune         remove every stopped container\n"
     "  unshare [CMD...]        a shell in the namespaces that hold the containers' handles\n"
     "  check                   will run work here? what to fix if not\n"
     "  version                 the version, how it was built, the kernel\n"
@@ -177,6 +182,7 @@ enum {
 	OPT_CAP_DROP,
 	OPT_PRIVILEGED,
 	OPT_SECURITY_OPT,
+	OPT_FOLLOW_LINK,
 	OPT_LOG_SIZE_MAX,
 	OPT_NO_TRUNC,
 	OPT_TRACE,
@@ -324,6 +330,7 @@ static const char usage_exec[] =
     "Usage: conti-rootless exec [OPTIONS] NAME CMD [ARG...]\n"
     "\n"
     "Run CMD inside the running container NAME.\n"
+    "  -d, --detach           return at once; the command runs on, its output discarded\n"
     "  -t, --tty              allocate a pseudo-terminal (default: when stdin is one)\n"
     "  -i, --interactive      keep stdin open (always the case)\n"
     "  -e, --env KEY[=VAL]    set an environment variable\n"
@@ -382,11 +389,50 @@ static const char usage_kill[] = "Usage: conti-rootless kill [-s SIG] NAME...\n"
 				 "Example: conti-rootless kill -s USR1 dev\n";
 static const char usage_rm[] =
     "Usage: conti-rootless rm [-f] NAME...\n"
+    "       conti-rootless rm -a [-f]\n"
     "\n"
     "Remove stopped containers' state and writable layers.\n"
     "  -f, --force   stop running ones first; no error for unknown names\n"
+    "  -a, --all     every exited container (with -f: every container)\n"
     "\n"
     "Example: conti-rootless rm -f dev\n";
+static const char usage_restart[] =
+    "Usage: conti-rootless restart [-t SECS] NAME...\n"
+    "\n"
+    "Stop each container (as stop does), then start it again on its writable layer.\n"
+    "  -t, --time SECS   the grace period before SIGKILL (10)\n"
+    "\n"
+    "Example: conti-rootless restart dev\n";
+static const char usage_wait[] =
+    "Usage: conti-rootless wait NAME...\n"
+    "\n"
+    "Wait until each container has exited and print its exit code, one line each\n"
+    "(at once for one that has already exited).\n"
+    "\n"
+    "Example: conti-rootless wait dev\n";
+static const char usage_cp[] =
+    "Usage: conti-rootless cp [-L] NAME:SRC DEST\n"
+    "       conti-rootless cp [-L] SRC NAME:DEST\n"
+    "\n"
+    "Copy files or directories (recursively) between the host and a running or stopped\n"
+    "container. Container paths are resolved inside its root only. Copies into the\n"
+    "container belong to its root, copies out to you; modes and times are kept.\n"
+    "  -L, --follow-link   follow a symbolic link given as SRC (else it is copied as a link)\n"
+    "\n"
+    "Example: conti-rootless cp ./app.conf dev:/etc/app.conf\n";
+static const char usage_top[] = "Usage: conti-rootless top NAME\n"
+				"\n"
+				"List the processes of a running container, as ps -ef does, with\n"
+				"the PIDs and user ids it sees.\n"
+				"\n"
+				"Example: conti-rootless top dev\n";
+static const char usage_prune[] =
+    "Usage: conti-rootless container prune [-f]\n"
+    "\n"
+    "Remove every exited container, after asking; print their names.\n"
+    "  -f, --force   do not ask\n"
+    "\n"
+    "Example: conti-rootless container prune -f\n";
 static const char usage_check[] =
     "Usage: conti-rootless check [--format json]\n"
     "\n"
@@ -460,6 +506,9 @@ static int exec_option(struct cr_cli *cli, int c, const char *arg, struct cr_err
 	struct cr_exec *x = &cli->exec;
 
 	switch (c) {
+	case 'd':
+		x->detach = true;
+		return 0;
 	case 't':
 		x->tty = 1;
 		return 0;
@@ -507,6 +556,10 @@ static int simple_option(struct cr_cli *cli, int c, const char *arg, struct cr_e
 		cli->signal = lifecycle_parse_signal(arg);
 		if (cli->signal < 0)
 			return bad_usage(err, "kill ", "unknown signal", arg);
+		return 0;
+	case 'L':
+	case OPT_FOLLOW_LINK:
+		cli->follow_links = true;
 		return 0;
 	case OPT_FORMAT:
 		if (strcmp(arg, "json") && strcmp(arg, "table"))
@@ -602,6 +655,28 @@ static int name_operand(struct cr_cli *cli, int argc, char **argv, struct cr_err
 	return name_operands(cli, argc, argv, true, err);
 }
 
+/* rm: NAME..., or none with -a. */
+static int rm_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
+{
+	if (cli->all && argc > 0)
+		return bad_usage(err, "rm ", "rm -a takes no NAME, got", argv[0]);
+	if (cli->all)
+		return 0;
+	return name_operands(cli, argc, argv, false, err);
+}
+
+/* cp: SRC DEST, one of them NAME:PATH (checked by copy_parse_args before anything runs). */
+static int cp_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
+{
+	if (argc != 2) {
+		cr_fail(err, 0, "cp takes a SRC and a DEST, one of them NAME:PATH");
+		return cr_hint(err, "usage: conti-rootless cp NAME:SRC DEST, or cp SRC NAME:DEST");
+	}
+	strv_push(&cli->names, argv[0]);
+	strv_push(&cli->names, argv[1]);
+	return 0;
+}
+
 static int no_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
 {
 	char usage_of[32];
@@ -623,7 +698,8 @@ static int any_operands(struct cr_cli *cli, int argc, char **argv, struct cr_err
 	{                                                                                          \
 		"help", no_argument, NULL, OPT_HELP                                                \
 	}
-static const struct option exec_options[] = {{"tty", no_argument, NULL, 't'},
+static const struct option exec_options[] = {{"detach", no_argument, NULL, 'd'},
+					     {"tty", no_argument, NULL, 't'},
 					     {"interactive", no_argument, NULL, 'i'},
 					     {"env", required_argument, NULL, 'e'},
 					     {"workdir", required_argument, NULL, 'w'},
@@ -652,8 +728,14 @@ static const struct option stop_options[] = {
     {"time", required_argument, NULL, 't'}, HELP_OPT, {NULL, 0, NULL, 0}};
 static const struct option kill_options[] = {
     {"signal", required_argument, NULL, 's'}, HELP_OPT, {NULL, 0, NULL, 0}};
-static const struct option rm_options[] = {
+static const struct option rm_options[] = {{"force", no_argument, NULL, 'f'},
+					   {"all", no_argument, NULL, 'a'},
+					   HELP_OPT,
+					   {NULL, 0, NULL, 0}};
+static const struct option prune_options[] = {
     {"force", no_argument, NULL, 'f'}, HELP_OPT, {NULL, 0, NULL, 0}};
+static const struct option cp_options[] = {
+    {"follow-link", no_argument, NULL, 'L'}, HELP_OPT, {NULL, 0, NULL, 0}};
 static const struct option help_only[] = {HELP_OPT, {NULL, 0, NULL, 0}};
 static const struct option check_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT}, HELP_OPT, {NULL, 0, NULL, 0}};
@@ -671,18 +753,24 @@ static const struct command {
     {"run", CR_CMD_RUN, usage_run, "+:dtie:w:u:v:h:", run_options, run_option, run_operands},
     {"create", CR_CMD_CREATE, usage_run, "+:tie:w:u:v:h:", run_options, run_option, run_operands},
     {"start", CR_CMD_START, usage_start, "+:a", start_options, simple_option, name_operand},
-    {"exec", CR_CMD_EXEC, usage_exec, "+:tie:w:u:", exec_options, exec_option, exec_operands},
+    {"exec", CR_CMD_EXEC, usage_exec, "+:dtie:w:u:", exec_options, exec_option, exec_operands},
     {"ps", CR_CMD_PS, usage_ps, "+:aqf:", ps_options, ps_option, no_operands},
     {"list", CR_CMD_PS, usage_ps, "+:aqf:", ps_options, ps_option, no_operands},
     {"inspect", CR_CMD_INSPECT, usage_inspect, "+:", help_only, simple_option, names_operands},
     {"logs", CR_CMD_LOGS, usage_logs, "+:fn:t", logs_options, logs_option, name_operand},
     {"stop", CR_CMD_STOP, usage_stop, "+:t:", stop_options, simple_option, names_operands},
     {"kill", CR_CMD_KILL, usage_kill, "+:s:", kill_options, simple_option, names_operands},
-    {"rm", CR_CMD_RM, usage_rm, "+:f", rm_options, simple_option, names_operands},
+    {"rm", CR_CMD_RM, usage_rm, "+:fa", rm_options, simple_option, rm_operands},
     {"unshare", CR_CMD_UNSHARE, usage_unshare, "+", help_only, simple_option, any_operands},
     {"check", CR_CMD_CHECK, usage_check, "+:", check_options, simple_option, no_operands},
     {"version", CR_CMD_VERSION, usage_version, "+:", help_only, simple_option, no_operands},
     {"help", CR_CMD_NONE, usage_help, "+", help_only, simple_option, any_operands},
+    {"restart", CR_CMD_RESTART, usage_restart, "+:t:", stop_options, simple_option, names_operands},
+    {"wait", CR_CMD_WAIT, usage_wait, "+:", help_only, simple_option, names_operands},
+    {"cp", CR_CMD_CP, usage_cp, "+:L", cp_options, simple_option, cp_operands},
+    {"top", CR_CMD_TOP, usage_top, "+:", help_only, simple_option, name_operand},
+    {"container prune", CR_CMD_PRUNE, usage_prune, "+:f", prune_options, simple_option,
+     no_operands},
 };
 
 /* The option text getopt stopped at, for the error line. */
@@ -763,6 +851,34 @@ void cli_print_version(FILE *out)
 		fprintf(out, " kernel:   %s %s %s\n", u.sysname, u.release, u.machine);
 }
 
+/* argv[0] is the command; docker's `container CMD` spelling of each (`container prune`
+ * only so, `container ls` for ps) is taken too. */
+static int find_command(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_error *err)
+{
+	size_t n = sizeof(commands) / sizeof(commands[0]);
+
+	if (!strcmp(argv[0], "container") && argc > 1) {
+		/* docker's container ls is ps */
+		const char *want = strcmp(argv[1], "ls") ? argv[1] : "ps";
+
+		for (size_t c = 0; c < n; c++) {
+			const char *sub = commands[c].name;
+
+			if (!strncmp(sub, "container ", 10))
+				sub += 10;
+			if (!strcmp(want, sub))
+				return parse_command(&commands[c], argc - 1, argv + 1, cli, out,
+						     err);
+		}
+		return bad_usage(err, "", "unknown command", argv[1]);
+	}
+	for (size_t c = 0; c < n; c++) {
+		if (!strcmp(argv[0], commands[c].name))
+			return parse_command(&commands[c], argc, argv, cli, out, err);
+	}
+	return bad_usage(err, "", "unknown command", argv[0]);
+}
+
 int cli_parse(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_error *err)
 {
 	int i;
@@ -793,11 +909,7 @@ int cli_parse(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_er
 	cli->cfg.trace = cli->exec.trace = cli->trace;
 	if (!strcmp(argv[i], "help"))
 		return help_command(argc - i, argv + i, out, err);
-	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
-		if (!strcmp(argv[i], commands[c].name))
-			return parse_command(&commands[c], argc - i, argv + i, cli, out, err);
-	}
-	return bad_usage(err, "", "unknown command", argv[i]);
+	return find_command(argc - i, argv + i, cli, out, err);
 }
 
 void cli_free(struct cr_cli *cli)

@@ -5,6 +5,7 @@
  * forks the command's process into its PID namespace; that process execs the
  * init helper, which runs the command and reports 126/127 as run does.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -48,6 +49,7 @@ struct exec_ctx {
 	int pidfd;
 	pid_t pid; /* the container's PID 1, for --trace */
 	bool own_net;
+	int report; /* exec -d: the front end waits on it for the command's start */
 };
 
 static int load_container(struct exec_ctx *c, struct cr_error *err)
@@ -90,7 +92,7 @@ static void build(struct exec_ctx *c)
 	const char *term = getenv("TERM");
 	char num[32];
 
-	c->tty = x->tty == 1 || (x->tty == -1 && isatty(0));
+	c->tty = !x->detach && (x->tty == 1 || (x->tty == -1 && isatty(0)));
 	env_build(&c->cfg, c->cfg.hostname ? c->cfg.hostname : c->cfg.name,
 		  c->tty ? (term && *term ? term : "xterm") : NULL, &c->env);
 	for (size_t i = 0; i < x->env.n; i++)
@@ -245,6 +247,13 @@ static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
 	trace_step(c->x->trace, t0, "fork; exec %s  # in the container, as pid %d here",
 		   c->x->args.v[0], (int)pid);
 	t0 = cr_now_ns();
+	if (c->report >= 0) { /* exec -d: the command runs; the front end may go */
+		struct cr_error ok = {0};
+
+		cr_write_all(c->report, &ok, sizeof(ok));
+		close(c->report);
+		c->report = -1;
+	}
 	code = supervise(pid, master, &set, &relay);
 	trace_step(c->x->trace, t0, "wait  # the command exited with status %d", code);
 	relay_close(&relay);
@@ -254,15 +263,79 @@ static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
 	return code;
 }
 
+/* Closes every descriptor above 2 but keep's (n of them): what the caller gave us. */
+static void close_others(const int *keep, size_t n)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+		bool kept = fd <= 2 || fd == dirfd(d);
+
+		for (size_t i = 0; i < n; i++)
+			kept = kept || fd == keep[i];
+		if (!kept)
+			close(fd);
+	}
+	closedir(d);
+}
+
+/* exec -d: a supervisor of the command's own, in a session of its own, with /dev/null as
+ * its stdio (docker discards a detached exec's output), waits for it; the front end
+ * returns once the command runs. The command dies with that supervisor, or with the
+ * container. */
+static int run_detached(struct exec_ctx *c, struct cr_error *err)
+{
+	int pipefd[2], null;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return cr_fail(err, errno, "pipe");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return cr_fail(err, errno, "fork");
+	}
+	if (pid == 0) {
+		int keep[] = {pipefd[1], c->init_fd, c->pidfd};
+		int code;
+
+		close(pipefd[0]);
+		setsid();
+		null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+			_exit(CR_EXIT_TOOL);
+		close(null);
+		close_others(keep, sizeof(keep) / sizeof(keep[0]));
+		c->report = pipefd[1];
+		code = enter_and_run(c, err);
+		if (c->report >= 0) /* it failed before the command ran */
+			cr_write_all(c->report, err, sizeof(*err));
+		_exit(code < 0 ? CR_EXIT_TOOL : code);
+	}
+	close(pipefd[1]);
+	n = cr_read_all(pipefd[0], err, sizeof(*err));
+	close(pipefd[0]);
+	if (n != (ssize_t)sizeof(*err))
+		return cr_fail(err, ECHILD, "the detached exec's supervisor died");
+	return err->msg[0] ? -1 : 0;
+}
+
 int exec_in_container(const struct cr_exec *x, struct cr_error *err)
 {
-	struct exec_ctx c = {.x = x, .init_fd = -1, .pidfd = -1};
+	struct exec_ctx c = {.x = x, .init_fd = -1, .pidfd = -1, .report = -1};
 	int ret = -1;
 
 	config_init(&c.cfg);
 	if (load_container(&c, err) == 0) {
 		build(&c);
-		ret = enter_and_run(&c, err);
+		ret = x->detach ? run_detached(&c, err) : enter_and_run(&c, err);
 	}
 	if (c.init_fd >= 0)
 		close(c.init_fd);

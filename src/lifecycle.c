@@ -622,8 +622,8 @@ static void wait_unlocked(const struct cr_state *st)
 		nanosleep(&pause, NULL);
 }
 
-static int stop_one(const struct cr_paths *paths, const char *name, int timeout,
-		    struct cr_error *err)
+int lifecycle_stop_one(const struct cr_paths *paths, const char *name, int timeout,
+		       struct cr_error *err)
 {
 	struct cr_state st;
 	struct cr_status s;
@@ -655,7 +655,7 @@ int lifecycle_stop(const struct cr_strv *names, int timeout, struct cr_error *er
 	if (state_paths_init(&paths, err) < 0)
 		return -1;
 	for (size_t i = 0; i < names->n; i++) {
-		if (stop_one(&paths, names->v[i], timeout, err) < 0)
+		if (lifecycle_stop_one(&paths, names->v[i], timeout, err) < 0)
 			ret = -1;
 		else
 			printf("%s\n", names->v[i]);
@@ -777,7 +777,7 @@ static int rm_one(const struct cr_paths *paths, const char *name, bool force, bo
 	if (state_open(paths, name, &st, err) < 0) {
 		if (!force)
 			return rm_busy(paths, name, err);
-		if (stop_one(paths, name, 0, err) < 0)
+		if (lifecycle_stop_one(paths, name, 0, err) < 0)
 			return -1;
 		if (state_open(paths, name, &st, err) < 0) {
 			struct cr_state gone;

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "commands.h"
+#include "copy.h"
 #include "cr-check.h"
 #include "error.h"
 #include "exec.h"
@@ -77,7 +79,19 @@ static int dispatch(struct cr_cli *cli, struct cr_error *err)
 	case CR_CMD_KILL:
 		return lifecycle_kill(&cli->names, cli->signal, err);
 	case CR_CMD_RM:
+		if (cli->all)
+			return cmd_prune(false, cli->force, err);
 		return lifecycle_rm(&cli->names, cli->force, err);
+	case CR_CMD_PRUNE:
+		return cmd_prune(!cli->force, false, err);
+	case CR_CMD_RESTART:
+		return cmd_restart(&cli->names, cli->timeout, cli->trace, err);
+	case CR_CMD_WAIT:
+		return cmd_wait(&cli->names, err);
+	case CR_CMD_TOP:
+		return cmd_top(cli->names.v[0], err);
+	case CR_CMD_CP:
+		return copy_run(cli->names.v[0], cli->names.v[1], cli->follow_links, err);
 	case CR_CMD_UNSHARE:
 		return lifecycle_unshare(cli->names.v, err);
 	case CR_CMD_CHECK:

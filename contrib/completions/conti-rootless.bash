@@ -7,7 +7,7 @@
 # bash, not the bash-completion package.
 
 _conti_rootless_commands='run create start exec ps list inspect logs stop kill rm unshare check
-version help'
+version help restart wait cp top container'
 
 _conti_rootless_caps='ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF
 CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL
@@ -28,7 +28,7 @@ _conti_rootless_options()
 		_cr_args=$run_args
 		;;
 	exec)
-		_cr_opts='-t --tty -i --interactive -e --env -w --workdir -u --user --trace --help'
+		_cr_opts='-d --detach -t --tty -i --interactive -e --env -w --workdir -u --user --trace --help'
 		_cr_args='-e --env -w --workdir -u --user'
 		;;
 	start) _cr_opts='-a --attach --trace --help' _cr_args='' ;;
@@ -42,7 +42,10 @@ _conti_rootless_options()
 		;;
 	stop) _cr_opts='-t --time --help' _cr_args='-t --time' ;;
 	kill) _cr_opts='-s --signal --help' _cr_args='-s --signal' ;;
-	rm) _cr_opts='-f --force --help' _cr_args='' ;;
+	rm) _cr_opts='-f --force -a --all --help' _cr_args='' ;;
+	restart) _cr_opts='-t --time --help' _cr_args='-t --time' ;;
+	cp) _cr_opts='-L --follow-link --help' _cr_args='' ;;
+	container) _cr_opts='-f --force --help' _cr_args='' ;;
 	check) _cr_opts='--format --help' _cr_args='--format' ;;
 	*) _cr_opts='--help' _cr_args='' ;;
 	esac
@@ -168,7 +171,9 @@ _conti_rootless_operand()
 	exec) (($2 == 1)) && _conti_rootless_names "$3" running ;;
 	start) (($2 == 1)) && _conti_rootless_names "$3" created exited ;;
 	logs) (($2 == 1)) && _conti_rootless_names "$3" ;;
-	stop | kill) _conti_rootless_names "$3" running ;;
+	stop | kill | wait) _conti_rootless_names "$3" running ;;
+	top) (($2 == 1)) && _conti_rootless_names "$3" running ;;
+	restart) _conti_rootless_names "$3" ;;
 	rm)
 		# rm -f also removes running ones
 		if [[ " ${COMP_WORDS[*]} " == *" -f "* || " ${COMP_WORDS[*]} " == *" --force "* ]]; then
@@ -179,6 +184,13 @@ _conti_rootless_operand()
 		;;
 	inspect) _conti_rootless_names "$3" ;;
 	help) (($2 == 1)) && _conti_rootless_add -W "$_conti_rootless_commands" -- "$3" ;;
+	container) (($2 == 1)) && _conti_rootless_add -W 'prune' -- "$3" ;;
+	cp)
+		# NAME: then a path inside is typed by hand; host paths complete as files
+		_conti_rootless_files "$3"
+		[[ $3 != */* ]] && _conti_rootless_names "$3" &&
+			COMPREPLY=("${COMPREPLY[@]/%/:}") && compopt -o nospace 2>/dev/null
+		;;
 	unshare)
 		if (($2 == 1)); then
 			_conti_rootless_add -c -- "$3"

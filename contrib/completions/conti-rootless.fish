@@ -4,7 +4,7 @@
 # --format '{{.Names}}'` lists them; read from the directory where containers live when
 # that fails.
 
-set -l commands run create start exec ps list inspect logs stop kill rm unshare check version help
+set -l commands run create start exec ps list inspect logs stop kill rm unshare check version help restart wait cp top container
 
 # Your containers' names, those in one of the states $argv (none: any).
 function __conti_rootless_names
@@ -76,6 +76,11 @@ complete -c conti-rootless -n __fish_use_subcommand -a unshare -d 'Run a command
 complete -c conti-rootless -n __fish_use_subcommand -a check -d 'Check whether run works here'
 complete -c conti-rootless -n __fish_use_subcommand -a version -d 'Print the version, the build, the kernel'
 complete -c conti-rootless -n __fish_use_subcommand -a help -d "Print the commands or a command's options"
+complete -c conti-rootless -n __fish_use_subcommand -a restart -d 'Stop containers, then start them again'
+complete -c conti-rootless -n __fish_use_subcommand -a wait -d 'Wait until containers exit, print their codes'
+complete -c conti-rootless -n __fish_use_subcommand -a cp -d 'Copy files between the host and a container'
+complete -c conti-rootless -n __fish_use_subcommand -a top -d 'List the processes of a container'
+complete -c conti-rootless -n __fish_use_subcommand -a container -d 'container prune: remove stopped containers'
 complete -c conti-rootless -n "__fish_seen_subcommand_from $commands" -l help -d 'Show the options'
 
 # run and create.
@@ -110,6 +115,7 @@ complete -c conti-rootless -n $rc -l log-size-max -x -d 'Cap of a detached conta
 complete -c conti-rootless -n '__conti_rootless_first_operand run create' -a '(__fish_complete_directories)'
 
 # exec.
+complete -c conti-rootless -n '__fish_seen_subcommand_from exec' -s d -l detach -d 'Return at once, the command runs on'
 complete -c conti-rootless -n '__fish_seen_subcommand_from exec' -s t -l tty -d 'Allocate a pseudo-terminal'
 complete -c conti-rootless -n '__fish_seen_subcommand_from exec' -s i -l interactive -d 'Keep stdin open'
 complete -c conti-rootless -n '__fish_seen_subcommand_from exec' -s e -l env -x -a '(set -n -x)' -d 'Set an environment variable'
@@ -131,17 +137,24 @@ complete -c conti-rootless -n '__fish_seen_subcommand_from stop' -s t -l time -x
 complete -c conti-rootless -n '__fish_seen_subcommand_from kill' -s s -l signal -x -d 'Signal to send' \
     -a 'HUP INT QUIT KILL USR1 USR2 TERM CONT STOP WINCH ALRM'
 complete -c conti-rootless -n '__fish_seen_subcommand_from rm' -s f -l force -d 'Stop running ones first'
+complete -c conti-rootless -n '__fish_seen_subcommand_from rm' -s a -l all -d 'Every exited container'
+complete -c conti-rootless -n '__fish_seen_subcommand_from restart' -s t -l time -x -d 'Grace period in seconds'
+complete -c conti-rootless -n '__fish_seen_subcommand_from cp' -s L -l follow-link -d 'Follow a link given as SRC'
+complete -c conti-rootless -n '__fish_seen_subcommand_from cp' -F
+complete -c conti-rootless -n '__fish_seen_subcommand_from cp' -a '(__conti_rootless_names | string replace -r \$ :)' -d Container
+complete -c conti-rootless -n '__conti_rootless_first_operand container' -a prune -d 'Remove every stopped container'
+complete -c conti-rootless -n '__fish_seen_subcommand_from container' -s f -l force -d 'Do not ask'
 complete -c conti-rootless -n '__fish_seen_subcommand_from check' -l format -x -a json -d 'Output format'
 
-# Container names: one for exec, start and logs, any number for the others; running ones
-# for exec, stop and kill, stopped ones for start and rm (all for rm -f).
-complete -c conti-rootless -n '__conti_rootless_first_operand exec' -a '(__conti_rootless_names running)' -d Container
+# Container names: one for exec, start, logs and top, any number for the others; running
+# ones for exec, stop, kill, wait and top, stopped ones for start and rm (all for rm -f).
+complete -c conti-rootless -n '__conti_rootless_first_operand exec top' -a '(__conti_rootless_names running)' -d Container
 complete -c conti-rootless -n '__conti_rootless_first_operand start' -a '(__conti_rootless_names created exited)' -d Container
 complete -c conti-rootless -n '__conti_rootless_first_operand logs' -a '(__conti_rootless_names)' -d Container
-complete -c conti-rootless -n '__fish_seen_subcommand_from stop kill' -a '(__conti_rootless_names running)' -d Container
+complete -c conti-rootless -n '__fish_seen_subcommand_from stop kill wait' -a '(__conti_rootless_names running)' -d Container
 complete -c conti-rootless -n '__fish_seen_subcommand_from rm; and not __fish_contains_opt -s f force' -a '(__conti_rootless_names created exited damaged)' -d Container
 complete -c conti-rootless -n '__fish_seen_subcommand_from rm; and __fish_contains_opt -s f force' -a '(__conti_rootless_names)' -d Container
-complete -c conti-rootless -n '__fish_seen_subcommand_from inspect' -a '(__conti_rootless_names)' -d Container
+complete -c conti-rootless -n '__fish_seen_subcommand_from inspect restart' -a '(__conti_rootless_names)' -d Container
 
 # unshare runs a command.
 complete -c conti-rootless -n '__conti_rootless_first_operand unshare' -a '(__fish_complete_command)'
