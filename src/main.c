@@ -17,7 +17,8 @@
 static bool takes_names(enum cr_command cmd)
 {
 	return cmd == CR_CMD_START || cmd == CR_CMD_EXEC || cmd == CR_CMD_INSPECT ||
-	       cmd == CR_CMD_LOGS || cmd == CR_CMD_STOP || cmd == CR_CMD_KILL || cmd == CR_CMD_RM;
+	       cmd == CR_CMD_LOGS || cmd == CR_CMD_STOP || cmd == CR_CMD_KILL || cmd == CR_CMD_RM ||
+	       cmd == CR_CMD_RESTART || cmd == CR_CMD_WAIT || cmd == CR_CMD_TOP;
 }
 
 /* Replaces each id (or id prefix) among the NAME operands with its container's name. */

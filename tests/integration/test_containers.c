@@ -1,4 +1,4 @@
-/* test_everyday.c - integration tests of the everyday commands people know from docker:
+/* test_containers.c - integration tests of the everyday commands people know from docker:
  * restart, wait, cp (both ways, running and stopped containers, links that point out of
  * the container, special files), rm -a, container prune, top and exec -d, with their bad
  * input. Each test runs the built front end as the calling (unprivileged) user on a fresh
