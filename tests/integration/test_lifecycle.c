@@ -3138,6 +3138,112 @@ static void add_removal_cases(Suite *s)
 	tcase_add_test(tc, test_exactly_one_name_message);
 }
 
+/* ==== issue 12: --init=false, the command as PID 1 ==== */
+
+/* --init=false makes the command PID 1 and returns its exit code, 127 when it is missing;
+ * the default (--init, --init=true) keeps the init as PID 1, with the command below it. A
+ * signal a PID 1 has no handler for is ignored (the kernel's rule), so `kill -TERM $$`
+ * ends the shell under the init (143) and not as PID 1. On the old code --init=false was
+ * an unknown option (125). */
+START_TEST(test_init_false_pid1)
+{
+	static const char *const script = "echo $$; kill -TERM $$; echo survived; exit 7";
+	static const char *const dflt[][1] = {{NULL}, {"--init"}, {"--init=true"}};
+	struct h_result r;
+
+	CONTI(&r, "run", "--rm", "--init=false", H.rootfs, "sh", "-c", script);
+	h_assert_status(&r, 7, "--init=false sh -c 'echo $$; ...; exit 7'");
+	ck_assert_str_eq(r.out, "1\nsurvived\n");
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", "--init=false", H.rootfs, "cat", "/proc/1/cmdline");
+	h_assert_status(&r, 0, "--init=false cat /proc/1/cmdline");
+	ck_assert_str_eq(r.out, "cat");
+	ck_assert_int_eq(memcmp(r.out, "cat\0/proc/1/cmdline", 20), 0);
+	h_result_free(&r);
+	for (int i = 0; i < 3; i++) {
+		const char *argv[8] = {"run", "--rm"};
+		int n = 2;
+
+		if (dflt[i][0])
+			argv[n++] = dflt[i][0];
+		argv[n++] = H.rootfs;
+		argv[n++] = "sh";
+		argv[n++] = "-c";
+		argv[n++] = "tr '\\0' ' ' < /proc/1/cmdline; echo; echo $$; kill -TERM $$; echo no";
+		argv[n] = NULL;
+		h_conti_v(&r, NULL, argv);
+		h_assert_status(&r, 143, dflt[i][0] ? dflt[i][0] : "the default");
+		ck_assert_msg(!strncmp(r.out, "conti-rootless-init -- sh -c ", 29) &&
+				  strstr(r.out, "\n2\n") && !strstr(r.out, "no\n"),
+			      "%s: PID 1 is not the init: %s", dflt[i][0] ? dflt[i][0] : "default",
+			      r.out);
+		h_result_free(&r);
+	}
+	CONTI(&r, "run", "--rm", "--init=false", H.rootfs, "no-such-command");
+	h_assert_status(&r, 127, "--init=false no-such-command");
+	ck_assert_msg(strstr(r.err, "no-such-command: command not found"), "stderr: %s", r.err);
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", "--init=no", H.rootfs, "true");
+	h_assert_status(&r, 125, "--init=no");
+	ck_assert_msg(strstr(r.err, "--init takes true or false"), "stderr: %s", r.err);
+	h_result_free(&r);
+	h_assert_nothing_left();
+}
+END_TEST
+
+/* stop of a --init=false container: a PID 1 without a TERM handler ignores SIGTERM (as
+ * `kill -s TERM` shows), so stop waits the grace period and SIGKILLs it: exited (137); one
+ * that traps TERM ends at once with its own code. exec works beside it, and `start` runs
+ * it again with the saved --init=false. On the old code --init=false was refused. */
+START_TEST(test_init_false_stop)
+{
+	char *name = new_name(), *name2 = new_name(), *mark = new_mark(), *out;
+	char *script = h_strf("trap 'exit 3' TERM; while :; do sleep %s & wait $!; done", mark);
+	struct h_result r;
+
+	DETACH_OPTS(name, ((const char *const[]){"--init=false", NULL}), "sleep", mark);
+	DETACH_OPTS(name2, ((const char *const[]){"--init=false", NULL}), "sh", "-c", script);
+	out = exec_until_ok(name, (const char *const[]){"cat", "/proc/1/cmdline", NULL}, 5000);
+	ck_assert_msg(!strcmp(out, "sleep") && !strcmp(out + 6, mark), "PID 1: %s", out);
+	free(out);
+	CONTI(&r, "kill", "-s", "TERM", name);
+	h_assert_status(&r, 0, "kill -s TERM");
+	h_result_free(&r);
+	sleep_ms(300);
+	expect_status(name, false, "running", 0);
+	CONTI(&r, "stop", "-t", "1", name);
+	h_assert_status(&r, 0, "stop -t 1");
+	ck_assert_msg(r.elapsed_ms >= 900 && r.elapsed_ms < 6000,
+		      "stop -t 1 of a PID 1 without handler took %ld ms", r.elapsed_ms);
+	h_result_free(&r);
+	expect_status(name, true, "exited (137)", 3000);
+	CONTI(&r, "stop", "-t", "20", name2);
+	h_assert_status(&r, 0, "stop -t 20 of a shell that traps TERM");
+	ck_assert_msg(r.elapsed_ms < 5000, "stop took %ld ms", r.elapsed_ms);
+	h_result_free(&r);
+	expect_status(name2, true, "exited (3)", 3000);
+	CONTI(&r, "start", name);
+	h_assert_status(&r, 0, "start");
+	h_result_free(&r);
+	out = exec_until_ok(name, (const char *const[]){"cat", "/proc/1/cmdline", NULL}, 5000);
+	ck_assert_msg(!strcmp(out, "sleep"), "PID 1 after start: %s", out);
+	free(out);
+	CONTI(&r, "kill", name);
+	h_assert_status(&r, 0, "kill");
+	h_result_free(&r);
+	expect_status(name, true, "exited (137)", 3000);
+	free(name), free(name2), free(mark), free(script);
+}
+END_TEST
+
+static void add_issue12_cases(Suite *s)
+{
+	TCase *tc = tcase(s, "issue12_init");
+
+	tcase_add_test(tc, test_init_false_pid1);
+	tcase_add_test(tc, test_init_false_stop);
+}
+
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
@@ -3150,6 +3256,7 @@ int main(void)
 	add_keeper_cases(s);
 	add_state_cases(s);
 	add_removal_cases(s);
+	add_issue12_cases(s);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
