@@ -105,25 +105,25 @@ static void add(scmp_filter_ctx ctx, uint32_t action, const char *name)
  * libc fall back to clone. */
 static void namespaces(scmp_filter_ctx ctx, struct marks *m)
 {
-	const uint32_t eperm = mark(m, CR_SECCOMP_NESTED);
+	const uint32_t newuser = mark(m, CR_SECCOMP_NESTED); /* else EPERM */
 	int ret;
 
 #if defined(__s390__) || defined(__s390x__)
 	/* s390 swaps clone's first two arguments. */
-	ret = seccomp_rule_add(ctx, eperm, SCMP_SYS(clone), 1,
+	ret = seccomp_rule_add(ctx, newuser, SCMP_SYS(clone), 1,
 			       SCMP_A1(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
 	ret = ret
 		  ?: seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 				      SCMP_A1(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, 0));
 #else
-	ret = seccomp_rule_add(ctx, eperm, SCMP_SYS(clone), 1,
+	ret = seccomp_rule_add(ctx, newuser, SCMP_SYS(clone), 1,
 			       SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
 	ret = ret
 		  ?: seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, 0));
 #endif
 	ret = ret
-		  ?: seccomp_rule_add(ctx, eperm, SCMP_SYS(unshare), 1,
+		  ?: seccomp_rule_add(ctx, newuser, SCMP_SYS(unshare), 1,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
 	ret = ret
 		  ?: seccomp_rule_add(ctx, mark(m, (1ULL << CAP_SYS_ADMIN) | CR_SECCOMP_NESTED),

@@ -97,22 +97,24 @@ int security_change_caps(uint64_t *caps, const char *arg, bool add, struct cr_er
 	return 0;
 }
 
-/* A boolean --security-opt: "KEY" alone, or KEY=true|false (docker's KEY:true too). */
+/* A boolean --security-opt: "KEY" alone, or KEY=true|false (docker's KEY:true too); false
+ * when arg is not one of them. */
 static bool bool_option(const char *arg, const char *key, bool *out)
 {
 	size_t n = strlen(key);
+	const char *value;
 
 	if (strncmp(arg, key, n))
 		return false;
-	if (!arg[n])
-		return *out = true;
-	if (arg[n] != '=' && arg[n] != ':')
+	if (!arg[n]) {
+		*out = true;
+		return true;
+	}
+	value = arg + n + 1;
+	if ((arg[n] != '=' && arg[n] != ':') || (strcmp(value, "true") && strcmp(value, "false")))
 		return false;
-	if (!strcmp(arg + n + 1, "true"))
-		return *out = true;
-	if (!strcmp(arg + n + 1, "false"))
-		return !(*out = false);
-	return false;
+	*out = !strcmp(value, "true");
+	return true;
 }
 
 int security_set_option(struct cr_security *sec, const char *arg, struct cr_error *err)
