@@ -98,9 +98,10 @@ static int become_command(const struct opts *o, pid_t init)
 		if (setresgid(o->gid, o->gid, o->gid) < 0 || setresuid(o->uid, o->uid, o->uid) < 0)
 			return errno;
 	}
-	/* Exec'd into a running container: CMD dies with us even if we are killed outright
-	 * (set after the id change, which clears it). */
-	if (init != 1 && (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != init))
+	/* CMD dies with its parent even if that is killed outright: with us, exec'd into a
+	 * running container; with the front end, in place (the front end set it, the id change
+	 * cleared it: set after it). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || (init != 1 && getppid() != init))
 		_exit(137);
 	execvp(o->argv[0], o->argv);
 	return errno;

@@ -3236,12 +3236,95 @@ START_TEST(test_init_false_stop)
 }
 END_TEST
 
+/* Pids (up to max) of processes of any user whose whole command line is cmd (words joined
+ * by spaces): the container's, which run as subordinate ids. */
+static int procs_running(const char *cmd, pid_t *pids, int max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert(d);
+	while ((de = readdir(d)) && n < max) {
+		char *path, line[256];
+		ssize_t len;
+		int fd;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		path = h_strf("/proc/%s/cmdline", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		free(path);
+		len = fd < 0 ? -1 : read(fd, line, sizeof(line) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (len <= 0)
+			continue;
+		line[len] = '\0';
+		for (ssize_t i = 0; i + 1 < len; i++)
+			line[i] = line[i] ? line[i] : ' ';
+		if (!strcmp(line, cmd))
+			pids[n++] = (pid_t)atoi(de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/* A --init=false container whose command changed user (-u 1000:1000, which clears the
+ * parent-death signal the front end set) still dies with its front end killed by SIGKILL.
+ * On the first --init=false code the sleep went on running. */
+START_TEST(test_init_false_front_end_killed)
+{
+	char *name = new_name(), *mark = new_mark(), *cmd = h_strf("sleep %s", mark);
+	char *argv[] = {(char *)h_conti_bin(),
+			"run",
+			"--name",
+			name,
+			"--init=false",
+			"-u",
+			"1000:1000",
+			H.rootfs,
+			"sleep",
+			mark,
+			NULL};
+	long long deadline = h_mono_ms() + 10000;
+	struct h_proc p;
+	pid_t pids[4];
+	int n = 0;
+
+	if (!own_subid_range("/etc/subuid")) {
+		h_skip("test_init_false_front_end_killed: uid 1000 needs a subordinate range");
+		free(name), free(mark), free(cmd);
+		return;
+	}
+	h_spawn(&p, argv, NULL);
+	while (procs_running(cmd, pids, 4) == 0 && h_mono_ms() < deadline)
+		sleep_ms(20);
+	ck_assert_msg(procs_running(cmd, pids, 4) == 1, "the container's sleep did not start");
+	kill_front_end(&p);
+	deadline = h_mono_ms() + 3000;
+	while ((n = procs_running(cmd, pids, 4)) > 0 && h_mono_ms() < deadline)
+		sleep_ms(20);
+	for (int i = 0; i < n; i++) {
+		char *pid = h_strf("%d", (int)pids[i]);
+		struct h_result r;
+
+		CONTI(&r, "unshare", "kill", "-9", pid); /* a subordinate id's: not ours to kill */
+		h_result_free(&r);
+		free(pid);
+	}
+	ck_assert_msg(n == 0, "the --init=false command (uid 1000) outlived its killed front end");
+	free(name), free(mark), free(cmd);
+}
+END_TEST
+
 static void add_issue12_cases(Suite *s)
 {
 	TCase *tc = tcase(s, "issue12_init");
 
 	tcase_add_test(tc, test_init_false_pid1);
 	tcase_add_test(tc, test_init_false_stop);
+	tcase_add_test(tc, test_init_false_front_end_killed);
 }
 
 int main(void)
