@@ -1,12 +1,16 @@
 /* conti-rootless-init - PID 1 of a conti-rootless container.
  *
- * Usage: conti-rootless-init [--user UID:GID] [--tty] -- CMD [ARG...]
+ * Usage: conti-rootless-init [--user UID:GID] [--tty] [--in-place] -- CMD [ARG...]
  *
  * Starts CMD (searched in the container's PATH), forwards SIGINT, SIGTERM,
  * SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH to it, reaps every orphan,
  * and exits with CMD's status: its exit code, 128+N when killed by signal N,
  * 127 when CMD is not found, 126 when it cannot be executed. Linked
  * statically: the rootfs need not have a C library.
+ *
+ * With --in-place (run --init=false) it execs CMD itself, after the same set-up, so that
+ * CMD is PID 1 (systemd and other inits): CMD then reaps, and a signal it has no handler
+ * for is ignored, as the kernel does for every PID 1.
  *
  * Exec'd into a running container (not PID 1), it dies with the front end that
  * started it and takes CMD and all CMD's descendants with it: the front end
@@ -32,6 +36,7 @@ struct opts {
 	uid_t uid;
 	gid_t gid;
 	int tty;
+	int in_place;
 	char **argv;
 };
 
@@ -52,6 +57,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		}
 		if (!strcmp(argv[i], "--tty")) {
 			o->tty = 1;
+		} else if (!strcmp(argv[i], "--in-place")) {
+			o->in_place = 1;
 		} else if (!strcmp(argv[i], "--user") && i + 1 < argc) {
 			unsigned long u, g;
 
@@ -70,10 +77,11 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-static void __attribute__((noreturn)) child(const struct opts *o, int errfd, pid_t init)
+/* Becomes CMD: default signals and mask, the terminal, the user, then exec; returns the
+ * errno of what failed. init is our PID 1's pid: not 1 when exec'd into a container. */
+static int become_command(const struct opts *o, pid_t init)
 {
 	sigset_t none;
-	int e;
 
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		signal(forwarded[i], SIG_DFL);
@@ -81,22 +89,28 @@ static void __attribute__((noreturn)) child(const struct opts *o, int errfd, pid
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (o->tty) {
-		setsid();
+		setsid(); /* in place, PID 1 leads its session already */
 		ioctl(0, TIOCSCTTY, 0);
 	}
 	if (o->set_user) {
 		if (setgroups(0, NULL) < 0 && errno != EPERM)
-			goto fail;
+			return errno;
 		if (setresgid(o->gid, o->gid, o->gid) < 0 || setresuid(o->uid, o->uid, o->uid) < 0)
-			goto fail;
+			return errno;
 	}
-	/* Exec'd into a running container: CMD dies with us even if we are killed outright
-	 * (set after the id change, which clears it). */
-	if (init != 1 && (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != init))
+	/* CMD dies with its parent even if that is killed outright: with us, exec'd into a
+	 * running container; with the front end, in place (the front end set it, the id change
+	 * cleared it: set after it). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || (init != 1 && getppid() != init))
 		_exit(137);
 	execvp(o->argv[0], o->argv);
-fail:
-	e = errno;
+	return errno;
+}
+
+static void __attribute__((noreturn)) child(const struct opts *o, int errfd, pid_t init)
+{
+	int e = become_command(o, init);
+
 	if (write(errfd, &e, sizeof(e)) < 0)
 		_exit(126);
 	_exit(e == ENOENT ? 127 : 126);
@@ -206,10 +220,12 @@ int main(int argc, char **argv)
 
 	prctl(PR_SET_DUMPABLE, 0);
 	if (parse(argc, argv, &o) < 0) {
-		fprintf(stderr,
-			"usage: conti-rootless-init [--user UID:GID] [--tty] -- CMD [ARG...]\n");
+		fprintf(stderr, "usage: conti-rootless-init [--user UID:GID] [--tty] [--in-place] "
+				"-- CMD [ARG...]\n");
 		return 125;
 	}
+	if (o.in_place)
+		return report_exec_failure(o.argv[0], become_command(&o, self));
 	sigemptyset(&set);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaddset(&set, forwarded[i]);

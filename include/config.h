@@ -67,6 +67,7 @@ struct cr_config {
 	enum cr_net_mode net;
 	bool readonly_root;	/* --read-only */
 	bool remove;		/* --rm */
+	bool init;		/* --init (default): the init helper is PID 1; false: the command */
 	int tty;		/* 1: -t, 0: no tty, -1: when stdin is a terminal */
 	bool interactive;	/* -i (stdin is always passed; kept for compatibility) */
 	bool trace;		/* --trace: print each kernel step */

@@ -37,7 +37,8 @@ enum cr_op_kind {
 	CR_OP_PIVOT_ROOT,    /* pivot_root into the root, old root detached */
 	CR_OP_CHDIR,	     /* cd DST */
 	CR_OP_LANDLOCK,	     /* Landlock: no abstract unix socket outside the container */
-	CR_OP_EXEC,	     /* exec the init helper, which runs the command */
+	CR_OP_EXEC,	     /* exec the init helper, which runs the command (SRC "--in-place":
+				which execs it as PID 1, --init=false) */
 };
 
 enum {

@@ -12,6 +12,9 @@
  *   - allowed when in cr_seccomp_capped and the container holds one of its capabilities,
  *     else EPERM;
  *   - EPERM when in cr_seccomp_refused (kept out on purpose);
+ *   - with --security-opt nested=true, those of cr_seccomp_nested are allowed too, as is a
+ *     new user namespace (clone, unshare): root of a nested user namespace needs them, and
+ *     the kernel still checks the capability in the namespace that owns what they change;
  *   - ENOSYS otherwise: a syscall newer than the profile, so that programs fall back to
  *     an older one, as podman's profile does (defaultErrnoRet 38).
  */
@@ -19,6 +22,10 @@
 #define CR_SECCOMP_POLICY_H
 
 #include <stdint.h>
+
+/* Not a capability: the mark of what --security-opt nested=true allows (above every
+ * CAP_* number). */
+#define CR_SECCOMP_NESTED (1ULL << 63)
 
 /* A syscall allowed only to a container holding one of the capabilities in caps. */
 struct cr_seccomp_capped {
@@ -41,6 +48,11 @@ extern const struct cr_seccomp_capped cr_seccomp_capped[];
 
 /* Refused with EPERM (NULL-terminated). */
 extern const char *const cr_seccomp_refused[];
+
+/* Allowed besides with CR_SECCOMP_NESTED: what root of a nested user namespace does to
+ * set it up (mount, pivot_root, setns, ...); each is in cr_seccomp_capped or
+ * cr_seccomp_refused too, for the default (NULL-terminated). */
+extern const char *const cr_seccomp_nested[];
 
 /* Answered by their arguments in gen-seccomp.c (NULL-terminated). */
 extern const char *const cr_seccomp_by_args[];

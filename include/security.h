@@ -16,9 +16,10 @@ extern const uint64_t cr_default_caps;
 struct cr_security {
 	uint64_t caps;	   /* bounding, permitted, effective; ambient and inheritable empty */
 	bool privileged;   /* keep the user namespace's full set */
-	bool no_new_privs; /* PR_SET_NO_NEW_PRIVS (default on) */
+	bool no_new_privs; /* PR_SET_NO_NEW_PRIVS (default off, as docker and podman) */
 	bool seccomp;	   /* the default seccomp filter (default on) */
 	bool landlock;	   /* Landlock scoping with --net host, where the kernel can (default on) */
+	bool nested;	   /* nested user namespaces allowed (default off, as docker) */
 };
 
 /* Parses a capability name ("NET_ADMIN", "CAP_NET_ADMIN", case-insensitive, or "ALL")
@@ -28,8 +29,8 @@ uint64_t security_cap_mask(const char *name);
 /* Adds or drops the capabilities of a --cap-add/--cap-drop value to *caps (pure). */
 int security_change_caps(uint64_t *caps, const char *arg, bool add, struct cr_error *err);
 
-/* Sets --security-opt KEY=VALUE (no-new-privileges=true|false, seccomp=unconfined,
- * landlock=unconfined). */
+/* Sets --security-opt KEY[=VALUE] (no-new-privileges[=true|false], nested[=true|false],
+ * seccomp=unconfined, landlock=unconfined); docker's KEY:VALUE is accepted too. */
 int security_set_option(struct cr_security *sec, const char *arg, struct cr_error *err);
 
 /* In a process about to exec into the container: drops the bounding set to sec->caps,
@@ -37,7 +38,8 @@ int security_set_option(struct cr_security *sec, const char *arg, struct cr_erro
 int security_apply(const struct cr_security *sec, struct cr_error *err);
 
 /* Loads the default seccomp filter (as security_apply does), its capability-dependent
- * syscalls allowed where caps holds one of their capabilities, EPERM otherwise. */
+ * syscalls allowed where caps holds one of their capabilities, EPERM otherwise; caps with
+ * CR_SECCOMP_NESTED (seccomp-policy.h) allows nested user namespaces. */
 int security_load_seccomp(uint64_t caps, struct cr_error *err);
 
 /* Describes what security_apply does as the setpriv(1) command that does it, for --trace. */

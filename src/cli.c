@@ -72,8 +72,11 @@ static const char usage_run[] =
     "  --net host|none          network: the caller's (default) or loopback only\n"
     "  --cap-add CAP, --cap-drop CAP  change the capabilities (default: docker's set; ALL)\n"
     "  --privileged             keep every capability of the user namespace, no masked paths\n"
-    "  --security-opt OPT       no-new-privileges=false, seccomp=unconfined,\n"
-    "                           landlock=unconfined\n"
+    "  --security-opt OPT       no-new-privileges[=true] (a setuid binary gains nothing),\n"
+    "                           nested[=true] (user namespaces inside: bwrap, podman),\n"
+    "                           seccomp=unconfined, landlock=unconfined\n"
+    "  --init=false             the command itself is PID 1 (default --init=true: a small\n"
+    "                           init runs it, passes signals on and reaps orphans)\n"
     "  --log-size-max SIZE      cap of the container's log (default 20m; e.g. 512k)\n"
     "  --trace                  print each kernel step with its time (as before the command)\n"
     "  --help                   this text\n"
@@ -188,6 +191,7 @@ enum {
 	OPT_TRACE,
 	OPT_TAIL,
 	OPT_SINCE,
+	OPT_INIT,
 };
 
 static const struct option run_options[] = {
@@ -214,6 +218,7 @@ static const struct option run_options[] = {
     {"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
     {"log-size-max", required_argument, NULL, OPT_LOG_SIZE_MAX},
     {"trace", no_argument, NULL, OPT_TRACE},
+    {"init", optional_argument, NULL, OPT_INIT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -252,6 +257,12 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 		return 0;
 	case OPT_SECURITY_OPT:
 		return security_set_option(&cfg->sec, arg, err);
+	case OPT_INIT:
+		/* docker's and podman's boolean --init, here true by default */
+		if (arg && strcmp(arg, "true") && strcmp(arg, "false"))
+			return bad_usage(err, "run ", "--init takes true or false, not", arg);
+		cfg->init = !arg || !strcmp(arg, "true");
+		return 0;
 	case OPT_LOG_SIZE_MAX:
 		cfg->log_size_max = log_parse_size(arg);
 		if (cfg->log_size_max < CR_LOG_SIZE_MIN)

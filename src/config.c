@@ -15,8 +15,8 @@ void config_init(struct cr_config *cfg)
 	cfg->net = CR_NET_HOST;
 	cfg->tty = -1;
 	cfg->log_size_max = CR_LOG_SIZE_DEFAULT;
-	cfg->sec = (struct cr_security){
-	    .caps = cr_default_caps, .no_new_privs = true, .seccomp = true, .landlock = true};
+	cfg->sec = (struct cr_security){.caps = cr_default_caps, .seccomp = true, .landlock = true};
+	cfg->init = true;
 }
 
 void strv_push(struct cr_strv *v, const char *s)
@@ -124,6 +124,7 @@ char *config_serialize(const struct cr_config *cfg)
 	put_num(&buf, &len, "net", cfg->net);
 	put_num(&buf, &len, "read_only", cfg->readonly_root);
 	put_num(&buf, &len, "remove", cfg->remove);
+	put_num(&buf, &len, "init", cfg->init);
 	put_num(&buf, &len, "tty", cfg->tty);
 	put_num(&buf, &len, "log_size_max", (long)cfg->log_size_max);
 	{
@@ -136,6 +137,7 @@ char *config_serialize(const struct cr_config *cfg)
 	put_num(&buf, &len, "no_new_privs", cfg->sec.no_new_privs);
 	put_num(&buf, &len, "seccomp", cfg->sec.seccomp);
 	put_num(&buf, &len, "landlock", cfg->sec.landlock);
+	put_num(&buf, &len, "nested", cfg->sec.nested);
 	return buf;
 }
 
@@ -214,6 +216,8 @@ static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 		cfg->readonly_root = n != 0;
 	else if (!strcmp(key, "remove"))
 		cfg->remove = n != 0;
+	else if (!strcmp(key, "init"))
+		cfg->init = n != 0;
 	else if (!strcmp(key, "tty"))
 		cfg->tty = (int)n;
 	else if (!strcmp(key, "log_size_max"))
@@ -229,6 +233,8 @@ static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 		cfg->sec.seccomp = n != 0;
 	else if (!strcmp(key, "landlock"))
 		cfg->sec.landlock = n != 0;
+	else if (!strcmp(key, "nested"))
+		cfg->sec.nested = n != 0;
 	return 0;
 }
 

@@ -67,7 +67,15 @@ void container_exec_init(int init_fd, char *const *argv, char *const *envp,
 	}
 	if (security_apply(sec, err) < 0)
 		return;
-	trace_step(trace, cr_now_ns(), "exec %s", CR_INIT_NAME);
+	if (trace) {
+		char line[256] = "exec " CR_INIT_NAME;
+		size_t off = strlen(line);
+
+		/* its options: --user, --tty, --in-place (the command replaces it as PID 1) */
+		for (size_t i = 1; argv[i] && strcmp(argv[i], "--") && off < sizeof(line); i++)
+			off += (size_t)snprintf(line + off, sizeof(line) - off, " %s", argv[i]);
+		trace_step(true, cr_now_ns(), "%s", line);
+	}
 	syscall(SYS_execveat, init_fd, "", argv, envp, AT_EMPTY_PATH);
 	cr_fail(err, errno, "exec the init helper");
 }

@@ -9,13 +9,16 @@
  * with the placeholder ERRNO(CR_SECCOMP_MARK + i), i an index into cr_seccomp_marks
  * (the capabilities that allow it): security.c turns each placeholder into ALLOW or
  * ERRNO(EPERM) for the container's capabilities as it loads the filter, so that one
- * precompiled program serves every --cap-add, and nothing is compiled on a start.
+ * precompiled program serves every --cap-add, and nothing is compiled on a start. What
+ * --security-opt nested=true allows is marked the same way, with CR_SECCOMP_NESTED, a bit
+ * no capability uses.
  */
 #include <errno.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +78,15 @@ static int resolve(const char *name)
 	return nr;
 }
 
+static bool nested(const char *name)
+{
+	for (size_t i = 0; cr_seccomp_nested[i]; i++) {
+		if (!strcmp(cr_seccomp_nested[i], name))
+			return true;
+	}
+	return false;
+}
+
 static void add(scmp_filter_ctx ctx, uint32_t action, const char *name)
 {
 	int nr = resolve(name), ret;
@@ -87,33 +99,35 @@ static void add(scmp_filter_ctx ctx, uint32_t action, const char *name)
 		die(name, ret);
 }
 
-/* clone and unshare may not make a user namespace (the way out of the capability set);
- * unshare needs CAP_SYS_ADMIN besides, as in docker's profile; clone3 passes its flags in
- * memory a filter cannot read: ENOSYS makes libc fall back to clone. */
+/* clone and unshare may not make a user namespace (the way out of the capability set)
+ * unless nested user namespaces are allowed; unshare needs CAP_SYS_ADMIN besides, as in
+ * docker's profile; clone3 passes its flags in memory a filter cannot read: ENOSYS makes
+ * libc fall back to clone. */
 static void namespaces(scmp_filter_ctx ctx, struct marks *m)
 {
-	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
+	const uint32_t newuser = mark(m, CR_SECCOMP_NESTED); /* else EPERM */
 	int ret;
 
 #if defined(__s390__) || defined(__s390x__)
 	/* s390 swaps clone's first two arguments. */
-	ret = seccomp_rule_add(ctx, eperm, SCMP_SYS(clone), 1,
+	ret = seccomp_rule_add(ctx, newuser, SCMP_SYS(clone), 1,
 			       SCMP_A1(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
 	ret = ret
 		  ?: seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 				      SCMP_A1(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, 0));
 #else
-	ret = seccomp_rule_add(ctx, eperm, SCMP_SYS(clone), 1,
+	ret = seccomp_rule_add(ctx, newuser, SCMP_SYS(clone), 1,
 			       SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
 	ret = ret
 		  ?: seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, 0));
 #endif
 	ret = ret
-		  ?: seccomp_rule_add(ctx, eperm, SCMP_SYS(unshare), 1,
+		  ?: seccomp_rule_add(ctx, newuser, SCMP_SYS(unshare), 1,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
 	ret = ret
-		  ?: seccomp_rule_add(ctx, mark(m, 1ULL << CAP_SYS_ADMIN), SCMP_SYS(unshare), 1,
+		  ?: seccomp_rule_add(ctx, mark(m, (1ULL << CAP_SYS_ADMIN) | CR_SECCOMP_NESTED),
+				      SCMP_SYS(unshare), 1,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, 0));
 	if (ret < 0)
 		die("the namespace rules", ret);
@@ -154,10 +168,18 @@ static scmp_filter_ctx build(struct marks *m)
 		die("SCMP_FLTATR_CTL_OPTIMIZE", -EINVAL);
 	for (size_t i = 0; cr_seccomp_allowed[i]; i++)
 		add(ctx, SCMP_ACT_ALLOW, cr_seccomp_allowed[i]);
-	for (size_t i = 0; cr_seccomp_capped[i].name; i++)
-		add(ctx, mark(m, cr_seccomp_capped[i].caps), cr_seccomp_capped[i].name);
-	for (size_t i = 0; cr_seccomp_refused[i]; i++)
-		add(ctx, SCMP_ACT_ERRNO(EPERM), cr_seccomp_refused[i]);
+	for (size_t i = 0; cr_seccomp_capped[i].name; i++) {
+		const char *name = cr_seccomp_capped[i].name;
+
+		add(ctx,
+		    mark(m, cr_seccomp_capped[i].caps | (nested(name) ? CR_SECCOMP_NESTED : 0)),
+		    name);
+	}
+	for (size_t i = 0; cr_seccomp_refused[i]; i++) {
+		const char *name = cr_seccomp_refused[i];
+
+		add(ctx, nested(name) ? mark(m, CR_SECCOMP_NESTED) : SCMP_ACT_ERRNO(EPERM), name);
+	}
 	namespaces(ctx, m);
 	by_args(ctx);
 	return ctx;

@@ -142,11 +142,17 @@ static const char *const masked_paths[] = {
 static const char *const readonly_paths[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
 					     "/proc/bus", "/proc/fs"};
 
-static void add_masks(struct cr_plan *plan)
+/* With nested user namespaces, none in /proc: the kernel lets a nested PID namespace mount
+ * a procfs of its own only where the container's /proc has nothing mounted over it (it
+ * would show what the masks hide: mount_too_revealing), so that they would hide nothing. */
+static void add_masks(struct cr_plan *plan, bool nested)
 {
-	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++)
-		add(plan, CR_OP_MASK, CR_OPF_IN_ROOT | CR_OPF_OPTIONAL, NULL, masked_paths[i]);
-	for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++)
+	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
+		if (!nested || strncmp(masked_paths[i], "/proc/", 6))
+			add(plan, CR_OP_MASK, CR_OPF_IN_ROOT | CR_OPF_OPTIONAL, NULL,
+			    masked_paths[i]);
+	}
+	for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]) && !nested; i++)
 		add(plan, CR_OP_READONLY, CR_OPF_IN_ROOT | CR_OPF_OPTIONAL, NULL,
 		    readonly_paths[i]);
 }
@@ -193,7 +199,7 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	add_sys(plan, cfg);
 	add_mount(plan, "proc", "/proc", "", CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);
 	if (!cfg->sec.privileged)
-		add_masks(plan);
+		add_masks(plan, cfg->sec.nested);
 	if (!f->tmp_has_content)
 		add_mount(plan, "tmpfs", "/tmp", "mode=1777", CR_OPF_NOSUID | CR_OPF_NODEV);
 	if (add_user_mounts(plan, cfg, f, err) < 0) {
@@ -211,7 +217,8 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	if (cfg->net == CR_NET_HOST && f->landlock_scope && cfg->sec.landlock &&
 	    !cfg->sec.privileged)
 		add(plan, CR_OP_LANDLOCK, 0, NULL, NULL);
-	add(plan, CR_OP_EXEC, 0, NULL, NULL);
+	/* --init=false: init sets the command up and execs it in its place, as PID 1 */
+	add(plan, CR_OP_EXEC, 0, cfg->init ? NULL : "--in-place", NULL);
 	return 0;
 }
 
@@ -311,7 +318,7 @@ void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, siz
 			 "abstract unix socket made outside the container");
 		return;
 	case CR_OP_EXEC:
-		snprintf(buf, len, "exec conti-rootless-init");
+		snprintf(buf, len, "exec conti-rootless-init%s", op->src ? " --in-place" : "");
 		return;
 	}
 	snprintf(buf, len, "?");

@@ -269,6 +269,8 @@ static void build_exec(struct run *r)
 	}
 	if (r->tty)
 		strv_push(&r->init_argv, "--tty");
+	if (!cfg->init)
+		strv_push(&r->init_argv, "--in-place");
 	strv_push(&r->init_argv, "--");
 	if (cfg->args.n == 0)
 		strv_push(&r->init_argv, "/bin/sh");

@@ -11,7 +11,8 @@
  *   (these are cr_seccomp_stricter)
  *   - clone and unshare of a new user namespace: refused even with CAP_SYS_ADMIN (a new
  *     user namespace is the way back to a full capability set), and clone3 gets ENOSYS
- *     even with it (its flags are out of a filter's reach);
+ *     even with it (its flags are out of a filter's reach); --security-opt nested=true
+ *     allows them, with cr_seccomp_nested (podman's profile allows all of these always);
  *   - personality with a value docker does not allow gets ENOSYS, not EPERM.
  * A syscall the profile does not name gets ENOSYS (the profile predates it: a program
  * falls back to an older call), unless cr_seccomp_refused names it: those the profile
@@ -147,6 +148,15 @@ const char *const cr_seccomp_refused[] = {
     /* obsolete or never implemented */
     "uselib", "ustat", "sysfs", "_sysctl", "vm86", "vm86old", "afs_syscall", "getpmsg", "putpmsg",
     "security", "tuxcall", "vserver", NULL};
+
+/* What bwrap, unshare(1), Chromium's sandbox or podman do as root of the user namespace they
+ * make: mount their own tree, pivot into it, enter and name their namespaces. In the
+ * container's own namespaces the kernel refuses them still (its bounding set has no
+ * CAP_SYS_ADMIN); chroot is allowed already with the default SYS_CHROOT. */
+const char *const cr_seccomp_nested[] = {"mount",	  "umount",	"umount2", "mount_setattr",
+					 "move_mount",	  "open_tree",	"fsopen",  "fsconfig",
+					 "fsmount",	  "fspick",	"setns",   "sethostname",
+					 "setdomainname", "pivot_root", NULL};
 
 const char *const cr_seccomp_by_args[] = {"clone",	 "clone3", "unshare",
 					  "personality", "socket", NULL};

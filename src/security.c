@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cr-seccomp-filter.h"
+#include "seccomp-policy.h"
 #include "security.h"
 #include "utils.h"
 
@@ -96,14 +97,32 @@ int security_change_caps(uint64_t *caps, const char *arg, bool add, struct cr_er
 	return 0;
 }
 
+/* A boolean --security-opt: "KEY" alone, or KEY=true|false (docker's KEY:true too); false
+ * when arg is not one of them. */
+static bool bool_option(const char *arg, const char *key, bool *out)
+{
+	size_t n = strlen(key);
+	const char *value;
+
+	if (strncmp(arg, key, n))
+		return false;
+	if (!arg[n]) {
+		*out = true;
+		return true;
+	}
+	value = arg + n + 1;
+	if ((arg[n] != '=' && arg[n] != ':') || (strcmp(value, "true") && strcmp(value, "false")))
+		return false;
+	*out = !strcmp(value, "true");
+	return true;
+}
+
 int security_set_option(struct cr_security *sec, const char *arg, struct cr_error *err)
 {
-	if (!strcmp(arg, "no-new-privileges") || !strcmp(arg, "no-new-privileges=true") ||
-	    !strcmp(arg, "no-new-privileges:true"))
-		sec->no_new_privs = true;
-	else if (!strcmp(arg, "no-new-privileges=false") || !strcmp(arg, "no-new-privileges:false"))
-		sec->no_new_privs = false;
-	else if (!strcmp(arg, "seccomp=unconfined") || !strcmp(arg, "seccomp:unconfined"))
+	if (bool_option(arg, "no-new-privileges", &sec->no_new_privs) ||
+	    bool_option(arg, "nested", &sec->nested))
+		return 0;
+	if (!strcmp(arg, "seccomp=unconfined") || !strcmp(arg, "seccomp:unconfined"))
 		sec->seccomp = false;
 	else if (!strcmp(arg, "landlock=unconfined") || !strcmp(arg, "landlock:unconfined"))
 		sec->landlock = false;
@@ -111,8 +130,8 @@ int security_set_option(struct cr_security *sec, const char *arg, struct cr_erro
 		char cut[CR_CUT_SIZE];
 
 		cr_fail(err, 0, "unknown --security-opt '%s'", cr_cut(arg, cut, sizeof(cut)));
-		return cr_hint(err, "use no-new-privileges=true|false, seccomp=unconfined or "
-				    "landlock=unconfined");
+		return cr_hint(err, "use no-new-privileges[=true|false], nested[=true|false], "
+				    "seccomp=unconfined or landlock=unconfined");
 	}
 	return 0;
 }
@@ -194,8 +213,9 @@ void security_describe(const struct cr_security *sec, char *buf, size_t len)
 		buf[off] = '\0';
 	}
 	if (off < len)
-		snprintf(buf + off, len - off, "%s",
-			 sec->seccomp ? "  # and the seccomp filter" : "  # no seccomp filter");
+		snprintf(buf + off, len - off, "%s%s",
+			 sec->seccomp ? "  # and the seccomp filter" : "  # no seccomp filter",
+			 sec->seccomp && sec->nested ? ", nested user namespaces allowed" : "");
 }
 
 int security_apply(const struct cr_security *sec, struct cr_error *err)
@@ -204,7 +224,8 @@ int security_apply(const struct cr_security *sec, struct cr_error *err)
 	 * what comes after it (prctl, capset, execveat) it lets through. */
 	if (sec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return cr_fail(err, errno, "set no_new_privs");
-	if (sec->seccomp && !sec->privileged && security_load_seccomp(sec->caps, err) < 0)
+	if (sec->seccomp && !sec->privileged &&
+	    security_load_seccomp(sec->caps | (sec->nested ? CR_SECCOMP_NESTED : 0), err) < 0)
 		return -1;
 	if (!sec->privileged && drop_caps(sec->caps, err) < 0)
 		return -1;

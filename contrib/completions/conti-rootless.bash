@@ -23,7 +23,7 @@ _conti_rootless_options()
 		--log-size-max'
 	case $1 in
 	run | create)
-		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --trace --help $run_args"
+		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --init=false --trace --help $run_args"
 		[[ $1 == run ]] && _cr_opts="-d --detach $_cr_opts"
 		_cr_args=$run_args
 		;;
@@ -137,7 +137,7 @@ _conti_rootless_value()
 			words='status=created status=running status=exited name= id='
 		;;
 	--cap-add | --cap-drop) words=$_conti_rootless_caps ;;
-	--security-opt) words='no-new-privileges=false no-new-privileges=true seccomp=unconfined landlock=unconfined' ;;
+	--security-opt) words='no-new-privileges no-new-privileges=false nested=true seccomp=unconfined landlock=unconfined' ;;
 	-s | --signal)
 		words='HUP INT QUIT KILL USR1 USR2 TERM CONT STOP WINCH ALRM'
 		;;

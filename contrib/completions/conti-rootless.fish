@@ -109,8 +109,10 @@ MKNOD NET_ADMIN NET_BIND_SERVICE NET_BROADCAST NET_RAW PERFMON SETFCAP SETGID SE
 SYSLOG SYS_ADMIN SYS_BOOT SYS_CHROOT SYS_MODULE SYS_NICE SYS_PACCT SYS_PTRACE SYS_RAWIO
 SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG WAKE_ALARM'
 complete -c conti-rootless -n $rc -l privileged -d 'Keep every capability'
-complete -c conti-rootless -n $rc -l security-opt -x -d 'Turn a security default off' \
-    -a 'no-new-privileges=false no-new-privileges=true seccomp=unconfined landlock=unconfined'
+complete -c conti-rootless -n $rc -l security-opt -x -d 'Change a security default' \
+    -a 'no-new-privileges no-new-privileges=false nested=true seccomp=unconfined landlock=unconfined'
+complete -c conti-rootless -n $rc -l init -x -d 'PID 1: the init (true) or the command (false)' \
+    -a 'true false'
 complete -c conti-rootless -n $rc -l log-size-max -x -d 'Cap of a detached container\'s log'
 complete -c conti-rootless -n '__conti_rootless_first_operand run create' -a '(__fish_complete_directories)'
 

@@ -163,7 +163,7 @@ expect "conti-rootless run --net ''" host none
 expect "conti-rootless run --uidmap = ''" auto subid single
 expect "conti-rootless run --uidmap = s" subid single
 expect "conti-rootless run --cap-add NET_" NET_ADMIN NET_RAW NET_BIND_SERVICE
-expect "conti-rootless run --security-opt ''" seccomp=unconfined no-new-privileges=false
+expect "conti-rootless run --security-opt ''" seccomp=unconfined no-new-privileges nested=true
 expect "conti-rootless ps --format ''" table json
 expect "conti-rootless ps --filter ''" status=running status=exited status=created name=
 expect "conti-rootless ps -a -f status=r" status=running

@@ -1133,7 +1133,8 @@ END_TEST
 /* ==== privilege: gain privileges ==== */
 
 /* A setuid-root binary in the rootfs (the probe, mode 4755, owned by the caller, who is
- * root inside), run as uid 1000 under no_new_privs: it stays uid 1000, no capabilities.
+ * root inside), run as uid 1000 under no_new_privs (--security-opt no-new-privileges, off
+ * by default since issue 12): it stays uid 1000, no capabilities.
  * (Not a setuid copy of busybox: busybox drops a setuid euid itself for applets like id,
  * and picks the applet by its own name.) */
 START_TEST(test_priv_setuid_with_nnp)
@@ -1145,8 +1146,8 @@ START_TEST(test_priv_setuid_with_nnp)
 		return;
 	}
 	install_probe("suid-probe", 04755);
-	CONTI(&r, "run", "--rm", "-u", "1000:1000", H.rootfs, "sh", "-c",
-	      "stat -c %a:%u /suid-probe; exec /suid-probe ids status CapEff");
+	CONTI(&r, "run", "--rm", "--security-opt", "no-new-privileges", "-u", "1000:1000", H.rootfs,
+	      "sh", "-c", "stat -c %a:%u /suid-probe; exec /suid-probe ids status CapEff");
 	assert_out(&r, "4755:0\nuids=1000,1000,1000\nCapEff:\t0000000000000000\n",
 		   "setuid binary under no_new_privs");
 	h_result_free(&r);
@@ -1863,29 +1864,25 @@ START_TEST(test_default_caps)
 }
 END_TEST
 
-/* no_new_privs: on by default, off with --security-opt no-new-privileges=false. */
+/* no_new_privs: off by default, as in docker and podman (issue 12: sudo for a -u user); on
+ * with --security-opt no-new-privileges, =true or docker's :true; =false is the default. */
 START_TEST(test_default_no_new_privs)
 {
-	struct h_result r, both;
+	static const char *const on[] = {"no-new-privileges", "no-new-privileges=true",
+					 "no-new-privileges:true"};
+	struct h_result r;
 
 	PROBE(&r, "status", "NoNewPrivs");
-	assert_out(&r, "NoNewPrivs:\t1\n", "default no_new_privs");
+	assert_out(&r, "NoNewPrivs:\t0\n", "default no_new_privs");
 	h_result_free(&r);
+	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+		PROBE_OPTS(&r, OPTS("--security-opt", on[i]), "status", "NoNewPrivs");
+		assert_out(&r, "NoNewPrivs:\t1\n", on[i]);
+		h_result_free(&r);
+	}
 	PROBE_OPTS(&r, OPTS("--security-opt", "no-new-privileges=false"), "status", "NoNewPrivs");
-	/* for the message: the same with the seccomp filter off too */
-	PROBE_OPTS(&both,
-		   OPTS("--security-opt", "no-new-privileges=false", "--security-opt",
-			"seccomp=unconfined"),
-		   "status", "NoNewPrivs");
-	h_assert_status(&r, 0, "--security-opt no-new-privileges=false");
-	r.out[strcspn(r.out, "\n")] = '\0';
-	both.out[strcspn(both.out, "\n")] = '\0';
-	ck_assert_msg(!strcmp(r.out, "NoNewPrivs:\t0"),
-		      "--security-opt no-new-privileges=false gives '%s' (with seccomp=unconfined "
-		      "too: '%s'): loading the seccomp filter sets no_new_privs",
-		      r.out, both.out);
+	assert_out(&r, "NoNewPrivs:\t0\n", "--security-opt no-new-privileges=false");
 	h_result_free(&r);
-	h_result_free(&both);
 }
 END_TEST
 
@@ -1994,7 +1991,7 @@ START_TEST(test_default_exec_same)
 {
 	char *name = new_name(), *name2 = new_name(), *mark = new_mark();
 	char *want = h_strf(
-	    "CapEff:\t%016llx\nNoNewPrivs:\t1\nSeccomp:\t2\nunshare_newuser=EPERM\n", default_caps);
+	    "CapEff:\t%016llx\nNoNewPrivs:\t0\nSeccomp:\t2\nunshare_newuser=EPERM\n", default_caps);
 	struct h_result r;
 
 	h_run_detached(name, NULL, (const char *const[]){"sleep", mark, NULL});
@@ -3307,6 +3304,187 @@ START_TEST(test_runtime_start_fifo_symlink)
 }
 END_TEST
 
+/* ==== issue 12: docker's defaults for no_new_privs and nested user namespaces ==== */
+
+/* The Debian rootfs of CONTI_TEST_DEBIAN_ROOTFS (with sudo and bubblewrap), or NULL after
+ * a one-line note when it is not set. */
+static const char *debian_rootfs(const char *test)
+{
+	const char *dir = getenv("CONTI_TEST_DEBIAN_ROOTFS");
+	char *why;
+
+	if (dir && *dir)
+		return dir;
+	why = h_strf("%s: CONTI_TEST_DEBIAN_ROOTFS is not set (a Debian rootfs with sudo and "
+		     "bubblewrap)",
+		     test);
+	h_skip(why);
+	free(why);
+	return NULL;
+}
+
+/* With no_new_privs off (the default now), a setuid-root binary run by uid 1000 becomes
+ * root of the container's user namespace and gains the container's capabilities, never
+ * more: its effective and permitted sets are the bounding set, the default one (not the
+ * user namespace's full set), the default plus NET_ADMIN with --cap-add NET_ADMIN, less
+ * CHOWN with --cap-drop CHOWN; ambient and inheritable stay empty and the seccomp filter applies
+ * (a new user namespace: EPERM). On the old code (no_new_privs on) it stayed uid 1000. */
+START_TEST(test_setuid_gains_only_the_bounding_set)
+{
+	static const char *const cmd =
+	    "exec /suid-probe ids status CapPrm status CapEff status CapBnd status CapInh status "
+	    "CapAmb status Seccomp sys unshare_newuser";
+	const unsigned long long sets[] = {default_caps, default_caps | CAPBIT(CAP_NET_ADMIN),
+					   default_caps & ~CAPBIT(CAP_CHOWN)};
+	const char *const *opts[] = {OPTS("-u", "1000:1000"),
+				     OPTS("-u", "1000:1000", "--cap-add", "NET_ADMIN"),
+				     OPTS("-u", "1000:1000", "--cap-drop", "CHOWN")};
+
+	if (!have_subids()) {
+		h_skip("test_setuid_gains_only_the_bounding_set: uid 1000 needs a subordinate "
+		       "range");
+		return;
+	}
+	install_probe("suid-probe", 04755);
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		const char *argv[16] = {"run", "--rm"};
+		char *want = h_strf("uids=1000,0,0\nCapPrm:\t%016llx\nCapEff:\t%016llx\n"
+				    "CapBnd:\t%016llx\nCapInh:\t0000000000000000\n"
+				    "CapAmb:\t0000000000000000\nSeccomp:\t2\n"
+				    "unshare_newuser=EPERM\n",
+				    sets[i], sets[i], sets[i]);
+		struct h_result r;
+		int n = 2;
+
+		for (const char *const *o = opts[i]; *o; o++)
+			argv[n++] = *o;
+		argv[n++] = H.rootfs;
+		argv[n++] = "sh";
+		argv[n++] = "-c";
+		argv[n++] = cmd;
+		argv[n] = NULL;
+		h_conti_v(&r, NULL, argv);
+		assert_out(&r, want, opts[i][2] ? opts[i][2] : "setuid binary, default options");
+		h_result_free(&r);
+		free(want);
+	}
+}
+END_TEST
+
+/* Nested user namespaces: refused by default (unshare -U: EPERM, as docker); with
+ * --security-opt nested=true `unshare -U -r` maps root, and a nested PID namespace mounts
+ * a procfs of its own (the container's /proc is then unmasked: /proc/keys is the kernel's).
+ * The option opens no more: the container itself still cannot mount (no CAP_SYS_ADMIN in
+ * its own namespaces), the filter is loaded and keyctl refused. The old code refused the
+ * option (125). */
+START_TEST(test_nested_user_namespaces)
+{
+	const char *const nested[] = {"--security-opt", "nested=true"};
+	struct h_result r;
+
+	CONTI(&r, "run", "--rm", H.rootfs, "unshare", "-U", "-r", "id");
+	h_assert_status(&r, 1, "unshare -U -r id, by default");
+	ck_assert_msg(strstr(r.err, "Operation not permitted"), "stderr: %s", r.err);
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", nested[0], nested[1], H.rootfs, "unshare", "-U", "-r", "id");
+	assert_out(&r, "uid=0(root) gid=0(root)\n", "unshare -U -r id with nested=true");
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", "--security-opt", "nested", H.rootfs, "unshare", "-U", "-r", "-p",
+	      "-f", "-m", "--mount-proc", "sh", "-c",
+	      "echo $$; ls /proc/1/exe >/dev/null && echo ok");
+	assert_out(&r, "1\nok\n", "a nested PID namespace with a procfs of its own");
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", nested[0], nested[1], H.rootfs, "sh", "-c",
+	      "mount -t tmpfs t /mnt 2>/dev/null && echo mounted; /probe stat /proc/keys status "
+	      "Seccomp status CapEff sys keyctl");
+	{
+		char *want =
+		    h_strf("stat:/proc/keys=%s\nSeccomp:\t2\nCapEff:\t%016llx\nkeyctl=EPERM\n",
+			   h_exists("/proc/keys") ? "reg" : "ENOENT", default_caps);
+
+		assert_out(&r, want, "the container's own namespaces with nested=true");
+		free(want);
+	}
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", "--security-opt", "nested=maybe", H.rootfs, "true");
+	assert_refused(&r, "--security-opt nested=maybe");
+	h_result_free(&r);
+}
+END_TEST
+
+/* sudo in a Debian rootfs with the default options: a user with a NOPASSWD sudoers line
+ * (passwd, group, shadow and sudoers.d entries bound over the rootfs's, which stays
+ * untouched), `run -u 1000:1000 ROOTFS sudo id -u` prints 0. On the old code sudo said
+ * "The "no new privileges" flag is set" and exited 1. */
+START_TEST(test_debian_sudo_default)
+{
+	static const char *const files[][2] = {{"passwd", "dev:x:1000:1000:dev:/tmp:/bin/sh\n"},
+					       {"group", "dev:x:1000:\n"},
+					       {"shadow", "dev:*:20000:0:99999:7:::\n"}};
+	const char *deb = debian_rootfs("test_debian_sudo_default");
+	const char *argv[32] = {"run", "--rm", "-u", "1000:1000"};
+	char *paths[4];
+	struct h_result r;
+	int n = 4;
+
+	if (!deb)
+		return;
+	for (int i = 0; i < 3; i++) {
+		char *src = h_strf("%s/etc/%s", deb, files[i][0]), *text = h_read_file(src);
+		char *all = h_strf("%s%s", text ? text : "", files[i][1]);
+
+		ck_assert_msg(text, "read %s", src);
+		paths[i] = h_strf("%s/%s", H.base, files[i][0]);
+		h_write_file(paths[i], all, 0640);
+		argv[n++] = "-v";
+		argv[n++] = h_strf("%s:/etc/%s:ro", paths[i], files[i][0]);
+		free(src), free(text), free(all);
+	}
+	paths[3] = h_strf("%s/sudoers-dev", H.base);
+	h_write_file(paths[3], "dev ALL=(ALL) NOPASSWD: ALL\n", 0440);
+	argv[n++] = "-v";
+	argv[n++] = h_strf("%s:/etc/sudoers.d/dev:ro", paths[3]);
+	argv[n++] = deb;
+	argv[n++] = "sudo";
+	argv[n++] = "id";
+	argv[n++] = "-u";
+	argv[n] = NULL;
+	h_conti_v(&r, NULL, argv);
+	assert_out(&r, "0\n", "sudo id -u as uid 1000 in the Debian rootfs");
+	h_result_free(&r);
+	for (int i = 0; i < 4; i++) {
+		free(paths[i]);
+		free((char *)argv[5 + 2 * i]);
+	}
+}
+END_TEST
+
+/* bwrap in a Debian rootfs: refused by default (no user namespace), works with
+ * --security-opt nested=true, with a PID namespace and a procfs of its own (the command
+ * is PID 2 under bwrap's own init). On the old code the option was refused (125). */
+START_TEST(test_debian_bwrap_nested)
+{
+	const char *deb = debian_rootfs("test_debian_bwrap_nested");
+	struct h_result r;
+
+	if (!deb)
+		return;
+	CONTI(&r, "run", "--rm", deb, "bwrap", "--unshare-user", "--unshare-pid", "--dev-bind", "/",
+	      "/", "true");
+	h_assert_status(&r, 1, "bwrap by default");
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", "--security-opt", "nested=true", deb, "bwrap", "--unshare-user",
+	      "--unshare-pid", "--dev-bind", "/", "/", "true");
+	assert_out(&r, "", "bwrap --unshare-user --unshare-pid with nested=true");
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", "--security-opt", "nested=true", deb, "bwrap", "--unshare-user",
+	      "--unshare-pid", "--dev-bind", "/", "/", "--proc", "/proc", "sh", "-c",
+	      "echo $$; unshare -Ur id -u");
+	assert_out(&r, "2\n0\n", "bwrap --proc /proc, and unshare -Ur inside it");
+	h_result_free(&r);
+}
+END_TEST
+
 static TCase *tcase(Suite *s, const char *name)
 {
 	TCase *tc = tcase_create(name);
@@ -3404,6 +3582,11 @@ int main(void)
 	tc = tcase(s, "host_binaries");
 	tcase_add_loop_test(tc, test_binaries_pid1_exe_rewrite, 0, N(pid1_attack_opts));
 	tcase_add_test(tc, test_binaries_exec_race_opath);
+	tc = tcase(s, "issue12_privileges");
+	tcase_add_test(tc, test_setuid_gains_only_the_bounding_set);
+	tcase_add_test(tc, test_nested_user_namespaces);
+	tcase_add_test(tc, test_debian_sudo_default);
+	tcase_add_test(tc, test_debian_bwrap_nested);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

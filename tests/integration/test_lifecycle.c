@@ -3560,6 +3560,195 @@ static void add_ps_cases(Suite *s)
 	tcase_add_test(tc, test_ps_exited_after_reboot);
 }
 
+/* ==== issue 12: --init=false, the command as PID 1 ==== */
+
+/* --init=false makes the command PID 1 and returns its exit code, 127 when it is missing;
+ * the default (--init, --init=true) keeps the init as PID 1, with the command below it. A
+ * signal a PID 1 has no handler for is ignored (the kernel's rule), so `kill -TERM $$`
+ * ends the shell under the init (143) and not as PID 1. On the old code --init=false was
+ * an unknown option (125). */
+START_TEST(test_init_false_pid1)
+{
+	static const char *const script = "echo $$; kill -TERM $$; echo survived; exit 7";
+	static const char *const dflt[][1] = {{NULL}, {"--init"}, {"--init=true"}};
+	struct h_result r;
+
+	CONTI(&r, "run", "--rm", "--init=false", H.rootfs, "sh", "-c", script);
+	h_assert_status(&r, 7, "--init=false sh -c 'echo $$; ...; exit 7'");
+	ck_assert_str_eq(r.out, "1\nsurvived\n");
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", "--init=false", H.rootfs, "cat", "/proc/1/cmdline");
+	h_assert_status(&r, 0, "--init=false cat /proc/1/cmdline");
+	ck_assert_str_eq(r.out, "cat");
+	ck_assert_int_eq(memcmp(r.out, "cat\0/proc/1/cmdline", 20), 0);
+	h_result_free(&r);
+	for (int i = 0; i < 3; i++) {
+		const char *argv[8] = {"run", "--rm"};
+		int n = 2;
+
+		if (dflt[i][0])
+			argv[n++] = dflt[i][0];
+		argv[n++] = H.rootfs;
+		argv[n++] = "sh";
+		argv[n++] = "-c";
+		argv[n++] = "tr '\\0' ' ' < /proc/1/cmdline; echo; echo $$; kill -TERM $$; echo no";
+		argv[n] = NULL;
+		h_conti_v(&r, NULL, argv);
+		h_assert_status(&r, 143, dflt[i][0] ? dflt[i][0] : "the default");
+		ck_assert_msg(!strncmp(r.out, "conti-rootless-init -- sh -c ", 29) &&
+				  strstr(r.out, "\n2\n") && !strstr(r.out, "no\n"),
+			      "%s: PID 1 is not the init: %s", dflt[i][0] ? dflt[i][0] : "default",
+			      r.out);
+		h_result_free(&r);
+	}
+	CONTI(&r, "run", "--rm", "--init=false", H.rootfs, "no-such-command");
+	h_assert_status(&r, 127, "--init=false no-such-command");
+	ck_assert_msg(strstr(r.err, "no-such-command: command not found"), "stderr: %s", r.err);
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", "--init=no", H.rootfs, "true");
+	h_assert_status(&r, 125, "--init=no");
+	ck_assert_msg(strstr(r.err, "--init takes true or false"), "stderr: %s", r.err);
+	h_result_free(&r);
+	h_assert_nothing_left();
+}
+END_TEST
+
+/* stop of a --init=false container: a PID 1 without a TERM handler ignores SIGTERM (as
+ * `kill -s TERM` shows), so stop waits the grace period and SIGKILLs it: exited (137); one
+ * that traps TERM ends at once with its own code. exec works beside it, and `start` runs
+ * it again with the saved --init=false. On the old code --init=false was refused. */
+START_TEST(test_init_false_stop)
+{
+	char *name = new_name(), *name2 = new_name(), *mark = new_mark(), *out;
+	char *script = h_strf("trap 'exit 3' TERM; while :; do sleep %s & wait $!; done", mark);
+	struct h_result r;
+
+	DETACH_OPTS(name, ((const char *const[]){"--init=false", NULL}), "sleep", mark);
+	DETACH_OPTS(name2, ((const char *const[]){"--init=false", NULL}), "sh", "-c", script);
+	out = exec_until_ok(name, (const char *const[]){"cat", "/proc/1/cmdline", NULL}, 5000);
+	ck_assert_msg(!strcmp(out, "sleep") && !strcmp(out + 6, mark), "PID 1: %s", out);
+	free(out);
+	CONTI(&r, "kill", "-s", "TERM", name);
+	h_assert_status(&r, 0, "kill -s TERM");
+	h_result_free(&r);
+	sleep_ms(300);
+	expect_status(name, false, "running", 0);
+	CONTI(&r, "stop", "-t", "1", name);
+	h_assert_status(&r, 0, "stop -t 1");
+	ck_assert_msg(r.elapsed_ms >= 900 && r.elapsed_ms < 6000,
+		      "stop -t 1 of a PID 1 without handler took %ld ms", r.elapsed_ms);
+	h_result_free(&r);
+	expect_status(name, true, "exited (137)", 3000);
+	CONTI(&r, "stop", "-t", "20", name2);
+	h_assert_status(&r, 0, "stop -t 20 of a shell that traps TERM");
+	ck_assert_msg(r.elapsed_ms < 5000, "stop took %ld ms", r.elapsed_ms);
+	h_result_free(&r);
+	expect_status(name2, true, "exited (3)", 3000);
+	CONTI(&r, "start", name);
+	h_assert_status(&r, 0, "start");
+	h_result_free(&r);
+	out = exec_until_ok(name, (const char *const[]){"cat", "/proc/1/cmdline", NULL}, 5000);
+	ck_assert_msg(!strcmp(out, "sleep"), "PID 1 after start: %s", out);
+	free(out);
+	CONTI(&r, "kill", name);
+	h_assert_status(&r, 0, "kill");
+	h_result_free(&r);
+	expect_status(name, true, "exited (137)", 3000);
+	free(name), free(name2), free(mark), free(script);
+}
+END_TEST
+
+/* Pids (up to max) of processes of any user whose whole command line is cmd (words joined
+ * by spaces): the container's, which run as subordinate ids. */
+static int procs_running(const char *cmd, pid_t *pids, int max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert(d);
+	while ((de = readdir(d)) && n < max) {
+		char *path, line[256];
+		ssize_t len;
+		int fd;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		path = h_strf("/proc/%s/cmdline", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		free(path);
+		len = fd < 0 ? -1 : read(fd, line, sizeof(line) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (len <= 0)
+			continue;
+		line[len] = '\0';
+		for (ssize_t i = 0; i + 1 < len; i++)
+			line[i] = line[i] ? line[i] : ' ';
+		if (!strcmp(line, cmd))
+			pids[n++] = (pid_t)atoi(de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/* A --init=false container whose command changed user (-u 1000:1000, which clears the
+ * parent-death signal the front end set) still dies with its front end killed by SIGKILL.
+ * On the first --init=false code the sleep went on running. */
+START_TEST(test_init_false_front_end_killed)
+{
+	char *name = new_name(), *mark = new_mark(), *cmd = h_strf("sleep %s", mark);
+	char *argv[] = {(char *)h_conti_bin(),
+			"run",
+			"--name",
+			name,
+			"--init=false",
+			"-u",
+			"1000:1000",
+			H.rootfs,
+			"sleep",
+			mark,
+			NULL};
+	long long deadline = h_mono_ms() + 10000;
+	struct h_proc p;
+	pid_t pids[4];
+	int n = 0;
+
+	if (!own_subid_range("/etc/subuid")) {
+		h_skip("test_init_false_front_end_killed: uid 1000 needs a subordinate range");
+		free(name), free(mark), free(cmd);
+		return;
+	}
+	h_spawn(&p, argv, NULL);
+	while (procs_running(cmd, pids, 4) == 0 && h_mono_ms() < deadline)
+		sleep_ms(20);
+	ck_assert_msg(procs_running(cmd, pids, 4) == 1, "the container's sleep did not start");
+	kill_front_end(&p);
+	deadline = h_mono_ms() + 3000;
+	while ((n = procs_running(cmd, pids, 4)) > 0 && h_mono_ms() < deadline)
+		sleep_ms(20);
+	for (int i = 0; i < n; i++) {
+		char *pid = h_strf("%d", (int)pids[i]);
+		struct h_result r;
+
+		CONTI(&r, "unshare", "kill", "-9", pid); /* a subordinate id's: not ours to kill */
+		h_result_free(&r);
+		free(pid);
+	}
+	ck_assert_msg(n == 0, "the --init=false command (uid 1000) outlived its killed front end");
+	free(name), free(mark), free(cmd);
+}
+END_TEST
+
+static void add_issue12_cases(Suite *s)
+{
+	TCase *tc = tcase(s, "issue12_init");
+
+	tcase_add_test(tc, test_init_false_pid1);
+	tcase_add_test(tc, test_init_false_stop);
+	tcase_add_test(tc, test_init_false_front_end_killed);
+}
+
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
@@ -3573,6 +3762,7 @@ int main(void)
 	add_state_cases(s);
 	add_removal_cases(s);
 	add_ps_cases(s);
+	add_issue12_cases(s);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

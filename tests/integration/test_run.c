@@ -1423,7 +1423,7 @@ START_TEST(test_trace_plain_run)
 	    "mount -t proc ",
 	    "hostname ",
 	    "cd ",
-	    "setpriv --no-new-privs --inh-caps=-all",
+	    "setpriv --inh-caps=-all",
 	    "exec conti-rootless-init",
 	    "wait",
 	};

@@ -250,6 +250,39 @@ START_TEST(upper_filesystems)
 }
 END_TEST
 
+/* Issue 12: --security-opt nested=true leaves /proc without masks or read-only mounts (a
+ * nested PID namespace may mount its own procfs only then), /sys/firmware masked still;
+ * --init=false makes the last step exec the init helper --in-place. */
+START_TEST(nested_and_init_false)
+{
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_plan p;
+	char line[256];
+
+	config_init(&cfg);
+	build(&cfg, &f, &p);
+	ck_assert_int_ge(find(&p, CR_OP_MASK, "/proc/kcore"), 0);
+	ck_assert_int_ge(find(&p, CR_OP_READONLY, "/proc/sys"), 0);
+	ck_assert_ptr_null(p.ops[p.n - 1].src);
+	plan_format_op(&p.ops[p.n - 1], f.root_mnt, line, sizeof(line));
+	ck_assert_str_eq(line, "exec conti-rootless-init");
+	plan_free(&p);
+	cfg.sec.nested = true;
+	cfg.init = false;
+	build(&cfg, &f, &p);
+	ck_assert_int_lt(find(&p, CR_OP_MASK, "/proc/kcore"), 0);
+	ck_assert_int_lt(find(&p, CR_OP_MASK, "/proc/keys"), 0);
+	ck_assert_int_lt(find(&p, CR_OP_READONLY, NULL), 0);
+	ck_assert_int_ge(find(&p, CR_OP_MASK, "/sys/firmware"), 0);
+	ck_assert_int_ge(find(&p, CR_OP_MOUNT, "/proc"), 0);
+	plan_format_op(&p.ops[p.n - 1], f.root_mnt, line, sizeof(line));
+	ck_assert_str_eq(line, "exec conti-rootless-init --in-place");
+	plan_free(&p);
+	config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -264,6 +297,7 @@ int main(void)
 	tcase_add_test(tc, volume_over_root_or_proc_is_refused);
 	tcase_add_test(tc, trace_lines_are_shell_commands);
 	tcase_add_test(tc, upper_filesystems);
+	tcase_add_test(tc, nested_and_init_false);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

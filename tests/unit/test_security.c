@@ -2,6 +2,7 @@
  * (against docker's profile) and the loaded filter's answers. */
 #include "unit.h"
 #include <errno.h>
+#include <sched.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,9 @@ START_TEST(default_set_is_dockers)
 	ck_assert(!(cfg.sec.caps & (1ULL << CAP_SYS_ADMIN)));
 	ck_assert(!(cfg.sec.caps & (1ULL << CAP_SYS_PTRACE)));
 	ck_assert(!(cfg.sec.caps & (1ULL << CAP_NET_ADMIN)));
-	ck_assert(cfg.sec.no_new_privs && cfg.sec.seccomp && !cfg.sec.privileged);
+	/* as docker and podman: no_new_privs off, so that sudo works for a -u user */
+	ck_assert(!cfg.sec.no_new_privs && cfg.sec.seccomp && !cfg.sec.privileged);
+	ck_assert(!cfg.sec.nested && cfg.init);
 	config_free(&cfg);
 }
 END_TEST
@@ -276,8 +279,103 @@ START_TEST(config_keeps_security)
 	text = config_serialize(&a);
 	ck_assert_int_eq(config_parse(text, &b), 0);
 	ck_assert_uint_eq(b.sec.caps, 0x5);
-	ck_assert(b.sec.privileged && !b.sec.seccomp && b.sec.no_new_privs);
+	ck_assert(b.sec.privileged && !b.sec.seccomp && !b.sec.no_new_privs);
 	free(text);
+	config_free(&a);
+	config_free(&b);
+}
+END_TEST
+
+/* Issue 12: no-new-privileges and nested take KEY, KEY=true|false and docker's KEY:VALUE;
+ * anything else is refused, the setting unchanged. */
+START_TEST(boolean_security_options)
+{
+	struct cr_security sec = {.seccomp = true};
+	struct cr_error err;
+
+	ck_assert_int_eq(security_set_option(&sec, "no-new-privileges", &err), 0);
+	ck_assert(sec.no_new_privs);
+	ck_assert_int_eq(security_set_option(&sec, "no-new-privileges:false", &err), 0);
+	ck_assert(!sec.no_new_privs);
+	ck_assert_int_eq(security_set_option(&sec, "no-new-privileges=true", &err), 0);
+	ck_assert(sec.no_new_privs);
+	ck_assert_int_eq(security_set_option(&sec, "nested", &err), 0);
+	ck_assert(sec.nested);
+	ck_assert_int_eq(security_set_option(&sec, "nested=false", &err), 0);
+	ck_assert(!sec.nested);
+	ck_assert_int_eq(security_set_option(&sec, "nested=true", &err), 0);
+	ck_assert(sec.nested);
+	ck_assert_int_eq(security_set_option(&sec, "nested=yes", &err), -1);
+	ck_assert_int_eq(security_set_option(&sec, "nestedx", &err), -1);
+	ck_assert_int_eq(security_set_option(&sec, "no-new-privileges=", &err), -1);
+	ck_assert(sec.nested && sec.no_new_privs);
+}
+END_TEST
+
+/* A new user namespace: EPERM under the default filter, made under the filter with
+ * CR_SECCOMP_NESTED (--security-opt nested=true), where the kernel allows it here. */
+static int unshare_child(uint64_t caps)
+{
+	struct cr_error err;
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    security_load_seccomp(caps, &err) < 0)
+			_exit(10);
+		if (unshare(CLONE_NEWUSER) == 0)
+			_exit(0);
+		_exit(errno == EPERM ? 1 : 2);
+	}
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+START_TEST(filter_nested_user_namespaces)
+{
+	pid_t pid = fork();
+	int status;
+
+	/* can this machine make one at all, without a filter? */
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(unshare_child(cr_default_caps), 1);
+	ck_assert_int_eq(unshare_child(cr_default_caps | (1ULL << CAP_SYS_ADMIN)), 1);
+	if (WEXITSTATUS(status) == 0)
+		ck_assert_int_eq(unshare_child(cr_default_caps | CR_SECCOMP_NESTED), 0);
+	ck_assert_int_ge(in_list(cr_seccomp_nested, "pivot_root"), 0);
+	ck_assert_int_ge(in_list(cr_seccomp_refused, "pivot_root"), 0);
+	ck_assert(capped("mount") && in_list(cr_seccomp_nested, "mount") >= 0);
+	ck_assert_int_lt(in_list(cr_seccomp_nested, "keyctl"), 0);
+	ck_assert_int_lt(in_list(cr_seccomp_nested, "bpf"), 0);
+}
+END_TEST
+
+START_TEST(config_keeps_init_and_nested)
+{
+	struct cr_config a, b;
+	char *text;
+
+	config_init(&a);
+	config_init(&b);
+	a.name = strdup("n");
+	a.rootfs = strdup("/r");
+	a.init = false;
+	a.sec.nested = true;
+	a.sec.no_new_privs = true;
+	text = config_serialize(&a);
+	ck_assert_int_eq(config_parse(text, &b), 0);
+	ck_assert(!b.init && b.sec.nested && b.sec.no_new_privs);
+	free(text);
+	config_free(&b);
+	/* a config saved before these keys existed: the init, no nesting */
+	config_init(&b);
+	ck_assert_int_eq(config_parse("name=n\nrootfs=/r\n", &b), 0);
+	ck_assert(b.init && !b.sec.nested);
 	config_free(&a);
 	config_free(&b);
 }
@@ -298,6 +396,9 @@ int main(void)
 	tcase_add_test(tc, filter_is_dockers_profile);
 	tcase_add_test(tc, filter_answers_by_capability);
 	tcase_add_test(tc, config_keeps_security);
+	tcase_add_test(tc, boolean_security_options);
+	tcase_add_test(tc, filter_nested_user_namespaces);
+	tcase_add_test(tc, config_keeps_init_and_nested);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
