@@ -159,7 +159,9 @@ char *netfiles_resolv_conf(const char *host, const char *upstream, bool host_net
 
 		if (word_is(w, wn, "nameserver")) {
 			an = word_at(line, n, (size_t)(w + wn - line), &addr);
-			address_family(addr, an, &loop);
+			/* off the host's network what is not an address goes with the stubs */
+			if (!address_family(addr, an, &loop))
+				loop = true;
 			if (cfg->dns.n)
 				continue;
 			if (loop && !host_net) {
