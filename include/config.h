@@ -73,6 +73,13 @@ struct cr_config {
 	bool trace;		/* --trace: print each kernel step */
 	long long log_size_max; /* --log-size-max: log and log.1 together (bytes) */
 	struct cr_security sec; /* capabilities, no_new_privs, seccomp */
+
+	/* The container's /etc/resolv.conf and /etc/hosts (netfiles.h) */
+	struct cr_strv dns;	   /* --dns IP: replace the host's nameservers */
+	struct cr_strv dns_search; /* --dns-search DOMAIN ("." alone: no search line) */
+	struct cr_strv dns_opts;   /* --dns-option OPT: replace the host's options */
+	struct cr_strv add_hosts;  /* --add-host NAME:IP, checked */
+	bool no_hosts;		   /* --no-hosts: the rootfs's own /etc/hosts */
 };
 
 /* Sets every field to its default. */

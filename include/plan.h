@@ -74,6 +74,8 @@ struct cr_facts {
 	bool tty_gid_mapped;	      /* gid 5 (tty) is mapped: devpts gets gid=5 */
 	const bool *src_is_dir;	      /* per cfg->mounts entry: bind source is a directory */
 	bool landlock_scope;	      /* the kernel scopes abstract unix sockets (Landlock 6) */
+	const char *netfiles_dir;     /* holds resolv.conf, hosts, hostname (netfiles.h); NULL:
+					 none is bound */
 };
 
 struct cr_plan {

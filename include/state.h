@@ -17,6 +17,7 @@
  *   RUNTIME/NAME/rootfs    mount point of the container's root, in its namespaces
  *   RUNTIME/NAME/ns/       namespace handles (keeper.h), each a mount over a file
  *   RUNTIME/NAME/log       stdout and stderr of a detached container
+ *   RUNTIME/NAME/{resolv.conf,hosts,hostname}  the container's, bound over its /etc ones
  *   RUNTIME/.rm/NAME       marks a running --rm container, for garbage collection
  * The tool's own files in RUNTIME start with a dot, which no container name does.
  *   RUNTIME/.trash/        runtime dirs of removed containers, being deleted
@@ -135,6 +136,12 @@ void state_boot_id(char *buf, size_t len);
 
 /* Opens RUNTIME/NAME/rel (O_NOFOLLOW everywhere beneath RUNTIME); -1 with errno. */
 int state_open_runtime_file(const struct cr_state *st, const char *rel, int flags, mode_t mode);
+
+/* Writes each texts[i] (NULL: skipped) to RUNTIME/NAME/names[i], mode 0644 whatever the umask
+ * (the container's users read them), from one descriptor of the dir: a symlink, FIFO or
+ * directory put there is refused, never followed or waited on. */
+int state_write_runtime_files(const struct cr_state *st, const char *const *names,
+			      const char *const *texts, size_t n, struct cr_error *err);
 
 /* Reads the container's config text into a malloc'ed string (NULL if damaged). */
 char *state_read_config(const struct cr_state *st);

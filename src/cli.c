@@ -12,6 +12,7 @@
 #include "env.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "netfiles.h"
 #include "state.h"
 #include "utils.h"
 
@@ -78,6 +79,12 @@ static const char usage_run[] =
     "  --init=false             the command itself is PID 1 (default --init=true: a small\n"
     "                           init runs it, passes signals on and reaps orphans)\n"
     "  --log-size-max SIZE      cap of the container's log (default 20m; e.g. 512k)\n"
+    "  --dns IP                 nameserver of the container's /etc/resolv.conf (repeatable;\n"
+    "                           default: the host's)\n"
+    "  --dns-search DOMAIN      search domain of /etc/resolv.conf ('.': none)\n"
+    "  --dns-option OPT         option of /etc/resolv.conf (e.g. ndots:2)\n"
+    "  --add-host NAME:IP       a line of the container's /etc/hosts\n"
+    "  --no-hosts               keep the rootfs's own /etc/hosts\n"
     "  --trace                  print each kernel step with its time (as before the command)\n"
     "  --help                   this text\n"
     "\n"
@@ -192,6 +199,11 @@ enum {
 	OPT_TAIL,
 	OPT_SINCE,
 	OPT_INIT,
+	OPT_DNS,
+	OPT_DNS_SEARCH,
+	OPT_DNS_OPTION,
+	OPT_ADD_HOST,
+	OPT_NO_HOSTS,
 };
 
 static const struct option run_options[] = {
@@ -219,6 +231,12 @@ static const struct option run_options[] = {
     {"log-size-max", required_argument, NULL, OPT_LOG_SIZE_MAX},
     {"trace", no_argument, NULL, OPT_TRACE},
     {"init", optional_argument, NULL, OPT_INIT},
+    {"dns", required_argument, NULL, OPT_DNS},
+    {"dns-search", required_argument, NULL, OPT_DNS_SEARCH},
+    {"dns-option", required_argument, NULL, OPT_DNS_OPTION},
+    {"dns-opt", required_argument, NULL, OPT_DNS_OPTION},
+    {"add-host", required_argument, NULL, OPT_ADD_HOST},
+    {"no-hosts", no_argument, NULL, OPT_NO_HOSTS},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -226,6 +244,8 @@ static const struct option run_options[] = {
 static const char *const uidmap_names[] = {"auto", "subid", "single"};
 static const char *const overlay_names[] = {"auto", "kernel", "fuse", "none"};
 static const char *const net_names[] = {"host", "none"};
+
+static int net_option(struct cr_config *cfg, int c, const char *arg, struct cr_error *err);
 
 static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_error *err)
 {
@@ -293,7 +313,7 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 		return 0;
 	case 'h': /* docker's -h: the hostname, for run and create */
 	case OPT_HOSTNAME:
-		if (!*arg || strlen(arg) > 64)
+		if (!*arg || strlen(arg) > 64 || netfiles_check_word(arg, "--hostname", err) < 0)
 			return bad_usage(err, "run ", "invalid --hostname", arg);
 		free(cfg->hostname);
 		cfg->hostname = cr_xstrdup(arg);
@@ -322,6 +342,37 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 		if (parse_mode("net", arg, net_names, 2, &mode, err) < 0)
 			return -1;
 		cfg->net = (enum cr_net_mode)mode;
+		return 0;
+	}
+	return net_option(cfg, c, arg, err);
+}
+
+/* The options of the container's /etc/resolv.conf and /etc/hosts (netfiles.h). */
+static int net_option(struct cr_config *cfg, int c, const char *arg, struct cr_error *err)
+{
+	switch (c) {
+	case OPT_DNS:
+		if (netfiles_check_ip(arg, "--dns", err) < 0)
+			return -1;
+		strv_push(&cfg->dns, arg);
+		return 0;
+	case OPT_DNS_SEARCH:
+		if (netfiles_check_word(arg, "--dns-search", err) < 0)
+			return -1;
+		strv_push(&cfg->dns_search, arg);
+		return 0;
+	case OPT_DNS_OPTION:
+		if (netfiles_check_word(arg, "--dns-option", err) < 0)
+			return -1;
+		strv_push(&cfg->dns_opts, arg);
+		return 0;
+	case OPT_ADD_HOST:
+		if (netfiles_check_add_host(arg, err) < 0)
+			return -1;
+		strv_push(&cfg->add_hosts, arg);
+		return 0;
+	case OPT_NO_HOSTS:
+		cfg->no_hosts = true;
 		return 0;
 	}
 	return cr_fail(err, EINVAL, "internal error: option %d", c);

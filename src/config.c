@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "netfiles.h"
 #include "utils.h"
 
 void config_init(struct cr_config *cfg)
@@ -56,6 +57,10 @@ void config_free(struct cr_config *cfg)
 	free(cfg->hostname);
 	strv_free(&cfg->args);
 	strv_free(&cfg->env);
+	strv_free(&cfg->dns);
+	strv_free(&cfg->dns_search);
+	strv_free(&cfg->dns_opts);
+	strv_free(&cfg->add_hosts);
 	for (size_t i = 0; i < cfg->nmounts; i++) {
 		free(cfg->mounts[i].src);
 		free(cfg->mounts[i].dst);
@@ -138,6 +143,16 @@ char *config_serialize(const struct cr_config *cfg)
 	put_num(&buf, &len, "seccomp", cfg->sec.seccomp);
 	put_num(&buf, &len, "landlock", cfg->sec.landlock);
 	put_num(&buf, &len, "nested", cfg->sec.nested);
+	for (size_t i = 0; i < cfg->dns.n; i++)
+		put(&buf, &len, "dns", cfg->dns.v[i]);
+	for (size_t i = 0; i < cfg->dns_search.n; i++)
+		put(&buf, &len, "dns_search", cfg->dns_search.v[i]);
+	for (size_t i = 0; i < cfg->dns_opts.n; i++)
+		put(&buf, &len, "dns_option", cfg->dns_opts.v[i]);
+	for (size_t i = 0; i < cfg->add_hosts.n; i++)
+		put(&buf, &len, "add_host", cfg->add_hosts.v[i]);
+	if (cfg->no_hosts)
+		put_num(&buf, &len, "no_hosts", 1);
 	return buf;
 }
 
@@ -174,6 +189,30 @@ static int parse_mode(struct cr_config *cfg, const char *key, long n)
 	else if (!strcmp(key, "net") && n >= CR_NET_HOST && n <= CR_NET_NONE)
 		cfg->net = (enum cr_net_mode)n;
 	else
+		return -1;
+	return 0;
+}
+
+/* The options of /etc/resolv.conf and /etc/hosts; checked again, as the command line does:
+ * a damaged config must not write a line of its own into the container's files. */
+static int parse_net_line(struct cr_config *cfg, const char *key, const char *v)
+{
+	struct cr_error ignored;
+
+	if (!strcmp(key, "dns") && netfiles_check_ip(v, "--dns", &ignored) == 0)
+		strv_push(&cfg->dns, v);
+	else if (!strcmp(key, "dns_search") &&
+		 netfiles_check_word(v, "--dns-search", &ignored) == 0)
+		strv_push(&cfg->dns_search, v);
+	else if (!strcmp(key, "dns_option") &&
+		 netfiles_check_word(v, "--dns-option", &ignored) == 0)
+		strv_push(&cfg->dns_opts, v);
+	else if (!strcmp(key, "add_host") && netfiles_check_add_host(v, &ignored) == 0)
+		strv_push(&cfg->add_hosts, v);
+	else if (!strcmp(key, "no_hosts"))
+		cfg->no_hosts = strcmp(v, "0") != 0;
+	else if (!strcmp(key, "dns") || !strcmp(key, "dns_search") || !strcmp(key, "dns_option") ||
+		 !strcmp(key, "add_host"))
 		return -1;
 	return 0;
 }
@@ -235,6 +274,8 @@ static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 		cfg->sec.landlock = n != 0;
 	else if (!strcmp(key, "nested"))
 		cfg->sec.nested = n != 0;
+	else
+		return parse_net_line(cfg, key, v);
 	return 0;
 }
 

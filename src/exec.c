@@ -29,6 +29,7 @@
 #include "mounts.h"
 #include "relay.h"
 #include "security.h"
+#include "terminfo.h"
 #include "supervise.h"
 #include "trace.h"
 #include "tty.h"
@@ -47,7 +48,7 @@ struct exec_ctx {
 	bool tty;
 	int init_fd;
 	int pidfd;
-	pid_t pid; /* the container's PID 1, for --trace */
+	pid_t pid; /* the container's PID 1, the one pidfd refers to */
 	bool own_net;
 	int report; /* exec -d: the front end waits on it for the command's start */
 };
@@ -86,15 +87,29 @@ out_paths:
 	return ret;
 }
 
+/* The TERM of a pty: the caller's when the running container's tree (what its PID 1 sees as
+ * /, its writable layer included) knows it, else xterm (terminfo.h). */
+static const char *container_term(const struct exec_ctx *c)
+{
+	cleanup_free char *root = cr_xasprintf("/proc/%d/root", (int)c->pid);
+	cleanup_close int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	/* still the PID 1 the pidfd was verified for: its pid was not reused meanwhile */
+	if (fd >= 0 && syscall(SYS_pidfd_send_signal, c->pidfd, 0, NULL, 0) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return terminfo_choose(&fd, 1, getenv("TERM"));
+}
+
 static void build(struct exec_ctx *c)
 {
 	const struct cr_exec *x = c->x;
-	const char *term = getenv("TERM");
 	char num[32];
 
 	c->tty = !x->detach && (x->tty == 1 || (x->tty == -1 && isatty(0)));
 	env_build(&c->cfg, c->cfg.hostname ? c->cfg.hostname : c->cfg.name,
-		  c->tty ? (term && *term ? term : "xterm") : NULL, &c->env);
+		  c->tty ? container_term(c) : NULL, &c->env);
 	for (size_t i = 0; i < x->env.n; i++)
 		env_set(&c->env, x->env.v[i]);
 	c->cwd = x->cwd ? x->cwd : c->cfg.cwd ? c->cfg.cwd : "/";

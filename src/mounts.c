@@ -1,6 +1,7 @@
 /* mounts.c - rootfs layer, /dev, /proc, /sys, volumes and pivot_root. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
@@ -189,8 +190,34 @@ static int mkdir_in_root(struct cr_mount_ctx *ctx, const char *path, struct cr_e
 	}
 }
 
+static int mkfile_in_root_depth(struct cr_mount_ctx *ctx, const char *path, int depth,
+				struct cr_error *err);
+
+/* path is a dangling symlink in the directory dfd (its parent dir is dir): creates what it
+ * points to, resolved inside the root as runc does (e.g. /etc/resolv.conf ->
+ * ../run/systemd/resolve/stub-resolv.conf); -1 when it is not a symlink. */
+static int mkfile_link_target(struct cr_mount_ctx *ctx, int dfd, const char *dir, const char *name,
+			      int depth, struct cr_error *err)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(dfd, name, target, sizeof(target) - 1);
+	cleanup_free char *full = NULL;
+
+	if (n <= 0 || depth > 8)
+		return -1;
+	target[n] = '\0';
+	full = target[0] == '/' ? cr_xstrdup(target) : cr_xasprintf("%s/%s", dir, target);
+	return mkfile_in_root_depth(ctx, full, depth + 1, err);
+}
+
 /* Creates an empty file at path under the root (its parent made as needed). */
 static int mkfile_in_root(struct cr_mount_ctx *ctx, const char *path, struct cr_error *err)
+{
+	return mkfile_in_root_depth(ctx, path, 0, err);
+}
+
+static int mkfile_in_root_depth(struct cr_mount_ctx *ctx, const char *path, int depth,
+				struct cr_error *err)
 {
 	cleanup_free char *dir = cr_xstrdup(path);
 	char *slash = strrchr(dir, '/');
@@ -220,6 +247,8 @@ static int mkfile_in_root(struct cr_mount_ctx *ctx, const char *path, struct cr_
 			return cr_fail(err, errno, "create %s in the container", path);
 		if (nfd >= 0)
 			close(nfd);
+		else if (mkfile_link_target(ctx, dfd, dir, slash + 1, depth, err) >= 0)
+			return mounts_open_in_root(ctx->root_fd, path, O_PATH, err);
 	}
 	return mounts_open_in_root(ctx->root_fd, path, O_PATH, err);
 }

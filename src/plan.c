@@ -182,6 +182,36 @@ static int add_user_mounts(struct cr_plan *plan, const struct cr_config *cfg,
 	return 0;
 }
 
+/* True when the user binds something at dst himself (-v, --tmpfs): his wins, as in podman. */
+static bool user_mounts_at(const struct cr_config *cfg, const char *dst)
+{
+	for (size_t i = 0; i < cfg->nmounts; i++) {
+		if (!strcmp(cfg->mounts[i].dst, dst))
+			return true;
+	}
+	return false;
+}
+
+/* The container's /etc/resolv.conf, /etc/hosts and /etc/hostname, made in netfiles_dir, bound
+ * read-write over the rootfs's (netfiles.h). */
+static void add_netfiles(struct cr_plan *plan, const struct cr_config *cfg,
+			 const struct cr_facts *f)
+{
+	static const char *const files[] = {"resolv.conf", "hosts", "hostname"};
+
+	if (!f->netfiles_dir)
+		return;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		cleanup_free char *dst = cr_xasprintf("/etc/%s", files[i]);
+		cleanup_free char *src = cr_xasprintf("%s/%s", f->netfiles_dir, files[i]);
+
+		if ((cfg->no_hosts && !strcmp(files[i], "hosts")) || user_mounts_at(cfg, dst))
+			continue;
+		add(plan, CR_OP_MKFILE, CR_OPF_IN_ROOT, NULL, dst);
+		add(plan, CR_OP_BIND, CR_OPF_IN_ROOT | CR_OPF_NOSUID | CR_OPF_NODEV, src, dst);
+	}
+}
+
 int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_plan *plan,
 	       struct cr_error *err)
 {
@@ -202,6 +232,7 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 		add_masks(plan, cfg->sec.nested);
 	if (!f->tmp_has_content)
 		add_mount(plan, "tmpfs", "/tmp", "mode=1777", CR_OPF_NOSUID | CR_OPF_NODEV);
+	add_netfiles(plan, cfg, f);
 	if (add_user_mounts(plan, cfg, f, err) < 0) {
 		plan_free(plan);
 		return -1;

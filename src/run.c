@@ -30,11 +30,13 @@
 #include "landlock.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "netfiles.h"
 #include "plan.h"
 #include "relay.h"
 #include "run.h"
 #include "state.h"
 #include "supervise.h"
+#include "terminfo.h"
 #include "trace.h"
 #include "userns.h"
 #include "utils.h"
@@ -248,6 +250,7 @@ static int make_plan(struct run *r, struct cr_error *err)
 	    .tty_gid_mapped = userns_map_has(&r->gid, 5),
 	    .src_is_dir = r->src_is_dir,
 	    .landlock_scope = r->cfg->net == CR_NET_HOST && landlock_can_scope(),
+	    .netfiles_dir = r->st.dir,
 	};
 
 	choose_overlay(r, &f);
@@ -257,10 +260,12 @@ static int make_plan(struct run *r, struct cr_error *err)
 static void build_exec(struct run *r)
 {
 	const struct cr_config *cfg = r->cfg;
-	const char *term = getenv("TERM");
+	/* the rootfs, and the layer where the container may have installed terminfo itself */
+	const char *const trees[] = {cfg->rootfs, r->st.upper};
 	char num[32];
 
-	env_build(cfg, r->hostname, r->tty ? (term && *term ? term : "xterm") : NULL, &r->env);
+	env_build(cfg, r->hostname, r->tty ? terminfo_choose_paths(trees, 2, getenv("TERM")) : NULL,
+		  &r->env);
 	strv_push(&r->init_argv, CR_INIT_NAME);
 	if (cfg->user_set) {
 		snprintf(num, sizeof(num), "%u:%u", (unsigned)cfg->uid, (unsigned)cfg->gid);
@@ -354,11 +359,26 @@ static int keep_log(struct run *r, struct cr_error *err)
 	return 0;
 }
 
+/* Makes the container's resolv.conf, hosts and hostname in RUNTIME/NAME (netfiles.h): anew at
+ * every start, from the host's files of the moment, as podman does. */
+static int write_netfiles(struct run *r, struct cr_error *err)
+{
+	static const char *const names[] = {"resolv.conf", "hosts", "hostname"};
+	struct cr_netfiles nf;
+	int ret;
+
+	netfiles_make(&cr_net_host_files_default, r->cfg, r->hostname, &nf);
+	ret = state_write_runtime_files(
+	    &r->st, names, (const char *const[]){nf.resolv_conf, nf.hosts, nf.hostname}, 3, err);
+	netfiles_free(&nf);
+	return ret;
+}
+
 static int set_up(struct run *r, struct cr_error *err)
 {
 	int sig;
 
-	if (enter_userns(r, err) < 0)
+	if (write_netfiles(r, err) < 0 || enter_userns(r, err) < 0)
 		return -1;
 	if (make_plan(r, err) < 0)
 		return -1;

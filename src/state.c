@@ -378,6 +378,32 @@ int state_open_runtime_file(const struct cr_state *st, const char *rel, int flag
 	return open_beneath(st->runtime_root, path, flags, mode);
 }
 
+int state_write_runtime_files(const struct cr_state *st, const char *const *names,
+			      const char *const *texts, size_t n, struct cr_error *err)
+{
+	cleanup_close int dfd = open_beneath(st->runtime_root, st->name, O_PATH | O_DIRECTORY, 0);
+	mode_t old = umask(022);
+	int ret = 0;
+
+	if (dfd < 0)
+		ret = cr_fail(err, errno, "open %s", st->dir);
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		int fd;
+
+		if (!texts[i])
+			continue;
+		fd = openat(dfd, names[i],
+			    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+			    0644);
+		if (fd < 0 || cr_write_all(fd, texts[i], strlen(texts[i])) < 0)
+			ret = cr_fail(err, errno, "write %s/%s", st->dir, names[i]);
+		if (fd >= 0)
+			close(fd);
+	}
+	umask(old);
+	return ret;
+}
+
 /* Takes the flock of fd (which it closes on failure); -1 with errno EWOULDBLOCK when held
  * and wait is false. */
 static int lock_fd(int fd, bool wait)

@@ -20,10 +20,10 @@ _conti_rootless_options()
 {
 	local run_args='-e --env --env-file -w --workdir -u --user -h --hostname -v --volume --tmpfs
 		--uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name
-		--log-size-max'
+		--log-size-max --dns --dns-search --dns-option --dns-opt --add-host'
 	case $1 in
 	run | create)
-		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --init=false --trace --help $run_args"
+		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --init=false --no-hosts --trace --help $run_args"
 		[[ $1 == run ]] && _cr_opts="-d --detach $_cr_opts"
 		_cr_args=$run_args
 		;;

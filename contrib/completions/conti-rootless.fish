@@ -28,7 +28,7 @@ end
 function __conti_rootless_operands
     set -l valued -e --env --env-file -w --workdir -u --user --hostname -v --volume --tmpfs \
         --uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name \
-        --log-size-max --format -s --signal
+        --log-size-max --dns --dns-search --dns-option --dns-opt --add-host --format -s --signal
     set -l cmd
     set -l ops
     set -l skip 0
@@ -114,6 +114,11 @@ complete -c conti-rootless -n $rc -l security-opt -x -d 'Change a security defau
 complete -c conti-rootless -n $rc -l init -x -d 'PID 1: the init (true) or the command (false)' \
     -a 'true false'
 complete -c conti-rootless -n $rc -l log-size-max -x -d 'Cap of a detached container\'s log'
+complete -c conti-rootless -n $rc -l dns -x -d 'Nameserver of /etc/resolv.conf'
+complete -c conti-rootless -n $rc -l dns-search -x -d 'Search domain of /etc/resolv.conf'
+complete -c conti-rootless -n $rc -l dns-option -l dns-opt -x -d 'Option of /etc/resolv.conf'
+complete -c conti-rootless -n $rc -l add-host -x -d 'A NAME:IP line of /etc/hosts'
+complete -c conti-rootless -n $rc -l no-hosts -d 'Keep the rootfs\'s own /etc/hosts'
 complete -c conti-rootless -n '__conti_rootless_first_operand run create' -a '(__fish_complete_directories)'
 
 # exec.

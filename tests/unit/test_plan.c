@@ -283,6 +283,50 @@ START_TEST(nested_and_init_false)
 }
 END_TEST
 
+/* The container's /etc/resolv.conf, hosts and hostname: made from the runtime dir's copies,
+ * bound read-write (nosuid, nodev) before the user's volumes; --no-hosts drops hosts, a volume
+ * at one of them replaces ours; no dir (facts without one): no step at all. */
+START_TEST(netfiles_bound_from_runtime_dir)
+{
+	static const char *const files[] = {"/etc/resolv.conf", "/etc/hosts", "/etc/hostname"};
+	static const bool dirs[] = {false};
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_plan p;
+	char line[512];
+
+	config_init(&cfg);
+	f.netfiles_dir = "/run/user/1000/conti-rootless/box";
+	build(&cfg, &f, &p);
+	for (size_t i = 0; i < 3; i++) {
+		int mk = find(&p, CR_OP_MKFILE, files[i]), bind = find(&p, CR_OP_BIND, files[i]);
+
+		ck_assert_int_ge(mk, 0);
+		ck_assert_int_eq(bind, mk + 1);
+		ck_assert_str_eq(p.ops[bind].src + strlen(f.netfiles_dir) + 1, files[i] + 5);
+		ck_assert_uint_eq(p.ops[bind].flags, CR_OPF_IN_ROOT | CR_OPF_NOSUID | CR_OPF_NODEV);
+		ck_assert_int_lt(bind, find(&p, CR_OP_PIVOT_ROOT, NULL));
+	}
+	plan_format_op(&p.ops[find(&p, CR_OP_BIND, "/etc/hosts")], f.root_mnt, line, sizeof(line));
+	ck_assert_str_eq(line, "mount --rbind -o nosuid,nodev /run/user/1000/conti-rootless/box/"
+			       "hosts /run/user/1000/conti-rootless/box/rootfs/etc/hosts");
+	plan_free(&p);
+	cfg.no_hosts = true;
+	config_add_mount(&cfg, CR_MOUNT_BIND, "/home/u/resolv", "/etc/resolv.conf", true);
+	f.src_is_dir = dirs;
+	build(&cfg, &f, &p);
+	ck_assert_int_eq(find(&p, CR_OP_MKFILE, "/etc/hosts"), -1);
+	ck_assert_int_ge(find(&p, CR_OP_BIND, "/etc/hostname"), 0);
+	ck_assert_str_eq(p.ops[find(&p, CR_OP_BIND, "/etc/resolv.conf")].src, "/home/u/resolv");
+	plan_free(&p);
+	f.netfiles_dir = NULL;
+	build(&cfg, &f, &p);
+	ck_assert_int_eq(find(&p, CR_OP_BIND, "/etc/hostname"), -1);
+	plan_free(&p);
+	config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -298,6 +342,9 @@ int main(void)
 	tcase_add_test(tc, trace_lines_are_shell_commands);
 	tcase_add_test(tc, upper_filesystems);
 	tcase_add_test(tc, nested_and_init_false);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("netfiles");
+	tcase_add_test(tc, netfiles_bound_from_runtime_dir);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
