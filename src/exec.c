@@ -42,6 +42,8 @@ struct exec_ctx {
 	struct cr_strv env;
 	struct cr_strv argv;
 	const char *cwd;
+	struct cr_user_spec user;
+	char num[32]; /* a numeric user of an older container's configuration */
 	bool tty;
 	int init_fd;
 	int pidfd;
@@ -85,7 +87,6 @@ static void build(struct exec_ctx *c)
 {
 	const struct cr_exec *x = c->x;
 	const char *term = getenv("TERM");
-	char num[32];
 
 	c->tty = x->tty == 1 || (x->tty == -1 && isatty(0));
 	env_build(&c->cfg, c->cfg.hostname ? c->cfg.hostname : c->cfg.name,
@@ -94,12 +95,17 @@ static void build(struct exec_ctx *c)
 		env_set(&c->env, x->env.v[i]);
 	c->cwd = x->cwd ? x->cwd : c->cfg.cwd ? c->cfg.cwd : "/";
 	strv_push(&c->argv, CR_INIT_NAME);
-	if (x->user_set || c->cfg.user_set) {
-		snprintf(num, sizeof(num), "%u:%u", (unsigned)(x->user_set ? x->uid : c->cfg.uid),
-			 (unsigned)(x->user_set ? x->gid : c->cfg.gid));
-		strv_push(&c->argv, "--user");
-		strv_push(&c->argv, num);
+	/* -u, else the container's (a keep-id container's: your own), resolved inside */
+	if (x->user_set) {
+		c->user.spec = x->user;
+	} else if (c->cfg.user) {
+		c->user.spec = c->cfg.user;
+	} else if (c->cfg.user_set) {
+		snprintf(c->num, sizeof(c->num), "%u:%u", (unsigned)c->cfg.uid,
+			 (unsigned)c->cfg.gid);
+		c->user.spec = c->num;
 	}
+	c->user.home_given = env_has(&c->cfg.env, "HOME") || env_has(&x->env, "HOME");
 	if (c->tty)
 		strv_push(&c->argv, "--tty");
 	strv_push(&c->argv, "--");
@@ -154,7 +160,7 @@ static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 	if (!c->own_net && c->cfg.sec.landlock && !c->cfg.sec.privileged && landlock_can_scope() &&
 	    landlock_scope_abstract_unix(&err) < 0)
 		goto fail;
-	container_exec_init(c->init_fd, c->argv.v, c->env.v, &c->cfg.sec, false, &err);
+	container_exec_init(c->init_fd, c->argv.v, c->env.v, &c->user, &c->cfg.sec, false, &err);
 fail:
 	cr_send_msg(sock, &err, sizeof(err), -1);
 	_exit(CR_EXIT_TOOL);
