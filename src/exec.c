@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -138,6 +139,14 @@ static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 	struct pollfd pfd = {.fd = sock, .events = 0};
 
 	close_all_but(sock, c->init_fd);
+	/* A keep-id container's own user namespace, joined from outside: we are our own uid
+	 * there, not its root, and would lose every capability at the exec of init. Its root,
+	 * as its PID 1 is (before the prctls below, which an id change resets). */
+	if (geteuid() != 0 &&
+	    (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+		cr_fail(&err, errno, "become root of the container's user namespace");
+		goto fail;
+	}
 	/* Killed with the front end; the init helper passes it on to the command (init.c). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))

@@ -32,9 +32,10 @@ static bool parse_id(const char *s, size_t n, unsigned long *out)
 	return true;
 }
 
+/* A name: not all digits (that is an id), not starting with '-'. */
 static bool name_valid(const char *s, size_t n)
 {
-	if (n == 0 || n > NAME_MAX_LEN || s[0] == '-')
+	if (n == 0 || n > NAME_MAX_LEN || s[0] == '-' || strspn(s, "0123456789") >= n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
