@@ -139,6 +139,34 @@ START_TEST(test_keepid_refuses_kernel_overlay)
 }
 END_TEST
 
+/* keep-id in a Debian rootfs (CONTI_TEST_DEBIAN_ROOTFS, with sudo): setuid-root sudo and
+ * /etc/shadow stay root's inside, and the user is ours with a passwd entry. */
+START_TEST(test_keepid_debian_root_files_stay_root)
+{
+	const char *deb = getenv("CONTI_TEST_DEBIAN_ROOTFS");
+	char *want = h_strf("%u\n0 0 4755\n0\n1\n", (unsigned)getuid());
+	struct h_result r;
+
+	if (!deb || !*deb) {
+		printf("note: CONTI_TEST_DEBIAN_ROOTFS is unset: keep-id in Debian not tested\n");
+		free(want);
+		return;
+	}
+	if (!have_subids()) {
+		h_skip("keep-id needs subordinate ids");
+		free(want);
+		return;
+	}
+	CONTI(&r, "run", "--rm", "--userns=keep-id", (char *)deb, "sh", "-c",
+	      "id -u; stat -c '%u %g %a' /usr/bin/sudo; stat -c %u /etc/shadow; "
+	      "getent passwd $(id -u) | grep -c \":$HOME:\"");
+	h_assert_status(&r, 0, "run --userns=keep-id in Debian");
+	ck_assert_str_eq(r.out, want);
+	h_result_free(&r);
+	free(want);
+}
+END_TEST
+
 static void add_dev_user(void)
 {
 	char *passwd = h_strf("%s/etc/passwd", H.rootfs), *group = h_strf("%s/etc/group", H.rootfs);
@@ -270,6 +298,7 @@ int main(void)
 	tcase_add_test(tc, test_keepid_passwd_entry_and_home);
 	tcase_add_test(tc, test_keepid_exec);
 	tcase_add_test(tc, test_keepid_refuses_kernel_overlay);
+	tcase_add_test(tc, test_keepid_debian_root_files_stay_root);
 	suite_add_tcase(s, tc);
 	tc = tcase("user");
 	tcase_add_test(tc, test_user_by_name);
