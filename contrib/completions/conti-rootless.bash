@@ -17,7 +17,7 @@ _conti_rootless_options()
 {
 	local run_args='-e --env --env-file -w --workdir -u --user --hostname -v --volume --tmpfs
 		--uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name
-		--log-size-max'
+		--log-size-max --userns'
 	case $1 in
 	run | create)
 		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --help $run_args"
@@ -102,6 +102,7 @@ _conti_rootless_value()
 	local words
 	case $1 in
 	--uidmap) words='auto subid single' ;;
+	--userns) words='host keep-id' ;;
 	--overlay) words='auto kernel fuse none' ;;
 	--net | --network) words='host none' ;;
 	--format) [[ $2 == check ]] && words='json' || words='table json' ;;
