@@ -203,6 +203,12 @@ static int keep_id(struct run *r, struct cr_error *err)
 	unsigned long ng = userns_map_extra(&r->keeper.gid);
 	char fu[128], fg[128], name[32];
 
+	if (cfg->uidmap == CR_UIDMAP_SINGLE) {
+		cr_fail(err, 0,
+			"--userns=keep-id and --uidmap=single: keep-id maps your "
+			"subordinate ids around your own");
+		return cr_hint(err, "drop --uidmap=single");
+	}
 	if (r->keeper.mode != CR_UIDMAP_SUBID || nu == 0 || ng == 0) {
 		cr_fail(err, 0,
 			"--userns=keep-id needs subordinate ids: without them only your "

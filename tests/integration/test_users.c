@@ -167,6 +167,29 @@ START_TEST(test_keepid_debian_root_files_stay_root)
 }
 END_TEST
 
+/* fuse-overlayfs for a container in a user namespace of its own (--uidmap=single nested in
+ * the keeper's, as keep-id is) joins that namespace: its mount reaches PID 1 (it timed out
+ * before, its copy of the mount namespace having made the mount point a slave). */
+START_TEST(test_fuse_in_nested_userns)
+{
+	struct h_result r;
+
+	if (!have_subids()) {
+		h_skip("a nested namespace is made only over subordinate ids");
+		return;
+	}
+	CONTI(&r, "run", "--rm", "--uidmap=single", "--overlay=fuse", H.rootfs, "sh", "-c",
+	      "id -u; grep -c fuse /proc/self/mountinfo");
+	h_assert_status(&r, 0, "run --uidmap=single --overlay=fuse");
+	ck_assert_str_eq(r.out, "0\n1\n");
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", "--uidmap=single", "--userns=keep-id", H.rootfs, "true");
+	h_assert_status(&r, 125, "--uidmap=single --userns=keep-id");
+	ck_assert_int_eq(h_count_lines(r.err), 1);
+	h_result_free(&r);
+}
+END_TEST
+
 static void add_dev_user(void)
 {
 	char *passwd = h_strf("%s/etc/passwd", H.rootfs), *group = h_strf("%s/etc/group", H.rootfs);
@@ -299,6 +322,7 @@ int main(void)
 	tcase_add_test(tc, test_keepid_exec);
 	tcase_add_test(tc, test_keepid_refuses_kernel_overlay);
 	tcase_add_test(tc, test_keepid_debian_root_files_stay_root);
+	tcase_add_test(tc, test_fuse_in_nested_userns);
 	suite_add_tcase(s, tc);
 	tc = tcase("user");
 	tcase_add_test(tc, test_user_by_name);
