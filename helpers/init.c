@@ -1,6 +1,6 @@
 /* conti-rootless-init - PID 1 of a conti-rootless container.
  *
- * Usage: conti-rootless-init [--user UID:GID] [--tty] [--in-place] -- CMD [ARG...]
+ * Usage: conti-rootless-init [--user UID:GID [--groups GID,...]] [--tty] [--in-place] -- CMD [ARG...]
  *
  * Starts CMD (searched in the container's PATH), forwards SIGINT, SIGTERM,
  * SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH to it, reaps every orphan,
@@ -35,6 +35,8 @@ struct opts {
 	int set_user;
 	uid_t uid;
 	gid_t gid;
+	gid_t groups[64]; /* supplementary groups (user.h: CR_USER_GROUPS_MAX) */
+	size_t ngroups;
 	int tty;
 	int in_place;
 	char **argv;
@@ -44,6 +46,22 @@ static const int forwarded[] = {CR_INIT_FORWARDED_SIGNALS};
 
 /* Our parent-death signal when exec'd into a running container: not one we forward. */
 #define PARENT_GONE SIGPWR
+
+/* "GID,GID,..." (what the front end resolved from the container's /etc/group). */
+static int parse_groups(const char *s, struct opts *o)
+{
+	while (*s) {
+		char *end;
+		unsigned long g = strtoul(s, &end, 10);
+
+		if (end == s || (*end && *end != ',') ||
+		    o->ngroups == sizeof(o->groups) / sizeof(o->groups[0]))
+			return -1;
+		o->groups[o->ngroups++] = (gid_t)g;
+		s = *end ? end + 1 : end;
+	}
+	return 0;
+}
 
 static int parse(int argc, char **argv, struct opts *o)
 {
@@ -67,6 +85,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->set_user = 1;
 			o->uid = (uid_t)u;
 			o->gid = (gid_t)g;
+		} else if (!strcmp(argv[i], "--groups") && i + 1 < argc) {
+			if (parse_groups(argv[++i], o) < 0)
+				return -1;
 		} else {
 			return -1;
 		}
@@ -93,7 +114,8 @@ static int become_command(const struct opts *o, pid_t init)
 		ioctl(0, TIOCSCTTY, 0);
 	}
 	if (o->set_user) {
-		if (setgroups(0, NULL) < 0 && errno != EPERM)
+		/* EPERM: /proc/self/setgroups is "deny" (one id mapped without newgidmap) */
+		if (setgroups(o->ngroups, o->groups) < 0 && errno != EPERM)
 			return errno;
 		if (setresgid(o->gid, o->gid, o->gid) < 0 || setresuid(o->uid, o->uid, o->uid) < 0)
 			return errno;
@@ -220,8 +242,8 @@ int main(int argc, char **argv)
 
 	prctl(PR_SET_DUMPABLE, 0);
 	if (parse(argc, argv, &o) < 0) {
-		fprintf(stderr, "usage: conti-rootless-init [--user UID:GID] [--tty] [--in-place] "
-				"-- CMD [ARG...]\n");
+		fprintf(stderr, "usage: conti-rootless-init [--user UID:GID [--groups GID,...]] [--tty] "
+				"[--in-place] -- CMD [ARG...]\n");
 		return 125;
 	}
 	if (o.in_place)

@@ -67,7 +67,8 @@ void cli_print_version(FILE *out);
 /* Frees what cli_parse allocated. */
 void cli_free(struct cr_cli *cli);
 
-/* Parses "UID[:GID]" (decimal); a missing GID is 0, as docker does for unknown users. */
+/* Checks -u's "USER[:GROUP]": 0 when both are numbers (uid, gid filled; a missing GID is 0,
+ * as docker does for unknown users), 1 when a name is to be resolved inside the container. */
 int cli_parse_user(const char *s, uid_t *uid, gid_t *gid, struct cr_error *err);
 
 /* Parses "SRC:DST[:ro|:rw]" into cfg's mounts; DST must be absolute. */

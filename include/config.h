@@ -19,6 +19,11 @@ enum cr_uidmap_mode {
 	CR_UIDMAP_SINGLE, /* only the caller's own id, as root */
 };
 
+enum cr_userns_mode {
+	CR_USERNS_HOST,	   /* the keeper's namespace: container root is you (podman's default) */
+	CR_USERNS_KEEP_ID, /* a nested one: your uid and gid are the same inside, and the user */
+};
+
 enum cr_overlay_mode {
 	CR_OVERLAY_AUTO,   /* kernel overlayfs, fuse-overlayfs where the kernel refuses */
 	CR_OVERLAY_KERNEL, /* kernel overlayfs only */
@@ -57,12 +62,16 @@ struct cr_config {
 	struct cr_strv env;  /* KEY=VAL from -e and --env-file, in order */
 	char *cwd;	     /* working directory inside, NULL: / */
 	char *hostname;	     /* NULL: the container's name */
-	bool user_set;	     /* -u given */
-	uid_t uid;	     /* inside the container */
+	bool user_set;	     /* -u given (or keep-id's default user) */
+	char *user;	     /* -u as given: NAME|UID[:GROUP|GID], resolved inside (user.h) */
+	uid_t uid;	     /* inside the container, when -u is numeric */
 	gid_t gid;
 	struct cr_mount *mounts;
 	size_t nmounts;
 	enum cr_uidmap_mode uidmap;
+	enum cr_userns_mode userns;
+	long keepid_uid; /* keep-id:uid=N,gid=N: your ids inside; -1: the same as outside */
+	long keepid_gid;
 	enum cr_overlay_mode overlay;
 	enum cr_net_mode net;
 	bool readonly_root;	/* --read-only */

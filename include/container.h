@@ -16,6 +16,12 @@
 
 #define CR_INIT_NAME "conti-rootless-init"
 
+/* Who the command runs as: -u as given, resolved inside the container (user.h). */
+struct cr_user_spec {
+	const char *spec; /* NAME|UID[:GROUP|GID]; NULL: root, with HOME=/root */
+	bool home_given;  /* the user set HOME (-e, --env-file): passwd's is not used */
+};
+
 struct cr_container {
 	/* set by the caller before container_start() */
 	const struct cr_plan *plan; /* its first step is CR_OP_CLONE */
@@ -35,22 +41,25 @@ struct cr_container {
 			container_release */
 	char *const *init_argv;
 	char *const *envp;
+	struct cr_user_spec user;
 	/* filled by container_start() and container_await_exec() */
 	pid_t pid; /* PID 1, as the front end sees it */
 	int sock;  /* the set-up channel: our end, or PID 1's in the container */
 	int master;
 	pid_t fuse_pid;
 	int fuse_log;
+	int fuse_userns; /* PID 1's own user namespace (nested), for fuse-overlayfs to join */
 	const char *fuse_dst;
 	struct cr_mount_ctx mctx;
 	unsigned long long started_ns; /* when the clone began, for --trace */
 };
 
 /* The last steps of every process that enters the container: a session of its own, default
- * signals, only fds 0-2, capabilities/no_new_privs/seccomp, execveat of init_fd. Returns
- * only on failure, with err filled. */
+ * signals, only fds 0-2, the user (resolved in the container's files), capabilities,
+ * no_new_privs, seccomp, execveat of init_fd. Returns only on failure, with err filled. */
 void container_exec_init(int init_fd, char *const *argv, char *const *envp,
-			 const struct cr_security *sec, bool trace, struct cr_error *err);
+			 const struct cr_user_spec *user, const struct cr_security *sec, bool trace,
+			 struct cr_error *err);
 
 /* Empties c: no process, every descriptor -1. */
 void container_init(struct cr_container *c);

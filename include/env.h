@@ -32,4 +32,7 @@ void env_build(const struct cr_config *cfg, const char *hostname, const char *te
 /* Sets KEY=VAL in env, replacing an existing KEY. */
 void env_set(struct cr_strv *env, const char *entry);
 
+/* True when env sets key (KEY=...). */
+bool env_has(const struct cr_strv *env, const char *key);
+
 #endif

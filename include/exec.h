@@ -14,6 +14,7 @@ struct cr_exec {
 	struct cr_strv env;  /* -e entries, on top of the container's environment */
 	char *cwd;	     /* -w, NULL: the container's */
 	bool user_set;	     /* -u */
+	char *user;	     /* -u as given */
 	uid_t uid;
 	gid_t gid;
 	int tty;     /* 1: -t, 0: no, -1: when stdin is a terminal */

@@ -40,9 +40,11 @@ int mounts_open_in_root(int root_fd, const char *path, int flags, struct cr_erro
 int mounts_chdir_in_root(const char *path, struct cr_error *err);
 
 /* Front end: starts fuse-overlayfs -f for op in a copy of the mount namespace mntns_fd
- * (op->dst must be a shared mount there), its messages into log_fd, killed if we die;
- * returns its pid or -1. */
-pid_t mounts_spawn_fuse(const struct cr_op *op, int mntns_fd, int log_fd, struct cr_error *err);
+ * (op->dst must be a shared mount there), in the user namespace userns_fd first when it is
+ * not -1 (the container's own: a copy made from another would not pass its mount back), its
+ * messages into log_fd, killed if we die; returns its pid or -1. */
+pid_t mounts_spawn_fuse(const struct cr_op *op, int userns_fd, int mntns_fd, int log_fd,
+			struct cr_error *err);
 
 /* True when path is the root of a FUSE mount. */
 bool mounts_is_fuse(const char *path);

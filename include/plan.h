@@ -28,6 +28,8 @@ enum cr_op_kind {
 	CR_OP_MKDIR,	     /* mkdir -p DST under the root */
 	CR_OP_MKFILE,	     /* an empty file at DST, to bind a file over */
 	CR_OP_SYMLINK,	     /* ln -s SRC DST */
+	CR_OP_ADD_USER,	     /* keep-id: SRC's passwd line, DATA's group line, unless their
+				ids have one; mkdir -p DST (the home), owned by them */
 	CR_OP_MOUNT,	     /* mount -t FSTYPE -o DATA FSTYPE DST */
 	CR_OP_BIND,	     /* mount --rbind SRC DST (read-only with CR_OPF_RDONLY) */
 	CR_OP_REMOUNT_RO,    /* mount -o remount,bind,ro DST */
@@ -76,6 +78,10 @@ struct cr_facts {
 	bool landlock_scope;	      /* the kernel scopes abstract unix sockets (Landlock 6) */
 	const char *netfiles_dir;     /* holds resolv.conf, hosts, hostname (netfiles.h); NULL:
 					 none is bound */
+	const char *fuse_idmap;	      /* keep-id: fuse-overlayfs's uidmapping=...,gidmapping=... */
+	const char *passwd_line;      /* keep-id: your passwd and group entries, added when the */
+	const char *group_line;	      /* rootfs has none for your ids; and your home */
+	const char *home;
 };
 
 struct cr_plan {

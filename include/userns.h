@@ -66,6 +66,17 @@ struct cr_userns_env {
 void userns_compute_map(unsigned long self, const struct cr_idrange *ranges, size_t n,
 			struct cr_idmap *out);
 
+/* --userns=keep-id, one of uid or gid (pure): map gets the uid_map text of the nested user
+ * namespace in which id `inside` is the keeper's 0 (you) and the keeper's ids 1..count fill
+ * the rest from 0 up; fuse gets fuse-overlayfs's mapping (STORED:SHOWN:COUNT, ':'-joined)
+ * that shows each rootfs file, stored with the keeper's ids, with the id it has in the
+ * keeper's namespace, now inside the nested one (root-owned files stay root's). */
+void userns_keepid_maps(unsigned long inside, unsigned long count, char *map, size_t mlen,
+			char *fuse, size_t flen);
+
+/* The ids the keeper's map covers beyond its 0 (you): the subordinate ones. */
+unsigned long userns_map_extra(const struct cr_idmap *map);
+
 /* True when inside id is mapped by map. */
 bool userns_map_has(const struct cr_idmap *map, unsigned long inside);
 

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "netfiles.h"
 #include "state.h"
+#include "user.h"
 #include "utils.h"
 
 static const char usage_main[] =
@@ -63,12 +64,15 @@ static const char usage_run[] =
     "  -e, --env KEY[=VAL]      set an environment variable (KEY alone: the caller's value)\n"
     "  --env-file FILE          read KEY=VAL lines from FILE\n"
     "  -w, --workdir DIR        working directory inside the container\n"
-    "  -u, --user UID[:GID]     user and group inside the container (default 0:0)\n"
+    "  -u, --user USER[:GROUP]  user and group inside (names from the container's /etc/passwd\n"
+    "                           and /etc/group, or numbers; default 0:0)\n"
     "  -h, --hostname NAME      hostname inside (default: the container's name)\n"
     "  -v, --volume SRC:DST[:ro]  bind-mount host path SRC at DST\n"
     "  --tmpfs DST              mount a tmpfs at DST\n"
     "  --read-only              make / read-only\n"
     "  --uidmap auto|subid|single  id mapping (default auto: subordinate ids when set up)\n"
+    "  --userns host|keep-id[:uid=N,gid=N]  container root is you (default), or your own\n"
+    "                           uid and gid inside, and the command runs as you\n"
     "  --overlay auto|kernel|fuse|none  how ROOTFS is made writable (default auto)\n"
     "  --net host|none          network: the caller's (default) or loopback only\n"
     "  --cap-add CAP, --cap-drop CAP  change the capabilities (default: docker's set; ALL)\n"
@@ -107,18 +111,54 @@ int cli_parse_user(const char *s, uid_t *uid, gid_t *gid, struct cr_error *err)
 	char *colon = strchr(copy, ':');
 	unsigned long u, g = 0;
 
-	if (colon)
-		*colon = '\0';
-	if (!cr_parse_ulong(copy, &u) || u >= (unsigned long)(uid_t)-1 ||
-	    (colon && (!cr_parse_ulong(colon + 1, &g) || g >= (unsigned long)(gid_t)-1))) {
+	if (!user_spec_valid(s)) {
 		char cut[CR_CUT_SIZE];
 
 		cr_fail(err, 0, "invalid --user '%s'", cr_cut(s, cut, sizeof(cut)));
-		return cr_hint(err, "give numeric UID or UID:GID, e.g. -u 1000:1000");
+		return cr_hint(err, "give USER[:GROUP], each a name from the container's "
+				    "/etc/passwd and /etc/group or a number, e.g. -u 1000:1000");
 	}
+	if (colon)
+		*colon = '\0';
+	if (!cr_parse_ulong(copy, &u) || (colon && !cr_parse_ulong(colon + 1, &g)))
+		return 1; /* names: resolved inside the container */
 	*uid = (uid_t)u;
 	*gid = (gid_t)g;
 	return 0;
+}
+
+/* --userns host|keep-id[:uid=N,gid=N] (podman's names). */
+static int parse_userns(const char *arg, struct cr_config *cfg, struct cr_error *err)
+{
+	cleanup_free char *copy = cr_xstrdup(arg);
+	char *opts = strchr(copy, ':'), *save = NULL;
+
+	if (opts)
+		*opts++ = '\0';
+	cfg->keepid_uid = cfg->keepid_gid = -1;
+	if (!strcmp(copy, "host") && !opts) {
+		cfg->userns = CR_USERNS_HOST;
+		return 0;
+	}
+	if (strcmp(copy, "keep-id"))
+		goto bad;
+	cfg->userns = CR_USERNS_KEEP_ID;
+	for (char *o = opts ? strtok_r(opts, ",", &save) : NULL; o;
+	     o = strtok_r(NULL, ",", &save)) {
+		unsigned long n;
+
+		if (!strncmp(o, "uid=", 4) && cr_parse_ulong(o + 4, &n) && n < 0xffffffffUL)
+			cfg->keepid_uid = (long)n;
+		else if (!strncmp(o, "gid=", 4) && cr_parse_ulong(o + 4, &n) && n < 0xffffffffUL)
+			cfg->keepid_gid = (long)n;
+		else
+			goto bad;
+	}
+	return 0;
+bad:
+	cr_fail(err, 0, "invalid --userns '%s'", arg);
+	return cr_hint(err, "give host (the default: container root is you) or "
+			    "keep-id[:uid=N,gid=N] (your own ids inside)");
 }
 
 static bool path_is_absolute(const char *p)
@@ -204,6 +244,7 @@ enum {
 	OPT_DNS_OPTION,
 	OPT_ADD_HOST,
 	OPT_NO_HOSTS,
+	OPT_USERNS,
 };
 
 static const struct option run_options[] = {
@@ -220,6 +261,7 @@ static const struct option run_options[] = {
     {"tmpfs", required_argument, NULL, OPT_TMPFS},
     {"read-only", no_argument, NULL, OPT_READ_ONLY},
     {"uidmap", required_argument, NULL, OPT_UIDMAP},
+    {"userns", required_argument, NULL, OPT_USERNS},
     {"overlay", required_argument, NULL, OPT_OVERLAY},
     {"net", required_argument, NULL, OPT_NET},
     {"network", required_argument, NULL, OPT_NET},
@@ -307,7 +349,13 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 		return 0;
 	case 'u':
 		cfg->user_set = true;
-		return cli_parse_user(arg, &cfg->uid, &cfg->gid, err);
+		free(cfg->user);
+		cfg->user = cr_xstrdup(arg);
+		cfg->uid = 0;
+		cfg->gid = 0;
+		return cli_parse_user(arg, &cfg->uid, &cfg->gid, err) < 0 ? -1 : 0;
+	case OPT_USERNS:
+		return parse_userns(arg, cfg, err);
 	case OPT_TRACE:
 		cli->trace = cfg->trace = true;
 		return 0;
@@ -397,7 +445,7 @@ static const char usage_exec[] =
     "  -i, --interactive      keep stdin open (always the case)\n"
     "  -e, --env KEY[=VAL]    set an environment variable\n"
     "  -w, --workdir DIR      working directory (default: the container's)\n"
-    "  -u, --user UID[:GID]   user and group (default: the container's)\n"
+    "  -u, --user USER[:GROUP]  user and group, names or numbers (default: the container's)\n"
     "  --trace                print each kernel step with its time\n"
     "\n"
     "Example: conti-rootless exec -it dev sh\n";
@@ -587,7 +635,9 @@ static int exec_option(struct cr_cli *cli, int c, const char *arg, struct cr_err
 		return 0;
 	case 'u':
 		x->user_set = true;
-		return cli_parse_user(arg, &x->uid, &x->gid, err);
+		free(x->user);
+		x->user = cr_xstrdup(arg);
+		return cli_parse_user(arg, &x->uid, &x->gid, err) < 0 ? -1 : 0;
 	case OPT_TRACE:
 		cli->trace = x->trace = true;
 		return 0;
@@ -982,4 +1032,5 @@ void cli_free(struct cr_cli *cli)
 	strv_free(&cli->exec.args);
 	strv_free(&cli->exec.env);
 	free(cli->exec.cwd);
+	free(cli->exec.user);
 }

@@ -12,6 +12,7 @@ void config_init(struct cr_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->uidmap = CR_UIDMAP_AUTO;
+	cfg->keepid_uid = cfg->keepid_gid = -1;
 	cfg->overlay = CR_OVERLAY_AUTO;
 	cfg->net = CR_NET_HOST;
 	cfg->tty = -1;
@@ -55,6 +56,7 @@ void config_free(struct cr_config *cfg)
 	free(cfg->rootfs);
 	free(cfg->cwd);
 	free(cfg->hostname);
+	free(cfg->user);
 	strv_free(&cfg->args);
 	strv_free(&cfg->env);
 	strv_free(&cfg->dns);
@@ -115,6 +117,8 @@ char *config_serialize(const struct cr_config *cfg)
 		put_num(&buf, &len, "uid", (long)cfg->uid);
 		put_num(&buf, &len, "gid", (long)cfg->gid);
 	}
+	if (cfg->user)
+		put(&buf, &len, "user", cfg->user);
 	for (size_t i = 0; i < cfg->nmounts; i++) {
 		const struct cr_mount *m = &cfg->mounts[i];
 
@@ -125,6 +129,9 @@ char *config_serialize(const struct cr_config *cfg)
 		put_num(&buf, &len, "mount.ro", m->readonly);
 	}
 	put_num(&buf, &len, "uidmap", cfg->uidmap);
+	put_num(&buf, &len, "userns", cfg->userns);
+	put_num(&buf, &len, "keepid_uid", cfg->keepid_uid);
+	put_num(&buf, &len, "keepid_gid", cfg->keepid_gid);
 	put_num(&buf, &len, "overlay", cfg->overlay);
 	put_num(&buf, &len, "net", cfg->net);
 	put_num(&buf, &len, "read_only", cfg->readonly_root);
@@ -188,6 +195,8 @@ static int parse_mode(struct cr_config *cfg, const char *key, long n)
 		cfg->overlay = (enum cr_overlay_mode)n;
 	else if (!strcmp(key, "net") && n >= CR_NET_HOST && n <= CR_NET_NONE)
 		cfg->net = (enum cr_net_mode)n;
+	else if (!strcmp(key, "userns") && n >= CR_USERNS_HOST && n <= CR_USERNS_KEEP_ID)
+		cfg->userns = (enum cr_userns_mode)n;
 	else
 		return -1;
 	return 0;
@@ -249,7 +258,14 @@ static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 		set_str(&last->dst, v);
 	else if (!strcmp(key, "mount.ro"))
 		last->readonly = n != 0;
-	else if (!strcmp(key, "uidmap") || !strcmp(key, "overlay") || !strcmp(key, "net"))
+	else if (!strcmp(key, "user"))
+		set_str(&cfg->user, v);
+	else if (!strcmp(key, "keepid_uid"))
+		cfg->keepid_uid = n < 0 || n >= 0xffffffffL ? -1 : n;
+	else if (!strcmp(key, "keepid_gid"))
+		cfg->keepid_gid = n < 0 || n >= 0xffffffffL ? -1 : n;
+	else if (!strcmp(key, "uidmap") || !strcmp(key, "overlay") || !strcmp(key, "net") ||
+		 !strcmp(key, "userns"))
 		return parse_mode(cfg, key, n);
 	else if (!strcmp(key, "read_only"))
 		cfg->readonly_root = n != 0;

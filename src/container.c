@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "env.h"
 #include "init-signals.h"
 #include "keeper.h"
 #include "security.h"
 #include "trace.h"
 #include "tty.h"
+#include "user.h"
 #include "utils.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -44,8 +46,52 @@ static int drop_groups(bool trace, struct cr_error *err)
 	return 0;
 }
 
+/* The init helper's arguments and environment for -u SPEC, resolved in the container's
+ * /etc/passwd and /etc/group (we are inside its root now): "--user UID:GID" and
+ * "--groups GID,..." after argv[0], and HOME from passwd unless the user gave one. */
+static int resolve_user(const struct cr_user_spec *user, char *const **argv, char *const **envp,
+			bool trace, struct cr_error *err)
+{
+	unsigned long long t0 = trace ? cr_now_ns() : 0;
+	struct cr_strv a = {0}, e = {0};
+	struct cr_user u;
+	char num[32];
+
+	if (user_resolve_in_root(user->spec, &u, err) < 0)
+		return -1;
+	strv_push(&a, (*argv)[0]);
+	snprintf(num, sizeof(num), "%u:%u", (unsigned)u.uid, (unsigned)u.gid);
+	strv_push(&a, "--user");
+	strv_push(&a, num);
+	if (u.ngroups) {
+		char list[CR_USER_GROUPS_MAX * 11 + 1] = "";
+		size_t at = 0;
+
+		for (size_t i = 0; i < u.ngroups; i++)
+			at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%u", i ? "," : "",
+					       (unsigned)u.groups[i]);
+		strv_push(&a, "--groups");
+		strv_push(&a, list);
+	}
+	for (size_t i = 1; (*argv)[i]; i++)
+		strv_push(&a, (*argv)[i]);
+	for (size_t i = 0; (*envp)[i]; i++)
+		strv_push(&e, (*envp)[i]);
+	if (!user->home_given) {
+		cleanup_free char *home = cr_xasprintf("HOME=%s", u.home);
+
+		env_set(&e, home);
+	}
+	*argv = a.v; /* the process execs or exits: nothing to free */
+	*envp = e.v;
+	trace_step(trace, t0, "id %s  # uid=%u gid=%u, %zu supplementary groups, HOME=%s",
+		   user->spec, (unsigned)u.uid, (unsigned)u.gid, u.ngroups, u.home);
+	return 0;
+}
+
 void container_exec_init(int init_fd, char *const *argv, char *const *envp,
-			 const struct cr_security *sec, bool trace, struct cr_error *err)
+			 const struct cr_user_spec *user, const struct cr_security *sec, bool trace,
+			 struct cr_error *err)
 {
 	static const int forwarded[] = {CR_INIT_FORWARDED_SIGNALS, SIGCHLD};
 	sigset_t set;
@@ -58,6 +104,8 @@ void container_exec_init(int init_fd, char *const *argv, char *const *envp,
 	sigprocmask(SIG_SETMASK, &set, NULL); /* init-signals.h says why */
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (drop_groups(trace, err) < 0)
+		return;
+	if (user && user->spec && resolve_user(user, &argv, &envp, trace, err) < 0)
 		return;
 	if (trace) {
 		char what[1024];
@@ -87,6 +135,7 @@ void container_init(struct cr_container *c)
 	c->sock = -1;
 	c->master = -1;
 	c->fuse_log = -1;
+	c->fuse_userns = -1;
 }
 
 /* Messages between the front end and the container's PID 1 during set-up, on a
@@ -99,6 +148,7 @@ enum msg_type {
 	MSG_CREATED = 'C', /* to the front end: set up; waiting to be started */
 	MSG_FUSE = 'F',	   /* to the front end: start fuse-overlayfs for step op (with mntns fd) */
 	MSG_PTY = 'T',	   /* to the front end: the pty master (with its fd) */
+	MSG_USERNS = 'U',  /* to the front end: PID 1's own user namespace, for fuse-overlayfs */
 };
 
 struct msg {
@@ -123,6 +173,16 @@ static int request_fuse(void *arg, const struct cr_op *op, struct cr_error *err)
 	if (mount(parent, parent, NULL, MS_BIND, NULL) < 0 ||
 	    mount(NULL, parent, NULL, MS_SHARED, NULL) < 0)
 		return cr_fail(err, errno, "make %s a shared mount point", parent);
+	/* In a user namespace of our own, the daemon joins it: a copy of our mount namespace
+	 * made from another user namespace would turn the shared mount point into a slave,
+	 * and its mount would never reach us. */
+	if (c->nested_uidmap) {
+		struct msg u = {.type = MSG_USERNS};
+		cleanup_close int user = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+
+		if (user < 0 || cr_send_msg(c->sock, &u, sizeof(u), user) < 0)
+			return cr_fail(err, errno, "pass our user namespace to the front end");
+	}
 	if (ns < 0 || cr_send_msg(c->sock, &m, sizeof(m), ns) < 0)
 		return cr_fail(err, errno, "ask for fuse-overlayfs");
 	while (!mounts_is_fuse(op->dst)) {
@@ -239,7 +299,7 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 		m.type = MSG_ERROR;
 		close(master);
 	}
-	container_exec_init(c->init_fd, c->init_argv, c->envp, c->sec, c->trace, &m.err);
+	container_exec_init(c->init_fd, c->init_argv, c->envp, &c->user, c->sec, c->trace, &m.err);
 fail:
 	cr_send_msg(c->sock, &m, sizeof(m), -1);
 	_exit(CR_EXIT_TOOL);
@@ -317,7 +377,7 @@ static int start_fuse(struct cr_container *c, const struct msg *m, int ns, struc
 	if (m->op >= c->plan->n)
 		return cr_fail(err, EPROTO, "read from the container");
 	c->fuse_log = open(log, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
-	c->fuse_pid = mounts_spawn_fuse(&c->plan->ops[m->op], ns, c->fuse_log, err);
+	c->fuse_pid = mounts_spawn_fuse(&c->plan->ops[m->op], c->fuse_userns, ns, c->fuse_log, err);
 	if (c->fuse_pid < 0) {
 		c->fuse_pid = 0;
 		return -1;
@@ -382,6 +442,10 @@ int container_await_exec(struct cr_container *c, struct cr_error *err)
 			c->master = fd;
 			continue;
 		}
+		if (m.type == MSG_USERNS && fd >= 0 && c->fuse_userns < 0) {
+			c->fuse_userns = fd;
+			continue;
+		}
 		ret = serve(c, &m, fd, err);
 		if (fd >= 0)
 			close(fd);
@@ -408,5 +472,7 @@ void container_release(struct cr_container *c)
 		close(c->master);
 	if (c->init_fd >= 0)
 		close(c->init_fd);
-	c->fuse_log = c->sock = c->master = c->init_fd = -1;
+	if (c->fuse_userns >= 0)
+		close(c->fuse_userns);
+	c->fuse_log = c->sock = c->master = c->init_fd = c->fuse_userns = -1;
 }

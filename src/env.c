@@ -123,6 +123,17 @@ void env_set(struct cr_strv *env, const char *entry)
 	strv_push(env, entry);
 }
 
+bool env_has(const struct cr_strv *env, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (size_t i = 0; i < env->n; i++) {
+		if (!strncmp(env->v[i], key, klen) && env->v[i][klen] == '=')
+			return true;
+	}
+	return false;
+}
+
 void env_build(const struct cr_config *cfg, const char *hostname, const char *term,
 	       struct cr_strv *out)
 {

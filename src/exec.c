@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -45,6 +46,8 @@ struct exec_ctx {
 	struct cr_strv env;
 	struct cr_strv argv;
 	const char *cwd;
+	struct cr_user_spec user;
+	char num[32]; /* a numeric user of an older container's configuration */
 	bool tty;
 	int init_fd;
 	int pidfd;
@@ -105,8 +108,6 @@ static const char *container_term(const struct exec_ctx *c)
 static void build(struct exec_ctx *c)
 {
 	const struct cr_exec *x = c->x;
-	char num[32];
-
 	c->tty = !x->detach && (x->tty == 1 || (x->tty == -1 && isatty(0)));
 	env_build(&c->cfg, c->cfg.hostname ? c->cfg.hostname : c->cfg.name,
 		  c->tty ? container_term(c) : NULL, &c->env);
@@ -114,12 +115,17 @@ static void build(struct exec_ctx *c)
 		env_set(&c->env, x->env.v[i]);
 	c->cwd = x->cwd ? x->cwd : c->cfg.cwd ? c->cfg.cwd : "/";
 	strv_push(&c->argv, CR_INIT_NAME);
-	if (x->user_set || c->cfg.user_set) {
-		snprintf(num, sizeof(num), "%u:%u", (unsigned)(x->user_set ? x->uid : c->cfg.uid),
-			 (unsigned)(x->user_set ? x->gid : c->cfg.gid));
-		strv_push(&c->argv, "--user");
-		strv_push(&c->argv, num);
+	/* -u, else the container's (a keep-id container's: your own), resolved inside */
+	if (x->user_set) {
+		c->user.spec = x->user;
+	} else if (c->cfg.user) {
+		c->user.spec = c->cfg.user;
+	} else if (c->cfg.user_set) {
+		snprintf(c->num, sizeof(c->num), "%u:%u", (unsigned)c->cfg.uid,
+			 (unsigned)c->cfg.gid);
+		c->user.spec = c->num;
 	}
+	c->user.home_given = env_has(&c->cfg.env, "HOME") || env_has(&x->env, "HOME");
 	if (c->tty)
 		strv_push(&c->argv, "--tty");
 	strv_push(&c->argv, "--");
@@ -152,6 +158,14 @@ static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 	struct pollfd pfd = {.fd = sock, .events = 0};
 
 	close_all_but(sock, c->init_fd);
+	/* A keep-id container's own user namespace, joined from outside: we are our own uid
+	 * there, not its root, and would lose every capability at the exec of init. Its root,
+	 * as its PID 1 is (before the prctls below, which an id change resets). */
+	if (geteuid() != 0 &&
+	    (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+		cr_fail(&err, errno, "become root of the container's user namespace");
+		goto fail;
+	}
 	/* Killed with the front end; the init helper passes it on to the command (init.c). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
@@ -174,7 +188,7 @@ static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 	if (!c->own_net && c->cfg.sec.landlock && !c->cfg.sec.privileged && landlock_can_scope() &&
 	    landlock_scope_abstract_unix(&err) < 0)
 		goto fail;
-	container_exec_init(c->init_fd, c->argv.v, c->env.v, &c->cfg.sec, false, &err);
+	container_exec_init(c->init_fd, c->argv.v, c->env.v, &c->user, &c->cfg.sec, false, &err);
 fail:
 	cr_send_msg(sock, &err, sizeof(err), -1);
 	_exit(CR_EXIT_TOOL);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <grp.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
@@ -387,7 +388,8 @@ static char *fuse_options(const struct cr_op *op)
 	return data;
 }
 
-pid_t mounts_spawn_fuse(const struct cr_op *op, int mntns_fd, int log_fd, struct cr_error *err)
+pid_t mounts_spawn_fuse(const struct cr_op *op, int userns_fd, int mntns_fd, int log_fd,
+			struct cr_error *err)
 {
 	cleanup_free char *data = fuse_options(op);
 	pid_t pid = fork();
@@ -405,6 +407,16 @@ pid_t mounts_spawn_fuse(const struct cr_op *op, int mntns_fd, int log_fd, struct
 			dup2(log_fd, 2);
 		/* A copy of the container's mount namespace: its pivot_root must not move our
 		 * root, and the mount point is shared, so the mount reaches the container. */
+		/* as its root: with our own uid (not 0 there) the exec would drop every
+		 * capability, and the daemon could not mount */
+		if (userns_fd >= 0 &&
+		    (setns(userns_fd, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 ||
+		     setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 ||
+		     prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)) {
+			fprintf(stderr, "join the container's user namespace: %s\n",
+				strerror(errno));
+			_exit(125);
+		}
 		if (setns(mntns_fd, CLONE_NEWNS) < 0 || unshare(CLONE_NEWNS) < 0) {
 			fprintf(stderr, "join the container's mount namespace: %s\n",
 				strerror(errno));
@@ -526,6 +538,85 @@ static int symlink_in_root(const struct cr_op *op, struct cr_mount_ctx *ctx, str
 	return 0;
 }
 
+/* True when text (n bytes) has a line whose third ':' field is id (a passwd or group
+ * entry for that id). */
+static bool has_id(const char *text, size_t n, const char *id, size_t idlen)
+{
+	for (size_t at = 0; at < n;) {
+		const char *line = text + at, *nl = memchr(line, '\n', n - at);
+		size_t len = nl ? (size_t)(nl - line) : n - at;
+		const char *f = line;
+
+		for (int colons = 0; colons < 2 && f; colons++) {
+			f = memchr(f, ':', len - (size_t)(f - line));
+			f = f ? f + 1 : NULL;
+		}
+		if (f && (size_t)(line + len - f) >= idlen && !memcmp(f, id, idlen) &&
+		    (f + idlen == line + len || f[idlen] == ':'))
+			return true;
+		at += len + 1;
+	}
+	return false;
+}
+
+/* Appends entry ("name:x:ID:...\n") to file in the root unless a line there has its ID. The
+ * file is the container's: opened without following a link out of the root, a regular file
+ * of at most 4 MiB, or left alone. */
+static int add_entry(struct cr_mount_ctx *ctx, const char *file, const char *entry,
+		     struct cr_error *err)
+{
+	const char *id = strchr(strchr(entry, ':') + 1, ':') + 1;
+	cleanup_close int fd = -1;
+	cleanup_free char *text = NULL;
+	struct stat st;
+	ssize_t n;
+
+	if (mkfile_in_root(ctx, file, err) < 0)
+		return -1;
+	fd = mounts_open_in_root(ctx->root_fd, file,
+				 O_RDWR | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, err);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (4 << 20)) {
+		cr_fail(err, 0, "%s in the container is not a regular file of at most 4 MiB", file);
+		return cr_hint(err, "fix the rootfs's %s, or run without --userns=keep-id", file);
+	}
+	text = cr_xmalloc((size_t)st.st_size + 1);
+	n = cr_read_all(fd, text, (size_t)st.st_size);
+	if (n < 0)
+		return cr_fail(err, errno, "read %s in the container", file);
+	if (has_id(text, (size_t)n, id, strcspn(id, ":")))
+		return 0;
+	/* a last line without its newline gets one first */
+	if ((n > 0 && text[n - 1] != '\n' && cr_write_all(fd, "\n", 1) < 0) ||
+	    cr_write_all(fd, entry, strlen(entry)) < 0)
+		return cr_fail(err, errno, "add your entry to %s in the container", file);
+	return 0;
+}
+
+/* keep-id: your passwd and group entries where the rootfs lacks them, and your home. */
+static int add_user(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	const char *ids = strchr(strchr(op->src, ':') + 1, ':') + 1;
+	unsigned long uid = strtoul(ids, NULL, 10);
+	unsigned long gid = strtoul(strchr(ids, ':') + 1, NULL, 10);
+	cleanup_close int home = -1;
+	struct cr_error ignored;
+
+	if (add_entry(ctx, "/etc/passwd", op->src, err) < 0 ||
+	    add_entry(ctx, "/etc/group", op->data, err) < 0)
+		return -1;
+	home = mounts_open_in_root(ctx->root_fd, op->dst, O_PATH, &ignored);
+	if (home >= 0)
+		return 0; /* the rootfs's own: left as it is */
+	home = mkdir_in_root(ctx, op->dst, err);
+	if (home < 0)
+		return -1;
+	if (fchownat(home, "", (uid_t)uid, (gid_t)gid, AT_EMPTY_PATH) < 0)
+		return cr_fail(err, errno, "chown %s in the container", op->dst);
+	return 0;
+}
+
 static int loopback_up(struct cr_error *err)
 {
 	cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -566,6 +657,8 @@ static int apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 		break;
 	case CR_OP_SYMLINK:
 		return symlink_in_root(op, ctx, err);
+	case CR_OP_ADD_USER:
+		return add_user(op, ctx, err);
 	case CR_OP_MOUNT:
 		return do_mount(op, ctx, err);
 	case CR_OP_BIND:

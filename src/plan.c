@@ -81,7 +81,9 @@ static void add_rootfs(struct cr_plan *plan, const struct cr_config *cfg, const 
 		return;
 	case CR_OVERLAY_FUSE:
 		op = add(plan, CR_OP_MOUNT_FUSE, 0, f->rootfs, f->root_mnt);
-		op->data = cr_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+		op->data =
+		    cr_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s%s", lower, upper, work,
+				 f->fuse_idmap ? "," : "", f->fuse_idmap ? f->fuse_idmap : "");
 		return;
 	default:
 		op = add(plan, CR_OP_MOUNT_OVERLAY, f->overlay_fallback ? CR_OPF_FALLBACK : 0,
@@ -224,7 +226,19 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	if (cfg->net == CR_NET_NONE)
 		add(plan, CR_OP_LOOPBACK_UP, 0, NULL, NULL);
 	add(plan, CR_OP_MAKE_RPRIVATE, 0, NULL, "/");
+	if (cfg->userns == CR_USERNS_KEEP_ID && (f->overlay != CR_OVERLAY_FUSE || !f->fuse_idmap)) {
+		/* The kernel overlay cannot be id-mapped (no FS_ALLOW_IDMAP), nor can an
+		 * unprivileged user id-map the host's filesystem: the rootfs's root-owned files
+		 * would be yours inside. fuse-overlayfs shifts them as it presents them. */
+		plan_free(plan);
+		cr_fail(err, 0, "--userns=keep-id needs fuse-overlayfs (--overlay=auto or fuse)");
+		return cr_hint(err, "drop --overlay=kernel or --overlay=none");
+	}
 	add_rootfs(plan, cfg, f);
+	if (f->passwd_line && f->group_line && f->home) {
+		op = add(plan, CR_OP_ADD_USER, CR_OPF_IN_ROOT, f->passwd_line, f->home);
+		op->data = cr_xstrdup(f->group_line);
+	}
 	add_dev(plan, f);
 	add_sys(plan, cfg);
 	add_mount(plan, "proc", "/proc", "", CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);
@@ -342,6 +356,13 @@ void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, siz
 		return;
 	case CR_OP_CHDIR:
 		snprintf(buf, len, "cd %s", dst);
+		return;
+	case CR_OP_ADD_USER:
+		snprintf(buf, len,
+			 "echo '%.*s' >> %s/etc/passwd; echo '%.*s' >> %s/etc/group; "
+			 "mkdir -p %s%s  # unless their ids have entries",
+			 (int)strcspn(op->src, "\n"), op->src, root_mnt,
+			 (int)strcspn(op->data, "\n"), op->data, root_mnt, pre, dst);
 		return;
 	case CR_OP_LANDLOCK:
 		snprintf(buf, len,

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "container.h"
 #include "env.h"
 #include "keeper.h"
@@ -49,6 +50,11 @@ struct run {
 	const char *hostname;
 	bool tty;
 	struct cr_idmap uid, gid; /* the container's maps, as the host sees them */
+	char keepid_uidmap[128], keepid_gidmap[128]; /* keep-id: the nested maps */
+	char fuse_idmap[256];			     /* and fuse-overlayfs's */
+	char *passwd_line, *group_line, *home;	     /* and your entries */
+	char num[32];				     /* a numeric -u, for the init helper */
+	uid_t host_uid;				     /* yours, before we join the keeper */
 	struct cr_paths paths;
 	struct cr_state st;
 	bool have_state;
@@ -122,6 +128,14 @@ static int prepare(struct run *r, struct cr_error *err)
 		state_generate_name(name, sizeof(name));
 		cfg->name = cr_xstrdup(name);
 	}
+	r->host_uid = getuid();
+	if (cfg->userns == CR_USERNS_KEEP_ID && !cfg->user_set) {
+		/* the command runs as you, in exec too (the configuration keeps it) */
+		cfg->user_set = true;
+		cfg->uid = cfg->keepid_uid >= 0 ? (uid_t)cfg->keepid_uid : getuid();
+		cfg->gid = cfg->keepid_gid >= 0 ? (gid_t)cfg->keepid_gid : getgid();
+		cfg->user = cr_xasprintf("%u:%u", (unsigned)cfg->uid, (unsigned)cfg->gid);
+	}
 	r->hostname = cfg->hostname ? cfg->hostname : cfg->name;
 	r->tty = r->mode == CR_RUN_FOREGROUND && (cfg->tty == 1 || (cfg->tty == -1 && isatty(0)));
 	return 0;
@@ -156,8 +170,9 @@ static int check_user(struct run *r, struct cr_error *err)
 {
 	const struct cr_config *cfg = r->cfg;
 
-	if (!cfg->user_set)
-		return 0;
+	if (!cfg->user_set || (cfg->user && cli_parse_user(cfg->user, &(uid_t){0}, &(gid_t){0},
+							   &(struct cr_error){0}) != 0))
+		return 0; /* names: their ids come from the container's files */
 	if (userns_map_has(&r->uid, cfg->uid) && userns_map_has(&r->gid, cfg->gid))
 		return 0;
 	cr_fail(err, 0, "--user %u:%u is not mapped in the container's user namespace",
@@ -168,6 +183,60 @@ static int check_user(struct run *r, struct cr_error *err)
 			       "/etc/subgid entries, or run without --uidmap=single");
 	return cr_hint(err, "use an id within the %lu mapped ones",
 		       r->uid.e[r->uid.n - 1].inside + r->uid.e[r->uid.n - 1].count);
+}
+
+/* Your name for the passwd entry keep-id adds: from the host's passwd (musl reads the file),
+ * kept only when it is a plain name. */
+static void user_name(uid_t uid, char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(uid);
+	const char *name = pw && pw->pw_name ? pw->pw_name : "";
+	bool ok = *name && strlen(name) < 32 && *name != '-';
+
+	for (const char *p = name; ok && *p; p++)
+		ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		     (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-';
+	snprintf(buf, len, "%s", ok ? name : "user");
+}
+
+/* --userns=keep-id: PID 1 gets a user namespace of its own in the keeper's, where your ids
+ * (the keeper's 0) are cfg->uid and cfg->gid and the subordinate ones fill the rest;
+ * fuse-overlayfs shows the rootfs's files with the ids they have in a default container. */
+static int keep_id(struct run *r, struct cr_error *err)
+{
+	const struct cr_config *cfg = r->cfg;
+	unsigned long nu = userns_map_extra(&r->keeper.uid);
+	unsigned long ng = userns_map_extra(&r->keeper.gid);
+	char fu[128], fg[128], name[32];
+
+	if (cfg->uidmap == CR_UIDMAP_SINGLE) {
+		cr_fail(err, 0,
+			"--userns=keep-id and --uidmap=single: keep-id maps your "
+			"subordinate ids around your own");
+		return cr_hint(err, "drop --uidmap=single");
+	}
+	if (r->keeper.mode != CR_UIDMAP_SUBID || nu == 0 || ng == 0) {
+		cr_fail(err, 0,
+			"--userns=keep-id needs subordinate ids: without them only your "
+			"own id is mapped");
+		return cr_hint(err, "add /etc/subuid and /etc/subgid entries (see "
+				    "'conti-rootless check'), or run without --userns=keep-id");
+	}
+	userns_keepid_maps(cfg->uid, nu, r->keepid_uidmap, sizeof(r->keepid_uidmap), fu,
+			   sizeof(fu));
+	userns_keepid_maps(cfg->gid, ng, r->keepid_gidmap, sizeof(r->keepid_gidmap), fg,
+			   sizeof(fg));
+	snprintf(r->fuse_idmap, sizeof(r->fuse_idmap), "uidmapping=%s,gidmapping=%s", fu, fg);
+	r->ct.nested_uidmap = r->keepid_uidmap;
+	r->ct.nested_gidmap = r->keepid_gidmap;
+	userns_map_parse(r->keepid_uidmap, &r->uid);
+	userns_map_parse(r->keepid_gidmap, &r->gid);
+	user_name(r->host_uid, name, sizeof(name));
+	r->home = cr_xasprintf("/home/%s", name);
+	r->passwd_line = cr_xasprintf("%s:x:%u:%u:%s:%s:/bin/sh\n", name, (unsigned)cfg->uid,
+				      (unsigned)cfg->gid, name, r->home);
+	r->group_line = cr_xasprintf("%s:x:%u:\n", name, (unsigned)cfg->gid);
+	return 0;
 }
 
 /* Enters the keeper's namespaces, and a nested single-id one when that was asked for. */
@@ -200,6 +269,8 @@ static int enter_userns(struct run *r, struct cr_error *err)
 		r->ct.nested_gidmap = "0 0 1\n";
 		r->uid.n = r->gid.n = 1;
 	}
+	if (r->cfg->userns == CR_USERNS_KEEP_ID && keep_id(r, err) < 0)
+		return -1;
 	return check_user(r, err);
 }
 
@@ -225,6 +296,8 @@ static void choose_overlay(const struct run *r, struct cr_facts *f)
 
 	f->overlay = r->cfg->overlay;
 	f->overlay_fallback = false;
+	if (f->overlay == CR_OVERLAY_AUTO && r->cfg->userns == CR_USERNS_KEEP_ID)
+		f->overlay = CR_OVERLAY_FUSE; /* plan.c says why */
 	if (f->overlay != CR_OVERLAY_AUTO)
 		return;
 	f->overlay = CR_OVERLAY_KERNEL;
@@ -251,6 +324,10 @@ static int make_plan(struct run *r, struct cr_error *err)
 	    .src_is_dir = r->src_is_dir,
 	    .landlock_scope = r->cfg->net == CR_NET_HOST && landlock_can_scope(),
 	    .netfiles_dir = r->st.dir,
+	    .fuse_idmap = r->fuse_idmap[0] ? r->fuse_idmap : NULL,
+	    .passwd_line = r->passwd_line,
+	    .group_line = r->group_line,
+	    .home = r->home,
 	};
 
 	choose_overlay(r, &f);
@@ -262,16 +339,18 @@ static void build_exec(struct run *r)
 	const struct cr_config *cfg = r->cfg;
 	/* the rootfs, and the layer where the container may have installed terminfo itself */
 	const char *const trees[] = {cfg->rootfs, r->st.upper};
-	char num[32];
 
 	env_build(cfg, r->hostname, r->tty ? terminfo_choose_paths(trees, 2, getenv("TERM")) : NULL,
 		  &r->env);
 	strv_push(&r->init_argv, CR_INIT_NAME);
-	if (cfg->user_set) {
-		snprintf(num, sizeof(num), "%u:%u", (unsigned)cfg->uid, (unsigned)cfg->gid);
-		strv_push(&r->init_argv, "--user");
-		strv_push(&r->init_argv, num);
+	/* -u is resolved in the container's /etc/passwd and /etc/group by PID 1 (container.c) */
+	if (cfg->user) {
+		r->ct.user.spec = cfg->user;
+	} else if (cfg->user_set) { /* an older container's configuration */
+		snprintf(r->num, sizeof(r->num), "%u:%u", (unsigned)cfg->uid, (unsigned)cfg->gid);
+		r->ct.user.spec = r->num;
 	}
+	r->ct.user.home_given = env_has(&cfg->env, "HOME");
 	if (r->tty)
 		strv_push(&r->init_argv, "--tty");
 	if (!cfg->init)
@@ -432,6 +511,9 @@ static void cleanup(struct run *r, bool remove, bool failed)
 	strv_free(&r->init_argv);
 	state_paths_free(&r->paths);
 	free(r->src_is_dir);
+	free(r->passwd_line);
+	free(r->group_line);
+	free(r->home);
 }
 
 /* Waits for the command, records how it ended, cleans up; returns its exit code. */

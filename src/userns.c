@@ -74,7 +74,7 @@ int userns_map_parse(const char *text, struct cr_idmap *map)
 			return -1;
 		map->n++;
 		p += used;
-		while (*p == ' ')
+		while (*p == ' ' || *p == '\n') /* also the lines of /proc/PID/uid_map */
 			p++;
 	}
 	return map->n ? 0 : -1;
@@ -559,4 +559,50 @@ int userns_map_process(const struct cr_userns_plan *plan, pid_t pid, bool trace,
 	userns_map_format(&plan->uid, map, sizeof(map));
 	trace_step(trace, t0, "echo '%s' > /proc/%d/uid_map  # and gid_map", map, (int)pid);
 	return 0;
+}
+
+/* Appends "a b n\n" (sep ' ', end '\n') or "a:b:n" (sep ':', joined by ':') when n > 0. */
+static void put_range(char *buf, size_t len, char sep, unsigned long a, unsigned long b,
+		      unsigned long n)
+{
+	size_t at = strlen(buf);
+
+	if (n == 0 || at >= len)
+		return;
+	if (sep == ':')
+		snprintf(buf + at, len - at, "%s%lu:%lu:%lu", at ? ":" : "", a, b, n);
+	else
+		snprintf(buf + at, len - at, "%lu %lu %lu\n", a, b, n);
+}
+
+void userns_keepid_maps(unsigned long inside, unsigned long count, char *map, size_t mlen,
+			char *fuse, size_t flen)
+{
+	unsigned long below = inside < count ? inside : count;
+
+	map[0] = fuse[0] = '\0';
+	/* inside ids 0..below-1 are the keeper's 1..below; inside is its 0 (you) */
+	put_range(map, mlen, ' ', 0, 1, below);
+	put_range(map, mlen, ' ', inside, 0, 1);
+	/* a file stored as the keeper's s (what s is inside a default container) is shown as
+	 * the keeper's id that the nested namespace shows as s */
+	put_range(fuse, flen, ':', 0, 1, below);
+	if (inside <= count) {
+		put_range(map, mlen, ' ', inside + 1, inside + 1, count - inside);
+		put_range(fuse, flen, ':', inside, 0, 1);
+		put_range(fuse, flen, ':', inside + 1, inside + 1, count - inside);
+	} else {
+		/* beyond the range: the keeper's last id (count) has no place inside; a file of
+		 * yours made inside is stored as it */
+		put_range(fuse, flen, ':', count, 0, 1);
+	}
+}
+
+unsigned long userns_map_extra(const struct cr_idmap *map)
+{
+	unsigned long total = 0;
+
+	for (size_t i = 0; i < map->n; i++)
+		total += map->e[i].count;
+	return total ? total - 1 : 0;
 }

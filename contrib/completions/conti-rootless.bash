@@ -20,7 +20,7 @@ _conti_rootless_options()
 {
 	local run_args='-e --env --env-file -w --workdir -u --user -h --hostname -v --volume --tmpfs
 		--uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name
-		--log-size-max --dns --dns-search --dns-option --dns-opt --add-host'
+		--log-size-max --dns --dns-search --dns-option --dns-opt --add-host --userns'
 	case $1 in
 	run | create)
 		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --init=false --no-hosts --trace --help $run_args"
@@ -128,6 +128,7 @@ _conti_rootless_value()
 	local words
 	case $1 in
 	--uidmap) words='auto subid single' ;;
+	--userns) words='host keep-id' ;;
 	--overlay) words='auto kernel fuse none' ;;
 	--net | --network) words='host none' ;;
 	-n | --tail) words='all 10 100' ;;

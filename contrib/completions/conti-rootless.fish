@@ -28,7 +28,7 @@ end
 function __conti_rootless_operands
     set -l valued -e --env --env-file -w --workdir -u --user --hostname -v --volume --tmpfs \
         --uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name \
-        --log-size-max --dns --dns-search --dns-option --dns-opt --add-host --format -s --signal
+        --log-size-max --dns --dns-search --dns-option --dns-opt --add-host --userns --format -s --signal
     set -l cmd
     set -l ops
     set -l skip 0
@@ -100,6 +100,7 @@ complete -c conti-rootless -n $rc -s v -l volume -r -F -d 'Bind-mount SRC:DST[:r
 complete -c conti-rootless -n $rc -l tmpfs -x -d 'Mount a tmpfs at a container path'
 complete -c conti-rootless -n $rc -l read-only -d 'Make / read-only'
 complete -c conti-rootless -n $rc -l uidmap -x -a 'auto subid single' -d 'Id mapping'
+complete -c conti-rootless -n $rc -l userns -x -a 'host keep-id' -d 'User namespace: container root is you, or your own ids inside'
 complete -c conti-rootless -n $rc -l overlay -x -a 'auto kernel fuse none' -d 'How ROOTFS is made writable'
 complete -c conti-rootless -n $rc -l net -l network -x -a 'host none' -d Network
 complete -c conti-rootless -n $rc -l cap-add -l cap-drop -x -d 'Add or drop a capability' -a 'ALL

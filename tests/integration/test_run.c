@@ -1028,7 +1028,7 @@ static const struct {
     {{"run", "--bogus", "@ROOTFS@", "true"}, "unknown option"},
     {{"run"}, "ROOTFS"},
     {{"run", "-v", "@MISSING@:/mnt", "@ROOTFS@", "true"}, "volume"},
-    {{"run", "-u", "abc", "@ROOTFS@", "true"}, "--user"},
+    {{"run", "-u", "a/b", "@ROOTFS@", "true"}, "--user"},
     {{"run", "-u", "5000", "--uidmap=single", "@ROOTFS@", "true"}, "not mapped"},
     {{"run", "--name", "-bad", "@ROOTFS@", "true"}, "name"},
     {{"run", "--name", "a/b", "@ROOTFS@", "true"}, "name"},

@@ -327,6 +327,39 @@ START_TEST(netfiles_bound_from_runtime_dir)
 }
 END_TEST
 
+/* keep-id: fuse-overlayfs with the id shift, the user's entries added right after the rootfs
+ * is mounted; the kernel overlay (which cannot shift) or none is refused. */
+START_TEST(keepid_plan)
+{
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_plan p;
+	struct cr_error err;
+	int fuse, add;
+
+	config_init(&cfg);
+	cfg.userns = CR_USERNS_KEEP_ID;
+	ck_assert_int_eq(plan_build(&cfg, &f, &p, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "fuse-overlayfs"));
+	f.overlay = CR_OVERLAY_FUSE;
+	f.fuse_idmap = "uidmapping=0:1:1000:1000:0:1,gidmapping=0:1:1000:1000:0:1";
+	f.passwd_line = "u:x:1000:1000:u:/home/u:/bin/sh\n";
+	f.group_line = "u:x:1000:\n";
+	f.home = "/home/u";
+	build(&cfg, &f, &p);
+	fuse = find(&p, CR_OP_MOUNT_FUSE, NULL);
+	add = find(&p, CR_OP_ADD_USER, "/home/u");
+	ck_assert_int_ge(fuse, 0);
+	ck_assert_ptr_nonnull(strstr(p.ops[fuse].data, ",uidmapping=0:1:1000:1000:0:1,gid"));
+	ck_assert_int_eq(add, fuse + 1);
+	ck_assert_int_lt(add, find(&p, CR_OP_PIVOT_ROOT, NULL));
+	plan_free(&p);
+	f.overlay = CR_OVERLAY_NONE;
+	ck_assert_int_eq(plan_build(&cfg, &f, &p, &err), -1);
+	config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -342,6 +375,7 @@ int main(void)
 	tcase_add_test(tc, trace_lines_are_shell_commands);
 	tcase_add_test(tc, upper_filesystems);
 	tcase_add_test(tc, nested_and_init_false);
+	tcase_add_test(tc, keepid_plan);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("netfiles");
 	tcase_add_test(tc, netfiles_bound_from_runtime_dir);
