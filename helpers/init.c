@@ -1,6 +1,7 @@
 /* conti-rootless-init - PID 1 of a conti-rootless container.
  *
- * Usage: conti-rootless-init [--user UID:GID [--groups GID,...]] [--tty] [--in-place] -- CMD [ARG...]
+ * Usage: conti-rootless-init [--user UID:GID [--groups GID,...]] [--tty] [--in-place] -- CMD
+ * [ARG...]
  *
  * Starts CMD (searched in the container's PATH), forwards SIGINT, SIGTERM,
  * SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH to it, reaps every orphan,
@@ -242,8 +243,9 @@ int main(int argc, char **argv)
 
 	prctl(PR_SET_DUMPABLE, 0);
 	if (parse(argc, argv, &o) < 0) {
-		fprintf(stderr, "usage: conti-rootless-init [--user UID:GID [--groups GID,...]] [--tty] "
-				"[--in-place] -- CMD [ARG...]\n");
+		fprintf(stderr,
+			"usage: conti-rootless-init [--user UID:GID [--groups GID,...]] [--tty] "
+			"[--in-place] -- CMD [ARG...]\n");
 		return 125;
 	}
 	if (o.in_place)

@@ -89,15 +89,24 @@ END_TEST
 START_TEST(bad_input_is_status_125_with_a_hint)
 {
 	static const char *const cases[][4] = {
-	    {"run", "--bogus", "r", NULL},    {"run", NULL, NULL, NULL},
-	    {"run", "--name", "-x", "r"},     {"run", "--name", "a/b", "r"},
-	    {"run", "-u", "a/b", "r"},	      {"run", "-u", "1:x y", "r"},
-	    {"run", "-v", "nodst", "r"},      {"run", "-v", "/a:rel", "r"},
-	    {"run", "-v", "/a:/b:rx", "r"},   {"run", "--uidmap", "some", "r"},
-	    {"run", "--overlay", "zfs", "r"}, {"run", "--net", "bridge", "r"},
-	    {"run", "-w", "relative", "r"},   {"frobnicate", NULL, NULL, NULL},
-	    {"--bogus", NULL, NULL, NULL},    {"run", "-e", "=x", "r"},
-	    {"run", "--name", NULL, NULL},    {"run", "--userns", "auto", "r"},
+	    {"run", "--bogus", "r", NULL},
+	    {"run", NULL, NULL, NULL},
+	    {"run", "--name", "-x", "r"},
+	    {"run", "--name", "a/b", "r"},
+	    {"run", "-u", "a/b", "r"},
+	    {"run", "-u", "1:x y", "r"},
+	    {"run", "-v", "nodst", "r"},
+	    {"run", "-v", "/a:rel", "r"},
+	    {"run", "-v", "/a:/b:rx", "r"},
+	    {"run", "--uidmap", "some", "r"},
+	    {"run", "--overlay", "zfs", "r"},
+	    {"run", "--net", "bridge", "r"},
+	    {"run", "-w", "relative", "r"},
+	    {"frobnicate", NULL, NULL, NULL},
+	    {"--bogus", NULL, NULL, NULL},
+	    {"run", "-e", "=x", "r"},
+	    {"run", "--name", NULL, NULL},
+	    {"run", "--userns", "auto", "r"},
 	    {"run", "--userns", "keep-id:uid=x", "r"},
 	};
 
