@@ -22,8 +22,4 @@ int cmd_prune(bool ask, bool all, struct cr_error *err);
 /* top: the processes of a running container, as ps -ef prints them. */
 int cmd_top(const char *name, struct cr_error *err);
 
-/* The name of uid in passwd text (the container's /etc/passwd: any bytes), else the number;
- * a name that is empty, has a byte that is not printable or does not fit is not used. */
-void top_user_name(const char *passwd, unsigned uid, char *buf, size_t len);
-
 #endif

@@ -44,4 +44,13 @@ int user_resolve(const char *spec, const char *passwd, const char *group, struct
  * safely and resolves spec. */
 int user_resolve_in_root(const char *spec, struct cr_user *out, struct cr_error *err);
 
+/* Reads FILE (absolute, inside the root root_fd) into a NUL-terminated buffer, *text NULL
+ * when it is not there; a link out of the root, a non-regular file or one larger than
+ * CR_USER_FILE_MAX is refused. NUL bytes become line ends, so binary junk only ends a line. */
+int user_read_in_root(int root_fd, const char *file, char **text, struct cr_error *err);
+
+/* The name of uid in passwd text (any bytes; NULL: none), else the number: a name that is
+ * not a valid user name (user_spec_valid's rule) or does not fit in len is not used (pure). */
+void user_name_of(const char *passwd, unsigned long uid, char *buf, size_t len);
+
 #endif

@@ -23,6 +23,7 @@
 #include "keeper.h"
 #include "lifecycle.h"
 #include "mounts.h"
+#include "user.h"
 #include "utils.h"
 
 struct proc {
@@ -144,49 +145,18 @@ static int by_pid(const void *a, const void *b)
 	return ((const struct proc *)a)->pid - ((const struct proc *)b)->pid;
 }
 
-/* The container's user names, from its /etc/passwd (resolved inside its root, a regular
- * file of at most 1 MiB); NULL when there is none. */
+/* The container's /etc/passwd (read inside its root, as user.c reads it for -u NAME);
+ * NULL when there is none or it cannot be read: top then shows numbers. */
 static char *read_passwd(pid_t pid1)
 {
 	cleanup_free char *root = cr_xasprintf("/proc/%d/root", (int)pid1);
 	cleanup_close int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct cr_error ignored;
-	cleanup_close int fd = -1;
-	struct stat sb;
-	char *text;
-	ssize_t n;
+	struct cr_error ignored = {0};
+	char *text = NULL;
 
-	if (rfd < 0)
+	if (rfd < 0 || user_read_in_root(rfd, "/etc/passwd", &text, &ignored) < 0)
 		return NULL;
-	fd = mounts_open_in_root(rfd, "/etc/passwd", O_RDONLY | O_NONBLOCK | O_CLOEXEC, &ignored);
-	if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > (1 << 20))
-		return NULL;
-	text = cr_xmalloc((size_t)sb.st_size + 1);
-	n = cr_read_all(fd, text, (size_t)sb.st_size);
-	text[n < 0 ? 0 : n] = '\0';
 	return text;
-}
-
-void top_user_name(const char *passwd, unsigned uid, char *buf, size_t len)
-{
-	snprintf(buf, len, "%u", uid);
-	for (const char *l = passwd; l && *l;) {
-		const char *nl = strchr(l, '\n'), *c1 = strchr(l, ':'), *c2;
-
-		if (c1 && (!nl || c1 < nl) && (c2 = strchr(c1 + 1, ':')) && (!nl || c2 < nl) &&
-		    strtoul(c2 + 1, NULL, 10) == uid && isdigit((unsigned char)c2[1]) &&
-		    (size_t)(c1 - l) < len) {
-			bool printable = true;
-
-			for (const char *q = l; q < c1; q++)
-				printable = printable && isgraph((unsigned char)*q);
-			if (printable && c1 > l) {
-				snprintf(buf, len, "%.*s", (int)(c1 - l), l);
-				return;
-			}
-		}
-		l = nl ? nl + 1 : NULL;
-	}
 }
 
 static pid_t container_pid(const struct procs *ps, pid_t host)
@@ -217,7 +187,7 @@ static void print(const struct procs *ps, const char *passwd)
 		    (unsigned long long)now.tv_sec - p->start / (unsigned long long)hz;
 		char user[32], stime[16], tty[16], cpu[16];
 
-		top_user_name(passwd, p->uid, user, sizeof(user));
+		user_name_of(passwd, p->uid, user, sizeof(user));
 		started = boot + (time_t)(p->start / (unsigned long long)hz);
 		localtime_r(&started, &tm);
 		strftime(stime, sizeof(stime), tm.tm_yday == tm_now.tm_yday ? "%H:%M" : "%b%d",

@@ -239,10 +239,7 @@ int user_resolve(const char *spec, const char *passwd, const char *group, struct
 	return 0;
 }
 
-/* Reads FILE (absolute, inside root_fd) into a NUL-terminated buffer: NULL when it is not
- * there; a link out of the root, a non-regular file or one too large is refused. NUL bytes
- * become line ends, so binary junk only ends a line. */
-static int read_in_root(int root_fd, const char *file, char **text, struct cr_error *err)
+int user_read_in_root(int root_fd, const char *file, char **text, struct cr_error *err)
 {
 	cleanup_close int fd = -1;
 	struct stat st;
@@ -282,8 +279,19 @@ int user_resolve_in_root(const char *spec, struct cr_user *out, struct cr_error 
 
 	if (root < 0)
 		return cr_fail(err, errno, "open the container's root");
-	if (read_in_root(root, "/etc/passwd", &passwd, err) < 0 ||
-	    read_in_root(root, "/etc/group", &group, err) < 0)
+	if (user_read_in_root(root, "/etc/passwd", &passwd, err) < 0 ||
+	    user_read_in_root(root, "/etc/group", &group, err) < 0)
 		return -1;
 	return user_resolve(spec, passwd, group, out, err);
+}
+
+void user_name_of(const char *passwd, unsigned long uid, char *buf, size_t len)
+{
+	struct pw_query q = {.uid = uid};
+
+	each_line(passwd, match_passwd, &q);
+	if (q.found && strlen(q.pw_name) < len)
+		snprintf(buf, len, "%s", q.pw_name);
+	else
+		snprintf(buf, len, "%lu", uid);
 }

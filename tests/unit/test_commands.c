@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "user.h"
 #include "copy.h"
 
 static FILE *devnull;
@@ -74,19 +75,19 @@ START_TEST(top_names_from_passwd)
 			     "app:x:1000:1000::/home/app:/bin/sh";
 	char buf[16];
 
-	top_user_name(passwd, 0, buf, sizeof(buf));
+	user_name_of(passwd, 0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "root");
-	top_user_name(passwd, 1000, buf, sizeof(buf));
+	user_name_of(passwd, 1000, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "app");
-	top_user_name(passwd, 5, buf, sizeof(buf)); /* control bytes: the number */
+	user_name_of(passwd, 5, buf, sizeof(buf)); /* control bytes: the number */
 	ck_assert_str_eq(buf, "5");
-	top_user_name(passwd, 6, buf, sizeof(buf));
+	user_name_of(passwd, 6, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "6");
-	top_user_name(passwd, 7, buf, sizeof(buf));
+	user_name_of(passwd, 7, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "7");
-	top_user_name(passwd, 42, buf, sizeof(buf));
+	user_name_of(passwd, 42, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "42");
-	top_user_name(NULL, 0, buf, sizeof(buf));
+	user_name_of(NULL, 0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "0");
 }
 END_TEST
