@@ -14,6 +14,10 @@ void cr_freep(void *p);
 /* Closes *fd (if >= 0) when the variable leaves scope, keeping errno. */
 void cr_closep(int *fd);
 
+/* Closes every descriptor above 2 but the n in keep; only_inherited: only those that are
+ * not close-on-exec (what a caller left open to us, where all of ours are). */
+void cr_close_fds(const int *keep, size_t n, bool only_inherited);
+
 #define cleanup_free __attribute__((cleanup(cr_freep)))
 #define cleanup_close __attribute__((cleanup(cr_closep)))
 

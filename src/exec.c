@@ -292,26 +292,6 @@ static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
 	return code;
 }
 
-/* Closes every descriptor above 2 but keep's (n of them): what the caller gave us. */
-static void close_others(const int *keep, size_t n)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		int fd = atoi(de->d_name);
-		bool kept = fd <= 2 || fd == dirfd(d);
-
-		for (size_t i = 0; i < n; i++)
-			kept = kept || fd == keep[i];
-		if (!kept)
-			close(fd);
-	}
-	closedir(d);
-}
-
 /* exec -d: a supervisor of the command's own, in a session of its own, with /dev/null as
  * its stdio (docker discards a detached exec's output), waits for it; the front end
  * returns once the command runs. The command dies with that supervisor, or with the
@@ -341,7 +321,7 @@ static int run_detached(struct exec_ctx *c, struct cr_error *err)
 		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 			_exit(CR_EXIT_TOOL);
 		close(null);
-		close_others(keep, sizeof(keep) / sizeof(keep[0]));
+		cr_close_fds(keep, sizeof(keep) / sizeof(keep[0]), false);
 		c->report = pipefd[1];
 		code = enter_and_run(c, err);
 		if (c->report >= 0) /* it failed before the command ran */

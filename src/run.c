@@ -568,25 +568,6 @@ static int await_monitor(int fd, const char *name, bool quiet, struct cr_error *
 	return 0;
 }
 
-/* Closes what the monitor inherited from its caller: every descriptor but 0-2 that is not
- * close-on-exec (all of ours are), e.g. a shell's `7>&1`, which would keep the caller's
- * pipe open for the container's whole life. */
-static void close_inherited(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		int fd = atoi(de->d_name);
-
-		if (fd > 2 && fd != dirfd(d) && fcntl(fd, F_GETFD) == 0)
-			close(fd);
-	}
-	closedir(d);
-}
-
 /* Detached and created: a monitor process, in a session of its own, runs the rest. */
 static int run_monitored(struct run *r, struct cr_error *err)
 {
@@ -609,7 +590,9 @@ static int run_monitored(struct run *r, struct cr_error *err)
 	}
 	close(pipefd[0]);
 	r->report = pipefd[1];
-	close_inherited();
+	/* what the monitor inherited from its caller (all of ours are close-on-exec), e.g. a
+	 * shell's `7>&1`, would keep the caller's pipe open for the container's whole life */
+	cr_close_fds(NULL, 0, true);
 	setsid();
 	if (set_up(r, err) < 0) {
 		report(r, err);

@@ -587,3 +587,23 @@ bool cr_find_on_path(const char *prog, char *out, size_t len)
 	}
 	return false;
 }
+
+void cr_close_fds(const int *keep, size_t n, bool only_inherited)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+		bool kept =
+		    fd <= 2 || fd == dirfd(d) || (only_inherited && fcntl(fd, F_GETFD) != 0);
+
+		for (size_t i = 0; i < n; i++)
+			kept = kept || fd == keep[i];
+		if (!kept)
+			close(fd);
+	}
+	closedir(d);
+}
