@@ -27,12 +27,12 @@ static void wait_exited(const char *name, int ms)
 	bool done = false;
 
 	while (!done && h_mono_ms() < deadline) {
-		CONTI(&r, "ps", "-a");
+		CONTI(&r, "ps", "-a", "--format", "{{.Names}} {{.State}}");
 		for (int i = 0; i < h_count_lines(r.out) && !done; i++) {
 			char *line = h_line(r.out, i);
 
-			done = !strncmp(line, name, strlen(name)) && line[strlen(name)] == ' ' &&
-			       strstr(line, "exited");
+			done = !strncmp(line, name, strlen(name)) &&
+			       !strcmp(line + strlen(name), " exited");
 			free(line);
 		}
 		h_result_free(&r);
