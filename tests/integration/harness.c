@@ -909,6 +909,30 @@ void h_skip(const char *why)
 	fprintf(stderr, "SKIP: %s\n", why);
 }
 
+const char *h_debian_rootfs(const char *test)
+{
+	const char *dir = getenv("CONTI_TEST_DEBIAN_ROOTFS");
+
+	if (dir && *dir)
+		return dir;
+	fprintf(stderr,
+		"SKIP: %s: CONTI_TEST_DEBIAN_ROOTFS is not set (a Debian rootfs with sudo "
+		"and bubblewrap, as tests/run-all makes)\n",
+		test);
+	return NULL;
+}
+
+TCase *h_tcase(const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_unchecked_fixture(tc, h_case_setup, h_case_teardown);
+	tcase_add_checked_fixture(tc, h_setup, h_teardown);
+	if (!getenv("CK_DEFAULT_TIMEOUT"))
+		tcase_set_timeout(tc, 60);
+	return tc;
+}
+
 void h_copy_file(const char *src, const char *dst, mode_t mode)
 {
 	int in = open(src, O_RDONLY | O_CLOEXEC), out;

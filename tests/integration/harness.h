@@ -156,6 +156,14 @@ void h_assert_no_containers_left(void);
 /* Notes on stderr that a test cannot run here and why; the caller then returns. */
 void h_skip(const char *why);
 
+/* The Debian rootfs of CONTI_TEST_DEBIAN_ROOTFS (tests/run-all makes one with sudo and
+ * bubblewrap), or NULL after a one-line note naming test when it is not set. */
+const char *h_debian_rootfs(const char *test);
+
+/* A test case with the harness's fixtures (h_case_setup/teardown, h_setup/teardown) and a
+ * 60 s timeout unless CK_DEFAULT_TIMEOUT says otherwise; the caller adds it to its suite. */
+struct TCase *h_tcase(const char *name);
+
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long h_mono_ms(void);
 

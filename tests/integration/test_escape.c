@@ -3308,23 +3308,6 @@ END_TEST
 
 /* ==== issue 12: docker's defaults for no_new_privs and nested user namespaces ==== */
 
-/* The Debian rootfs of CONTI_TEST_DEBIAN_ROOTFS (with sudo and bubblewrap), or NULL after
- * a one-line note when it is not set. */
-static const char *debian_rootfs(const char *test)
-{
-	const char *dir = getenv("CONTI_TEST_DEBIAN_ROOTFS");
-	char *why;
-
-	if (dir && *dir)
-		return dir;
-	why = h_strf("%s: CONTI_TEST_DEBIAN_ROOTFS is not set (a Debian rootfs with sudo and "
-		     "bubblewrap)",
-		     test);
-	h_skip(why);
-	free(why);
-	return NULL;
-}
-
 /* With no_new_privs off (the default now), a setuid-root binary run by uid 1000 becomes
  * root of the container's user namespace and gains the container's capabilities, never
  * more: its effective and permitted sets are the bounding set, the default one (not the
@@ -3423,7 +3406,7 @@ START_TEST(test_debian_sudo_default)
 	static const char *const files[][2] = {{"passwd", "dev:x:1000:1000:dev:/tmp:/bin/sh\n"},
 					       {"group", "dev:x:1000:\n"},
 					       {"shadow", "dev:*:20000:0:99999:7:::\n"}};
-	const char *deb = debian_rootfs("test_debian_sudo_default");
+	const char *deb = h_debian_rootfs("test_debian_sudo_default");
 	const char *argv[32] = {"run", "--rm", "-u", "1000:1000"};
 	char *paths[4];
 	struct h_result r;
@@ -3466,7 +3449,7 @@ END_TEST
  * is PID 2 under bwrap's own init). On the old code the option was refused (125). */
 START_TEST(test_debian_bwrap_nested)
 {
-	const char *deb = debian_rootfs("test_debian_bwrap_nested");
+	const char *deb = h_debian_rootfs("test_debian_bwrap_nested");
 	struct h_result r;
 
 	if (!deb)

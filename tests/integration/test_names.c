@@ -314,23 +314,12 @@ END_TEST
 
 /* ---- a Debian rootfs (CONTI_TEST_DEBIAN_ROOTFS) ---- */
 
-static const char *debian(void)
-{
-	const char *d = getenv("CONTI_TEST_DEBIAN_ROOTFS");
-
-	if (!d || !*d) {
-		h_skip("CONTI_TEST_DEBIAN_ROOTFS is not set: no Debian rootfs to run in");
-		return NULL;
-	}
-	return d;
-}
-
 /* getent resolves localhost and the container's hostname (both failed in minbase), sudo does
  * not say "unable to resolve host", /etc/hostname is the container's, resolv.conf the host's;
  * the rootfs's own /etc files are left as they were. */
 START_TEST(test_debian_names)
 {
-	const char *d = debian();
+	const char *d = h_debian_rootfs(__func__);
 	struct h_result r;
 	char *name, *hosts_path, *hosts_before, *hosts_after, *host_resolv;
 
@@ -368,7 +357,7 @@ END_TEST
  * becomes xterm. */
 START_TEST(test_debian_term)
 {
-	const char *d = debian();
+	const char *d = h_debian_rootfs(__func__);
 	char *t;
 
 	if (!d)
@@ -382,22 +371,11 @@ START_TEST(test_debian_term)
 }
 END_TEST
 
-static TCase *tcase(const char *name)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_unchecked_fixture(tc, h_case_setup, h_case_teardown);
-	tcase_add_checked_fixture(tc, h_setup, h_teardown);
-	if (!getenv("CK_DEFAULT_TIMEOUT"))
-		tcase_set_timeout(tc, 60);
-	return tc;
-}
-
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
 	Suite *s = suite_create("names");
-	TCase *tc = tcase("files");
+	TCase *tc = h_tcase("files");
 	SRunner *sr;
 	int failed;
 
@@ -408,15 +386,15 @@ int main(void)
 	tcase_add_test(tc, test_no_hosts_keeps_rootfs_file);
 	tcase_add_test(tc, test_start_regenerates);
 	suite_add_tcase(s, tc);
-	tc = tcase("bad_input");
+	tc = h_tcase("bad_input");
 	tcase_add_loop_test(tc, test_bad_net_options, 0,
 			    sizeof(bad_net_options) / sizeof(bad_net_options[0]));
 	suite_add_tcase(s, tc);
-	tc = tcase("term");
+	tc = h_tcase("term");
 	tcase_add_test(tc, test_term_known_in_rootfs);
 	tcase_add_test(tc, test_term_exec);
 	suite_add_tcase(s, tc);
-	tc = tcase("debian");
+	tc = h_tcase("debian");
 	tcase_add_test(tc, test_debian_names);
 	tcase_add_test(tc, test_debian_term);
 	suite_add_tcase(s, tc);

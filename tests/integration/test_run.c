@@ -1451,44 +1451,33 @@ END_TEST
 
 /* ---- the suite ---- */
 
-static TCase *tcase(const char *name)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_unchecked_fixture(tc, h_case_setup, h_case_teardown);
-	tcase_add_checked_fixture(tc, h_setup, h_teardown);
-	if (!getenv("CK_DEFAULT_TIMEOUT"))
-		tcase_set_timeout(tc, 60);
-	return tc;
-}
-
 static void add_root_cases(Suite *s)
 {
-	TCase *tc = tcase("root");
+	TCase *tc = h_tcase("root");
 
 	tcase_add_test(tc, test_root_planted_file_visible);
 	tcase_add_test(tc, test_root_host_paths_absent);
 	tcase_add_test(tc, test_root_listing_matches_rootfs);
 	tcase_add_test(tc, test_root_pid1_is_init);
 	suite_add_tcase(s, tc);
-	tc = tcase("processes");
+	tc = h_tcase("processes");
 	tcase_add_test(tc, test_ps_shows_only_container);
 	tcase_add_test(tc, test_kill_host_pid_fails);
 	suite_add_tcase(s, tc);
-	tc = tcase("hostname");
+	tc = h_tcase("hostname");
 	tcase_add_test(tc, test_hostname_defaults_to_name);
 	tcase_add_test(tc, test_hostname_option);
 	suite_add_tcase(s, tc);
-	tc = tcase("trace");
+	tc = h_tcase("trace");
 	tcase_add_test(tc, test_trace_plain_run);
 	suite_add_tcase(s, tc);
-	tc = tcase("check");
+	tc = h_tcase("check");
 	tcase_add_test(tc, test_check_ok_here);
 	tcase_add_test(tc, test_check_helper_not_setuid);
 	tcase_add_test(tc, test_check_runtime_dir_unset);
 	tcase_add_test(tc, test_check_bad_usage);
 	suite_add_tcase(s, tc);
-	tc = tcase("uid_map");
+	tc = h_tcase("uid_map");
 	tcase_add_test(tc, test_uidmap_default_uses_subids);
 	tcase_add_test(tc, test_uidmap_single);
 	tcase_add_test(tc, test_uidmap_single_repeatedly);
@@ -1498,16 +1487,16 @@ static void add_root_cases(Suite *s)
 
 static void add_storage_cases(Suite *s)
 {
-	TCase *tc = tcase("overlay");
+	TCase *tc = h_tcase("overlay");
 
 	tcase_add_test(tc, test_overlay_auto_keeps_rootfs);
 	tcase_add_test(tc, test_overlay_fuse_keeps_rootfs);
 	tcase_add_test(tc, test_overlay_none_writes_through_keeps_rootfs);
 	suite_add_tcase(s, tc);
-	tc = tcase("rm_cleanup");
+	tc = h_tcase("rm_cleanup");
 	tcase_add_loop_test(tc, test_rm_leaves_nothing, 0, sizeof(rm_cases) / sizeof(rm_cases[0]));
 	suite_add_tcase(s, tc);
-	tc = tcase("xdg_runtime");
+	tc = h_tcase("xdg_runtime");
 	tcase_add_test(tc, test_runtime_dir_unset);
 	tcase_add_test(tc, test_runtime_dir_bad_mode);
 	suite_add_tcase(s, tc);
@@ -1515,33 +1504,33 @@ static void add_storage_cases(Suite *s)
 
 static void add_process_cases(Suite *s)
 {
-	TCase *tc = tcase("exit_codes");
+	TCase *tc = h_tcase("exit_codes");
 
 	tcase_add_loop_test(tc, test_exit_status, 0, sizeof(exit_cases) / sizeof(exit_cases[0]));
 	tcase_add_test(tc, test_sigterm_front_end);
 	suite_add_tcase(s, tc);
-	tc = tcase("pipes");
+	tc = h_tcase("pipes");
 	tcase_add_test(tc, test_pipe_stdin);
 	tcase_add_test(tc, test_pipe_large_input);
 	tcase_add_test(tc, test_pipe_stdout_stderr_separate);
 	suite_add_tcase(s, tc);
-	tc = tcase("pty");
+	tc = h_tcase("pty");
 	tcase_add_test(tc, test_pty_tty_term_and_size);
 	tcase_add_test(tc, test_pty_killed_command_restores_terminal);
 	tcase_add_test(tc, test_tty_flag_without_terminal);
 	suite_add_tcase(s, tc);
-	tc = tcase("fds");
+	tc = h_tcase("fds");
 	tcase_add_test(tc, test_fds_only_standard);
 	tcase_add_test(tc, test_fds_caller_fd_not_inherited);
 	suite_add_tcase(s, tc);
-	tc = tcase("killed_front_end");
+	tc = h_tcase("killed_front_end");
 	tcase_add_test(tc, test_sigkill_front_end);
 	suite_add_tcase(s, tc);
 }
 
 static void add_option_cases(Suite *s)
 {
-	TCase *tc = tcase("options");
+	TCase *tc = h_tcase("options");
 
 	tcase_add_test(tc, test_env_option);
 	tcase_add_test(tc, test_env_file);
@@ -1555,7 +1544,7 @@ static void add_option_cases(Suite *s)
 	tcase_add_test(tc, test_net_none_sysfs_only_loopback);
 	tcase_add_test(tc, test_net_host_sees_host_interfaces);
 	suite_add_tcase(s, tc);
-	tc = tcase("bad_input");
+	tc = h_tcase("bad_input");
 	tcase_add_loop_test(tc, test_bad_input, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, test_name_taken);
 	tcase_add_test(tc, test_subid_helpers_unusable);
@@ -1635,7 +1624,7 @@ int main(void)
 	add_process_cases(s);
 	add_option_cases(s);
 	if (nosubid) {
-		TCase *tc = tcase("nosubid");
+		TCase *tc = h_tcase("nosubid");
 
 		tcase_add_test(tc, test_nosubid_default_run_falls_back);
 		tcase_add_test(tc, test_nosubid_check_names_usermod);

@@ -143,12 +143,11 @@ END_TEST
  * /etc/shadow stay root's inside, and the user is ours with a passwd entry. */
 START_TEST(test_keepid_debian_root_files_stay_root)
 {
-	const char *deb = getenv("CONTI_TEST_DEBIAN_ROOTFS");
+	const char *deb = h_debian_rootfs("test_keepid_debian_root_files_stay_root");
 	char *want = h_strf("%u\n0 0 4755\n0\n1\n", (unsigned)getuid());
 	struct h_result r;
 
-	if (!deb || !*deb) {
-		printf("note: CONTI_TEST_DEBIAN_ROOTFS is unset: keep-id in Debian not tested\n");
+	if (!deb) {
 		free(want);
 		return;
 	}
@@ -298,22 +297,11 @@ START_TEST(test_user_passwd_link_not_followed)
 }
 END_TEST
 
-static TCase *tcase(const char *name)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_unchecked_fixture(tc, h_case_setup, h_case_teardown);
-	tcase_add_checked_fixture(tc, h_setup, h_teardown);
-	if (!getenv("CK_DEFAULT_TIMEOUT"))
-		tcase_set_timeout(tc, 60);
-	return tc;
-}
-
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
 	Suite *s = suite_create("users");
-	TCase *tc = tcase("keepid");
+	TCase *tc = h_tcase("keepid");
 	SRunner *sr;
 	int failed;
 
@@ -324,7 +312,7 @@ int main(void)
 	tcase_add_test(tc, test_keepid_debian_root_files_stay_root);
 	tcase_add_test(tc, test_fuse_in_nested_userns);
 	suite_add_tcase(s, tc);
-	tc = tcase("user");
+	tc = h_tcase("user");
 	tcase_add_test(tc, test_user_by_name);
 	tcase_add_test(tc, test_exec_user_by_name);
 	tcase_add_test(tc, test_user_unknown_name);
