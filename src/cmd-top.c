@@ -43,16 +43,9 @@ struct procs {
 static ssize_t read_proc(pid_t pid, const char *name, char *buf, size_t len)
 {
 	cleanup_free char *path = cr_xasprintf("/proc/%d/%s", (int)pid, name);
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	struct cr_error gone = {0};
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
+	return cr_read_file(path, buf, len, &gone);
 }
 
 /* The command line, arguments joined by spaces and unprintable bytes as '?' (it is the
