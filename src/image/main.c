@@ -1,0 +1,113 @@
+/* main.c - conti-rootless-image: the image commands of conti-rootless (pull, images, rmi,
+ * ...), a program of its own so that the front end never loads json-c, libarchive or
+ * libcrypto. The front end execs it with the user's argv from the command word on and
+ * CONTI_ROOTLESS_BIN set; it runs itself again as `--userns-step OP ARGS` inside the tool's
+ * user namespace for what must be done as root there (unpacking and removing layers). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "image/commands.h"
+#include "image/store.h"
+
+typedef int (*image_fn)(int argc, char **argv, struct cr_error *err);
+
+struct image_entry {
+	const char *name;
+	image_fn fn;
+};
+
+/* The top-level commands; `image NAME` takes the same (plus ls/list/rm). */
+static const struct image_entry commands[] = {
+    {"tag", image_cmd_tag},
+};
+
+/* What `image SUB` means, where SUB is not a top-level name. */
+static const struct image_entry image_subs[] = {
+    {"tag", image_cmd_tag},
+};
+
+/* The steps run as root in the user namespace. */
+static const struct image_entry steps[] = {
+    {"rm", image_step_rm},
+};
+
+static image_fn find(const struct image_entry *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(v[i].name, name))
+			return v[i].fn;
+	}
+	return NULL;
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static int run_step(int argc, char **argv)
+{
+	struct cr_error err = {.status = CR_EXIT_TOOL};
+	image_fn fn = argc > 2 ? find(steps, N(steps), argv[2]) : NULL;
+
+	if (!fn) {
+		cr_fail(&err, 0, "unknown userns step %s", argc > 2 ? argv[2] : "(none)");
+		image_step_report(&err);
+		return CR_EXIT_TOOL;
+	}
+	umask(022);
+	if (fn(argc - 2, argv + 2, &err) < 0) {
+		image_step_report(&err);
+		return err.status ? err.status : CR_EXIT_TOOL;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cr_error err = {.status = CR_EXIT_TOOL};
+	image_fn fn = NULL;
+	int ret;
+
+	if (argc > 1 && !strcmp(argv[1], "--userns-step"))
+		return run_step(argc, argv);
+	if (argc < 2) {
+		fprintf(stderr, "Usage: conti-rootless-image COMMAND [ARG...] (run it through "
+				"conti-rootless: `conti-rootless images`)\n");
+		return CR_EXIT_TOOL;
+	}
+	argc--;
+	argv++;
+	if (!strcmp(argv[0], "image") || !strcmp(argv[0], "system")) {
+		bool system = argv[0][0] == 's';
+
+		if (argc < 2) {
+			cr_fail(&err, 0, "%s: which command?", argv[0]);
+			cr_hint(&err, system ? "conti-rootless system df"
+					     : "conti-rootless image ls|inspect|rm|prune|tag|pull");
+			cr_error_print(&err);
+			return CR_EXIT_TOOL;
+		}
+		argc--;
+		argv++;
+		if (system)
+			fn = !strcmp(argv[0], "df") ? find(commands, N(commands), "df") : NULL;
+		else
+			fn = find(image_subs, N(image_subs), argv[0]);
+		if (!fn && !system && strcmp(argv[0], "df") != 0)
+			fn = find(commands, N(commands), argv[0]);
+	} else if (strcmp(argv[0], "prune") != 0 && strcmp(argv[0], "df") != 0) {
+		fn = find(commands, N(commands), argv[0]);
+	}
+	if (!fn) {
+		cr_fail(&err, 0, "unknown image command %s", argv[0]);
+		cr_hint(&err, "see `conti-rootless --help`");
+		cr_error_print(&err);
+		return CR_EXIT_TOOL;
+	}
+	ret = fn(argc, argv, &err);
+	if (ret < 0) {
+		cr_error_print(&err);
+		return err.status ? err.status : CR_EXIT_TOOL;
+	}
+	return ret;
+}
