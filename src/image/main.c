@@ -30,6 +30,7 @@ static const struct image_entry image_subs[] = {
 
 /* The steps run as root in the user namespace. */
 static const struct image_entry steps[] = {
+    {"unpack", image_step_unpack},
     {"rm", image_step_rm},
 };
 
