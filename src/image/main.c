@@ -20,6 +20,7 @@ struct image_entry {
 
 /* The top-level commands; `image NAME` takes the same (plus ls/list/rm). */
 static const struct image_entry commands[] = {
+    {"pull", image_cmd_pull},
     {"tag", image_cmd_tag},
 };
 

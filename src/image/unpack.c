@@ -550,9 +550,11 @@ int image_unpack_layer(const char *root, const char *digest, const char *diff_id
 	if (unpack_stream(&u, blob_fd, zhex, thex) < 0)
 		goto cleanup;
 	if (strcmp(zhex, digest) != 0) {
-		cr_fail(err, 0,
-			"blob sha256:%s is corrupted (its content hashes to sha256:%.12s...)",
-			digest, zhex);
+		unlinkat(s.root_fd, blob_rel, 0);
+		cr_fail(
+		    err, 0,
+		    "blob sha256:%s is corrupted (its content hashes to sha256:%.12s...): deleted",
+		    digest, zhex);
 		cr_hint(err, "pull the image again");
 		goto cleanup;
 	}
