@@ -155,6 +155,17 @@ bool image_layer_exists(const struct image_store *s, const char *hex);
 int image_store_mkdtemp(const struct image_store *s, const char *prefix, char **path,
 			struct cr_error *err);
 
+/* Deletes what killed commands left (every entry of tmp/, layers/.tmp-*, layers/HEX.size
+ * without its layer), through a userns step; the caller holds `lock` exclusive. */
+int image_store_collect(struct image_store *s, struct cr_error *err);
+
+/* Takes `lock` exclusive when nobody holds it (1), collects what killed commands left, and
+ * leaves `lock` shared; 0 (lock shared, nothing collected) when another command works. */
+int image_store_lock_shared_collect(struct image_store *s, struct cr_error *err);
+
+/* The bytes layer HEX's files hold (layers/HEX.size), 0 when unknown. */
+unsigned long long image_layer_size(const struct image_store *s, const char *hex);
+
 /* Runs `$CONTI_ROOTLESS_BIN unshare SELF --userns-step OP ARGS...` (SELF: this program),
  * i.e. image_step_main(OP, ARGS) as root in the tool's user namespace, and waits for it.
  * in_fd (-1: none) becomes its stdin. Its failure comes back as its own one-line error. */

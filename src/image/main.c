@@ -20,6 +20,7 @@ struct image_entry {
 
 /* The top-level commands; `image NAME` takes the same (plus ls/list/rm). */
 static const struct image_entry commands[] = {
+    {"pull", image_cmd_pull},
     {"tag", image_cmd_tag},
 };
 
@@ -30,6 +31,7 @@ static const struct image_entry image_subs[] = {
 
 /* The steps run as root in the user namespace. */
 static const struct image_entry steps[] = {
+    {"unpack", image_step_unpack},
     {"rm", image_step_rm},
 };
 

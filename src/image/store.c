@@ -914,3 +914,103 @@ char **image_containers_using(const struct image_store *s, const char *id, const
 	qsort(v, n, sizeof(*v), cmp_str);
 	return v;
 }
+
+/* True for what collection deletes in layers/: .tmp-* (a killed unpack). */
+static bool is_tmp_layer(const char *name)
+{
+	return !strncmp(name, ".tmp-", 5);
+}
+
+static bool is_any(const char *name)
+{
+	return strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+static bool is_size_file(const char *name)
+{
+	size_t l = strlen(name);
+
+	return l == IMAGE_HEX_LEN + 5 && !strcmp(name + IMAGE_HEX_LEN, ".size");
+}
+
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int image_store_collect(struct image_store *s, struct cr_error *err)
+{
+	size_t nt = 0, nl = 0, ns = 0, na = 0;
+	char **tmp = list_dir(s, "tmp", is_any, &nt);
+	char **layers = list_dir(s, "layers", is_tmp_layer, &nl);
+	char **sizes = list_dir(s, "layers", is_size_file, &ns);
+	const char **args = cr_xcalloc(nt + nl + 2, sizeof(*args));
+	int ret = 0;
+
+	args[na++] = s->root;
+	for (size_t i = 0; i < nt; i++)
+		args[na++] = cr_xasprintf("tmp/%s", tmp[i]);
+	for (size_t i = 0; i < nl; i++) {
+		/* A .tmp-*.size file is the user's; a .tmp-* dir the namespace's. */
+		if (strstr(layers[i], ".size")) {
+			cleanup_free char *rel = cr_xasprintf("layers/%s", layers[i]);
+
+			unlinkat(s->root_fd, rel, 0);
+			continue;
+		}
+		args[na++] = cr_xasprintf("layers/%s", layers[i]);
+	}
+	for (size_t i = 0; i < ns; i++) {
+		char hex[IMAGE_HEX_LEN + 1];
+
+		memcpy(hex, sizes[i], IMAGE_HEX_LEN);
+		hex[IMAGE_HEX_LEN] = '\0';
+		if (!image_layer_exists(s, hex)) {
+			cleanup_free char *rel = cr_xasprintf("layers/%s", sizes[i]);
+
+			unlinkat(s->root_fd, rel, 0);
+		}
+	}
+	if (na > 1)
+		ret = image_userns_step("rm", args, -1, err);
+	for (size_t i = 1; i < na; i++)
+		free((char *)args[i]);
+	free(args);
+	free_list(tmp, nt);
+	free_list(layers, nl);
+	free_list(sizes, ns);
+	return ret;
+}
+
+int image_store_lock_shared_collect(struct image_store *s, struct cr_error *err)
+{
+	if (take_lock(s, "lock", &s->lock_fd, LOCK_EX | LOCK_NB, err) == 0) {
+		struct cr_error ignored = {0};
+
+		/* Best effort: a failure to collect must not fail the caller's work. */
+		image_store_collect(s, &ignored);
+		if (take_lock(s, "lock", &s->lock_fd, LOCK_SH, err) < 0)
+			return -1;
+		return 1;
+	}
+	if (err->errnum != EWOULDBLOCK)
+		return -1;
+	return image_store_lock(s, false, err) < 0 ? -1 : 0;
+}
+
+unsigned long long image_layer_size(const struct image_store *s, const char *hex)
+{
+	cleanup_free char *rel = cr_xasprintf("layers/%s.size", hex);
+	struct cr_error ignored;
+	cleanup_free char *text = NULL;
+	unsigned long long n = 0;
+
+	if (!image_is_hex64(hex))
+		return 0;
+	text = read_store_file(s, rel, 64, &ignored);
+	if (text)
+		n = strtoull(text, NULL, 10);
+	return n;
+}
