@@ -32,6 +32,19 @@ int image_cmd_prune(int argc, char **argv, struct cr_error *err);
 /* system df [-v]: what images and containers use on disk. */
 int image_cmd_df(int argc, char **argv, struct cr_error *err);
 
+/* commit [-c INSTR]... [-m MSG] [-a AUTHOR] [-p] CONTAINER [IMAGE]: a container's writable
+ * layer (and its directory rootfs) as a new image, printing its id. */
+int image_cmd_commit(int argc, char **argv, struct cr_error *err);
+
+/* save [-o FILE] [--format docker-archive|oci-archive] IMAGE: an image as an archive. */
+int image_cmd_save(int argc, char **argv, struct cr_error *err);
+
+/* import [-c INSTR]... [-m MSG] FILE|DIR|- [IMAGE]: a rootfs as a one-layer image. */
+int image_cmd_import(int argc, char **argv, struct cr_error *err);
+
+/* load [-q] [-i FILE]: a docker-archive or oci-archive into the store. */
+int image_cmd_load(int argc, char **argv, struct cr_error *err);
+
 /* Step unpack DIGEST_HEX DIFF_ID_HEX STORE_ROOT: unpacks blob DIGEST into layers/DIFF_ID. */
 int image_step_unpack(int argc, char **argv, struct cr_error *err);
 

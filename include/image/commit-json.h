@@ -63,8 +63,7 @@ int image_manifest_build(const char *parent_manifest, const char *config_hex,
 /* The GOARCH name of this machine ("amd64", "arm64", ...) and its variant ("" or "v7"). */
 const char *image_machine_arch(const char **variant);
 
-/* True when every entry of the config JSON's rootfs.diff_ids is sha256:HEX; the hexes (base
- * first) go to *ids (malloc'ed strings). For tests and the record. */
-int image_config_diff_ids(const char *config, struct cr_strv *ids, struct cr_error *err);
+/* The manifest's mediaType ("" when it has none: an OCI manifest then) into mt (len bytes). */
+int image_manifest_type(const char *manifest, char *mt, size_t len, struct cr_error *err);
 
 #endif

@@ -19,6 +19,8 @@
 
 #include "error.h"
 
+struct archive;
+
 #define PACK_HEX_LEN 64
 
 enum pack_mode {
@@ -55,5 +57,9 @@ int pack_clean_name(const char *name, char *out, size_t len);
 /* True for the xattrs a layer never carries: all but user.* and security.capability, and of
  * user.* the overlay's (user.overlay.*, user.fuseoverlayfs.*). Unpacking keeps the same. */
 bool pack_xattr_dropped(const char *name);
+
+/* The errno of libarchive's last error when it is the system's (a read failed), 0 when it is
+ * libarchive's own (a format error: its message says it all). */
+int archive_os_errno(struct archive *a);
 
 #endif

@@ -676,28 +676,6 @@ int image_config_build(const struct image_commit_in *in, char **out, struct cr_e
 	return 0;
 }
 
-int image_config_diff_ids(const char *config, struct cr_strv *ids, struct cr_error *err)
-{
-	cleanup_json json_object *root = parse_object(config, "the image config", err);
-	json_object *rootfs, *arr;
-
-	if (!root)
-		return -1;
-	if (!json_object_object_get_ex(root, "rootfs", &rootfs) ||
-	    !json_object_object_get_ex(rootfs, "diff_ids", &arr) ||
-	    !json_object_is_type(arr, json_type_array))
-		return cr_fail(err, 0, "the image config has no rootfs.diff_ids");
-	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		const char *s = json_object_get_string(json_object_array_get_idx(arr, i));
-		if (!s || strncmp(s, "sha256:", 7) || strlen(s + 7) != 64 ||
-		    strspn(s + 7, "0123456789abcdef") != 64)
-			return cr_fail(err, 0, "the image config's diff_id %zu is not sha256:HEX",
-				       i);
-		strv_push(ids, s + 7);
-	}
-	return 0;
-}
-
 /* --- the manifest --- */
 
 /* An OCI layer media type for one a parent manifest gives (docker's mapped). */
@@ -780,5 +758,26 @@ int image_manifest_build(const char *parent_manifest, const char *config_hex,
 		json_object_array_add(
 		    arr, descriptor(IMAGE_MT_OCI_LAYER_GZIP, layers[i].digest, layers[i].size));
 	*out = to_text(m);
+	return 0;
+}
+
+/* The string member key of o, "" when missing or not a string. */
+static const char *rec_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return "";
+	return json_object_get_string(v);
+}
+
+int image_manifest_type(const char *manifest, char *mt, size_t len, struct cr_error *err)
+{
+	cleanup_json json_object *m = parse_object(manifest, "the manifest", err);
+
+	if (!m)
+		return -1;
+	snprintf(mt, len, "%s", rec_str(m, "mediaType"));
 	return 0;
 }

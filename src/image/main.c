@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "image/build.h"
 #include "image/commands.h"
 #include "image/store.h"
 
@@ -21,6 +22,10 @@ struct image_entry {
 /* The top-level commands; `image NAME` takes the same (plus ls/list/rm). */
 static const struct image_entry commands[] = {
     {"pull", image_cmd_pull},
+    {"commit", image_cmd_commit},
+    {"save", image_cmd_save},
+    {"import", image_cmd_import},
+    {"load", image_cmd_load},
     {"tag", image_cmd_tag},
 };
 
@@ -32,6 +37,7 @@ static const struct image_entry image_subs[] = {
 /* The steps run as root in the user namespace. */
 static const struct image_entry steps[] = {
     {"unpack", image_step_unpack},
+    {"pack", image_step_pack},
     {"rm", image_step_rm},
 };
 

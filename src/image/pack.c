@@ -173,6 +173,13 @@ static int write_header(struct archive *a, struct archive_entry *e, struct cr_er
 		       archive_entry_pathname(e), archive_error_string(a));
 }
 
+int archive_os_errno(struct archive *a)
+{
+	int e = archive_errno(a);
+
+	return e > 0 && e != EILSEQ && e != EINVAL ? e : 0;
+}
+
 /* --- names and xattrs --- */
 
 bool pack_xattr_dropped(const char *name)
@@ -790,7 +797,7 @@ int pack_tar(int infd, int outfd, struct pack_result *res, struct cr_error *err)
 	archive_read_support_format_tar(in);
 	archive_read_support_format_gnutar(in);
 	if (archive_read_open_fd(in, infd, IO_BUF) != ARCHIVE_OK) {
-		cr_fail(err, archive_errno(in), "reading the tar: %s", archive_error_string(in));
+		cr_fail(err, archive_os_errno(in), "reading the tar: %s", archive_error_string(in));
 		cr_hint(err, "give a tar archive (plain, gzip, zstd, xz or bzip2) or a directory");
 		goto out;
 	}
@@ -803,7 +810,7 @@ int pack_tar(int infd, int outfd, struct pack_result *res, struct cr_error *err)
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-			cr_fail(err, archive_errno(in), "reading the tar: %s",
+			cr_fail(err, archive_os_errno(in), "reading the tar: %s",
 				archive_error_string(in));
 			cr_hint(err, "give a tar archive (plain, gzip, zstd, xz or bzip2) or a "
 				     "directory");
