@@ -51,4 +51,7 @@ int image_step_unpack(int argc, char **argv, struct cr_error *err);
 /* Step rm STORE_ROOT REL...: removes layers/HEX or layers/.tmp-* dirs of the store. */
 int image_step_rm(int argc, char **argv, struct cr_error *err);
 
+/* Step du PATH...: prints the bytes the files beneath each dir hold, one line each. */
+int image_step_du(int argc, char **argv, struct cr_error *err);
+
 #endif

@@ -171,6 +171,11 @@ unsigned long long image_layer_size(const struct image_store *s, const char *hex
  * in_fd (-1: none) becomes its stdin. Its failure comes back as its own one-line error. */
 int image_userns_step(const char *op, const char *const *args, int in_fd, struct cr_error *err);
 
+/* image_userns_step with the step's stdout (at most max bytes) returned, malloc'ed; NULL
+ * with err. */
+char *image_userns_step_output(const char *op, const char *const *args, size_t max,
+			       struct cr_error *err);
+
 /* In a userns step: reports err to the parent (image_userns_step) instead of stderr. */
 void image_step_report(const struct cr_error *err);
 

@@ -21,17 +21,20 @@ struct image_entry {
 
 /* The top-level commands; `image NAME` takes the same (plus ls/list/rm). */
 static const struct image_entry commands[] = {
-    {"pull", image_cmd_pull},
+    {"pull", image_cmd_pull}, {"images", image_cmd_images}, {"inspect", image_cmd_inspect},
+    {"tag", image_cmd_tag},   {"rmi", image_cmd_rmi},	    {"prune", image_cmd_prune},
+    {"df", image_cmd_df},
     {"commit", image_cmd_commit},
     {"save", image_cmd_save},
     {"import", image_cmd_import},
     {"load", image_cmd_load},
-    {"tag", image_cmd_tag},
 };
 
 /* What `image SUB` means, where SUB is not a top-level name. */
 static const struct image_entry image_subs[] = {
-    {"tag", image_cmd_tag},
+    {"ls", image_cmd_images},
+    {"list", image_cmd_images},
+    {"rm", image_cmd_rmi},
 };
 
 /* The steps run as root in the user namespace. */
@@ -39,6 +42,7 @@ static const struct image_entry steps[] = {
     {"unpack", image_step_unpack},
     {"pack", image_step_pack},
     {"rm", image_step_rm},
+    {"du", image_step_du},
 };
 
 static image_fn find(const struct image_entry *v, size_t n, const char *name)

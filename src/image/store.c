@@ -748,7 +748,9 @@ int image_store_mkdtemp(const struct image_store *s, const char *prefix, char **
 	return cr_fail(err, EEXIST, "mkdir %s/tmp/%s-*: no free name", s->root, prefix);
 }
 
-int image_userns_step(const char *op, const char *const *args, int in_fd, struct cr_error *err)
+/* image_userns_step with the step's stdout on out_fd (-1: ours). */
+static int userns_step(const char *op, const char *const *args, int in_fd, int out_fd,
+		       struct cr_error *err)
 {
 	const char *bin = getenv("CONTI_ROOTLESS_BIN");
 	char self[4096];
@@ -793,6 +795,8 @@ int image_userns_step(const char *op, const char *const *args, int in_fd, struct
 		setenv(STEP_ERR_ENV, num, 1);
 		if (in_fd >= 0 && dup2(in_fd, 0) < 0)
 			_exit(CR_EXIT_TOOL);
+		if (out_fd >= 0 && dup2(out_fd, 1) < 0)
+			_exit(CR_EXIT_TOOL);
 		execv(bin, (char *const *)argv);
 		_exit(CR_EXIT_NOT_FOUND);
 	}
@@ -831,6 +835,29 @@ int image_userns_step(const char *op, const char *const *args, int in_fd, struct
 			       WTERMSIG(status));
 	cr_fail(err, 0, "%s step in the user namespace failed (exit %d)", op, WEXITSTATUS(status));
 	return cr_hint(err, "see the message above; `conti-rootless check` tells what is missing");
+}
+
+int image_userns_step(const char *op, const char *const *args, int in_fd, struct cr_error *err)
+{
+	return userns_step(op, args, in_fd, -1, err);
+}
+
+char *image_userns_step_output(const char *op, const char *const *args, size_t max,
+			       struct cr_error *err)
+{
+	cleanup_close int fd = memfd_create("step-output", MFD_CLOEXEC);
+
+	if (fd < 0) {
+		cr_fail(err, errno, "memfd_create");
+		return NULL;
+	}
+	if (userns_step(op, args, -1, fd, err) < 0)
+		return NULL;
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		cr_fail(err, errno, "lseek");
+		return NULL;
+	}
+	return read_all_fd(fd, max, NULL, "the step's output", err);
 }
 
 void image_step_report(const struct cr_error *err)

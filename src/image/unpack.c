@@ -567,8 +567,9 @@ int image_unpack_layer(const char *root, const char *digest, const char *diff_id
 		goto cleanup;
 	}
 	if (u.devices)
-		cr_warn("note: layer sha256:%.12s: %lu device node%s skipped (a user namespace "
-			"cannot make them; podman skips them too)",
+		fprintf(stderr,
+			"conti-rootless: note: layer sha256:%.12s: %lu device node%s skipped (a "
+			"user namespace cannot make them; podman skips them too)\n",
 			diff_id, u.devices, u.devices == 1 ? "" : "s");
 	if (write_size(layers_fd, diff_id, u.size, err) < 0)
 		goto cleanup;
