@@ -65,11 +65,11 @@ struct cr_op {
 
 /* Facts about the machine and this container, gathered before planning. */
 struct cr_facts {
-	const char *rootfs;   /* absolute, resolved host path ("" for an image) */
+	const char *rootfs;	   /* absolute, resolved host path ("" for an image) */
 	const char *const *lowers; /* an image's layer dirs, top first (image/lookup.h) */
 	size_t nlowers;		   /* 0: the rootfs is the one lower dir */
-	const char *root_mnt; /* where the container's root is assembled */
-	const char *upper;    /* overlay upper and work dirs */
+	const char *root_mnt;	   /* where the container's root is assembled */
+	const char *upper;	   /* overlay upper and work dirs */
 	const char *work;
 	const char *hostname;
 	enum cr_overlay_mode overlay; /* what auto resolved to (KERNEL, FUSE or NONE) */

@@ -510,8 +510,8 @@ static const char usage_ps[] =
     "  --format json           a JSON array, with exact times and the namespace handles\n"
     "  --format TEMPLATE       a line per container, e.g. '{{.Names}}\\t{{.Status}}'\n"
     "                          ('table TEMPLATE': aligned, with a header); fields:\n"
-    "                          ID Names Rootfs Command CreatedAt RunningFor Status State\n"
-    "                          Pid ExitCode\n"
+    "                          ID Names Image Rootfs Command CreatedAt RunningFor Status\n"
+    "                          State Pid ExitCode\n"
     "\n"
     "Example: conti-rootless ps -a --filter status=exited -q\n";
 static const char usage_inspect[] = "Usage: conti-rootless inspect NAME...\n"
@@ -767,7 +767,8 @@ static int run_operands(struct cr_cli *cli, int argc, char **argv, struct cr_err
 	if (argc < 1) {
 		cr_fail(err, 0, "%s needs an IMAGE or a ROOTFS directory",
 			cli->command == CR_CMD_RUN ? "run" : "create");
-		return cr_hint(err, "usage: conti-rootless run [OPTIONS] IMAGE|ROOTFS [CMD [ARG...]]");
+		return cr_hint(err,
+			       "usage: conti-rootless run [OPTIONS] IMAGE|ROOTFS [CMD [ARG...]]");
 	}
 	cli->cfg.rootfs = cr_xstrdup(argv[0]);
 	for (int i = 1; i < argc; i++)
@@ -974,8 +975,7 @@ static int parse_command(const struct command *c, int argc, char **argv, struct 
 }
 
 /* help [COMMAND]: the main text, or COMMAND's (as COMMAND --help). */
-static int help_command(int argc, char **argv, struct cr_cli *cli, FILE *out,
-			struct cr_error *err)
+static int help_command(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_error *err)
 {
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		fputs(usage_help, out);

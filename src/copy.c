@@ -578,7 +578,8 @@ static int mount_layer(struct target *t, const struct cr_config *cfg, struct cr_
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return cr_fail(err, errno, "make a mount namespace for the copy");
 	if (!lower)
-		return cr_fail(err, 0, "image %s: a layer is missing from the store", cfg->image_name);
+		return cr_fail(err, 0, "image %s: a layer is missing from the store",
+			       cfg->image_name);
 	if (cfg->overlay == CR_OVERLAY_FUSE) {
 		cr_fail(err, 0, "the layer of '%s' is kept by fuse-overlayfs", t->st.name);
 		return cr_hint(err, "start the container, then copy");

@@ -434,8 +434,8 @@ static int mount_overlay_long(const struct cr_op *op, struct cr_error *err)
 				    "use a shorter XDG_DATA_HOME");
 	}
 	mfd = (int)syscall(SYS_fsmount, fsfd, FSMOUNT_CLOEXEC, 0);
-	if (mfd < 0 || syscall(SYS_move_mount, mfd, "", AT_FDCWD, op->dst,
-			       MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	if (mfd < 0 ||
+	    syscall(SYS_move_mount, mfd, "", AT_FDCWD, op->dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return cr_fail(err, errno, "mount kernel overlayfs on %s", op->dst);
 	return 0;
 }

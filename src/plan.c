@@ -251,8 +251,9 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	}
 	if (f->nlowers && f->overlay == CR_OVERLAY_NONE) {
 		plan_free(plan);
-		cr_fail(err, 0, "--overlay=none cannot run an image: its layers are shared, "
-				"read-only lower dirs");
+		cr_fail(err, 0,
+			"--overlay=none cannot run an image: its layers are shared, "
+			"read-only lower dirs");
 		return cr_hint(err, "drop --overlay=none");
 	}
 	if (f->nlowers > PLAN_MAX_LOWERS) {

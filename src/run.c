@@ -69,11 +69,11 @@ struct run {
 	struct cr_keeper keeper;
 	struct cr_relay relay; /* the caller's stdio (foreground), the log (monitor) */
 	struct cr_log log;
-	int report;	     /* monitor: where to tell the front end that set-up is done, -1 */
-	bool existing;	     /* start of an exited container: its state is kept on failure */
-	bool keeper_started; /* this command started the keeper: stop it if it fails */
-	bool quiet;	     /* detached: do not print the name (start -a) */
-	int image_lock;	     /* DATA/images/lock, shared, until the config is written */
+	int report;	       /* monitor: where to tell the front end that set-up is done, -1 */
+	bool existing;	       /* start of an exited container: its state is kept on failure */
+	bool keeper_started;   /* this command started the keeper: stop it if it fails */
+	bool quiet;	       /* detached: do not print the name (start -a) */
+	int image_lock;	       /* DATA/images/lock, shared, until the config is written */
 	struct cr_strv lowers; /* an image's layer dirs, top first */
 };
 
@@ -659,8 +659,9 @@ static int open_image(struct run *r, bool existing, struct cr_error *err)
 	if (!cfg->image && (existing || image_source_of(cfg->rootfs, &rest) == IMAGE_SRC_DIR))
 		return 0;
 	if (cfg->overlay == CR_OVERLAY_NONE) {
-		cr_fail(err, 0, "--overlay=none cannot run an image: its layers are shared, "
-				"read-only lower dirs");
+		cr_fail(err, 0,
+			"--overlay=none cannot run an image: its layers are shared, "
+			"read-only lower dirs");
 		return cr_hint(err, "drop --overlay=none");
 	}
 	if (state_paths_init(&r->paths, err) < 0)

@@ -258,7 +258,7 @@ static int find_helper(char *path, size_t len, struct cr_error *err)
 {
 	if (cr_find_helper(IMAGE_HELPER, path, len, err) == 0)
 		return 0;
-	cr_fail(err, ENOENT, "the image helper %s is not installed", IMAGE_HELPER);
+	cr_fail(err, 0, "the image helper %s is not installed", IMAGE_HELPER);
 	return cr_hint(err, "build it (meson: needs libjson-c-dev, libarchive-dev) and install "
 			    "conti-rootless again, or run it from its build directory");
 }
