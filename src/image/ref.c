@@ -164,9 +164,8 @@ int image_ref_parse(const char *s, struct image_ref *r, struct cr_error *err)
 	if (take_digest(name, r, s, err) < 0 || take_tag(name, r, s, err) < 0)
 		return -1;
 	slash = strchr(name, '/');
-	if (slash &&
-	    (memchr(name, '.', (size_t)(slash - name)) ||
-	     memchr(name, ':', (size_t)(slash - name)) || !strncmp(name, "localhost/", 10))) {
+	if (slash && (memchr(name, '.', (size_t)(slash - name)) ||
+		      memchr(name, ':', (size_t)(slash - name)) || !strncmp(name, "localhost/", 10))) {
 		if (!valid_domain(name, (size_t)(slash - name)))
 			goto bad;
 		*slash = '\0';
