@@ -32,6 +32,7 @@ enum cr_command {
 	CR_CMD_CP,
 	CR_CMD_TOP,
 	CR_CMD_PRUNE,
+	CR_CMD_IMAGE, /* an image command (pull, images, ...): names holds the helper's argv */
 };
 
 struct cr_cli {

@@ -89,6 +89,25 @@ struct cr_config {
 	struct cr_strv dns_opts;   /* --dns-option OPT: replace the host's options */
 	struct cr_strv add_hosts;  /* --add-host NAME:IP, checked */
 	bool no_hosts;		   /* --no-hosts: the rootfs's own /etc/hosts */
+
+	/* A container made from an image (rootfs empty): its layers are the overlay's lower
+	 * dirs, DATA/images/layers/HEX (image/lookup.h); an image record has these too. */
+	char *image;		   /* the image's ID (64 hex), NULL: a directory rootfs */
+	char *image_name;	   /* what ps and inspect show: the normalized name, or the
+				      transport form typed (oci:DIR) */
+	struct cr_strv layers;	   /* diff_id hexes, base first */
+	struct cr_strv entrypoint; /* the image's Entrypoint (kept for inspect) */
+	bool entrypoint_set;	   /* --entrypoint given (entrypoint holds it; '' clears) */
+	char *stop_signal;	   /* the image's StopSignal ("SIGQUIT", "3"), NULL: SIGTERM */
+	struct cr_strv labels;	   /* K=V */
+	struct cr_strv expose;	   /* PORT/PROTO */
+	int pull;		   /* --pull: enum cr_pull_policy (run, create; not kept) */
+};
+
+enum cr_pull_policy {
+	CR_PULL_MISSING, /* pull when the store has no such image (default) */
+	CR_PULL_ALWAYS,	 /* pull every time (cheap when the blobs are there) */
+	CR_PULL_NEVER,	 /* only the store */
 };
 
 /* Sets every field to its default. */
@@ -108,7 +127,12 @@ void config_add_mount(struct cr_config *cfg, enum cr_mount_kind kind, const char
 /* Writes cfg as "key=value" lines (values escaped), to be kept with the container. */
 char *config_serialize(const struct cr_config *cfg);
 
-/* Reads config_serialize's text into cfg (config_init'ed by the caller); -1 if damaged. */
+/* Reads config_serialize's text into cfg (config_init'ed by the caller); -1 if damaged
+ * (no name, or neither a rootfs nor an image with layers). */
 int config_parse(const char *text, struct cr_config *cfg);
+
+/* Reads an image record (DATA/images/records/ID, same syntax) into rec (config_init'ed by
+ * the caller); -1 if damaged (no image= line, no layer, a layer that is not 64 hex). */
+int config_parse_record(const char *text, struct cr_config *rec);
 
 #endif

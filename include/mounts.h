@@ -55,4 +55,9 @@ int mounts_fuse_failed(int status, int log_fd, const char *dst, struct cr_error 
 /* Stops fuse-overlayfs (once the container has exited) and reaps it. */
 void mounts_stop_fuse(pid_t pid);
 
+/* Passes overlayfs mount data ("lowerdir=A:B,upperdir=U,...", escaped as the plan writes it)
+ * to fsconfig on fsfd: each lower dir as its own "lowerdir+", each flag alone; -1 (errno) at
+ * the first the kernel refuses. */
+int mounts_overlay_fsconfig(int fsfd, const char *data);
+
 #endif

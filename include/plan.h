@@ -65,9 +65,11 @@ struct cr_op {
 
 /* Facts about the machine and this container, gathered before planning. */
 struct cr_facts {
-	const char *rootfs;   /* absolute, resolved host path */
-	const char *root_mnt; /* where the container's root is assembled */
-	const char *upper;    /* overlay upper and work dirs */
+	const char *rootfs;	   /* absolute, resolved host path ("" for an image) */
+	const char *const *lowers; /* an image's layer dirs, top first (image/lookup.h) */
+	size_t nlowers;		   /* 0: the rootfs is the one lower dir */
+	const char *root_mnt;	   /* where the container's root is assembled */
+	const char *upper;	   /* overlay upper and work dirs */
 	const char *work;
 	const char *hostname;
 	enum cr_overlay_mode overlay; /* what auto resolved to (KERNEL, FUSE or NONE) */
@@ -83,6 +85,8 @@ struct cr_facts {
 	const char *group_line;	      /* rootfs has none for your ids; and your home */
 	const char *home;
 };
+
+#define PLAN_MAX_LOWERS 500 /* the lower layers kernel overlayfs takes (OVL_MAX_STACK) */
 
 struct cr_plan {
 	struct cr_op *ops;
@@ -106,5 +110,8 @@ const char *plan_upper_fs_problem(long f_type);
 
 /* Escapes ',' ':' and '\' for overlayfs mount data; caller frees. */
 char *plan_escape_overlay_path(const char *path);
+
+/* The value of overlayfs's lowerdir= for n dirs (top first): each escaped, joined by ':'. */
+char *plan_lowerdir(const char *const *dirs, size_t n);
 
 #endif

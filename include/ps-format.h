@@ -49,6 +49,7 @@ enum psf_field {
 	PSF_STATE,
 	PSF_PID,
 	PSF_EXIT_CODE,
+	PSF_IMAGE,
 	PSF_NFIELDS,
 };
 extern const char *const psf_field_names[PSF_NFIELDS];

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cr-check.h"
+#include "image/lookup.h"
 #include "landlock.h"
 #include "plan.h"
 #include "state.h"
@@ -781,6 +782,69 @@ static void check_landlock(struct check_ctx *c, struct cr_check_result *r)
 	fix(r, "run with --net none, or on Linux 6.12 or later with Landlock enabled");
 }
 
+/* The first line skopeo --version prints ("skopeo version 1.9.3"), or "" */
+static void skopeo_version(const char *path, char *buf, size_t len)
+{
+	int pipefd[2];
+	ssize_t n;
+	pid_t pid;
+
+	buf[0] = '\0';
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(pipefd[1], 1);
+		dup2(null, 2);
+		execl(path, "skopeo", "--version", (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	n = pid > 0 ? cr_read_all(pipefd[0], buf, len - 1) : -1;
+	close(pipefd[0]);
+	if (pid > 0)
+		wait_child(pid);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* skopeo: how the image helper reaches registries and archives (pull, save). */
+static void check_skopeo(struct check_ctx *c, struct cr_check_result *r)
+{
+	char path[PATH_MAX], version[128];
+
+	if (!cr_find_on_path("skopeo", path, sizeof(path))) {
+		found(r, CR_CHECK_WARN,
+		      "no skopeo on PATH: pull (and run of an image not in the "
+		      "store) cannot fetch images");
+		fix(r, "install it: sudo apt install skopeo (Fedora: sudo dnf install skopeo)");
+		return;
+	}
+	skopeo_version(path, version, sizeof(version));
+	found(r, CR_CHECK_OK, "%s (%s)", version[0] ? version : "skopeo", path);
+}
+
+/* The image helper: pull, images, rmi, commit, save... and run of an image not in the store. */
+static void check_image_helper(struct check_ctx *c, struct cr_check_result *r)
+{
+	char path[PATH_MAX + 64];
+	struct cr_error err;
+
+	if (cr_find_helper(IMAGE_HELPER, path, sizeof(path), &err) == 0) {
+		found(r, CR_CHECK_OK, "%s", path);
+		return;
+	}
+	found(r, CR_CHECK_WARN,
+	      "no %s: the image commands (pull, images, rmi, commit...) and "
+	      "run of an image not in the store cannot work",
+	      IMAGE_HELPER);
+	fix(r, "build conti-rootless with libjson-c-dev and libarchive-dev installed, and "
+	       "install it again (meson install)");
+}
+
 /* Every check, in the order printed; later ones use what earlier ones found. */
 static const struct check {
 	const char *name;
@@ -797,6 +861,8 @@ static const struct check {
     {"fuse", check_fuse},		/* fuse-overlayfs and /dev/fuse; what run picks */
     {"cgroup", check_cgroup},		/* informational */
     {"landlock", check_landlock},	/* abstract unix socket scoping (--net host) */
+    {"skopeo", check_skopeo},		/* registries and archives, for the image helper */
+    {"images", check_image_helper},	/* conti-rootless-image */
 };
 
 #define N_CHECKS (sizeof(checks) / sizeof(checks[0]))

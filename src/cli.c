@@ -10,6 +10,7 @@
 #include "cr-build-config.h"
 #include "cli.h"
 #include "env.h"
+#include "image/lookup.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "netfiles.h"
@@ -20,11 +21,12 @@
 static const char usage_main[] =
     "Usage: conti-rootless [--trace] COMMAND [OPTIONS] ...\n"
     "\n"
-    "Run a directory as a container, without root.\n"
+    "Run an image or a directory as a container, without root.\n"
     "\n"
     "Commands:\n"
-    "  run ROOTFS [CMD...]     run CMD (default /bin/sh) in ROOTFS on a writable overlay\n"
-    "  create ROOTFS [CMD...]  set a container up without starting its command\n"
+    "  run IMAGE|ROOTFS [CMD...]  run CMD (default: the image's, or /bin/sh) on a writable\n"
+    "                          overlay of the image's layers or of the directory ROOTFS\n"
+    "  create IMAGE|ROOTFS [CMD...]  set a container up without starting its command\n"
     "  start NAME              start a created or exited container\n"
     "  exec NAME CMD...        run CMD inside a running container\n"
     "  ps, list                list containers\n"
@@ -39,6 +41,17 @@ static const char usage_main[] =
     "  top NAME                the processes of a container\n"
     "  container prune         remove every stopped container\n"
     "  unshare [CMD...]        a shell in the namespaces that hold the containers' handles\n"
+    "  pull IMAGE              fetch an image into the store (docker://, oci:, oci-archive:,\n"
+    "                          docker-archive:, or a name such as debian:12)\n"
+    "  images                  list the images in the store\n"
+    "  rmi IMAGE...            remove images (not while a container uses them)\n"
+    "  tag IMAGE NAME          give an image another name\n"
+    "  import FILE|DIR [NAME]  a rootfs tarball or directory as a one-layer image\n"
+    "  save [-o FILE] IMAGE    write an image as a docker-archive or oci-archive\n"
+    "  load [-i FILE]          read an archive that save (or docker/podman save) wrote\n"
+    "  commit NAME [IMAGE]     a container's writable layer as a new image\n"
+    "  image SUBCOMMAND        ls, inspect, rm, prune, tag, pull, save, import, load, history\n"
+    "  system df               disk used by images, containers and layers\n"
     "  check                   will run work here? what to fix if not\n"
     "  version                 the version, how it was built, the kernel\n"
     "  help [COMMAND]          this text, or COMMAND's (as COMMAND --help)\n"
@@ -49,13 +62,23 @@ static const char usage_main[] =
     "  -h, --help   this text ('conti-rootless COMMAND --help' for a command's)\n"
     "  --version    the version\n"
     "\n"
-    "Example: conti-rootless run --rm ./rootfs sh\n";
+    "Examples: conti-rootless run --rm debian:12 cat /etc/os-release\n"
+    "          conti-rootless run --rm ./rootfs sh\n";
 
 static const char usage_run[] =
-    "Usage: conti-rootless run [OPTIONS] ROOTFS [CMD [ARG...]]\n"
-    "       conti-rootless create [OPTIONS] ROOTFS [CMD [ARG...]]\n"
+    "Usage: conti-rootless run [OPTIONS] IMAGE|ROOTFS [CMD [ARG...]]\n"
+    "       conti-rootless create [OPTIONS] IMAGE|ROOTFS [CMD [ARG...]]\n"
+    "\n"
+    "IMAGE: a name (debian:12, registry.example/x/y:tag, docker://REF), an ID or a unique\n"
+    "prefix of one, oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:REF];\n"
+    "pulled into the store when it is not there. ROOTFS: a directory (a path starting with\n"
+    "'/' or '.', or an existing directory).\n"
     "\n"
     "Options:\n"
+    "  --entrypoint CMD         replace the image's Entrypoint ('': none); the image's Cmd\n"
+    "                           is dropped unless CMD ARGs are given\n"
+    "  --pull missing|always|never  pull the image when missing (default), every time, or\n"
+    "                           never\n"
     "  -d, --detach             run in the background; print the name (run only)\n"
     "  --name NAME              name of the container (default: generated)\n"
     "  --rm                     remove the state and writable layer when the command exits\n"
@@ -245,6 +268,8 @@ enum {
 	OPT_ADD_HOST,
 	OPT_NO_HOSTS,
 	OPT_USERNS,
+	OPT_ENTRYPOINT,
+	OPT_PULL,
 };
 
 static const struct option run_options[] = {
@@ -279,6 +304,8 @@ static const struct option run_options[] = {
     {"dns-opt", required_argument, NULL, OPT_DNS_OPTION},
     {"add-host", required_argument, NULL, OPT_ADD_HOST},
     {"no-hosts", no_argument, NULL, OPT_NO_HOSTS},
+    {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
+    {"pull", required_argument, NULL, OPT_PULL},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -286,6 +313,7 @@ static const struct option run_options[] = {
 static const char *const uidmap_names[] = {"auto", "subid", "single"};
 static const char *const overlay_names[] = {"auto", "kernel", "fuse", "none"};
 static const char *const net_names[] = {"host", "none"};
+static const char *const pull_names[] = {"missing", "always", "never"};
 
 static int net_option(struct cr_config *cfg, int c, const char *arg, struct cr_error *err);
 
@@ -395,6 +423,27 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 	return net_option(cfg, c, arg, err);
 }
 
+/* --entrypoint and --pull: how an IMAGE is run (image/record.h, image/lookup.h). */
+static int image_option(struct cr_config *cfg, int c, const char *arg, struct cr_error *err)
+{
+	int mode = 0;
+
+	switch (c) {
+	case OPT_ENTRYPOINT:
+		/* docker's: one word, the image's Entrypoint replaced; '' clears it */
+		strv_free(&cfg->entrypoint);
+		strv_push(&cfg->entrypoint, arg);
+		cfg->entrypoint_set = true;
+		return 0;
+	case OPT_PULL:
+		if (parse_mode("pull", arg, pull_names, 3, &mode, err) < 0)
+			return -1;
+		cfg->pull = mode;
+		return 0;
+	}
+	return cr_fail(err, EINVAL, "internal error: option %d", c);
+}
+
 /* The options of the container's /etc/resolv.conf and /etc/hosts (netfiles.h). */
 static int net_option(struct cr_config *cfg, int c, const char *arg, struct cr_error *err)
 {
@@ -423,7 +472,7 @@ static int net_option(struct cr_config *cfg, int c, const char *arg, struct cr_e
 		cfg->no_hosts = true;
 		return 0;
 	}
-	return cr_fail(err, EINVAL, "internal error: option %d", c);
+	return image_option(cfg, c, arg, err);
 }
 
 /* The option text getopt stopped at, for the error line. */
@@ -461,8 +510,8 @@ static const char usage_ps[] =
     "  --format json           a JSON array, with exact times and the namespace handles\n"
     "  --format TEMPLATE       a line per container, e.g. '{{.Names}}\\t{{.Status}}'\n"
     "                          ('table TEMPLATE': aligned, with a header); fields:\n"
-    "                          ID Names Rootfs Command CreatedAt RunningFor Status State\n"
-    "                          Pid ExitCode\n"
+    "                          ID Names Image Rootfs Command CreatedAt RunningFor Status\n"
+    "                          State Pid ExitCode\n"
     "\n"
     "Example: conti-rootless ps -a --filter status=exited -q\n";
 static const char usage_inspect[] = "Usage: conti-rootless inspect NAME...\n"
@@ -716,9 +765,10 @@ static int ps_option(struct cr_cli *cli, int c, const char *arg, struct cr_error
 static int run_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
 {
 	if (argc < 1) {
-		cr_fail(err, 0, "%s needs a ROOTFS directory",
+		cr_fail(err, 0, "%s needs an IMAGE or a ROOTFS directory",
 			cli->command == CR_CMD_RUN ? "run" : "create");
-		return cr_hint(err, "usage: conti-rootless run [OPTIONS] ROOTFS [CMD [ARG...]]");
+		return cr_hint(err,
+			       "usage: conti-rootless run [OPTIONS] IMAGE|ROOTFS [CMD [ARG...]]");
 	}
 	cli->cfg.rootfs = cr_xstrdup(argv[0]);
 	for (int i = 1; i < argc; i++)
@@ -925,7 +975,7 @@ static int parse_command(const struct command *c, int argc, char **argv, struct 
 }
 
 /* help [COMMAND]: the main text, or COMMAND's (as COMMAND --help). */
-static int help_command(int argc, char **argv, FILE *out, struct cr_error *err)
+static int help_command(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_error *err)
 {
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		fputs(usage_help, out);
@@ -935,6 +985,13 @@ static int help_command(int argc, char **argv, FILE *out, struct cr_error *err)
 		return bad_usage(err, "help ", "unexpected argument", argv[2]);
 	if (argc == 1) {
 		fputs(usage_main, out);
+		return 0;
+	}
+	if (image_is_helper_command(argv[1])) {
+		cli->command = CR_CMD_IMAGE; /* the helper prints its own usage */
+		cli->name = argv[1];
+		strv_push(&cli->names, argv[1]);
+		strv_push(&cli->names, "--help");
 		return 0;
 	}
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
@@ -1019,8 +1076,16 @@ int cli_parse(int argc, char **argv, struct cr_cli *cli, FILE *out, struct cr_er
 		return cr_hint(err, "see 'conti-rootless --help'");
 	}
 	cli->cfg.trace = cli->exec.trace = cli->trace;
+	if (image_is_helper_command(argv[i])) {
+		/* the image helper's command line, from the command word on (image/lookup.h) */
+		cli->command = CR_CMD_IMAGE;
+		cli->name = argv[i];
+		for (; i < argc; i++)
+			strv_push(&cli->names, argv[i]);
+		return 0;
+	}
 	if (!strcmp(argv[i], "help"))
-		return help_command(argc - i, argv + i, out, err);
+		return help_command(argc - i, argv + i, cli, out, err);
 	return find_command(argc - i, argv + i, cli, out, err);
 }
 

@@ -63,6 +63,13 @@ void config_free(struct cr_config *cfg)
 	strv_free(&cfg->dns_search);
 	strv_free(&cfg->dns_opts);
 	strv_free(&cfg->add_hosts);
+	free(cfg->image);
+	free(cfg->image_name);
+	free(cfg->stop_signal);
+	strv_free(&cfg->layers);
+	strv_free(&cfg->entrypoint);
+	strv_free(&cfg->labels);
+	strv_free(&cfg->expose);
 	for (size_t i = 0; i < cfg->nmounts; i++) {
 		free(cfg->mounts[i].src);
 		free(cfg->mounts[i].dst);
@@ -96,6 +103,28 @@ static void put_num(char **buf, size_t *len, const char *key, long value)
 
 	snprintf(num, sizeof(num), "%ld", value);
 	put(buf, len, key, num);
+}
+
+static void put_strv(char **buf, size_t *len, const char *key, const struct cr_strv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		put(buf, len, key, v->v[i]);
+}
+
+/* The image fields: rmi and prune find a container's use of an image by its image= and
+ * layer= lines. */
+static void put_image(char **buf, size_t *len, const struct cr_config *cfg)
+{
+	if (!cfg->image)
+		return;
+	put(buf, len, "image", cfg->image);
+	put(buf, len, "image_name", cfg->image_name ? cfg->image_name : cfg->image);
+	put_strv(buf, len, "layer", &cfg->layers);
+	put_strv(buf, len, "entrypoint", &cfg->entrypoint);
+	if (cfg->stop_signal)
+		put(buf, len, "stop_signal", cfg->stop_signal);
+	put_strv(buf, len, "label", &cfg->labels);
+	put_strv(buf, len, "expose", &cfg->expose);
 }
 
 char *config_serialize(const struct cr_config *cfg)
@@ -160,6 +189,7 @@ char *config_serialize(const struct cr_config *cfg)
 		put(&buf, &len, "add_host", cfg->add_hosts.v[i]);
 	if (cfg->no_hosts)
 		put_num(&buf, &len, "no_hosts", 1);
+	put_image(&buf, &len, cfg);
 	return buf;
 }
 
@@ -226,8 +256,49 @@ static int parse_net_line(struct cr_config *cfg, const char *key, const char *v)
 	return 0;
 }
 
+/* True when s is a layer's diff_id hex: 64 lowercase hex digits (a path component). */
+static bool is_layer_hex(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return n == 64 && !s[n];
+}
+
+/* The image lines; 1 when key is none of them. */
+static int parse_image_line(struct cr_config *cfg, const char *key, const char *v)
+{
+	if (!strcmp(key, "image")) {
+		if (!is_layer_hex(v))
+			return -1;
+		set_str(&cfg->image, v);
+	} else if (!strcmp(key, "image_name")) {
+		set_str(&cfg->image_name, v);
+	} else if (!strcmp(key, "layer")) {
+		/* a path component under DATA/images/layers: never "..", never a '/' */
+		if (!is_layer_hex(v))
+			return -1;
+		strv_push(&cfg->layers, v);
+	} else if (!strcmp(key, "entrypoint")) {
+		strv_push(&cfg->entrypoint, v);
+	} else if (!strcmp(key, "stop_signal")) {
+		set_str(&cfg->stop_signal, v);
+	} else if (!strcmp(key, "label")) {
+		strv_push(&cfg->labels, v);
+	} else if (!strcmp(key, "expose")) {
+		strv_push(&cfg->expose, v);
+	} else {
+		return 1;
+	}
+	return 0;
+}
+
 static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 {
+	int ret = parse_image_line(cfg, key, v);
+
+	if (ret <= 0)
+		return ret;
+
 	struct cr_mount *last = cfg->nmounts ? &cfg->mounts[cfg->nmounts - 1] : NULL;
 	long n = strtol(v, NULL, 10);
 
@@ -295,7 +366,7 @@ static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 	return 0;
 }
 
-int config_parse(const char *text, struct cr_config *cfg)
+static int parse_lines(const char *text, struct cr_config *cfg)
 {
 	cleanup_free char *copy = cr_xstrdup(text);
 	char *save = NULL;
@@ -310,5 +381,21 @@ int config_parse(const char *text, struct cr_config *cfg)
 		if (parse_line(cfg, line, eq + 1) < 0)
 			return -1;
 	}
-	return cfg->rootfs && cfg->name ? 0 : -1;
+	return 0;
+}
+
+int config_parse(const char *text, struct cr_config *cfg)
+{
+	if (parse_lines(text, cfg) < 0 || !cfg->name || !cfg->rootfs)
+		return -1;
+	if (cfg->image && cfg->layers.n == 0)
+		return -1;
+	return cfg->rootfs[0] || cfg->image ? 0 : -1;
+}
+
+int config_parse_record(const char *text, struct cr_config *rec)
+{
+	if (parse_lines(text, rec) < 0)
+		return -1;
+	return rec->image && rec->layers.n > 0 ? 0 : -1;
 }

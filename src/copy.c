@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "copy.h"
+#include "image/lookup.h"
 #include "keeper.h"
 #include "lifecycle.h"
 #include "mounts.h"
@@ -546,11 +547,28 @@ static int find_target(const char *name, struct target *t, struct cr_error *err)
 	return t->pidfd < 0 ? -1 : 0;
 }
 
+/* The lowerdir= of the container's overlay: its rootfs, or its image's layers (top first);
+ * NULL when a layer is missing. */
+static char *copy_lowerdir(const struct target *t, const struct cr_config *cfg)
+{
+	struct cr_strv lowers = {0};
+	struct cr_error ignored;
+	char *out = NULL;
+
+	if (!cfg->image)
+		return plan_escape_overlay_path(cfg->rootfs);
+	image_lower_dirs(t->paths.data, &cfg->layers, &lowers);
+	if (image_check_layers(cfg, &lowers, &ignored) == 0)
+		out = plan_lowerdir((const char *const *)lowers.v, lowers.n);
+	strv_free(&lowers);
+	return out;
+}
+
 /* Mounts the stopped container's layer as start does (not the fuse-overlayfs fallback,
  * which needs a daemon) and its volumes, in a mount namespace of our own in the keeper's. */
 static int mount_layer(struct target *t, const struct cr_config *cfg, struct cr_error *err)
 {
-	cleanup_free char *lower = plan_escape_overlay_path(cfg->rootfs);
+	cleanup_free char *lower = copy_lowerdir(t, cfg);
 	cleanup_free char *upper = plan_escape_overlay_path(t->st.upper);
 	cleanup_free char *work = plan_escape_overlay_path(t->st.work);
 	struct cr_mount_ctx ctx;
@@ -559,6 +577,9 @@ static int mount_layer(struct target *t, const struct cr_config *cfg, struct cr_
 
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return cr_fail(err, errno, "make a mount namespace for the copy");
+	if (!lower)
+		return cr_fail(err, 0, "image %s: a layer is missing from the store",
+			       cfg->image_name);
 	if (cfg->overlay == CR_OVERLAY_FUSE) {
 		cr_fail(err, 0, "the layer of '%s' is kept by fuse-overlayfs", t->st.name);
 		return cr_hint(err, "start the container, then copy");

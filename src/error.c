@@ -147,6 +147,8 @@ void cr_error_print(const struct cr_error *err)
 {
 	char line[2048];
 
+	if (!err->msg[0])
+		return; /* a helper that failed said why itself */
 	cr_error_format(err, line, sizeof(line));
 	fprintf(stderr, "conti-rootless: %s\n", line);
 }

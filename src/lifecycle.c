@@ -220,7 +220,67 @@ static bool is_live(const struct entry *e)
 	return !strcmp(e->s.status, "running") || (!strcmp(e->s.status, "damaged") && e->s.pid);
 }
 
-static void print_json(FILE *f, const struct entry *e)
+static void json_strv(FILE *f, const struct cr_strv *v, size_t from)
+{
+	putc('[', f);
+	for (size_t i = from; i < v->n; i++) {
+		fputs(i > from ? "," : "", f);
+		json_string(f, v->v[i]);
+	}
+	putc(']', f);
+}
+
+/* K=V entries as a JSON object {"K":"V"}; with empty_values, {"K":{}} (docker's ports). */
+static void json_kv(FILE *f, const struct cr_strv *v, bool empty_values)
+{
+	putc('{', f);
+	for (size_t i = 0; i < v->n; i++) {
+		const char *eq = empty_values ? NULL : strchr(v->v[i], '=');
+		cleanup_free char *key = cr_xstrdup(v->v[i]);
+
+		key[eq ? (size_t)(eq - v->v[i]) : strlen(key)] = '\0';
+		fputs(i ? "," : "", f);
+		json_string(f, key);
+		putc(':', f);
+		if (empty_values)
+			fputs("{}", f);
+		else
+			json_string(f, eq ? eq + 1 : "");
+	}
+	putc('}', f);
+}
+
+/* inspect's "Image" (the image ID, "" for a directory) and docker's "Config": what runs. */
+static void print_json_config(FILE *f, const struct entry *e)
+{
+	const struct cr_config *c = &e->cfg;
+	size_t ep = c->entrypoint.n <= c->args.n ? c->entrypoint.n : 0;
+
+	fputs(",\"Image\":", f);
+	json_string(f, c->image ? c->image : "");
+	fputs(",\"Config\":{\"Image\":", f);
+	json_string(f, c->image ? (c->image_name ? c->image_name : c->image)
+				: (c->rootfs ? c->rootfs : ""));
+	fputs(",\"Entrypoint\":", f);
+	json_strv(f, &c->entrypoint, 0);
+	fputs(",\"Cmd\":", f);
+	json_strv(f, &c->args, ep);
+	fputs(",\"Env\":", f);
+	json_strv(f, &c->env, 0);
+	fputs(",\"WorkingDir\":", f);
+	json_string(f, c->cwd ? c->cwd : "");
+	fputs(",\"User\":", f);
+	json_string(f, c->user ? c->user : "");
+	fputs(",\"Labels\":", f);
+	json_kv(f, &c->labels, false);
+	fputs(",\"ExposedPorts\":", f);
+	json_kv(f, &c->expose, true);
+	fputs(",\"StopSignal\":", f);
+	json_string(f, c->stop_signal ? c->stop_signal : "");
+	putc('}', f);
+}
+
+static void print_json(FILE *f, const struct entry *e, bool full)
 {
 	char when[32];
 
@@ -231,6 +291,10 @@ static void print_json(FILE *f, const struct entry *e)
 	json_string(f, e->s.status);
 	fprintf(f, ",\"pid\":%d,\"rootfs\":", (int)e->s.pid);
 	json_string(f, e->cfg.rootfs ? e->cfg.rootfs : "");
+	fputs(",\"image\":", f);
+	json_string(f, e->cfg.image ? (e->cfg.image_name ? e->cfg.image_name : e->cfg.image) : "");
+	fputs(",\"image_id\":", f);
+	json_string(f, e->cfg.image ? e->cfg.image : "");
 	fputs(",\"command\":", f);
 	json_string(f, e->command);
 	fprintf(f, ",\"created\":%lld", e->created);
@@ -255,13 +319,17 @@ static void print_json(FILE *f, const struct entry *e)
 		json_string(f, path);
 		first = 0;
 	}
-	fputs("}}", f);
+	putc('}', f);
+	if (full)
+		print_json_config(f, e);
+	putc('}', f);
 }
 
 /* The cells of a row of the ps table, or the values of a --format template. */
 struct row {
 	char id[CR_ID_LEN + 1];
 	char rootfs[4200];
+	char image[4200]; /* the image's name, or the rootfs */
 	char command[1100];
 	char created[48];
 	char created_at[48];
@@ -271,8 +339,9 @@ struct row {
 	char name[CR_NAME_MAX + 1];
 };
 
-static const char *const ps_header[] = {"CONTAINER ID", "ROOTFS", "COMMAND", "CREATED",
-					"STATUS",	"PID",	  "NAMES"};
+/* docker's IMAGE column: the image's name, or (as podman shows --rootfs) the directory */
+static const char *const ps_header[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
+					"STATUS",	"PID",	 "NAMES"};
 #define PS_COLUMNS (sizeof(ps_header) / sizeof(ps_header[0]))
 
 static void fill_row(const struct entry *e, bool trunc, long long now, struct row *r)
@@ -285,6 +354,9 @@ static void fill_row(const struct entry *e, bool trunc, long long now, struct ro
 	/* docker's cuts: COMMAND at 20 columns, quoted; a path keeps its end */
 	psf_cut(e->cfg.rootfs ? e->cfg.rootfs : "-", trunc ? 30 : 0, true, r->rootfs,
 		sizeof(r->rootfs));
+	psf_cut(e->cfg.image ? (e->cfg.image_name ? e->cfg.image_name : e->cfg.image)
+			     : (e->cfg.rootfs ? e->cfg.rootfs : "-"),
+		trunc ? 30 : 0, true, r->image, sizeof(r->image));
 	psf_cut(e->command, trunc ? 20 : 0, false, cmd, sizeof(cmd));
 	snprintf(r->command, sizeof(r->command), "\"%s\"", cmd);
 	psf_ago(e->created, now, r->created, sizeof(r->created));
@@ -303,7 +375,7 @@ static void fill_row(const struct entry *e, bool trunc, long long now, struct ro
 static void row_cells(const struct row *r, const char *cells[PS_COLUMNS])
 {
 	cells[0] = r->id;
-	cells[1] = r->rootfs;
+	cells[1] = r->image;
 	cells[2] = r->command;
 	cells[3] = r->created[0] ? r->created : "-";
 	cells[4] = r->status;
@@ -357,6 +429,7 @@ static void print_template(FILE *out, const char *tmpl, const struct entry *e, c
 	    [PSF_ID] = r->id,
 	    [PSF_NAMES] = r->name,
 	    [PSF_ROOTFS] = r->rootfs,
+	    [PSF_IMAGE] = r->image,
 	    [PSF_COMMAND] = r->command,
 	    [PSF_CREATED_AT] = r->created_at,
 	    [PSF_RUNNING_FOR] = r->created,
@@ -419,7 +492,7 @@ static void ps_one(const struct cr_ps_opts *o, const struct entry *e, bool *firs
 
 	if (o->json) {
 		fputs(*first ? "" : ",", stdout);
-		print_json(stdout, e);
+		print_json(stdout, e, false);
 	} else {
 		fill_row(e, !o->no_trunc, (long long)time(NULL), &r);
 		if (o->quiet) {
@@ -517,7 +590,7 @@ int lifecycle_inspect(const struct cr_strv *names, struct cr_error *err)
 				names->v[i]);
 		} else {
 			fputs(first ? "" : ",", stdout);
-			print_json(stdout, &e);
+			print_json(stdout, &e, true);
 			first = false;
 		}
 		config_free(&e.cfg);
@@ -622,6 +695,21 @@ static void wait_unlocked(const struct cr_state *st)
 		nanosleep(&pause, NULL);
 }
 
+/* The image's StopSignal (docker's stop sends it), else SIGTERM. */
+static int stop_signal(const struct cr_state *st)
+{
+	cleanup_free char *text = state_read_config(st);
+	struct cr_config cfg;
+	int sig = SIGTERM;
+
+	config_init(&cfg);
+	if (text && config_parse(text, &cfg) == 0 && cfg.stop_signal &&
+	    lifecycle_parse_signal(cfg.stop_signal) > 0)
+		sig = lifecycle_parse_signal(cfg.stop_signal);
+	config_free(&cfg);
+	return sig;
+}
+
 int lifecycle_stop_one(const struct cr_paths *paths, const char *name, int timeout,
 		       struct cr_error *err)
 {
@@ -634,10 +722,10 @@ int lifecycle_stop_one(const struct cr_paths *paths, const char *name, int timeo
 	pidfd = running_pidfd(&st, &s);
 	if (pidfd >= 0) {
 		/* A created PID 1 has no handler yet: only SIGKILL reaches it. */
-		int sig = strcmp(s.status, "created") && timeout > 0 ? SIGTERM : SIGKILL;
+		int sig = strcmp(s.status, "created") && timeout > 0 ? stop_signal(&st) : SIGKILL;
 
 		syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
-		if (sig == SIGTERM && !wait_exit(pidfd, timeout * 1000))
+		if (sig != SIGKILL && !wait_exit(pidfd, timeout * 1000))
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		wait_exit(pidfd, 10000);
 		close(pidfd);

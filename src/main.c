@@ -8,6 +8,7 @@
 #include "cr-check.h"
 #include "error.h"
 #include "exec.h"
+#include "image/lookup.h"
 #include "lifecycle.h"
 #include "run.h"
 #include "state.h"
@@ -95,6 +96,8 @@ static int dispatch(struct cr_cli *cli, struct cr_error *err)
 		return copy_run(cli->names.v[0], cli->names.v[1], cli->follow_links, err);
 	case CR_CMD_UNSHARE:
 		return lifecycle_unshare(cli->names.v, err);
+	case CR_CMD_IMAGE:
+		return image_exec_helper(cli->names.v, err);
 	case CR_CMD_CHECK:
 		return check_run(cli->json, stdout);
 	case CR_CMD_VERSION:

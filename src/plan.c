@@ -68,9 +68,24 @@ char *plan_escape_overlay_path(const char *path)
 	return out;
 }
 
+char *plan_lowerdir(const char *const *dirs, size_t n)
+{
+	char *out = cr_xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *esc = plan_escape_overlay_path(dirs[i]);
+		char *next = cr_xasprintf("%s%s%s", out, i ? ":" : "", esc);
+
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 static void add_rootfs(struct cr_plan *plan, const struct cr_config *cfg, const struct cr_facts *f)
 {
-	cleanup_free char *lower = plan_escape_overlay_path(f->rootfs);
+	cleanup_free char *lower =
+	    f->nlowers ? plan_lowerdir(f->lowers, f->nlowers) : plan_escape_overlay_path(f->rootfs);
 	cleanup_free char *upper = plan_escape_overlay_path(f->upper);
 	cleanup_free char *work = plan_escape_overlay_path(f->work);
 	struct cr_op *op;
@@ -233,6 +248,19 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 		plan_free(plan);
 		cr_fail(err, 0, "--userns=keep-id needs fuse-overlayfs (--overlay=auto or fuse)");
 		return cr_hint(err, "drop --overlay=kernel or --overlay=none");
+	}
+	if (f->nlowers && f->overlay == CR_OVERLAY_NONE) {
+		plan_free(plan);
+		cr_fail(err, 0,
+			"--overlay=none cannot run an image: its layers are shared, "
+			"read-only lower dirs");
+		return cr_hint(err, "drop --overlay=none");
+	}
+	if (f->nlowers > PLAN_MAX_LOWERS) {
+		plan_free(plan);
+		cr_fail(err, 0, "the image has %zu layers: kernel overlayfs takes at most %d",
+			f->nlowers, PLAN_MAX_LOWERS);
+		return cr_hint(err, "squash the image (commit a container made from it)");
 	}
 	add_rootfs(plan, cfg, f);
 	if (f->passwd_line && f->group_line && f->home) {

@@ -140,13 +140,14 @@ const char *const psf_field_names[PSF_NFIELDS] = {
     [PSF_STATE] = "State",
     [PSF_PID] = "Pid",
     [PSF_EXIT_CODE] = "ExitCode",
+    [PSF_IMAGE] = "Image",
 };
 
 const char *const psf_field_headers[PSF_NFIELDS] = {
     [PSF_ID] = "CONTAINER ID",	   [PSF_NAMES] = "NAMES",	    [PSF_ROOTFS] = "ROOTFS",
     [PSF_COMMAND] = "COMMAND",	   [PSF_CREATED_AT] = "CREATED AT", [PSF_RUNNING_FOR] = "CREATED",
     [PSF_STATUS] = "STATUS",	   [PSF_STATE] = "STATE",	    [PSF_PID] = "PID",
-    [PSF_EXIT_CODE] = "EXIT CODE",
+    [PSF_EXIT_CODE] = "EXIT CODE", [PSF_IMAGE] = "IMAGE",
 };
 
 /* The field of the action that starts at p ("{{"), its end into *end; -1 when p is not
@@ -196,7 +197,7 @@ int psf_template_check(const char *tmpl, struct cr_error *err)
 			return cr_hint(err,
 				       "the fields are {{.ID}} {{.Names}} {{.Rootfs}} {{.Command}} "
 				       "{{.CreatedAt}} {{.RunningFor}} {{.Status}} {{.State}} "
-				       "{{.Pid}} {{.ExitCode}}");
+				       "{{.Pid}} {{.ExitCode}} {{.Image}}");
 		}
 	}
 	return 0;

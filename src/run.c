@@ -27,6 +27,8 @@
 #include "cli.h"
 #include "container.h"
 #include "env.h"
+#include "image/lookup.h"
+#include "image/ref.h"
 #include "keeper.h"
 #include "landlock.h"
 #include "lifecycle.h"
@@ -67,10 +69,12 @@ struct run {
 	struct cr_keeper keeper;
 	struct cr_relay relay; /* the caller's stdio (foreground), the log (monitor) */
 	struct cr_log log;
-	int report;	     /* monitor: where to tell the front end that set-up is done, -1 */
-	bool existing;	     /* start of an exited container: its state is kept on failure */
-	bool keeper_started; /* this command started the keeper: stop it if it fails */
-	bool quiet;	     /* detached: do not print the name (start -a) */
+	int report;	       /* monitor: where to tell the front end that set-up is done, -1 */
+	bool existing;	       /* start of an exited container: its state is kept on failure */
+	bool keeper_started;   /* this command started the keeper: stop it if it fails */
+	bool quiet;	       /* detached: do not print the name (start -a) */
+	int image_lock;	       /* DATA/images/lock, shared, until the config is written */
+	struct cr_strv lowers; /* an image's layer dirs, top first */
 };
 
 /* Replaces *path with its absolute, resolved form. */
@@ -85,10 +89,24 @@ static int make_absolute(char **path, const char *what, struct cr_error *err)
 	return 0;
 }
 
+/* An image container: its layer dirs (all there), and the mode of its root. */
+static int resolve_layers(struct run *r, struct cr_error *err)
+{
+	struct stat st;
+
+	image_lower_dirs(r->paths.data, &r->cfg->layers, &r->lowers);
+	if (image_check_layers(r->cfg, &r->lowers, err) < 0)
+		return -1;
+	r->rootfs_mode = stat(r->lowers.v[0], &st) == 0 ? st.st_mode & 07777 : 0755;
+	return 0;
+}
+
 static int resolve_rootfs(struct run *r, struct cr_error *err)
 {
 	struct stat st;
 
+	if (r->cfg->image)
+		return resolve_layers(r, err);
 	if (make_absolute(&r->cfg->rootfs, "rootfs", err) < 0)
 		return cr_hint(err, "make one with: contrib/mkrootfs busybox DIR");
 	if (stat(r->cfg->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -146,7 +164,7 @@ static int claim(struct run *r, bool existing, struct cr_error *err)
 {
 	cleanup_free char *config = NULL;
 
-	if (state_paths_init(&r->paths, err) < 0)
+	if (!r->paths.data && state_paths_init(&r->paths, err) < 0)
 		return -1;
 	if (existing) {
 		if (state_open(&r->paths, r->cfg->name, &r->st, err) < 0)
@@ -162,6 +180,10 @@ static int claim(struct run *r, bool existing, struct cr_error *err)
 		if (state_create(&r->paths, r->cfg->name, config, r->rootfs_mode, &r->st, err) < 0)
 			return -1;
 	}
+	/* the config names its layers now: rmi sees the container */
+	if (r->image_lock >= 0)
+		close(r->image_lock);
+	r->image_lock = -1;
 	r->have_state = true;
 	return 0;
 }
@@ -274,18 +296,25 @@ static int enter_userns(struct run *r, struct cr_error *err)
 	return check_user(r, err);
 }
 
-static bool tmp_has_content(const char *rootfs)
+/* True when the rootfs's /tmp (of any layer of an image: a whiteout counts for nothing) has
+ * entries: then no tmpfs hides them. */
+static bool tmp_has_content(const struct run *r)
 {
-	cleanup_free char *tmp = cr_xasprintf("%s/tmp", rootfs);
-	DIR *d = opendir(tmp);
-	struct dirent *de;
+	size_t n = r->lowers.n ? r->lowers.n : 1;
 	bool found = false;
 
-	if (!d)
-		return false;
-	while (!found && (de = readdir(d)))
-		found = strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
-	closedir(d);
+	for (size_t i = 0; i < n && !found; i++) {
+		cleanup_free char *tmp =
+		    cr_xasprintf("%s/tmp", r->lowers.n ? r->lowers.v[i] : r->cfg->rootfs);
+		DIR *d = opendir(tmp);
+		struct dirent *de;
+
+		while (d && !found && (de = readdir(d)))
+			found = strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+				de->d_type != DT_CHR;
+		if (d)
+			closedir(d);
+	}
 	return found;
 }
 
@@ -315,11 +344,13 @@ static int make_plan(struct run *r, struct cr_error *err)
 {
 	struct cr_facts f = {
 	    .rootfs = r->cfg->rootfs,
+	    .lowers = (const char *const *)r->lowers.v,
+	    .nlowers = r->lowers.n,
 	    .root_mnt = r->st.rootfs_mnt,
 	    .upper = r->st.upper,
 	    .work = r->st.work,
 	    .hostname = r->hostname,
-	    .tmp_has_content = tmp_has_content(r->cfg->rootfs),
+	    .tmp_has_content = tmp_has_content(r),
 	    .tty_gid_mapped = userns_map_has(&r->gid, 5),
 	    .src_is_dir = r->src_is_dir,
 	    .landlock_scope = r->cfg->net == CR_NET_HOST && landlock_can_scope(),
@@ -337,11 +368,22 @@ static int make_plan(struct run *r, struct cr_error *err)
 static void build_exec(struct run *r)
 {
 	const struct cr_config *cfg = r->cfg;
-	/* the rootfs, and the layer where the container may have installed terminfo itself */
-	const char *const trees[] = {cfg->rootfs, r->st.upper};
+	/* the rootfs (an image's layers), and the layer where the container may have installed
+	 * terminfo itself */
+	const char *const dir_trees[] = {cfg->rootfs, r->st.upper};
+	const char *term = NULL;
 
-	env_build(cfg, r->hostname, r->tty ? terminfo_choose_paths(trees, 2, getenv("TERM")) : NULL,
-		  &r->env);
+	if (r->tty && r->lowers.n) {
+		cleanup_free const char **trees = cr_xcalloc(r->lowers.n + 1, sizeof(*trees));
+
+		trees[0] = r->st.upper;
+		for (size_t i = 0; i < r->lowers.n; i++)
+			trees[i + 1] = r->lowers.v[i];
+		term = terminfo_choose_paths(trees, r->lowers.n + 1, getenv("TERM"));
+	} else if (r->tty) {
+		term = terminfo_choose_paths(dir_trees, 2, getenv("TERM"));
+	}
+	env_build(cfg, r->hostname, term, &r->env);
 	strv_push(&r->init_argv, CR_INIT_NAME);
 	/* -u is resolved in the container's /etc/passwd and /etc/group by PID 1 (container.c) */
 	if (cfg->user) {
@@ -510,6 +552,10 @@ static void cleanup(struct run *r, bool remove, bool failed)
 	strv_free(&r->env);
 	strv_free(&r->init_argv);
 	state_paths_free(&r->paths);
+	strv_free(&r->lowers);
+	if (r->image_lock >= 0)
+		close(r->image_lock);
+	r->image_lock = -1;
 	free(r->src_is_dir);
 	free(r->passwd_line);
 	free(r->group_line);
@@ -603,6 +649,26 @@ static int run_monitored(struct run *r, struct cr_error *err)
 	_exit(finish(r));
 }
 
+/* run IMAGE: the image found (or pulled) and applied to the options; start of an image
+ * container: the store's path for its layers. A directory rootfs pays nothing here. */
+static int open_image(struct run *r, bool existing, struct cr_error *err)
+{
+	struct cr_config *cfg = r->cfg;
+	const char *rest;
+
+	if (!cfg->image && (existing || image_source_of(cfg->rootfs, &rest) == IMAGE_SRC_DIR))
+		return 0;
+	if (cfg->overlay == CR_OVERLAY_NONE) {
+		cr_fail(err, 0,
+			"--overlay=none cannot run an image: its layers are shared, "
+			"read-only lower dirs");
+		return cr_hint(err, "drop --overlay=none");
+	}
+	if (state_paths_init(&r->paths, err) < 0)
+		return -1;
+	return cfg->image ? 0 : image_resolve(cfg, r->paths.data, &r->image_lock, err);
+}
+
 static int run(struct run *r, bool existing, struct cr_error *err)
 {
 	r->existing = existing;
@@ -612,7 +678,7 @@ static int run(struct run *r, bool existing, struct cr_error *err)
 	container_init(&r->ct);
 	r->report = -1;
 	supervise_block_signals(&r->forwarded, &r->oldmask);
-	if (prepare(r, err) < 0 || claim(r, existing, err) < 0)
+	if (open_image(r, existing, err) < 0 || prepare(r, err) < 0 || claim(r, existing, err) < 0)
 		goto fail;
 	if (r->mode != CR_RUN_FOREGROUND)
 		return run_monitored(r, err);
@@ -630,7 +696,7 @@ fail : {
 
 int run_container(struct cr_config *cfg, enum cr_run_mode mode, struct cr_error *err)
 {
-	struct run r = {.cfg = cfg, .mode = mode};
+	struct run r = {.cfg = cfg, .mode = mode, .image_lock = -1};
 
 	return run(&r, false, err);
 }
@@ -675,7 +741,8 @@ static int rerun(const struct cr_state *st, bool trace, bool quiet, struct cr_er
 	}
 	cfg.trace = trace;
 	{
-		struct run r = {.cfg = &cfg, .mode = CR_RUN_DETACHED, .quiet = quiet};
+		struct run r = {
+		    .cfg = &cfg, .mode = CR_RUN_DETACHED, .quiet = quiet, .image_lock = -1};
 
 		ret = run(&r, true, err) < 0 ? -1 : 0;
 	}

@@ -3,11 +3,13 @@
 # Completes the commands, each command's options and their values, and container
 # names: those in the state the command needs (running for exec, stop and kill, stopped
 # for start and rm), as `conti-rootless ps -a --filter status=... --format '{{.Names}}'`
-# lists them; read from the directory where containers live when that fails. Needs only
-# bash, not the bash-completion package.
+# lists them; read from the directory where containers live when that fails. Image names
+# come from the store's list of names (DATA/images/repositories). Needs only bash, not the
+# bash-completion package.
 
 _conti_rootless_commands='run create start exec ps list inspect logs stop kill rm unshare check
-version help restart wait cp top container'
+version help restart wait cp top container pull images image rmi tag import save load commit
+system'
 
 _conti_rootless_caps='ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF
 CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL
@@ -20,7 +22,8 @@ _conti_rootless_options()
 {
 	local run_args='-e --env --env-file -w --workdir -u --user -h --hostname -v --volume --tmpfs
 		--uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name
-		--log-size-max --dns --dns-search --dns-option --dns-opt --add-host --userns'
+		--log-size-max --dns --dns-search --dns-option --dns-opt --add-host --userns
+		--entrypoint --pull'
 	case $1 in
 	run | create)
 		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --init=false --no-hosts --trace --help $run_args"
@@ -47,6 +50,19 @@ _conti_rootless_options()
 	cp) _cr_opts='-L --follow-link --help' _cr_args='' ;;
 	container) _cr_opts='-f --force --help' _cr_args='' ;;
 	check) _cr_opts='--format --help' _cr_args='--format' ;;
+	pull) _cr_opts='-q --quiet --help' _cr_args='' ;;
+	images)
+		_cr_opts='-a --all -q --quiet --no-trunc --digests --format --help'
+		_cr_args='--format'
+		;;
+	rmi) _cr_opts='-f --force --help' _cr_args='' ;;
+	save) _cr_opts='-o --output --format --help' _cr_args='-o --output --format' ;;
+	load) _cr_opts='-i --input -q --quiet --help' _cr_args='-i --input' ;;
+	import) _cr_opts='-c --change -m --message --help' _cr_args='-c --change -m --message' ;;
+	commit)
+		_cr_opts='-c --change -m --message -a --author -p --pause --help'
+		_cr_args='-c --change -m --message -a --author'
+		;;
 	*) _cr_opts='--help' _cr_args='' ;;
 	esac
 }
@@ -98,6 +114,22 @@ _conti_rootless_names()
 	done
 }
 
+# Adds the image names of the store (DATA/images/repositories, "NAME ID" lines) that match
+# $1; a docker.io/library name also in the short form people type (debian:12).
+_conti_rootless_images()
+{
+	local cur=$1 data name id
+	data=${XDG_DATA_HOME-}
+	[[ $data == /* ]] || data=$HOME/.local/share
+	[[ -f $data/conti-rootless/images/repositories ]] || return
+	while read -r name id; do
+		[[ -n $name ]] || continue
+		[[ $name == "$cur"* ]] && COMPREPLY+=("$name")
+		name=${name#docker.io/library/}
+		[[ $name != */* && $name == "$cur"* ]] && COMPREPLY+=("$name")
+	done <"$data/conti-rootless/images/repositories"
+}
+
 _conti_rootless_files()
 {
 	compopt -o filenames 2>/dev/null
@@ -130,9 +162,20 @@ _conti_rootless_value()
 	--uidmap) words='auto subid single' ;;
 	--userns) words='host keep-id' ;;
 	--overlay) words='auto kernel fuse none' ;;
+	--pull) words='missing always never' ;;
 	--net | --network) words='host none' ;;
 	-n | --tail) words='all 10 100' ;;
-	--format) [[ $2 == check ]] && words='json' || words='table json' ;;
+	--format)
+		case $2 in
+		check) words='json' ;;
+		save) words='docker-archive oci-archive' ;;
+		*) words='table json' ;;
+		esac
+		;;
+	-o | --output | -i | --input)
+		_conti_rootless_files "$3"
+		return
+		;;
 	-f | --filter)
 		[[ $2 == ps || $2 == list ]] &&
 			words='status=created status=running status=exited name= id='
@@ -163,6 +206,7 @@ _conti_rootless_operand()
 		if (($2 == 1)); then
 			compopt -o filenames 2>/dev/null
 			_conti_rootless_add -d -- "$3"
+			_conti_rootless_images "$3"
 		elif (($2 == 2)) && [[ -d $4 ]]; then
 			_conti_rootless_rootfs_commands "${4%/}" "$3"
 		else
@@ -186,6 +230,18 @@ _conti_rootless_operand()
 	inspect) _conti_rootless_names "$3" ;;
 	help) (($2 == 1)) && _conti_rootless_add -W "$_conti_rootless_commands" -- "$3" ;;
 	container) (($2 == 1)) && _conti_rootless_add -W 'prune' -- "$3" ;;
+	rmi | save) _conti_rootless_images "$3" ;;
+	tag | pull) (($2 == 1)) && _conti_rootless_images "$3" ;;
+	import | load) (($2 == 1)) && _conti_rootless_files "$3" ;;
+	commit) (($2 == 1)) && _conti_rootless_names "$3" ;;
+	system) (($2 == 1)) && _conti_rootless_add -W 'df' -- "$3" ;;
+	image)
+		if (($2 == 1)); then
+			_conti_rootless_add -W 'ls list inspect rm prune tag pull save import load history' -- "$3"
+		elif [[ $4 == @(inspect|rm|tag|save|history) ]]; then
+			_conti_rootless_images "$3"
+		fi
+		;;
 	cp)
 		# NAME: then a path inside is typed by hand; host paths complete as files
 		_conti_rootless_files "$3"

@@ -4,7 +4,7 @@
 # --format '{{.Names}}'` lists them; read from the directory where containers live when
 # that fails.
 
-set -l commands run create start exec ps list inspect logs stop kill rm unshare check version help restart wait cp top container
+set -l commands run create start exec ps list inspect logs stop kill rm unshare check version help restart wait cp top container pull images image rmi tag import save load commit system
 
 # Your containers' names, those in one of the states $argv (none: any).
 function __conti_rootless_names
@@ -80,6 +80,16 @@ complete -c conti-rootless -n __fish_use_subcommand -a restart -d 'Stop containe
 complete -c conti-rootless -n __fish_use_subcommand -a wait -d 'Wait until containers exit, print their codes'
 complete -c conti-rootless -n __fish_use_subcommand -a cp -d 'Copy files between the host and a container'
 complete -c conti-rootless -n __fish_use_subcommand -a top -d 'List the processes of a container'
+complete -c conti-rootless -n __fish_use_subcommand -a pull -d 'Download an image into the store'
+complete -c conti-rootless -n __fish_use_subcommand -a images -d 'List the images in the store'
+complete -c conti-rootless -n __fish_use_subcommand -a image -d 'Manage images'
+complete -c conti-rootless -n __fish_use_subcommand -a rmi -d 'Remove images'
+complete -c conti-rootless -n __fish_use_subcommand -a tag -d 'Give an image another name'
+complete -c conti-rootless -n __fish_use_subcommand -a import -d 'Make an image from a rootfs tarball or directory'
+complete -c conti-rootless -n __fish_use_subcommand -a save -d 'Write an image to an archive'
+complete -c conti-rootless -n __fish_use_subcommand -a load -d 'Read images from an archive'
+complete -c conti-rootless -n __fish_use_subcommand -a commit -d "Make an image from a container's changes"
+complete -c conti-rootless -n __fish_use_subcommand -a system -d 'system df: disk used by images and containers'
 complete -c conti-rootless -n __fish_use_subcommand -a container -d 'container prune: remove stopped containers'
 complete -c conti-rootless -n "__fish_seen_subcommand_from $commands" -l help -d 'Show the options'
 

@@ -16,6 +16,10 @@ trap 'rm -rf "$tmp"' EXIT
 for name in mybox web.1 made gone broken .hidden; do
 	mkdir -p "$tmp/data/conti-rootless/containers/$name"
 done
+mkdir -p "$tmp/data/conti-rootless/images"
+printf '%s\n' "docker.io/library/debian:12 $(printf 'a%.0s' {1..64})" \
+	"127.0.0.1:5000/busybox:test $(printf 'b%.0s' {1..64})" \
+	>"$tmp/data/conti-rootless/images/repositories"
 mkdir -p "$tmp/rootfs/bin" "$tmp/rootfs/usr/bin"
 touch "$tmp/rootfs/bin/busybox" "$tmp/rootfs/usr/bin/env"
 failures=0
@@ -177,6 +181,28 @@ expect "conti-rootless run --rm -v /a:/b '$tmp/ro'" "$tmp/rootfs"
 expect "conti-rootless run '$tmp/rootfs' ''" busybox env
 expect "conti-rootless run -it --overlay fuse '$tmp/rootfs' bu" busybox
 expect "conti-rootless run '$tmp/rootfs' /usr/b" /usr/bin
+
+# The image commands, and image names from the store's repositories file.
+expect "conti-rootless ''" pull images image rmi tag import save load commit system
+expect "conti-rootless run ''" debian:12 docker.io/library/debian:12 127.0.0.1:5000/busybox:test
+expect "conti-rootless run deb" debian:12
+refuse "conti-rootless run deb" 127.0.0.1:5000/busybox:test
+expect "conti-rootless create --rm 127" 127.0.0.1:5000/busybox:test
+expect "conti-rootless run debian:12 ''" # no rootfs to list commands of: nothing, no error
+expect "conti-rootless rmi ''" debian:12 127.0.0.1:5000/busybox:test
+expect "conti-rootless rmi -f debian:12 ''" 127.0.0.1:5000/busybox:test
+expect "conti-rootless tag ''" debian:12
+expect "conti-rootless save -o x.tar ''" debian:12
+expect "conti-rootless image ''" ls inspect rm prune tag pull save import load history
+expect "conti-rootless image inspect ''" debian:12
+expect "conti-rootless system ''" df
+expect "conti-rootless commit ''" mybox gone
+expect "conti-rootless images -" --all --quiet --no-trunc --digests --format
+expect "conti-rootless pull -" --quiet
+expect "conti-rootless save --format ''" docker-archive oci-archive
+expect "conti-rootless run -" --entrypoint --pull
+expect "conti-rootless run --pull ''" missing always never
+refuse "conti-rootless ps ''" debian:12
 
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failure(s)"

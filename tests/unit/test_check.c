@@ -162,7 +162,7 @@ START_TEST(real_run_leaves_nothing_behind)
 	setenv("XDG_DATA_HOME", data, 1);
 	verdict = check_in_child(false, &text);
 	ck_assert(verdict == 0 || verdict == 1);
-	ck_assert_int_eq(count_lines(text), 12);
+	ck_assert_int_eq(count_lines(text), 14);
 	ck_assert(!strncmp(text, "ok    kernel", 12) || !strncmp(text, "FAIL  kernel", 12));
 	ck_assert_ptr_nonnull(strstr(text, "  overlay  "));
 	ck_assert_ptr_nonnull(strstr(text, "  landlock  "));
