@@ -271,7 +271,15 @@ int image_exec_helper(char **argv, struct cr_error *err)
 		return -1;
 	export_self();
 	fflush(NULL);
-	execv(path, argv);
+	/* the helper's argv[0] is its name, the user's words follow (its main skips argv[0]) */
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	char **hargv = cr_xcalloc(n + 2, sizeof(*hargv));
+	hargv[0] = (char *)IMAGE_HELPER;
+	memcpy(hargv + 1, argv, n * sizeof(*hargv));
+	execv(path, hargv);
+	free(hargv);
 	return cr_fail(err, errno, "exec %s", path);
 }
 
