@@ -133,6 +133,13 @@ int image_write(struct image_store *s, const struct image_commit_in *in,
 		return -1;
 	if (image_blob_add_buf(s, manifest, strlen(manifest), mhex, err) < 0)
 		return -1;
+	/* skopeo, copying into a layout over the store's blob dir, reuses the layers and the
+	 * config there but writes the manifest again: a 0444 one would fail every later pull or
+	 * load of this image (its own are 0644) */
+	cleanup_free char *rel = cr_xasprintf("blobs/sha256/%s", mhex);
+	cleanup_close int mfd = image_store_openat(s, rel, O_RDONLY | O_NONBLOCK, 0);
+	if (mfd < 0 || fchmod(mfd, 0644) < 0)
+		return cr_fail(err, errno, "blob %s", mhex);
 	record =
 	    image_record_from_config(config, strlen(config), id, mhex, layers_size(s, config), err);
 	if (!record)

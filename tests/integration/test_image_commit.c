@@ -338,6 +338,17 @@ START_TEST(test_load)
 	CONTI(&r, "save", "-o", file, "img:1");
 	h_assert_status(&r, 0, "save");
 	h_result_free(&r);
+	/* an oci-archive of an image the store holds (the manifest commit wrote is there already)
+	 */
+	char *oci = h_strf("%s/img-oci.tar", H.base);
+	CONTI(&r, "save", "--format", "oci-archive", "-o", oci, "img:1");
+	h_assert_status(&r, 0, "save --format oci-archive");
+	h_result_free(&r);
+	CONTI(&r, "load", "-q", "-i", oci);
+	h_assert_status(&r, 0, "load -i OCI-ARCHIVE of an image in the store");
+	ck_assert_str_eq(r.out, "Loaded image: localhost/img:1\n");
+	h_result_free(&r);
+	free(oci);
 	CONTI(&r, "rmi", "img:1");
 	h_assert_status(&r, 0, "rmi");
 	h_result_free(&r);
