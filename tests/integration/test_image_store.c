@@ -611,6 +611,70 @@ START_TEST(listing)
 }
 END_TEST
 
+/* docker-archive: and oci-archive: sources (what podman/docker save and skopeo write) are
+ * pulled as oci: is; their names come from what they carry (RepoTags, the index's ref
+ * name). A short name registries.conf cannot resolve fails with one line naming the fix. */
+START_TEST(pull_archives_and_short_names)
+{
+	char *base = src("base"), *da = h_strf("%s/da.tar", H.base),
+	     *oa = h_strf("%s/oa.tar", H.base);
+	char *dst = h_strf("docker-archive:%s:example.com/bb:v1", da);
+	char *ost = h_strf("oci-archive:%s:v2", oa), *dsrc = h_strf("docker-archive:%s", da);
+	char *osrc = h_strf("oci-archive:%s", oa), *conf = h_strf("%s/registries.conf", H.base);
+	char *env0 = h_strf("CONTAINERS_REGISTRIES_CONF=%s", conf), *repos, *text;
+	char *argv1[] = {"skopeo", "copy", "-q", base, dst, NULL};
+	char *argv2[] = {"skopeo", "copy", "-q", base, ost, NULL};
+	struct h_result r;
+
+	h_run(&r, NULL, argv1);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	h_result_free(&r);
+	h_run(&r, NULL, argv2);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	h_result_free(&r);
+	img(&r, NULL, "pull", "-q", dsrc, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	h_result_free(&r);
+	img(&r, NULL, "pull", "-q", osrc, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	h_result_free(&r);
+	repos = store("repositories");
+	text = h_read_file(repos);
+	ck_assert_ptr_nonnull(strstr(text, "example.com/bb:v1 "));
+	ck_assert_ptr_nonnull(strstr(text, "localhost/oa:v2 "));
+	free(text);
+	/* No alias and no search registries: one line and the fix. */
+	h_write_file(conf, "# nothing\n[aliases]\n\"other\" = \"example.com/other\"\n", 0644);
+	{
+		char *b = h_strf("CONTI_ROOTLESS_BIN=%s", h_conti_bin()), *hlp = helper();
+		const char *env[] = {b, env0, NULL};
+		char *argv[] = {hlp, "pull", "-q", "shortname:1", NULL};
+		struct h_opts o = {.env = env};
+		char *line;
+
+		h_run(&r, &o, argv);
+		ck_assert_int_eq(r.status, 125);
+		line = h_error_line(&r);
+		ck_assert_ptr_nonnull(strstr(line, "short name"));
+		ck_assert_ptr_nonnull(strstr(line, "unqualified-search-registries"));
+		free(line);
+		h_result_free(&r);
+		free(b);
+		free(hlp);
+	}
+	free(repos);
+	free(base);
+	free(da);
+	free(oa);
+	free(dst);
+	free(ost);
+	free(dsrc);
+	free(osrc);
+	free(conf);
+	free(env0);
+}
+END_TEST
+
 /* True when prog is on PATH. */
 static bool on_path(const char *prog)
 {
@@ -679,6 +743,7 @@ int main(void)
 	tcase_add_test(tc, killed_unpack_leaves_nothing_used);
 	tcase_add_test(tc, concurrent_pulls);
 	tcase_add_test(tc, listing);
+	tcase_add_test(tc, pull_archives_and_short_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
