@@ -212,8 +212,9 @@ static char **candidates(const struct image_ref *ref, size_t *n, struct cr_error
 	return v;
 }
 
-/* Reads manifest.json of a docker archive (the file part of docker-archive:FILE[:REF]). */
-static char *archive_manifest(const char *file, size_t *len, struct cr_error *err)
+/* Reads member (manifest.json of a docker archive, index.json of an OCI archive) of the tar
+ * file. */
+static char *archive_member(const char *file, const char *member, size_t *len, struct cr_error *err)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
@@ -230,7 +231,7 @@ static char *archive_manifest(const char *file, size_t *len, struct cr_error *er
 		const char *p = archive_entry_pathname(e);
 		la_int64_t size = archive_entry_size(e);
 
-		if (!p || (strcmp(p, "manifest.json") && strcmp(p, "./manifest.json")))
+		if (!p || (strcmp(p, member) && (strncmp(p, "./", 2) || strcmp(p + 2, member))))
 			continue;
 		if (size < 0 || size > (la_int64_t)IMAGE_JSON_MAX)
 			break;
@@ -246,7 +247,7 @@ static char *archive_manifest(const char *file, size_t *len, struct cr_error *er
 	}
 	archive_read_free(a);
 	if (!buf)
-		cr_fail(err, 0, "%s is not a docker archive (no manifest.json)", file);
+		cr_fail(err, 0, "%s is not an image archive (no %s)", file, member);
 	return buf;
 }
 
@@ -478,15 +479,23 @@ static int sources_of(const char *arg, struct source *sv, struct cr_error *err)
 	case IMAGE_SRC_OCI:
 	case IMAGE_SRC_OCI_ARCHIVE:
 		split_tag(rest, path, sizeof(path), &tag);
-		if (kind == IMAGE_SRC_OCI && !tag) {
+		if (!tag) {
 			/* The layout's only image: name it after what its index carries. */
 			char ihex[IMAGE_HEX_LEN + 1], carried[512];
 			cleanup_free char *ip = cr_xasprintf("%s/index.json", path);
-			cleanup_free char *idx = cr_xmalloc(IMAGE_JSON_MAX + 1);
+			cleanup_free char *idx = NULL;
 			struct cr_error ignored;
-			ssize_t il = cr_read_file(ip, idx, IMAGE_JSON_MAX + 1, &ignored);
+			ssize_t il = -1;
+			size_t alen = 0;
 			int nested;
 
+			if (kind == IMAGE_SRC_OCI) {
+				idx = cr_xmalloc(IMAGE_JSON_MAX + 1);
+				il = cr_read_file(ip, idx, IMAGE_JSON_MAX + 1, &ignored);
+			} else {
+				idx = archive_member(path, "index.json", &alen, &ignored);
+				il = idx ? (ssize_t)alen : -1;
+			}
 			carried[0] = '\0';
 			if (il > 0)
 				image_index_pick(idx, (size_t)il, NULL, ihex, carried,
@@ -519,7 +528,7 @@ static int sources_of(const char *arg, struct source *sv, struct cr_error *err)
 
 			if (tag && tag[0] == '@' && !cr_parse_ulong(tag + 1, &index))
 				index = 0;
-			mj = archive_manifest(path, &len, err);
+			mj = archive_member(path, "manifest.json", &len, err);
 			if (!mj || image_docker_archive_tag(mj, len, index, carried,
 							    sizeof(carried), err) < 0)
 				return -1;

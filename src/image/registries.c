@@ -276,8 +276,19 @@ static int lex_value(struct lexer *l, struct value *v, int depth)
 		}
 	}
 	/* A number, a boolean, a date: not ours, skipped. */
-	while (l->p < l->end && !strchr("\n,]}#", *l->p))
-		l->p++;
+	{
+		const char *start = l->p;
+
+		while (l->p < l->end && !strchr("\n,]}# \t\r", *l->p))
+			l->p++;
+		/* A date and time may hold one space: "1979-05-27 07:32:00Z". */
+		if (l->p - start == 10 && start[4] == '-' && start[7] == '-' && l->end - l->p > 1 &&
+		    l->p[0] == ' ' && l->p[1] >= '0' && l->p[1] <= '9') {
+			l->p++;
+			while (l->p < l->end && !strchr("\n,]}# \t\r", *l->p))
+				l->p++;
+		}
+	}
 	return 0;
 }
 

@@ -355,6 +355,11 @@ static char *read_all_fd(int fd, size_t max, size_t *len, const char *what, stru
 			break;
 		n += (size_t)r;
 	}
+	if (n > max) {
+		free(buf);
+		cr_fail(err, EFBIG, "%s is larger than %zu bytes", what, max);
+		return NULL;
+	}
 	buf[n] = '\0';
 	if (len)
 		*len = n;

@@ -547,9 +547,19 @@ int image_unpack_layer(const char *root, const char *digest, const char *diff_id
 			ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 			ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
 			ARCHIVE_EXTRACT_UNLINK);
-	if (unpack_stream(&u, blob_fd, zhex, thex) < 0)
+	if (unpack_stream(&u, blob_fd, zhex, thex) < 0) {
+		struct cr_error ignored;
+
+		/* A blob that is not what its digest says is reported as that, whatever
+		 * libarchive made of it. */
+		if (lseek(blob_fd, 0, SEEK_SET) == 0 &&
+		    image_sha256_fd(blob_fd, zhex, NULL, &ignored) == 0 &&
+		    strcmp(zhex, digest) != 0)
+			goto corrupted;
 		goto cleanup;
+	}
 	if (strcmp(zhex, digest) != 0) {
+	corrupted:
 		unlinkat(s.root_fd, blob_rel, 0);
 		cr_fail(
 		    err, 0,
