@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,6 +312,11 @@ int image_pull(const char *source, char id[IMAGE_DIGEST_HEX + 1], struct cr_erro
 		return cr_fail(err, errno, "fork");
 	}
 	if (pid == 0) {
+		sigset_t none;
+
+		/* run blocks the signals it relays: ^C must reach the pull */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		dup2(pipefd[1], 1);
 		export_self();
 		execl(path, IMAGE_HELPER, "pull", source, (char *)NULL);
@@ -368,7 +374,7 @@ static int pull_and_name(const char *data, const char *typed, const char *ref, c
 	char found[IMAGE_DIGEST_HEX + 1];
 
 	if (image_pull(typed, id, err) < 0)
-		return -1;
+		return err->msg[0] ? cr_prefix(err, "image %s is not in the store", typed) : -1;
 	if (!ref || image_store_find(data, ref, found, name, name_len, err) != 1 ||
 	    strcmp(found, id))
 		snprintf(name, name_len, "%s", typed);
