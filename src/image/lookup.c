@@ -267,12 +267,21 @@ static int find_helper(char *path, size_t len, struct cr_error *err)
 int image_exec_helper(char **argv, struct cr_error *err)
 {
 	char path[PATH_MAX + 64];
+	size_t n = 0;
+	char **full;
 
 	if (find_helper(path, sizeof(path), err) < 0)
 		return -1;
+	while (argv[n])
+		n++;
+	/* its own name first, then the user's words from the command word on */
+	full = cr_xcalloc(n + 2, sizeof(*full));
+	full[0] = IMAGE_HELPER;
+	memcpy(full + 1, argv, n * sizeof(*full));
 	export_self();
 	fflush(NULL);
-	execv(path, argv);
+	execv(path, full);
+	free(full);
 	return cr_fail(err, errno, "exec %s", path);
 }
 
