@@ -770,6 +770,8 @@ static int run_operands(struct cr_cli *cli, int argc, char **argv, struct cr_err
 		return cr_hint(err,
 			       "usage: conti-rootless run [OPTIONS] IMAGE|ROOTFS [CMD [ARG...]]");
 	}
+	if (!argv[0][0])
+		return bad_usage(err, "run ", "empty IMAGE or ROOTFS", argv[0]);
 	cli->cfg.rootfs = cr_xstrdup(argv[0]);
 	for (int i = 1; i < argc; i++)
 		strv_push(&cli->cfg.args, argv[i]);

@@ -392,9 +392,11 @@ int mounts_overlay_fsconfig(int fsfd, const char *data)
 		char *value = strchr(opt, '=');
 		int ret = 0;
 
+		if (value)
+			*value++ = '\0';
 		if (!value) {
 			ret = (int)syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_FLAG, opt, NULL, 0);
-		} else if (*value++ = '\0', !strcmp(opt, "lowerdir")) {
+		} else if (!strcmp(opt, "lowerdir")) {
 			/* one layer a call: no page limit on the list */
 			char *layer;
 

@@ -97,7 +97,12 @@ static int resolve_layers(struct run *r, struct cr_error *err)
 	image_lower_dirs(r->paths.data, &r->cfg->layers, &r->lowers);
 	if (image_check_layers(r->cfg, &r->lowers, err) < 0)
 		return -1;
+	/* The root's mode is the upper dir's: the top layer's, as the image's tar gave it; a
+	 * layer dir whose tar had no "./" keeps the 0700 of the dir it was unpacked into,
+	 * which would lock every other user out of "/": 0755 then, as docker's root. */
 	r->rootfs_mode = stat(r->lowers.v[0], &st) == 0 ? st.st_mode & 07777 : 0755;
+	if (r->rootfs_mode == 0700)
+		r->rootfs_mode = 0755;
 	return 0;
 }
 

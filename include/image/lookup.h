@@ -66,8 +66,9 @@ int image_pull(const char *source, char id[IMAGE_DIGEST_HEX + 1], struct cr_erro
 /* True when argv[0] is a command of the image helper (pull, images, rmi, ...). */
 bool image_is_helper_command(const char *word);
 
-/* Execs the image helper with argv (the user's, from the command word on), stdio as they are
- * and CONTI_ROOTLESS_BIN set to this program; returns only on failure (err). */
+/* Execs the image helper as `conti-rootless-image ARGV...` (argv: the user's words from the
+ * command word on), stdio as they are and CONTI_ROOTLESS_BIN set to this program; returns
+ * only on failure (err). */
 int image_exec_helper(char **argv, struct cr_error *err);
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,20 +267,21 @@ static int find_helper(char *path, size_t len, struct cr_error *err)
 int image_exec_helper(char **argv, struct cr_error *err)
 {
 	char path[PATH_MAX + 64];
+	size_t n = 0;
+	char **full;
 
 	if (find_helper(path, sizeof(path), err) < 0)
 		return -1;
-	export_self();
-	fflush(NULL);
-	/* the helper's argv[0] is its name, the user's words follow (its main skips argv[0]) */
-	size_t n = 0;
 	while (argv[n])
 		n++;
-	char **hargv = cr_xcalloc(n + 2, sizeof(*hargv));
-	hargv[0] = (char *)IMAGE_HELPER;
-	memcpy(hargv + 1, argv, n * sizeof(*hargv));
-	execv(path, hargv);
-	free(hargv);
+	/* its own name first, then the user's words from the command word on */
+	full = cr_xcalloc(n + 2, sizeof(*full));
+	full[0] = IMAGE_HELPER;
+	memcpy(full + 1, argv, n * sizeof(*full));
+	export_self();
+	fflush(NULL);
+	execv(path, full);
+	free(full);
 	return cr_fail(err, errno, "exec %s", path);
 }
 
@@ -319,6 +321,11 @@ int image_pull(const char *source, char id[IMAGE_DIGEST_HEX + 1], struct cr_erro
 		return cr_fail(err, errno, "fork");
 	}
 	if (pid == 0) {
+		sigset_t none;
+
+		/* run blocks the signals it relays: ^C must reach the pull */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		dup2(pipefd[1], 1);
 		export_self();
 		execl(path, IMAGE_HELPER, "pull", source, (char *)NULL);
@@ -376,7 +383,7 @@ static int pull_and_name(const char *data, const char *typed, const char *ref, c
 	char found[IMAGE_DIGEST_HEX + 1];
 
 	if (image_pull(typed, id, err) < 0)
-		return -1;
+		return err->msg[0] ? cr_prefix(err, "image %s is not in the store", typed) : -1;
 	if (!ref || image_store_find(data, ref, found, name, name_len, err) != 1 ||
 	    strcmp(found, id))
 		snprintf(name, name_len, "%s", typed);

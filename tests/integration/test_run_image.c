@@ -469,6 +469,119 @@ START_TEST(test_image_unknown_and_refused)
 }
 END_TEST
 
+/* A front end of its own (a copy) whose helpers dir holds the real helpers and a fake image
+ * helper that logs its argv and CONTI_ROOTLESS_BIN, "pulls" by naming an image whose layers
+ * and record are there already, says something on stderr and prints the ID last. */
+static char *fake_frontend(void)
+{
+	char *dir = h_strf("%s/fe", H.base), *bin = h_strf("%s/fe/conti-rootless", H.base);
+	char *real = h_strf("%s", h_conti_bin());
+	const char *const helpers[] = {"conti-rootless-init", "conti-rootless-keeper",
+				       "conti-rootless-idmap"};
+	char *script;
+
+	*strrchr(real, '/') = '\0';
+	mkdirs(h_strf("%s/helpers", dir));
+	h_copy_file(h_conti_bin(), bin, 0755);
+	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
+		char *from = h_strf("%s/helpers/%s", real, helpers[i]);
+		char *to = h_strf("%s/helpers/%s", dir, helpers[i]);
+
+		if (h_exists(from))
+			ck_assert_int_eq(symlink(from, to), 0);
+		free(from), free(to);
+	}
+	script = h_strf("#!/bin/sh\n"
+			"echo \"argv=$*\" >>'%s/fake.log'\n"
+			"echo \"bin=$CONTI_ROOTLESS_BIN\" >>'%s/fake.log'\n"
+			"[ \"$1\" = pull ] || exit 0\n"
+			"echo 'fake progress' >&2\n"
+			"[ -n \"$FAKE_FAIL\" ] && { echo 'fake: cannot pull' >&2; exit 125; }\n"
+			"echo 'docker.io/library/h3pulled:v1 " IMG_ID "' >>'%s/conti-rootless/"
+			"images/repositories'\n"
+			"echo 'Writing manifest'\n"
+			"echo " IMG_ID "\n",
+			H.base, H.base, H.data);
+	{
+		char *helper = h_strf("%s/helpers/conti-rootless-image", dir);
+
+		h_write_file(helper, script, 0755);
+		free(helper);
+	}
+	free(script), free(dir), free(real);
+	return bin;
+}
+
+/* An image not in the store is pulled through the helper (its stderr passed on, the ID read
+ * from its last line), then run; --pull=never asks nothing, --pull=always asks again; a
+ * failed pull exits as the helper did with its line alone; pull itself is forwarded. */
+START_TEST(test_image_pulled_through_helper)
+{
+	char *bin = fake_frontend(), *log = h_strf("%s/fake.log", H.base), *text;
+	const char *const run[] = {bin, "run", "--rm", "h3pulled:v1", "cat", "/etc/top.txt", NULL};
+	const char *const never[] = {bin, "run", "--rm", "--pull=never", "nothere", "true", NULL};
+	const char *const always[] = {bin,	"run", "--rm",	    "--pull=always",
+				      IMG_NAME, "cat", "/etc/motd", NULL};
+	const char *const pull[] = {bin, "--trace", "pull", "-q", "x:1", NULL};
+	const char *const fail_env[] = {"FAKE_FAIL=1", NULL};
+	struct h_opts fail = {.env = fail_env};
+	struct h_result r;
+
+	make_image(NULL);
+	write_repositories("");
+	h_run(&r, NULL, (char *const *)run);
+	h_assert_status(&r, 0, "run of an image not in the store");
+	ck_assert_str_eq(r.out, "top\n");
+	ck_assert_msg(strstr(r.err, "fake progress"), "%s", r.err);
+	h_result_free(&r);
+	text = h_read_file(log);
+	ck_assert_msg(text && strstr(text, "argv=pull h3pulled:v1\n"), "%s", text);
+	{
+		char *want = h_strf("bin=%s\n", bin);
+
+		ck_assert_msg(strstr(text, want), "%s", text);
+		free(want);
+	}
+	free(text);
+	unlink(log);
+	/* now it is in the store: no pull */
+	h_run(&r, NULL, (char *const *)run);
+	h_assert_status(&r, 0, "run of a pulled image");
+	h_result_free(&r);
+	ck_assert(!h_exists(log));
+	h_run(&r, NULL, (char *const *)never);
+	h_assert_status(&r, 125, "run --pull=never");
+	free(h_error_line(&r));
+	h_result_free(&r);
+	ck_assert(!h_exists(log));
+	h_run(&r, NULL, (char *const *)always);
+	h_assert_status(&r, 0, "run --pull=always");
+	ck_assert_str_eq(r.out, "layer3\n");
+	h_result_free(&r);
+	text = h_read_file(log);
+	ck_assert_msg(text && strstr(text, "argv=pull " IMG_NAME "\n"), "%s", text);
+	free(text);
+	unlink(log);
+	/* the helper failed: its line, its status, nothing of ours, no container left */
+	{
+		const char *const other[] = {bin, "run", "--rm", "other:1", "true", NULL};
+
+		h_run(&r, &fail, (char *const *)other);
+		ck_assert_int_eq(r.status, 125);
+		ck_assert_msg(!strcmp(r.err, "fake progress\nfake: cannot pull\n"), "%s", r.err);
+		h_result_free(&r);
+	}
+	h_run(&r, NULL, (char *const *)pull);
+	h_assert_status(&r, 0, "pull, forwarded");
+	h_result_free(&r);
+	text = h_read_file(log);
+	ck_assert_msg(text && strstr(text, "argv=pull -q x:1\n"), "%s", text);
+	free(text);
+	h_assert_no_containers_left();
+	free(bin), free(log);
+}
+END_TEST
+
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
@@ -494,6 +607,7 @@ int main(void)
 	tcase_add_test(tc, test_image_missing_layer);
 	tcase_add_test(tc, test_rootfs_forms_unchanged);
 	tcase_add_test(tc, test_image_unknown_and_refused);
+	tcase_add_test(tc, test_image_pulled_through_helper);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
