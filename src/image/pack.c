@@ -523,6 +523,16 @@ static int pack_dir_entry(struct walk *w, int fd, const struct stat *st, bool *o
 	return ret;
 }
 
+/* True for what a run leaves in an upper dir that is not the container's doing: the empty
+ * mount points of /etc/hosts, /etc/hostname and /etc/resolv.conf made where the rootfs had
+ * none (the files themselves live in the runtime dir; docker keeps them out of its layer too). */
+static bool is_placeholder(const char *path, const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && st->st_size == 0 &&
+	       (!strcmp(path, "etc/hosts") || !strcmp(path, "etc/hostname") ||
+		!strcmp(path, "etc/resolv.conf"));
+}
+
 /* Goes back from the directory cur to its parent, which must be (dev, ino). */
 static int go_up(int *cur, dev_t dev, ino_t ino, struct cr_error *err)
 {
@@ -558,6 +568,8 @@ static int visit(struct walk *w, int cur, const struct level *lv, const char *na
 		skip(&w->skips, SKIP_MOUNT, w->path);
 		return 0;
 	}
+	if (w->mode == PACK_UPPER && is_placeholder(w->path, st))
+		return 0;
 	if (lv->opaque && !strcmp(name, WH_OPAQUE))
 		return 0; /* fuse-overlayfs writes one next to its xattr: written already */
 	if (!strncmp(name, WH_PREFIX, strlen(WH_PREFIX)) && w->mode == PACK_DIR) {

@@ -486,8 +486,15 @@ START_TEST(pack_upper_dir)
 	snprintf(p, sizeof(p), "%s/fuse/.wh.old", tree); /* a fuse-overlayfs whiteout file */
 	ck_assert_int_eq(cr_write_file(p, "", 0, 0600, &err), 0);
 
+	snprintf(p, sizeof(p), "%s/etc/hostname", tree); /* a run's empty mount point: left out */
+	ck_assert_int_eq(cr_write_file(p, "", 0, 0644, &err), 0);
+	snprintf(p, sizeof(p), "%s/etc/hosts", tree); /* but not one with content */
+	ck_assert_int_eq(cr_write_file(p, "1.2.3.4 x\n", 10, 0644, &err), 0);
+
 	ck_assert_int_eq(pack_into(tree, PACK_UPPER, out, &res, &err), 0);
 	size_t n = read_layer(out, &res, g, 32);
+	ck_assert_ptr_null(find_entry(g, n, "etc/hostname"));
+	ck_assert_ptr_nonnull(find_entry(g, n, "etc/hosts"));
 	const struct got *e;
 	ck_assert_ptr_nonnull(e = find_entry(g, n, "etc/"));
 	ck_assert_uint_eq(e->type, AE_IFDIR);
