@@ -405,6 +405,36 @@ START_TEST(test_commit_refusals)
 }
 END_TEST
 
+/* A Debian rootfs (files of many owners, setuid sudo) committed as a directory container: the
+ * base layer keeps owners and modes, and the image runs sudo as a user. */
+START_TEST(test_commit_debian_rootfs)
+{
+	const char *deb = h_debian_rootfs("commit of a Debian rootfs");
+	char *name = h_new_name("d", runner);
+	char id[65];
+	struct h_result r;
+
+	if (!deb)
+		return;
+	CONTI(&r, "run", "--name", name, deb, "sh", "-c",
+	      "useradd -m ann && echo 'ann ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/ann");
+	h_assert_status(&r, 0, "run in the Debian rootfs");
+	h_result_free(&r);
+	struct h_opts o = {.timeout_ms = 300000};
+	const char *commit[] = {"commit", name, "deb:1", NULL};
+	h_conti_v(&r, &o, commit);
+	h_assert_status(&r, 0, "commit of the Debian container");
+	assert_id(&r, id);
+	h_result_free(&r);
+	CONTI(&r, "run", "--rm", "-u", "ann", "deb:1", "sh", "-c",
+	      "stat -c '%a %U' /usr/bin/sudo /var/cache/apt/archives/partial; sudo id -u");
+	h_assert_status(&r, 0, "run of the committed Debian image");
+	ck_assert_str_eq(r.out, "4755 root\n700 _apt\n0\n");
+	h_result_free(&r);
+	free(name);
+}
+END_TEST
+
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
@@ -418,6 +448,10 @@ int main(void)
 	tcase_add_test(tc, test_commit_dir_container);
 	tcase_add_test(tc, test_commit_image_container);
 	tcase_add_test(tc, test_commit_refusals);
+	suite_add_tcase(s, tc);
+	tc = h_tcase("debian");
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, test_commit_debian_rootfs);
 	suite_add_tcase(s, tc);
 	tc = h_tcase("save");
 	tcase_set_timeout(tc, 180);
