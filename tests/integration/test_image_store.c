@@ -536,6 +536,51 @@ START_TEST(killed_unpack_leaves_nothing_used)
 }
 END_TEST
 
+/* SIGKILL of the helper and skopeo while skopeo copies leaves a work dir under tmp/ and
+ * no record, name or layer; the next pull collects the work dir and succeeds. */
+START_TEST(killed_pull_leaves_nothing_used)
+{
+	char *s = src("big"), *hlp = helper(),
+	     *env0 = h_strf("CONTI_ROOTLESS_BIN=%s", h_conti_bin());
+	char *argv[] = {hlp, "pull", "-q", s, NULL};
+	const char *env[] = {env0, NULL};
+	struct h_opts o = {.env = env, .timeout_ms = 120000};
+	char *tmpdir = store("tmp"), *recs = store("records"), *id;
+	long long deadline = h_mono_ms() + 60000;
+	struct h_proc p;
+	struct h_result r;
+	int killed = 0, done, tmp;
+
+	h_spawn(&p, argv, &o);
+	while (h_mono_ms() < deadline && !killed) {
+		struct timespec ts = {0, 2 * 1000000};
+
+		if (h_count_entries(tmpdir) > 0 && h_count_procs_mentioning("skopeo") > 0) {
+			kill(p.pid, SIGKILL);
+			killed = h_kill_procs("--dest-shared-blob-dir") + 1;
+		}
+		nanosleep(&ts, NULL);
+	}
+	ck_assert_msg(killed, "skopeo was never seen running");
+	h_finish(&p, &r, 60000);
+	ck_assert_int_eq(r.status, 128 + SIGKILL);
+	h_result_free(&r);
+	ck_assert_int_eq(h_count_entries(recs), 0);
+	count_layers(&done, &tmp);
+	ck_assert_int_eq(done + tmp, 0);
+	id = pull_ok("big");
+	ck_assert_int_eq(h_count_entries(tmpdir), 0);
+	count_layers(&done, &tmp);
+	ck_assert_int_eq(done, 1);
+	free(id);
+	free(tmpdir);
+	free(recs);
+	free(s);
+	free(hlp);
+	free(env0);
+}
+END_TEST
+
 /* Two pulls of one image at once both succeed with the same id and one set of layers. */
 START_TEST(concurrent_pulls)
 {
@@ -741,6 +786,7 @@ int main(void)
 	tcase_add_test(tc, shared_layers_and_rmi);
 	tcase_add_test(tc, rmi_refuses_used_image);
 	tcase_add_test(tc, killed_unpack_leaves_nothing_used);
+	tcase_add_test(tc, killed_pull_leaves_nothing_used);
 	tcase_add_test(tc, concurrent_pulls);
 	tcase_add_test(tc, listing);
 	tcase_add_test(tc, pull_archives_and_short_names);
