@@ -720,6 +720,46 @@ START_TEST(pull_archives_and_short_names)
 }
 END_TEST
 
+/* A pull and an rmi at once, sharing the base layer: the locks order them, both succeed,
+ * and the pulled image keeps every layer it names. */
+START_TEST(pull_and_rmi_at_once)
+{
+	char *a = pull_ok("three"), *s = src("other"), *hlp = helper();
+	char *env0 = h_strf("CONTI_ROOTLESS_BIN=%s", h_conti_bin());
+	char *argv1[] = {hlp, "pull", "-q", s, NULL}, *argv2[] = {hlp, "rmi", a, NULL};
+	const char *env[] = {env0, NULL};
+	struct h_opts o = {.env = env, .timeout_ms = 120000};
+	struct h_proc p1, p2;
+	struct h_result r1, r2;
+	char *b, **layers;
+	size_t n;
+
+	h_spawn(&p1, argv1, &o);
+	h_spawn(&p2, argv2, &o);
+	h_finish(&p1, &r1, 120000);
+	h_finish(&p2, &r2, 120000);
+	ck_assert_msg(r1.status == 0 && r2.status == 0, "%s / %s", r1.err, r2.err);
+	b = h_line(r1.out, 0);
+	layers = record_layers(b, &n);
+	ck_assert_int_eq(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		char *f = layer_file(layers[i], "");
+
+		ck_assert_msg(h_exists(f), "layer %zu of the pulled image is gone", i);
+		free(f);
+		free(layers[i]);
+	}
+	h_result_free(&r1);
+	h_result_free(&r2);
+	free(layers);
+	free(a);
+	free(b);
+	free(s);
+	free(hlp);
+	free(env0);
+}
+END_TEST
+
 /* True when prog is on PATH. */
 static bool on_path(const char *prog)
 {
@@ -788,6 +828,7 @@ int main(void)
 	tcase_add_test(tc, killed_unpack_leaves_nothing_used);
 	tcase_add_test(tc, killed_pull_leaves_nothing_used);
 	tcase_add_test(tc, concurrent_pulls);
+	tcase_add_test(tc, pull_and_rmi_at_once);
 	tcase_add_test(tc, listing);
 	tcase_add_test(tc, pull_archives_and_short_names);
 	suite_add_tcase(s, tc);
