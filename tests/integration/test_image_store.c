@@ -301,6 +301,26 @@ START_TEST(pull_refuses_escapes)
 }
 END_TEST
 
+/* A file owned by an id the user namespace does not map: one line with the fix, nothing
+ * left. */
+START_TEST(pull_refuses_unmapped_owner)
+{
+	struct h_result r;
+	char *s = src("unmapped"), *line;
+	int done, tmp;
+
+	img(&r, NULL, "pull", "-q", s, NULL);
+	ck_assert_int_eq(r.status, 125);
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, "does not map") && strstr(line, "/etc/subuid"), "%s", line);
+	count_layers(&done, &tmp);
+	ck_assert_int_eq(done + tmp, 0);
+	free(line);
+	free(s);
+	h_result_free(&r);
+}
+END_TEST
+
 /* A blob in the store whose content does not match its digest (skopeo then reuses it) is
  * refused and deleted; the next pull fetches it again and works. */
 START_TEST(pull_refuses_corrupted_blob)
@@ -822,6 +842,7 @@ int main(void)
 		return 1;
 	tcase_add_test(tc, pull_layers);
 	tcase_add_test(tc, pull_refuses_escapes);
+	tcase_add_test(tc, pull_refuses_unmapped_owner);
 	tcase_add_test(tc, pull_refuses_corrupted_blob);
 	tcase_add_test(tc, shared_layers_and_rmi);
 	tcase_add_test(tc, rmi_refuses_used_image);
