@@ -780,6 +780,39 @@ START_TEST(pull_and_rmi_at_once)
 }
 END_TEST
 
+/* Layers compressed with zstd and xz, or not at all, unpack as gzip ones do (libarchive's
+ * filters), through the unpack step as pull runs it. */
+START_TEST(unpack_filters)
+{
+	static const char *const comp[] = {"zstd -q -c", "xz -c", "cat"};
+	char *dir = h_strf("%s/filters", H.base), *script, *hlp = helper();
+	struct h_result r;
+	char *argv[] = {"sh", "-c", NULL, NULL};
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	img(&r, NULL, "images", NULL); /* makes the store */
+	h_result_free(&r);
+	for (size_t i = 0; i < sizeof(comp) / sizeof(comp[0]); i++) {
+		script = h_strf(
+		    "set -e; cd %s; python3 %s/tests/integration/image-layer.py top top.tar; "
+		    "D=$(sha256sum top.tar | cut -c1-64); %s top.tar >l; "
+		    "Z=$(sha256sum l | cut -c1-64); cp l %s/conti-rootless/images/blobs/sha256/$Z; "
+		    "%s unshare %s --userns-step unpack %s/conti-rootless/images $Z:$D; "
+		    "test -f %s/conti-rootless/images/layers/$D/opt/d/new; "
+		    "%s unshare rm -rf %s/conti-rootless/images/layers/$D",
+		    dir, CR_SOURCE_ROOT, comp[i], H.data, h_conti_bin(), hlp, H.data, H.data,
+		    h_conti_bin(), H.data);
+		argv[2] = script;
+		h_run(&r, NULL, argv);
+		ck_assert_msg(r.status == 0, "%s: %s", comp[i], r.err);
+		h_result_free(&r);
+		free(script);
+	}
+	free(dir);
+	free(hlp);
+}
+END_TEST
+
 /* True when prog is on PATH. */
 static bool on_path(const char *prog)
 {
@@ -851,6 +884,7 @@ int main(void)
 	tcase_add_test(tc, concurrent_pulls);
 	tcase_add_test(tc, pull_and_rmi_at_once);
 	tcase_add_test(tc, listing);
+	tcase_add_test(tc, unpack_filters);
 	tcase_add_test(tc, pull_archives_and_short_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
