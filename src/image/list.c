@@ -220,7 +220,7 @@ static void fill_row(struct row *r, const struct image_info *im, const char *nam
 
 /* A --format template: {{.Repository}} {{.Tag}} {{.Digest}} {{.ID}} {{.CreatedSince}}
  * {{.CreatedAt}} {{.Size}}, \t and \n. */
-static int print_template(const char *tmpl, const struct row *r, struct cr_error *err)
+static int print_template(FILE *out, const char *tmpl, const struct row *r, struct cr_error *err)
 {
 	static const char *const keys[] = {"Repository",   "Tag",	"Digest", "ID",
 					   "CreatedSince", "CreatedAt", "Size"};
@@ -228,7 +228,7 @@ static int print_template(const char *tmpl, const struct row *r, struct cr_error
 
 	for (const char *p = tmpl; *p;) {
 		if (p[0] == '\\' && (p[1] == 't' || p[1] == 'n')) {
-			putchar(p[1] == 't' ? '\t' : '\n');
+			fputc(p[1] == 't' ? '\t' : '\n', out);
 			p += 2;
 		} else if (!strncmp(p, "{{", 2)) {
 			const char *end = strstr(p, "}}");
@@ -254,14 +254,33 @@ static int print_template(const char *tmpl, const struct row *r, struct cr_error
 				if (k == sizeof(keys) / sizeof(keys[0]))
 					return cr_fail(err, 0, "--format: unknown field %s", field);
 			}
-			fputs(vals[k], stdout);
+			fputs(vals[k], out);
 			p = end + 2;
 		} else {
-			putchar(*p++);
+			fputc(*p++, out);
 		}
 	}
-	putchar('\n');
+	fputc('\n', out);
 	return 0;
+}
+
+/* The template filled for r as one malloc'ed line (for a table); NULL with err. */
+static char *template_line(const char *tmpl, const struct row *r, struct cr_error *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	int ret;
+
+	if (!m)
+		return NULL;
+	ret = print_template(m, tmpl, r, err);
+	fclose(m);
+	if (ret < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 int image_cmd_images(int argc, char **argv, struct cr_error *err)
@@ -272,6 +291,7 @@ int image_cmd_images(int argc, char **argv, struct cr_error *err)
 	char **lines = NULL;
 	size_t nlines = 0;
 	const char *tmpl = NULL;
+	bool table = false;
 	long long now = (long long)time(NULL);
 	int ret = 0;
 
@@ -281,6 +301,7 @@ int image_cmd_images(int argc, char **argv, struct cr_error *err)
 		o.format = NULL;
 	if (o.format && !strncmp(o.format, "table ", 6)) {
 		tmpl = o.format + 6;
+		table = true;
 		o.format = NULL;
 	} else if (o.format && strcmp(o.format, "json") != 0) {
 		tmpl = o.format;
@@ -325,6 +346,18 @@ int image_cmd_images(int argc, char **argv, struct cr_error *err)
 			free(shown.v);
 		goto out;
 	}
+	if (!o.quiet && table) {
+		/* docker's header for a table template: the fields' names. */
+		struct row h = {"REPOSITORY", "TAG",	    "DIGEST", "IMAGE ID",
+				"CREATED",    "CREATED AT", "SIZE"};
+
+		lines = cr_xrealloc(lines, (nlines + 1) * sizeof(*lines));
+		lines[nlines++] = template_line(tmpl, &h, err);
+		if (!lines[nlines - 1]) {
+			nlines--;
+			ret = -1;
+		}
+	}
 	if (!o.quiet && !tmpl) {
 		lines = cr_xrealloc(lines, (nlines + 1) * sizeof(*lines));
 		lines[nlines++] =
@@ -348,10 +381,19 @@ int image_cmd_images(int argc, char **argv, struct cr_error *err)
 			struct row r;
 
 			fill_row(&r, im, im->nnames ? im->names[j] : NULL, &o, now);
-			if (tmpl) {
-				if (print_template(tmpl, &r, err) < 0)
+			if (tmpl && table) {
+				lines = cr_xrealloc(lines, (nlines + 1) * sizeof(*lines));
+				lines[nlines++] = template_line(tmpl, &r, err);
+				if (!lines[nlines - 1]) {
+					nlines--;
 					ret = -1;
-				break;
+				}
+				continue;
+			}
+			if (tmpl) {
+				if (print_template(stdout, tmpl, &r, err) < 0)
+					ret = -1;
+				continue;
 			}
 			lines = cr_xrealloc(lines, (nlines + 1) * sizeof(*lines));
 			if (o.digests)
@@ -363,7 +405,7 @@ int image_cmd_images(int argc, char **argv, struct cr_error *err)
 							       r.tag, r.id, r.since, r.size);
 		}
 	}
-	if (nlines)
+	if (nlines && ret == 0)
 		psf_print_columns(stdout, lines, nlines);
 	for (size_t i = 0; i < nlines; i++)
 		free(lines[i]);

@@ -94,7 +94,15 @@ static int run_skopeo(const struct pull_opts *o, const char *blobs, const char *
 
 	if (errfd < 0)
 		return cr_fail(err, errno, "memfd_create");
+	const char *conf = getenv("CONTAINERS_REGISTRIES_CONF");
+
 	argv[n++] = o->skopeo;
+	/* skopeo (1.9, Debian 12) ignores CONTAINERS_REGISTRIES_CONF, which podman and our short
+	 * names read: hand it over, so mirrors and insecure registries of that file apply. */
+	if (conf && *conf) {
+		argv[n++] = "--registries-conf";
+		argv[n++] = conf;
+	}
 	argv[n++] = "copy";
 	if (!o->progress)
 		argv[n++] = "-q";

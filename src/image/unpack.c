@@ -363,7 +363,7 @@ static int unpack_entry(struct unpack *u, struct archive *tar, struct archive_en
 		return cr_hint(u->err,
 			       "give the user a range of 65536 ids in /etc/subuid and "
 			       "/etc/subgid (usermod --add-subuids/--add-subgids), as podman "
-			       "needs, then `conti-rootless system migrate` or a reboot");
+			       "needs; `conti-rootless check` shows the ranges in use");
 	}
 	if (hard) {
 		cleanup_close int fd = -1;

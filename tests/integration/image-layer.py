@@ -9,6 +9,7 @@
   absolute  an entry "/abs-evil"                     (refused)
   symlink   "link" -> OUTSIDE, then "link/evil"      (refused: through a symlink)
   hardlink  a hard link to "../../etc/passwd"        (refused)
+  unmapped  a file owned by 4000000000, which no user namespace maps
   big       MB (argv[3]) of incompressible data in 8 files (for a killed unpack)
 """
 import io
@@ -71,6 +72,9 @@ def main():
         elif kind == "hardlink":
             add_file(t, "ok-file", b"fine\n")
             add(t, "hl", tarfile.LNKTYPE, link="../../etc/passwd")
+        elif kind == "unmapped":
+            add_file(t, "ok-file", b"fine\n")
+            add_file(t, "far-owner", b"x\n", uid=4000000000, gid=4000000000)
         elif kind == "big":
             mb = int(sys.argv[3])
             for i in range(8):

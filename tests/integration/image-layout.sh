@@ -5,7 +5,7 @@
 #   two     base + a layer deleting etc/gone.txt (a whiteout, umoci's)
 #   three   two + the "top" layer of image-layer.py (an opaque opt/d, owners, setuid, ...)
 #   other   base + a layer adding etc/other.txt (a second image on the same base)
-#   dotdot absolute symlink hardlink   one hostile layer each (on an empty image)
+#   dotdot absolute symlink hardlink unmapped   one bad layer each (on an empty image)
 #   big     an empty image + a layer of $IMAGE_BIG_MB (default 64) MB of random data
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +39,7 @@ python3 "$here/image-layer.py" top top.tar
 umoci raw add-layer --image oci:two --tag three top.tar
 umoci new --image oci:empty
 mkdir -p outside
-for k in dotdot absolute symlink hardlink; do
+for k in dotdot absolute symlink hardlink unmapped; do
 	python3 "$here/image-layer.py" $k $k.tar "$PWD/outside"
 	umoci raw add-layer --image oci:empty --tag $k $k.tar
 done

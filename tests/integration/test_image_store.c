@@ -301,6 +301,26 @@ START_TEST(pull_refuses_escapes)
 }
 END_TEST
 
+/* A file owned by an id the user namespace does not map: one line with the fix, nothing
+ * left. */
+START_TEST(pull_refuses_unmapped_owner)
+{
+	struct h_result r;
+	char *s = src("unmapped"), *line;
+	int done, tmp;
+
+	img(&r, NULL, "pull", "-q", s, NULL);
+	ck_assert_int_eq(r.status, 125);
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, "does not map") && strstr(line, "/etc/subuid"), "%s", line);
+	count_layers(&done, &tmp);
+	ck_assert_int_eq(done + tmp, 0);
+	free(line);
+	free(s);
+	h_result_free(&r);
+}
+END_TEST
+
 /* A blob in the store whose content does not match its digest (skopeo then reuses it) is
  * refused and deleted; the next pull fetches it again and works. */
 START_TEST(pull_refuses_corrupted_blob)
@@ -536,6 +556,51 @@ START_TEST(killed_unpack_leaves_nothing_used)
 }
 END_TEST
 
+/* SIGKILL of the helper and skopeo while skopeo copies leaves a work dir under tmp/ and
+ * no record, name or layer; the next pull collects the work dir and succeeds. */
+START_TEST(killed_pull_leaves_nothing_used)
+{
+	char *s = src("big"), *hlp = helper(),
+	     *env0 = h_strf("CONTI_ROOTLESS_BIN=%s", h_conti_bin());
+	char *argv[] = {hlp, "pull", "-q", s, NULL};
+	const char *env[] = {env0, NULL};
+	struct h_opts o = {.env = env, .timeout_ms = 120000};
+	char *tmpdir = store("tmp"), *recs = store("records"), *id;
+	long long deadline = h_mono_ms() + 60000;
+	struct h_proc p;
+	struct h_result r;
+	int killed = 0, done, tmp;
+
+	h_spawn(&p, argv, &o);
+	while (h_mono_ms() < deadline && !killed) {
+		struct timespec ts = {0, 2 * 1000000};
+
+		if (h_count_entries(tmpdir) > 0 && h_count_procs_mentioning("skopeo") > 0) {
+			kill(p.pid, SIGKILL);
+			killed = h_kill_procs("--dest-shared-blob-dir") + 1;
+		}
+		nanosleep(&ts, NULL);
+	}
+	ck_assert_msg(killed, "skopeo was never seen running");
+	h_finish(&p, &r, 60000);
+	ck_assert_int_eq(r.status, 128 + SIGKILL);
+	h_result_free(&r);
+	ck_assert_int_eq(h_count_entries(recs), 0);
+	count_layers(&done, &tmp);
+	ck_assert_int_eq(done + tmp, 0);
+	id = pull_ok("big");
+	ck_assert_int_eq(h_count_entries(tmpdir), 0);
+	count_layers(&done, &tmp);
+	ck_assert_int_eq(done, 1);
+	free(id);
+	free(tmpdir);
+	free(recs);
+	free(s);
+	free(hlp);
+	free(env0);
+}
+END_TEST
+
 /* Two pulls of one image at once both succeed with the same id and one set of layers. */
 START_TEST(concurrent_pulls)
 {
@@ -675,6 +740,79 @@ START_TEST(pull_archives_and_short_names)
 }
 END_TEST
 
+/* A pull and an rmi at once, sharing the base layer: the locks order them, both succeed,
+ * and the pulled image keeps every layer it names. */
+START_TEST(pull_and_rmi_at_once)
+{
+	char *a = pull_ok("three"), *s = src("other"), *hlp = helper();
+	char *env0 = h_strf("CONTI_ROOTLESS_BIN=%s", h_conti_bin());
+	char *argv1[] = {hlp, "pull", "-q", s, NULL}, *argv2[] = {hlp, "rmi", a, NULL};
+	const char *env[] = {env0, NULL};
+	struct h_opts o = {.env = env, .timeout_ms = 120000};
+	struct h_proc p1, p2;
+	struct h_result r1, r2;
+	char *b, **layers;
+	size_t n;
+
+	h_spawn(&p1, argv1, &o);
+	h_spawn(&p2, argv2, &o);
+	h_finish(&p1, &r1, 120000);
+	h_finish(&p2, &r2, 120000);
+	ck_assert_msg(r1.status == 0 && r2.status == 0, "%s / %s", r1.err, r2.err);
+	b = h_line(r1.out, 0);
+	layers = record_layers(b, &n);
+	ck_assert_int_eq(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		char *f = layer_file(layers[i], "");
+
+		ck_assert_msg(h_exists(f), "layer %zu of the pulled image is gone", i);
+		free(f);
+		free(layers[i]);
+	}
+	h_result_free(&r1);
+	h_result_free(&r2);
+	free(layers);
+	free(a);
+	free(b);
+	free(s);
+	free(hlp);
+	free(env0);
+}
+END_TEST
+
+/* Layers compressed with zstd and xz, or not at all, unpack as gzip ones do (libarchive's
+ * filters), through the unpack step as pull runs it. */
+START_TEST(unpack_filters)
+{
+	static const char *const comp[] = {"zstd -q -c", "xz -c", "cat"};
+	char *dir = h_strf("%s/filters", H.base), *script, *hlp = helper();
+	struct h_result r;
+	char *argv[] = {"sh", "-c", NULL, NULL};
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	img(&r, NULL, "images", NULL); /* makes the store */
+	h_result_free(&r);
+	for (size_t i = 0; i < sizeof(comp) / sizeof(comp[0]); i++) {
+		script = h_strf(
+		    "set -e; cd %s; python3 %s/tests/integration/image-layer.py top top.tar; "
+		    "D=$(sha256sum top.tar | cut -c1-64); %s top.tar >l; "
+		    "Z=$(sha256sum l | cut -c1-64); cp l %s/conti-rootless/images/blobs/sha256/$Z; "
+		    "%s unshare %s --userns-step unpack %s/conti-rootless/images $Z:$D; "
+		    "test -f %s/conti-rootless/images/layers/$D/opt/d/new; "
+		    "%s unshare rm -rf %s/conti-rootless/images/layers/$D",
+		    dir, CR_SOURCE_ROOT, comp[i], H.data, h_conti_bin(), hlp, H.data, H.data,
+		    h_conti_bin(), H.data);
+		argv[2] = script;
+		h_run(&r, NULL, argv);
+		ck_assert_msg(r.status == 0, "%s: %s", comp[i], r.err);
+		h_result_free(&r);
+		free(script);
+	}
+	free(dir);
+	free(hlp);
+}
+END_TEST
+
 /* True when prog is on PATH. */
 static bool on_path(const char *prog)
 {
@@ -737,12 +875,16 @@ int main(void)
 		return 1;
 	tcase_add_test(tc, pull_layers);
 	tcase_add_test(tc, pull_refuses_escapes);
+	tcase_add_test(tc, pull_refuses_unmapped_owner);
 	tcase_add_test(tc, pull_refuses_corrupted_blob);
 	tcase_add_test(tc, shared_layers_and_rmi);
 	tcase_add_test(tc, rmi_refuses_used_image);
 	tcase_add_test(tc, killed_unpack_leaves_nothing_used);
+	tcase_add_test(tc, killed_pull_leaves_nothing_used);
 	tcase_add_test(tc, concurrent_pulls);
+	tcase_add_test(tc, pull_and_rmi_at_once);
 	tcase_add_test(tc, listing);
+	tcase_add_test(tc, unpack_filters);
 	tcase_add_test(tc, pull_archives_and_short_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
