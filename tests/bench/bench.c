@@ -30,8 +30,8 @@
  *
  * RESULTS is a text file of tab-separated records, appended to by every subcommand and by
  * run-bench: "meta KEY VALUE", "measure ID UNIT TITLE" (UNIT: ms or s for times, stored in
- * seconds; KiB), "row MEASURE LABEL REF", "sample MEASURE LABEL VALUE", "note MEASURE TEXT"
- * (MEASURE "*": a note on the whole run).
+ * seconds; KiB; B, bytes, printed whole), "row MEASURE LABEL REF", "sample MEASURE LABEL
+ * VALUE", "note MEASURE TEXT" (MEASURE "*": a note on the whole run).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -817,10 +817,16 @@ static const struct row *ref_row(const struct measure *m, const struct row *row)
 	return NULL;
 }
 
-/* Values are stored in seconds (units ms and s) or as they are (KiB). */
+/* Values are stored in seconds (units ms and s) or as they are (KiB, B). */
 static double shown(const struct measure *m, double v)
 {
 	return !strcmp(m->unit, "ms") ? v * 1000 : v;
+}
+
+/* Decimals a value of m is printed with: bytes whole, the rest to the thousandth. */
+static int decimals(const struct measure *m)
+{
+	return !strcmp(m->unit, "B") ? 0 : 3;
 }
 
 static void machine_read(struct machine *mc)
@@ -867,7 +873,7 @@ static void print_tables(struct report *r, const struct machine *mc)
 		printf("note: %s\n", r->global.notes[i]);
 	for (size_t i = 0; i < r->nm; i++) {
 		struct measure *m = &r->m[i];
-		int w = 7;
+		int w = 7, d = decimals(m);
 
 		for (size_t j = 0; j < m->nrows; j++)
 			if ((int)strlen(m->rows[j].label) > w)
@@ -887,8 +893,9 @@ static void print_tables(struct report *r, const struct machine *mc)
 			}
 			if (ref)
 				snprintf(ratio, sizeof(ratio), "%.2f", row->median / ref->median);
-			printf("  %-*s %4zu %10.3f %10.3f %10.3f %7s  %s\n", w, row->label, row->n,
-			       shown(m, row->median), shown(m, row->min), shown(m, row->max), ratio,
+			printf("  %-*s %4zu %10.*f %10.*f %10.*f %7s  %s\n", w, row->label, row->n,
+			       d, shown(m, row->median), d, shown(m, row->min), d,
+			       shown(m, row->max), ratio,
 			       ref ? (ref == row ? "(itself)" : ref->label) : "");
 		}
 		for (size_t j = 0; j < m->nnotes; j++)
@@ -1091,9 +1098,9 @@ static void write_svg(const struct report *r, const struct machine *mc, const ch
 		xml_str(f, row->label);
 		fprintf(f,
 			"</text>\n<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-			"fill=\"%s\"/>\n<text x=\"%d\" y=\"%d\">%.3f %s</text>\n",
+			"fill=\"%s\"/>\n<text x=\"%d\" y=\"%d\">%.*f %s</text>\n",
 			left, y + 3, w < 1 ? 1 : w, rowh - 6, bar_colour(row->label), left + w + 6,
-			y + 15, shown(m, row->median), m->unit);
+			y + 15, decimals(m), shown(m, row->median), m->unit);
 	}
 	for (size_t j = 0; j < m->nnotes; j++) {
 		fprintf(f, "<text x=\"10\" y=\"%d\" fill=\"#555\" font-size=\"11\">note: ",
