@@ -949,8 +949,9 @@ END_TEST
 
 /* ---- ps, list, inspect ---- */
 
-static const char *const ps_columns[] = {"CONTAINER", "ID",	"ROOTFS", "COMMAND",
-					 "CREATED",   "STATUS", "PID",	  "NAMES"};
+/* docker's columns; IMAGE: the image's name, or the rootfs (as podman shows --rootfs) */
+static const char *const ps_columns[] = {"CONTAINER", "ID",	"IMAGE", "COMMAND",
+					 "CREATED",   "STATUS", "PID",	 "NAMES"};
 #define PS_NCOLUMNS (int)(sizeof(ps_columns) / sizeof(ps_columns[0]))
 
 static void assert_ps_header(const char *table)
@@ -3053,7 +3054,7 @@ static char *columns_of(const char *line)
 /* Asserts that every row of table has each cell where its header's column starts. */
 static void assert_aligned(const char *table)
 {
-	static const char *const heads[] = {"ROOTFS", "COMMAND", "CREATED",
+	static const char *const heads[] = {"IMAGE",  "COMMAND", "CREATED",
 					    "STATUS", "PID",	 "NAMES"};
 	char *header = h_line(table, 0);
 

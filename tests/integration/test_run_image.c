@@ -582,6 +582,35 @@ START_TEST(test_image_pulled_through_helper)
 }
 END_TEST
 
+/* run holds the store's lock shared from reading the record until its config names the
+ * layers: while an rmi (or prune) holds it exclusive, run waits. */
+START_TEST(test_image_waits_for_store_lock)
+{
+	char *lock = h_strf("%s/conti-rootless/images/lock", H.data);
+	const char *const holder[] = {"flock", "-x", lock, "sleep", "2", NULL};
+	struct h_proc p;
+	struct h_result r, held;
+	long long t0;
+
+	make_image(NULL);
+	h_write_file(lock, "", 0600);
+	t0 = h_mono_ms();
+	h_spawn(&p, (char *const *)holder, NULL);
+	usleep(300 * 1000); /* flock has the lock */
+	CONTI(&r, "run", "--rm", IMG_NAME, "cat", "/etc/top.txt");
+	h_assert_status(&r, 0, "run while the store is locked");
+	ck_assert_str_eq(r.out, "top\n");
+	/* it finished only after the holder let go (2 s after it started) */
+	ck_assert_msg(h_mono_ms() - t0 >= 1900, "run did not wait for the lock (%lld ms)",
+		      h_mono_ms() - t0);
+	h_result_free(&r);
+	h_finish(&p, &held, 0);
+	ck_assert_int_eq(held.status, 0);
+	h_result_free(&held);
+	free(lock);
+}
+END_TEST
+
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
@@ -608,6 +637,7 @@ int main(void)
 	tcase_add_test(tc, test_rootfs_forms_unchanged);
 	tcase_add_test(tc, test_image_unknown_and_refused);
 	tcase_add_test(tc, test_image_pulled_through_helper);
+	tcase_add_test(tc, test_image_waits_for_store_lock);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
