@@ -24,7 +24,8 @@
 #   base     the busybox rootfs plus a www-data (33) user: one layer
 #   test     base + L2 (files, a dir owned by 33, a setuid file, hard links, a long name)
 #            + L3 (gone.txt and gonedir/ deleted: whiteouts; keep.txt rewritten)
-#            + L4 (opq/ replaced: an opaque directory holding only opq/new); config Env,
+#            + L4 (opq/ replaced: an opaque directory holding only opq/new, written with
+#            python's tarfile, its whiteout entry first); config Env,
 #            Cmd, WorkingDir, User www-data, StopSignal SIGQUIT, a Label, ExposedPorts
 #   other    base + one layer of its own (the second image on one base)
 #   corrupt  base + one layer of random bytes, pushed as contibox-corrupt:test (its blob is
@@ -77,10 +78,64 @@ add_layer() { # LAYOUT FROM TO COMMANDS
 		umoci repack --image '$lay:$to' bundle >/dev/null && rm -rf bundle"
 }
 
-# A new layer on layout:FROM saved as layout:TO holding FIX/SRC at TARGET, owned by root
-# (umoci insert reads SRC without unpacking the image).
-insert() { # LAYOUT FROM TO SRC TARGET
-	in_ns "$FIX" "umoci insert --image '$1:$2' --tag '$3' '$4' '$5' >/dev/null"
+# A new layer on layout:FROM saved as layout:TO: the tree SRC as the layer's root, every
+# entry owned by 0:0; with OPAQUE (a directory of SRC), that directory's opaque whiteout
+# entry comes first, before the directory's own entry (as umoci insert --opaque writes it).
+# Written with python's tarfile, not umoci insert: umoci 0.4.7's insert leaves the tar
+# unterminated (the last file's padding and the end blocks missing), which GNU tar and
+# libarchive rightly call truncated.
+append() { # LAYOUT FROM TO SRC [OPAQUE]
+	python3 - "$@" <<'PY'
+import gzip, hashlib, io, json, os, sys, tarfile
+lay, frm, to, src = sys.argv[1:5]
+opaque = sys.argv[5] if len(sys.argv) > 5 else None
+def blob_path(d):
+    return os.path.join(lay, "blobs", "sha256", d.split(":", 1)[1])
+def put(data):
+    h = hashlib.sha256(data).hexdigest()
+    with open(os.path.join(lay, "blobs", "sha256", h), "wb") as f:
+        f.write(data)
+    return "sha256:" + h, len(data)
+index = json.load(open(os.path.join(lay, "index.json")))
+desc = [m for m in index["manifests"]
+        if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == frm][0]
+man = json.load(open(blob_path(desc["digest"])))
+cfg = json.load(open(blob_path(man["config"]["digest"])))
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+    def add(rel):
+        info = t.gettarinfo(os.path.join(src, rel), arcname=rel)
+        info.uid = info.gid = 0
+        info.uname = info.gname = ""
+        if info.isreg():
+            with open(os.path.join(src, rel), "rb") as f:
+                t.addfile(info, f)
+        else:
+            t.addfile(info)
+    for root, dirs, files in os.walk(src):
+        dirs.sort()
+        for name in sorted(dirs + files):
+            rel = os.path.relpath(os.path.join(root, name), src)
+            if rel == opaque:
+                wh = tarfile.TarInfo(rel + "/.wh..wh..opq")
+                t.addfile(wh)
+            add(rel)
+raw = buf.getvalue()
+ldig, lsize = put(gzip.compress(raw, mtime=0))
+cfg["rootfs"]["diff_ids"].append("sha256:" + hashlib.sha256(raw).hexdigest())
+cfg.setdefault("history", []).append({"created_by": "images-fixture.sh append"})
+cdig, csize = put(json.dumps(cfg).encode())
+man["config"] = dict(man["config"], digest=cdig, size=csize)
+man["layers"].append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                      "digest": ldig, "size": lsize})
+mdig, msize = put(json.dumps(man).encode())
+index["manifests"] = [m for m in index["manifests"]
+                      if m.get("annotations", {}).get("org.opencontainers.image.ref.name") != to]
+index["manifests"].append(dict(desc, digest=mdig, size=msize,
+                               annotations={"org.opencontainers.image.ref.name": to}))
+with open(os.path.join(lay, "index.json"), "w") as f:
+    json.dump(index, f)
+PY
 }
 
 build_busybox() {
@@ -100,22 +155,23 @@ build_busybox() {
 		echo linked >hard1 && ln hard1 hard2 &&
 		mkdir -p long && echo long >long/$(printf 'n%.0s' $(seq 1 150))"
 	add_layer "$lay" l2 l3 "rm -rf gone.txt gonedir && echo layer3 >keep.txt && echo top >layer3.txt"
-	mkdir -p "$FIX/opq/new-sub"
-	echo new >"$FIX/opq/new"
-	in_ns "$FIX" "umoci insert --opaque --image '$lay:l3' --tag l4 opq /opq >/dev/null"
+	mkdir -p "$FIX/l4/opq/new-sub"
+	echo new >"$FIX/l4/opq/new"
+	append "$lay" l3 l4 "$FIX/l4" opq
 	in_ns "$FIX" "umoci config --image '$lay:l4' --tag test \
 		--config.env FIXTURE_ENV=from-image --config.env PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		--config.cmd sh --config.cmd -c --config.cmd 'echo image-cmd-ran' \
 		--config.workingdir /srv/work --config.user www-data --config.stopsignal SIGQUIT \
 		--config.label org.example.fixture=layers --config.exposedports 8080/tcp"
-	echo other-image >"$FIX/other.txt"
-	insert "$lay" base other-l other.txt /other.txt
+	mkdir -p "$FIX/other-l"
+	echo other-image >"$FIX/other-l/other.txt"
+	append "$lay" base other-l "$FIX/other-l"
 	in_ns "$FIX" "umoci config --image '$lay:other-l' --tag other \
 		--config.cmd cat --config.cmd /other.txt"
-	head -c 262144 /dev/urandom >"$FIX/random.bin"
-	insert "$lay" base corrupt random.bin /random.bin
-	rm -f "$FIX/other.txt" "$FIX/random.bin"
-	rm -rf "$FIX/opq"
+	mkdir -p "$FIX/corrupt-l"
+	head -c 262144 /dev/urandom >"$FIX/corrupt-l/random.bin"
+	append "$lay" base corrupt "$FIX/corrupt-l"
+	rm -rf "$FIX/l4" "$FIX/other-l" "$FIX/corrupt-l"
 }
 
 build_debian() {
@@ -125,13 +181,14 @@ build_debian() {
 	# the rootfs copied into the bundle inside the namespace: some of its files (shadow)
 	# are readable only there
 	add_layer "$lay" empty base "cp -a '$deb/.' ."
-	echo debian-test >"$FIX/fixture.txt"
-	insert "$lay" base test-l fixture.txt /etc/fixture.txt
+	mkdir -p "$FIX/deb-l/etc"
+	echo debian-test >"$FIX/deb-l/etc/fixture.txt"
+	append "$lay" base test-l "$FIX/deb-l"
 	in_ns "$FIX" "umoci config --image '$lay:test-l' --tag test \
 		--config.cmd cat --config.cmd /etc/fixture.txt --config.env FIXTURE_ENV=debian"
-	echo debian-other >"$FIX/fixture.txt"
-	insert "$lay" base other-l fixture.txt /etc/fixture.txt
-	rm -f "$FIX/fixture.txt"
+	echo debian-other >"$FIX/deb-l/etc/fixture.txt"
+	append "$lay" base other-l "$FIX/deb-l"
+	rm -rf "$FIX/deb-l"
 	in_ns "$FIX" "umoci config --image '$lay:other-l' --tag other \
 		--config.cmd cat --config.cmd /etc/fixture.txt"
 }
