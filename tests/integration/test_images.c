@@ -873,6 +873,32 @@ START_TEST(test_pull_by_digest_and_short_name)
 }
 END_TEST
 
+/* Progress on a terminal (skopeo's per-blob lines, as podman prints them), none when
+ * stderr is not a terminal or with -q; the ID last on stdout either way. */
+START_TEST(test_pull_progress_on_terminal)
+{
+	char *ref = img("contibox:test");
+	char *argv[] = {(char *)h_conti_bin(), "pull", ref, NULL};
+	struct winsize ws = {.ws_row = 40, .ws_col = 120};
+	struct termios before, after;
+	struct h_result r;
+
+	h_run_pty(&r, argv, &ws, NULL, &before, &after);
+	h_assert_status(&r, 0, "pull on a terminal");
+	ck_assert_msg(strstr(r.out, "Copying blob") && strstr(r.out, fact("BB_TEST_ID")),
+		      "pull on a terminal showed no progress or no ID: %s", r.out);
+	h_result_free(&r);
+	wipe_store();
+	RES(&r, "pull", ref);
+	h_assert_status(&r, 0, "pull, stderr not a terminal");
+	ck_assert_msg(!strstr(r.err, "Copying") && has_line(r.out, fact("BB_TEST_ID")),
+		      "pull off a terminal printed progress or no ID: stdout %s stderr %s", r.out,
+		      r.err);
+	h_result_free(&r);
+	free(ref);
+}
+END_TEST
+
 /* zstd layers: pulled, unpacked to the same diff_ids as the gzip ones, run. */
 START_TEST(test_pull_zstd)
 {
@@ -1744,6 +1770,7 @@ int main(void)
 	tcase_add_test(tc, test_pull_by_tag_and_images);
 	tcase_add_test(tc, test_pull_by_digest_and_short_name);
 	tcase_add_test(tc, test_pull_zstd);
+	tcase_add_test(tc, test_pull_progress_on_terminal);
 	tcase_add_test(tc, test_corrupted_blob_refused);
 	suite_add_tcase(s, tc);
 	tc = img_tcase("run", 120);
