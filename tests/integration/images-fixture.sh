@@ -54,21 +54,7 @@ json() { # FILE EXPR
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {"d": d}))' "$1" "$2"
 }
 
-# The blob of LAYOUT's manifest for TAG.
-manifest_of() { # LAYOUT TAG
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-lay, tag = sys.argv[1], sys.argv[2]
-for m in json.load(open(lay + "/index.json"))["manifests"]:
-    if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == tag:
-        print(lay + "/blobs/sha256/" + m["digest"][7:])
-        break
-else:
-    sys.exit("no tag " + tag + " in " + lay)
-PY
-}
-
-# A new layer on layout:FROM saved as layout:TO, made by the shell commands $3 run in the
+# A new layer on layout:FROM saved as layout:TO, made by the shell COMMANDS run in the
 # unpacked rootfs (as root of the user namespace).
 add_layer() { # LAYOUT FROM TO COMMANDS
 	lay=$1 from=$2 to=$3 cmds=$4
