@@ -7,8 +7,10 @@
  * through archive_write_disk with its SECURE flags plus checks of our own (normalized
  * relative paths, no parent through a symlink, hard link targets inside the layer). OCI
  * whiteouts become what overlayfs reads: ".wh.NAME" a 0/0 character device NAME,
- * ".wh..wh..opq" the opaque xattrs on its directory (user.overlay.opaque for the kernel's
- * userxattr mounts, user.fuseoverlayfs.opaque for fuse-overlayfs). Block and character
+ * ".wh..wh..opq" the xattr user.overlay.opaque=y on its directory, which the kernel's
+ * userxattr mounts and fuse-overlayfs (1.10) both read. Not user.fuseoverlayfs.opaque: the
+ * kernel overlay copies that xattr up like any other, and a committed upper dir would then
+ * read as opaque and hide the lower layers' files. Block and character
  * devices cannot be made in a user namespace: skipped, with one note per layer (as podman
  * rootless does). The layer is made as layers/.tmp-DIFF_ID-RANDOM and renamed into place
  * only when complete and verified: a killed unpack leaves a .tmp-* dir that nothing uses,
@@ -231,8 +233,7 @@ static int apply_whiteout(struct unpack *u, const char *dir, int kind, const cha
 	if (dfd < 0)
 		return refuse(u, dir, "has a parent that is not a directory");
 	if (kind == 2) {
-		if (fsetxattr(dfd, "user.overlay.opaque", "y", 1, 0) < 0 ||
-		    fsetxattr(dfd, "user.fuseoverlayfs.opaque", "y", 1, 0) < 0) {
+		if (fsetxattr(dfd, "user.overlay.opaque", "y", 1, 0) < 0) {
 			cr_fail(u->err, errno, "layer sha256:%.12s: mark %s opaque", u->diff_id,
 				*dir ? dir : "/");
 			return cr_hint(u->err, "the store's file system must take user xattrs");
