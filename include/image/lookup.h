@@ -25,11 +25,12 @@
 #define IMAGE_RECORD_MAX (1024 * 1024) /* a record bigger than this is damaged */
 #define IMAGE_MAX_LAYERS 500	       /* kernel overlayfs's limit of lower layers */
 
-/* Finds want in the store: a full ID among ids, else the first line of repos ("NAME ID",
- * in file order) whose NAME want matches (image_ref_matches: a short name matches any
- * registry), else a unique ID prefix among ids. 1: found (id, and name: the matched NAME,
- * or the first NAME of that ID, or its 12-digit short ID); 0: not there; -1: an ambiguous
- * prefix (err). Pure. */
+/* Finds want in the store: a full ID among ids, else the line of repos ("NAME ID") whose
+ * NAME want matches (image_ref_matches: a short name matches any registry), else a unique ID
+ * prefix among ids. 1: found (id, and name: the matched NAME, or the first NAME of that ID,
+ * or its 12-digit short ID); 0: not there; -1 (err): a short name that names two images
+ * (in two registries: podman asks, we ask for the full name) or an ambiguous prefix. Pure.
+ * The one lookup of an IMAGE operand: run's and the image helper's commands. */
 int image_find(const char *repos, const struct cr_strv *ids, const char *want,
 	       char id[IMAGE_DIGEST_HEX + 1], char *name, size_t name_len, struct cr_error *err);
 

@@ -115,7 +115,7 @@ int image_record_write(struct image_store *s, const char *id, const char *text,
 		       struct cr_error *err);
 
 /* Reads records/ID into a malloc'ed string; NULL with err (ENOENT: no such image). */
-char *image_record_read(const struct image_store *s, const char *id, struct cr_error *err);
+char *image_record_text(const struct image_store *s, const char *id, struct cr_error *err);
 
 /* Deletes records/ID (absent is fine). */
 int image_record_remove(const struct image_store *s, const char *id, struct cr_error *err);
@@ -141,9 +141,10 @@ int image_repos_remove(struct image_store *s, const char *name, struct cr_error 
 /* Finds the image IMAGE names, as the commands take it: a full id, a name (full or short,
  * image_ref_matches), a unique id prefix. id gets the id; matched (may be NULL, len) the
  * repositories name that matched ("" for an id). Not known: fails with docker's hint
- * (status 125); an ambiguous prefix or short name fails naming the choices. */
-int image_resolve(const struct image_store *s, const char *arg, char id[IMAGE_HEX_LEN + 1],
-		  char *matched, size_t len, struct cr_error *err);
+ * (status 125); an ambiguous prefix or short name fails naming the choices. The lookup is
+ * the front end's (image_find, image/lookup.h): an IMAGE means the same to run and rmi. */
+int image_store_resolve(const struct image_store *s, const char *arg, char id[IMAGE_HEX_LEN + 1],
+			char *matched, size_t len, struct cr_error *err);
 
 /* The malloc'ed path of layer HEX (ROOT/layers/HEX). */
 char *image_layer_path(const struct image_store *s, const char *hex);

@@ -38,7 +38,7 @@ int image_catalog_load(const struct image_store *s, struct image_catalog *c, str
 	for (size_t i = 0; i < nrec; i++) {
 		struct image_info *im = &c->v[c->n];
 		struct cr_error ignored;
-		char *text = image_record_read(s, recs[i], &ignored);
+		char *text = image_record_text(s, recs[i], &ignored);
 		char *created, *size;
 		char **users;
 

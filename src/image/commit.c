@@ -110,7 +110,7 @@ static int read_container(const char *arg, struct container_view *v, char name[C
 static int read_parent(struct image_store *s, const char *id, char **manifest, char **config,
 		       struct cr_error *err)
 {
-	cleanup_free char *record = image_record_read(s, id, err);
+	cleanup_free char *record = image_record_text(s, id, err);
 	char mhex[IMAGE_HEX_LEN + 1], chex[IMAGE_HEX_LEN + 1];
 
 	if (!record)

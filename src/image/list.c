@@ -521,7 +521,7 @@ int image_cmd_inspect(int argc, char **argv, struct cr_error *err)
 		struct cr_error e = {.status = CR_EXIT_TOOL};
 		struct image_info *im;
 
-		if (image_resolve(&s, argv[i], id, NULL, 0, &e) < 0 ||
+		if (image_store_resolve(&s, argv[i], id, NULL, 0, &e) < 0 ||
 		    !(im = image_catalog_find(&c, id))) {
 			cr_error_print(&e);
 			*err = e;

@@ -37,30 +37,42 @@ static bool repos_line(const char *line, size_t n, char *name, size_t name_len,
 	return true;
 }
 
-/* Walks repos; with want: the first NAME it matches; else the first NAME of id. */
-static bool repos_search(const char *repos, const struct image_ref *want, char id[], char *name,
-			 size_t name_len)
+/* Walks repos; with want: the NAME it matches (1), or -1 (err) when names of two images do;
+ * else the first NAME of id. 0: none. */
+static int repos_search(const char *repos, const struct image_ref *want, char id[], char *name,
+			size_t name_len, struct cr_error *err)
 {
+	int found = 0;
+
 	for (const char *p = repos; p && *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 		char line_name[IMAGE_NAME_LEN], line_id[IMAGE_DIGEST_HEX + 1];
+		const char *line = p;
 
-		if (repos_line(p, n, line_name, sizeof(line_name), line_id) &&
-		    (want ? image_ref_matches(want, line_name) : !strcmp(line_id, id))) {
-			strcpy(id, line_id);
-			snprintf(name, name_len, "%s", line_name);
-			return true;
-		}
 		p = nl ? nl + 1 : NULL;
+		if (!repos_line(line, n, line_name, sizeof(line_name), line_id) ||
+		    !(want ? image_ref_matches(want, line_name) : !strcmp(line_id, id)))
+			continue;
+		if (found && strcmp(id, line_id) != 0) {
+			cr_fail(err, 0, "%s:%s names more than one image (%s and %s)", want->path,
+				want->tag[0] ? want->tag : "latest", name, line_name);
+			return cr_hint(err, "give the full name, REGISTRY/NAME:TAG");
+		}
+		if (!found)
+			snprintf(name, name_len, "%s", line_name);
+		strcpy(id, line_id);
+		found = 1;
+		if (!want)
+			return 1;
 	}
-	return false;
+	return found;
 }
 
 /* The name an image found by ID shows: its first NAME, else its short ID. */
 static void name_of_id(const char *repos, char id[], char *name, size_t name_len)
 {
-	if (!repos || !repos_search(repos, NULL, id, name, name_len))
+	if (!repos || repos_search(repos, NULL, id, name, name_len, NULL) != 1)
 		snprintf(name, name_len, "%.12s", id);
 }
 
@@ -80,9 +92,12 @@ int image_find(const char *repos, const struct cr_strv *ids, const char *want,
 			return 1;
 		}
 	}
-	if (repos && image_ref_parse(want, &ref, &ignored) == 0 &&
-	    repos_search(repos, &ref, id, name, name_len))
-		return 1;
+	if (repos && image_ref_parse(want, &ref, &ignored) == 0) {
+		int ret = repos_search(repos, &ref, id, name, name_len, err);
+
+		if (ret != 0)
+			return ret;
+	}
 	if (!image_is_id_prefix(want))
 		return 0;
 	for (size_t i = 0; i < ids->n; i++) {

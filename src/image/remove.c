@@ -288,7 +288,7 @@ int image_cmd_rmi(int argc, char **argv, struct cr_error *err)
 		struct image_info *im;
 		int r;
 
-		if (image_resolve(&s, argv[i], id, matched, sizeof(matched), &e) < 0 ||
+		if (image_store_resolve(&s, argv[i], id, matched, sizeof(matched), &e) < 0 ||
 		    !(im = image_catalog_find(&c, id)) || !im->record[0]) {
 			if (!e.msg[0])
 				cr_fail(&e, 0, "image %s not known", argv[i]);

@@ -155,9 +155,9 @@ static int save(const struct save_opts *o, struct cr_error *err)
 
 	if (image_store_open(&s, err) < 0 || image_store_lock(&s, false, err) < 0)
 		goto out;
-	if (image_resolve(&s, o->image, id, matched, sizeof(matched), err) < 0)
+	if (image_store_resolve(&s, o->image, id, matched, sizeof(matched), err) < 0)
 		goto out;
-	record = image_record_read(&s, id, err);
+	record = image_record_text(&s, id, err);
 	if (!record)
 		goto out;
 	if (state_record_get(record, "manifest", mhex, sizeof(mhex)) < 0 || !image_is_hex64(mhex)) {

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "image/lookup.h"
 #include "image/store.h"
 #include "state.h"
 #include "utils.h"
@@ -484,7 +485,7 @@ int image_record_write(struct image_store *s, const char *id, const char *text,
 	return ret;
 }
 
-char *image_record_read(const struct image_store *s, const char *id, struct cr_error *err)
+char *image_record_text(const struct image_store *s, const char *id, struct cr_error *err)
 {
 	cleanup_free char *rel = cr_xasprintf("records/%s", id);
 
@@ -645,76 +646,45 @@ static int not_known(const char *arg, struct cr_error *err)
 	return cr_hint(err, "pull it with `conti-rootless pull %s`", cr_cut(arg, cut, sizeof(cut)));
 }
 
-int image_resolve(const struct image_store *s, const char *arg, char id[IMAGE_HEX_LEN + 1],
-		  char *matched, size_t len, struct cr_error *err)
+int image_store_resolve(const struct image_store *s, const char *arg, char id[IMAGE_HEX_LEN + 1],
+			char *matched, size_t len, struct cr_error *err)
 {
 	struct image_name *v = NULL;
-	size_t n = 0, nrec = 0;
+	size_t n = 0, nrec = 0, tlen = 0;
+	struct cr_strv ids = {0};
 	struct image_ref want;
-	struct cr_error perr = {0};
-	char **recs = NULL;
-	int hits = 0, ret = -1;
-	const char *arg_id = !strncmp(arg, "sha256:", 7) ? arg + 7 : arg;
+	struct cr_error ignored;
+	char name[IMAGE_NAME_LEN];
+	cleanup_free char *repos = cr_xstrdup("");
+	char **recs;
+	int ret;
 
 	if (matched && len)
 		matched[0] = '\0';
-	if (image_is_hex64(arg_id)) {
-		cleanup_free char *rel = cr_xasprintf("records/%s", arg_id);
-		cleanup_close int fd = image_store_openat(s, rel, O_PATH, 0);
-
-		if (fd >= 0) {
-			memcpy(id, arg_id, IMAGE_HEX_LEN + 1);
-			return 0;
-		}
-	}
 	if (image_repos_read(s, &v, &n, err) < 0)
 		return -1;
-	if (image_ref_parse(arg, &want, &perr) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			if (!image_ref_matches(&want, v[i].name))
-				continue;
-			if (hits && strcmp(id, v[i].id) != 0) {
-				cr_fail(err, 0, "%s names more than one image (%s and %s)", arg,
-					matched ? matched : "?", v[i].name);
-				cr_hint(err, "use the full name");
-				goto out;
-			}
-			memcpy(id, v[i].id, IMAGE_HEX_LEN + 1);
-			if (matched && !hits)
-				snprintf(matched, len, "%s", v[i].name);
-			hits++;
-		}
-		if (hits) {
-			ret = 0;
-			goto out;
-		}
+	for (size_t i = 0; i < n; i++) {
+		size_t need = strlen(v[i].name) + IMAGE_HEX_LEN + 3;
+
+		repos = cr_xrealloc(repos, tlen + need);
+		tlen += (size_t)snprintf(repos + tlen, need, "%s %s\n", v[i].name, v[i].id);
 	}
-	if (image_is_id_prefix(arg_id)) {
-		recs = image_record_list(s, &nrec);
-		for (size_t i = 0; i < nrec; i++) {
-			if (strncmp(recs[i], arg_id, strlen(arg_id)) != 0)
-				continue;
-			if (hits++) {
-				cr_fail(err, 0, "image id prefix %s is ambiguous", arg_id);
-				cr_hint(err, "give more digits of the id");
-				goto out;
-			}
-			memcpy(id, recs[i], IMAGE_HEX_LEN + 1);
-		}
-		if (hits == 1) {
-			ret = 0;
-			goto out;
-		}
-	}
-	not_known(arg, err);
-out:
 	image_names_free(v, n);
-	if (recs) {
-		for (size_t i = 0; i < nrec; i++)
-			free(recs[i]);
-		free(recs);
+	recs = image_record_list(s, &nrec);
+	for (size_t i = 0; i < nrec; i++) {
+		ids.v = cr_xrealloc(ids.v, (i + 1) * sizeof(*ids.v));
+		ids.v[ids.n++] = recs[i];
 	}
-	return ret;
+	free(recs);
+	ret = image_find(repos, &ids, arg, id, name, sizeof(name), err);
+	strv_free(&ids);
+	if (ret == 0)
+		return not_known(arg, err);
+	/* matched: the name when one was named (rmi NAME untags it), "" for an id */
+	if (ret == 1 && matched && image_ref_parse(arg, &want, &ignored) == 0 &&
+	    image_ref_matches(&want, name))
+		snprintf(matched, len, "%s", name);
+	return ret == 1 ? 0 : -1;
 }
 
 char *image_layer_path(const struct image_store *s, const char *hex)

@@ -31,7 +31,7 @@ int image_cmd_tag(int argc, char **argv, struct cr_error *err)
 		return -1;
 	if (image_store_lock(&s, false, err) < 0 || image_store_names_lock(&s, err) < 0)
 		goto out;
-	if (image_resolve(&s, argv[1], id, NULL, 0, err) < 0)
+	if (image_store_resolve(&s, argv[1], id, NULL, 0, err) < 0)
 		goto out;
 	ret = image_repos_set(&s, name, id, err);
 out:

@@ -220,6 +220,33 @@ static const char repos[] = "docker.io/library/debian:12 " ID_1 "\n"
 			    "localhost/mine:latest " ID_3 "\n"
 			    "damaged line\n";
 
+/* A short name in two registries names two images: refused with the full name asked for
+ * (podman asks which); one image under both names is found. */
+START_TEST(lookup_short_name_in_two_registries)
+{
+	const char two[] = "docker.io/library/debian:12 " ID_1 "\n"
+			   "127.0.0.1:5000/debian:12 " ID_2 "\n";
+	const char same[] = "docker.io/library/debian:12 " ID_1 "\n"
+			    "127.0.0.1:5000/debian:12 " ID_1 "\n";
+	struct cr_strv ids = {0};
+	struct cr_error err = {0};
+	char id[IMAGE_DIGEST_HEX + 1], name[IMAGE_NAME_LEN];
+
+	strv_push(&ids, ID_1);
+	strv_push(&ids, ID_2);
+	ck_assert_int_eq(image_find(two, &ids, "debian:12", id, name, sizeof(name), &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "more than one image"));
+	ck_assert_ptr_nonnull(strstr(err.hint, "full name"));
+	ck_assert_int_eq(
+	    image_find(two, &ids, "127.0.0.1:5000/debian:12", id, name, sizeof(name), &err), 1);
+	ck_assert_str_eq(id, ID_2);
+	ck_assert_int_eq(image_find(same, &ids, "debian:12", id, name, sizeof(name), &err), 1);
+	ck_assert_str_eq(id, ID_1);
+	ck_assert_str_eq(name, "docker.io/library/debian:12");
+	strv_free(&ids);
+}
+END_TEST
+
 static int find_in(const char *want, char *id, char *name)
 {
 	struct cr_strv ids = {0};
@@ -244,7 +271,7 @@ START_TEST(lookup_matching)
 	ck_assert_int_eq(find_in("127.0.0.1:5000/busybox:test", id, name), 1);
 	ck_assert_str_eq(id, ID_2);
 	ck_assert_str_eq(name, "127.0.0.1:5000/busybox:test");
-	/* a short name in two registries: the first in file order */
+	/* a short name matches in any registry ("library/" optional) */
 	ck_assert_int_eq(find_in("debian:12", id, name), 1);
 	ck_assert_str_eq(id, ID_1);
 	ck_assert_str_eq(name, "docker.io/library/debian:12");
@@ -482,6 +509,7 @@ int main(void)
 	tcase_add_test(tc, relative_workdir_and_bad_user);
 	tcase_add_test(tc, lookup_matching);
 	tcase_add_test(tc, lookup_id_without_name);
+	tcase_add_test(tc, lookup_short_name_in_two_registries);
 	tcase_add_test(tc, container_config_with_image);
 	tcase_add_test(tc, plan_multi_layer_overlay);
 	tcase_add_test(tc, plan_layer_limit);

@@ -304,16 +304,17 @@ START_TEST(store_names)
 	ck_assert_str_eq(v[1].name, "docker.io/library/debian:12");
 	ck_assert_str_eq(v[1].id, b);
 	image_names_free(v, n);
-	ck_assert_int_eq(image_resolve(&s, "debian:12", id, matched, sizeof(matched), &err), 0);
+	ck_assert_int_eq(image_store_resolve(&s, "debian:12", id, matched, sizeof(matched), &err), 0);
 	ck_assert_str_eq(id, b);
 	ck_assert_str_eq(matched, "docker.io/library/debian:12");
-	ck_assert_int_eq(image_resolve(&s, "aaaa2", id, NULL, 0, &err), 0);
+	ck_assert_int_eq(image_store_resolve(&s, "aaaa2", id, NULL, 0, &err), 0);
 	ck_assert_str_eq(id, b);
-	ck_assert_int_eq(image_resolve(&s, a, id, matched, sizeof(matched), &err), 0);
+	ck_assert_int_eq(image_store_resolve(&s, a, id, matched, sizeof(matched), &err), 0);
 	ck_assert_str_eq(id, a);
-	ck_assert_int_eq(image_resolve(&s, "aaaa", id, NULL, 0, &err), -1);
+	ck_assert_str_eq(matched, ""); /* an id names no name: rmi ID removes every name */
+	ck_assert_int_eq(image_store_resolve(&s, "aaaa", id, NULL, 0, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "ambiguous"));
-	ck_assert_int_eq(image_resolve(&s, "nope", id, NULL, 0, &err), -1);
+	ck_assert_int_eq(image_store_resolve(&s, "nope", id, NULL, 0, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.hint, "pull it with"));
 	ck_assert_int_eq(image_repos_remove(&s, "localhost/x:1", &err), 1);
 	ck_assert_int_eq(image_repos_remove(&s, "localhost/x:1", &err), 0);
