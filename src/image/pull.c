@@ -612,8 +612,9 @@ int image_cmd_pull(int argc, char **argv, struct cr_error *err)
 out:
 	if (work) {
 		struct cr_error ignored;
+		cleanup_free char *rel = cr_xasprintf("tmp/%s", strrchr(work, '/') + 1);
 
-		cr_rm_rf(work, &ignored);
+		image_store_remove(&s, rel, &ignored);
 	}
 	image_store_close(&s);
 	source_free(&sv);

@@ -733,6 +733,27 @@ bool image_layer_exists(const struct image_store *s, const char *hex)
 	return fd >= 0;
 }
 
+int image_store_remove(const struct image_store *s, const char *rel, struct cr_error *err)
+{
+	cleanup_free char *dir = cr_xstrdup(rel);
+	cleanup_close int dfd = -1;
+	char *base = strrchr(dir, '/');
+
+	if (!base || base == dir || !base[1] || !strcmp(base + 1, ".") || !strcmp(base + 1, ".."))
+		return cr_fail(err, EINVAL, "remove %s/%s: not DIR/NAME of the store", s->root,
+			       rel);
+	*base++ = '\0';
+	dfd = image_store_openat(s, dir, O_RDONLY | O_DIRECTORY, 0);
+	if (dfd < 0) {
+		cr_fail(err, errno, "open %s/%s", s->root, dir);
+		if (errno == ELOOP || errno == EXDEV)
+			cr_hint(err, "it is not a directory conti-rootless made: move it out of "
+				     "the way");
+		return -1;
+	}
+	return cr_rm_rf_at(dfd, base, err);
+}
+
 int image_store_mkdtemp(const struct image_store *s, const char *prefix, char **path,
 			struct cr_error *err)
 {

@@ -597,9 +597,9 @@ int image_unpack_layer(const char *root, const char *digest, const char *diff_id
 cleanup:
 	if (fchdir(layers_fd) == 0) {
 		struct cr_error ignored;
-		cleanup_free char *path = cr_xasprintf("%s/layers/%s", root, tmp);
+		cleanup_free char *rel = cr_xasprintf("layers/%s", tmp);
 
-		cr_rm_rf(path, &ignored);
+		image_store_remove(&s, rel, &ignored);
 	}
 out:
 	if (u.disk)
