@@ -19,6 +19,7 @@
 #include "image/ref.h"
 #include "image/registries.h"
 #include "image/store.h"
+#include "image/unpack.h"
 #include "utils.h"
 
 #define LAYOUT_TAG "conti"   /* the tag of the image in the temporary layout */
@@ -228,7 +229,7 @@ static char *archive_member(const char *file, const char *member, size_t *len, s
 	struct archive_entry *e;
 	char *buf = NULL;
 
-	archive_read_support_filter_all(a);
+	image_archive_filters(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, file, 1 << 16) != ARCHIVE_OK) {
 		cr_fail(err, archive_errno(a), "open %s: %s", file, archive_error_string(a));

@@ -85,6 +85,14 @@ bool image_xattr_kept(const char *name)
 	return true;
 }
 
+void image_archive_filters(struct archive *a)
+{
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_bzip2(a);
+}
+
 /* The compressed side: reads the blob's fd, hashing what it reads. */
 struct blob_src {
 	int fd;
@@ -423,7 +431,7 @@ static int unpack_stream(struct unpack *u, int blob_fd, char zhex[IMAGE_HEX_LEN 
 	t.raw = archive_read_new();
 	EVP_DigestInit_ex(b.md, EVP_sha256(), NULL);
 	EVP_DigestInit_ex(t.md, EVP_sha256(), NULL);
-	archive_read_support_filter_all(t.raw);
+	image_archive_filters(t.raw);
 	archive_read_support_format_raw(t.raw);
 	archive_read_support_format_tar(tar);
 	if (archive_read_open(t.raw, &b, NULL, blob_read, NULL) != ARCHIVE_OK ||
@@ -434,8 +442,10 @@ static int unpack_stream(struct unpack *u, int blob_fd, char zhex[IMAGE_HEX_LEN 
 		goto out;
 	}
 	if (archive_read_open(tar, &t, NULL, tar_read, NULL) != ARCHIVE_OK) {
-		cr_fail(u->err, 0, "layer sha256:%.12s: not a tar archive: %s", u->diff_id,
-			archive_error_string(tar));
+		cr_fail(u->err, 0,
+			"layer sha256:%.12s: not a tar, plain or compressed with gzip, zstd, xz "
+			"or bzip2: %s",
+			u->diff_id, archive_error_string(tar));
 		goto out;
 	}
 	while ((r = archive_read_next_header(tar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {

@@ -830,6 +830,50 @@ static bool on_path(const char *prog)
 	return found;
 }
 
+/* A layer in a compression neither OCI nor docker names (lz4, uuencode: libarchive reads
+ * them, and would run lrzip/lzop/grzip from PATH for others) is refused by the unpack
+ * step, leaving no layer: only gzip, zstd, xz, bzip2 and plain tar are read. */
+START_TEST(unpack_refuses_other_filters)
+{
+	static const char *const comp[] = {
+	    "lz4 -q -c",
+	    "python3 -c 'import binascii,sys; d=open(sys.argv[1],\"rb\").read(); "
+	    "sys.stdout.buffer.write(b\"begin 644 x\\n\"+b\"\".join(binascii.b2a_uu(d[i:i+45]) "
+	    "for i in range(0,len(d),45))+b\"`\\nend\\n\")'"};
+	char *dir = h_strf("%s/other-filters", H.base), *script, *hlp = helper();
+	struct h_result r;
+	char *argv[] = {"sh", "-c", NULL, NULL};
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	img(&r, NULL, "images", NULL); /* makes the store */
+	h_result_free(&r);
+	for (size_t i = 0; i < sizeof(comp) / sizeof(comp[0]); i++) {
+		int done, tmp;
+
+		if (i == 0 && !on_path("lz4"))
+			continue;
+		script = h_strf(
+		    "set -e; cd %s; python3 %s/tests/integration/image-layer.py top top.tar; "
+		    "D=$(sha256sum top.tar | cut -c1-64); %s top.tar >l; "
+		    "Z=$(sha256sum l | cut -c1-64); cp l %s/conti-rootless/images/blobs/sha256/$Z; "
+		    "%s unshare %s --userns-step unpack %s/conti-rootless/images $Z:$D",
+		    dir, CR_SOURCE_ROOT, comp[i], H.data, h_conti_bin(), hlp, H.data);
+		argv[2] = script;
+		h_run(&r, NULL, argv);
+		ck_assert_msg(r.status != 0, "%s: a layer in that compression was unpacked",
+			      comp[i]);
+		ck_assert_msg(strstr(r.err, "compress") != NULL, "%s: %s", comp[i], r.err);
+		h_result_free(&r);
+		free(script);
+		count_layers(&done, &tmp);
+		ck_assert_msg(done == 0 && tmp == 0, "%s: layers left: %d + %d tmp", comp[i], done,
+			      tmp);
+	}
+	free(dir);
+	free(hlp);
+}
+END_TEST
+
 /* Builds the test images once (tests/integration/image-layout.sh), outside any test (the
  * harness's helpers assert, which only a test may). */
 static bool build_layout(void)
@@ -885,6 +929,7 @@ int main(void)
 	tcase_add_test(tc, pull_and_rmi_at_once);
 	tcase_add_test(tc, listing);
 	tcase_add_test(tc, unpack_filters);
+	tcase_add_test(tc, unpack_refuses_other_filters);
 	tcase_add_test(tc, pull_archives_and_short_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
