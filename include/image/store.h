@@ -161,7 +161,8 @@ int image_store_mkdtemp(const struct image_store *s, const char *prefix, char **
 int image_store_remove(const struct image_store *s, const char *rel, struct cr_error *err);
 
 /* Deletes what killed commands left (every entry of tmp/, layers/.tmp-*, layers/HEX.size
- * without its layer), through a userns step; the caller holds `lock` exclusive. */
+ * without its layer, through a userns step; records/ID.tmp-* and repositories.tmp-*, under
+ * names.lock); the caller holds `lock` exclusive. */
 int image_store_collect(struct image_store *s, struct cr_error *err);
 
 /* Takes `lock` exclusive when nobody holds it (1), collects what killed commands left, and

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -874,6 +875,38 @@ START_TEST(unpack_refuses_other_filters)
 }
 END_TEST
 
+/* A command killed while it replaced a record or repositories leaves its temp file
+ * (records/ID.tmp-XXXXXX, repositories.tmp-XXXXXX): the next collection deletes it. */
+START_TEST(collect_removes_killed_writes)
+{
+	struct h_result r;
+	char *rec, *repos, *real;
+	int fd;
+
+	img(&r, NULL, "images", NULL); /* makes the store */
+	h_result_free(&r);
+	rec = store("records/"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.tmp-1a2b3c");
+	repos = store("repositories.tmp-4d5e6f");
+	real = store("repositories");
+	ck_assert_int_ge(fd = open(rec, O_WRONLY | O_CREAT | O_EXCL, 0600), 0);
+	close(fd);
+	ck_assert_int_ge(fd = open(repos, O_WRONLY | O_CREAT | O_EXCL, 0600), 0);
+	close(fd);
+	ck_assert_int_ge(fd = open(real, O_WRONLY | O_CREAT, 0600), 0);
+	close(fd);
+	img(&r, NULL, "image", "prune", "-f", NULL);
+	ck_assert_msg(r.status == 0, "prune: %d %s", r.status, r.err);
+	h_result_free(&r);
+	ck_assert_msg(!h_exists(rec), "a killed record write's temp file is left");
+	ck_assert_msg(!h_exists(repos), "a killed repositories write's temp file is left");
+	ck_assert(h_exists(real));
+	free(rec);
+	free(repos);
+	free(real);
+}
+END_TEST
+
 /* Builds the test images once (tests/integration/image-layout.sh), outside any test (the
  * harness's helpers assert, which only a test may). */
 static bool build_layout(void)
@@ -930,6 +963,7 @@ int main(void)
 	tcase_add_test(tc, listing);
 	tcase_add_test(tc, unpack_filters);
 	tcase_add_test(tc, unpack_refuses_other_filters);
+	tcase_add_test(tc, collect_removes_killed_writes);
 	tcase_add_test(tc, pull_archives_and_short_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
