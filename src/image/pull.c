@@ -575,6 +575,17 @@ int image_cmd_pull(int argc, char **argv, struct cr_error *err)
 	 * never deletes a blob or layer this pull is about to use. */
 	if (image_store_lock_shared_collect(&s, err) < 0)
 		goto out;
+	/* skopeo's oci: transport ends the destination's path at its first ':': with one in
+	 * the store's path, skopeo would write a layout (index.json, blobs/) outside the store,
+	 * over what is there. */
+	if (strchr(s.root, ':')) {
+		cr_fail(err, 0,
+			"the image store %s has a ':' in its path, which skopeo's oci: transport "
+			"cannot name",
+			s.root);
+		cr_hint(err, "set XDG_DATA_HOME to a directory without ':'");
+		goto out;
+	}
 	if (image_store_mkdtemp(&s, "pull", &work, err) < 0)
 		goto out;
 	layout = cr_xasprintf("%s/layout", work);

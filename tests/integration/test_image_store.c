@@ -907,6 +907,37 @@ START_TEST(collect_removes_killed_writes)
 }
 END_TEST
 
+/* A store whose path has a ':' (XDG_DATA_HOME=/x/a:b): skopeo's oci: transport cuts the
+ * destination at the first ':', so it wrote a layout (index.json, blobs/) at /x/a, outside
+ * the store, over what is there. Refused with one line before skopeo runs. */
+START_TEST(pull_refuses_colon_in_store)
+{
+	char *dir = h_strf("%s/co", H.base), *data = h_strf("%s/co:lon", H.base);
+	char *s = src("base"), *hlp = helper(), *script, *out;
+	struct h_result r;
+	char *argv[] = {"sh", "-c", NULL, NULL};
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	script = h_strf("XDG_DATA_HOME='%s' CONTI_ROOTLESS_BIN='%s' '%s' pull -q '%s'", data,
+			h_conti_bin(), hlp, s);
+	argv[2] = script;
+	h_run(&r, NULL, argv);
+	ck_assert_msg(r.status == 125, "status %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "':'") != NULL, "%s", r.err);
+	ck_assert_int_eq(h_count_lines(r.err), 1);
+	ck_assert_int_eq(h_count_entries(dir), 0);
+	out = h_strf("%s/conti-rootless/images/tmp", data);
+	ck_assert_int_eq(h_count_entries(out), 0);
+	h_result_free(&r);
+	free(out);
+	free(script);
+	free(s);
+	free(hlp);
+	free(data);
+	free(dir);
+}
+END_TEST
+
 /* Builds the test images once (tests/integration/image-layout.sh), outside any test (the
  * harness's helpers assert, which only a test may). */
 static bool build_layout(void)
@@ -964,6 +995,7 @@ int main(void)
 	tcase_add_test(tc, unpack_filters);
 	tcase_add_test(tc, unpack_refuses_other_filters);
 	tcase_add_test(tc, collect_removes_killed_writes);
+	tcase_add_test(tc, pull_refuses_colon_in_store);
 	tcase_add_test(tc, pull_archives_and_short_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
