@@ -346,6 +346,8 @@ static int unpack_entry(struct unpack *u, struct archive *tar, struct archive_en
 	mode_t type = archive_entry_filetype(e);
 	int kind;
 
+	if (raw && strlen(raw) >= sizeof(path))
+		return refuse(u, raw, "has a path longer than 4095 bytes, which is not unpacked");
 	if (!raw || image_tar_path_normalize(raw, path, sizeof(path)) < 0)
 		return refuse(u, raw ? raw : "(no name)",
 			      "escapes the layer (an absolute path or ..)");
@@ -379,6 +381,8 @@ static int unpack_entry(struct unpack *u, struct archive *tar, struct archive_en
 				       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 						  RESOLVE_NO_MAGICLINKS};
 
+		if (strlen(hard) >= sizeof(link))
+			return refuse(u, raw, "is a hard link to a path longer than 4095 bytes");
 		if (image_tar_path_normalize(hard, link, sizeof(link)) < 0 || !link[0])
 			return refuse(u, raw, "is a hard link out of the layer");
 		fd = (int)syscall(SYS_openat2, u->root_fd, link, &how, sizeof(how));

@@ -938,6 +938,38 @@ START_TEST(pull_refuses_colon_in_store)
 }
 END_TEST
 
+/* A path longer than PATH_MAX (20 components of 250 bytes: each a valid name) is refused
+ * saying so, not as an escape, leaving no layer. */
+START_TEST(unpack_refuses_overlong_path)
+{
+	char *dir = h_strf("%s/overlong", H.base), *script, *hlp = helper();
+	struct h_result r;
+	char *argv[] = {"sh", "-c", NULL, NULL};
+	int done, tmp;
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	img(&r, NULL, "images", NULL); /* makes the store */
+	h_result_free(&r);
+	script =
+	    h_strf("set -e; cd %s; python3 -c 'import io,tarfile; t=tarfile.open(\"l\",\"w\","
+		   "format=tarfile.PAX_FORMAT); i=tarfile.TarInfo(\"/\".join([\"a\"*250]*20)); "
+		   "i.size=1; t.addfile(i, io.BytesIO(b\"x\")); t.close()'; "
+		   "Z=$(sha256sum l | cut -c1-64); cp l %s/conti-rootless/images/blobs/sha256/$Z; "
+		   "%s unshare %s --userns-step unpack %s/conti-rootless/images $Z:$Z",
+		   dir, H.data, h_conti_bin(), hlp, H.data);
+	argv[2] = script;
+	h_run(&r, NULL, argv);
+	ck_assert_int_ne(r.status, 0);
+	ck_assert_msg(strstr(r.err, "longer than 4095") != NULL, "%s", r.err);
+	h_result_free(&r);
+	count_layers(&done, &tmp);
+	ck_assert_msg(done == 0 && tmp == 0, "layers left: %d + %d tmp", done, tmp);
+	free(script);
+	free(dir);
+	free(hlp);
+}
+END_TEST
+
 /* Builds the test images once (tests/integration/image-layout.sh), outside any test (the
  * harness's helpers assert, which only a test may). */
 static bool build_layout(void)
@@ -996,6 +1028,7 @@ int main(void)
 	tcase_add_test(tc, unpack_refuses_other_filters);
 	tcase_add_test(tc, collect_removes_killed_writes);
 	tcase_add_test(tc, pull_refuses_colon_in_store);
+	tcase_add_test(tc, unpack_refuses_overlong_path);
 	tcase_add_test(tc, pull_archives_and_short_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
