@@ -819,6 +819,8 @@ static int userns_step(const char *op, const char *const *args, int in_fd, int o
 			argv[5 + i] = args[i];
 		snprintf(num, sizeof(num), "%d", wfd);
 		setenv(STEP_ERR_ENV, num, 1);
+		snprintf(num, sizeof(num), "%d", (int)getppid());
+		setenv(IMAGE_STEP_PARENT_ENV, num, 1);
 		if (in_fd >= 0 && dup2(in_fd, 0) < 0)
 			_exit(CR_EXIT_TOOL);
 		if (out_fd >= 0 && dup2(out_fd, 1) < 0)

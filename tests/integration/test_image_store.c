@@ -970,6 +970,43 @@ START_TEST(unpack_refuses_overlong_path)
 }
 END_TEST
 
+/* SIGKILL of the helper alone (OOM, kill -9 of its pid) while its unpack step runs: the
+ * step goes with it. An orphaned step went on writing its .tmp dir with no lock held, so
+ * an rmi or prune collecting it meanwhile could leave the step renaming a half-deleted
+ * layer into place. */
+START_TEST(killed_helper_stops_its_step)
+{
+	char *s = src("big"), *hlp = helper(),
+	     *env0 = h_strf("CONTI_ROOTLESS_BIN=%s", h_conti_bin());
+	char *argv[] = {hlp, "pull", "-q", s, NULL};
+	const char *env[] = {env0, NULL};
+	struct h_opts o = {.env = env, .timeout_ms = 120000};
+	struct h_proc p;
+	struct h_result r;
+	int done = 0, tmp = 0, left;
+	long long deadline = h_mono_ms() + 60000;
+	struct timespec ts = {0, 5 * 1000000}, second = {1, 0};
+
+	h_spawn(&p, argv, &o);
+	while (h_mono_ms() < deadline && !tmp) {
+		count_layers(&done, &tmp);
+		nanosleep(&ts, NULL);
+	}
+	ck_assert_msg(tmp, "the unpack step was never seen");
+	ck_assert_int_eq(kill(p.pid, SIGKILL), 0);
+	h_finish(&p, &r, 60000);
+	h_result_free(&r);
+	nanosleep(&second, NULL);
+	left = h_kill_procs("--userns-step");
+	ck_assert_msg(left == 0, "the unpack step outlived its killed helper");
+	count_layers(&done, &tmp);
+	ck_assert_int_eq(done, 0);
+	free(s);
+	free(hlp);
+	free(env0);
+}
+END_TEST
+
 /* Builds the test images once (tests/integration/image-layout.sh), outside any test (the
  * harness's helpers assert, which only a test may). */
 static bool build_layout(void)
@@ -1029,6 +1066,7 @@ int main(void)
 	tcase_add_test(tc, collect_removes_killed_writes);
 	tcase_add_test(tc, pull_refuses_colon_in_store);
 	tcase_add_test(tc, unpack_refuses_overlong_path);
+	tcase_add_test(tc, killed_helper_stops_its_step);
 	tcase_add_test(tc, pull_archives_and_short_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
