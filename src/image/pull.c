@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,7 +93,7 @@ static int run_skopeo(const struct pull_opts *o, const char *blobs, const char *
 	const char *argv[16];
 	int n = 0, status;
 	cleanup_close int errfd = memfd_create("skopeo-stderr", MFD_CLOEXEC);
-	pid_t pid;
+	pid_t pid, parent;
 
 	if (errfd < 0)
 		return cr_fail(err, errno, "memfd_create");
@@ -112,11 +114,16 @@ static int run_skopeo(const struct pull_opts *o, const char *blobs, const char *
 	argv[n++] = src;
 	argv[n++] = dest;
 	argv[n] = NULL;
+	parent = getpid();
 	pid = fork();
 	if (pid < 0)
 		return cr_fail(err, errno, "fork");
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
+
+		/* skopeo goes with us: killed, we hold no lock for what it writes. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(CR_EXIT_TOOL);
 
 		/* skopeo writes its progress on stdout; ours is for the id. */
 		if (null < 0 || dup2(null, 0) < 0 || dup2(o->progress ? 2 : null, 1) < 0 ||

@@ -1007,6 +1007,41 @@ START_TEST(killed_helper_stops_its_step)
 }
 END_TEST
 
+/* SIGKILL of the helper alone while skopeo copies: skopeo goes with it, not left copying
+ * into the store's blob dir and a work dir with no lock held. */
+START_TEST(killed_helper_stops_skopeo)
+{
+	char *s = src("big"), *hlp = helper(),
+	     *env0 = h_strf("CONTI_ROOTLESS_BIN=%s", h_conti_bin());
+	char *argv[] = {hlp, "pull", "-q", s, NULL};
+	const char *env[] = {env0, NULL};
+	struct h_opts o = {.env = env, .timeout_ms = 120000};
+	struct h_proc p;
+	struct h_result r;
+	long long deadline = h_mono_ms() + 60000;
+	struct timespec ts = {0, 2 * 1000000}, wait = {0, 300 * 1000000};
+	char *needle = h_strf("%s/conti-rootless/images/tmp/pull-", H.data);
+	bool seen = false;
+
+	h_spawn(&p, argv, &o);
+	while (h_mono_ms() < deadline && !seen) {
+		seen = h_count_procs_mentioning(needle) > 0;
+		if (!seen)
+			nanosleep(&ts, NULL);
+	}
+	ck_assert_msg(seen, "skopeo was never seen");
+	ck_assert_int_eq(kill(p.pid, SIGKILL), 0);
+	h_finish(&p, &r, 60000);
+	h_result_free(&r);
+	nanosleep(&wait, NULL);
+	ck_assert_msg(h_kill_procs(needle) == 0, "skopeo outlived its killed helper");
+	free(needle);
+	free(s);
+	free(hlp);
+	free(env0);
+}
+END_TEST
+
 /* Builds the test images once (tests/integration/image-layout.sh), outside any test (the
  * harness's helpers assert, which only a test may). */
 static bool build_layout(void)
@@ -1067,6 +1102,7 @@ int main(void)
 	tcase_add_test(tc, pull_refuses_colon_in_store);
 	tcase_add_test(tc, unpack_refuses_overlong_path);
 	tcase_add_test(tc, killed_helper_stops_its_step);
+	tcase_add_test(tc, killed_helper_stops_skopeo);
 	tcase_add_test(tc, pull_archives_and_short_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
