@@ -494,13 +494,16 @@ out:
 }
 
 /* Writes layers/HEX.size: the bytes the layer's files hold, for images and system df. */
-static int write_size(int layers_fd, const char *hex, unsigned long long size, struct cr_error *err)
+static int write_size(int layers_fd, const char *hex, const char *tmpdir, unsigned long long size,
+		      struct cr_error *err)
 {
-	char name[IMAGE_HEX_LEN + 32], tmp[IMAGE_HEX_LEN + 32], text[32];
+	char name[IMAGE_HEX_LEN + 32], tmp[IMAGE_HEX_LEN + 64], text[32];
 	int fd, n;
 
+	/* The temp name is this unpack's own: two pulls unpacking one layer at once each
+	 * rename theirs (a shared name made the second rename fail with ENOENT). */
 	snprintf(name, sizeof(name), "%s.size", hex);
-	snprintf(tmp, sizeof(tmp), ".tmp-%s.size", hex);
+	snprintf(tmp, sizeof(tmp), "%s.size", tmpdir);
 	n = snprintf(text, sizeof(text), "%llu\n", size);
 	fd = openat(layers_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || cr_write_all(fd, text, (size_t)n) < 0) {
@@ -595,7 +598,7 @@ int image_unpack_layer(const char *root, const char *digest, const char *diff_id
 			"conti-rootless: note: layer sha256:%.12s: %lu device node%s skipped (a "
 			"user namespace cannot make them; podman skips them too)\n",
 			diff_id, u.devices, u.devices == 1 ? "" : "s");
-	if (write_size(layers_fd, diff_id, u.size, err) < 0)
+	if (write_size(layers_fd, diff_id, tmp, u.size, err) < 0)
 		goto cleanup;
 	if (renameat(layers_fd, tmp, layers_fd, diff_id) < 0) {
 		if (errno != EEXIST && errno != ENOTEMPTY) {

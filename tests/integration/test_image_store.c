@@ -1042,6 +1042,38 @@ START_TEST(killed_helper_stops_skopeo)
 }
 END_TEST
 
+/* Two unpacks of one layer at once (two pulls sharing a base) both succeed, 30 times:
+ * each writes its size file under its own temp name (a shared one made the second rename
+ * fail: "write the size of layer ...: No such file or directory"). */
+START_TEST(concurrent_unpacks_of_one_layer)
+{
+	char *dir = h_strf("%s/twice", H.base), *script, *hlp = helper();
+	struct h_result r;
+	char *argv[] = {"sh", "-c", NULL, NULL};
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	img(&r, NULL, "images", NULL); /* makes the store */
+	h_result_free(&r);
+	script = h_strf("set -e; cd %s; python3 %s/tests/integration/image-layer.py top l; "
+			"Z=$(sha256sum l | cut -c1-64); I=%s/conti-rootless/images; "
+			"cp l $I/blobs/sha256/$Z; "
+			"for i in $(seq 30); do "
+			"%s unshare %s --userns-step unpack $I $Z:$Z & a=$!; "
+			"%s unshare %s --userns-step unpack $I $Z:$Z & b=$!; "
+			"wait $a; wait $b; test -f $I/layers/$Z.size; "
+			"%s unshare rm -rf $I/layers/$Z $I/layers/$Z.size; done",
+			dir, CR_SOURCE_ROOT, H.data, h_conti_bin(), hlp, h_conti_bin(), hlp,
+			h_conti_bin());
+	argv[2] = script;
+	h_run(&r, NULL, argv);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	h_result_free(&r);
+	free(script);
+	free(dir);
+	free(hlp);
+}
+END_TEST
+
 /* Builds the test images once (tests/integration/image-layout.sh), outside any test (the
  * harness's helpers assert, which only a test may). */
 static bool build_layout(void)
@@ -1103,6 +1135,7 @@ int main(void)
 	tcase_add_test(tc, unpack_refuses_overlong_path);
 	tcase_add_test(tc, killed_helper_stops_its_step);
 	tcase_add_test(tc, killed_helper_stops_skopeo);
+	tcase_add_test(tc, concurrent_unpacks_of_one_layer);
 	tcase_add_test(tc, pull_archives_and_short_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
