@@ -45,6 +45,10 @@ int cr_mkdir_p(const char *path, mode_t mode, struct cr_error *err);
  * constant stack and two descriptors; what another remover deleted first is no error. */
 int cr_rm_rf(const char *path, struct cr_error *err);
 
+/* cr_rm_rf of name beneath the open directory dirfd: no component above name is resolved
+ * by path again, so a directory swapped for a symlink meanwhile cannot redirect it. */
+int cr_rm_rf_at(int dirfd, const char *name, struct cr_error *err);
+
 /* Writes all of buf to fd, retrying on EINTR and short writes and waiting while a
  * non-blocking fd is full; 0 or -1 with errno. */
 int cr_write_all(int fd, const void *buf, size_t len);

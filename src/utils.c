@@ -413,17 +413,22 @@ static int rm_tree(int dirfd, const char *name, const struct stat *st, unsigned 
 	return ret;
 }
 
-int cr_rm_rf(const char *path, struct cr_error *err)
+int cr_rm_rf_at(int dirfd, const char *name, struct cr_error *err)
 {
 	unsigned long long mnt;
 	struct stat st;
 
-	if (cr_mount_info_at(AT_FDCWD, path, &mnt, NULL) < 0 ||
-	    fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : cr_fail(err, errno, "stat %s", path);
-	if (rm_tree(AT_FDCWD, path, &st, mnt, err) < 0)
-		return cr_prefix(err, "remove %s", path);
+	if (cr_mount_info_at(dirfd, name, &mnt, NULL) < 0 ||
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : cr_fail(err, errno, "stat %s", name);
+	if (rm_tree(dirfd, name, &st, mnt, err) < 0)
+		return cr_prefix(err, "remove %s", name);
 	return 0;
+}
+
+int cr_rm_rf(const char *path, struct cr_error *err)
+{
+	return cr_rm_rf_at(AT_FDCWD, path, err);
 }
 
 unsigned long long cr_now_ns(void)

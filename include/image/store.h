@@ -156,8 +156,17 @@ bool image_layer_exists(const struct image_store *s, const char *hex);
 int image_store_mkdtemp(const struct image_store *s, const char *prefix, char **path,
 			struct cr_error *err);
 
+/* The environment variable naming the pid a userns step must die with (the helper). */
+#define IMAGE_STEP_PARENT_ENV "CONTI_IMAGE_STEP_PARENT"
+
+/* Removes ROOT/rel recursively (rel is DIR/NAME: tmp/X, layers/HEX): DIR is opened beneath
+ * the root without following a symlink and NAME removed beneath that fd, so a store dir
+ * swapped for a symlink (by a second shell, after the store was opened) is never followed. */
+int image_store_remove(const struct image_store *s, const char *rel, struct cr_error *err);
+
 /* Deletes what killed commands left (every entry of tmp/, layers/.tmp-*, layers/HEX.size
- * without its layer), through a userns step; the caller holds `lock` exclusive. */
+ * without its layer, through a userns step; records/ID.tmp-* and repositories.tmp-*, under
+ * names.lock); the caller holds `lock` exclusive. */
 int image_store_collect(struct image_store *s, struct cr_error *err);
 
 /* Takes `lock` exclusive when nobody holds it (1), collects what killed commands left, and

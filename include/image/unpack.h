@@ -22,6 +22,13 @@ int image_tar_whiteout(const char *base, const char **target);
  * security.capability. */
 bool image_xattr_kept(const char *name);
 
+struct archive;
+
+/* Lets a libarchive reader decompress what image layers and archives use (gzip, zstd, xz,
+ * bzip2; plain needs nothing) and nothing else: not lz4, uuencode, lrzip, lzop or grzip
+ * (the last three through a program libarchive would run from PATH). */
+void image_archive_filters(struct archive *a);
+
 /* Unpacks blob DIGEST (gzip, zstd, xz or plain tar) of the store at root into
  * layers/DIFF_ID, as root in the user namespace: checks the blob's sha256 and the diff_id
  * (sha256 of the uncompressed tar) on the way, refuses escaping paths, and renames the

@@ -5,12 +5,16 @@
  * user namespace for what must be done as root there (unpacking and removing layers). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "image/build.h"
 #include "image/commands.h"
 #include "image/store.h"
+#include "utils.h"
 
 typedef int (*image_fn)(int argc, char **argv, struct cr_error *err);
 
@@ -67,6 +71,20 @@ static int run_step(int argc, char **argv)
 		return CR_EXIT_TOOL;
 	}
 	umask(022);
+	/* The step dies with the helper that runs it (joining the user namespace reset what
+	 * the helper's child could have set): an orphan would go on writing the store with no
+	 * lock held, under an rmi collecting its work. */
+	{
+		const char *parent = getenv(IMAGE_STEP_PARENT_ENV);
+		unsigned long ppid;
+
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
+		    (parent && cr_parse_ulong(parent, &ppid) && (pid_t)ppid != getppid())) {
+			cr_fail(&err, 0, "userns step %s: the helper that ran it is gone", argv[2]);
+			image_step_report(&err);
+			return CR_EXIT_TOOL;
+		}
+	}
 	if (fn(argc - 2, argv + 2, &err) < 0) {
 		image_step_report(&err);
 		return err.status ? err.status : CR_EXIT_TOOL;

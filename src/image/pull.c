@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +21,7 @@
 #include "image/ref.h"
 #include "image/registries.h"
 #include "image/store.h"
+#include "image/unpack.h"
 #include "utils.h"
 
 #define LAYOUT_TAG "conti"   /* the tag of the image in the temporary layout */
@@ -90,7 +93,7 @@ static int run_skopeo(const struct pull_opts *o, const char *blobs, const char *
 	const char *argv[16];
 	int n = 0, status;
 	cleanup_close int errfd = memfd_create("skopeo-stderr", MFD_CLOEXEC);
-	pid_t pid;
+	pid_t pid, parent;
 
 	if (errfd < 0)
 		return cr_fail(err, errno, "memfd_create");
@@ -111,11 +114,16 @@ static int run_skopeo(const struct pull_opts *o, const char *blobs, const char *
 	argv[n++] = src;
 	argv[n++] = dest;
 	argv[n] = NULL;
+	parent = getpid();
 	pid = fork();
 	if (pid < 0)
 		return cr_fail(err, errno, "fork");
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
+
+		/* skopeo goes with us: killed, we hold no lock for what it writes. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(CR_EXIT_TOOL);
 
 		/* skopeo writes its progress on stdout; ours is for the id. */
 		if (null < 0 || dup2(null, 0) < 0 || dup2(o->progress ? 2 : null, 1) < 0 ||
@@ -228,7 +236,7 @@ static char *archive_member(const char *file, const char *member, size_t *len, s
 	struct archive_entry *e;
 	char *buf = NULL;
 
-	archive_read_support_filter_all(a);
+	image_archive_filters(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, file, 1 << 16) != ARCHIVE_OK) {
 		cr_fail(err, archive_errno(a), "open %s: %s", file, archive_error_string(a));
@@ -574,6 +582,17 @@ int image_cmd_pull(int argc, char **argv, struct cr_error *err)
 	 * never deletes a blob or layer this pull is about to use. */
 	if (image_store_lock_shared_collect(&s, err) < 0)
 		goto out;
+	/* skopeo's oci: transport ends the destination's path at its first ':': with one in
+	 * the store's path, skopeo would write a layout (index.json, blobs/) outside the store,
+	 * over what is there. */
+	if (strchr(s.root, ':')) {
+		cr_fail(err, 0,
+			"the image store %s has a ':' in its path, which skopeo's oci: transport "
+			"cannot name",
+			s.root);
+		cr_hint(err, "set XDG_DATA_HOME to a directory without ':'");
+		goto out;
+	}
 	if (image_store_mkdtemp(&s, "pull", &work, err) < 0)
 		goto out;
 	layout = cr_xasprintf("%s/layout", work);
@@ -612,8 +631,9 @@ int image_cmd_pull(int argc, char **argv, struct cr_error *err)
 out:
 	if (work) {
 		struct cr_error ignored;
+		cleanup_free char *rel = cr_xasprintf("tmp/%s", strrchr(work, '/') + 1);
 
-		cr_rm_rf(work, &ignored);
+		image_store_remove(&s, rel, &ignored);
 	}
 	image_store_close(&s);
 	source_free(&sv);

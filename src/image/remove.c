@@ -46,14 +46,11 @@ int image_step_rm(int argc, char **argv, struct cr_error *err)
 	if (image_store_open_at(&s, argv[1], err) < 0)
 		return -1;
 	for (int i = 2; i < argc; i++) {
-		cleanup_free char *path = NULL;
-
 		if (!removable(argv[i])) {
 			ret = cr_fail(err, EINVAL, "rm step: %s is no layer or work dir", argv[i]);
 			break;
 		}
-		path = image_store_path(&s, argv[i]);
-		if (cr_rm_rf(path, err) < 0) {
+		if (image_store_remove(&s, argv[i], err) < 0) {
 			ret = -1;
 			break;
 		}

@@ -703,6 +703,27 @@ bool image_layer_exists(const struct image_store *s, const char *hex)
 	return fd >= 0;
 }
 
+int image_store_remove(const struct image_store *s, const char *rel, struct cr_error *err)
+{
+	cleanup_free char *dir = cr_xstrdup(rel);
+	cleanup_close int dfd = -1;
+	char *base = strrchr(dir, '/');
+
+	if (!base || base == dir || !base[1] || !strcmp(base + 1, ".") || !strcmp(base + 1, ".."))
+		return cr_fail(err, EINVAL, "remove %s/%s: not DIR/NAME of the store", s->root,
+			       rel);
+	*base++ = '\0';
+	dfd = image_store_openat(s, dir, O_RDONLY | O_DIRECTORY, 0);
+	if (dfd < 0) {
+		cr_fail(err, errno, "open %s/%s", s->root, dir);
+		if (errno == ELOOP || errno == EXDEV)
+			cr_hint(err, "it is not a directory conti-rootless made: move it out of "
+				     "the way");
+		return -1;
+	}
+	return cr_rm_rf_at(dfd, base, err);
+}
+
 int image_store_mkdtemp(const struct image_store *s, const char *prefix, char **path,
 			struct cr_error *err)
 {
@@ -768,6 +789,8 @@ static int userns_step(const char *op, const char *const *args, int in_fd, int o
 			argv[5 + i] = args[i];
 		snprintf(num, sizeof(num), "%d", wfd);
 		setenv(STEP_ERR_ENV, num, 1);
+		snprintf(num, sizeof(num), "%d", (int)getppid());
+		setenv(IMAGE_STEP_PARENT_ENV, num, 1);
 		if (in_fd >= 0 && dup2(in_fd, 0) < 0)
 			_exit(CR_EXIT_TOOL);
 		if (out_fd >= 0 && dup2(out_fd, 1) < 0)
@@ -935,6 +958,48 @@ static bool is_size_file(const char *name)
 	return l == IMAGE_HEX_LEN + 5 && !strcmp(name + IMAGE_HEX_LEN, ".size");
 }
 
+/* A temp file of replace_file (NAME.tmp-XXXXXX) a killed command left. */
+static bool is_tmp_file(const char *name)
+{
+	const char *t = strstr(name, ".tmp-");
+
+	return t && t != name && strlen(t) == 11;
+}
+
+static bool is_repos_tmp(const char *name)
+{
+	return !strncmp(name, "repositories.tmp-", 17) && strlen(name) == 23;
+}
+
+/* Deletes the temp files of record and repositories writes killed midway, under names.lock
+ * (every writer of those holds it). */
+static void collect_tmp_files(struct image_store *s)
+{
+	static const struct {
+		const char *dir;
+		bool (*keep)(const char *);
+	} where[] = {{"records", is_tmp_file}, {".", is_repos_tmp}};
+	bool held = s->names_fd >= 0;
+	struct cr_error ignored;
+
+	if (!held && image_store_names_lock(s, &ignored) < 0)
+		return;
+	for (size_t w = 0; w < sizeof(where) / sizeof(where[0]); w++) {
+		size_t n = 0;
+		char **v = list_dir(s, where[w].dir, where[w].keep, &n);
+		cleanup_close int dfd =
+		    image_store_openat(s, where[w].dir, O_RDONLY | O_DIRECTORY, 0);
+
+		for (size_t i = 0; dfd >= 0 && i < n; i++)
+			unlinkat(dfd, v[i], 0);
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+	}
+	if (!held)
+		image_store_names_unlock(s);
+}
+
 static void free_list(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -975,6 +1040,7 @@ int image_store_collect(struct image_store *s, struct cr_error *err)
 			unlinkat(s->root_fd, rel, 0);
 		}
 	}
+	collect_tmp_files(s);
 	if (na > 1)
 		ret = image_userns_step("rm", args, -1, err);
 	for (size_t i = 1; i < na; i++)

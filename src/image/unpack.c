@@ -87,6 +87,14 @@ bool image_xattr_kept(const char *name)
 	return true;
 }
 
+void image_archive_filters(struct archive *a)
+{
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_bzip2(a);
+}
+
 /* The compressed side: reads the blob's fd, hashing what it reads. */
 struct blob_src {
 	int fd;
@@ -339,6 +347,8 @@ static int unpack_entry(struct unpack *u, struct archive *tar, struct archive_en
 	mode_t type = archive_entry_filetype(e);
 	int kind;
 
+	if (raw && strlen(raw) >= sizeof(path))
+		return refuse(u, raw, "has a path longer than 4095 bytes, which is not unpacked");
 	if (!raw || image_tar_path_normalize(raw, path, sizeof(path)) < 0)
 		return refuse(u, raw ? raw : "(no name)",
 			      "escapes the layer (an absolute path or ..)");
@@ -372,6 +382,8 @@ static int unpack_entry(struct unpack *u, struct archive *tar, struct archive_en
 				       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 						  RESOLVE_NO_MAGICLINKS};
 
+		if (strlen(hard) >= sizeof(link))
+			return refuse(u, raw, "is a hard link to a path longer than 4095 bytes");
 		if (image_tar_path_normalize(hard, link, sizeof(link)) < 0 || !link[0])
 			return refuse(u, raw, "is a hard link out of the layer");
 		fd = (int)syscall(SYS_openat2, u->root_fd, link, &how, sizeof(how));
@@ -424,7 +436,7 @@ static int unpack_stream(struct unpack *u, int blob_fd, char zhex[IMAGE_HEX_LEN 
 	t.raw = archive_read_new();
 	EVP_DigestInit_ex(b.md, EVP_sha256(), NULL);
 	EVP_DigestInit_ex(t.md, EVP_sha256(), NULL);
-	archive_read_support_filter_all(t.raw);
+	image_archive_filters(t.raw);
 	archive_read_support_format_raw(t.raw);
 	archive_read_support_format_tar(tar);
 	if (archive_read_open(t.raw, &b, NULL, blob_read, NULL) != ARCHIVE_OK ||
@@ -435,8 +447,10 @@ static int unpack_stream(struct unpack *u, int blob_fd, char zhex[IMAGE_HEX_LEN 
 		goto out;
 	}
 	if (archive_read_open(tar, &t, NULL, tar_read, NULL) != ARCHIVE_OK) {
-		cr_fail(u->err, 0, "layer sha256:%.12s: not a tar archive: %s", u->diff_id,
-			archive_error_string(tar));
+		cr_fail(u->err, 0,
+			"layer sha256:%.12s: not a tar, plain or compressed with gzip, zstd, xz "
+			"or bzip2: %s",
+			u->diff_id, archive_error_string(tar));
 		goto out;
 	}
 	while ((r = archive_read_next_header(tar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
@@ -481,13 +495,16 @@ out:
 }
 
 /* Writes layers/HEX.size: the bytes the layer's files hold, for images and system df. */
-static int write_size(int layers_fd, const char *hex, unsigned long long size, struct cr_error *err)
+static int write_size(int layers_fd, const char *hex, const char *tmpdir, unsigned long long size,
+		      struct cr_error *err)
 {
-	char name[IMAGE_HEX_LEN + 32], tmp[IMAGE_HEX_LEN + 32], text[32];
+	char name[IMAGE_HEX_LEN + 32], tmp[IMAGE_HEX_LEN + 64], text[32];
 	int fd, n;
 
+	/* The temp name is this unpack's own: two pulls unpacking one layer at once each
+	 * rename theirs (a shared name made the second rename fail with ENOENT). */
 	snprintf(name, sizeof(name), "%s.size", hex);
-	snprintf(tmp, sizeof(tmp), ".tmp-%s.size", hex);
+	snprintf(tmp, sizeof(tmp), "%s.size", tmpdir);
 	n = snprintf(text, sizeof(text), "%llu\n", size);
 	fd = openat(layers_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || cr_write_all(fd, text, (size_t)n) < 0) {
@@ -582,7 +599,7 @@ int image_unpack_layer(const char *root, const char *digest, const char *diff_id
 			"conti-rootless: note: layer sha256:%.12s: %lu device node%s skipped (a "
 			"user namespace cannot make them; podman skips them too)\n",
 			diff_id, u.devices, u.devices == 1 ? "" : "s");
-	if (write_size(layers_fd, diff_id, u.size, err) < 0)
+	if (write_size(layers_fd, diff_id, tmp, u.size, err) < 0)
 		goto cleanup;
 	if (renameat(layers_fd, tmp, layers_fd, diff_id) < 0) {
 		if (errno != EEXIST && errno != ENOTEMPTY) {
@@ -598,9 +615,9 @@ int image_unpack_layer(const char *root, const char *digest, const char *diff_id
 cleanup:
 	if (fchdir(layers_fd) == 0) {
 		struct cr_error ignored;
-		cleanup_free char *path = cr_xasprintf("%s/layers/%s", root, tmp);
+		cleanup_free char *rel = cr_xasprintf("layers/%s", tmp);
 
-		cr_rm_rf(path, &ignored);
+		image_store_remove(&s, rel, &ignored);
 	}
 out:
 	if (u.disk)

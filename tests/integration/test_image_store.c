@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -832,6 +833,249 @@ static bool on_path(const char *prog)
 	return found;
 }
 
+/* A layer in a compression neither OCI nor docker names (lz4, uuencode: libarchive reads
+ * them, and would run lrzip/lzop/grzip from PATH for others) is refused by the unpack
+ * step, leaving no layer: only gzip, zstd, xz, bzip2 and plain tar are read. */
+START_TEST(unpack_refuses_other_filters)
+{
+	static const char *const comp[] = {
+	    "lz4 -q -c",
+	    "python3 -c 'import binascii,sys; d=open(sys.argv[1],\"rb\").read(); "
+	    "sys.stdout.buffer.write(b\"begin 644 x\\n\"+b\"\".join(binascii.b2a_uu(d[i:i+45]) "
+	    "for i in range(0,len(d),45))+b\"`\\nend\\n\")'"};
+	char *dir = h_strf("%s/other-filters", H.base), *script, *hlp = helper();
+	struct h_result r;
+	char *argv[] = {"sh", "-c", NULL, NULL};
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	img(&r, NULL, "images", NULL); /* makes the store */
+	h_result_free(&r);
+	for (size_t i = 0; i < sizeof(comp) / sizeof(comp[0]); i++) {
+		int done, tmp;
+
+		if (i == 0 && !on_path("lz4"))
+			continue;
+		script = h_strf(
+		    "set -e; cd %s; python3 %s/tests/integration/image-layer.py top top.tar; "
+		    "D=$(sha256sum top.tar | cut -c1-64); %s top.tar >l; "
+		    "Z=$(sha256sum l | cut -c1-64); cp l %s/conti-rootless/images/blobs/sha256/$Z; "
+		    "%s unshare %s --userns-step unpack %s/conti-rootless/images $Z:$D",
+		    dir, CR_SOURCE_ROOT, comp[i], H.data, h_conti_bin(), hlp, H.data);
+		argv[2] = script;
+		h_run(&r, NULL, argv);
+		ck_assert_msg(r.status != 0, "%s: a layer in that compression was unpacked",
+			      comp[i]);
+		ck_assert_msg(strstr(r.err, "compress") != NULL, "%s: %s", comp[i], r.err);
+		h_result_free(&r);
+		free(script);
+		count_layers(&done, &tmp);
+		ck_assert_msg(done == 0 && tmp == 0, "%s: layers left: %d + %d tmp", comp[i], done,
+			      tmp);
+	}
+	free(dir);
+	free(hlp);
+}
+END_TEST
+
+/* A command killed while it replaced a record or repositories leaves its temp file
+ * (records/ID.tmp-XXXXXX, repositories.tmp-XXXXXX): the next collection deletes it. */
+START_TEST(collect_removes_killed_writes)
+{
+	struct h_result r;
+	char *rec, *repos, *real;
+	int fd;
+
+	img(&r, NULL, "images", NULL); /* makes the store */
+	h_result_free(&r);
+	rec = store("records/"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.tmp-1a2b3c");
+	repos = store("repositories.tmp-4d5e6f");
+	real = store("repositories");
+	ck_assert_int_ge(fd = open(rec, O_WRONLY | O_CREAT | O_EXCL, 0600), 0);
+	close(fd);
+	ck_assert_int_ge(fd = open(repos, O_WRONLY | O_CREAT | O_EXCL, 0600), 0);
+	close(fd);
+	ck_assert_int_ge(fd = open(real, O_WRONLY | O_CREAT, 0600), 0);
+	close(fd);
+	img(&r, NULL, "image", "prune", "-f", NULL);
+	ck_assert_msg(r.status == 0, "prune: %d %s", r.status, r.err);
+	h_result_free(&r);
+	ck_assert_msg(!h_exists(rec), "a killed record write's temp file is left");
+	ck_assert_msg(!h_exists(repos), "a killed repositories write's temp file is left");
+	ck_assert(h_exists(real));
+	free(rec);
+	free(repos);
+	free(real);
+}
+END_TEST
+
+/* A store whose path has a ':' (XDG_DATA_HOME=/x/a:b): skopeo's oci: transport cuts the
+ * destination at the first ':', so it wrote a layout (index.json, blobs/) at /x/a, outside
+ * the store, over what is there. Refused with one line before skopeo runs. */
+START_TEST(pull_refuses_colon_in_store)
+{
+	char *dir = h_strf("%s/co", H.base), *data = h_strf("%s/co:lon", H.base);
+	char *s = src("base"), *hlp = helper(), *script, *out;
+	struct h_result r;
+	char *argv[] = {"sh", "-c", NULL, NULL};
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	script = h_strf("XDG_DATA_HOME='%s' CONTI_ROOTLESS_BIN='%s' '%s' pull -q '%s'", data,
+			h_conti_bin(), hlp, s);
+	argv[2] = script;
+	h_run(&r, NULL, argv);
+	ck_assert_msg(r.status == 125, "status %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "':'") != NULL, "%s", r.err);
+	ck_assert_int_eq(h_count_lines(r.err), 1);
+	ck_assert_int_eq(h_count_entries(dir), 0);
+	out = h_strf("%s/conti-rootless/images/tmp", data);
+	ck_assert_int_eq(h_count_entries(out), 0);
+	h_result_free(&r);
+	free(out);
+	free(script);
+	free(s);
+	free(hlp);
+	free(data);
+	free(dir);
+}
+END_TEST
+
+/* A path longer than PATH_MAX (20 components of 250 bytes: each a valid name) is refused
+ * saying so, not as an escape, leaving no layer. */
+START_TEST(unpack_refuses_overlong_path)
+{
+	char *dir = h_strf("%s/overlong", H.base), *script, *hlp = helper();
+	struct h_result r;
+	char *argv[] = {"sh", "-c", NULL, NULL};
+	int done, tmp;
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	img(&r, NULL, "images", NULL); /* makes the store */
+	h_result_free(&r);
+	script =
+	    h_strf("set -e; cd %s; python3 -c 'import io,tarfile; t=tarfile.open(\"l\",\"w\","
+		   "format=tarfile.PAX_FORMAT); i=tarfile.TarInfo(\"/\".join([\"a\"*250]*20)); "
+		   "i.size=1; t.addfile(i, io.BytesIO(b\"x\")); t.close()'; "
+		   "Z=$(sha256sum l | cut -c1-64); cp l %s/conti-rootless/images/blobs/sha256/$Z; "
+		   "%s unshare %s --userns-step unpack %s/conti-rootless/images $Z:$Z",
+		   dir, H.data, h_conti_bin(), hlp, H.data);
+	argv[2] = script;
+	h_run(&r, NULL, argv);
+	ck_assert_int_ne(r.status, 0);
+	ck_assert_msg(strstr(r.err, "longer than 4095") != NULL, "%s", r.err);
+	h_result_free(&r);
+	count_layers(&done, &tmp);
+	ck_assert_msg(done == 0 && tmp == 0, "layers left: %d + %d tmp", done, tmp);
+	free(script);
+	free(dir);
+	free(hlp);
+}
+END_TEST
+
+/* SIGKILL of the helper alone (OOM, kill -9 of its pid) while its unpack step runs: the
+ * step goes with it. An orphaned step went on writing its .tmp dir with no lock held, so
+ * an rmi or prune collecting it meanwhile could leave the step renaming a half-deleted
+ * layer into place. */
+START_TEST(killed_helper_stops_its_step)
+{
+	char *s = src("big"), *hlp = helper(),
+	     *env0 = h_strf("CONTI_ROOTLESS_BIN=%s", h_conti_bin());
+	char *argv[] = {hlp, "pull", "-q", s, NULL};
+	const char *env[] = {env0, NULL};
+	struct h_opts o = {.env = env, .timeout_ms = 120000};
+	struct h_proc p;
+	struct h_result r;
+	int done = 0, tmp = 0, left;
+	long long deadline = h_mono_ms() + 60000;
+	struct timespec ts = {0, 5 * 1000000}, second = {1, 0};
+
+	h_spawn(&p, argv, &o);
+	while (h_mono_ms() < deadline && !tmp) {
+		count_layers(&done, &tmp);
+		nanosleep(&ts, NULL);
+	}
+	ck_assert_msg(tmp, "the unpack step was never seen");
+	ck_assert_int_eq(kill(p.pid, SIGKILL), 0);
+	h_finish(&p, &r, 60000);
+	h_result_free(&r);
+	nanosleep(&second, NULL);
+	left = h_kill_procs("--userns-step");
+	ck_assert_msg(left == 0, "the unpack step outlived its killed helper");
+	count_layers(&done, &tmp);
+	ck_assert_int_eq(done, 0);
+	free(s);
+	free(hlp);
+	free(env0);
+}
+END_TEST
+
+/* SIGKILL of the helper alone while skopeo copies: skopeo goes with it, not left copying
+ * into the store's blob dir and a work dir with no lock held. */
+START_TEST(killed_helper_stops_skopeo)
+{
+	char *s = src("big"), *hlp = helper(),
+	     *env0 = h_strf("CONTI_ROOTLESS_BIN=%s", h_conti_bin());
+	char *argv[] = {hlp, "pull", "-q", s, NULL};
+	const char *env[] = {env0, NULL};
+	struct h_opts o = {.env = env, .timeout_ms = 120000};
+	struct h_proc p;
+	struct h_result r;
+	long long deadline = h_mono_ms() + 60000;
+	struct timespec ts = {0, 2 * 1000000}, wait = {0, 300 * 1000000};
+	char *needle = h_strf("%s/conti-rootless/images/tmp/pull-", H.data);
+	bool seen = false;
+
+	h_spawn(&p, argv, &o);
+	while (h_mono_ms() < deadline && !seen) {
+		seen = h_count_procs_mentioning(needle) > 0;
+		if (!seen)
+			nanosleep(&ts, NULL);
+	}
+	ck_assert_msg(seen, "skopeo was never seen");
+	ck_assert_int_eq(kill(p.pid, SIGKILL), 0);
+	h_finish(&p, &r, 60000);
+	h_result_free(&r);
+	nanosleep(&wait, NULL);
+	ck_assert_msg(h_kill_procs(needle) == 0, "skopeo outlived its killed helper");
+	free(needle);
+	free(s);
+	free(hlp);
+	free(env0);
+}
+END_TEST
+
+/* Two unpacks of one layer at once (two pulls sharing a base) both succeed, 30 times:
+ * each writes its size file under its own temp name (a shared one made the second rename
+ * fail: "write the size of layer ...: No such file or directory"). */
+START_TEST(concurrent_unpacks_of_one_layer)
+{
+	char *dir = h_strf("%s/twice", H.base), *script, *hlp = helper();
+	struct h_result r;
+	char *argv[] = {"sh", "-c", NULL, NULL};
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	img(&r, NULL, "images", NULL); /* makes the store */
+	h_result_free(&r);
+	script = h_strf("set -e; cd %s; python3 %s/tests/integration/image-layer.py top l; "
+			"Z=$(sha256sum l | cut -c1-64); I=%s/conti-rootless/images; "
+			"cp l $I/blobs/sha256/$Z; "
+			"for i in $(seq 30); do "
+			"%s unshare %s --userns-step unpack $I $Z:$Z & a=$!; "
+			"%s unshare %s --userns-step unpack $I $Z:$Z & b=$!; "
+			"wait $a; wait $b; test -f $I/layers/$Z.size; "
+			"%s unshare rm -rf $I/layers/$Z $I/layers/$Z.size; done",
+			dir, CR_SOURCE_ROOT, H.data, h_conti_bin(), hlp, h_conti_bin(), hlp,
+			h_conti_bin());
+	argv[2] = script;
+	h_run(&r, NULL, argv);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	h_result_free(&r);
+	free(script);
+	free(dir);
+	free(hlp);
+}
+END_TEST
+
 /* Builds the test images once (tests/integration/image-layout.sh), outside any test (the
  * harness's helpers assert, which only a test may). */
 static bool build_layout(void)
@@ -887,6 +1131,13 @@ int main(void)
 	tcase_add_test(tc, pull_and_rmi_at_once);
 	tcase_add_test(tc, listing);
 	tcase_add_test(tc, unpack_filters);
+	tcase_add_test(tc, unpack_refuses_other_filters);
+	tcase_add_test(tc, collect_removes_killed_writes);
+	tcase_add_test(tc, pull_refuses_colon_in_store);
+	tcase_add_test(tc, unpack_refuses_overlong_path);
+	tcase_add_test(tc, killed_helper_stops_its_step);
+	tcase_add_test(tc, killed_helper_stops_skopeo);
+	tcase_add_test(tc, concurrent_unpacks_of_one_layer);
 	tcase_add_test(tc, pull_archives_and_short_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -78,7 +78,8 @@ START_TEST(registries_v1_and_errors)
 	ck_assert_int_eq(parse_conf("a = 1 b = 2\n", &r), -1);
 	ck_assert_int_eq(parse_conf("a = \"\\u0000\"\n", &r), -1);
 	ck_assert_int_eq(parse_conf("a = [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]\n", &r), -1);
-	ck_assert_int_eq(parse_conf("a = { b = [1, 2], c = \"}\" }\nx = 2024-01-01 10:00:00Z # when\n", &r), 0);
+	ck_assert_int_eq(
+	    parse_conf("a = { b = [1, 2], c = \"}\" }\nx = 2024-01-01 10:00:00Z # when\n", &r), 0);
 	image_registries_free(&r);
 }
 END_TEST
@@ -369,6 +370,46 @@ START_TEST(store_refuses_symlink)
 }
 END_TEST
 
+/* A store dir swapped for a symlink after the store was opened (a second shell of the user)
+ * is not followed by a removal: what the symlink points to stays. */
+START_TEST(store_remove_no_follow)
+{
+	struct image_store s;
+	char *dir = tmp_store(&s);
+	char *layers = cr_xasprintf("%s/images/layers", dir);
+	char *real = cr_xasprintf("%s/images/layers.real", dir);
+	char *other = cr_xasprintf("%s/elsewhere", dir);
+	char *victim = cr_xasprintf("%s/elsewhere/.tmp-x/keep", dir);
+	char *mine = cr_xasprintf("%s/images/layers/.tmp-x/keep", dir);
+	struct cr_error err = {0};
+	struct stat st;
+
+	ck_assert_int_eq(mkdir(other, 0700), 0);
+	ck_assert_int_eq(cr_mkdir_p(victim, 0700, &err), 0);
+	ck_assert_int_eq(rename(layers, real), 0);
+	ck_assert_int_eq(symlink(other, layers), 0);
+	image_store_remove(&s, "layers/.tmp-x", &err);
+	ck_assert_msg(stat(victim, &st) == 0, "removed %s through the symlinked layers/", victim);
+	/* The real one goes. */
+	ck_assert_int_eq(unlink(layers), 0);
+	ck_assert_int_eq(rename(real, layers), 0);
+	ck_assert_int_eq(cr_mkdir_p(mine, 0700, &err), 0);
+	ck_assert_msg(image_store_remove(&s, "layers/.tmp-x", &err) == 0, "%s", err.msg);
+	ck_assert_int_ne(lstat(mine, &st), 0);
+	ck_assert_int_eq(image_store_remove(&s, "layers/.tmp-x", &err), 0); /* gone: no error */
+	ck_assert_int_eq(image_store_remove(&s, "../elsewhere", &err), -1);
+	ck_assert_int_eq(stat(victim, &st), 0);
+	image_store_close(&s);
+	cr_rm_rf(dir, &err);
+	free(dir);
+	free(layers);
+	free(real);
+	free(other);
+	free(victim);
+	free(mine);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("image-store");
@@ -383,6 +424,7 @@ int main(void)
 	tcase_add_test(tc, store_blobs);
 	tcase_add_test(tc, store_names);
 	tcase_add_test(tc, store_refuses_symlink);
+	tcase_add_test(tc, store_remove_no_follow);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
