@@ -132,7 +132,8 @@ char *config_serialize(const struct cr_config *cfg);
 int config_parse(const char *text, struct cr_config *cfg);
 
 /* Reads an image record (DATA/images/records/ID, same syntax) into rec (config_init'ed by
- * the caller); -1 if damaged (no image= line, no layer, a layer that is not 64 hex). */
+ * the caller); -1 if damaged (no image= line, a layer that is not 64 hex). An image of no
+ * layer parses: run refuses it by name (image/lookup.h). */
 int config_parse_record(const char *text, struct cr_config *rec);
 
 #endif

@@ -397,5 +397,5 @@ int config_parse_record(const char *text, struct cr_config *rec)
 {
 	if (parse_lines(text, rec) < 0)
 		return -1;
-	return rec->image && rec->layers.n > 0 ? 0 : -1;
+	return rec->image ? 0 : -1;
 }

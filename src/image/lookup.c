@@ -228,7 +228,13 @@ int image_record_read(const char *data, const char *id, struct cr_config *rec, s
 	if (rec->layers.n > IMAGE_MAX_LAYERS) {
 		cr_fail(err, 0, "image %.12s has %zu layers: kernel overlayfs takes at most %d", id,
 			rec->layers.n, IMAGE_MAX_LAYERS);
-		return cr_hint(err, "squash the image (commit a container made from it)");
+		return cr_hint(err,
+			       "rebuild it with fewer layers (buildah or docker build --squash)");
+	}
+	if (rec->layers.n == 0) {
+		cr_fail(err, 0, "image %.12s has no layers: it holds no file to run", id);
+		return cr_hint(err, "import a root filesystem into it: conti-rootless import "
+				    "ROOTFS.tar NAME");
 	}
 	return 0;
 }

@@ -354,6 +354,25 @@ START_TEST(test_image_missing_layer)
 }
 END_TEST
 
+/* An image of no layer (a FROM scratch with nothing added) holds no file: run refuses it with
+ * one line, leaving no container. */
+START_TEST(test_image_without_layers)
+{
+	struct h_result r;
+	char *line;
+
+	write_record(IMG_ID, "arg=true\n");
+	write_repositories(IMG_NAME " " IMG_ID "\n");
+	CONTI(&r, "run", "--rm", IMG_NAME);
+	h_assert_status(&r, 125, "run of an image without layers");
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, "no layers"), "%s", line);
+	free(line);
+	h_result_free(&r);
+	h_assert_no_containers_left();
+}
+END_TEST
+
 /* 48 layers under a long DATA path: their lowerdir= passes mount(2)'s page, so the layers go
  * one by one (fsconfig "lowerdir+"); every layer is seen. */
 START_TEST(test_image_many_layers)
@@ -634,6 +653,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = h_tcase("errors");
 	tcase_add_test(tc, test_image_missing_layer);
+	tcase_add_test(tc, test_image_without_layers);
 	tcase_add_test(tc, test_rootfs_forms_unchanged);
 	tcase_add_test(tc, test_image_unknown_and_refused);
 	tcase_add_test(tc, test_image_pulled_through_helper);
