@@ -416,9 +416,16 @@ START_TEST(test_commit_debian_rootfs)
 
 	if (!deb)
 		return;
+	char *before;
+
+	/* the owners and modes as the rootfs has them (mkrootfs and mmdebstrap differ on apt's
+	 * partial dir): the committed image must show the same */
 	CONTI(&r, "run", "--name", name, deb, "sh", "-c",
-	      "useradd -m ann && echo 'ann ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/ann");
+	      "useradd -m ann && echo 'ann ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/ann && "
+	      "stat -c '%a %U' /usr/bin/sudo /var/cache/apt/archives/partial");
 	h_assert_status(&r, 0, "run in the Debian rootfs");
+	ck_assert_msg(!strncmp(r.out, "4755 root\n", 10), "sudo in the rootfs: %s", r.out);
+	before = h_strf("%s0\n", r.out);
 	h_result_free(&r);
 	struct h_opts o = {.timeout_ms = 300000};
 	const char *commit[] = {"commit", name, "deb:1", NULL};
@@ -429,9 +436,9 @@ START_TEST(test_commit_debian_rootfs)
 	CONTI(&r, "run", "--rm", "-u", "ann", "deb:1", "sh", "-c",
 	      "stat -c '%a %U' /usr/bin/sudo /var/cache/apt/archives/partial; sudo id -u");
 	h_assert_status(&r, 0, "run of the committed Debian image");
-	ck_assert_str_eq(r.out, "4755 root\n700 _apt\n0\n");
+	ck_assert_str_eq(r.out, before);
 	h_result_free(&r);
-	free(name);
+	free(name), free(before);
 }
 END_TEST
 
