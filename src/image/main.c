@@ -25,13 +25,10 @@ struct image_entry {
 
 /* The top-level commands; `image NAME` takes the same (plus ls/list/rm). */
 static const struct image_entry commands[] = {
-    {"pull", image_cmd_pull}, {"images", image_cmd_images}, {"inspect", image_cmd_inspect},
-    {"tag", image_cmd_tag},   {"rmi", image_cmd_rmi},	    {"prune", image_cmd_prune},
-    {"df", image_cmd_df},
-    {"commit", image_cmd_commit},
-    {"save", image_cmd_save},
-    {"import", image_cmd_import},
-    {"load", image_cmd_load},
+    {"pull", image_cmd_pull},	  {"images", image_cmd_images}, {"inspect", image_cmd_inspect},
+    {"tag", image_cmd_tag},	  {"rmi", image_cmd_rmi},	{"prune", image_cmd_prune},
+    {"df", image_cmd_df},	  {"commit", image_cmd_commit}, {"save", image_cmd_save},
+    {"import", image_cmd_import}, {"load", image_cmd_load},
 };
 
 /* What `image SUB` means, where SUB is not a top-level name. */

@@ -305,7 +305,8 @@ START_TEST(store_names)
 	ck_assert_str_eq(v[1].name, "docker.io/library/debian:12");
 	ck_assert_str_eq(v[1].id, b);
 	image_names_free(v, n);
-	ck_assert_int_eq(image_store_resolve(&s, "debian:12", id, matched, sizeof(matched), &err), 0);
+	ck_assert_int_eq(image_store_resolve(&s, "debian:12", id, matched, sizeof(matched), &err),
+			 0);
 	ck_assert_str_eq(id, b);
 	ck_assert_str_eq(matched, "docker.io/library/debian:12");
 	ck_assert_int_eq(image_store_resolve(&s, "aaaa2", id, NULL, 0, &err), 0);
