@@ -88,4 +88,10 @@ int cr_sealed_copy(int fd, const char *name, struct cr_error *err);
 /* Finds an executable prog in $PATH (default /usr/bin:/bin); its path goes to out. */
 bool cr_find_on_path(const char *prog, char *out, size_t len);
 
+struct open_how;
+/* openat2(2), retried while the kernel says EAGAIN: a path with ".." under RESOLVE_IN_ROOT or
+ * RESOLVE_BENEATH fails so whenever any rename or mount happened on the machine during the
+ * lookup, and the kernel's answer is to try again. */
+int cr_openat2(int dirfd, const char *path, const struct open_how *how);
+
 #endif

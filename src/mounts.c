@@ -54,7 +54,7 @@ static int sys_openat2(int dirfd, const char *path, int flags, unsigned long lon
 {
 	struct open_how how = {.flags = (unsigned long long)flags | O_CLOEXEC, .resolve = resolve};
 
-	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	return cr_openat2(dirfd, path, &how);
 }
 
 /* The hint for ELOOP from openat2: a magic link on the way (or a symlink loop). */

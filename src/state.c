@@ -351,7 +351,7 @@ static int open_beneath(const char *root, const char *rel, int flags, mode_t mod
 
 	if (rfd < 0)
 		return -1;
-	fd = (int)syscall(SYS_openat2, rfd, rel, &how, sizeof(how));
+	fd = cr_openat2(rfd, rel, &how);
 	if (fd < 0 && (errno == ENOSYS || errno == E2BIG))
 		fd = open_walk(rfd, rel, flags, mode);
 	return fd;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "terminfo.h"
+#include "utils.h"
 
 /* Where ncurses looks (its compiled-in list on Debian, Alpine and Fedora). */
 static const char *const terminfo_dirs[] = {"etc/terminfo", "lib/terminfo", "usr/share/terminfo"};
@@ -17,7 +18,7 @@ static bool regular_in_root(int root_fd, const char *path)
 {
 	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
 			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	int fd = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+	int fd = cr_openat2(root_fd, path, &how);
 	struct stat st;
 	bool ok;
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -611,4 +612,17 @@ void cr_close_fds(const int *keep, size_t n, bool only_inherited)
 			close(fd);
 	}
 	closedir(d);
+}
+
+int cr_openat2(int dirfd, const char *path, const struct open_how *how)
+{
+	int fd;
+
+	/* bounded: a machine renaming without pause would otherwise hold us forever */
+	for (int i = 0; i < 128; i++) {
+		fd = (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	return fd;
 }

@@ -35,7 +35,7 @@ int image_store_openat(const struct image_store *s, const char *rel, int flags, 
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 
-	return (int)syscall(SYS_openat2, s->root_fd, rel, &how, sizeof(how));
+	return cr_openat2(s->root_fd, rel, &how);
 }
 
 /* Opens dir name beneath dirfd, making it 0700 when missing; refuses a symlink, another

@@ -309,7 +309,7 @@ static bool dir_safe(struct unpack *u, const char *rel)
 
 	if (!*rel)
 		return true;
-	fd = (int)syscall(SYS_openat2, u->root_fd, rel, &how, sizeof(how));
+	fd = cr_openat2(u->root_fd, rel, &how);
 	if (fd >= 0) {
 		close(fd);
 		return true;
@@ -386,7 +386,7 @@ static int unpack_entry(struct unpack *u, struct archive *tar, struct archive_en
 			return refuse(u, raw, "is a hard link to a path longer than 4095 bytes");
 		if (image_tar_path_normalize(hard, link, sizeof(link)) < 0 || !link[0])
 			return refuse(u, raw, "is a hard link out of the layer");
-		fd = (int)syscall(SYS_openat2, u->root_fd, link, &how, sizeof(how));
+		fd = cr_openat2(u->root_fd, link, &how);
 		if (fd < 0)
 			return refuse(u, raw, "is a hard link to what the layer does not hold");
 		archive_entry_set_hardlink(e, link);

@@ -4,10 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mounts.h"
 #include "plan.h"
+#include "utils.h"
 
 static int fuse_calls;
 
@@ -42,6 +47,47 @@ static char *apply_capturing(const struct cr_op *op, struct cr_mount_ctx *ctx, i
 /* The kernel refuses the overlay (here: its mount point does not exist) and the step falls
  * back to fuse-overlayfs: the trace line is the fuse-overlayfs one (it printed the kernel
  * mount that had failed). */
+/* A path with ".." beneath a root opens while another process renames files without pause:
+ * the kernel answers EAGAIN whenever a rename raced the lookup, and cr_openat2 tries again
+ * (the escape suite's `-v SRC:/etc/../x` failed so in CI). */
+START_TEST(openat2_dotdot_survives_renames)
+{
+	char dir[] = "/tmp/conti-openat2.XXXXXX";
+	struct open_how how = {.flags = O_PATH, .resolve = RESOLVE_BENEATH};
+	int rfd, failures = 0;
+	pid_t renamer;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_int_eq(mkdir("a", 0700), 0);
+	ck_assert_int_eq(mkdir("b", 0700), 0);
+	ck_assert_int_eq(close(open("x", O_CREAT | O_WRONLY, 0600)), 0);
+	rfd = open(dir, O_PATH | O_DIRECTORY);
+	renamer = fork();
+	ck_assert_int_ge(renamer, 0);
+	if (renamer == 0) {
+		for (;;) {
+			rename("x", "y");
+			rename("y", "x");
+		}
+	}
+	for (int i = 0; i < 20000; i++) {
+		int fd = cr_openat2(rfd, "a/../b", &how);
+
+		if (fd < 0)
+			failures++;
+		else
+			close(fd);
+	}
+	kill(renamer, SIGKILL);
+	waitpid(renamer, NULL, 0);
+	ck_assert_int_eq(failures, 0);
+	close(rfd);
+	unlink("x"), unlink("y"), rmdir("a"), rmdir("b");
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 START_TEST(trace_shows_fuse_fallback)
 {
 	char dst[] = "/nonexistent/cr-trace-test/rootfs";
@@ -69,6 +115,7 @@ int main(void)
 	TCase *tc = tcase_create("trace");
 
 	tcase_add_test(tc, trace_shows_fuse_fallback);
+	tcase_add_test(tc, openat2_dotdot_survives_renames);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
