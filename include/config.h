@@ -124,6 +124,10 @@ void strv_free(struct cr_strv *v);
 void config_add_mount(struct cr_config *cfg, enum cr_mount_kind kind, const char *src,
 		      const char *dst, bool readonly);
 
+/* Appends "key=value\n" to *buf (length *len), '\\' and newlines in value escaped: the one
+ * writer of config and record lines (the image helper writes records with it). */
+void config_put_line(char **buf, size_t *len, const char *key, const char *value);
+
 /* Writes cfg as "key=value" lines (values escaped), to be kept with the container. */
 char *config_serialize(const struct cr_config *cfg);
 

@@ -78,8 +78,7 @@ void config_free(struct cr_config *cfg)
 	config_init(cfg);
 }
 
-/* Appends "key=value\n" to *buf (length *len), escaping '\\' and newlines in value. */
-static void put(char **buf, size_t *len, const char *key, const char *value)
+void config_put_line(char **buf, size_t *len, const char *key, const char *value)
 {
 	size_t need = strlen(key) + 2 * strlen(value) + 3;
 	char *o;
@@ -102,13 +101,13 @@ static void put_num(char **buf, size_t *len, const char *key, long value)
 	char num[32];
 
 	snprintf(num, sizeof(num), "%ld", value);
-	put(buf, len, key, num);
+	config_put_line(buf, len, key, num);
 }
 
 static void put_strv(char **buf, size_t *len, const char *key, const struct cr_strv *v)
 {
 	for (size_t i = 0; i < v->n; i++)
-		put(buf, len, key, v->v[i]);
+		config_put_line(buf, len, key, v->v[i]);
 }
 
 /* The image fields: rmi and prune find a container's use of an image by its image= and
@@ -117,12 +116,12 @@ static void put_image(char **buf, size_t *len, const struct cr_config *cfg)
 {
 	if (!cfg->image)
 		return;
-	put(buf, len, "image", cfg->image);
-	put(buf, len, "image_name", cfg->image_name ? cfg->image_name : cfg->image);
+	config_put_line(buf, len, "image", cfg->image);
+	config_put_line(buf, len, "image_name", cfg->image_name ? cfg->image_name : cfg->image);
 	put_strv(buf, len, "layer", &cfg->layers);
 	put_strv(buf, len, "entrypoint", &cfg->entrypoint);
 	if (cfg->stop_signal)
-		put(buf, len, "stop_signal", cfg->stop_signal);
+		config_put_line(buf, len, "stop_signal", cfg->stop_signal);
 	put_strv(buf, len, "label", &cfg->labels);
 	put_strv(buf, len, "expose", &cfg->expose);
 }
@@ -132,29 +131,29 @@ char *config_serialize(const struct cr_config *cfg)
 	char *buf = cr_xstrdup("");
 	size_t len = 0;
 
-	put(&buf, &len, "name", cfg->name ? cfg->name : "");
-	put(&buf, &len, "rootfs", cfg->rootfs ? cfg->rootfs : "");
+	config_put_line(&buf, &len, "name", cfg->name ? cfg->name : "");
+	config_put_line(&buf, &len, "rootfs", cfg->rootfs ? cfg->rootfs : "");
 	for (size_t i = 0; i < cfg->args.n; i++)
-		put(&buf, &len, "arg", cfg->args.v[i]);
+		config_put_line(&buf, &len, "arg", cfg->args.v[i]);
 	for (size_t i = 0; i < cfg->env.n; i++)
-		put(&buf, &len, "env", cfg->env.v[i]);
+		config_put_line(&buf, &len, "env", cfg->env.v[i]);
 	if (cfg->cwd)
-		put(&buf, &len, "cwd", cfg->cwd);
+		config_put_line(&buf, &len, "cwd", cfg->cwd);
 	if (cfg->hostname)
-		put(&buf, &len, "hostname", cfg->hostname);
+		config_put_line(&buf, &len, "hostname", cfg->hostname);
 	if (cfg->user_set) {
 		put_num(&buf, &len, "uid", (long)cfg->uid);
 		put_num(&buf, &len, "gid", (long)cfg->gid);
 	}
 	if (cfg->user)
-		put(&buf, &len, "user", cfg->user);
+		config_put_line(&buf, &len, "user", cfg->user);
 	for (size_t i = 0; i < cfg->nmounts; i++) {
 		const struct cr_mount *m = &cfg->mounts[i];
 
-		put(&buf, &len, "mount", m->kind == CR_MOUNT_TMPFS ? "tmpfs" : "bind");
+		config_put_line(&buf, &len, "mount", m->kind == CR_MOUNT_TMPFS ? "tmpfs" : "bind");
 		if (m->src)
-			put(&buf, &len, "mount.src", m->src);
-		put(&buf, &len, "mount.dst", m->dst);
+			config_put_line(&buf, &len, "mount.src", m->src);
+		config_put_line(&buf, &len, "mount.dst", m->dst);
 		put_num(&buf, &len, "mount.ro", m->readonly);
 	}
 	put_num(&buf, &len, "uidmap", cfg->uidmap);
@@ -172,7 +171,7 @@ char *config_serialize(const struct cr_config *cfg)
 		char caps[32];
 
 		snprintf(caps, sizeof(caps), "%llx", (unsigned long long)cfg->sec.caps);
-		put(&buf, &len, "caps", caps);
+		config_put_line(&buf, &len, "caps", caps);
 	}
 	put_num(&buf, &len, "privileged", cfg->sec.privileged);
 	put_num(&buf, &len, "no_new_privs", cfg->sec.no_new_privs);
@@ -180,20 +179,20 @@ char *config_serialize(const struct cr_config *cfg)
 	put_num(&buf, &len, "landlock", cfg->sec.landlock);
 	put_num(&buf, &len, "nested", cfg->sec.nested);
 	for (size_t i = 0; i < cfg->dns.n; i++)
-		put(&buf, &len, "dns", cfg->dns.v[i]);
+		config_put_line(&buf, &len, "dns", cfg->dns.v[i]);
 	for (size_t i = 0; i < cfg->dns_search.n; i++)
-		put(&buf, &len, "dns_search", cfg->dns_search.v[i]);
+		config_put_line(&buf, &len, "dns_search", cfg->dns_search.v[i]);
 	for (size_t i = 0; i < cfg->dns_opts.n; i++)
-		put(&buf, &len, "dns_option", cfg->dns_opts.v[i]);
+		config_put_line(&buf, &len, "dns_option", cfg->dns_opts.v[i]);
 	for (size_t i = 0; i < cfg->add_hosts.n; i++)
-		put(&buf, &len, "add_host", cfg->add_hosts.v[i]);
+		config_put_line(&buf, &len, "add_host", cfg->add_hosts.v[i]);
 	if (cfg->no_hosts)
 		put_num(&buf, &len, "no_hosts", 1);
 	put_image(&buf, &len, cfg);
 	return buf;
 }
 
-/* Undoes put()'s escaping in place. */
+/* Undoes config_put_line()'s escaping in place. */
 static void unescape(char *s)
 {
 	char *o = s;

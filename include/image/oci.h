@@ -59,9 +59,6 @@ char *image_record_from_config(const char *json, size_t len, const char *id,
 int image_docker_archive_tag(const char *json, size_t len, size_t index, char *buf, size_t buflen,
 			     struct cr_error *err);
 
-/* Appends "key=value\n" to *buf (length *len), value escaped as config_serialize does. */
-void image_record_put(char **buf, size_t *len, const char *key, const char *value);
-
 /* Reads the values of key in record text (unescaped) into a NULL-terminated malloc'ed
  * array (*n of them). */
 char **image_record_values(const char *record, const char *key, size_t *n);

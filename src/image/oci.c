@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "image/oci.h"
 #include "utils.h"
 
@@ -254,24 +255,6 @@ int image_config_diff_ids(const char *json, size_t len, char ***ids, size_t *n,
 	return ret;
 }
 
-void image_record_put(char **buf, size_t *len, const char *key, const char *value)
-{
-	size_t need = strlen(key) + 2 * strlen(value) + 3;
-	char *o;
-
-	*buf = cr_xrealloc(*buf, *len + need + 1);
-	o = *buf + *len;
-	o += sprintf(o, "%s=", key);
-	for (const char *v = value; *v; v++) {
-		if (*v == '\\' || *v == '\n')
-			*o++ = '\\';
-		*o++ = *v == '\n' ? 'n' : *v;
-	}
-	*o++ = '\n';
-	*o = '\0';
-	*len = (size_t)(o - *buf);
-}
-
 /* Each string of array key of o as a key= line (an entry holding a NUL byte is cut there,
  * as the record's text cannot carry it). */
 static void put_strings(char **buf, size_t *len, json_object *o, const char *jkey, const char *key)
@@ -283,7 +266,7 @@ static void put_strings(char **buf, size_t *len, json_object *o, const char *jke
 		json_object *e = json_object_array_get_idx(a, i);
 
 		if (json_object_is_type(e, json_type_string))
-			image_record_put(buf, len, key, json_object_get_string(e));
+			config_put_line(buf, len, key, json_object_get_string(e));
 	}
 }
 
@@ -292,7 +275,7 @@ static void put_str(char **buf, size_t *len, json_object *o, const char *jkey, c
 	const char *v = get_str(o, jkey);
 
 	if (v && *v)
-		image_record_put(buf, len, key, v);
+		config_put_line(buf, len, key, v);
 }
 
 char *image_record_from_config(const char *json, size_t len, const char *id,
@@ -312,9 +295,9 @@ char *image_record_from_config(const char *json, size_t len, const char *id,
 		return NULL;
 	}
 	c = get(o, "config", json_type_object);
-	image_record_put(&buf, &blen, "image", id);
+	config_put_line(&buf, &blen, "image", id);
 	for (size_t i = 0; i < nids; i++)
-		image_record_put(&buf, &blen, "layer", ids[i]);
+		config_put_line(&buf, &blen, "layer", ids[i]);
 	image_ids_free(ids, nids);
 	put_strings(&buf, &blen, c, "Entrypoint", "entrypoint");
 	put_strings(&buf, &blen, c, "Cmd", "arg");
@@ -330,7 +313,7 @@ char *image_record_from_config(const char *json, size_t len, const char *id,
 				cleanup_free char *kv =
 				    cr_xasprintf("%s=%s", k, json_object_get_string(v));
 
-				image_record_put(&buf, &blen, "label", kv);
+				config_put_line(&buf, &blen, "label", kv);
 			}
 		}
 	}
@@ -339,14 +322,14 @@ char *image_record_from_config(const char *json, size_t len, const char *id,
 		json_object_object_foreach(ports, k, v)
 		{
 			(void)v;
-			image_record_put(&buf, &blen, "expose", k);
+			config_put_line(&buf, &blen, "expose", k);
 		}
 	}
 	put_str(&buf, &blen, o, "created", "created");
 	snprintf(num, sizeof(num), "%llu", size);
-	image_record_put(&buf, &blen, "size", num);
+	config_put_line(&buf, &blen, "size", num);
 	if (manifest_hex && *manifest_hex)
-		image_record_put(&buf, &blen, "manifest", manifest_hex);
+		config_put_line(&buf, &blen, "manifest", manifest_hex);
 	put_str(&buf, &blen, o, "architecture", "arch");
 	put_str(&buf, &blen, o, "os", "os");
 	json_object_put(o);
