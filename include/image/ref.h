@@ -17,23 +17,23 @@
 
 #include "error.h"
 
-#define IMAGE_DIGEST_HEX 64	/* a sha256 digest: 64 lowercase hex digits */
-#define IMAGE_NAME_MAX 255	/* DOMAIN/PATH, as docker limits it */
+#define IMAGE_DIGEST_HEX 64 /* a sha256 digest: 64 lowercase hex digits */
+#define IMAGE_NAME_MAX 255  /* DOMAIN/PATH, as docker limits it */
 #define IMAGE_TAG_MAX 128
 
 /* Where IMAGE (run's first operand, pull's SOURCE) comes from. */
 enum image_source {
-	IMAGE_SRC_DIR,		  /* a directory rootfs: "/x", "./x", "../x", ".", or an existing dir */
-	IMAGE_SRC_REGISTRY,	  /* "docker://REF" or a bare REF */
-	IMAGE_SRC_OCI,		  /* "oci:DIR[:TAG]", an OCI image layout */
+	IMAGE_SRC_DIR,	    /* a directory rootfs: "/x", "./x", "../x", ".", or an existing dir */
+	IMAGE_SRC_REGISTRY, /* "docker://REF" or a bare REF */
+	IMAGE_SRC_OCI,	    /* "oci:DIR[:TAG]", an OCI image layout */
 	IMAGE_SRC_OCI_ARCHIVE,	  /* "oci-archive:FILE[:TAG]" */
 	IMAGE_SRC_DOCKER_ARCHIVE, /* "docker-archive:FILE[:REF]" (docker save, podman save) */
 };
 
 struct image_ref {
-	char domain[IMAGE_NAME_MAX + 1]; /* "" for a short name */
-	char path[IMAGE_NAME_MAX + 1];	 /* "library/debian", "debian" (short), "x/y" */
-	char tag[IMAGE_TAG_MAX + 1];	 /* "" when only a digest was given */
+	char domain[IMAGE_NAME_MAX + 1];   /* "" for a short name */
+	char path[IMAGE_NAME_MAX + 1];	   /* "library/debian", "debian" (short), "x/y" */
+	char tag[IMAGE_TAG_MAX + 1];	   /* "" when only a digest was given */
 	char digest[IMAGE_DIGEST_HEX + 1]; /* hex of "@sha256:HEX", "" if none */
 };
 
