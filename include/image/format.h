@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "error.h"
+
 /* docker's size (go-units HumanSizeWithPrecision, 3 digits, powers of 1000): "0B", "512B",
  * "4.26MB", "77.8MB", "1.2GB". */
 void image_human_size(unsigned long long bytes, char *buf, size_t len);
@@ -17,5 +19,9 @@ long long image_parse_time(const char *s);
  * "sha256:HEX"). */
 void image_split_name(const char *name, char *repo, size_t rlen, char *tag, size_t tlen,
 		      char *digest, size_t dlen);
+
+/* Fails as a command's unknown or incomplete option ARG: "CMD: unknown or incomplete option
+ * ARG", its synopsis (what follows "conti-rootless CMD") as the hint. Always -1. */
+int image_bad_option(const char *cmd, const char *arg, const char *synopsis, struct cr_error *err);
 
 #endif

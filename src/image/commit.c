@@ -10,6 +10,7 @@
 #include "config.h"
 #include "image/build.h"
 #include "image/commands.h"
+#include "image/format.h"
 #include "image/oci.h"
 #include "state.h"
 #include "utils.h"
@@ -194,11 +195,10 @@ static int parse_opts(int argc, char **argv, struct commit_opts *o, struct cr_er
 			fputs(usage, stdout);
 			return 1;
 		default:
-			cr_fail(err, 0, "commit: unknown or incomplete option %s",
-				argv[optind - 1]);
-			return cr_hint(err,
-				       "conti-rootless commit [-c INSTR]... [-m MSG] [-a AUTHOR] "
-				       "CONTAINER [IMAGE[:TAG]]");
+			return image_bad_option("commit", argv[optind - 1],
+						"[-c INSTR]... [-m MSG] [-a AUTHOR] "
+						"CONTAINER [IMAGE[:TAG]]",
+						err);
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2) {

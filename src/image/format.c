@@ -73,3 +73,9 @@ void image_split_name(const char *name, char *repo, size_t rlen, char *tag, size
 		snprintf(tag, tlen, "latest");
 	}
 }
+
+int image_bad_option(const char *cmd, const char *arg, const char *synopsis, struct cr_error *err)
+{
+	cr_fail(err, 0, "%s: unknown or incomplete option %s", cmd, arg);
+	return cr_hint(err, "conti-rootless %s %s", cmd, synopsis);
+}

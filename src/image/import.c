@@ -16,6 +16,7 @@
 
 #include "image/build.h"
 #include "image/commands.h"
+#include "image/format.h"
 #include "image/oci.h"
 #include "utils.h"
 
@@ -60,11 +61,9 @@ static int import_parse(int argc, char **argv, struct import_opts *o, struct cr_
 			fputs(import_usage, stdout);
 			return 1;
 		default:
-			cr_fail(err, 0, "import: unknown or incomplete option %s",
-				argv[optind - 1]);
-			return cr_hint(err,
-				       "conti-rootless import [-c INSTR]... [-m MSG] FILE|DIR|- "
-				       "[IMAGE[:TAG]]");
+			return image_bad_option("import", argv[optind - 1],
+						"[-c INSTR]... [-m MSG] FILE|DIR|- [IMAGE[:TAG]]",
+						err);
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2) {
@@ -386,8 +385,7 @@ int image_cmd_load(int argc, char **argv, struct cr_error *err)
 			fputs(load_usage, stdout);
 			return 0;
 		} else {
-			cr_fail(err, 0, "load: unknown or incomplete option %s", argv[optind - 1]);
-			return cr_hint(err, "conti-rootless load [-q] [-i FILE]");
+			return image_bad_option("load", argv[optind - 1], "[-q] [-i FILE]", err);
 		}
 	}
 	if (optind != argc) {

@@ -13,6 +13,7 @@
 
 #include "image/build.h"
 #include "image/commands.h"
+#include "image/format.h"
 #include "image/oci.h"
 #include "state.h"
 #include "utils.h"
@@ -64,9 +65,9 @@ static int parse_opts(int argc, char **argv, struct save_opts *o, struct cr_erro
 			fputs(usage, stdout);
 			return 1;
 		default:
-			cr_fail(err, 0, "save: unknown or incomplete option %s", argv[optind - 1]);
-			return cr_hint(err, "conti-rootless save [-o FILE] [--format "
-					    "docker-archive|oci-archive] IMAGE");
+			return image_bad_option(
+			    "save", argv[optind - 1],
+			    "[-o FILE] [--format docker-archive|oci-archive] IMAGE", err);
 		}
 	}
 	if (argc - optind != 1) {
