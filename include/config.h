@@ -39,14 +39,43 @@ enum cr_net_mode {
 enum cr_mount_kind {
 	CR_MOUNT_BIND,	/* -v SRC:DST[:ro] */
 	CR_MOUNT_TMPFS, /* --tmpfs DST */
+	CR_MOUNT_FS,	/* OCI config.json: any type, its options split into flags and data */
 };
 
 /* One user-requested mount. */
 struct cr_mount {
 	enum cr_mount_kind kind;
-	char *src; /* host path (bind), NULL for tmpfs */
+	char *src; /* host path (bind), NULL for tmpfs; the fs source (CR_MOUNT_FS) */
 	char *dst; /* absolute path inside the container */
 	bool readonly;
+	/* CR_MOUNT_FS (a bind from config.json is CR_MOUNT_FS of fstype "bind" too): */
+	char *fstype;		   /* "proc", "tmpfs", "bind", "sysfs", "cgroup", ... */
+	char *data;		   /* the options the kernel takes as mount data, "" if none */
+	unsigned long flags;	   /* MS_* of the options (MS_BIND|MS_REC for rbind, MS_RDONLY..) */
+	unsigned long clear_flags; /* MS_* an option turns off (rw, suid, dev, exec, atime..) */
+	unsigned long propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (|MS_REC), 0 */
+};
+
+/* A namespace of an OCI container: new, or joined by path (engines share them in a pod). */
+struct cr_namespace {
+	unsigned long type; /* CLONE_NEWUSER, CLONE_NEWNS, ... CLONE_NEWCGROUP, CLONE_NEWTIME */
+	char *path;	    /* join this one (/proc/PID/ns/net, a bind-mounted handle); NULL: new */
+};
+
+/* A device node an OCI config asks for (linux.devices). */
+struct cr_device {
+	char *path; /* inside the container */
+	char type;  /* 'c', 'b', 'p' (fifo), 'u' (unbuffered char) */
+	unsigned long major, minor;
+	unsigned mode; /* permission bits, 0666 when not given */
+	uid_t uid;
+	gid_t gid;
+};
+
+/* A resource limit (process.rlimits). */
+struct cr_rlimit {
+	int resource; /* RLIMIT_* */
+	unsigned long long soft, hard;
 };
 
 /* A growable array of strings. */
@@ -102,6 +131,32 @@ struct cr_config {
 	struct cr_strv labels;	   /* K=V */
 	struct cr_strv expose;	   /* PORT/PROTO */
 	int pull;		   /* --pull: enum cr_pull_policy (run, create; not kept) */
+
+	/* An OCI container (src/oci/, config.json): the fields below are set from its bundle
+	 * and the user CLI leaves them empty. With oci, mounts is the whole mount list (the
+	 * plan adds no /proc, /dev, /sys, /tmp, masks or net files of its own: config.json
+	 * says them; it adds only the default devices the runtime spec requires), the rootfs
+	 * is bound as it is (no overlay), and the namespaces are the ones listed. */
+	bool oci;
+	struct cr_namespace *namespaces;
+	size_t nnamespaces;
+	char *uid_map; /* a new user namespace's uid_map text ("0 1000 1\n..."), NULL: none */
+	char *gid_map;
+	char *domainname;
+	struct cr_strv masked_paths;   /* linux.maskedPaths */
+	struct cr_strv readonly_paths; /* linux.readonlyPaths */
+	struct cr_strv sysctl;	       /* KEY=VALUE (linux.sysctl) */
+	struct cr_device *devices;
+	size_t ndevices;
+	unsigned long rootfs_propagation; /* MS_SHARED|MS_REC, ...; 0: MS_PRIVATE|MS_REC */
+	gid_t *additional_gids;		  /* process.user.additionalGids */
+	size_t nadditional_gids;
+	int umask; /* process.user.umask, -1: unset (0022 inherited) */
+	bool oom_score_adj_set;
+	int oom_score_adj;
+	struct cr_rlimit *rlimits;
+	size_t nrlimits;
+	char *apparmor_profile; /* refused when set (no AppArmor support), kept for the message */
 };
 
 enum cr_pull_policy {

@@ -10,6 +10,8 @@
 
 #include "error.h"
 
+struct sock_filter;
+
 /* The capabilities docker and podman give a container by default. */
 extern const uint64_t cr_default_caps;
 
@@ -20,6 +22,15 @@ struct cr_security {
 	bool seccomp;	   /* the default seccomp filter (default on) */
 	bool landlock;	   /* Landlock scoping with --net host, where the kernel can (default on) */
 	bool nested;	   /* nested user namespaces allowed (default off, as docker) */
+
+	/* OCI (process.capabilities): the five sets given apart; caps is then unused */
+	bool cap_sets;
+	uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
+	/* OCI (linux.seccomp): a filter compiled at run time from config.json's profile
+	 * (oci/seccomp.h), loaded in place of the default one; filter_flags: SECCOMP_FILTER_FLAG_* */
+	struct sock_filter *filter;
+	unsigned short filter_len;
+	unsigned filter_flags;
 };
 
 /* Parses a capability name ("NET_ADMIN", "CAP_NET_ADMIN", case-insensitive, or "ALL")

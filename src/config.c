@@ -19,6 +19,7 @@ void config_init(struct cr_config *cfg)
 	cfg->log_size_max = CR_LOG_SIZE_DEFAULT;
 	cfg->sec = (struct cr_security){.caps = cr_default_caps, .seccomp = true, .landlock = true};
 	cfg->init = true;
+	cfg->umask = -1;
 }
 
 void strv_push(struct cr_strv *v, const char *s)
@@ -48,6 +49,9 @@ void config_add_mount(struct cr_config *cfg, enum cr_mount_kind kind, const char
 	m->src = cr_xstrdup(src);
 	m->dst = cr_xstrdup(dst);
 	m->readonly = readonly;
+	m->fstype = NULL;
+	m->data = NULL;
+	m->flags = m->clear_flags = m->propagation = 0;
 }
 
 void config_free(struct cr_config *cfg)
@@ -73,8 +77,26 @@ void config_free(struct cr_config *cfg)
 	for (size_t i = 0; i < cfg->nmounts; i++) {
 		free(cfg->mounts[i].src);
 		free(cfg->mounts[i].dst);
+		free(cfg->mounts[i].fstype);
+		free(cfg->mounts[i].data);
 	}
 	free(cfg->mounts);
+	for (size_t i = 0; i < cfg->nnamespaces; i++)
+		free(cfg->namespaces[i].path);
+	free(cfg->namespaces);
+	free(cfg->uid_map);
+	free(cfg->gid_map);
+	free(cfg->domainname);
+	strv_free(&cfg->masked_paths);
+	strv_free(&cfg->readonly_paths);
+	strv_free(&cfg->sysctl);
+	for (size_t i = 0; i < cfg->ndevices; i++)
+		free(cfg->devices[i].path);
+	free(cfg->devices);
+	free(cfg->additional_gids);
+	free(cfg->rlimits);
+	free(cfg->apparmor_profile);
+	free(cfg->sec.filter);
 	config_init(cfg);
 }
 
