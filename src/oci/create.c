@@ -48,7 +48,7 @@
 
 enum msg_type {
 	MSG_PID = 'P',	   /* P to R: C's pid */
-	MSG_MAPPED = 'M',  /* R to C: the user namespace is mapped */
+	MSG_MAPPED = 'M',  /* R to C: R has C's pid, and mapped its user namespace if new */
 	MSG_READY = 'R',   /* C to R: set up up to pivot_root */
 	MSG_GO = 'G',	   /* R to C: hooks done; payload: the state JSON */
 	MSG_CREATED = 'C', /* C to R: waiting on exec.fifo */
@@ -122,8 +122,9 @@ static int find_exec(const struct cr_config *cfg, char *out, size_t len, struct 
 	struct stat sb;
 
 	if (!a0 || !a0[0]) {
+		cr_fail(err, 0, "process.args is empty: nothing to run");
 		err->status = CR_EXIT_NOT_FOUND;
-		return cr_fail(err, 0, "process.args is empty: nothing to run");
+		return -1;
 	}
 	for (size_t i = 0; i < cfg->env.n; i++) {
 		if (!strncmp(cfg->env.v[i], "PATH=", 5))
@@ -143,19 +144,21 @@ static int find_exec(const struct cr_config *cfg, char *out, size_t len, struct 
 			p += n + (p[n] == ':');
 		}
 		if (!found) {
+			cr_fail(err, 0, "exec: \"%s\": executable file not found in $PATH", a0);
 			err->status = CR_EXIT_NOT_FOUND;
-			return cr_fail(err, ENOENT,
-				       "exec: \"%s\": executable file not found in $PATH", a0);
+			return -1;
 		}
 	}
 	if (stat(out, &sb) < 0) {
+		cr_fail(err, errno, "exec: \"%s\": stat %s", a0, out);
 		err->status = CR_EXIT_NOT_FOUND;
-		return cr_fail(err, errno, "exec: \"%s\": stat %s", a0, out);
+		return -1;
 	}
 	if (!S_ISREG(sb.st_mode) || access(out, X_OK) < 0) {
+		cr_fail(err, 0, "exec: \"%s\": %s", a0,
+			S_ISDIR(sb.st_mode) ? "is a directory" : "permission denied");
 		err->status = CR_EXIT_CANNOT_EXEC;
-		return cr_fail(err, S_ISREG(sb.st_mode) ? errno : EACCES, "exec: \"%s\": %s", a0,
-			       S_ISDIR(sb.st_mode) ? "is a directory" : "permission denied");
+		return -1;
 	}
 	return 0;
 }
@@ -206,9 +209,10 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	setsid(); /* no controlling terminal of the caller's */
+	/* R has our pid (P's message comes first) and has mapped our ids */
+	if (recv_type(x->sock, MSG_MAPPED, buf, &err) < 0)
+		_exit(CR_EXIT_TOOL); /* R could not map us, and says why */
 	if (x->new_userns) {
-		if (recv_type(x->sock, MSG_MAPPED, buf, &err) < 0)
-			_exit(CR_EXIT_TOOL); /* R could not map us, and says why */
 		/* root of the new namespace (runc's setuid(0)): its creator's ids may be unmapped
 		 */
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
@@ -270,8 +274,8 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	if (oci_process_enter(cfg, &err) < 0)
 		goto fail;
 	execve(exe, cfg->args.v, cfg->env.v);
-	err.status = errno == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
 	cr_fail(&err, errno, "exec %s", exe);
+	err.status = err.errnum == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
 fail : {
 	char line[2048];
 
@@ -509,12 +513,10 @@ static int drive(const struct oci_global *g, struct create_ctx *x, int dir_fd, s
 	struct oci_state st;
 	int ret = -1;
 
-	if (x->new_userns) {
-		if (map_ids(x, err) < 0)
-			return -1;
-		if (send_type(x->sock, MSG_MAPPED, NULL, 0) < 0)
-			return cr_fail(err, errno, "tell the container it is mapped");
-	}
+	if (x->new_userns && map_ids(x, err) < 0)
+		return -1;
+	if (send_type(x->sock, MSG_MAPPED, NULL, 0) < 0)
+		return cr_fail(err, errno, "tell the container to go on");
 	oci_debug(g, "container %s: process %d, waiting for its root", x->opts->id, (int)x->pid);
 	if (recv_type(x->sock, MSG_READY, buf, err) < 0)
 		return -1;

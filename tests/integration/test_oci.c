@@ -68,13 +68,16 @@ static char *bundle(enum mode m, const char *name, const char *args_json)
 	    "\"env\":[\"PATH=/usr/local/bin:/usr/bin:/bin\",\"TERM=xterm\"],\"cwd\":\"/\","
 	    "\"noNewPrivileges\":true},"
 	    "\"root\":{\"path\":\"%s\",\"readonly\":false},\"hostname\":\"oci-test\","
-	    "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+	    "\"mounts\":[{\"destination\":\"/"
+	    "proc\",\"type\":\"proc\",\"source\":\"proc\"},"
 	    "{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
 	    "\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
 	    "{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\","
-	    "\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\"]},"
+	    "\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\","
+	    "\"mode=0620\"]},"
 	    "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\","
-	    "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size=65536k\"]}],"
+	    "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size="
+	    "65536k\"]}],"
 	    "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},"
 	    "{\"type\":\"mount\"}%s]%s,"
 	    "\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"]}}",
@@ -183,23 +186,55 @@ START_TEST(test_create_start_kill_delete)
 }
 END_TEST
 
-/* run: the process's exit status, 128+N for signal N; the container removed after. */
+/* run: the process's exit status, 128+N for signal N (a kill from outside: PID 1 of its
+ * namespace ignores its own); the container removed after. */
 START_TEST(test_run_status)
 {
 	enum mode m = (enum mode)_i;
 	char *b = bundle(m, "b1", "[\"sh\",\"-c\",\"echo in-$(hostname); exit 3\"]");
-	char *k = bundle(m, "b2", "[\"sh\",\"-c\",\"kill -9 $$\"]");
+	char *k = bundle(m, "b2", "[\"sleep\",\"1000\"]");
+	char *root = root_dir();
+	const char *argv[12];
+	size_t n = 0;
 	struct h_result r;
+	struct h_proc p;
+	char *s = NULL;
 
 	rt(&r, m, "run", "--bundle", b, "r1", NULL);
 	h_assert_status(&r, 3, "run exit 3");
 	ck_assert_msg(strstr(r.out, "in-oci-test") != NULL, "no output of the container: %s",
 		      r.out);
 	h_result_free(&r);
-	rt(&r, m, "run", "--bundle", k, "r2", NULL);
+	if (m == UNSHARE) {
+		argv[n++] = h_conti_bin();
+		argv[n++] = "unshare";
+	}
+	argv[n++] = runtime_bin();
+	argv[n++] = "--root";
+	argv[n++] = root;
+	argv[n++] = "run";
+	argv[n++] = "--bundle";
+	argv[n++] = k;
+	argv[n++] = "r2";
+	argv[n] = NULL;
+	h_spawn(&p, (char *const *)argv, NULL);
+	for (int i = 0; i < 100 && !(s && !strcmp(s, "running")); i++) {
+		free(s);
+		usleep(50000);
+		rt(&r, m, "state", "r2", NULL);
+		s = json_field(r.out, "status");
+		h_result_free(&r);
+	}
+	ck_assert_msg(s && !strcmp(s, "running"), "r2 is %s", s ? s : "(none)");
+	rt(&r, m, "kill", "r2", "9", NULL);
+	h_assert_status(&r, 0, "kill 9");
+	h_result_free(&r);
+	h_finish(&p, &r, 10000);
 	h_assert_status(&r, 137, "run killed by SIGKILL");
 	h_result_free(&r);
 	assert_root_empty();
+	free(s);
+	free(root);
 	free(b);
 	free(k);
 }
@@ -247,7 +282,7 @@ START_TEST(test_failures_leave_nothing)
 	struct h_result r;
 
 	rt(&r, m, "create", "--bundle", b, "f1", NULL);
-	ck_assert_int_eq(r.status, 127);
+	ck_assert_msg(r.status == 127, "exit %d: %s", r.status, r.err);
 	ck_assert_msg(strstr(r.err, "no-such-command") != NULL, "not named: %s", r.err);
 	ck_assert_int_eq(h_count_lines(r.err), 1);
 	h_result_free(&r);
@@ -289,7 +324,7 @@ END_TEST
 START_TEST(test_kill_all_force_list_ps)
 {
 	enum mode m = (enum mode)_i;
-	char *b = bundle(m, "b1", "[\"sh\",\"-c\",\"trap '' TERM; sleep 1000 & wait\"]");
+	char *b = bundle(m, "b1", "[\"sh\",\"-c\",\"sleep 1000 & wait\"]");
 	struct h_result r;
 	char *pid, *s;
 
@@ -316,7 +351,8 @@ START_TEST(test_kill_all_force_list_ps)
 	h_assert_status(&r, 0, "ps");
 	ck_assert_msg(strstr(r.out, pid) && strchr(r.out, ','), "ps: %s", r.out);
 	h_result_free(&r);
-	/* TERM is ignored by the shell (PID 1) but kills its sleep: the shell's wait returns */
+	/* TERM, which the shell (PID 1, no handler) does not get, kills its sleep: its wait
+	 * returns and it exits */
 	rt(&r, m, "kill", "--all", "k1", "TERM", NULL);
 	h_assert_status(&r, 0, "kill --all");
 	h_result_free(&r);
