@@ -592,6 +592,28 @@ START_TEST(process_enter_keeps_caps_as_another_user)
 }
 END_TEST
 
+/* --debug's line for the five sets: the setpriv command, cut safely in a small buffer. */
+START_TEST(describe_cap_sets)
+{
+	struct cr_security sec = {.cap_sets = true, .no_new_privs = true};
+	char buf[512], small[24];
+
+	sec.cap_bounding = CAP(CAP_CHOWN) | CAP(CAP_KILL);
+	sec.cap_permitted = CAP(CAP_CHOWN) | CAP(CAP_KILL);
+	sec.cap_effective = CAP(CAP_CHOWN);
+	sec.cap_ambient = sec.cap_inheritable = CAP(CAP_KILL);
+	security_describe(&sec, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "setpriv --no-new-privs --bounding-set=-all,+chown,+kill "
+			      "--inh-caps=-all,+kill --ambient-caps=-all,+kill  # effective chown, "
+			      "permitted chown,kill; no seccomp filter");
+	for (size_t n = 1; n < sizeof(small); n++) {
+		memset(small, 'x', sizeof(small));
+		security_describe(&sec, small, n);
+		ck_assert_uint_eq(strlen(small), n - 1);
+	}
+}
+END_TEST
+
 static Suite *oci_security_suite(void)
 {
 	Suite *s = suite_create("oci_security");
@@ -606,6 +628,7 @@ static Suite *oci_security_suite(void)
 	tcase_add_test(tc, seccomp_profile_arguments);
 	tcase_add_test(tc, process_enter_sets_what_config_asks);
 	tcase_add_test(tc, process_enter_keeps_caps_as_another_user);
+	tcase_add_test(tc, describe_cap_sets);
 	suite_add_tcase(s, tc);
 	return s;
 }
