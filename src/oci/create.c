@@ -205,6 +205,10 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	sigset_t none;
 	size_t i;
 
+	/* Dumpable until mapped only in a new user namespace (R must write its maps: a
+	 * non-dumpable process's /proc files belong to the namespace's root, unmapped yet). */
+	if (x->new_userns)
+		prctl(PR_SET_DUMPABLE, 1);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
@@ -292,6 +296,9 @@ static void __attribute__((noreturn)) parent_main(struct create_ctx *x)
 	unsigned long flags = x->clone_flags;
 	pid_t pid;
 
+	/* In a namespace of the container's (joined by path) none of its processes may ptrace
+	 * us while we hold the runtime's socket; C sets its own below. */
+	prctl(PR_SET_DUMPABLE, 0);
 	for (size_t i = 0; i < x->nns; i++) {
 		if (setns(x->ns_fds[i], x->ns_types[i]) < 0) {
 			cr_fail(&err, errno, "join the %s namespace of config.json",
