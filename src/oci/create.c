@@ -47,12 +47,13 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
 enum msg_type {
-	MSG_PID = 'P',	   /* P to R: C's pid */
-	MSG_MAPPED = 'M',  /* R to C: R has C's pid, and mapped its user namespace if new */
-	MSG_READY = 'R',   /* C to R: set up up to pivot_root */
-	MSG_GO = 'G',	   /* R to C: hooks done; payload: the state JSON */
-	MSG_CREATED = 'C', /* C to R: waiting on exec.fifo */
-	MSG_ERROR = 'E',   /* C or P to R: payload struct cr_error */
+	MSG_PID = 'P',	    /* P to R: C's pid */
+	MSG_DUMPABLE = 'D', /* C to R: its maps may be written (new user namespace) */
+	MSG_MAPPED = 'M',   /* R to C: R has C's pid, and mapped its user namespace if new */
+	MSG_READY = 'R',    /* C to R: set up up to pivot_root */
+	MSG_GO = 'G',	    /* R to C: hooks done; payload: the state JSON */
+	MSG_CREATED = 'C',  /* C to R: waiting on exec.fifo */
+	MSG_ERROR = 'E',    /* C or P to R: payload struct cr_error */
 };
 
 #define MSG_MAX (256 << 10)
@@ -98,6 +99,7 @@ static ssize_t recv_type(int sock, char want, char *buf, struct cr_error *err)
 
 	int fd;
 
+	buf[0] = '\0';
 	do
 		n = cr_recv_msg(sock, buf, MSG_MAX - 1, &fd);
 	while (n < 0 && errno == EINTR);
@@ -207,8 +209,9 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 
 	/* Dumpable until mapped only in a new user namespace (R must write its maps: a
 	 * non-dumpable process's /proc files belong to the namespace's root, unmapped yet). */
-	if (x->new_userns)
-		prctl(PR_SET_DUMPABLE, 1);
+	if (x->new_userns &&
+	    (prctl(PR_SET_DUMPABLE, 1) < 0 || send_type(x->sock, MSG_DUMPABLE, NULL, 0) < 0))
+		_exit(CR_EXIT_TOOL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
@@ -575,6 +578,7 @@ static int spawn(struct create_ctx *x, struct cr_error *err)
 {
 	cleanup_free char *buf = cr_xmalloc(MSG_MAX);
 	int sv[2], status;
+	bool dumpable = false;
 	pid_t p;
 	ssize_t n;
 
@@ -590,12 +594,19 @@ static int spawn(struct create_ctx *x, struct cr_error *err)
 	x->sock = sv[0];
 	if (p < 0)
 		return cr_fail(err, errno, "fork");
+	/* P's pid message and, in a new user namespace, C's: they may come in either order */
 	n = recv_type(x->sock, MSG_PID, buf, err);
+	if (n < 0 && x->new_userns && buf[0] == MSG_DUMPABLE) {
+		dumpable = true;
+		n = recv_type(x->sock, MSG_PID, buf, err);
+	}
 	while (waitpid(p, &status, 0) < 0 && errno == EINTR)
 		;
 	if (n != (ssize_t)sizeof(pid_t))
 		return n < 0 ? -1 : cr_fail(err, EPROTO, "read the container's pid");
 	memcpy(&x->pid, buf + 1, sizeof(pid_t));
+	if (x->new_userns && !dumpable && recv_type(x->sock, MSG_DUMPABLE, buf, err) < 0)
+		return -1;
 	return 0;
 }
 
