@@ -3,6 +3,7 @@
  * namespace (as `spec --rootless` makes), and inside `conti-rootless unshare` (root of the
  * user's mapped namespace, as podman runs a runtime) with one that asks for none. */
 #include <check.h>
+#include <dirent.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -530,13 +531,55 @@ START_TEST(test_console_socket)
 }
 END_TEST
 
+/* Deletes with --force every container under root (killing its processes). */
+static void delete_all(const char *root)
+{
+	DIR *d = opendir(root);
+
+	for (struct dirent *e; d && (e = readdir(d));) {
+		const char *argv[] = {runtime_bin(), "--root",	root, "delete",
+				      "--force",     e->d_name, NULL};
+		struct h_result r;
+
+		if (e->d_name[0] == '.')
+			continue;
+		h_run(&r, NULL, (char *const *)argv);
+		h_result_free(&r);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The case's teardown: a failed test skips its own, so the containers every test of the
+ * case left (TESTDIR/oci-root) are deleted here, then the case dir removed. */
+static void oci_case_teardown(void)
+{
+	const char *dir = h_case_dir();
+	DIR *d = dir ? opendir(dir) : NULL;
+
+	for (struct dirent *e; d && (e = readdir(d));) {
+		char *root = h_strf("%s/%s/oci-root", dir, e->d_name);
+
+		if (e->d_name[0] != '.')
+			delete_all(root);
+		free(root);
+	}
+	if (d)
+		closedir(d);
+	h_case_teardown();
+}
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
-	TCase *tc = h_tcase("lifecycle");
+	TCase *tc = tcase_create("lifecycle"); /* h_tcase's, with oci_case_teardown */
 	SRunner *sr;
 	int failed;
 
+	tcase_add_unchecked_fixture(tc, h_case_setup, oci_case_teardown);
+	tcase_add_checked_fixture(tc, h_setup, h_teardown);
+	if (!getenv("CK_DEFAULT_TIMEOUT"))
+		tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_create_start_kill_delete, 0, MODES);
 	tcase_add_loop_test(tc, test_run_status, 0, MODES);
 	tcase_add_loop_test(tc, test_id_exists, 0, MODES);
