@@ -47,6 +47,18 @@ static bool is_our_program(int fd)
 	       a.st_ino == b.st_ino;
 }
 
+static int cannot_exec(struct cr_error *err, int ret)
+{
+	err->status = CR_EXIT_CANNOT_EXEC;
+	return ret;
+}
+
+static int not_found(struct cr_error *err, int ret)
+{
+	err->status = CR_EXIT_NOT_FOUND;
+	return ret;
+}
+
 /* Checks what fd (at path) is: 0 when runnable, else err filled with 126. */
 static int check_file(int fd, const char *path, int depth, struct cr_error *err)
 {
@@ -58,16 +70,16 @@ static int check_file(int fd, const char *path, int depth, struct cr_error *err)
 	ssize_t n;
 	size_t k;
 
-	err->status = CR_EXIT_CANNOT_EXEC;
 	if (fstat(fd, &st) < 0)
-		return cr_fail(err, errno, "exec %s", path);
+		return cannot_exec(err, cr_fail(err, errno, "exec %s", path));
 	if (S_ISDIR(st.st_mode))
-		return cr_fail(err, EISDIR, "exec %s: is a directory", path);
+		return cannot_exec(err, cr_fail(err, EISDIR, "exec %s", path));
 	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
-		return cr_fail(err, EACCES, "exec %s: permission denied", path);
+		return cannot_exec(err, cr_fail(err, EACCES, "exec %s", path));
 	if (is_our_program(fd)) {
 		cr_fail(err, EPERM, "exec %s: it is the runtime's own program", path);
-		return cr_hint(err, "the container may not run the host's runtime");
+		return cannot_exec(err,
+				   cr_hint(err, "the container may not run the host's runtime"));
 	}
 	/* a script: its interpreter passes the same checks (the kernel resolves it by name) */
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
@@ -85,7 +97,7 @@ static int check_file(int fd, const char *path, int depth, struct cr_error *err)
 	ifd = open_in_root(interp);
 	if (ifd < 0) {
 		cr_fail(err, errno, "exec %s: its interpreter %s", path, interp);
-		err->status = errno == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
+		err->status = err->errnum == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
 		return -1;
 	}
 	return check_file(ifd, interp, depth + 1, err);
@@ -96,16 +108,17 @@ int oci_exec_find(const struct cr_config *cfg, char *path, size_t len, struct cr
 	const char *a0 = cfg->args.n ? cfg->args.v[0] : NULL, *search = DEFAULT_PATH;
 	int fd = -1, first_errno = ENOENT;
 
-	err->status = CR_EXIT_NOT_FOUND;
 	if (!a0 || !a0[0])
-		return cr_fail(err, 0, "process.args is empty: nothing to run");
+		return not_found(err, cr_fail(err, 0, "process.args is empty: nothing to run"));
 	if (strchr(a0, '/')) {
 		snprintf(path, len, "%s", a0);
 		fd = open_in_root(a0);
 		if (fd < 0) {
-			if (errno != ENOENT && errno != ENOTDIR)
-				err->status = CR_EXIT_CANNOT_EXEC;
-			return cr_fail(err, errno, "exec %s", a0);
+			cr_fail(err, errno, "exec %s", a0);
+			err->status = err->errnum == ENOENT || err->errnum == ENOTDIR
+					  ? CR_EXIT_NOT_FOUND
+					  : CR_EXIT_CANNOT_EXEC;
+			return -1;
 		}
 	} else {
 		for (size_t i = 0; i < cfg->env.n; i++) {
@@ -129,17 +142,17 @@ int oci_exec_find(const struct cr_config *cfg, char *path, size_t len, struct cr
 			p += n + 1;
 		}
 		if (fd < 0) {
-			if (first_errno != ENOENT)
-				err->status = CR_EXIT_CANNOT_EXEC;
-			return cr_fail(err, first_errno,
-				       "exec: \"%s\": executable file not found in $PATH", a0);
+			cr_fail(err, first_errno,
+				"exec: \"%s\": executable file not found in $PATH", a0);
+			err->status =
+			    first_errno == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
+			return -1;
 		}
 	}
 	if (check_file(fd, path, 0, err) < 0) {
 		close(fd);
 		return -1;
 	}
-	err->status = CR_EXIT_TOOL;
 	return fd;
 }
 
@@ -155,6 +168,7 @@ int oci_exec_run(int fd, const char *path, const struct cr_config *cfg, struct c
 	 * the interpreter having been checked */
 	if (errno == ENOENT || errno == EPERM || errno == ENOSYS)
 		execve(path, argv, envp);
-	err->status = errno == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
-	return cr_fail(err, errno, "exec %s", path);
+	cr_fail(err, errno, "exec %s", path);
+	err->status = err->errnum == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
+	return -1;
 }

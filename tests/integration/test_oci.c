@@ -344,6 +344,248 @@ START_TEST(test_kill_all_force_list_ps)
 }
 END_TEST
 
+/* --- exec (H4) --- */
+
+/* Runs `sh -c 'PREFIX; exec "$@"' sh conti-runtime --root ROOT ARGS...` (inside unshare in
+ * that mode): PREFIX opens descriptors the runtime inherits, as an engine could leak them. */
+static void rt_sh(struct h_result *r, enum mode m, const char *prefix, ...)
+{
+	const char *argv[64];
+	char *root = root_dir();
+	char *script = h_strf("%s; exec \"$@\"", prefix);
+	size_t n = 0;
+	va_list ap;
+
+	if (m == UNSHARE) {
+		argv[n++] = h_conti_bin();
+		argv[n++] = "unshare";
+	}
+	argv[n++] = "/bin/sh";
+	argv[n++] = "-c";
+	argv[n++] = script;
+	argv[n++] = "sh";
+	argv[n++] = runtime_bin();
+	argv[n++] = "--root";
+	argv[n++] = root;
+	va_start(ap, prefix);
+	for (const char *a; (a = va_arg(ap, const char *)) && n < 63;)
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	h_run(r, NULL, (char *const *)argv);
+	free(script);
+	free(root);
+}
+
+/* A running container ID of a bundle that sleeps; returns its pid (caller frees). */
+static char *start_sleeper(enum mode m, const char *id)
+{
+	char *b = bundle(m, id, "[\"sleep\",\"1000\"]");
+	struct h_result r;
+	char *pid;
+
+	rt(&r, m, "run", "-d", "--bundle", b, id, NULL);
+	h_assert_status(&r, 0, "run -d");
+	h_result_free(&r);
+	rt(&r, m, "state", id, NULL);
+	pid = json_field(r.out, "pid");
+	h_result_free(&r);
+	free(b);
+	ck_assert_ptr_nonnull(pid);
+	return pid;
+}
+
+static void remove_container(enum mode m, const char *id)
+{
+	struct h_result r;
+
+	rt(&r, m, "delete", "--force", id, NULL);
+	h_assert_status(&r, 0, "delete --force");
+	h_result_free(&r);
+}
+
+/* exec runs in the container's namespaces (its PID namespace, its hostname, its root), with
+ * the flags over config.json's process, and returns the status as a shell does. */
+START_TEST(test_exec_status_env_cwd)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "e1");
+	struct h_result r;
+	char *want;
+
+	rt(&r, m, "exec", "e1", "sh", "-c",
+	   "echo pid=$$ host=$(hostname) uid=$(id -u) cwd=$(pwd) term=$TERM foo=$FOO; "
+	   "ls /proc | grep -c '^[0-9]'",
+	   NULL);
+	h_assert_status(&r, 0, "exec");
+	/* the third process of its PID namespace (sleep is 1) in the container's hostname */
+	ck_assert_msg(strstr(r.out, "host=oci-test uid=0 cwd=/ term=xterm foo=\n"), "%s", r.out);
+	ck_assert_msg(!strstr(r.out, "pid=1 ") && strstr(r.out, "pid="), "%s", r.out);
+	h_result_free(&r);
+	rt(&r, m, "exec", "--env", "FOO=bar", "-e", "TERM=dumb", "--cwd", "/tmp", "e1", "sh", "-c",
+	   "echo term=$TERM foo=$FOO cwd=$(pwd)", NULL);
+	h_assert_status(&r, 0, "exec --env --cwd");
+	ck_assert_str_eq(r.out, "term=dumb foo=bar cwd=/tmp\n");
+	h_result_free(&r);
+	rt(&r, m, "exec", "e1", "sh", "-c", "exit 7", NULL);
+	h_assert_status(&r, 7, "exec exit 7");
+	h_result_free(&r);
+	rt(&r, m, "exec", "e1", "sh", "-c", "kill -TERM $$", NULL);
+	h_assert_status(&r, 143, "exec killed by SIGTERM");
+	h_result_free(&r);
+	if (m == UNSHARE) { /* the subordinate ids are mapped there */
+		rt(&r, m, "exec", "--user", "1000:1001", "-g", "1002", "e1", "id", NULL);
+		h_assert_status(&r, 0, "exec --user");
+		want = h_strf("uid=1000 gid=1001 groups=1002");
+		ck_assert_msg(strstr(r.out, want), "%s", r.out);
+		free(want);
+		h_result_free(&r);
+	}
+	/* the container's process is untouched */
+	ck_assert(h_pid_alive(atoi(pid)));
+	remove_container(m, "e1");
+	free(pid);
+}
+END_TEST
+
+/* Not found is 127, not executable 126, each one line; a stopped container is refused. */
+START_TEST(test_exec_failures)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "e2");
+	struct h_result r;
+
+	rt(&r, m, "exec", "e2", "no-such-program", NULL);
+	h_assert_status(&r, 127, "exec of a missing program");
+	ck_assert_msg(strstr(r.err, "no-such-program") && h_count_lines(r.err) == 1, "%s", r.err);
+	h_result_free(&r);
+	rt(&r, m, "exec", "e2", "/etc/passwd", NULL);
+	h_assert_status(&r, 126, "exec of a file that is not executable");
+	ck_assert_msg(strstr(r.err, "/etc/passwd") && h_count_lines(r.err) == 1, "%s", r.err);
+	h_result_free(&r);
+	rt(&r, m, "exec", "e2", NULL);
+	h_assert_status(&r, 125, "exec without a command");
+	h_result_free(&r);
+	rt(&r, m, "exec", "nonexistent", "true", NULL);
+	h_assert_status(&r, 125, "exec in no container");
+	h_result_free(&r);
+	rt(&r, m, "kill", "e2", "KILL", NULL);
+	h_assert_status(&r, 0, "kill");
+	h_result_free(&r);
+	ck_assert(h_wait_pid_gone(atoi(pid), 5000));
+	rt(&r, m, "exec", "e2", "true", NULL);
+	h_assert_status(&r, 125, "exec in a stopped container");
+	ck_assert_msg(strstr(r.err, "stopped") && h_count_lines(r.err) == 1, "%s", r.err);
+	h_result_free(&r);
+	rt(&r, m, "delete", "e2", NULL);
+	h_assert_status(&r, 0, "delete");
+	h_result_free(&r);
+	assert_root_empty();
+	free(pid);
+}
+END_TEST
+
+/* runc's CVE-2024-21626: a descriptor of the host's (a directory the caller leaked to the
+ * runtime as fd 7) must be no way out: --cwd /proc/self/fd/7 and a link in the rootfs to it
+ * are refused, the process never sees fd 7, and /proc/self/exe (the runtime's own binary,
+ * which a container could rewrite) is not run. */
+START_TEST(test_exec_no_way_out)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "e3");
+	char *secret = h_strf("%s/host-secret", H.base);
+	char *leak = h_strf("exec 7<%s", H.base);
+	char *link = h_strf("%s/tmp/out", H.rootfs);
+	char *script = h_strf("%s/tmp/self", H.rootfs);
+	struct h_result r;
+
+	h_write_file(secret, "host-only\n", 0644);
+	rt_sh(&r, m, leak, "exec", "--cwd", "/proc/self/fd/7", "e3", "cat", "host-secret", NULL);
+	ck_assert_msg(r.status == 125 && !strstr(r.out, "host-only"), "status %d out %s err %s",
+		      r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.err, "/proc/self/fd/7") && h_count_lines(r.err) == 1, "%s", r.err);
+	h_result_free(&r);
+	ck_assert_int_eq(symlink("/proc/self/fd/7", link), 0);
+	rt_sh(&r, m, leak, "exec", "--cwd", "/tmp/out", "e3", "cat", "host-secret", NULL);
+	ck_assert_msg(r.status == 125 && !strstr(r.out, "host-only"), "status %d out %s err %s",
+		      r.status, r.out, r.err);
+	h_result_free(&r);
+	/* the leaked descriptor does not reach the process, nor any of the runtime's */
+	rt_sh(&r, m, leak, "exec", "e3", "ls", "/proc/self/fd", NULL);
+	h_assert_status(&r, 0, "exec ls /proc/self/fd");
+	ck_assert_msg(!strcmp(r.out, "0\n1\n2\n3\n"), "descriptors: %s", r.out);
+	h_result_free(&r);
+	/* a cwd with .. stays inside */
+	rt(&r, m, "exec", "--cwd", "/../../../..", "e3", "pwd", NULL);
+	h_assert_status(&r, 0, "exec --cwd /../..");
+	ck_assert_str_eq(r.out, "/\n");
+	h_result_free(&r);
+	/* the runtime's own program, directly or as a script's interpreter */
+	rt(&r, m, "exec", "e3", "/proc/self/exe", "--version", NULL);
+	ck_assert_msg(r.status == 126 && !strstr(r.out, "conti-runtime"), "status %d out %s",
+		      r.status, r.out);
+	h_result_free(&r);
+	h_write_file(script, "#!/proc/self/exe\n", 0755);
+	rt(&r, m, "exec", "e3", "/tmp/self", "--version", NULL);
+	ck_assert_msg(r.status == 126 && !strstr(r.out, "conti-runtime"), "status %d out %s",
+		      r.status, r.out);
+	h_result_free(&r);
+	unlink(link);
+	unlink(script);
+	remove_container(m, "e3");
+	free(pid);
+	free(secret);
+	free(leak);
+	free(link);
+	free(script);
+}
+END_TEST
+
+/* --preserve-fds N passes 3..3+N-1 on; -d returns at once with the pid file written, the
+ * process running in the container. */
+START_TEST(test_exec_preserve_detach)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "e4");
+	char *file = h_strf("%s/passed", H.base);
+	char *open3 = h_strf("exec 3<%s 4<%s", file, file);
+	char *pidfile = h_strf("%s/exec.pid", H.base);
+	struct h_result r;
+	char *text, *cmdline, *p;
+
+	h_write_file(file, "passed-on\n", 0644);
+	rt_sh(&r, m, open3, "exec", "--preserve-fds", "1", "e4", "sh", "-c",
+	      "cat <&3; ls /proc/self/fd", NULL);
+	h_assert_status(&r, 0, "exec --preserve-fds 1");
+	/* 3 is passed, 4 (beyond N) is not: ls's own directory takes 4, not 5 */
+	ck_assert_msg(!strcmp(r.out, "passed-on\n0\n1\n2\n3\n4\n"), "%s", r.out);
+	h_result_free(&r);
+	rt(&r, m, "exec", "-d", "--pid-file", pidfile, "e4", "sleep", "999", NULL);
+	h_assert_status(&r, 0, "exec -d");
+	ck_assert_msg(r.elapsed_ms < 5000, "exec -d took %ld ms", r.elapsed_ms);
+	h_result_free(&r);
+	text = h_read_file(pidfile);
+	ck_assert_ptr_nonnull(text);
+	ck_assert(h_pid_alive(atoi(text)));
+	p = h_strf("/proc/%d/cmdline", atoi(text));
+	cmdline = h_read_file(p);
+	ck_assert_ptr_nonnull(cmdline);
+	ck_assert_str_eq(cmdline, "sleep");
+	rt(&r, m, "ps", "--format", "json", "e4", NULL);
+	ck_assert_msg(strstr(r.out, text), "ps does not list %s: %s", text, r.out);
+	h_result_free(&r);
+	remove_container(m, "e4");
+	ck_assert(h_wait_pid_gone(atoi(text), 5000));
+	free(p);
+	free(cmdline);
+	free(text);
+	free(pidfile);
+	free(open3);
+	free(file);
+	free(pid);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
@@ -357,6 +599,12 @@ int main(void)
 	tcase_add_loop_test(tc, test_failures_leave_nothing, 0, MODES);
 	tcase_add_test(tc, test_unprivileged_needs_userns);
 	tcase_add_loop_test(tc, test_kill_all_force_list_ps, 0, MODES);
+	suite_add_tcase(s, tc);
+	tc = h_tcase("exec");
+	tcase_add_loop_test(tc, test_exec_status_env_cwd, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_failures, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_no_way_out, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_preserve_detach, 0, MODES);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
