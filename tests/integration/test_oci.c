@@ -586,6 +586,36 @@ START_TEST(test_exec_preserve_detach)
 }
 END_TEST
 
+/* pause on this host: the container's process sits in the v2 root cgroup (this runtime makes
+ * no cgroups), so pause is refused with one line saying why and the container runs on;
+ * resume of a running container is refused too. */
+START_TEST(test_pause_refused_here)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "p1");
+	struct h_result r;
+	char *s;
+
+	rt(&r, m, "pause", "p1", NULL);
+	h_assert_status(&r, 125, "pause");
+	ck_assert_msg(strstr(r.err, "cannot pause") && h_count_lines(r.err) == 1, "%s", r.err);
+	h_result_free(&r);
+	s = status_of(m, "p1");
+	ck_assert_str_eq(s, "running");
+	free(s);
+	rt(&r, m, "resume", "p1", NULL);
+	h_assert_status(&r, 125, "resume");
+	ck_assert_msg(strstr(r.err, "cannot resume") && strstr(r.err, "running"), "%s", r.err);
+	h_result_free(&r);
+	rt(&r, m, "pause", NULL);
+	h_assert_status(&r, 125, "pause without an ID");
+	h_result_free(&r);
+	ck_assert(h_pid_alive(atoi(pid)));
+	remove_container(m, "p1");
+	free(pid);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
@@ -605,6 +635,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_exec_failures, 0, MODES);
 	tcase_add_loop_test(tc, test_exec_no_way_out, 0, MODES);
 	tcase_add_loop_test(tc, test_exec_preserve_detach, 0, MODES);
+	tcase_add_loop_test(tc, test_pause_refused_here, 0, MODES);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
