@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -616,6 +619,159 @@ START_TEST(test_pause_refused_here)
 }
 END_TEST
 
+/* A listening unix socket at path, as conmon's console socket. */
+static int console_listener(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(s, 0);
+	ck_assert_uint_lt(strlen(path), sizeof(sa.sun_path));
+	strcpy(sa.sun_path, path);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(s, 1), 0);
+	return s;
+}
+
+/* Accepts one connection (within 10 s) and receives the descriptor sent on it, its payload
+ * in name. */
+static int console_receive(int listener, char *name, size_t len)
+{
+	struct pollfd p = {.fd = listener, .events = POLLIN};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {.iov_base = name, .iov_len = len - 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c;
+	int conn, fd = -1;
+	ssize_t n;
+
+	ck_assert_msg(poll(&p, 1, 10000) == 1, "nobody connected to the console socket");
+	conn = accept(listener, NULL, NULL);
+	ck_assert_int_ge(conn, 0);
+	n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+	ck_assert_int_gt(n, 0);
+	name[n] = '\0';
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	close(conn);
+	return fd;
+}
+
+/* Reads from fd until want shows up (10 s at most); returns what was read (static). */
+static const char *pty_read_until(int fd, const char *want)
+{
+	static char buf[8192];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	while (!strstr(buf, want) && n < sizeof(buf) - 1) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		ssize_t k;
+
+		if (poll(&p, 1, 10000) <= 0)
+			break;
+		k = read(fd, buf + n, sizeof(buf) - 1 - n);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+		buf[n] = '\0';
+	}
+	return buf;
+}
+
+/* exec -t --console-socket, as conmon drives it: the master arrives on the socket, the
+ * process's stdio is a pty of the container's own devpts (its controlling terminal), input
+ * typed on the master reaches it; exec --process FILE (podman's way) with its args, env,
+ * cwd and terminal. */
+START_TEST(test_exec_console_and_process_file)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "t1");
+	char *sock = h_strf("%s/console.sock", H.base);
+	char *pfile = h_strf("%s/process.json", H.base);
+	int listener = console_listener(sock), master;
+	char name[256];
+	const char *out;
+	struct h_proc p;
+	struct h_result r;
+	const char *argv[16];
+	char *root = root_dir();
+	size_t n = 0;
+
+	if (m == UNSHARE) {
+		argv[n++] = h_conti_bin();
+		argv[n++] = "unshare";
+	}
+	argv[n++] = runtime_bin();
+	argv[n++] = "--root";
+	argv[n++] = root;
+	argv[n++] = "exec";
+	argv[n++] = "-t";
+	argv[n++] = "--console-socket";
+	argv[n++] = sock;
+	argv[n++] = "t1";
+	argv[n++] = "sh";
+	argv[n++] = "-c";
+	argv[n++] = "echo tty=$(readlink /proc/self/fd/0) ctty=$(ps -o tty= -p $$ 2>/dev/null);"
+		    " [ -t 0 ] && [ -t 1 ] && echo IS-TTY; read x; echo got-$x; exit 5";
+	argv[n] = NULL;
+	h_spawn(&p, (char *const *)argv, NULL);
+	master = console_receive(listener, name, sizeof(name));
+	ck_assert_int_ge(master, 0);
+	ck_assert(isatty(master));
+	ck_assert_msg(!strncmp(name, "/dev/pts/", 9), "payload %s", name);
+	out = pty_read_until(master, "IS-TTY");
+	ck_assert_msg(strstr(out, "tty=/dev/pts/0") && strstr(out, "IS-TTY"), "%s", out);
+	ck_assert_int_eq(write(master, "hello\n", 6), 6);
+	out = pty_read_until(master, "got-hello");
+	ck_assert_msg(strstr(out, "got-hello"), "%s", out);
+	h_finish(&p, &r, 10000);
+	h_assert_status(&r, 5, "exec -t");
+	h_result_free(&r);
+	close(master);
+
+	/* --process FILE, as podman passes it, terminal included */
+	h_write_file(pfile,
+		     "{\"terminal\":true,\"user\":{\"uid\":0,\"gid\":0},"
+		     "\"args\":[\"sh\",\"-c\",\"echo proc=$FROM cwd=$(pwd); [ -t 1 ] && echo PT\"],"
+		     "\"env\":[\"PATH=/bin:/usr/bin\",\"FROM=file\"],\"cwd\":\"/etc\"}",
+		     0644);
+	argv[n - 7] = "--process";
+	argv[n - 6] = pfile;
+	argv[n - 5] = "--console-socket";
+	argv[n - 4] = sock;
+	argv[n - 3] = "t1";
+	argv[n - 2] = NULL;
+	h_spawn(&p, (char *const *)argv, NULL);
+	master = console_receive(listener, name, sizeof(name));
+	out = pty_read_until(master, "PT");
+	ck_assert_msg(strstr(out, "proc=file cwd=/etc") && strstr(out, "PT"), "%s", out);
+	h_finish(&p, &r, 10000);
+	h_assert_status(&r, 0, "exec --process");
+	h_result_free(&r);
+	close(master);
+
+	/* a terminal asked for without a socket: refused, one line */
+	rt(&r, m, "exec", "-t", "t1", "true", NULL);
+	h_assert_status(&r, 125, "exec -t without --console-socket");
+	ck_assert_int_eq(h_count_lines(r.err), 1);
+	h_result_free(&r);
+	close(listener);
+	remove_container(m, "t1");
+	free(root);
+	free(pfile);
+	free(sock);
+	free(pid);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
@@ -636,6 +792,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_exec_no_way_out, 0, MODES);
 	tcase_add_loop_test(tc, test_exec_preserve_detach, 0, MODES);
 	tcase_add_loop_test(tc, test_pause_refused_here, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_console_and_process_file, 0, MODES);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
