@@ -955,6 +955,94 @@ START_TEST(test_exec_console_and_process_file)
 }
 END_TEST
 
+/* The bundle dir's config.json with hooks_json (a "hooks" object's text) added. */
+static void add_hooks(const char *dir, const char *hooks_json)
+{
+	char *path = h_strf("%s/config.json", dir);
+	char *text = h_read_file(path), *with;
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(text[0], '{');
+	with = h_strf("{\"hooks\":%s,%s", hooks_json, text + 1);
+	h_write_file(path, with, 0644);
+	free(with);
+	free(text);
+	free(path);
+}
+
+/* Hooks run by create, start and delete: the state on the hook's stdin (status creating,
+ * the container's pid); a createRuntime hook that fails makes create fail naming phase and
+ * path and quoting what it said, leaving nothing; one that hangs past its timeout is killed
+ * and create fails the same way; a failing poststop hook is a warning, delete goes on. */
+START_TEST(test_hooks)
+{
+	enum mode m = (enum mode)_i;
+	char *b = bundle(m, "b1", "[\"sleep\",\"1000\"]");
+	char *b2 = bundle(m, "b2", "[\"sleep\",\"1000\"]");
+	char *b3 = bundle(m, "b3", "[\"true\"]");
+	char *got = h_strf("%s/prestart-state", H.base);
+	char *stopped = h_strf("%s/poststop-state", H.base);
+	char *hooks =
+	    h_strf("{\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"cat > %s\"]}],"
+		   "\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
+		   "\"echo no network for you >&2; exit 4\"]}]}",
+		   got);
+	char *hang = h_strf("{\"createRuntime\":[{\"path\":\"/bin/sleep\",\"args\":[\"sleep\","
+			    "\"60\"],\"timeout\":1}]}");
+	char *post = h_strf("{\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
+			    "\"cat > %s; exit 2\"]}]}",
+			    stopped);
+	struct h_result r;
+	char *text;
+
+	add_hooks(b, hooks);
+	rt(&r, m, "create", "--bundle", b, "h1", NULL);
+	ck_assert_msg(r.status == 125, "create with a failing hook: %d %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "createRuntime hook /bin/sh: exited with status 4: no "
+				    "network for you") &&
+			  h_count_lines(r.err) == 1,
+		      "%s", r.err);
+	h_result_free(&r);
+	assert_root_empty();
+	text = h_read_file(got);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "\"id\":\"h1\"") && strstr(text, "\"status\":\"creating\"") &&
+			  strstr(text, "\"pid\":"),
+		      "the prestart hook read: %s", text);
+	free(text);
+
+	add_hooks(b2, hang);
+	rt(&r, m, "create", "--bundle", b2, "h2", NULL);
+	ck_assert_msg(r.status == 125 && r.elapsed_ms < 10000, "create: %d after %ld ms", r.status,
+		      r.elapsed_ms);
+	ck_assert_msg(strstr(r.err, "createRuntime hook /bin/sleep: did not finish within its "
+				    "timeout of 1 s (killed)"),
+		      "%s", r.err);
+	h_result_free(&r);
+	assert_root_empty();
+
+	add_hooks(b3, post);
+	rt(&r, m, "run", "--bundle", b3, "h3", NULL);
+	h_assert_status(&r, 0, "run with a failing poststop hook");
+	ck_assert_msg(strstr(r.err, "poststop hook /bin/sh: exited with status 2"), "%s", r.err);
+	h_result_free(&r);
+	assert_root_empty();
+	text = h_read_file(stopped);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "\"id\":\"h3\"") && strstr(text, "\"status\":\"stopped\""),
+		      "the poststop hook read: %s", text);
+	free(text);
+	free(post);
+	free(hang);
+	free(hooks);
+	free(stopped);
+	free(got);
+	free(b3);
+	free(b2);
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
@@ -978,6 +1066,9 @@ int main(void)
 	tcase_add_loop_test(tc, test_exec_preserve_detach, 0, MODES);
 	tcase_add_loop_test(tc, test_pause_refused_here, 0, MODES);
 	tcase_add_loop_test(tc, test_exec_console_and_process_file, 0, MODES);
+	suite_add_tcase(s, tc);
+	tc = h_tcase("hooks");
+	tcase_add_loop_test(tc, test_hooks, 0, MODES);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
