@@ -35,6 +35,7 @@
 #include "oci/runtime.h"
 #include "oci/spec.h"
 #include "oci/state.h"
+#include "tty.h"
 #include "utils.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -386,7 +387,8 @@ struct exec_ctx {
 	int pidfd;	/* the container's process */
 	int ns_flags;	/* what setns joins */
 	int sock;	/* E1/E2's end */
-	int console_fd; /* connected to --console-socket, -1: none */
+	int console_fd; /* connected to --console-socket (or ours, relay), -1: none */
+	bool relay;	/* -t in the foreground with no socket: we carry the terminal */
 };
 
 /* E2: in the container's namespaces, from the console to execve. */
@@ -505,12 +507,57 @@ static int wait_passing_signals(pid_t pid, const sigset_t *set, int sfd)
 	return WEXITSTATUS(status);
 }
 
+/* exec -t with no --console-socket, in the foreground (runc's): the master comes to us on
+ * our own socket and we carry the caller's terminal (raw) to it and its output back, its
+ * window size along, until the process exits; the status as a shell's. */
+static int relay_tty(pid_t pid, int master, int sfd)
+{
+	struct cr_error ignored = {0};
+	struct cr_term term = {.fd = -1};
+	bool in_open = true, out_open = true;
+	int status = 0;
+
+	tty_make_raw(&term, &ignored);
+	tty_copy_winsize(0, master);
+	for (;;) {
+		struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
+				      {.fd = out_open ? master : -1, .events = POLLIN},
+				      {.fd = in_open ? 0 : -1, .events = POLLIN}};
+		struct signalfd_siginfo si;
+
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents && tty_pump(master, 1) <= 0)
+			out_open = false; /* EIO: no slave open any more */
+		if (p[2].revents && tty_pump(0, master) <= 0)
+			in_open = false;
+		if (!p[0].revents || read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGWINCH)
+			tty_copy_winsize(0, master);
+		else if (si.ssi_signo != SIGCHLD)
+			kill(pid, (int)si.ssi_signo);
+		else if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+	}
+	/* what it wrote last */
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	while (out_open && tty_pump(master, 1) > 0)
+		;
+	tty_restore(&term);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
 static int run_exec(const struct oci_global *g, struct exec_ctx *x, struct cr_error *err)
 {
 	static const int passed[] = {SIGINT,  SIGTERM, SIGHUP,	 SIGQUIT,
 				     SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
 	struct exec_msg m;
 	cleanup_close int sfd = -1;
+	cleanup_close int console = -1;
+	cleanup_close int master = -1;
 	int sp[2], status;
 	sigset_t set, old;
 	pid_t e1, e2 = -1;
@@ -518,6 +565,17 @@ static int run_exec(const struct oci_global *g, struct exec_ctx *x, struct cr_er
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return cr_fail(err, errno, "exec: socketpair");
+	if (x->relay) {
+		int cs[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cs) < 0) {
+			close(sp[0]);
+			close(sp[1]);
+			return cr_fail(err, errno, "exec: socketpair");
+		}
+		x->console_fd = cs[1];
+		console = cs[0];
+	}
 	/* blocked from before the fork: a signal meant for E2 is kept until it runs */
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -574,6 +632,18 @@ static int run_exec(const struct oci_global *g, struct exec_ctx *x, struct cr_er
 		cr_fail(err, errno, "exec: signalfd");
 		kill(e2, SIGKILL);
 		goto fail;
+	}
+	if (console >= 0) {
+		char name[64];
+
+		close(x->console_fd);
+		x->console_fd = -1;
+		if (cr_recv_msg(console, name, sizeof(name), &master) <= 0 || master < 0) {
+			cr_fail(err, errno, "exec: receive the terminal");
+			kill(e2, SIGKILL);
+			goto fail;
+		}
+		return relay_tty(e2, master, sfd);
 	}
 	return wait_passing_signals(e2, &set, sfd);
 fail:
@@ -632,11 +702,12 @@ int oci_cmd_exec(const struct oci_global *g, int argc, char **argv, struct cr_er
 	} else if (apply_flags(&o, &spec, err) < 0) {
 		goto out;
 	}
-	if (spec.terminal && !o.console_socket) {
-		cr_fail(err, 0, "exec: a terminal needs --console-socket");
+	if (spec.terminal && !o.console_socket && o.detach) {
+		cr_fail(err, 0, "exec: a terminal with --detach needs --console-socket");
 		cr_hint(err, "pass the engine's --console-socket, or run without --tty");
 		goto out;
 	}
+	x.relay = spec.terminal && !o.console_socket;
 	if (!spec.terminal && o.console_socket) {
 		cr_fail(err, 0, "exec: --console-socket without --tty");
 		cr_hint(err, "pass --tty too, or leave the socket out");
@@ -649,7 +720,7 @@ int oci_cmd_exec(const struct oci_global *g, int argc, char **argv, struct cr_er
 	}
 	if (namespaces_to_join(st.pid, &x.ns_flags, err) < 0)
 		goto out;
-	if (spec.terminal) {
+	if (spec.terminal && !x.relay) {
 		x.console_fd = oci_console_connect(o.console_socket, err);
 		if (x.console_fd < 0)
 			goto out;

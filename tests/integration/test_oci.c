@@ -941,9 +941,9 @@ START_TEST(test_exec_console_and_process_file)
 	h_result_free(&r);
 	close(master);
 
-	/* a terminal asked for without a socket: refused, one line */
-	rt(&r, m, "exec", "-t", "t1", "true", NULL);
-	h_assert_status(&r, 125, "exec -t without --console-socket");
+	/* a terminal with --detach and no socket: refused, one line */
+	rt(&r, m, "exec", "-t", "-d", "t1", "true", NULL);
+	h_assert_status(&r, 125, "exec -t -d without --console-socket");
 	ck_assert_int_eq(h_count_lines(r.err), 1);
 	h_result_free(&r);
 	close(listener);
@@ -1043,6 +1043,47 @@ START_TEST(test_hooks)
 }
 END_TEST
 
+/* exec -t in the foreground with no --console-socket (runc's): the runtime carries the
+ * caller's terminal to the process's pty and back, its size along, and restores the
+ * caller's terminal settings; the process's status comes back. */
+START_TEST(test_exec_tty_foreground)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "t2");
+	struct winsize ws = {.ws_row = 31, .ws_col = 97};
+	struct termios before, after;
+	struct h_result r;
+	const char *argv[16];
+	char *root = root_dir();
+	size_t n = 0;
+
+	if (m == UNSHARE) {
+		argv[n++] = h_conti_bin();
+		argv[n++] = "unshare";
+	}
+	argv[n++] = runtime_bin();
+	argv[n++] = "--root";
+	argv[n++] = root;
+	argv[n++] = "exec";
+	argv[n++] = "-t";
+	argv[n++] = "t2";
+	argv[n++] = "sh";
+	argv[n++] = "-c";
+	argv[n++] = "echo tty=$(readlink /proc/self/fd/0) size=$(stty size); exit 4";
+	argv[n] = NULL;
+	h_run_pty(&r, (char *const *)argv, &ws, NULL, &before, &after);
+	ck_assert_msg(r.status == 4, "status %d: %s", r.status, r.out);
+	ck_assert_msg(strstr(r.out, "tty=/dev/pts/0 size=31 97"), "%s", r.out);
+	ck_assert_msg(before.c_lflag == after.c_lflag && before.c_iflag == after.c_iflag &&
+			  before.c_oflag == after.c_oflag,
+		      "the caller's terminal was left changed");
+	h_result_free(&r);
+	remove_container(m, "t2");
+	free(root);
+	free(pid);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
@@ -1066,6 +1107,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_exec_preserve_detach, 0, MODES);
 	tcase_add_loop_test(tc, test_pause_refused_here, 0, MODES);
 	tcase_add_loop_test(tc, test_exec_console_and_process_file, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_tty_foreground, 0, MODES);
 	suite_add_tcase(s, tc);
 	tc = h_tcase("hooks");
 	tcase_add_loop_test(tc, test_hooks, 0, MODES);
