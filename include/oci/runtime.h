@@ -55,4 +55,8 @@ int oci_cmd_resume(const struct oci_global *g, int argc, char **argv, struct cr_
 int oci_cmd_spec(const struct oci_global *g, int argc, char **argv, struct cr_error *err);
 int oci_cmd_features(const struct oci_global *g, int argc, char **argv, struct cr_error *err);
 
+/* spec's config.json template (runc's), with --rootless's user namespace mapping the
+ * caller's uid and gid to root when rootless; caller frees. */
+char *oci_spec_template(bool rootless);
+
 #endif

@@ -615,6 +615,560 @@ START_TEST(test_create_killed)
 }
 END_TEST
 
+/* --- exec (H4) --- */
+
+/* Runs `sh -c 'PREFIX; exec "$@"' sh conti-runtime --root ROOT ARGS...` (inside unshare in
+ * that mode): PREFIX opens descriptors the runtime inherits, as an engine could leak them. */
+static void rt_sh(struct h_result *r, enum mode m, const char *prefix, ...)
+{
+	const char *argv[64];
+	char *root = root_dir();
+	char *script = h_strf("%s; exec \"$@\"", prefix);
+	size_t n = 0;
+	va_list ap;
+
+	if (m == UNSHARE) {
+		argv[n++] = h_conti_bin();
+		argv[n++] = "unshare";
+	}
+	argv[n++] = "/bin/sh";
+	argv[n++] = "-c";
+	argv[n++] = script;
+	argv[n++] = "sh";
+	argv[n++] = runtime_bin();
+	argv[n++] = "--root";
+	argv[n++] = root;
+	va_start(ap, prefix);
+	for (const char *a; (a = va_arg(ap, const char *)) && n < 63;)
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	h_run(r, NULL, (char *const *)argv);
+	free(script);
+	free(root);
+}
+
+/* A running container ID of a bundle that sleeps; returns its pid (caller frees). */
+static char *start_sleeper(enum mode m, const char *id)
+{
+	char *b = bundle(m, id, "[\"sleep\",\"1000\"]");
+	struct h_result r;
+	char *pid;
+
+	rt(&r, m, "run", "-d", "--bundle", b, id, NULL);
+	h_assert_status(&r, 0, "run -d");
+	h_result_free(&r);
+	rt(&r, m, "state", id, NULL);
+	pid = json_field(r.out, "pid");
+	h_result_free(&r);
+	free(b);
+	ck_assert_ptr_nonnull(pid);
+	return pid;
+}
+
+static void remove_container(enum mode m, const char *id)
+{
+	struct h_result r;
+
+	rt(&r, m, "delete", "--force", id, NULL);
+	h_assert_status(&r, 0, "delete --force");
+	h_result_free(&r);
+}
+
+/* exec runs in the container's namespaces (its PID namespace, its hostname, its root), with
+ * the flags over config.json's process, and returns the status as a shell does. */
+START_TEST(test_exec_status_env_cwd)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "e1");
+	struct h_result r;
+	char *want;
+
+	rt(&r, m, "exec", "e1", "sh", "-c",
+	   "echo pid=$$ host=$(hostname) uid=$(id -u) cwd=$(pwd) term=$TERM foo=$FOO; "
+	   "ls /proc | grep -c '^[0-9]'",
+	   NULL);
+	h_assert_status(&r, 0, "exec");
+	/* the third process of its PID namespace (sleep is 1) in the container's hostname */
+	ck_assert_msg(strstr(r.out, "host=oci-test uid=0 cwd=/ term=xterm foo=\n"), "%s", r.out);
+	ck_assert_msg(!strstr(r.out, "pid=1 ") && strstr(r.out, "pid="), "%s", r.out);
+	h_result_free(&r);
+	rt(&r, m, "exec", "--env", "FOO=bar", "-e", "TERM=dumb", "--cwd", "/tmp", "e1", "sh", "-c",
+	   "echo term=$TERM foo=$FOO cwd=$(pwd)", NULL);
+	h_assert_status(&r, 0, "exec --env --cwd");
+	ck_assert_str_eq(r.out, "term=dumb foo=bar cwd=/tmp\n");
+	h_result_free(&r);
+	rt(&r, m, "exec", "e1", "sh", "-c", "exit 7", NULL);
+	h_assert_status(&r, 7, "exec exit 7");
+	h_result_free(&r);
+	rt(&r, m, "exec", "e1", "sh", "-c", "kill -TERM $$", NULL);
+	h_assert_status(&r, 143, "exec killed by SIGTERM");
+	h_result_free(&r);
+	if (m == UNSHARE) { /* the subordinate ids are mapped there */
+		rt(&r, m, "exec", "--user", "1000:1001", "-g", "1002", "e1", "id", NULL);
+		h_assert_status(&r, 0, "exec --user");
+		want = h_strf("uid=1000 gid=1001 groups=1002");
+		ck_assert_msg(strstr(r.out, want), "%s", r.out);
+		free(want);
+		h_result_free(&r);
+	}
+	/* the container's process is untouched */
+	ck_assert(h_pid_alive(atoi(pid)));
+	remove_container(m, "e1");
+	free(pid);
+}
+END_TEST
+
+/* Not found is 127, not executable 126, each one line; a stopped container is refused. */
+START_TEST(test_exec_failures)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "e2");
+	struct h_result r;
+
+	rt(&r, m, "exec", "e2", "no-such-program", NULL);
+	h_assert_status(&r, 127, "exec of a missing program");
+	ck_assert_msg(strstr(r.err, "no-such-program") && h_count_lines(r.err) == 1, "%s", r.err);
+	h_result_free(&r);
+	rt(&r, m, "exec", "e2", "/etc/passwd", NULL);
+	h_assert_status(&r, 126, "exec of a file that is not executable");
+	ck_assert_msg(strstr(r.err, "/etc/passwd") && h_count_lines(r.err) == 1, "%s", r.err);
+	h_result_free(&r);
+	rt(&r, m, "exec", "e2", NULL);
+	h_assert_status(&r, 125, "exec without a command");
+	h_result_free(&r);
+	rt(&r, m, "exec", "nonexistent", "true", NULL);
+	h_assert_status(&r, 125, "exec in no container");
+	h_result_free(&r);
+	rt(&r, m, "kill", "e2", "KILL", NULL);
+	h_assert_status(&r, 0, "kill");
+	h_result_free(&r);
+	ck_assert(h_wait_pid_gone(atoi(pid), 5000));
+	rt(&r, m, "exec", "e2", "true", NULL);
+	h_assert_status(&r, 125, "exec in a stopped container");
+	ck_assert_msg(strstr(r.err, "stopped") && h_count_lines(r.err) == 1, "%s", r.err);
+	h_result_free(&r);
+	rt(&r, m, "delete", "e2", NULL);
+	h_assert_status(&r, 0, "delete");
+	h_result_free(&r);
+	assert_root_empty();
+	free(pid);
+}
+END_TEST
+
+/* runc's CVE-2024-21626: a descriptor of the host's (a directory the caller leaked to the
+ * runtime as fd 7) must be no way out: --cwd /proc/self/fd/7 and a link in the rootfs to it
+ * are refused, the process never sees fd 7, and /proc/self/exe (the runtime's own binary,
+ * which a container could rewrite) is not run. */
+START_TEST(test_exec_no_way_out)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "e3");
+	char *secret = h_strf("%s/host-secret", H.base);
+	char *leak = h_strf("exec 7<%s", H.base);
+	char *link = h_strf("%s/tmp/out", H.rootfs);
+	char *script = h_strf("%s/tmp/self", H.rootfs);
+	struct h_result r;
+
+	h_write_file(secret, "host-only\n", 0644);
+	rt_sh(&r, m, leak, "exec", "--cwd", "/proc/self/fd/7", "e3", "cat", "host-secret", NULL);
+	ck_assert_msg(r.status == 125 && !strstr(r.out, "host-only"), "status %d out %s err %s",
+		      r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.err, "/proc/self/fd/7") && h_count_lines(r.err) == 1, "%s", r.err);
+	h_result_free(&r);
+	ck_assert_int_eq(symlink("/proc/self/fd/7", link), 0);
+	rt_sh(&r, m, leak, "exec", "--cwd", "/tmp/out", "e3", "cat", "host-secret", NULL);
+	ck_assert_msg(r.status == 125 && !strstr(r.out, "host-only"), "status %d out %s err %s",
+		      r.status, r.out, r.err);
+	h_result_free(&r);
+	/* the leaked descriptor does not reach the process, nor any of the runtime's */
+	rt_sh(&r, m, leak, "exec", "e3", "ls", "/proc/self/fd", NULL);
+	h_assert_status(&r, 0, "exec ls /proc/self/fd");
+	ck_assert_msg(!strcmp(r.out, "0\n1\n2\n3\n"), "descriptors: %s", r.out);
+	h_result_free(&r);
+	/* a cwd with .. stays inside */
+	rt(&r, m, "exec", "--cwd", "/../../../..", "e3", "pwd", NULL);
+	h_assert_status(&r, 0, "exec --cwd /../..");
+	ck_assert_str_eq(r.out, "/\n");
+	h_result_free(&r);
+	/* the runtime's own program, directly or as a script's interpreter */
+	rt(&r, m, "exec", "e3", "/proc/self/exe", "--version", NULL);
+	ck_assert_msg(r.status == 126 && !strstr(r.out, "conti-runtime"), "status %d out %s",
+		      r.status, r.out);
+	h_result_free(&r);
+	h_write_file(script, "#!/proc/self/exe\n", 0755);
+	rt(&r, m, "exec", "e3", "/tmp/self", "--version", NULL);
+	ck_assert_msg(r.status == 126 && !strstr(r.out, "conti-runtime"), "status %d out %s",
+		      r.status, r.out);
+	h_result_free(&r);
+	unlink(link);
+	unlink(script);
+	remove_container(m, "e3");
+	free(pid);
+	free(secret);
+	free(leak);
+	free(link);
+	free(script);
+}
+END_TEST
+
+/* --preserve-fds N passes 3..3+N-1 on; -d returns at once with the pid file written, the
+ * process running in the container. */
+START_TEST(test_exec_preserve_detach)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "e4");
+	char *file = h_strf("%s/passed", H.base);
+	char *open3 = h_strf("exec 3<%s 4<%s", file, file);
+	char *pidfile = h_strf("%s/exec.pid", H.base);
+	struct h_result r;
+	char *text, *cmdline, *p;
+
+	h_write_file(file, "passed-on\n", 0644);
+	rt_sh(&r, m, open3, "exec", "--preserve-fds", "1", "e4", "sh", "-c",
+	      "cat <&3; ls /proc/self/fd", NULL);
+	h_assert_status(&r, 0, "exec --preserve-fds 1");
+	/* 3 is passed, 4 (beyond N) is not: ls's own directory takes 4, not 5 */
+	ck_assert_msg(!strcmp(r.out, "passed-on\n0\n1\n2\n3\n4\n"), "%s", r.out);
+	h_result_free(&r);
+	rt(&r, m, "exec", "-d", "--pid-file", pidfile, "e4", "sleep", "999", NULL);
+	h_assert_status(&r, 0, "exec -d");
+	ck_assert_msg(r.elapsed_ms < 5000, "exec -d took %ld ms", r.elapsed_ms);
+	h_result_free(&r);
+	text = h_read_file(pidfile);
+	ck_assert_ptr_nonnull(text);
+	ck_assert(h_pid_alive(atoi(text)));
+	p = h_strf("/proc/%d/cmdline", atoi(text));
+	cmdline = h_read_file(p);
+	ck_assert_ptr_nonnull(cmdline);
+	ck_assert_str_eq(cmdline, "sleep");
+	rt(&r, m, "ps", "--format", "json", "e4", NULL);
+	ck_assert_msg(strstr(r.out, text), "ps does not list %s: %s", text, r.out);
+	h_result_free(&r);
+	remove_container(m, "e4");
+	ck_assert(h_wait_pid_gone(atoi(text), 5000));
+	free(p);
+	free(cmdline);
+	free(text);
+	free(pidfile);
+	free(open3);
+	free(file);
+	free(pid);
+}
+END_TEST
+
+/* pause on this host: the container's process sits in the v2 root cgroup (this runtime makes
+ * no cgroups), so pause is refused with one line saying why and the container runs on;
+ * resume of a running container is refused too. */
+START_TEST(test_pause_refused_here)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "p1");
+	struct h_result r;
+	char *s;
+
+	rt(&r, m, "pause", "p1", NULL);
+	h_assert_status(&r, 125, "pause");
+	ck_assert_msg(strstr(r.err, "cannot pause") && h_count_lines(r.err) == 1, "%s", r.err);
+	h_result_free(&r);
+	s = status_of(m, "p1");
+	ck_assert_str_eq(s, "running");
+	free(s);
+	rt(&r, m, "resume", "p1", NULL);
+	h_assert_status(&r, 125, "resume");
+	ck_assert_msg(strstr(r.err, "cannot resume") && strstr(r.err, "running"), "%s", r.err);
+	h_result_free(&r);
+	rt(&r, m, "pause", NULL);
+	h_assert_status(&r, 125, "pause without an ID");
+	h_result_free(&r);
+	ck_assert(h_pid_alive(atoi(pid)));
+	remove_container(m, "p1");
+	free(pid);
+}
+END_TEST
+
+/* A listening unix socket at path, as conmon's console socket. */
+static int exec_console_listener(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(s, 0);
+	ck_assert_uint_lt(strlen(path), sizeof(sa.sun_path));
+	strcpy(sa.sun_path, path);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(s, 1), 0);
+	return s;
+}
+
+/* Accepts one connection (within 10 s) and receives the descriptor sent on it, its payload
+ * in name. */
+static int console_receive(int listener, char *name, size_t len)
+{
+	struct pollfd p = {.fd = listener, .events = POLLIN};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {.iov_base = name, .iov_len = len - 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c;
+	int conn, fd = -1;
+	ssize_t n;
+
+	ck_assert_msg(poll(&p, 1, 10000) == 1, "nobody connected to the console socket");
+	conn = accept(listener, NULL, NULL);
+	ck_assert_int_ge(conn, 0);
+	n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+	ck_assert_int_gt(n, 0);
+	name[n] = '\0';
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	close(conn);
+	return fd;
+}
+
+/* Reads from fd until want shows up (10 s at most); returns what was read (static). */
+static const char *pty_read_until(int fd, const char *want)
+{
+	static char buf[8192];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	while (!strstr(buf, want) && n < sizeof(buf) - 1) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		ssize_t k;
+
+		if (poll(&p, 1, 10000) <= 0)
+			break;
+		k = read(fd, buf + n, sizeof(buf) - 1 - n);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+		buf[n] = '\0';
+	}
+	return buf;
+}
+
+/* exec -t --console-socket, as conmon drives it: the master arrives on the socket, the
+ * process's stdio is a pty of the container's own devpts (its controlling terminal), input
+ * typed on the master reaches it; exec --process FILE (podman's way) with its args, env,
+ * cwd and terminal. */
+START_TEST(test_exec_console_and_process_file)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "t1");
+	char *sock = h_strf("%s/console.sock", H.base);
+	char *pfile = h_strf("%s/process.json", H.base);
+	int listener = exec_console_listener(sock), master;
+	char name[256];
+	const char *out;
+	struct h_proc p;
+	struct h_result r;
+	const char *argv[16];
+	char *root = root_dir();
+	size_t n = 0;
+
+	if (m == UNSHARE) {
+		argv[n++] = h_conti_bin();
+		argv[n++] = "unshare";
+	}
+	argv[n++] = runtime_bin();
+	argv[n++] = "--root";
+	argv[n++] = root;
+	argv[n++] = "exec";
+	argv[n++] = "-t";
+	argv[n++] = "--console-socket";
+	argv[n++] = sock;
+	argv[n++] = "t1";
+	argv[n++] = "sh";
+	argv[n++] = "-c";
+	argv[n++] = "echo tty=$(readlink /proc/self/fd/0) ctty=$(ps -o tty= -p $$ 2>/dev/null);"
+		    " [ -t 0 ] && [ -t 1 ] && echo IS-TTY; read x; echo got-$x; exit 5";
+	argv[n] = NULL;
+	h_spawn(&p, (char *const *)argv, NULL);
+	master = console_receive(listener, name, sizeof(name));
+	ck_assert_int_ge(master, 0);
+	ck_assert(isatty(master));
+	ck_assert_msg(!strncmp(name, "/dev/pts/", 9), "payload %s", name);
+	out = pty_read_until(master, "IS-TTY");
+	ck_assert_msg(strstr(out, "tty=/dev/pts/0") && strstr(out, "IS-TTY"), "%s", out);
+	ck_assert_int_eq(write(master, "hello\n", 6), 6);
+	out = pty_read_until(master, "got-hello");
+	ck_assert_msg(strstr(out, "got-hello"), "%s", out);
+	h_finish(&p, &r, 10000);
+	h_assert_status(&r, 5, "exec -t");
+	h_result_free(&r);
+	close(master);
+
+	/* --process FILE, as podman passes it, terminal included */
+	h_write_file(pfile,
+		     "{\"terminal\":true,\"user\":{\"uid\":0,\"gid\":0},"
+		     "\"args\":[\"sh\",\"-c\",\"echo proc=$FROM cwd=$(pwd); [ -t 1 ] && echo PT\"],"
+		     "\"env\":[\"PATH=/bin:/usr/bin\",\"FROM=file\"],\"cwd\":\"/etc\"}",
+		     0644);
+	argv[n - 7] = "--process";
+	argv[n - 6] = pfile;
+	argv[n - 5] = "--console-socket";
+	argv[n - 4] = sock;
+	argv[n - 3] = "t1";
+	argv[n - 2] = NULL;
+	h_spawn(&p, (char *const *)argv, NULL);
+	master = console_receive(listener, name, sizeof(name));
+	out = pty_read_until(master, "PT");
+	ck_assert_msg(strstr(out, "proc=file cwd=/etc") && strstr(out, "PT"), "%s", out);
+	h_finish(&p, &r, 10000);
+	h_assert_status(&r, 0, "exec --process");
+	h_result_free(&r);
+	close(master);
+
+	/* a terminal with --detach and no socket: refused, one line */
+	rt(&r, m, "exec", "-t", "-d", "t1", "true", NULL);
+	h_assert_status(&r, 125, "exec -t -d without --console-socket");
+	ck_assert_int_eq(h_count_lines(r.err), 1);
+	h_result_free(&r);
+	close(listener);
+	remove_container(m, "t1");
+	free(root);
+	free(pfile);
+	free(sock);
+	free(pid);
+}
+END_TEST
+
+/* The bundle dir's config.json with hooks_json (a "hooks" object's text) added. */
+static void add_hooks(const char *dir, const char *hooks_json)
+{
+	char *path = h_strf("%s/config.json", dir);
+	char *text = h_read_file(path), *with;
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(text[0], '{');
+	with = h_strf("{\"hooks\":%s,%s", hooks_json, text + 1);
+	h_write_file(path, with, 0644);
+	free(with);
+	free(text);
+	free(path);
+}
+
+/* Hooks run by create, start and delete: the state on the hook's stdin (status creating,
+ * the container's pid); a createRuntime hook that fails makes create fail naming phase and
+ * path and quoting what it said, leaving nothing; one that hangs past its timeout is killed
+ * and create fails the same way; a failing poststop hook is a warning, delete goes on. */
+START_TEST(test_hooks)
+{
+	enum mode m = (enum mode)_i;
+	char *b = bundle(m, "b1", "[\"sleep\",\"1000\"]");
+	char *b2 = bundle(m, "b2", "[\"sleep\",\"1000\"]");
+	char *b3 = bundle(m, "b3", "[\"true\"]");
+	char *got = h_strf("%s/prestart-state", H.base);
+	char *stopped = h_strf("%s/poststop-state", H.base);
+	char *hooks =
+	    h_strf("{\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"cat > %s\"]}],"
+		   "\"createRuntime\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
+		   "\"echo no network for you >&2; exit 4\"]}]}",
+		   got);
+	char *hang = h_strf("{\"createRuntime\":[{\"path\":\"/bin/sleep\",\"args\":[\"sleep\","
+			    "\"60\"],\"timeout\":1}]}");
+	char *post = h_strf("{\"poststop\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
+			    "\"cat > %s; exit 2\"]}]}",
+			    stopped);
+	struct h_result r;
+	char *text;
+
+	add_hooks(b, hooks);
+	rt(&r, m, "create", "--bundle", b, "h1", NULL);
+	ck_assert_msg(r.status == 125, "create with a failing hook: %d %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "createRuntime hook /bin/sh: exited with status 4: no "
+				    "network for you") &&
+			  h_count_lines(r.err) == 1,
+		      "%s", r.err);
+	h_result_free(&r);
+	assert_root_empty();
+	text = h_read_file(got);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "\"id\":\"h1\"") && strstr(text, "\"status\":\"creating\"") &&
+			  strstr(text, "\"pid\":"),
+		      "the prestart hook read: %s", text);
+	free(text);
+
+	add_hooks(b2, hang);
+	rt(&r, m, "create", "--bundle", b2, "h2", NULL);
+	ck_assert_msg(r.status == 125 && r.elapsed_ms < 10000, "create: %d after %ld ms", r.status,
+		      r.elapsed_ms);
+	ck_assert_msg(strstr(r.err, "createRuntime hook /bin/sleep: did not finish within its "
+				    "timeout of 1 s (killed)"),
+		      "%s", r.err);
+	h_result_free(&r);
+	assert_root_empty();
+
+	add_hooks(b3, post);
+	rt(&r, m, "run", "--bundle", b3, "h3", NULL);
+	h_assert_status(&r, 0, "run with a failing poststop hook");
+	ck_assert_msg(strstr(r.err, "poststop hook /bin/sh: exited with status 2"), "%s", r.err);
+	h_result_free(&r);
+	assert_root_empty();
+	text = h_read_file(stopped);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "\"id\":\"h3\"") && strstr(text, "\"status\":\"stopped\""),
+		      "the poststop hook read: %s", text);
+	free(text);
+	free(post);
+	free(hang);
+	free(hooks);
+	free(stopped);
+	free(got);
+	free(b3);
+	free(b2);
+	free(b);
+}
+END_TEST
+
+/* exec -t in the foreground with no --console-socket (runc's): the runtime carries the
+ * caller's terminal to the process's pty and back, its size along, and restores the
+ * caller's terminal settings; the process's status comes back. */
+START_TEST(test_exec_tty_foreground)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "t2");
+	struct winsize ws = {.ws_row = 31, .ws_col = 97};
+	struct termios before, after;
+	struct h_result r;
+	const char *argv[16];
+	char *root = root_dir();
+	size_t n = 0;
+
+	if (m == UNSHARE) {
+		argv[n++] = h_conti_bin();
+		argv[n++] = "unshare";
+	}
+	argv[n++] = runtime_bin();
+	argv[n++] = "--root";
+	argv[n++] = root;
+	argv[n++] = "exec";
+	argv[n++] = "-t";
+	argv[n++] = "t2";
+	argv[n++] = "sh";
+	argv[n++] = "-c";
+	argv[n++] = "echo tty=$(readlink /proc/self/fd/0) size=$(stty size); exit 4";
+	argv[n] = NULL;
+	h_run_pty(&r, (char *const *)argv, &ws, NULL, &before, &after);
+	ck_assert_msg(r.status == 4, "status %d: %s", r.status, r.out);
+	ck_assert_msg(strstr(r.out, "tty=/dev/pts/0 size=31 97"), "%s", r.out);
+	ck_assert_msg(before.c_lflag == after.c_lflag && before.c_iflag == after.c_iflag &&
+			  before.c_oflag == after.c_oflag,
+		      "the caller's terminal was left changed");
+	h_result_free(&r);
+	remove_container(m, "t2");
+	free(root);
+	free(pid);
+}
+END_TEST
+
 /* Deletes with --force every container under root (killing its processes). */
 static void delete_all(const char *root)
 {
@@ -673,6 +1227,18 @@ int main(void)
 	tcase_add_loop_test(tc, test_preserve_fds, 0, MODES);
 	tcase_add_loop_test(tc, test_console_socket, 0, MODES);
 	tcase_add_loop_test(tc, test_create_killed, 0, MODES);
+	suite_add_tcase(s, tc);
+	tc = h_tcase("exec");
+	tcase_add_loop_test(tc, test_exec_status_env_cwd, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_failures, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_no_way_out, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_preserve_detach, 0, MODES);
+	tcase_add_loop_test(tc, test_pause_refused_here, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_console_and_process_file, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_tty_foreground, 0, MODES);
+	suite_add_tcase(s, tc);
+	tc = h_tcase("hooks");
+	tcase_add_loop_test(tc, test_hooks, 0, MODES);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -197,6 +199,94 @@ START_TEST(nobody_listening)
 }
 END_TEST
 
+/* Writes text to path (for the user namespace's maps). */
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* In a container of the test's own (a user and mount namespace, a tmpfs root with a devpts
+ * of its own instance at /dev/pts, chroot'ed into): the pty comes from that devpts, and
+ * oci_console_mount binds it onto /dev/console (made as a file). Exit status: 0 ok, 77 the
+ * kernel refused the namespace, else the failed step. */
+static int console_in_container(const char *root)
+{
+	char map[64], dev[512], pts[512];
+	struct cr_error err = {0};
+	struct stat console, in;
+	int sp[2], master = -1;
+	char name[64];
+	unsigned gid = (unsigned)getegid(); /* the overflow id once unshared */
+
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)geteuid());
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		return 77;
+	if (write_text("/proc/self/setgroups", "deny") < 0 ||
+	    write_text("/proc/self/uid_map", map) < 0)
+		return 2;
+	snprintf(map, sizeof(map), "0 %u 1", gid);
+	if (write_text("/proc/self/gid_map", map) < 0)
+		return 3;
+	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", root, "tmpfs", 0, "mode=755") < 0)
+		return 4;
+	snprintf(dev, sizeof(dev), "%s/dev", root);
+	snprintf(pts, sizeof(pts), "%s/dev/pts", root);
+	if (mkdir(dev, 0755) < 0 || mkdir(pts, 0755) < 0 ||
+	    mount("devpts", pts, "devpts", 0, "newinstance,ptmxmode=0666,mode=0620") < 0)
+		return 5;
+	if (symlink("pts/ptmx", strcat(dev, "/ptmx")) < 0 || chroot(root) < 0 || chdir("/") < 0)
+		return 6;
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0)
+		return 7;
+	if (oci_console_setup(sp[0], 0, 0, &err) < 0) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		return 8;
+	}
+	if (cr_recv_msg(sp[1], name, sizeof(name) - 1, &master) <= 0 || master < 0)
+		return 9;
+	if (oci_console_mount(&err) < 0) {
+		fprintf(stderr, "mount: %s\n", err.msg);
+		return 10;
+	}
+	/* /dev/console is now the pty our stdin is, of this devpts */
+	if (stat("/dev/console", &console) < 0 || fstat(0, &in) < 0)
+		return 11;
+	if (!S_ISCHR(console.st_mode) || console.st_rdev != in.st_rdev)
+		return 12;
+	/* a second time: the node is there now, bound again over it */
+	if (oci_console_mount(&err) < 0)
+		return 13;
+	return 0;
+}
+
+START_TEST(console_bound_in_a_container)
+{
+	char root[512];
+	int status;
+	pid_t pid;
+
+	snprintf(root, sizeof(root), "%s/root", tmpdir);
+	ck_assert_int_eq(mkdir(root, 0755), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(console_in_container(root));
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		return; /* no user namespaces here: nothing to test */
+	ck_assert_msg(WEXITSTATUS(status) == 0, "step %d failed", WEXITSTATUS(status));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci_console");
@@ -208,6 +298,7 @@ int main(void)
 	tcase_add_test(tc, controlling_terminal);
 	tcase_add_test(tc, long_socket_path);
 	tcase_add_test(tc, nobody_listening);
+	tcase_add_test(tc, console_bound_in_a_container);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
