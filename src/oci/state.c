@@ -92,7 +92,8 @@ static int read_state(struct oci_state *st, struct cr_error *err)
 	st->owner = str_of(o, "owner");
 	if (json_object_object_get_ex(o, "x-conti-hooks", &ann) &&
 	    json_object_is_type(ann, json_type_object))
-		st->hooks = cr_xstrdup(json_object_to_json_string_ext(ann, JSON_C_TO_STRING_PLAIN));
+		st->hooks = cr_xstrdup(json_object_to_json_string_ext(
+		    ann, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	if (json_object_object_get_ex(o, "annotations", &ann) &&
 	    json_object_is_type(ann, json_type_object)) {
 		json_object_object_foreach(ann, k, v)
@@ -163,7 +164,8 @@ int oci_state_save(const struct oci_state *st, struct cr_error *err)
 		if (h)
 			json_object_object_add(o, "x-conti-hooks", h);
 	}
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						     JSON_C_TO_STRING_NOSLASHESCAPE);
 	fd = openat(st->dir_fd, OCI_STATE_FILE ".tmp",
 		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || cr_write_all(fd, text, strlen(text)) < 0 ||
