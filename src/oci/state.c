@@ -29,6 +29,7 @@ bool oci_id_valid(const char *id)
 
 int oci_root_open(const struct oci_global *g, bool create, struct cr_error *err)
 {
+	struct stat sb = {0};
 	int fd;
 
 	if (!g->root[0] || g->root[0] != '/')
@@ -38,6 +39,14 @@ int oci_root_open(const struct oci_global *g, bool create, struct cr_error *err)
 	fd = open(g->root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return cr_fail(err, errno, "open the state dir %s", g->root);
+	/* another user's dir (/tmp/conti-runtime-UID made first by someone else) would let
+	 * them read and replace our state: refused */
+	if (fstat(fd, &sb) < 0 || sb.st_uid != geteuid() || (sb.st_mode & 022)) {
+		close(fd);
+		cr_fail(err, EPERM, "the state dir %s is not yours alone (owner uid %u, mode %o)",
+			g->root, (unsigned)sb.st_uid, (unsigned)(sb.st_mode & 07777));
+		return cr_hint(err, "remove it, or pass --root DIR");
+	}
 	return fd;
 }
 

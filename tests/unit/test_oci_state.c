@@ -161,6 +161,27 @@ START_TEST(test_state_round_trip)
 }
 END_TEST
 
+/* A state dir that others may write (or that is not ours) is refused; ours is opened. */
+START_TEST(test_root_refused_when_shared)
+{
+	char base[] = "/tmp/oci-root.XXXXXX";
+	struct oci_global g = {0};
+	struct cr_error err = {0};
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(base));
+	g.root = base;
+	fd = oci_root_open(&g, false, &err);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(chmod(base, 0777), 0);
+	ck_assert_int_eq(oci_root_open(&g, false, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not yours alone"));
+	ck_assert_int_eq(chmod(base, 0700), 0);
+	ck_assert_int_eq(rmdir(base), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci_state");
@@ -172,6 +193,7 @@ int main(void)
 	tcase_add_test(tc, test_parse_signal);
 	tcase_add_test(tc, test_state_json);
 	tcase_add_test(tc, test_state_round_trip);
+	tcase_add_test(tc, test_root_refused_when_shared);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
