@@ -711,6 +711,12 @@ START_TEST(test_exec_no_way_out)
 	ck_assert_msg(r.status == 126 && !strstr(r.out, "conti-runtime"), "status %d out %s",
 		      r.status, r.out);
 	h_result_free(&r);
+	/* a script of the container's runs as the kernel would run it */
+	h_write_file(script, "#!/bin/sh -e\necho s0=$0 args=$*\n", 0755);
+	rt(&r, m, "exec", "e3", "/tmp/self", "a", "b c", NULL);
+	h_assert_status(&r, 0, "exec of a script");
+	ck_assert_str_eq(r.out, "s0=/tmp/self args=a b c\n");
+	h_result_free(&r);
 	h_write_file(script, "#!/proc/self/exe\n", 0755);
 	rt(&r, m, "exec", "e3", "/tmp/self", "--version", NULL);
 	ck_assert_msg(r.status == 126 && !strstr(r.out, "conti-runtime"), "status %d out %s",
