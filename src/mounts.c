@@ -878,6 +878,7 @@ static int do_mknod(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_
 	cleanup_close int dfd = -1;
 	unsigned long major, minor;
 	unsigned mode, uid, gid;
+	struct stat st;
 	mode_t fmt;
 
 	if (sscanf(op->data, "%c %lu %lu %o %u %u", &type, &major, &minor, &mode, &uid, &gid) != 6)
@@ -899,8 +900,17 @@ static int do_mknod(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_
 	}
 	if (errno == EEXIST)
 		return 0; /* the rootfs's own node, as runc leaves it */
-	if (errno != EPERM)
+	if (errno != EPERM || fmt == S_IFIFO)
 		return cr_fail(err, errno, "mknod %s in the container", op->dst);
+	/* Only the very device is bound: never another kind of file at that host path. */
+	if (stat(op->src, &st) < 0 || (st.st_mode & S_IFMT) != fmt ||
+	    st.st_rdev != makedev(major, minor)) {
+		cr_fail(err, EPERM,
+			"device %s (%c %lu:%lu): mknod is refused here (a user namespace) and the "
+			"host's %s is not that device to bind",
+			op->dst, type, major, minor, op->src);
+		return cr_hint(err, "run as real root, or give a device the host has");
+	}
 	return bind_in_root(ctx, op->src, op->dst, false, 0, err);
 }
 

@@ -13,4 +13,11 @@
  * security_apply. */
 int oci_process_enter(const struct cr_config *cfg, struct cr_error *err);
 
+/* Writes process.oomScoreAdj (if set) to /proc/self/oom_score_adj: for the runtime's
+ * process that will become the container's, before it is made non-dumpable (then the file
+ * is root's of the runtime's user namespace, and a rootless runtime cannot write it) and
+ * while the host's /proc is at hand, as runc does; oci_process_enter then finds the value
+ * there and writes nothing. The value is inherited by fork and clone. */
+int oci_process_oom_score_adj(const struct cr_config *cfg, struct cr_error *err);
+
 #endif

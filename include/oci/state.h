@@ -39,6 +39,7 @@ struct oci_state {
 	char *owner;
 	struct cr_strv annotations; /* KEY=VALUE */
 	bool own_pidns;		    /* the container has a PID namespace of its own */
+	bool creating;		    /* create has not finished (or was killed) */
 	char *hooks; /* config.json's poststart and poststop hooks (its "hooks" syntax), NULL */
 	int dir_fd;  /* ROOT/ID, -1 when not open */
 };

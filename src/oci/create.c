@@ -523,14 +523,20 @@ static int drive(const struct oci_global *g, struct create_ctx *x, int dir_fd, s
 	struct oci_state st;
 	int ret = -1;
 
+	/* Kept from the start (status creating): were we killed, delete would find C by it. */
+	fill_state(x, dir_fd, &st);
+	st.creating = true;
+	if (oci_state_save(&st, err) < 0)
+		goto out;
 	if (x->new_userns && map_ids(x, err) < 0)
-		return -1;
-	if (send_type(x->sock, MSG_MAPPED, NULL, 0) < 0)
-		return cr_fail(err, errno, "tell the container to go on");
+		goto out;
+	if (send_type(x->sock, MSG_MAPPED, NULL, 0) < 0) {
+		cr_fail(err, errno, "tell the container to go on");
+		goto out;
+	}
 	oci_debug(g, "container %s: process %d, waiting for its root", x->opts->id, (int)x->pid);
 	if (recv_type(x->sock, MSG_READY, buf, err) < 0)
-		return -1;
-	fill_state(x, dir_fd, &st);
+		goto out;
 	json = oci_state_json(&st, OCI_CREATING);
 	if (oci_hooks_run(&x->spec.hooks.prestart, "prestart", json, err) < 0 ||
 	    oci_hooks_run(&x->spec.hooks.create_runtime, "createRuntime", json, err) < 0)
@@ -541,7 +547,7 @@ static int drive(const struct oci_global *g, struct create_ctx *x, int dir_fd, s
 	}
 	if (recv_type(x->sock, MSG_CREATED, buf, err) < 0)
 		goto out;
-	st.start_time = cr_proc_start_time(x->pid);
+	st.creating = false;
 	if (oci_state_save(&st, err) < 0)
 		goto out;
 	if (x->opts->pid_file && write_pid_file(x->opts->pid_file, x->pid, err) < 0)

@@ -28,17 +28,16 @@ static void kill_and_wait(const struct oci_state *st)
 	waitpid(st->pid, NULL, WNOHANG); /* run's child, as its subreaper */
 }
 
-/* A directory under ROOT with no readable state: an aborted create; removed (runc does). */
-static int remove_broken(const struct oci_global *g, const char *id, bool force,
-			 struct cr_error *err)
+/* A directory under ROOT with no readable state (an aborted create) is removed, as runc
+ * does; the load's error stands unless --force (a container that is not there is gone). */
+static int remove_broken(const struct oci_global *g, const char *id, bool force)
 {
-	cleanup_close int root = oci_root_open(g, false, &(struct cr_error){0});
 	struct cr_error ignored;
+	cleanup_close int root = oci_root_open(g, false, &ignored);
 
 	if (root >= 0 && oci_id_valid(id))
 		cr_rm_rf_at(root, id, &ignored);
 	return force ? 0 : -1;
-	(void)err;
 }
 
 int oci_container_delete(const struct oci_global *g, const char *id, bool force,
@@ -51,7 +50,7 @@ int oci_container_delete(const struct oci_global *g, const char *id, bool force,
 
 	if (oci_state_load(g, id, &st, err) < 0) {
 		oci_state_free(&st);
-		return remove_broken(g, id, force, err);
+		return remove_broken(g, id, force);
 	}
 	s = oci_state_status(&st);
 	if ((s == OCI_RUNNING || s == OCI_PAUSED) && !force) {

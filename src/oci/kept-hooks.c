@@ -49,7 +49,8 @@ char *oci_kept_hooks_json(const struct oci_hooks *h)
 		json_object_object_add(o, "poststart", list_json(&h->poststart));
 	if (h->poststop.n)
 		json_object_object_add(o, "poststop", list_json(&h->poststop));
-	text = cr_xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	text = cr_xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return text;
 }

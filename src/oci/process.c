@@ -5,6 +5,7 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -34,23 +35,42 @@ static int set_rlimits(const struct cr_config *cfg, struct cr_error *err)
 }
 
 /* /proc/self/oom_score_adj, only on a procfs (the container's root decides what is at
- * /proc: a file of its own there would take the write for nothing). */
+ * /proc: a file of its own there would take the write for nothing). Nothing is written when
+ * it holds the value already (oci_process_oom_score_adj ran before the process was made
+ * non-dumpable, which makes the file root's of the runtime's namespace). */
 static int set_oom_score_adj(int value, struct cr_error *err)
 {
 	cleanup_close int fd =
-	    open("/proc/self/oom_score_adj", O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	    open("/proc/self/oom_score_adj", O_RDWR | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
 	struct statfs sfs;
-	char buf[16];
+	char buf[16], now[16] = "";
 	int n = snprintf(buf, sizeof(buf), "%d", value);
 
+	if (fd < 0 && errno == EACCES) {
+		fd = open("/proc/self/oom_score_adj", O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+		if (fd >= 0 && fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
+		    read(fd, now, sizeof(now) - 1) > 0 && atoi(now) == value)
+			return 0;
+		cr_fail(err, EACCES, "set process.oomScoreAdj %d", value);
+		return cr_hint(
+		    err,
+		    "the process is not dumpable here: set it before (oci_process_oom_score_adj)");
+	}
 	if (fd < 0 || fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
 		cr_fail(err, fd < 0 ? errno : 0, "set process.oomScoreAdj %d: no procfs at /proc",
 			value);
 		return cr_hint(err, "mount proc on /proc in config.json's mounts");
 	}
-	if (write(fd, buf, (size_t)n) != n)
+	if (read(fd, now, sizeof(now) - 1) > 0 && atoi(now) == value)
+		return 0;
+	if (pwrite(fd, buf, (size_t)n, 0) != n)
 		return cr_fail(err, errno, "set process.oomScoreAdj %d", value);
 	return 0;
+}
+
+int oci_process_oom_score_adj(const struct cr_config *cfg, struct cr_error *err)
+{
+	return cfg->oom_score_adj_set ? set_oom_score_adj(cfg->oom_score_adj, err) : 0;
 }
 
 /* After setresuid from uid 0 the kernel empties the effective set (PR_SET_KEEPCAPS kept

@@ -144,7 +144,8 @@ int oci_cmd_ps(const struct oci_global *g, int argc, char **argv, struct cr_erro
 
 		for (size_t k = 0; k < n; k++)
 			json_object_array_add(a, json_object_new_int(pids[k]));
-		printf("%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+		printf("%s\n", json_object_to_json_string_ext(
+				   a, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(a);
 	} else {
 		ret = ps_table(argv + i + 1, (size_t)(argc - i - 1), pids, n, err);

@@ -85,13 +85,15 @@ static int read_state(struct oci_state *st, struct cr_error *err)
 	st->pid = (pid_t)int_of(o, "pid");
 	st->start_time = (unsigned long long)int_of(o, "x-conti-start-time");
 	st->own_pidns = int_of(o, "x-conti-own-pidns") != 0;
+	st->creating = int_of(o, "x-conti-creating") != 0;
 	st->bundle = str_of(o, "bundle");
 	st->rootfs = str_of(o, "rootfs");
 	st->created = str_of(o, "created");
 	st->owner = str_of(o, "owner");
 	if (json_object_object_get_ex(o, "x-conti-hooks", &ann) &&
 	    json_object_is_type(ann, json_type_object))
-		st->hooks = cr_xstrdup(json_object_to_json_string_ext(ann, JSON_C_TO_STRING_PLAIN));
+		st->hooks = cr_xstrdup(json_object_to_json_string_ext(
+		    ann, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	if (json_object_object_get_ex(o, "annotations", &ann) &&
 	    json_object_is_type(ann, json_type_object)) {
 		json_object_object_foreach(ann, k, v)
@@ -147,6 +149,8 @@ int oci_state_save(const struct oci_state *st, struct cr_error *err)
 	json_object_object_add(o, "x-conti-start-time",
 			       json_object_new_int64((int64_t)st->start_time));
 	json_object_object_add(o, "x-conti-own-pidns", json_object_new_int(st->own_pidns));
+	if (st->creating)
+		json_object_object_add(o, "x-conti-creating", json_object_new_int(1));
 	for (size_t i = 0; i < st->annotations.n; i++) {
 		const char *kv = st->annotations.v[i], *eq = strchr(kv, '=');
 		cleanup_free char *k = eq ? strndup(kv, (size_t)(eq - kv)) : cr_xstrdup(kv);
@@ -160,7 +164,8 @@ int oci_state_save(const struct oci_state *st, struct cr_error *err)
 		if (h)
 			json_object_object_add(o, "x-conti-hooks", h);
 	}
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						     JSON_C_TO_STRING_NOSLASHESCAPE);
 	fd = openat(st->dir_fd, OCI_STATE_FILE ".tmp",
 		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || cr_write_all(fd, text, strlen(text)) < 0 ||
@@ -205,6 +210,8 @@ enum oci_status oci_state_status(const struct oci_state *st)
 
 	if (pidfd < 0)
 		return OCI_STOPPED;
+	if (st->creating)
+		return OCI_CREATING;
 	if (fstatat(st->dir_fd, OCI_EXEC_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0)
 		return OCI_CREATED;
 	return frozen(st->pid) ? OCI_PAUSED : OCI_RUNNING;

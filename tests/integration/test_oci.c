@@ -3,6 +3,7 @@
  * namespace (as `spec --rootless` makes), and inside `conti-rootless unshare` (root of the
  * user's mapped namespace, as podman runs a runtime) with one that asks for none. */
 #include <check.h>
+#include <dirent.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -526,6 +527,90 @@ START_TEST(test_console_socket)
 	h_result_free(&r);
 	assert_root_empty();
 	free(sock);
+	free(b);
+}
+END_TEST
+
+/* The runtime process (its argv[0] is the runtime) that is not the container's process
+ * (not_pid, a copy of it until exec) or -1. */
+static pid_t runtime_pid(pid_t not_pid)
+{
+	DIR *d = opendir("/proc");
+	pid_t found = -1;
+
+	for (struct dirent *e; d && found < 0 && (e = readdir(d));) {
+		char *path = h_strf("/proc/%s/cmdline", e->d_name), *cmd;
+
+		cmd = e->d_name[0] >= '1' && e->d_name[0] <= '9' ? h_read_file(path) : NULL;
+		if (cmd && !strcmp(cmd, runtime_bin()) && atoi(e->d_name) != not_pid)
+			found = atoi(e->d_name);
+		free(cmd);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* create killed (SIGKILL) while a prestart hook runs: state said creating, the container's
+ * process goes with it, and delete removes what is left. */
+START_TEST(test_create_killed)
+{
+	enum mode m = (enum mode)_i;
+	char *b = bundle(m, "b1", "[\"sleep\",\"1000\"]");
+	char *cfg = h_strf("%s/config.json", b), *text = h_read_file(cfg);
+	char *hooked = h_strf("{\"hooks\":{\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\","
+			      "\"-c\",\"sleep 30\"]}]},%s",
+			      text + 1);
+	char *root = root_dir();
+	const char *argv[12];
+	size_t n = 0;
+	struct h_proc p;
+	struct h_result r;
+	char *s = NULL, *pid = NULL;
+
+	h_write_file(cfg, hooked, 0644);
+	if (m == UNSHARE) {
+		argv[n++] = h_conti_bin();
+		argv[n++] = "unshare";
+	}
+	argv[n++] = runtime_bin();
+	argv[n++] = "--root";
+	argv[n++] = root;
+	argv[n++] = "create";
+	argv[n++] = "--bundle";
+	argv[n++] = b;
+	argv[n++] = "k1";
+	argv[n] = NULL;
+	h_spawn(&p, (char *const *)argv, NULL);
+	for (int i = 0; i < 100 && !(s && !strcmp(s, "creating")); i++) {
+		free(s);
+		s = NULL;
+		usleep(50000);
+		rt(&r, m, "state", "k1", NULL);
+		if (r.status == 0) {
+			s = json_field(r.out, "status");
+			free(pid);
+			pid = json_field(r.out, "pid");
+		}
+		h_result_free(&r);
+	}
+	ck_assert_msg(s && !strcmp(s, "creating"), "k1 is %s", s ? s : "(none)");
+	ck_assert_int_eq(kill(runtime_pid(atoi(pid)), SIGKILL), 0); /* in unshare: not p.pid */
+	h_finish(&p, &r, 10000);
+	h_result_free(&r);
+	/* C sees the runtime's end of their socket close and exits */
+	ck_assert_msg(h_wait_pid_gone(atoi(pid), 5000), "C (%s) outlived its runtime", pid);
+	rt(&r, m, "delete", "k1", NULL);
+	h_assert_status(&r, 0, "delete after a killed create");
+	h_result_free(&r);
+	assert_root_empty();
+	free(s);
+	free(pid);
+	free(root);
+	free(hooked);
+	free(text);
+	free(cfg);
 	free(b);
 }
 END_TEST
@@ -1118,13 +1203,55 @@ START_TEST(test_exec_created)
 }
 END_TEST
 
+/* Deletes with --force every container under root (killing its processes). */
+static void delete_all(const char *root)
+{
+	DIR *d = opendir(root);
+
+	for (struct dirent *e; d && (e = readdir(d));) {
+		const char *argv[] = {runtime_bin(), "--root",	root, "delete",
+				      "--force",     e->d_name, NULL};
+		struct h_result r;
+
+		if (e->d_name[0] == '.')
+			continue;
+		h_run(&r, NULL, (char *const *)argv);
+		h_result_free(&r);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The case's teardown: a failed test skips its own, so the containers every test of the
+ * case left (TESTDIR/oci-root) are deleted here, then the case dir removed. */
+static void oci_case_teardown(void)
+{
+	const char *dir = h_case_dir();
+	DIR *d = dir ? opendir(dir) : NULL;
+
+	for (struct dirent *e; d && (e = readdir(d));) {
+		char *root = h_strf("%s/%s/oci-root", dir, e->d_name);
+
+		if (e->d_name[0] != '.')
+			delete_all(root);
+		free(root);
+	}
+	if (d)
+		closedir(d);
+	h_case_teardown();
+}
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
-	TCase *tc = h_tcase("lifecycle");
+	TCase *tc = tcase_create("lifecycle"); /* h_tcase's, with oci_case_teardown */
 	SRunner *sr;
 	int failed;
 
+	tcase_add_unchecked_fixture(tc, h_case_setup, oci_case_teardown);
+	tcase_add_checked_fixture(tc, h_setup, h_teardown);
+	if (!getenv("CK_DEFAULT_TIMEOUT"))
+		tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_create_start_kill_delete, 0, MODES);
 	tcase_add_loop_test(tc, test_run_status, 0, MODES);
 	tcase_add_loop_test(tc, test_id_exists, 0, MODES);
@@ -1133,6 +1260,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_kill_all_force_list_ps, 0, MODES);
 	tcase_add_loop_test(tc, test_preserve_fds, 0, MODES);
 	tcase_add_loop_test(tc, test_console_socket, 0, MODES);
+	tcase_add_loop_test(tc, test_create_killed, 0, MODES);
 	suite_add_tcase(s, tc);
 	tc = h_tcase("exec");
 	tcase_add_loop_test(tc, test_exec_status_env_cwd, 0, MODES);

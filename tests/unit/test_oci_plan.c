@@ -465,6 +465,70 @@ START_TEST(applied_in_a_user_namespace)
 }
 END_TEST
 
+/* linux.devices in a user namespace: mknod is refused, and only the very device of the host
+ * is bound in its place, never another kind of file at that path. */
+START_TEST(device_bind_only_the_device)
+{
+	char tmpl[] = "/tmp/oci-dev-XXXXXX";
+	cleanup_free char *rootfs = NULL, *json = NULL, *passwd = NULL;
+	pid_t pid;
+	int status;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	rootfs = cr_xasprintf("%s/rootfs", tmpl);
+	passwd = cr_xasprintf("%s/etc/passwd", rootfs);
+	ck_assert_int_eq(mkdir(rootfs, 0755), 0);
+	json = cr_xstrdup(
+	    "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"process\":{\"args\":["
+	    "\"sh\"],"
+	    "\"cwd\":\"/\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"devices\":["
+	    "{\"path\":\"/dev/fifo\",\"type\":\"p\",\"fileMode\":384},"
+	    "{\"path\":\"/etc/passwd\",\"type\":\"c\",\"major\":1,\"minor\":3}]}}");
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct oci_spec s;
+		struct cr_facts f;
+		struct cr_plan p;
+		struct cr_error err = {0};
+		struct cr_mount_ctx ctx;
+		struct stat st;
+		size_t i;
+
+		if (enter_namespaces() < 0)
+			_exit(77);
+		oci_spec_init(&s);
+		CHECK(oci_spec_parse(json, strlen(json), tmpl, &s, &err) == 0, 2);
+		f = facts(&s);
+		CHECK(plan_build(&s.cfg, &f, &p, &err) == 0, 3);
+		mounts_ctx_init(&ctx, s.cfg.rootfs, false);
+		for (i = 1; i < p.n; i++) {
+			if (mounts_apply(&p.ops[i], &ctx, &err) < 0)
+				break;
+		}
+		CHECK(i < p.n && p.ops[i].kind == CR_OP_MKNOD &&
+			  !strcmp(p.ops[i].dst, "/etc/passwd") &&
+			  strstr(err.msg, "not that device"),
+		      5);
+		/* a fifo is made where a user namespace may */
+		CHECK(stat(cr_xasprintf("%s/dev/fifo", s.cfg.rootfs), &st) == 0 &&
+			  S_ISFIFO(st.st_mode) && (st.st_mode & 07777) == 0600,
+		      6);
+		/* nothing of the host's is bound there (the host's passwd is not empty) */
+		CHECK(stat(passwd, &st) < 0 || st.st_size == 0, 7);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d",
+		      WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status));
+	{
+		cleanup_free char *rm = cr_xasprintf("rm -rf %s", tmpl);
+
+		ck_assert_int_eq(system(rm), 0);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci_plan");
@@ -477,6 +541,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("apply");
 	tcase_add_test(tc, applied_in_a_user_namespace);
+	tcase_add_test(tc, device_bind_only_the_device);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -379,7 +379,7 @@ static void read_back(struct findings *f)
 
 /* A child in a user namespace mapping only its own ids (0 inside, setgroups denied, as a
  * rootless config) runs oci_process_enter(cfg) and reads back what it holds. */
-static void enter_child(const struct cr_config *cfg, struct findings *out)
+static void enter_child_as(const struct cr_config *cfg, int dumpable, struct findings *out)
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
@@ -403,7 +403,12 @@ static void enter_child(const struct cr_config *cfg, struct findings *out)
 		snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
 		if (cr_write_file("/proc/self/gid_map", map, strlen(map), 0, &err) < 0)
 			_exit(100);
-		f.rc = oci_process_enter(cfg, &err);
+		if (dumpable == 2 && oci_process_oom_score_adj(cfg, &err) < 0)
+			f.rc = -2;
+		if (dumpable && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+			_exit(103);
+		if (f.rc == 0)
+			f.rc = oci_process_enter(cfg, &err);
 		snprintf(f.msg, sizeof(f.msg), "%s", err.msg);
 		read_back(&f);
 		_exit(write(pfd[1], &f, sizeof(f)) == sizeof(f) ? 0 : 102);
@@ -412,6 +417,13 @@ static void enter_child(const struct cr_config *cfg, struct findings *out)
 	ck_assert_int_eq(read(pfd[0], out, sizeof(*out)), sizeof(*out));
 	close(pfd[0]);
 	ck_assert_int_eq(waitpid(pid, &(int){0}, 0), pid);
+}
+
+/* dumpable: 1 made non-dumpable first (as the container's process is), 2 with
+ * oci_process_oom_score_adj before that */
+static void enter_child(const struct cr_config *cfg, struct findings *out)
+{
+	enter_child_as(cfg, 0, out);
 }
 
 START_TEST(process_enter_sets_what_config_asks)
@@ -619,6 +631,30 @@ START_TEST(describe_cap_sets)
 }
 END_TEST
 
+/* A non-dumpable process's /proc/self/oom_score_adj is root's of the namespace its program
+ * was started in: a rootless runtime writes it before, and the entry then leaves it. */
+START_TEST(oom_score_adj_before_non_dumpable)
+{
+	struct cr_config cfg;
+	struct findings f;
+
+	config_init(&cfg);
+	cfg.oci = true;
+	cfg.oom_score_adj_set = true;
+	cfg.oom_score_adj = 678;
+	cfg.sec.cap_sets = true;
+	enter_child_as(&cfg, 2, &f);
+	ck_assert_msg(f.rc == 0, "%s", f.msg);
+	ck_assert_int_eq(f.oom, 678);
+	if (getuid() != 0) {
+		enter_child_as(&cfg, 1, &f);
+		ck_assert_int_eq(f.rc, -1);
+		ck_assert_msg(strstr(f.msg, "set process.oomScoreAdj 678"), "%s", f.msg);
+	}
+	config_free(&cfg);
+}
+END_TEST
+
 static Suite *oci_security_suite(void)
 {
 	Suite *s = suite_create("oci_security");
@@ -634,6 +670,7 @@ static Suite *oci_security_suite(void)
 	tcase_add_test(tc, process_enter_sets_what_config_asks);
 	tcase_add_test(tc, process_enter_keeps_caps_as_another_user);
 	tcase_add_test(tc, describe_cap_sets);
+	tcase_add_test(tc, oom_score_adj_before_non_dumpable);
 	suite_add_tcase(s, tc);
 	return s;
 }
