@@ -1098,9 +1098,10 @@ static int parse_doc(json_object *doc, const char *bundle, struct oci_spec *s, s
 	if ((host && *host) || (domain && *domain)) {
 		const struct cr_namespace *uts = find_ns(cfg, CLONE_NEWUTS);
 
-		if (!uts || uts->path)
+		/* runc sets it in a joined one too (a pod's) */
+		if (!uts)
 			return cr_fail(err, 0,
-				       "config.json: hostname or domainname set without a new uts "
+				       "config.json: hostname or domainname set without a uts "
 				       "namespace in linux.namespaces");
 	}
 	cfg->hostname = host && *host ? cr_xstrdup(host) : NULL;

@@ -206,6 +206,13 @@ START_TEST(minimal_defaults_and_unknown_fields)
 		      "%s", err.msg);
 	oci_spec_free(&s);
 	/* null is absent; empty strings, arrays and objects of unsupported fields are fine */
+	/* a hostname for a joined uts namespace (a pod's) is set there, as runc does */
+	ck_assert_msg(parse(MIN_HEAD MIN_PROC ",\"hostname\":\"h\",\"linux\":{\"namespaces\":[{"
+					      "\"type\":\"uts\",\"path\":\"/proc/1/ns/uts\"}]}}",
+			    &s, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_str_eq(s.cfg.hostname, "h");
+	oci_spec_free(&s);
 	ck_assert_msg(parse(MIN_HEAD MIN_PROC ",\"hooks\":{\"prestart\":[]},\"linux\":{\"seccomp\":"
 					      "null,\"mountLabel\":\"\",\"intelRdt\":null}}",
 			    &s, &err) == 0,
@@ -269,7 +276,7 @@ START_TEST(refusals_name_the_field)
 	    {MIN_HEAD MIN_PROC ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[{"
 			       "\"containerID\":0,\"hostID\":1000,\"size\":0}]}}",
 	     "uidMappings[0]"},
-	    {MIN_HEAD MIN_PROC ",\"hostname\":\"h\"}", "without a new uts namespace"},
+	    {MIN_HEAD MIN_PROC ",\"hostname\":\"h\"}", "without a uts namespace"},
 	    {MIN_HEAD MIN_PROC ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"tmpfs\","
 			       "\"options\":[\"rro\"]}]}",
 	     "option \"rro\" is not supported"},
