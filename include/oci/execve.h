@@ -11,14 +11,15 @@
 
 /* Finds cfg->args.v[0] (through PATH of cfg->env when it has no '/') beneath the calling
  * process's root with RESOLVE_IN_ROOT and no magic links: a regular file with an execute
- * bit that is not this runtime's own program, nor a script whose interpreter is. Returns
- * an O_PATH descriptor of it (close-on-exec) and its path in path; -1 with err->status 127
- * (not found) or 126 (not executable). */
+ * bit that is not this runtime's own program. Returns a descriptor of it (close-on-exec,
+ * open for reading where it may be) and its path in path; -1 with err->status 127 (not
+ * found) or 126 (not executable). */
 int oci_exec_find(const struct cr_config *cfg, char *path, size_t len, struct cr_error *err);
 
-/* Executes the file oci_exec_find returned with cfg's args and env (execveat on the
- * descriptor; a script by its path, its interpreter checked); returns only on failure,
- * err->status 126 or 127. */
+/* Executes the file oci_exec_find returned with cfg's args and env, by execveat on that
+ * descriptor; a script through its interpreter, opened and checked the same way and run
+ * with the arguments the kernel would give it; returns only on failure, err->status 126 or
+ * 127. */
 int oci_exec_run(int fd, const char *path, const struct cr_config *cfg, struct cr_error *err);
 
 #endif

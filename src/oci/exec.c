@@ -9,7 +9,9 @@
  * the preserved ones close-on-exec, finds the program inside the root, enters the process
  * settings (oci_process_enter) and executes it. Its errors come back to R over a socket;
  * its end closing on exec says it ran. R writes the pid file, then returns (--detach) or
- * waits for E2, passing signals on, and returns its status (128+N for signal N).
+ * waits for E2, passing signals on, and returns its status (128+N for signal N). With --tty
+ * and no --console-socket (a person at a terminal, not an engine) the master comes back to
+ * R on a socket of its own and R carries its terminal to it, as runc does.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -343,8 +345,21 @@ static int apply_flags(const struct exec_opts *o, struct oci_spec *s, struct cr_
 	return 0;
 }
 
-/* The namespaces of pid that are not ours: CLONE_NEW* flags for setns on its pidfd. */
-static int namespaces_to_join(pid_t pid, int *flags, struct cr_error *err)
+/* True when cfg lists a namespace of type (new or joined by path). */
+static bool config_has_ns(const struct cr_config *cfg, int type)
+{
+	for (size_t i = 0; i < cfg->nnamespaces; i++) {
+		if (cfg->namespaces[i].type == (unsigned long)type)
+			return true;
+	}
+	return false;
+}
+
+/* The namespaces of pid that are not ours: CLONE_NEW* flags for setns on its pidfd. Where
+ * its /proc/PID/ns cannot be looked at (a created container's process is not dumpable
+ * until it executes), those config.json lists, as runc joins them. */
+static int namespaces_to_join(pid_t pid, const struct cr_config *cfg, int *flags,
+			      struct cr_error *err)
 {
 	*flags = 0;
 	for (size_t i = 0; i < sizeof(ns_types) / sizeof(ns_types[0]); i++) {
@@ -355,6 +370,11 @@ static int namespaces_to_join(pid_t pid, int *flags, struct cr_error *err)
 		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_types[i].name);
 		if (stat(ours, &b) < 0)
 			continue; /* a kernel without this namespace */
+		if (stat(theirs, &a) < 0 && (errno == EACCES || errno == EPERM)) {
+			if (config_has_ns(cfg, ns_types[i].type))
+				*flags |= ns_types[i].type;
+			continue;
+		}
 		if (stat(theirs, &a) < 0)
 			return cr_fail(err, errno, "exec: the container's %s namespace",
 				       ns_types[i].name);
@@ -389,6 +409,7 @@ struct exec_ctx {
 	int sock;	/* E1/E2's end */
 	int console_fd; /* connected to --console-socket (or ours, relay), -1: none */
 	bool relay;	/* -t in the foreground with no socket: we carry the terminal */
+	bool created;	/* the container is created, its process not yet started */
 };
 
 /* E2: in the container's namespaces, from the console to execve. */
@@ -452,6 +473,11 @@ static void __attribute__((noreturn)) exec_joiner(struct exec_ctx *x)
 	prctl(PR_SET_DUMPABLE, 0);
 	if (x->ns_flags && setns(x->pidfd, x->ns_flags) < 0) {
 		cr_fail(&err, errno, "exec: join the container's namespaces");
+		/* its process is not dumpable until it executes the container's program: only
+		 * a runtime with CAP_SYS_PTRACE over it (root of its user namespace's parent)
+		 * may join it before start */
+		if (err.errnum == EPERM && x->created)
+			cr_hint(&err, "the container is created, not started: start it first");
 		report(x->sock, &err);
 	}
 	close(x->pidfd);
@@ -713,12 +739,13 @@ int oci_cmd_exec(const struct oci_global *g, int argc, char **argv, struct cr_er
 		cr_hint(err, "pass --tty too, or leave the socket out");
 		goto out;
 	}
+	x.created = status == OCI_CREATED;
 	x.pidfd = oci_state_pidfd(&st);
 	if (x.pidfd < 0) {
 		cr_fail(err, 0, "exec: container %s is stopped", o.id);
 		goto out;
 	}
-	if (namespaces_to_join(st.pid, &x.ns_flags, err) < 0)
+	if (namespaces_to_join(st.pid, &spec.cfg, &x.ns_flags, err) < 0)
 		goto out;
 	if (spec.terminal && !x.relay) {
 		x.console_fd = oci_console_connect(o.console_socket, err);

@@ -17,10 +17,11 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* Opens path (absolute or relative to the working directory) beneath our root, O_PATH. */
-static int open_in_root(const char *path)
+/* Opens path (absolute or relative to the working directory) beneath our root with flags,
+ * no magic link on the way. */
+static int open_in_root(const char *path, int flags)
 {
-	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+	struct open_how how = {.flags = (unsigned long long)flags | O_CLOEXEC,
 			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
 	cleanup_close int root = -1;
 
@@ -35,6 +36,32 @@ static int open_in_root(const char *path)
 	while (*path == '/')
 		path++;
 	return cr_openat2(root, *path ? path : ".", &how);
+}
+
+/* The file at path to execute: a regular file opened for reading (so that a script's first
+ * line is read from the very file that runs, and the kernel runs that file), checked to be
+ * the inode a first O_PATH look found; anything else (or a file we may not read) as that
+ * O_PATH descriptor, which check_file judges. -1 with errno. */
+static int open_exec_file(const char *path)
+{
+	int pfd = open_in_root(path, O_PATH), rfd;
+	struct stat a, b;
+
+	if (pfd < 0)
+		return -1;
+	if (fstat(pfd, &a) < 0 || !S_ISREG(a.st_mode))
+		return pfd;
+	rfd = open_in_root(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	if (rfd < 0)
+		return pfd;
+	if (fstat(rfd, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+		close(rfd);
+		close(pfd);
+		errno = EAGAIN; /* swapped while we looked: the container is playing with it */
+		return -1;
+	}
+	close(pfd);
+	return rfd;
 }
 
 /* True when fd is the file this very program runs from. */
@@ -59,16 +86,10 @@ static int not_found(struct cr_error *err, int ret)
 	return ret;
 }
 
-/* Checks what fd (at path) is: 0 when runnable, else err filled with 126. */
-static int check_file(int fd, const char *path, int depth, struct cr_error *err)
+/* Checks what fd (at path) is: 0 when it may run, else err filled with 126. */
+static int check_file(int fd, const char *path, struct cr_error *err)
 {
 	struct stat st;
-	char head[256], interp[256];
-	cleanup_close int rd = -1;
-	cleanup_close int ifd = -1;
-	char fdpath[64];
-	ssize_t n;
-	size_t k;
 
 	if (fstat(fd, &st) < 0)
 		return cannot_exec(err, cr_fail(err, errno, "exec %s", path));
@@ -81,26 +102,7 @@ static int check_file(int fd, const char *path, int depth, struct cr_error *err)
 		return cannot_exec(err,
 				   cr_hint(err, "the container may not run the host's runtime"));
 	}
-	/* a script: its interpreter passes the same checks (the kernel resolves it by name) */
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-	rd = open(fdpath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (rd < 0)
-		return 0; /* not readable by us: the kernel reads it or refuses it */
-	n = read(rd, head, sizeof(head) - 1);
-	if (n < 2 || head[0] != '#' || head[1] != '!')
-		return 0;
-	head[n] = '\0';
-	k = strspn(head + 2, " \t");
-	snprintf(interp, sizeof(interp), "%.*s", (int)strcspn(head + 2 + k, " \t\n"), head + 2 + k);
-	if (!interp[0] || depth > 4)
-		return 0; /* the kernel's answer (ENOEXEC, ELOOP) stands */
-	ifd = open_in_root(interp);
-	if (ifd < 0) {
-		cr_fail(err, errno, "exec %s: its interpreter %s", path, interp);
-		err->status = err->errnum == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
-		return -1;
-	}
-	return check_file(ifd, interp, depth + 1, err);
+	return 0;
 }
 
 int oci_exec_find(const struct cr_config *cfg, char *path, size_t len, struct cr_error *err)
@@ -112,7 +114,7 @@ int oci_exec_find(const struct cr_config *cfg, char *path, size_t len, struct cr
 		return not_found(err, cr_fail(err, 0, "process.args is empty: nothing to run"));
 	if (strchr(a0, '/')) {
 		snprintf(path, len, "%s", a0);
-		fd = open_in_root(a0);
+		fd = open_exec_file(a0);
 		if (fd < 0) {
 			cr_fail(err, errno, "exec %s", a0);
 			err->status = err->errnum == ENOENT || err->errnum == ENOTDIR
@@ -130,8 +132,8 @@ int oci_exec_find(const struct cr_config *cfg, char *path, size_t len, struct cr
 			struct cr_error skip = {0};
 
 			snprintf(path, len, "%.*s/%s", (int)n, n ? p : ".", a0);
-			fd = open_in_root(path);
-			if (fd >= 0 && check_file(fd, path, 0, &skip) < 0 && skip.errnum != EPERM) {
+			fd = open_exec_file(path);
+			if (fd >= 0 && check_file(fd, path, &skip) < 0 && skip.errnum != EPERM) {
 				/* a directory or not executable: the search goes on, as execvp's */
 				first_errno = skip.errnum;
 				close(fd);
@@ -149,11 +151,34 @@ int oci_exec_find(const struct cr_config *cfg, char *path, size_t len, struct cr
 			return -1;
 		}
 	}
-	if (check_file(fd, path, 0, err) < 0) {
+	if (check_file(fd, path, err) < 0) {
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+/* A script's first line "#!INTERP [ARG]" read from fd into interp and arg; false when fd is
+ * no script (or cannot be read: then the kernel decides, by this descriptor). */
+static bool shebang(int fd, char *interp, char *arg, size_t len)
+{
+	char head[256], *p, *end;
+	ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
+	size_t k;
+
+	if (n < 2 || head[0] != '#' || head[1] != '!')
+		return false;
+	head[n] = '\0';
+	head[strcspn(head, "\n")] = '\0';
+	p = head + 2 + strspn(head + 2, " \t");
+	k = strcspn(p, " \t");
+	snprintf(interp, len, "%.*s", (int)k, p);
+	p += k;
+	p += strspn(p, " \t");
+	for (end = p + strlen(p); end > p && (end[-1] == ' ' || end[-1] == '\t');)
+		*--end = '\0';
+	snprintf(arg, len, "%s", p);
+	return true;
 }
 
 int oci_exec_run(int fd, const char *path, const struct cr_config *cfg, struct cr_error *err)
@@ -161,14 +186,49 @@ int oci_exec_run(int fd, const char *path, const struct cr_config *cfg, struct c
 	char *const *argv = cfg->args.v;
 	char *empty[] = {NULL};
 	char *const *envp = cfg->env.n ? cfg->env.v : empty;
+	char interp[256], arg[256];
 
+	/* a script is run as the kernel would (interpreter, its argument, the script's path,
+	 * the arguments), but through an interpreter we opened and checked: the kernel would
+	 * look INTERP up by name, and a container could have swapped it for /proc/self/exe */
+	for (int depth = 0; shebang(fd, interp, arg, sizeof(interp)); depth++) {
+		size_t n = 0, m = 0;
+		char **nv;
+		int ifd;
+
+		if (depth >= 4 || !interp[0]) {
+			cr_fail(err, depth ? ELOOP : ENOEXEC, "exec %s", path);
+			return cannot_exec(err, -1);
+		}
+		ifd = open_exec_file(interp);
+		if (ifd < 0) {
+			cr_fail(err, errno, "exec %s: its interpreter %s", path, interp);
+			err->status =
+			    err->errnum == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
+			return -1;
+		}
+		if (check_file(ifd, interp, err) < 0) {
+			close(ifd);
+			return cr_prefix(err, "the interpreter of %s", path);
+		}
+		while (argv[m])
+			m++;
+		nv = cr_xcalloc(m + 4, sizeof(*nv));
+		nv[n++] = cr_xstrdup(interp);
+		if (arg[0])
+			nv[n++] = cr_xstrdup(arg);
+		nv[n++] = cr_xstrdup(path);
+		for (size_t i = 1; i < m; i++)
+			nv[n++] = argv[i];
+		argv = nv;
+		path = nv[0];
+		close(fd);
+		fd = ifd;
+	}
 	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
-	/* a script through a close-on-exec descriptor (its interpreter could not open
-	 * /dev/fd/N), or execveat not allowed by the container's seccomp profile: by path,
-	 * the interpreter having been checked */
-	if (errno == ENOENT || errno == EPERM || errno == ENOSYS)
-		execve(path, argv, envp);
 	cr_fail(err, errno, "exec %s", path);
+	if (err->errnum == EPERM)
+		cr_hint(err, "the seccomp profile must allow execveat");
 	err->status = err->errnum == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
 	return -1;
 }

@@ -796,6 +796,12 @@ START_TEST(test_exec_no_way_out)
 	ck_assert_msg(r.status == 126 && !strstr(r.out, "conti-runtime"), "status %d out %s",
 		      r.status, r.out);
 	h_result_free(&r);
+	/* a script of the container's runs as the kernel would run it */
+	h_write_file(script, "#!/bin/sh -e\necho s0=$0 args=$*\n", 0755);
+	rt(&r, m, "exec", "e3", "/tmp/self", "a", "b c", NULL);
+	h_assert_status(&r, 0, "exec of a script");
+	ck_assert_str_eq(r.out, "s0=/tmp/self args=a b c\n");
+	h_result_free(&r);
 	h_write_file(script, "#!/proc/self/exe\n", 0755);
 	rt(&r, m, "exec", "e3", "/tmp/self", "--version", NULL);
 	ck_assert_msg(r.status == 126 && !strstr(r.out, "conti-runtime"), "status %d out %s",
@@ -1169,6 +1175,34 @@ START_TEST(test_exec_tty_foreground)
 }
 END_TEST
 
+/* exec in a created (not started) container: joined where the runtime may ptrace its
+ * process (inside unshare, as engines run it), else refused in one line saying to start it
+ * (directly as the user: the process is not dumpable until it runs the program). */
+START_TEST(test_exec_created)
+{
+	enum mode m = (enum mode)_i;
+	char *b = bundle(m, "c1", "[\"sleep\",\"1000\"]");
+	struct h_result r;
+
+	rt(&r, m, "create", "--bundle", b, "c1", NULL);
+	h_assert_status(&r, 0, "create");
+	h_result_free(&r);
+	rt(&r, m, "exec", "c1", "sh", "-c", "echo beside-$(cat /proc/1/comm)", NULL);
+	if (m == UNSHARE) {
+		h_assert_status(&r, 0, "exec in a created container");
+		ck_assert_msg(strstr(r.out, "beside-"), "%s", r.out);
+	} else {
+		h_assert_status(&r, 125, "exec in a created container, directly");
+		ck_assert_msg(strstr(r.err, "start it first") && h_count_lines(r.err) == 1, "%s",
+			      r.err);
+	}
+	h_result_free(&r);
+	remove_container(m, "c1");
+	assert_root_empty();
+	free(b);
+}
+END_TEST
+
 /* Deletes with --force every container under root (killing its processes). */
 static void delete_all(const char *root)
 {
@@ -1236,6 +1270,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_pause_refused_here, 0, MODES);
 	tcase_add_loop_test(tc, test_exec_console_and_process_file, 0, MODES);
 	tcase_add_loop_test(tc, test_exec_tty_foreground, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_created, 0, MODES);
 	suite_add_tcase(s, tc);
 	tc = h_tcase("hooks");
 	tcase_add_loop_test(tc, test_hooks, 0, MODES);
