@@ -1,9 +1,11 @@
 /* start.c - `start ID`: a created container's process told to exec (exec.fifo). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "keeper.h"
 #include "oci/lifecycle.h"
 #include "oci/state.h"
 #include "utils.h"
@@ -26,6 +28,31 @@ static int release(struct oci_state *st, struct cr_error *err)
 	return 0;
 }
 
+/* True while pid is still our copy (its command name ours: it has not exec'd yet). */
+static bool not_yet_exec(pid_t pid)
+{
+	char path[64], buf[512];
+	struct cr_error ignored;
+	const char *name;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (cr_read_file(path, buf, sizeof(buf), &ignored) < 0 || !(name = strchr(buf, '(')))
+		return false;
+	return !strncmp(name + 1, OCI_RUNTIME_NAME ")", strlen(OCI_RUNTIME_NAME) + 1) &&
+	       cr_proc_start_time(pid) != 0;
+}
+
+/* Waits (at most 2 s) until the container's process has exec'd its program or exited: a
+ * signal sent once start returns reaches the program, never our set-up (startContainer
+ * hooks, capabilities, seccomp) before it, as engines and the conformance suite expect. */
+static void wait_for_exec(pid_t pid)
+{
+	unsigned long long until = cr_now_ns() + 2000000000ULL;
+
+	while (not_yet_exec(pid) && cr_now_ns() < until)
+		usleep(500);
+}
+
 int oci_container_start(const struct oci_global *g, const char *id, struct cr_error *err)
 {
 	struct oci_state st;
@@ -42,6 +69,7 @@ int oci_container_start(const struct oci_global *g, const char *id, struct cr_er
 	}
 	if (release(&st, err) < 0)
 		goto out;
+	wait_for_exec(st.pid);
 	oci_debug(g, "container %s: started process %d", id, (int)st.pid);
 	oci_kept_hooks_run(&st, "poststart", OCI_RUNNING);
 	ret = 0;
