@@ -18,6 +18,7 @@ struct oci_create_opts {
 	bool no_pivot;		    /* MS_MOVE + chroot instead of pivot_root */
 	bool no_new_keyring;	    /* keep the caller's session keyring */
 	bool subreaper;		    /* run: the container's process becomes our child */
+	bool keep;		    /* run --keep: not deleted once it has exited */
 };
 
 /* Creates the container opts names: on success its process waits on exec.fifo, state.json

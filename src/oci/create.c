@@ -748,8 +748,10 @@ int oci_parse_create_args(int argc, char **argv, struct oci_create_opts *o, bool
 			o->no_new_keyring = true;
 		else if (run && (!strcmp(a, "-d") || !strcmp(a, "--detach")))
 			*detach = true;
-		else if (!strcmp(a, "--no-subreaper") || !strcmp(a, "--keep"))
-			; /* runc's run options: no subreaper of its own / keep after exit */
+		else if (run && !strcmp(a, "--keep"))
+			o->keep = true;
+		else if (run && !strcmp(a, "--no-subreaper"))
+			; /* runc's: we are the subreaper only while we wait, which needs it */
 		else
 			return cr_fail(err, 0, "%s: unknown option %s", argv[0], a);
 	}

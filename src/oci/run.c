@@ -59,7 +59,8 @@ int oci_cmd_run(const struct oci_global *g, int argc, char **argv, struct cr_err
 	if (detach)
 		return 0;
 	status = wait_for(pid, err);
-	/* runc's run removes the container once its process is gone */
-	oci_container_delete(g, o.id, true, &(struct cr_error){0});
+	/* runc's run removes the container once its process is gone, unless --keep */
+	if (!o.keep)
+		oci_container_delete(g, o.id, true, &(struct cr_error){0});
 	return status;
 }

@@ -218,6 +218,16 @@ START_TEST(test_run_status)
 	ck_assert_msg(strstr(r.out, "in-oci-test") != NULL, "no output of the container: %s",
 		      r.out);
 	h_result_free(&r);
+	rt(&r, m, "run", "--keep", "--bundle", b, "r3", NULL); /* kept once it has exited */
+	h_assert_status(&r, 3, "run --keep exit 3");
+	h_result_free(&r);
+	s = status_of(m, "r3");
+	ck_assert_str_eq(s, "stopped");
+	free(s);
+	s = NULL;
+	rt(&r, m, "delete", "r3", NULL);
+	h_assert_status(&r, 0, "delete of a kept container");
+	h_result_free(&r);
 	if (m == UNSHARE) {
 		argv[n++] = h_conti_bin();
 		argv[n++] = "unshare";
