@@ -1213,6 +1213,44 @@ START_TEST(test_exec_created)
 }
 END_TEST
 
+/* exec in the foreground passes a signal sent to the runtime on to the process (runc's
+ * signal proxy): SIGTERM ends its sleep, the runtime returns 143 at once, and the
+ * container's process is the only one left. Directly (inside unshare the signal would go to
+ * conti-rootless unshare, not to the runtime). */
+START_TEST(test_exec_passes_signals)
+{
+	char *pid = start_sleeper(DIRECT, "s1");
+	char *root = root_dir();
+	const char *argv[] = {runtime_bin(), "--root", root, "exec", "s1", "sleep", "60", NULL};
+	struct h_proc p;
+	struct h_result r;
+	long long t0;
+
+	h_spawn(&p, (char *const *)argv, NULL);
+	for (int i = 0; i < 50; i++) { /* until the sleep runs in the container */
+		rt(&r, DIRECT, "ps", "--format", "json", "s1", NULL);
+		bool two = strchr(r.out, ',') != NULL;
+
+		h_result_free(&r);
+		if (two)
+			break;
+		usleep(100000);
+	}
+	t0 = h_mono_ms();
+	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
+	h_finish(&p, &r, 10000);
+	h_assert_status(&r, 143, "exec sleep, SIGTERM to the runtime");
+	ck_assert_msg(h_mono_ms() - t0 < 5000, "took %lld ms", h_mono_ms() - t0);
+	h_result_free(&r);
+	rt(&r, DIRECT, "ps", "--format", "json", "s1", NULL);
+	ck_assert_msg(!strchr(r.out, ','), "the exec'd sleep lives on: %s", r.out);
+	h_result_free(&r);
+	remove_container(DIRECT, "s1");
+	free(root);
+	free(pid);
+}
+END_TEST
+
 /* Deletes with --force every container under root (killing its processes). */
 static void delete_all(const char *root)
 {
@@ -1281,6 +1319,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_exec_console_and_process_file, 0, MODES);
 	tcase_add_loop_test(tc, test_exec_tty_foreground, 0, MODES);
 	tcase_add_loop_test(tc, test_exec_created, 0, MODES);
+	tcase_add_test(tc, test_exec_passes_signals);
 	suite_add_tcase(s, tc);
 	tc = h_tcase("hooks");
 	tcase_add_loop_test(tc, test_hooks, 0, MODES);
