@@ -142,9 +142,15 @@ def main(argv):
         print('%s: %d passed, %d failed, %d skipped; %d of %d programs pass fully'
               % (n, t['pass'], t['fail'], t['skip'], t['programs_passing'], len(progs)))
     if regressions:
-        print('\n%d assertion(s) %s passes and %s does not:' % (len(regressions), ref, cand))
+        print('\n%d assertion(s) %s passes and %s does not (all of them in the json):'
+              % (len(regressions), ref, cand))
+        by = {}
         for prog, k, st in regressions:
-            print('  %s: %s: %s' % (prog, st, k))
+            by.setdefault(prog, []).append('%s: %s' % (st, k))
+        for prog, lost in by.items():
+            print('  %s: %d, e.g. %s' % (prog, len(lost), '; '.join(lost[:3])))
+        print('%s: %d passed, %d failed (%d assertions %s passes)'
+              % (cand, totals[cand]['pass'], len(regressions), len(regressions), ref))
         return 1
     print('\nevery assertion %s passes, %s passes too' % (ref, cand))
     return 0
