@@ -160,10 +160,9 @@ int security_load_seccomp(uint64_t caps, struct cr_error *err)
 	return 0;
 }
 
-static int drop_caps(uint64_t keep, struct cr_error *err)
+/* Drops from the bounding set every capability this kernel knows that keep lacks. */
+static int drop_bounding(uint64_t keep, struct cr_error *err)
 {
-	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
-	struct __user_cap_data_struct data[2];
 	long last = 0, absent = 64;
 
 	/* The highest capability this kernel knows, by bisection: 6 prctls, not 41. */
@@ -181,19 +180,91 @@ static int drop_caps(uint64_t keep, struct cr_error *err)
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
 			return cr_fail(err, errno, "drop capability %ld from the bounding set", c);
 	}
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return cr_fail(err, errno, "clear the ambient capabilities");
-	memset(data, 0, sizeof(data));
-	data[0].permitted = data[0].effective = (uint32_t)keep;
-	data[1].permitted = data[1].effective = (uint32_t)(keep >> 32);
+	return 0;
+}
+
+/* capset(2) of the three sets a process holds. */
+static int set_caps(uint64_t effective, uint64_t permitted, uint64_t inheritable,
+		    struct cr_error *err)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2] = {
+	    {(uint32_t)effective, (uint32_t)permitted, (uint32_t)inheritable},
+	    {(uint32_t)(effective >> 32), (uint32_t)(permitted >> 32),
+	     (uint32_t)(inheritable >> 32)},
+	};
+
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return cr_fail(err, errno, "set the capabilities");
+	return 0;
+}
+
+static int drop_caps(uint64_t keep, struct cr_error *err)
+{
+	if (drop_bounding(keep, err) < 0)
+		return -1;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return cr_fail(err, errno, "clear the ambient capabilities");
+	return set_caps(keep, keep, 0, err);
+}
+
+/* Loads the filter compiled at run time (sec->filter, oci/seccomp.h) with the raw
+ * seccomp(2): the core library links no libseccomp. */
+static int load_filter(const struct cr_security *sec, struct cr_error *err)
+{
+	struct sock_fprog prog = {.len = sec->filter_len, .filter = sec->filter};
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, sec->filter_flags, &prog) < 0)
+		return cr_fail(err, errno, "load the seccomp filter of linux.seccomp");
+	return 0;
+}
+
+/* The five sets of an OCI config (cap_sets). Without no_new_privs the filter needs
+ * CAP_SYS_ADMIN, so it goes in first (the caller left the effective set full, as runc
+ * loads it before its capability changes); with no_new_privs it goes in last, so that
+ * the profile needs to allow nothing of ours but execve. Ambient capabilities are raised
+ * where permitted and inheritable hold them (the kernel refuses the others; runc warns). */
+static int apply_cap_sets(const struct cr_security *sec, struct cr_error *err)
+{
+	bool filter = sec->filter && sec->filter_len;
+
+	if (filter && !sec->no_new_privs && load_filter(sec, err) < 0)
+		return -1;
+	if (drop_bounding(sec->cap_bounding, err) < 0)
+		return -1;
+	if (set_caps(sec->cap_effective, sec->cap_permitted, sec->cap_inheritable, err) < 0)
+		return -1;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return cr_fail(err, errno, "clear the ambient capabilities");
+	for (int c = 0; c < 64; c++) {
+		if (!(sec->cap_ambient & sec->cap_permitted & sec->cap_inheritable & CAP(c)))
+			continue;
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+			return cr_fail(err, errno, "raise ambient capability %d", c);
+	}
+	if (sec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return cr_fail(err, errno, "set no_new_privs");
+	if (filter && sec->no_new_privs && load_filter(sec, err) < 0)
+		return -1;
 	return 0;
 }
 
 void security_describe(const struct cr_security *sec, char *buf, size_t len)
 {
 	size_t off;
+
+	if (sec->cap_sets) {
+		snprintf(
+		    buf, len,
+		    "capsh-like: bounding=%#llx effective=%#llx permitted=%#llx "
+		    "inheritable=%#llx ambient=%#llx%s  # %s",
+		    (unsigned long long)sec->cap_bounding, (unsigned long long)sec->cap_effective,
+		    (unsigned long long)sec->cap_permitted,
+		    (unsigned long long)sec->cap_inheritable, (unsigned long long)sec->cap_ambient,
+		    sec->no_new_privs ? " no_new_privs" : "",
+		    sec->filter ? "and the linux.seccomp filter" : "no seccomp filter");
+		return;
+	}
 
 	if (sec->privileged) {
 		snprintf(buf, len, "setpriv --inh-caps=-all%s  # privileged: all capabilities",
@@ -220,12 +291,18 @@ void security_describe(const struct cr_security *sec, char *buf, size_t len)
 
 int security_apply(const struct cr_security *sec, struct cr_error *err)
 {
+	if (sec->cap_sets)
+		return apply_cap_sets(sec, err);
 	/* The filter goes in while we still hold CAP_SYS_ADMIN (no_new_privs may be off);
 	 * what comes after it (prctl, capset, execveat) it lets through. */
 	if (sec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return cr_fail(err, errno, "set no_new_privs");
-	if (sec->seccomp && !sec->privileged &&
-	    security_load_seccomp(sec->caps | (sec->nested ? CR_SECCOMP_NESTED : 0), err) < 0)
+	if (sec->filter && sec->filter_len && !sec->privileged) {
+		if (load_filter(sec, err) < 0)
+			return -1;
+	} else if (sec->seccomp && !sec->privileged &&
+		   security_load_seccomp(sec->caps | (sec->nested ? CR_SECCOMP_NESTED : 0), err) <
+		       0)
 		return -1;
 	if (!sec->privileged && drop_caps(sec->caps, err) < 0)
 		return -1;

@@ -13,4 +13,8 @@ int oci_console_connect(const char *path, struct cr_error *err);
  * over sock; closes the master. */
 int oci_console_setup(int sock, unsigned short rows, unsigned short cols, struct cr_error *err);
 
+/* In the container's PID 1 after oci_console_setup (not for exec): bind-mounts its terminal
+ * (stdin) onto /dev/console, made as an empty file when missing, as the spec asks. */
+int oci_console_mount(struct cr_error *err);
+
 #endif

@@ -34,7 +34,6 @@
 #include "oci/process.h"
 #include "oci/spec.h"
 #include "oci/state.h"
-#include "oci/tmp-pending.h"
 #include "plan.h"
 #include "userns.h"
 #include "utils.h"
@@ -97,9 +96,13 @@ static ssize_t recv_type(int sock, char want, char *buf, struct cr_error *err)
 {
 	ssize_t n;
 
+	int fd;
+
 	do
-		n = cr_recv_msg(sock, buf, MSG_MAX - 1, NULL);
+		n = cr_recv_msg(sock, buf, MSG_MAX - 1, &fd);
 	while (n < 0 && errno == EINTR);
+	if (n >= 0 && fd >= 0)
+		close(fd); /* none is passed here */
 	if (n > 0 && buf[0] == MSG_ERROR && (size_t)n == 1 + sizeof(*err)) {
 		memcpy(err, buf + 1, sizeof(*err));
 		err->msg[sizeof(err->msg) - 1] = err->hint[sizeof(err->hint) - 1] = '\0';
@@ -228,10 +231,8 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	if (recv_type(x->sock, MSG_GO, buf, &err) < 0)
 		_exit(CR_EXIT_TOOL);
 	state = cr_xstrdup(buf + 1);
-#if OCI_TMP_HAVE_HOOKS
 	if (oci_hooks_run(&x->spec.hooks.create_container, "createContainer", state, &err) < 0)
 		die(x->sock, &err);
-#endif
 	if (i < x->plan.n && x->plan.ops[i].kind == CR_OP_PIVOT_ROOT) {
 		if (x->opts->no_pivot ? move_root(x->plan.ops[i].dst, &err) < 0
 				      : mounts_apply(&x->plan.ops[i], &mctx, &err) < 0)
@@ -250,11 +251,9 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 		die(x->sock, &err);
 	}
 	if (x->console_fd >= 0) {
-#if OCI_TMP_HAVE_CONSOLE
 		if (oci_console_setup(x->console_fd, x->spec.console_rows, x->spec.console_cols,
 				      &err) < 0)
 			die(x->sock, &err);
-#endif
 		close(x->console_fd);
 	}
 	if (find_exec(cfg, exe, sizeof(exe), &err) < 0)
@@ -265,15 +264,11 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	x->sock = STDERR_FILENO; /* from here errors go to stderr, as runc's */
 	if (wait_for_start(x->fifo_fd, &err) < 0)
 		goto fail;
-#if OCI_TMP_HAVE_HOOKS
 	if (oci_hooks_run(&x->spec.hooks.start_container, "startContainer", state, &err) < 0)
 		goto fail;
-#endif
 	syscall(SYS_close_range, 3U + (unsigned)x->opts->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-#if OCI_TMP_HAVE_PROCESS
 	if (oci_process_enter(cfg, &err) < 0)
 		goto fail;
-#endif
 	execve(exe, cfg->args.v, cfg->env.v);
 	err.status = errno == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
 	cr_fail(&err, errno, "exec %s", exe);
@@ -424,6 +419,22 @@ static int map_ids(const struct create_ctx *x, struct cr_error *err)
 	return userns_map_process(&p, x->pid, false, err);
 }
 
+/* True when gid 5 (tty) is mapped in the container: its own gid_map, else ours. */
+static bool tty_gid_mapped(const struct create_ctx *x)
+{
+	char text[4096];
+	struct cr_idmap map;
+	struct cr_error ignored;
+
+	if (x->new_userns)
+		snprintf(text, sizeof(text), "%s", x->spec.cfg.gid_map);
+	else if (cr_read_file("/proc/self/gid_map", text, sizeof(text), &ignored) < 0)
+		return false;
+	for (char *c = text; *c; c++)
+		*c = *c == '\n' ? ' ' : *c;
+	return userns_map_parse(text, &map) == 0 && userns_map_has(&map, 5);
+}
+
 /* The facts the plan of an OCI config needs: the rootfs bound on itself, no overlay. */
 static int build_plan(struct create_ctx *x, bool *src_is_dir, struct cr_error *err)
 {
@@ -433,8 +444,10 @@ static int build_plan(struct create_ctx *x, bool *src_is_dir, struct cr_error *e
 	    .root_mnt = cfg->rootfs,
 	    .hostname = cfg->hostname,
 	    .overlay = CR_OVERLAY_NONE,
+	    .upper = "", /* no overlay: nothing above the rootfs */
+	    .work = "",
 	    .src_is_dir = src_is_dir,
-	    .tty_gid_mapped = true,
+	    .tty_gid_mapped = tty_gid_mapped(x),
 	};
 
 	for (size_t i = 0; i < cfg->nmounts; i++) {
@@ -468,9 +481,7 @@ static void fill_state(const struct create_ctx *x, int dir_fd, struct oci_state 
 	st->own_pidns = (x->clone_flags & CLONE_NEWPID) != 0;
 	for (size_t i = 0; i < x->spec.annotations.n; i++)
 		strv_push(&st->annotations, x->spec.annotations.v[i]);
-#if OCI_TMP_HAVE_HOOKS
 	st->hooks = oci_kept_hooks_json(&x->spec.hooks);
-#endif
 	st->dir_fd = dir_fd;
 }
 
@@ -509,11 +520,9 @@ static int drive(const struct oci_global *g, struct create_ctx *x, int dir_fd, s
 		return -1;
 	fill_state(x, dir_fd, &st);
 	json = oci_state_json(&st, OCI_CREATING);
-#if OCI_TMP_HAVE_HOOKS
 	if (oci_hooks_run(&x->spec.hooks.prestart, "prestart", json, err) < 0 ||
 	    oci_hooks_run(&x->spec.hooks.create_runtime, "createRuntime", json, err) < 0)
 		goto out;
-#endif
 	if (send_type(x->sock, MSG_GO, json, strlen(json) + 1) < 0) {
 		cr_fail(err, errno, "tell the container to go on");
 		goto out;
@@ -545,11 +554,7 @@ static int open_inherited(struct create_ctx *x, int dir_fd, struct cr_error *err
 	if (!x->spec.terminal && x->opts->console_socket)
 		return cr_fail(err, 0, "--console-socket given but process.terminal is false");
 	if (x->opts->console_socket) {
-#if OCI_TMP_HAVE_CONSOLE
 		x->console_fd = oci_console_connect(x->opts->console_socket, err);
-#else
-		return cr_fail(err, 0, "--console-socket: not linked yet");
-#endif
 		if (x->console_fd < 0)
 			return -1;
 	}
@@ -596,9 +601,7 @@ static void ctx_free(struct create_ctx *x)
 	if (x->console_fd >= 0)
 		close(x->console_fd);
 	plan_free(&x->plan);
-#if OCI_TMP_HAVE_SPEC
 	oci_spec_free(&x->spec);
-#endif
 }
 
 /* Kills C (not our child once P is gone: by pidfd) and waits until it is gone. */
@@ -625,11 +628,7 @@ int oci_container_create(const struct oci_global *g, const struct oci_create_opt
 	cleanup_free bool *src_is_dir = NULL;
 	int ret = -1;
 
-#if OCI_TMP_HAVE_SPEC
 	oci_spec_init(&x.spec);
-#else
-	memset(&x.spec, 0, sizeof(x.spec));
-#endif
 	if (!oci_id_valid(opts->id))
 		return cr_fail(err, 0, "invalid container ID %s: letters, digits and _+-. only",
 			       opts->id);
@@ -649,13 +648,8 @@ int oci_container_create(const struct oci_global *g, const struct oci_create_opt
 		cr_fail(err, errno, "open %s/%s", g->root, opts->id);
 		goto fail;
 	}
-#if OCI_TMP_HAVE_SPEC
 	if (oci_spec_load(bundle, &x.spec, err) < 0)
 		goto fail;
-#else
-	cr_fail(err, 0, "config.json: not linked yet");
-	goto fail;
-#endif
 	src_is_dir = cr_xcalloc(x.spec.cfg.nmounts + 1, sizeof(bool));
 	if (plan_namespaces(&x, err) < 0 || build_plan(&x, src_is_dir, err) < 0 ||
 	    open_inherited(&x, dir, err) < 0)

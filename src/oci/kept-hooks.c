@@ -7,10 +7,8 @@
 #include "oci/hooks.h"
 #include "oci/lifecycle.h"
 #include "oci/state.h"
-#include "oci/tmp-pending.h"
 #include "utils.h"
 
-#if OCI_TMP_HAVE_HOOKS
 static struct json_object *strv_json(const struct cr_strv *v)
 {
 	struct json_object *a = json_object_new_array();
@@ -82,14 +80,3 @@ void oci_kept_hooks_run(const struct oci_state *st, const char *phase, int statu
 	}
 	oci_hooks_free(&h);
 }
-#else
-char *oci_kept_hooks_json(const struct oci_hooks *h)
-{
-	(void)h;
-	return NULL;
-}
-void oci_kept_hooks_run(const struct oci_state *st, const char *phase, int status)
-{
-	(void)st, (void)phase, (void)status;
-}
-#endif
