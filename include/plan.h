@@ -41,6 +41,17 @@ enum cr_op_kind {
 	CR_OP_LANDLOCK,	     /* Landlock: no abstract unix socket outside the container */
 	CR_OP_EXEC,	     /* exec the init helper, which runs the command (SRC "--in-place":
 				which execs it as PID 1, --init=false) */
+	/* An OCI container's (cfg->oci, plan-oci.c): */
+	CR_OP_PROPAGATION, /* mount --make-PROPAGATION DST (with CR_OPF_PARENT: of the mount
+			      that holds DST) */
+	CR_OP_MOUNT_FS,	   /* a config.json mount at DST: FSTYPE ("bind": SRC bound, its dir or
+			      file made to match) with MFLAGS and DATA, then PROPAGATION; with
+			      CR_OPF_FALLBACK the host's SRC of a refused sysfs, mqueue or cgroup
+			      bound instead */
+	CR_OP_MKNOD,	   /* mknod DST as DATA says ("c MAJOR MINOR MODE UID GID"); where the
+			      kernel refuses (a user namespace), the host's node SRC bound on it */
+	CR_OP_SYSCTL,	   /* sysctl -w SRC=DATA, through the container's /proc/sys */
+	CR_OP_DOMAINNAME,  /* domainname SRC */
 };
 
 enum {
@@ -49,8 +60,10 @@ enum {
 	CR_OPF_NOSUID = 1 << 2,
 	CR_OPF_NODEV = 1 << 3,
 	CR_OPF_NOEXEC = 1 << 4,
-	CR_OPF_FALLBACK = 1 << 5, /* overlay: fuse-overlayfs if the kernel refuses */
-	CR_OPF_IN_ROOT = 1 << 6,  /* DST is a path inside the container's root */
+	CR_OPF_FALLBACK = 1 << 5,   /* overlay: fuse-overlayfs if the kernel refuses */
+	CR_OPF_IN_ROOT = 1 << 6,    /* DST is a path inside the container's root */
+	CR_OPF_PARENT = 1 << 7,	    /* CR_OP_PROPAGATION: of the mount that holds DST */
+	CR_OPF_MISSING_OK = 1 << 8, /* DST missing (ENOENT) is no error: nothing to do */
 };
 
 struct cr_op {
@@ -61,6 +74,8 @@ struct cr_op {
 	char *dst;	       /* container path (CR_OPF_IN_ROOT) or host path */
 	char *fstype;
 	char *data;
+	unsigned long mflags;	   /* CR_OP_MOUNT_FS: MS_* of its options */
+	unsigned long propagation; /* CR_OP_MOUNT_FS, CR_OP_PROPAGATION: MS_SHARED... (|MS_REC) */
 };
 
 /* Facts about the machine and this container, gathered before planning. */
@@ -97,6 +112,19 @@ struct cr_plan {
 /* Builds the plan for cfg from facts; fails only on a configuration the facts rule out. */
 int plan_build(const struct cr_config *cfg, const struct cr_facts *facts, struct cr_plan *plan,
 	       struct cr_error *err);
+
+/* The plan of an OCI container (cfg->oci; plan_build calls it): config.json's mounts in its
+ * order, the runtime spec's default devices and linux.devices, pivot_root, then hostname,
+ * domainname, sysctl, readonlyPaths, maskedPaths, the read-only root and cwd. */
+int plan_build_oci(const struct cr_config *cfg, const struct cr_facts *facts, struct cr_plan *plan,
+		   struct cr_error *err);
+
+/* Appends a step (copies src and dst, either may be NULL) to plan; returns it. */
+struct cr_op *plan_add(struct cr_plan *plan, enum cr_op_kind kind, unsigned flags, const char *src,
+		       const char *dst);
+
+/* Formats an OCI step (plan-oci.c's kinds) as plan_format_op does; false for another kind. */
+bool plan_format_oci_op(const struct cr_op *op, const char *root_mnt, char *buf, size_t len);
 
 /* Frees the plan's steps. */
 void plan_free(struct cr_plan *plan);

@@ -20,6 +20,7 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -707,6 +708,200 @@ static int add_user(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_
 	return 0;
 }
 
+/* --- an OCI container's steps (plan-oci.c) --- */
+
+/* mount_setattr's flags for MS_* ones (the access time mode replaced when one is given). */
+static void mount_attrs(unsigned long mflags, struct mount_attr *attr)
+{
+	attr->attr_set = (mflags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
+			 (mflags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+			 (mflags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+			 (mflags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0) |
+			 (mflags & MS_NODIRATIME ? MOUNT_ATTR_NODIRATIME : 0);
+	if (mflags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
+		attr->attr_clr |= MOUNT_ATTR__ATIME;
+		attr->attr_set |= mflags & MS_NOATIME	    ? MOUNT_ATTR_NOATIME
+				  : mflags & MS_STRICTATIME ? MOUNT_ATTR_STRICTATIME
+							    : MOUNT_ATTR_RELATIME;
+	}
+}
+
+/* Binds the host's src (recursively with rec) on dst in the root, made a directory or a
+ * file as src is; mflags (ro, nosuid, ...) set on the new mount, and on all of it with rec. */
+static int bind_in_root(struct cr_mount_ctx *ctx, const char *src, const char *dst, bool rec,
+			unsigned long mflags, struct cr_error *err)
+{
+	struct mount_attr attr = {0};
+	cleanup_close int target = -1;
+	cleanup_close int tree = -1;
+	struct stat st;
+
+	if (stat(src, &st) < 0)
+		return cr_fail(err, errno, "bind %s on %s", src, dst);
+	target = S_ISDIR(st.st_mode) ? mkdir_in_root(ctx, dst, err) : mkfile_in_root(ctx, dst, err);
+	if (target < 0)
+		return -1;
+	tree = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		return cr_fail(err, errno, "bind %s", src);
+	mount_attrs(mflags, &attr);
+	if ((attr.attr_set || attr.attr_clr) &&
+	    syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), &attr,
+		    sizeof(attr)) < 0)
+		return cr_fail(err, errno, "set the options of the bind mount of %s on %s", src,
+			       dst);
+	if (syscall(SYS_move_mount, tree, "", target, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cr_fail(err, errno, "bind %s on %s", src, dst);
+	return 0;
+}
+
+/* Sets the propagation of the mount at dst in the root (opened again: the new mount). */
+static int propagate_in_root(struct cr_mount_ctx *ctx, const char *dst, unsigned long prop,
+			     struct cr_error *err)
+{
+	cleanup_close int fd = mounts_open_in_root(root_fd(ctx, err), dst, O_PATH, err);
+	char target[64];
+
+	if (fd < 0)
+		return -1;
+	fd_path(fd, target, sizeof(target));
+	if (mount(NULL, target, NULL, prop, NULL) < 0)
+		return cr_fail(err, errno, "set the propagation of %s", dst);
+	return 0;
+}
+
+/* A cgroup mount on a cgroup v2 host is a cgroup2 one, as runc makes it. */
+static const char *fs_type(const char *fstype)
+{
+	struct statfs sfs;
+
+	if (!strcmp(fstype, "cgroup") && statfs("/sys/fs/cgroup", &sfs) == 0 &&
+	    (unsigned long)sfs.f_type == CGROUP2_SUPER_MAGIC)
+		return "cgroup2";
+	return fstype;
+}
+
+static int mount_fs(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	const char *type = fs_type(op->fstype);
+	char target[64];
+	int r;
+
+	if (!strcmp(op->fstype, "bind")) {
+		r = bind_in_root(ctx, op->src, op->dst, op->mflags & MS_REC, op->mflags, err);
+	} else {
+		cleanup_close int fd = mkdir_in_root(ctx, op->dst, err);
+
+		if (fd < 0)
+			return -1;
+		fd_path(fd, target, sizeof(target));
+		r = mount((op->flags & CR_OPF_FALLBACK) ? type : op->src, target, type,
+			  op->mflags & ~(MS_BIND | MS_REC), op->data);
+		if (r < 0) {
+			cr_fail(err, errno, "mount %s on %s", type, op->dst);
+			/* A user namespace that does not own the network (IPC) namespace
+			 * gets no sysfs (mqueue) of its own, nor a cgroup v1 hierarchy: the
+			 * host's, bound, as runc does. */
+			if (op->flags & CR_OPF_FALLBACK) {
+				ctx->fell_back = true;
+				r = bind_in_root(ctx, op->src, op->dst, true, op->mflags, err);
+			}
+		}
+	}
+	if (r < 0)
+		return -1;
+	if (op->propagation)
+		return propagate_in_root(ctx, op->dst, op->propagation, err);
+	return 0;
+}
+
+/* The mount point that holds path (path itself when it is one). */
+static int set_parent_propagation(const char *path, unsigned long prop, struct cr_error *err)
+{
+	cleanup_free char *p = cr_xstrdup(path);
+	bool is_root = false;
+
+	while (strcmp(p, "/")) {
+		char *slash;
+
+		if (cr_mount_info_at(AT_FDCWD, p, NULL, &is_root) < 0)
+			return cr_fail(err, errno, "find the mount that holds %s", path);
+		if (is_root)
+			break;
+		slash = strrchr(p, '/');
+		if (slash == p)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (mount(NULL, p, NULL, prop, NULL) < 0)
+		return cr_fail(err, errno, "set the propagation of %s (holding %s)", p, path);
+	return 0;
+}
+
+static int do_propagation(const struct cr_op *op, struct cr_error *err)
+{
+	if (op->flags & CR_OPF_PARENT)
+		return set_parent_propagation(op->dst, op->propagation, err);
+	if (mount(NULL, op->dst, NULL, op->propagation, NULL) < 0)
+		return cr_fail(err, errno, "set the propagation of %s", op->dst);
+	return 0;
+}
+
+/* mknod of op's device at dst in the root; where the kernel refuses (a user namespace),
+ * the host's node src bound on an empty file there, as runc does. */
+static int do_mknod(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	cleanup_free char *dir = cr_xstrdup(op->dst);
+	char *slash = strrchr(dir, '/'), type;
+	cleanup_close int parent = -1;
+	cleanup_close int dfd = -1;
+	unsigned long major, minor;
+	unsigned mode, uid, gid;
+	mode_t fmt;
+
+	if (sscanf(op->data, "%c %lu %lu %o %u %u", &type, &major, &minor, &mode, &uid, &gid) != 6)
+		return cr_fail(err, EINVAL, "internal error: device %s", op->dst);
+	fmt = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+	*slash = '\0';
+	parent = mkdir_in_root(ctx, dir[0] ? dir : "/", err);
+	if (parent < 0)
+		return -1;
+	dfd = mounts_open_in_root(ctx->root_fd, dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY, err);
+	if (dfd < 0)
+		return -1;
+	if (mknodat(dfd, slash + 1, fmt | (mode & 07777),
+		    fmt == S_IFIFO ? 0 : makedev(major, minor)) == 0) {
+		if (fchownat(dfd, slash + 1, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fchmodat(dfd, slash + 1, mode & 07777, 0) < 0)
+			return cr_fail(err, errno, "chown or chmod the device %s", op->dst);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return 0; /* the rootfs's own node, as runc leaves it */
+	if (errno != EPERM)
+		return cr_fail(err, errno, "mknod %s in the container", op->dst);
+	return bind_in_root(ctx, op->src, op->dst, false, 0, err);
+}
+
+/* sysctl -w key=value through the container's /proc/sys (its namespaces' values). */
+static int do_sysctl(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
+{
+	cleanup_free char *path = cr_xasprintf("/proc/sys/%s", op->src);
+	cleanup_close int fd = -1;
+
+	for (char *c = path + 10; *c; c++)
+		*c = *c == '.' ? '/' : *c;
+	fd = mounts_open_in_root(root_fd(ctx, err), path, O_WRONLY | O_NOCTTY | O_NOFOLLOW, err);
+	if (fd < 0)
+		return cr_prefix(err, "sysctl %s", op->src);
+	if (cr_write_all(fd, op->data, strlen(op->data)) < 0)
+		return cr_fail(err, errno, "sysctl %s=%s", op->src, op->data);
+	return 0;
+}
+
 static int loopback_up(struct cr_error *err)
 {
 	cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -768,7 +963,22 @@ static int apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 		return 0;
 	case CR_OP_PIVOT_ROOT:
 		mounts_ctx_close(ctx);
-		return pivot(op->dst, err);
+		if (pivot(op->dst, err) < 0)
+			return -1;
+		ctx->root_mnt = "/"; /* later steps in the root are beneath the new "/" */
+		return 0;
+	case CR_OP_PROPAGATION:
+		return do_propagation(op, err);
+	case CR_OP_MOUNT_FS:
+		return mount_fs(op, ctx, err);
+	case CR_OP_MKNOD:
+		return do_mknod(op, ctx, err);
+	case CR_OP_SYSCTL:
+		return do_sysctl(op, ctx, err);
+	case CR_OP_DOMAINNAME:
+		if (setdomainname(op->src, strlen(op->src)) < 0)
+			return cr_fail(err, errno, "set the domain name to %s", op->src);
+		return 0;
 	case CR_OP_CHDIR:
 		return mounts_chdir_in_root(op->dst, err);
 	case CR_OP_LANDLOCK:
@@ -794,12 +1004,23 @@ int mounts_apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 	ret = apply(op, ctx, err);
 	if (ret < 0 && (op->flags & CR_OPF_OPTIONAL))
 		ret = 0;
+	else if (ret < 0 && (op->flags & CR_OPF_MISSING_OK) &&
+		 (err->errnum == ENOENT || err->errnum == ENOTDIR))
+		ret = 0;
 	else if (ret < 0)
 		return -1;
 	if (ctx->trace) {
 		/* What was done: fuse-overlayfs when the kernel refused the overlay. */
-		if (ctx->fell_back)
+		if (ctx->fell_back && op->kind == CR_OP_MOUNT_FS) {
+			/* the host's, bound: what the kernel refused is said */
+			trace_step(true, t0, "# the kernel refused %s on %s: %s", op->fstype,
+				   op->dst, strerror(err->errnum));
+			done.fstype = (char *)"bind";
+			done.mflags |= MS_BIND | MS_REC;
+			done.flags &= ~(unsigned)CR_OPF_FALLBACK;
+		} else if (ctx->fell_back) {
 			done.kind = CR_OP_MOUNT_FUSE;
+		}
 		plan_format_op(&done, ctx->root_mnt, line, sizeof(line));
 		trace_step(true, t0, "%s", line);
 	}

@@ -7,8 +7,8 @@
 #include "plan.h"
 #include "utils.h"
 
-static struct cr_op *add(struct cr_plan *plan, enum cr_op_kind kind, unsigned flags,
-			 const char *src, const char *dst)
+struct cr_op *plan_add(struct cr_plan *plan, enum cr_op_kind kind, unsigned flags, const char *src,
+		       const char *dst)
 {
 	struct cr_op *op;
 
@@ -24,6 +24,8 @@ static struct cr_op *add(struct cr_plan *plan, enum cr_op_kind kind, unsigned fl
 	op->dst = cr_xstrdup(dst);
 	return op;
 }
+
+#define add plan_add
 
 static void add_mount(struct cr_plan *plan, const char *fstype, const char *dst, const char *data,
 		      unsigned flags)
@@ -234,6 +236,8 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 {
 	struct cr_op *op;
 
+	if (cfg->oci)
+		return plan_build_oci(cfg, f, plan, err);
 	memset(plan, 0, sizeof(*plan));
 	op = add(plan, CR_OP_CLONE, 0, NULL, NULL);
 	op->nsflags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
@@ -326,8 +330,11 @@ void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, siz
 {
 	char flags[64];
 	const char *dst = op->dst ? op->dst : "";
-	const char *pre = (op->flags & CR_OPF_IN_ROOT) ? root_mnt : "";
+	/* after pivot_root the root is "/" */
+	const char *pre = (op->flags & CR_OPF_IN_ROOT) && strcmp(root_mnt, "/") ? root_mnt : "";
 
+	if (plan_format_oci_op(op, root_mnt, buf, len))
+		return;
 	format_flags(op->flags, flags, sizeof(flags));
 	switch (op->kind) {
 	case CR_OP_LOOPBACK_UP:
@@ -400,6 +407,8 @@ void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, siz
 	case CR_OP_EXEC:
 		snprintf(buf, len, "exec conti-rootless-init%s", op->src ? " --in-place" : "");
 		return;
+	default:
+		break;
 	}
 	snprintf(buf, len, "?");
 }

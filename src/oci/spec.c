@@ -849,6 +849,59 @@ static int parse_sysctl(json_object *l, struct cr_config *cfg, struct cr_error *
 	return 0;
 }
 
+/* The namespace a sysctl belongs to (runc's list), 0 when none of the container's: such a
+ * key would set the host's value, and is refused. */
+static unsigned long sysctl_namespace(const char *key)
+{
+	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",	    "kernel.msgmni",
+					  "kernel.sem",	   "kernel.shmall",	    "kernel.shmmax",
+					  "kernel.shmmni", "kernel.shm_rmid_forced"};
+
+	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++) {
+		if (!strcmp(key, ipc[i]))
+			return CLONE_NEWIPC;
+	}
+	if (!strncmp(key, "fs.mqueue.", 10) || !strncmp(key, "fs/mqueue/", 10))
+		return CLONE_NEWIPC;
+	if (!strncmp(key, "net.", 4) || !strncmp(key, "net/", 4))
+		return CLONE_NEWNET;
+	if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
+		return CLONE_NEWUTS;
+	return 0;
+}
+
+/* Each sysctl must belong to a namespace the container has of its own (new, or joined by
+ * path: an engine's pod namespace). */
+static int check_sysctl(const struct cr_config *cfg, struct cr_error *err)
+{
+	for (size_t i = 0; i < cfg->sysctl.n; i++) {
+		cleanup_free char *key = cr_xstrdup(cfg->sysctl.v[i]);
+		unsigned long ns;
+
+		key[strcspn(key, "=")] = '\0';
+		ns = sysctl_namespace(key);
+		if (!ns) {
+			cr_fail(err, 0,
+				"config.json: linux.sysctl: %s is not in a namespace of the "
+				"container's: it would set the host's",
+				key);
+			return cr_hint(err,
+				       "only net.*, IPC (kernel.shm*, kernel.msg*, kernel.sem, "
+				       "fs.mqueue.*) and UTS sysctls are allowed");
+		}
+		if (!find_ns(cfg, ns))
+			return cr_fail(
+			    err, 0,
+			    "config.json: linux.sysctl: %s needs its own %s namespace in "
+			    "linux.namespaces",
+			    key,
+			    ns == CLONE_NEWNET	 ? "network"
+			    : ns == CLONE_NEWIPC ? "ipc"
+						 : "uts");
+	}
+	return 0;
+}
+
 static int parse_paths(json_object *l, const char *key, const char *path, struct cr_strv *out,
 		       struct cr_error *err)
 {
@@ -905,6 +958,7 @@ static int parse_linux(json_object *root, struct cr_config *cfg, struct cr_error
 	if (need_object(l, "linux", err) < 0 || parse_linux_refusals(l, err) < 0 ||
 	    parse_namespaces(l, cfg, err) < 0 || parse_userns(l, cfg, err) < 0 ||
 	    parse_devices(l, cfg, err) < 0 || parse_sysctl(l, cfg, err) < 0 ||
+	    check_sysctl(cfg, err) < 0 ||
 	    parse_paths(l, "maskedPaths", "linux.maskedPaths", &cfg->masked_paths, err) < 0 ||
 	    parse_paths(l, "readonlyPaths", "linux.readonlyPaths", &cfg->readonly_paths, err) < 0 ||
 	    parse_seccomp(l, &cfg->sec, err) < 0 ||

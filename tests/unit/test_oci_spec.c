@@ -289,6 +289,14 @@ START_TEST(refusals_name_the_field)
 	    {MIN_HEAD MIN_PROC ",\"linux\":{\"rootfsPropagation\":\"sideways\"}}", "sideways"},
 	    {MIN_HEAD MIN_PROC ",\"linux\":{\"sysctl\":{\"../../x\":\"1\"}}}", "not a sysctl name"},
 	    {MIN_HEAD MIN_PROC ",\"linux\":{\"sysctl\":{\"net.x\":1}}}", "linux.sysctl"},
+	    {MIN_HEAD MIN_PROC ",\"linux\":{\"namespaces\":[{\"type\":\"network\"}],\"sysctl\":{"
+			       "\"vm.swappiness\":\"1\"}}}",
+	     "would set the host's"},
+	    {MIN_HEAD MIN_PROC ",\"linux\":{\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}",
+	     "needs its own network namespace"},
+	    {MIN_HEAD MIN_PROC ",\"linux\":{\"namespaces\":[{\"type\":\"uts\"}],\"sysctl\":{"
+			       "\"kernel.shmmax\":\"1\"}}}",
+	     "needs its own ipc namespace"},
 	    {MIN_HEAD MIN_PROC ",\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\"}]}}",
 	     "needs major and minor"},
 	    {MIN_HEAD MIN_PROC ",\"linux\":{\"devices\":[{\"path\":\"dev/x\",\"type\":\"c\"}]}}",
