@@ -249,20 +249,51 @@ static int apply_cap_sets(const struct cr_security *sec, struct cr_error *err)
 	return 0;
 }
 
+/* Appends the names of mask's capabilities to buf at *off, after lead, comma-separated,
+ * each after prefix ("+chown,+kill"). */
+static void append_caps(char *buf, size_t len, size_t *off, const char *lead, const char *prefix,
+			uint64_t mask)
+{
+	const char *sep = "";
+
+	if (*off >= len)
+		return;
+	*off += (size_t)snprintf(buf + *off, len - *off, "%s", lead);
+	for (size_t i = 0; i < NCAPS && *off + 1 < len; i++) {
+		if (!(mask & CAP(i)))
+			continue;
+		*off += (size_t)snprintf(buf + *off, len - *off, "%s%s", sep, prefix);
+		for (const char *c = cap_names[i]; *c && *off + 1 < len; c++)
+			buf[(*off)++] = (char)tolower((unsigned char)*c);
+		if (*off < len)
+			buf[*off] = '\0';
+		sep = ",";
+	}
+}
+
+/* The five sets of an OCI config, as the setpriv(1) command for what setpriv can say. */
+static void describe_cap_sets(const struct cr_security *sec, char *buf, size_t len)
+{
+	size_t off =
+	    (size_t)snprintf(buf, len, "setpriv%s", sec->no_new_privs ? " --no-new-privs" : "");
+
+	append_caps(buf, len, &off, " --bounding-set=-all,", "+", sec->cap_bounding);
+	append_caps(buf, len, &off, " --inh-caps=-all,", "+", sec->cap_inheritable);
+	append_caps(buf, len, &off, " --ambient-caps=-all,", "+", sec->cap_ambient);
+	append_caps(buf, len, &off, "  # effective ", "", sec->cap_effective);
+	append_caps(buf, len, &off, ", permitted ", "", sec->cap_permitted);
+	if (off < len)
+		snprintf(buf + off, len - off, "; %s",
+			 sec->filter ? "and the seccomp filter of linux.seccomp"
+				     : "no seccomp filter");
+}
+
 void security_describe(const struct cr_security *sec, char *buf, size_t len)
 {
 	size_t off;
 
 	if (sec->cap_sets) {
-		snprintf(
-		    buf, len,
-		    "capsh-like: bounding=%#llx effective=%#llx permitted=%#llx "
-		    "inheritable=%#llx ambient=%#llx%s  # %s",
-		    (unsigned long long)sec->cap_bounding, (unsigned long long)sec->cap_effective,
-		    (unsigned long long)sec->cap_permitted,
-		    (unsigned long long)sec->cap_inheritable, (unsigned long long)sec->cap_ambient,
-		    sec->no_new_privs ? " no_new_privs" : "",
-		    sec->filter ? "and the linux.seccomp filter" : "no seccomp filter");
+		describe_cap_sets(sec, buf, len);
 		return;
 	}
 

@@ -47,12 +47,13 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
 enum msg_type {
-	MSG_PID = 'P',	   /* P to R: C's pid */
-	MSG_MAPPED = 'M',  /* R to C: the user namespace is mapped */
-	MSG_READY = 'R',   /* C to R: set up up to pivot_root */
-	MSG_GO = 'G',	   /* R to C: hooks done; payload: the state JSON */
-	MSG_CREATED = 'C', /* C to R: waiting on exec.fifo */
-	MSG_ERROR = 'E',   /* C or P to R: payload struct cr_error */
+	MSG_PID = 'P',	    /* P to R: C's pid */
+	MSG_DUMPABLE = 'D', /* C to R: its maps may be written (new user namespace) */
+	MSG_MAPPED = 'M',   /* R to C: R has C's pid, and mapped its user namespace if new */
+	MSG_READY = 'R',    /* C to R: set up up to pivot_root */
+	MSG_GO = 'G',	    /* R to C: hooks done; payload: the state JSON */
+	MSG_CREATED = 'C',  /* C to R: waiting on exec.fifo */
+	MSG_ERROR = 'E',    /* C or P to R: payload struct cr_error */
 };
 
 #define MSG_MAX (256 << 10)
@@ -98,6 +99,7 @@ static ssize_t recv_type(int sock, char want, char *buf, struct cr_error *err)
 
 	int fd;
 
+	buf[0] = '\0';
 	do
 		n = cr_recv_msg(sock, buf, MSG_MAX - 1, &fd);
 	while (n < 0 && errno == EINTR);
@@ -122,8 +124,9 @@ static int find_exec(const struct cr_config *cfg, char *out, size_t len, struct 
 	struct stat sb;
 
 	if (!a0 || !a0[0]) {
+		cr_fail(err, 0, "process.args is empty: nothing to run");
 		err->status = CR_EXIT_NOT_FOUND;
-		return cr_fail(err, 0, "process.args is empty: nothing to run");
+		return -1;
 	}
 	for (size_t i = 0; i < cfg->env.n; i++) {
 		if (!strncmp(cfg->env.v[i], "PATH=", 5))
@@ -143,19 +146,21 @@ static int find_exec(const struct cr_config *cfg, char *out, size_t len, struct 
 			p += n + (p[n] == ':');
 		}
 		if (!found) {
+			cr_fail(err, 0, "exec: \"%s\": executable file not found in $PATH", a0);
 			err->status = CR_EXIT_NOT_FOUND;
-			return cr_fail(err, ENOENT,
-				       "exec: \"%s\": executable file not found in $PATH", a0);
+			return -1;
 		}
 	}
 	if (stat(out, &sb) < 0) {
+		cr_fail(err, errno, "exec: \"%s\": stat %s", a0, out);
 		err->status = CR_EXIT_NOT_FOUND;
-		return cr_fail(err, errno, "exec: \"%s\": stat %s", a0, out);
+		return -1;
 	}
 	if (!S_ISREG(sb.st_mode) || access(out, X_OK) < 0) {
+		cr_fail(err, 0, "exec: \"%s\": %s", a0,
+			S_ISDIR(sb.st_mode) ? "is a directory" : "permission denied");
 		err->status = CR_EXIT_CANNOT_EXEC;
-		return cr_fail(err, S_ISREG(sb.st_mode) ? errno : EACCES, "exec: \"%s\": %s", a0,
-			       S_ISDIR(sb.st_mode) ? "is a directory" : "permission denied");
+		return -1;
 	}
 	return 0;
 }
@@ -202,13 +207,19 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	sigset_t none;
 	size_t i;
 
+	/* Dumpable until mapped only in a new user namespace (R must write its maps: a
+	 * non-dumpable process's /proc files belong to the namespace's root, unmapped yet). */
+	if (x->new_userns &&
+	    (prctl(PR_SET_DUMPABLE, 1) < 0 || send_type(x->sock, MSG_DUMPABLE, NULL, 0) < 0))
+		_exit(CR_EXIT_TOOL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	setsid(); /* no controlling terminal of the caller's */
+	/* R has our pid (P's message comes first) and has mapped our ids */
+	if (recv_type(x->sock, MSG_MAPPED, buf, &err) < 0)
+		_exit(CR_EXIT_TOOL); /* R could not map us, and says why */
 	if (x->new_userns) {
-		if (recv_type(x->sock, MSG_MAPPED, buf, &err) < 0)
-			_exit(CR_EXIT_TOOL); /* R could not map us, and says why */
 		/* root of the new namespace (runc's setuid(0)): its creator's ids may be unmapped
 		 */
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
@@ -270,8 +281,8 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	if (oci_process_enter(cfg, &err) < 0)
 		goto fail;
 	execve(exe, cfg->args.v, cfg->env.v);
-	err.status = errno == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
 	cr_fail(&err, errno, "exec %s", exe);
+	err.status = err.errnum == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
 fail : {
 	char line[2048];
 
@@ -288,6 +299,9 @@ static void __attribute__((noreturn)) parent_main(struct create_ctx *x)
 	unsigned long flags = x->clone_flags;
 	pid_t pid;
 
+	/* In a namespace of the container's (joined by path) none of its processes may ptrace
+	 * us while we hold the runtime's socket; C sets its own below. */
+	prctl(PR_SET_DUMPABLE, 0);
 	for (size_t i = 0; i < x->nns; i++) {
 		if (setns(x->ns_fds[i], x->ns_types[i]) < 0) {
 			cr_fail(&err, errno, "join the %s namespace of config.json",
@@ -509,12 +523,10 @@ static int drive(const struct oci_global *g, struct create_ctx *x, int dir_fd, s
 	struct oci_state st;
 	int ret = -1;
 
-	if (x->new_userns) {
-		if (map_ids(x, err) < 0)
-			return -1;
-		if (send_type(x->sock, MSG_MAPPED, NULL, 0) < 0)
-			return cr_fail(err, errno, "tell the container it is mapped");
-	}
+	if (x->new_userns && map_ids(x, err) < 0)
+		return -1;
+	if (send_type(x->sock, MSG_MAPPED, NULL, 0) < 0)
+		return cr_fail(err, errno, "tell the container to go on");
 	oci_debug(g, "container %s: process %d, waiting for its root", x->opts->id, (int)x->pid);
 	if (recv_type(x->sock, MSG_READY, buf, err) < 0)
 		return -1;
@@ -566,6 +578,7 @@ static int spawn(struct create_ctx *x, struct cr_error *err)
 {
 	cleanup_free char *buf = cr_xmalloc(MSG_MAX);
 	int sv[2], status;
+	bool dumpable = false;
 	pid_t p;
 	ssize_t n;
 
@@ -581,12 +594,19 @@ static int spawn(struct create_ctx *x, struct cr_error *err)
 	x->sock = sv[0];
 	if (p < 0)
 		return cr_fail(err, errno, "fork");
+	/* P's pid message and, in a new user namespace, C's: they may come in either order */
 	n = recv_type(x->sock, MSG_PID, buf, err);
+	if (n < 0 && x->new_userns && buf[0] == MSG_DUMPABLE) {
+		dumpable = true;
+		n = recv_type(x->sock, MSG_PID, buf, err);
+	}
 	while (waitpid(p, &status, 0) < 0 && errno == EINTR)
 		;
 	if (n != (ssize_t)sizeof(pid_t))
 		return n < 0 ? -1 : cr_fail(err, EPROTO, "read the container's pid");
 	memcpy(&x->pid, buf + 1, sizeof(pid_t));
+	if (x->new_userns && !dumpable && recv_type(x->sock, MSG_DUMPABLE, buf, err) < 0)
+		return -1;
 	return 0;
 }
 

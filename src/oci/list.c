@@ -85,7 +85,7 @@ int oci_cmd_list(const struct oci_global *g, int argc, char **argv, struct cr_er
 		return -1;
 	}
 	for (struct dirent *e; d && (e = readdir(d));) {
-		struct oci_state st;
+		struct oci_state st = {.dir_fd = -1};
 		struct cr_error ignored;
 
 		if (!oci_id_valid(e->d_name) || oci_state_load(g, e->d_name, &st, &ignored) < 0) {

@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "oci/caps.h"
+#include "oci/hooks.h"
+#include "oci/seccomp.h"
 #include "oci/spec.h"
 #include "utils.h"
 
@@ -315,13 +318,13 @@ static int check_env(const struct cr_strv *env, struct cr_error *err)
 	return 0;
 }
 
-/* Capabilities, until oci_caps_parse (oci/caps.h) is on this branch: an empty object (or none)
- * keeps the user namespace's full set, as runc does without one; a set named is refused. */
+/* process.capabilities through libcap (oci/caps.h): none at all is five empty sets, as runc
+ * 1.1.5 starts from an empty set. */
 static int parse_caps(json_object *p, struct cr_security *sec, struct cr_error *err)
 {
-	(void)sec;
-	return refuse_given(p, "capabilities", "process.capabilities",
-			    "not supported yet (capability sets come with the security part)", err);
+	if (oci_caps_parse(member(p, "capabilities"), sec, err) < 0)
+		return cr_prefix(err, "config.json");
+	return 0;
 }
 
 static int parse_console(json_object *p, struct oci_spec *s, struct cr_error *err)
@@ -918,13 +921,13 @@ static int parse_paths(json_object *l, const char *key, const char *path, struct
 	return 0;
 }
 
-/* linux.seccomp, until oci_seccomp_compile (oci/seccomp.h) is on this branch: none means no
- * filter at all, as runc; a profile is refused. */
+/* linux.seccomp compiled with libseccomp (oci/seccomp.h); none: no filter at all, as runc
+ * (never the user CLI's default one). */
 static int parse_seccomp(json_object *l, struct cr_security *sec, struct cr_error *err)
 {
-	(void)sec;
-	return refuse_given(l, "seccomp", "linux.seccomp",
-			    "not supported yet (profiles come with the security part)", err);
+	if (oci_seccomp_compile(l ? member(l, "seccomp") : NULL, sec, err) < 0)
+		return cr_prefix(err, "config.json");
+	return 0;
 }
 
 static int parse_linux_refusals(json_object *l, struct cr_error *err)
@@ -954,7 +957,7 @@ static int parse_linux(json_object *root, struct cr_config *cfg, struct cr_error
 	const char *prop, *cgpath;
 
 	if (!l)
-		return 0;
+		return parse_seccomp(NULL, &cfg->sec, err);
 	if (need_object(l, "linux", err) < 0 || parse_linux_refusals(l, err) < 0 ||
 	    parse_namespaces(l, cfg, err) < 0 || parse_userns(l, cfg, err) < 0 ||
 	    parse_devices(l, cfg, err) < 0 || parse_sysctl(l, cfg, err) < 0 ||
@@ -1031,23 +1034,17 @@ static int parse_annotations(json_object *doc, struct oci_spec *s, struct cr_err
 	return 0;
 }
 
-/* hooks, until oci_hooks_parse (oci/hooks.h) is on this branch: refused when any is given. */
+/* hooks (oci/hooks.h): the six phases' lists. */
 static int parse_hooks(json_object *doc, struct oci_spec *s, struct cr_error *err)
 {
 	json_object *h = member(doc, "hooks");
 
-	(void)s;
 	if (!h)
 		return 0;
 	if (need_object(h, "hooks", err) < 0)
 		return -1;
-	json_object_object_foreach(h, key, val)
-	{
-		if (given(val)) {
-			cr_fail(err, 0, "config.json: hooks.%s is not supported yet", key);
-			return cr_hint(err, "remove the hooks from the bundle's config.json");
-		}
-	}
+	if (oci_hooks_parse(h, &s->hooks, err) < 0)
+		return cr_prefix(err, "config.json");
 	return 0;
 }
 
@@ -1116,15 +1113,14 @@ void oci_spec_init(struct oci_spec *s)
 	memset(s, 0, sizeof(*s));
 	config_init(&s->cfg);
 	/* What config.json does not say, an OCI container does not get: no seccomp filter and
-	 * no Landlock of ours, the capabilities of the user namespace (runc without a
-	 * capabilities object), the command as PID 1 (no init helper), the rootfs as it is. */
+	 * no Landlock of ours, no capability but what process.capabilities names (parse_caps),
+	 * the command as PID 1 (no init helper), the rootfs as it is. */
 	s->cfg.oci = true;
 	s->cfg.overlay = CR_OVERLAY_NONE;
 	s->cfg.init = false;
 	s->cfg.tty = 0;
 	s->cfg.sec.seccomp = false;
 	s->cfg.sec.landlock = false;
-	s->cfg.sec.privileged = true;
 	s->cfg.sec.caps = 0;
 }
 
@@ -1134,6 +1130,7 @@ void oci_spec_free(struct oci_spec *s)
 	free(s->bundle);
 	free(s->oci_version);
 	strv_free(&s->annotations);
+	oci_hooks_free(&s->hooks);
 	oci_spec_init(s);
 }
 

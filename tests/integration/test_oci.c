@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <poll.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -55,7 +59,15 @@ static void rt(struct h_result *r, enum mode m, ...)
 
 /* A bundle in H.base/NAME whose process runs args_json (a JSON array), with a user
  * namespace mapping our ids in DIRECT mode; returns its path. */
+static char *bundle_tty(enum mode m, const char *name, const char *args_json, bool terminal);
+
 static char *bundle(enum mode m, const char *name, const char *args_json)
+{
+	return bundle_tty(m, name, args_json, false);
+}
+
+/* bundle() with process.terminal as given. */
+static char *bundle_tty(enum mode m, const char *name, const char *args_json, bool terminal)
 {
 	char *dir = h_strf("%s/%s", H.base, name);
 	char *cfg = h_strf("%s/config.json", dir);
@@ -63,23 +75,26 @@ static char *bundle(enum mode m, const char *name, const char *args_json)
 			      "\"gidMappings\":[{\"containerID\":0,\"hostID\":%u,\"size\":1}]",
 			      (unsigned)getuid(), (unsigned)getgid());
 	char *text = h_strf(
-	    "{\"ociVersion\":\"1.0.2\",\"process\":{\"terminal\":false,"
+	    "{\"ociVersion\":\"1.0.2\",\"process\":{\"terminal\":%s,"
 	    "\"user\":{\"uid\":0,\"gid\":0},\"args\":%s,"
 	    "\"env\":[\"PATH=/usr/local/bin:/usr/bin:/bin\",\"TERM=xterm\"],\"cwd\":\"/\","
 	    "\"noNewPrivileges\":true},"
 	    "\"root\":{\"path\":\"%s\",\"readonly\":false},\"hostname\":\"oci-test\","
-	    "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+	    "\"mounts\":[{\"destination\":\"/"
+	    "proc\",\"type\":\"proc\",\"source\":\"proc\"},"
 	    "{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
 	    "\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
 	    "{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\","
-	    "\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\"]},"
+	    "\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\","
+	    "\"mode=0620\"]},"
 	    "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\","
-	    "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size=65536k\"]}],"
+	    "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size="
+	    "65536k\"]}],"
 	    "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},"
 	    "{\"type\":\"mount\"}%s]%s,"
 	    "\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"]}}",
-	    args_json, H.rootfs, m == DIRECT ? ",{\"type\":\"user\"}" : "",
-	    m == DIRECT ? userns : "");
+	    terminal ? "true" : "false", args_json, H.rootfs,
+	    m == DIRECT ? ",{\"type\":\"user\"}" : "", m == DIRECT ? userns : "");
 
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	h_write_file(cfg, text, 0644);
@@ -183,23 +198,55 @@ START_TEST(test_create_start_kill_delete)
 }
 END_TEST
 
-/* run: the process's exit status, 128+N for signal N; the container removed after. */
+/* run: the process's exit status, 128+N for signal N (a kill from outside: PID 1 of its
+ * namespace ignores its own); the container removed after. */
 START_TEST(test_run_status)
 {
 	enum mode m = (enum mode)_i;
 	char *b = bundle(m, "b1", "[\"sh\",\"-c\",\"echo in-$(hostname); exit 3\"]");
-	char *k = bundle(m, "b2", "[\"sh\",\"-c\",\"kill -9 $$\"]");
+	char *k = bundle(m, "b2", "[\"sleep\",\"1000\"]");
+	char *root = root_dir();
+	const char *argv[12];
+	size_t n = 0;
 	struct h_result r;
+	struct h_proc p;
+	char *s = NULL;
 
 	rt(&r, m, "run", "--bundle", b, "r1", NULL);
 	h_assert_status(&r, 3, "run exit 3");
 	ck_assert_msg(strstr(r.out, "in-oci-test") != NULL, "no output of the container: %s",
 		      r.out);
 	h_result_free(&r);
-	rt(&r, m, "run", "--bundle", k, "r2", NULL);
+	if (m == UNSHARE) {
+		argv[n++] = h_conti_bin();
+		argv[n++] = "unshare";
+	}
+	argv[n++] = runtime_bin();
+	argv[n++] = "--root";
+	argv[n++] = root;
+	argv[n++] = "run";
+	argv[n++] = "--bundle";
+	argv[n++] = k;
+	argv[n++] = "r2";
+	argv[n] = NULL;
+	h_spawn(&p, (char *const *)argv, NULL);
+	for (int i = 0; i < 100 && !(s && !strcmp(s, "running")); i++) {
+		free(s);
+		usleep(50000);
+		rt(&r, m, "state", "r2", NULL);
+		s = json_field(r.out, "status");
+		h_result_free(&r);
+	}
+	ck_assert_msg(s && !strcmp(s, "running"), "r2 is %s", s ? s : "(none)");
+	rt(&r, m, "kill", "r2", "9", NULL);
+	h_assert_status(&r, 0, "kill 9");
+	h_result_free(&r);
+	h_finish(&p, &r, 10000);
 	h_assert_status(&r, 137, "run killed by SIGKILL");
 	h_result_free(&r);
 	assert_root_empty();
+	free(s);
+	free(root);
 	free(b);
 	free(k);
 }
@@ -247,7 +294,7 @@ START_TEST(test_failures_leave_nothing)
 	struct h_result r;
 
 	rt(&r, m, "create", "--bundle", b, "f1", NULL);
-	ck_assert_int_eq(r.status, 127);
+	ck_assert_msg(r.status == 127, "exit %d: %s", r.status, r.err);
 	ck_assert_msg(strstr(r.err, "no-such-command") != NULL, "not named: %s", r.err);
 	ck_assert_int_eq(h_count_lines(r.err), 1);
 	h_result_free(&r);
@@ -289,7 +336,7 @@ END_TEST
 START_TEST(test_kill_all_force_list_ps)
 {
 	enum mode m = (enum mode)_i;
-	char *b = bundle(m, "b1", "[\"sh\",\"-c\",\"trap '' TERM; sleep 1000 & wait\"]");
+	char *b = bundle(m, "b1", "[\"sh\",\"-c\",\"sleep 1000 & wait\"]");
 	struct h_result r;
 	char *pid, *s;
 
@@ -316,7 +363,8 @@ START_TEST(test_kill_all_force_list_ps)
 	h_assert_status(&r, 0, "ps");
 	ck_assert_msg(strstr(r.out, pid) && strchr(r.out, ','), "ps: %s", r.out);
 	h_result_free(&r);
-	/* TERM is ignored by the shell (PID 1) but kills its sleep: the shell's wait returns */
+	/* TERM, which the shell (PID 1, no handler) does not get, kills its sleep: its wait
+	 * returns and it exits */
 	rt(&r, m, "kill", "--all", "k1", "TERM", NULL);
 	h_assert_status(&r, 0, "kill --all");
 	h_result_free(&r);
@@ -344,6 +392,144 @@ START_TEST(test_kill_all_force_list_ps)
 }
 END_TEST
 
+/* --preserve-fds 1: the container's process gets fd 3 (it writes there) and not fd 4. */
+START_TEST(test_preserve_fds)
+{
+	enum mode m = (enum mode)_i;
+	char *b =
+	    bundle(m, "b1",
+		   "[\"sh\",\"-c\",\"echo kept >&3; test -e /proc/self/fd/4 && echo leaked >&3; "
+		   "exit 0\"]");
+	char *out = h_strf("%s/fd3", H.base), *other = h_strf("%s/fd4", H.base);
+	char *root = root_dir();
+	char *full =
+	    h_strf("exec 3>%s 4<%s; %s %s %s --root %s run --preserve-fds 1 --bundle %s p1", out, b,
+		   m == UNSHARE ? h_conti_bin() : "", m == UNSHARE ? "unshare" : "", runtime_bin(),
+		   root, b);
+	const char *argv[] = {"sh", "-c", full, NULL};
+	struct h_result r;
+	char *text;
+
+	h_run(&r, NULL, (char *const *)argv);
+	h_assert_status(&r, 0, "run --preserve-fds 1");
+	h_result_free(&r);
+	text = h_read_file(out);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_str_eq(text, "kept\n");
+	assert_root_empty();
+	free(text);
+	free(full);
+	free(root);
+	free(out);
+	free(other);
+	free(b);
+}
+END_TEST
+
+/* A listening unix socket for --console-socket at path; returns it. */
+static int console_listener(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(s, 0);
+	ck_assert_uint_lt(strlen(path), sizeof(a.sun_path));
+	strcpy(a.sun_path, path);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(s, 1), 0);
+	return s;
+}
+
+/* The descriptor a runtime sent on the accepted connection c (SCM_RIGHTS), -1 if none. */
+static int receive_fd(int c)
+{
+	char data[4096], ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec io = {.iov_base = data, .iov_len = sizeof(data)};
+	struct msghdr mh = {
+	    .msg_iov = &io, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)};
+	struct cmsghdr *cm;
+	int fd = -1;
+
+	if (recvmsg(c, &mh, MSG_CMSG_CLOEXEC) <= 0)
+		return -1;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	return fd;
+}
+
+/* process.terminal: create passes the pty's master over --console-socket; after start the
+ * process's output comes through it, on a terminal; without the socket create refuses. */
+START_TEST(test_console_socket)
+{
+	enum mode m = (enum mode)_i;
+	char *b = bundle_tty(m, "b1", "[\"sh\",\"-c\",\"test -t 0 && test -t 1 && echo on-a-tty\"]",
+			     true);
+	char *sock = h_strf("%s/console.sock", H.base);
+	int l = console_listener(sock), c, master;
+	struct h_result r;
+	struct h_buf got = {0};
+	long long until;
+
+	rt(&r, m, "create", "--bundle", b, "t1", NULL);
+	ck_assert_int_ne(r.status, 0);
+	ck_assert_msg(strstr(r.err, "console-socket") != NULL, "%s", r.err);
+	h_result_free(&r);
+	assert_root_empty();
+	rt(&r, m, "create", "--bundle", b, "--console-socket", sock, "t1", NULL);
+	h_assert_status(&r, 0, "create --console-socket");
+	h_result_free(&r);
+	c = accept4(l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	ck_assert_int_ge(c, 0);
+	fcntl(c, F_SETFL, 0);
+	master = receive_fd(c);
+	ck_assert_int_ge(master, 0);
+	rt(&r, m, "start", "t1", NULL);
+	h_assert_status(&r, 0, "start");
+	h_result_free(&r);
+	for (until = h_mono_ms() + 10000;
+	     h_mono_ms() < until && !strstr(got.s ? got.s : "", "on-a-tty");) {
+		struct pollfd p = {.fd = master, .events = POLLIN};
+		char buf[256];
+		ssize_t n;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = read(master, buf, sizeof(buf) - 1);
+		if (n <= 0)
+			break;
+		buf[n] = '\0';
+		{
+			char *more = h_strf("%s%s", got.s ? got.s : "", buf);
+
+			free(got.s);
+			got.s = more;
+		}
+	}
+	ck_assert_msg(got.s && strstr(got.s, "on-a-tty"), "the terminal said: %s",
+		      got.s ? got.s : "(nothing)");
+	free(got.s);
+	close(master);
+	close(c);
+	close(l);
+	for (int i = 0; i < 100; i++) {
+		char *s = status_of(m, "t1");
+		bool stopped = !strcmp(s, "stopped");
+
+		free(s);
+		if (stopped)
+			break;
+		usleep(50000);
+	}
+	rt(&r, m, "delete", "t1", NULL);
+	h_assert_status(&r, 0, "delete");
+	h_result_free(&r);
+	assert_root_empty();
+	free(sock);
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
@@ -357,6 +543,8 @@ int main(void)
 	tcase_add_loop_test(tc, test_failures_leave_nothing, 0, MODES);
 	tcase_add_test(tc, test_unprivileged_needs_userns);
 	tcase_add_loop_test(tc, test_kill_all_force_list_ps, 0, MODES);
+	tcase_add_loop_test(tc, test_preserve_fds, 0, MODES);
+	tcase_add_loop_test(tc, test_console_socket, 0, MODES);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

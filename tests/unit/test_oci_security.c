@@ -5,6 +5,7 @@
 #include "unit.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <json-c/json.h>
 #include <linux/capability.h>
 #include <sched.h>
@@ -24,6 +25,7 @@
 #include "oci/process.h"
 #include "oci/seccomp.h"
 #include "security.h"
+#include "userns.h"
 #include "utils.h"
 
 #define CAP(x) (1ULL << (x))
@@ -238,13 +240,15 @@ static int try_personality(void)
 	return q | one | two;
 }
 
-/* umask: MASKED_EQ (arg0 & 0700) == 0700 refused with 45; other masks go through */
+/* umask: MASKED_EQ, value the mask and valueTwo the datum (runc's order, libseccomp's
+ * datum_a and datum_b): (arg0 & 0700) == 0500 refused with 45; 0755 and 0022 go through */
 static int try_umask(void)
 {
 	int a = syscall(SYS_umask, 0022) < 0 ? 1 : 0;
-	int b = syscall(SYS_umask, 0755) < 0 && errno == 45 ? 2 : 0;
+	int b = syscall(SYS_umask, 0755) < 0 ? 2 : 0;
+	int c = syscall(SYS_umask, 0555) < 0 && errno == 45 ? 4 : 0;
 
-	return a | b;
+	return a | b | c;
 }
 
 START_TEST(seccomp_profile_answers)
@@ -309,11 +313,11 @@ START_TEST(seccomp_profile_arguments)
 	ck_assert_int_eq(WEXITSTATUS(st), 2 | 4);
 	st = run_filtered("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
 			  "[\"umask\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 45, "
-			  "\"args\": [{\"index\": 0, \"value\": 448, \"valueTwo\": 448, "
+			  "\"args\": [{\"index\": 0, \"value\": 448, \"valueTwo\": 320, "
 			  "\"op\": \"SCMP_CMP_MASKED_EQ\"}]}]}",
 			  true, try_umask);
 	ck_assert(WIFEXITED(st));
-	ck_assert_int_eq(WEXITSTATUS(st), 2);
+	ck_assert_int_eq(WEXITSTATUS(st), 4);
 }
 END_TEST
 
@@ -342,6 +346,8 @@ struct findings {
 	int oom, umask;
 	gid_t gid;
 	uid_t uid;
+	gid_t groups[8];
+	int ngroups;
 };
 
 static void read_back(struct findings *f)
@@ -363,6 +369,7 @@ static void read_back(struct findings *f)
 	f->umask = (int)umask(0);
 	f->gid = getgid();
 	f->uid = getuid();
+	f->ngroups = getgroups(8, f->groups);
 }
 
 /* A child in a user namespace mapping only its own ids (0 inside, setgroups denied, as a
@@ -479,6 +486,134 @@ START_TEST(process_enter_sets_what_config_asks)
 }
 END_TEST
 
+/* The first range of /etc/subuid or /etc/subgid for the user (by name), into *r. */
+static bool first_range(const char *file, const char *user, struct cr_idrange *r)
+{
+	char line[256];
+	size_t n = strlen(user);
+	bool found = false;
+	FILE *f = fopen(file, "re");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, user, n) && line[n] == ':' &&
+			sscanf(line + n + 1, "%lu:%lu", &r->start, &r->count) == 2;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Our id as 0 and the first subordinate range from 1, with newuidmap/newgidmap. */
+static bool subid_plan(struct cr_userns_plan *plan)
+{
+	struct passwd *pw = getpwuid(getuid());
+	struct cr_idrange u, g;
+
+	if (!pw || !first_range("/etc/subuid", pw->pw_name, &u) || u.count < 1001 ||
+	    !first_range("/etc/subgid", pw->pw_name, &g) || g.count < 1001 ||
+	    access("/usr/bin/newuidmap", X_OK) || access("/usr/bin/newgidmap", X_OK))
+		return false;
+	memset(plan, 0, sizeof(*plan));
+	plan->mode = CR_UIDMAP_SUBID;
+	plan->uid = (struct cr_idmap){{{0, getuid(), 1}, {1, u.start, u.count}}, 2};
+	plan->gid = (struct cr_idmap){{{0, getgid(), 1}, {1, g.start, g.count}}, 2};
+	snprintf(plan->newuidmap, sizeof(plan->newuidmap), "/usr/bin/newuidmap");
+	snprintf(plan->newgidmap, sizeof(plan->newgidmap), "/usr/bin/newgidmap");
+	return true;
+}
+
+/* With the user's subordinate ids mapped (newuidmap, as a rootless engine's namespace):
+ * a uid other than 0 keeps the sets config.json asks for (PR_SET_KEEPCAPS), and the
+ * additional gids are set. Skipped where the user has no subordinate ids. */
+START_TEST(process_enter_keeps_caps_as_another_user)
+{
+	struct cr_userns_plan plan;
+	struct cr_config cfg;
+	struct cr_error err = {0};
+	struct findings f = {0};
+	int go[2], res[2];
+	gid_t groups[] = {5, 6};
+	pid_t pid;
+	char c;
+
+	if (!subid_plan(&plan)) {
+		fprintf(stderr, "skipped: no subordinate ids (/etc/subuid, /etc/subgid) to map "
+				"1000 with newuidmap\n");
+		return;
+	}
+	config_init(&cfg);
+	cfg.oci = true;
+	cfg.uid = 1000;
+	cfg.gid = 1000;
+	cfg.additional_gids = groups;
+	cfg.nadditional_gids = 2;
+	cfg.sec.cap_sets = true;
+	cfg.sec.cap_bounding = CAP(CAP_CHOWN) | CAP(CAP_KILL) | CAP(CAP_NET_BIND_SERVICE);
+	cfg.sec.cap_permitted = CAP(CAP_KILL) | CAP(CAP_NET_BIND_SERVICE);
+	cfg.sec.cap_effective = CAP(CAP_NET_BIND_SERVICE);
+	cfg.sec.cap_inheritable = CAP(CAP_NET_BIND_SERVICE);
+	cfg.sec.cap_ambient = CAP(CAP_NET_BIND_SERVICE);
+	ck_assert_int_eq(pipe(go), 0);
+	ck_assert_int_eq(pipe(res), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(go[1]);
+		close(res[0]);
+		if (unshare(CLONE_NEWUSER) < 0 || write(res[1], "u", 1) != 1 ||
+		    read(go[0], &c, 1) != 1)
+			_exit(100);
+		f.rc = oci_process_enter(&cfg, &err);
+		snprintf(f.msg, sizeof(f.msg), "%s", err.msg);
+		read_back(&f);
+		_exit(write(res[1], &f, sizeof(f)) == sizeof(f) ? 0 : 102);
+	}
+	close(go[0]);
+	close(res[1]);
+	ck_assert_int_eq(read(res[0], &c, 1), 1);
+	ck_assert_msg(userns_map_process(&plan, pid, false, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	ck_assert_int_eq(read(res[0], &f, sizeof(f)), sizeof(f));
+	ck_assert_int_eq(waitpid(pid, &(int){0}, 0), pid);
+	close(go[1]);
+	close(res[0]);
+	ck_assert_msg(f.rc == 0, "%s", f.msg);
+	ck_assert_uint_eq(f.uid, 1000);
+	ck_assert_uint_eq(f.gid, 1000);
+	ck_assert_int_eq(f.ngroups, 2);
+	ck_assert_uint_eq(f.groups[0], 5);
+	ck_assert_uint_eq(f.groups[1], 6);
+	ck_assert_uint_eq(f.bnd, CAP(CAP_CHOWN) | CAP(CAP_KILL) | CAP(CAP_NET_BIND_SERVICE));
+	ck_assert_uint_eq(f.prm, CAP(CAP_KILL) | CAP(CAP_NET_BIND_SERVICE));
+	ck_assert_uint_eq(f.eff, CAP(CAP_NET_BIND_SERVICE));
+	ck_assert_uint_eq(f.inh, CAP(CAP_NET_BIND_SERVICE));
+	ck_assert_uint_eq(f.amb, CAP(CAP_NET_BIND_SERVICE));
+	cfg.additional_gids = NULL;
+	config_free(&cfg);
+}
+END_TEST
+
+/* --debug's line for the five sets: the setpriv command, cut safely in a small buffer. */
+START_TEST(describe_cap_sets)
+{
+	struct cr_security sec = {.cap_sets = true, .no_new_privs = true};
+	char buf[512], small[24];
+
+	sec.cap_bounding = CAP(CAP_CHOWN) | CAP(CAP_KILL);
+	sec.cap_permitted = CAP(CAP_CHOWN) | CAP(CAP_KILL);
+	sec.cap_effective = CAP(CAP_CHOWN);
+	sec.cap_ambient = sec.cap_inheritable = CAP(CAP_KILL);
+	security_describe(&sec, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "setpriv --no-new-privs --bounding-set=-all,+chown,+kill "
+			      "--inh-caps=-all,+kill --ambient-caps=-all,+kill  # effective chown, "
+			      "permitted chown,kill; no seccomp filter");
+	for (size_t n = 1; n < sizeof(small); n++) {
+		memset(small, 'x', sizeof(small));
+		security_describe(&sec, small, n);
+		ck_assert_uint_eq(strlen(small), n - 1);
+	}
+}
+END_TEST
+
 static Suite *oci_security_suite(void)
 {
 	Suite *s = suite_create("oci_security");
@@ -492,6 +627,8 @@ static Suite *oci_security_suite(void)
 	tcase_add_test(tc, seccomp_profile_answers);
 	tcase_add_test(tc, seccomp_profile_arguments);
 	tcase_add_test(tc, process_enter_sets_what_config_asks);
+	tcase_add_test(tc, process_enter_keeps_caps_as_another_user);
+	tcase_add_test(tc, describe_cap_sets);
 	suite_add_tcase(s, tc);
 	return s;
 }

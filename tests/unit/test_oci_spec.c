@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
+
 #include "oci/spec.h"
 #include "utils.h"
 
@@ -39,21 +41,11 @@ static int parse(const char *text, struct oci_spec *s, struct cr_error *err)
 	return oci_spec_parse(text, strlen(text), "/b", s, err);
 }
 
-/* The file at DATA/name with the capabilities object removed: the sets come with the
- * security part's oci_caps_parse (until then refused; see caps_refused_until_wired). */
-static char *without_caps(const char *name)
+static char *data_file(const char *name)
 {
 	cleanup_free char *path = cr_xasprintf(DATA "%s", name);
-	cleanup_free char *text = slurp(path);
-	json_object *doc = json_tokener_parse(text), *p = NULL;
-	char *out;
 
-	ck_assert_ptr_nonnull(doc);
-	if (json_object_object_get_ex(doc, "process", &p))
-		json_object_object_del(p, "capabilities");
-	out = cr_xstrdup(json_object_to_json_string(doc));
-	json_object_put(doc);
-	return out;
+	return slurp(path);
 }
 
 static const struct cr_mount *mount_at(const struct cr_config *cfg, const char *dst)
@@ -67,7 +59,7 @@ static const struct cr_mount *mount_at(const struct cr_config *cfg, const char *
 
 START_TEST(runc_spec_rootless)
 {
-	cleanup_free char *text = without_caps("runc-spec-rootless.json");
+	cleanup_free char *text = data_file("runc-spec-rootless.json");
 	struct oci_spec s;
 	struct cr_error err;
 	const struct cr_mount *m;
@@ -90,6 +82,12 @@ START_TEST(runc_spec_rootless)
 	ck_assert_int_eq(s.cfg.uid, 0);
 	ck_assert(s.cfg.sec.no_new_privs);
 	ck_assert(!s.cfg.sec.seccomp);
+	ck_assert_ptr_null(s.cfg.sec.filter); /* no linux.seccomp: no filter at all */
+	ck_assert(s.cfg.sec.cap_sets);
+	ck_assert_uint_eq(s.cfg.sec.cap_bounding, (1ULL << CAP_AUDIT_WRITE) | (1ULL << CAP_KILL) |
+						      (1ULL << CAP_NET_BIND_SERVICE));
+	ck_assert_uint_eq(s.cfg.sec.cap_ambient, s.cfg.sec.cap_bounding);
+	ck_assert_uint_eq(s.cfg.sec.cap_inheritable, 0);
 	ck_assert_int_eq(s.cfg.nrlimits, 1);
 	ck_assert_int_eq(s.cfg.rlimits[0].resource, RLIMIT_NOFILE);
 	ck_assert_int_eq(s.cfg.rlimits[0].soft, 1024);
@@ -124,7 +122,7 @@ END_TEST
 
 START_TEST(runc_spec_root)
 {
-	cleanup_free char *text = without_caps("runc-spec.json");
+	cleanup_free char *text = data_file("runc-spec.json");
 	struct oci_spec s;
 	struct cr_error err;
 
@@ -138,7 +136,7 @@ END_TEST
 
 START_TEST(podman_like)
 {
-	cleanup_free char *text = without_caps("podman-rootless.json");
+	cleanup_free char *text = data_file("podman-rootless.json");
 	struct oci_spec s;
 	struct cr_error err;
 	const struct cr_mount *m;
@@ -324,30 +322,57 @@ START_TEST(refusals_name_the_field)
 }
 END_TEST
 
-/* Until the security and hooks parts are on this branch, their objects are refused by name
- * (never ignored). */
-START_TEST(caps_seccomp_hooks_refused_until_wired)
+/* capabilities, seccomp and hooks go through the security and hooks parts' parsers; their
+ * refusals come out as config.json's. */
+START_TEST(caps_seccomp_hooks)
 {
 	struct oci_spec s;
 	struct cr_error err;
 
+	ck_assert_msg(parse(MIN_HEAD
+			    "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+			    "\"capabilities\":{\"bounding\":[\"CAP_KILL\"]}},"
+			    "\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+			    "\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":"
+			    "\"SCMP_ACT_ERRNO\"}]}},"
+			    "\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\",\"timeout\":5}],"
+			    "\"poststop\":[{\"path\":\"/bin/echo\",\"args\":[\"echo\",\"x\"]}]}}",
+			    &s, &err) == 0,
+		      "%s", err.msg);
+	ck_assert(s.cfg.sec.cap_sets);
+	ck_assert_uint_eq(s.cfg.sec.cap_bounding, 1ULL << CAP_KILL);
+	ck_assert_uint_eq(s.cfg.sec.cap_effective, 0);
+	ck_assert_ptr_nonnull(s.cfg.sec.filter);
+	ck_assert_uint_gt(s.cfg.sec.filter_len, 0);
+	ck_assert(!s.cfg.sec.seccomp);
+	ck_assert_int_eq(s.hooks.prestart.n, 1);
+	ck_assert_str_eq(s.hooks.prestart.v[0].path, "/bin/true");
+	ck_assert_int_eq(s.hooks.prestart.v[0].timeout, 5);
+	ck_assert_int_eq(s.hooks.poststop.n, 1);
+	oci_spec_free(&s);
+	/* no capabilities object: five empty sets, as runc 1.1.5 */
+	ck_assert(parse(MIN, &s, &err) == 0);
+	ck_assert(s.cfg.sec.cap_sets);
+	ck_assert_uint_eq(
+	    s.cfg.sec.cap_bounding | s.cfg.sec.cap_effective | s.cfg.sec.cap_permitted, 0);
+	oci_spec_free(&s);
 	ck_assert_int_eq(parse(MIN_HEAD "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
-					"\"capabilities\":{\"bounding\":[\"CAP_KILL\"]}}}",
+					"\"capabilities\":{\"bounding\":[\"CAP_BOGUS\"]}}}",
 			       &s, &err),
 			 -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "process.capabilities"));
+	ck_assert_msg(!strncmp(err.msg, "config.json: ", 13) && strstr(err.msg, "CAP_BOGUS"), "%s",
+		      err.msg);
 	oci_spec_free(&s);
 	ck_assert_int_eq(parse(MIN_HEAD MIN_PROC ",\"linux\":{\"seccomp\":{\"defaultAction\":"
-						 "\"SCMP_ACT_ALLOW\"}}}",
+						 "\"SCMP_ACT_BOGUS\"}}}",
 			       &s, &err),
 			 -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "linux.seccomp"));
+	ck_assert_msg(strstr(err.msg, "SCMP_ACT_BOGUS"), "%s", err.msg);
 	oci_spec_free(&s);
-	ck_assert_int_eq(parse(MIN_HEAD MIN_PROC
-			       ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"}]}}",
-			       &s, &err),
-			 -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "hooks.prestart"));
+	ck_assert_int_eq(
+	    parse(MIN_HEAD MIN_PROC ",\"hooks\":{\"prestart\":[{\"path\":\"rel\"}]}}", &s, &err),
+	    -1);
+	ck_assert_msg(strstr(err.msg, "config.json: "), "%s", err.msg);
 	oci_spec_free(&s);
 }
 END_TEST
@@ -482,7 +507,7 @@ int main(void)
 	tcase_add_test(tc, podman_like);
 	tcase_add_test(tc, minimal_defaults_and_unknown_fields);
 	tcase_add_test(tc, refusals_name_the_field);
-	tcase_add_test(tc, caps_seccomp_hooks_refused_until_wired);
+	tcase_add_test(tc, caps_seccomp_hooks);
 	tcase_add_test(tc, relative_paths_and_huge);
 	tcase_add_test(tc, process_object_overrides);
 	tcase_add_test(tc, load_from_bundle);
