@@ -726,6 +726,26 @@ static void mount_attrs(unsigned long mflags, struct mount_attr *attr)
 	}
 }
 
+/* mount_setattr of attr on the detached tree. A user namespace cannot change the access
+ * time mode of a mount it got from a more privileged one (locked): that mode is kept, as
+ * runc (1.1.8 on) keeps locked flags, and the other options still set. */
+static int set_bind_attrs(int tree, bool rec, struct mount_attr *attr)
+{
+	unsigned flags = AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0);
+
+	if (!attr->attr_set && !attr->attr_clr)
+		return 0;
+	if (syscall(SYS_mount_setattr, tree, "", flags, attr, sizeof(*attr)) == 0)
+		return 0;
+	if (errno != EPERM || !(attr->attr_clr & MOUNT_ATTR__ATIME))
+		return -1;
+	attr->attr_clr &= ~(unsigned long long)MOUNT_ATTR__ATIME;
+	attr->attr_set &= ~(unsigned long long)MOUNT_ATTR__ATIME;
+	if (!attr->attr_set && !attr->attr_clr)
+		return 0;
+	return (int)syscall(SYS_mount_setattr, tree, "", flags, attr, sizeof(*attr));
+}
+
 /* Binds the host's src (recursively with rec) on dst in the root, made a directory or a
  * file as src is; mflags (ro, nosuid, ...) set on the new mount, and on all of it with rec. */
 static int bind_in_root(struct cr_mount_ctx *ctx, const char *src, const char *dst, bool rec,
@@ -746,9 +766,7 @@ static int bind_in_root(struct cr_mount_ctx *ctx, const char *src, const char *d
 	if (tree < 0)
 		return cr_fail(err, errno, "bind %s", src);
 	mount_attrs(mflags, &attr);
-	if ((attr.attr_set || attr.attr_clr) &&
-	    syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), &attr,
-		    sizeof(attr)) < 0)
+	if (set_bind_attrs(tree, rec, &attr) < 0)
 		return cr_fail(err, errno, "set the options of the bind mount of %s on %s", src,
 			       dst);
 	if (syscall(SYS_move_mount, tree, "", target, "",

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -343,6 +344,7 @@ static void check_inside(void)
 {
 	struct stat st;
 	struct utsname u;
+	struct statvfs vfs;
 	char buf[64] = "";
 	int fd;
 
@@ -355,6 +357,8 @@ static void check_inside(void)
 	CHECK(stat("/dev", &st) == 0 && (st.st_mode & 07777) == 0755, 13);
 	/* the bind is read-only, the tmpfs writable */
 	CHECK(open("/data/new", O_WRONLY | O_CREAT, 0644) < 0 && errno == EROFS, 14);
+	CHECK(statvfs("/data", &vfs) == 0 && (vfs.f_flag & ST_NOSUID) && (vfs.f_flag & ST_RDONLY),
+	      27);
 	fd = open("/data/hello", O_RDONLY);
 	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) == 2 && !strncmp(buf, "hi", 2), 15);
 	close(fd);
@@ -411,7 +415,7 @@ START_TEST(applied_in_a_user_namespace)
 	    "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":["
 	    "\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
 	    "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"%s\",\"options\":["
-	    "\"rbind\",\"ro\",\"rprivate\"]},"
+	    "\"rbind\",\"ro\",\"rprivate\",\"strictatime\",\"nosuid\"]},"
 	    "{\"destination\":\"/scratch\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}],"
 	    "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"uts\"},"
 	    "{\"type\":\"ipc\"}],\"sysctl\":{\"kernel.shmmax\":\"12345678\"},"
