@@ -8,8 +8,11 @@ n-th repeat of one description in a program is its own assertion). Prints every 
 the reference passes and the candidate does not (failed, skipped or missing: the program
 stopped before it), then a table per program: pass/fail/skip for each runtime, and for
 every program the candidate fails anything in, the reason from the reasons file (lines
-"PROGRAM<TAB>reason"; '#' starts a comment). Exit status 1 when the candidate fails any
-assertion the reference passes, else 0.
+"PROGRAM<TAB>reason"; '#' starts a comment). A reason starting with '!' marks a program that
+tests a refusal (a config the spec says MUST fail): a candidate that refuses it passes the
+program fully (exit status 0, no failure), and the assertions runtimetest would have checked
+inside the container it was right not to create are not counted against it. Exit status 1
+when the candidate fails any other assertion the reference passes, else 0.
 """
 import json
 import os
@@ -104,10 +107,18 @@ def main(argv):
             if c['fail'] == 0 and rc == 0 and c['count'] > 0:
                 totals[n]['programs_passing'] += 1
         lost = [k for k, st in res[ref].items() if st == 'pass' and res[cand].get(k) != 'pass']
+        refusal = reasons.get(prog, '').startswith('!')
+        if refusal and row[cand]['rc'] == 0 and row[cand]['fail'] == 0:
+            data.setdefault('refused', {})[prog] = len(lost)
+            lost = []
+            if row[cand]['count'] == 0:  # refused before any assertion: the program passes
+                totals[cand]['programs_passing'] += 1
         for k in lost:
             regressions.append((prog, k, res[cand].get(k, 'missing')))
         cand_fails = row[cand]['fail'] > 0 or row[cand]['rc'] != 0
-        row['reason'] = reasons.get(prog, 'no reason recorded') if cand_fails else ''
+        row['reason'] = reasons.get(prog, 'no reason recorded').lstrip('!') if cand_fails else ''
+        if refusal and not cand_fails and row[ref]['rc'] != 0:
+            row['reason'] = '(passes: %s)' % reasons[prog].lstrip('!')
         row['lost'] = lost
         rows.append(row)
         data['programs'][prog] = {n: row[n] for n in names}
