@@ -29,6 +29,7 @@
 #include "keeper.h"
 #include "mounts.h"
 #include "oci/console.h"
+#include "oci/execve.h"
 #include "oci/hooks.h"
 #include "oci/lifecycle.h"
 #include "oci/process.h"
@@ -72,7 +73,8 @@ struct create_ctx {
 	size_t nns;	 /* how many */
 	unsigned long clone_flags;
 	bool new_userns;
-	pid_t pid; /* C, in our PID namespace */
+	bool debug; /* --debug: each set-up step on stderr, as --trace */
+	pid_t pid;  /* C, in our PID namespace */
 };
 
 static int send_type(int sock, char type, const void *payload, size_t len)
@@ -117,54 +119,6 @@ static ssize_t recv_type(int sock, char want, char *buf, struct cr_error *err)
 	return n - 1;
 }
 
-/* Finds argv0 in PATH (process.env's) inside the root we now have; 127 or 126 in err. */
-static int find_exec(const struct cr_config *cfg, char *out, size_t len, struct cr_error *err)
-{
-	const char *a0 = cfg->args.n ? cfg->args.v[0] : NULL, *path = DEFAULT_PATH;
-	struct stat sb;
-
-	if (!a0 || !a0[0]) {
-		cr_fail(err, 0, "process.args is empty: nothing to run");
-		err->status = CR_EXIT_NOT_FOUND;
-		return -1;
-	}
-	for (size_t i = 0; i < cfg->env.n; i++) {
-		if (!strncmp(cfg->env.v[i], "PATH=", 5))
-			path = cfg->env.v[i] + 5;
-	}
-	if (strchr(a0, '/')) {
-		snprintf(out, len, "%s", a0);
-	} else {
-		bool found = false;
-
-		for (const char *p = path; !found && *p;) {
-			size_t n = strcspn(p, ":");
-
-			snprintf(out, len, "%.*s%s%s", (int)n, n ? p : ".", "/", a0);
-			found =
-			    stat(out, &sb) == 0 && S_ISREG(sb.st_mode) && access(out, X_OK) == 0;
-			p += n + (p[n] == ':');
-		}
-		if (!found) {
-			cr_fail(err, 0, "exec: \"%s\": executable file not found in $PATH", a0);
-			err->status = CR_EXIT_NOT_FOUND;
-			return -1;
-		}
-	}
-	if (stat(out, &sb) < 0) {
-		cr_fail(err, errno, "exec: \"%s\": stat %s", a0, out);
-		err->status = CR_EXIT_NOT_FOUND;
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode) || access(out, X_OK) < 0) {
-		cr_fail(err, 0, "exec: \"%s\": %s", a0,
-			S_ISDIR(sb.st_mode) ? "is a directory" : "permission denied");
-		err->status = CR_EXIT_CANNOT_EXEC;
-		return -1;
-	}
-	return 0;
-}
-
 /* --no-pivot: the root moved over / and chroot'ed into (what pivot_root does, the old root
  * staying underneath: for roots pivot_root refuses, such as a ramfs). */
 static int move_root(const char *root, struct cr_error *err)
@@ -204,6 +158,7 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	cleanup_free char *buf = cr_xmalloc(MSG_MAX);
 	cleanup_free char *state = NULL;
 	char exe[4096];
+	int exe_fd;
 	sigset_t none;
 	size_t i;
 
@@ -227,10 +182,14 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 			die(x->sock, &err);
 		}
 	}
+	/* While our /proc files are still ours: once non-dumpable, oom_score_adj belongs to
+	 * root of the runtime's namespace, which a rootless runtime is not. */
+	if (oci_process_oom_score_adj(cfg, &err) < 0)
+		die(x->sock, &err);
 	/* Only now (R had to write our maps): the container may not open our /proc/PID/exe
 	 * nor ptrace us while we hold descriptors of the host's. */
 	prctl(PR_SET_DUMPABLE, 0);
-	mounts_ctx_init(&mctx, cfg->rootfs, false);
+	mounts_ctx_init(&mctx, cfg->rootfs, x->debug);
 	for (i = 1; i < x->plan.n && x->plan.ops[i].kind != CR_OP_PIVOT_ROOT &&
 		    x->plan.ops[i].kind != CR_OP_EXEC;
 	     i++) {
@@ -245,9 +204,15 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	if (oci_hooks_run(&x->spec.hooks.create_container, "createContainer", state, &err) < 0)
 		die(x->sock, &err);
 	if (i < x->plan.n && x->plan.ops[i].kind == CR_OP_PIVOT_ROOT) {
-		if (x->opts->no_pivot ? move_root(x->plan.ops[i].dst, &err) < 0
-				      : mounts_apply(&x->plan.ops[i], &mctx, &err) < 0)
-			die(x->sock, &err);
+		if (!x->opts->no_pivot) {
+			if (mounts_apply(&x->plan.ops[i], &mctx, &err) < 0)
+				die(x->sock, &err);
+		} else {
+			mounts_ctx_close(&mctx);
+			if (move_root(x->plan.ops[i].dst, &err) < 0)
+				die(x->sock, &err);
+			mctx.root_mnt = "/"; /* later steps in the root are beneath the new "/" */
+		}
 		i++;
 	}
 	for (; i < x->plan.n && x->plan.ops[i].kind != CR_OP_EXEC; i++) {
@@ -263,11 +228,13 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	}
 	if (x->console_fd >= 0) {
 		if (oci_console_setup(x->console_fd, x->spec.console_rows, x->spec.console_cols,
-				      &err) < 0)
+				      &err) < 0 ||
+		    oci_console_mount(&err) < 0)
 			die(x->sock, &err);
 		close(x->console_fd);
 	}
-	if (find_exec(cfg, exe, sizeof(exe), &err) < 0)
+	exe_fd = oci_exec_find(cfg, exe, sizeof(exe), &err);
+	if (exe_fd < 0)
 		die(x->sock, &err);
 	if (send_type(x->sock, MSG_CREATED, NULL, 0) < 0)
 		_exit(CR_EXIT_TOOL);
@@ -280,9 +247,7 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	syscall(SYS_close_range, 3U + (unsigned)x->opts->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (oci_process_enter(cfg, &err) < 0)
 		goto fail;
-	execve(exe, cfg->args.v, cfg->env.v);
-	cr_fail(&err, errno, "exec %s", exe);
-	err.status = err.errnum == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
+	oci_exec_run(exe_fd, exe, cfg, &err);
 fail : {
 	char line[2048];
 
@@ -648,7 +613,8 @@ static void kill_container(pid_t pid)
 int oci_container_create(const struct oci_global *g, const struct oci_create_opts *opts, pid_t *pid,
 			 struct cr_error *err)
 {
-	struct create_ctx x = {.opts = opts, .sock = -1, .fifo_fd = -1, .console_fd = -1};
+	struct create_ctx x = {
+	    .opts = opts, .sock = -1, .fifo_fd = -1, .console_fd = -1, .debug = g->debug};
 	cleanup_close int root = -1, dir = -1;
 	cleanup_free char *bundle = NULL;
 	cleanup_free bool *src_is_dir = NULL;

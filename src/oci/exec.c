@@ -468,6 +468,11 @@ static void __attribute__((noreturn)) exec_joiner(struct exec_ctx *x)
 	struct exec_msg m = {.kind = 'p'};
 	pid_t pid;
 
+	/* while our /proc files are ours (oci/process.h says why); E2 inherits the value */
+	if (oci_process_oom_score_adj(&x->spec->cfg, &err) < 0) {
+		cr_prefix(&err, "exec");
+		report(x->sock, &err);
+	}
 	/* nothing of the container may ptrace us or open our /proc/PID/exe while we hold the
 	 * host's descriptors: this holds for E2 too, until its execve */
 	prctl(PR_SET_DUMPABLE, 0);
