@@ -115,8 +115,38 @@ static int set_ids(const struct cr_config *cfg, struct cr_error *err)
 	return cfg->uid ? restore_effective(err) : 0;
 }
 
+/* True in the initial user namespace (its uid_map maps every id to itself). */
+static bool in_initial_userns(void)
+{
+	struct cr_error err;
+	char map[256];
+
+	return cr_read_file("/proc/self/uid_map", map, sizeof(map), &err) > 0 &&
+	       !strcmp(map, "         0          0 4294967295\n");
+}
+
+/* Without a user namespace, as real root (containerd, CRI-O): CAP_MKNOD would make the host's
+ * disks and memory reachable (mknod /dev/sda), which runc stops with the device cgroup. This
+ * runtime manages no cgroup yet: the capability goes instead (a fifo or a socket needs none;
+ * in a user namespace the kernel refuses a device node anyway). */
+static void drop_mknod(struct cr_security *sec)
+{
+	const uint64_t mknod = 1ULL << CAP_MKNOD;
+
+	sec->cap_bounding &= ~mknod;
+	sec->cap_effective &= ~mknod;
+	sec->cap_permitted &= ~mknod;
+	sec->cap_inheritable &= ~mknod;
+	sec->cap_ambient &= ~mknod;
+	sec->caps &= ~mknod;
+}
+
 int oci_process_enter(const struct cr_config *cfg, struct cr_error *err)
 {
+	struct cr_security sec = cfg->sec;
+
+	if (in_initial_userns())
+		drop_mknod(&sec);
 	if (set_rlimits(cfg, err) < 0)
 		return -1;
 	if (cfg->oom_score_adj_set && set_oom_score_adj(cfg->oom_score_adj, err) < 0)
@@ -124,5 +154,5 @@ int oci_process_enter(const struct cr_config *cfg, struct cr_error *err)
 	umask(cfg->umask >= 0 ? (mode_t)cfg->umask : 022);
 	if (set_ids(cfg, err) < 0)
 		return -1;
-	return security_apply(&cfg->sec, err);
+	return security_apply(&sec, err);
 }
