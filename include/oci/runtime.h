@@ -40,6 +40,10 @@ void oci_global_init(struct oci_global *g);
 void oci_debug(const struct oci_global *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Writes a warning (printf-style) on stderr and to the --log. */
+void oci_warn(const struct oci_global *g, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* The commands (src/oci/NAME.c). */
 int oci_cmd_create(const struct oci_global *g, int argc, char **argv, struct cr_error *err);
 int oci_cmd_start(const struct oci_global *g, int argc, char **argv, struct cr_error *err);

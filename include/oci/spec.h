@@ -28,6 +28,8 @@ struct oci_spec {
 	unsigned short console_rows, console_cols;
 	struct cr_strv annotations; /* KEY=VALUE */
 	struct oci_hooks hooks;
+	char *unapplied; /* linux.resources members that set limits no cgroup applies yet
+			    ("memory, pids"), NULL: none */
 };
 
 /* Empties s (cfg config_init'ed). */

@@ -247,7 +247,7 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	syscall(SYS_close_range, 3U + (unsigned)x->opts->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (oci_process_enter(cfg, &err) < 0)
 		goto fail;
-	oci_exec_run(exe_fd, exe, cfg, &err);
+	oci_exec_first(exe_fd, exe, cfg, &err);
 fail : {
 	char line[2048];
 
@@ -642,6 +642,9 @@ int oci_container_create(const struct oci_global *g, const struct oci_create_opt
 	}
 	if (oci_spec_load(bundle, &x.spec, err) < 0)
 		goto fail;
+	if (x.spec.unapplied)
+		oci_warn(g, "linux.resources %s: not applied, this runtime makes no cgroup yet",
+			 x.spec.unapplied);
 	src_is_dir = cr_xcalloc(x.spec.cfg.nmounts + 1, sizeof(bool));
 	if (plan_namespaces(&x, err) < 0 || build_plan(&x, src_is_dir, err) < 0 ||
 	    open_inherited(&x, dir, err) < 0)

@@ -126,6 +126,19 @@ void oci_debug(const struct oci_global *g, const char *fmt, ...)
 		fprintf(stderr, "%s: %s\n", OCI_RUNTIME_NAME, line);
 }
 
+void oci_warn(const struct oci_global *g, const char *fmt, ...)
+{
+	char line[2048], esc[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	cr_escape(line, strlen(line), esc, sizeof(esc));
+	log_line(g, "warning", esc);
+	fprintf(stderr, "%s: warning: %s\n", OCI_RUNTIME_NAME, esc);
+}
+
 static int bool_value(const char *v, bool *out)
 {
 	if (!strcmp(v, "true") || !strcmp(v, "auto"))

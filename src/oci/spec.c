@@ -1034,6 +1034,32 @@ static int parse_annotations(json_object *doc, struct oci_spec *s, struct cr_err
 	return 0;
 }
 
+/* The members of linux.resources that set a limit (all but devices, whose rules the
+ * runtime's own device nodes and its dropped CAP_MKNOD stand for): they are accepted, as a
+ * rootless runc on cgroup v1 accepts them, and named in s->unapplied for create's warning,
+ * since no cgroup is made yet. */
+static void note_unapplied(json_object *doc, struct oci_spec *s)
+{
+	json_object *l = member(doc, "linux"), *r = l ? member(l, "resources") : NULL;
+
+	if (!r || !json_object_is_type(r, json_type_object))
+		return;
+	json_object_object_foreach(r, key, val)
+	{
+		char *next;
+
+		if (!strcmp(key, "devices") || !val ||
+		    (json_object_is_type(val, json_type_object) &&
+		     !json_object_object_length(val)) ||
+		    (json_object_is_type(val, json_type_array) && !json_object_array_length(val)))
+			continue;
+		next = cr_xasprintf("%s%s%s", s->unapplied ? s->unapplied : "",
+				    s->unapplied ? ", " : "", key);
+		free(s->unapplied);
+		s->unapplied = next;
+	}
+}
+
 /* hooks (oci/hooks.h): the six phases' lists. */
 static int parse_hooks(json_object *doc, struct oci_spec *s, struct cr_error *err)
 {
@@ -1084,6 +1110,7 @@ static int parse_doc(json_object *doc, const char *bundle, struct oci_spec *s, s
 	    parse_mounts(doc, bundle, cfg, err) < 0 || parse_linux(doc, cfg, err) < 0 ||
 	    parse_annotations(doc, s, err) < 0 || parse_hooks(doc, s, err) < 0)
 		return -1;
+	note_unapplied(doc, s);
 	p = member(doc, "process");
 	if (!p) {
 		cr_fail(err, 0, "config.json has no process");
@@ -1132,6 +1159,7 @@ void oci_spec_free(struct oci_spec *s)
 	free(s->oci_version);
 	strv_free(&s->annotations);
 	oci_hooks_free(&s->hooks);
+	free(s->unapplied);
 	oci_spec_init(s);
 }
 
