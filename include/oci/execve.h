@@ -22,4 +22,12 @@ int oci_exec_find(const struct cr_config *cfg, char *path, size_t len, struct cr
  * 127. */
 int oci_exec_run(int fd, const char *path, const struct cr_config *cfg, struct cr_error *err);
 
+/* The container's first process (create): a binary oci_exec_find checked is executed by its
+ * path, so that the kernel names the process for it ("sh", not the "busybox" its link leads
+ * to, as runc's and crun's do: ps and /proc/PID/comm show that name) — nothing of the
+ * container runs yet that could swap it between the check and the exec; a script goes
+ * through oci_exec_run (its interpreter is looked up by us, not by the kernel). Returns only
+ * on failure. */
+int oci_exec_first(int fd, const char *path, const struct cr_config *cfg, struct cr_error *err);
+
 #endif

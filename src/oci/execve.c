@@ -232,3 +232,17 @@ int oci_exec_run(int fd, const char *path, const struct cr_config *cfg, struct c
 	err->status = err->errnum == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
 	return -1;
 }
+
+int oci_exec_first(int fd, const char *path, const struct cr_config *cfg, struct cr_error *err)
+{
+	char *empty[] = {NULL};
+	char interp[256], arg[256];
+
+	if (shebang(fd, interp, arg, sizeof(interp)))
+		return oci_exec_run(fd, path, cfg, err);
+	close(fd);
+	execve(path, cfg->args.v, cfg->env.n ? cfg->env.v : empty);
+	cr_fail(err, errno, "exec %s", path);
+	err->status = err->errnum == ENOENT ? CR_EXIT_NOT_FOUND : CR_EXIT_CANNOT_EXEC;
+	return -1;
+}
