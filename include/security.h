@@ -27,11 +27,15 @@ struct cr_security {
 	bool cap_sets;
 	uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
 	/* OCI (linux.seccomp): a filter compiled at run time from config.json's profile
-	 * (oci/seccomp.h), loaded in place of the default one; filter_flags: SECCOMP_FILTER_FLAG_* */
+	 * (oci/seccomp.h), loaded in place of the default one; filter_flags: SECCOMP_FILTER_FLAG_*
+	 */
 	struct sock_filter *filter;
 	unsigned short filter_len;
 	unsigned filter_flags;
 };
+
+/* The highest capability the running kernel knows (PR_CAPBSET_READ answers EINVAL above). */
+int security_last_cap(void);
 
 /* Parses a capability name ("NET_ADMIN", "CAP_NET_ADMIN", case-insensitive, or "ALL")
  * into a mask of it; 0 if unknown. */

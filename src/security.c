@@ -160,20 +160,27 @@ int security_load_seccomp(uint64_t caps, struct cr_error *err)
 	return 0;
 }
 
-/* Drops from the bounding set every capability this kernel knows that keep lacks. */
-static int drop_bounding(uint64_t keep, struct cr_error *err)
+int security_last_cap(void)
 {
-	long last = 0, absent = 64;
+	int last = 0, absent = 64;
 
-	/* The highest capability this kernel knows, by bisection: 6 prctls, not 41. */
+	/* by bisection: 6 prctls, not 41 */
 	while (absent - last > 1) {
-		long mid = (last + absent) / 2;
+		int mid = (last + absent) / 2;
 
 		if (prctl(PR_CAPBSET_READ, mid, 0, 0, 0) >= 0)
 			last = mid;
 		else
 			absent = mid;
 	}
+	return last;
+}
+
+/* Drops from the bounding set every capability this kernel knows that keep lacks. */
+static int drop_bounding(uint64_t keep, struct cr_error *err)
+{
+	long last = security_last_cap();
+
 	for (long c = 0; c <= last; c++) {
 		if (c < 64 && (keep & CAP(c)))
 			continue;

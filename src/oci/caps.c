@@ -2,26 +2,9 @@
 #include <json-c/json.h>
 #include <string.h>
 #include <sys/capability.h>
-#include <sys/prctl.h>
 
 #include "oci/caps.h"
-
-/* The highest capability the running kernel knows (PR_CAPBSET_READ answers EINVAL
- * above it): six prctls by bisection. */
-static int kernel_last_cap(void)
-{
-	int last = 0, absent = 64;
-
-	while (absent - last > 1) {
-		int mid = (last + absent) / 2;
-
-		if (prctl(PR_CAPBSET_READ, mid, 0, 0, 0) >= 0)
-			last = mid;
-		else
-			absent = mid;
-	}
-	return last;
-}
+#include "security.h"
 
 /* A name as the runtime spec writes it: CAP_ and upper case letters, digits, '_' (libcap
  * alone would also take "chown" or "12"). */
@@ -95,7 +78,7 @@ int oci_caps_parse(struct json_object *caps, struct cr_security *sec, struct cr_
 					   "ambient"};
 	uint64_t *masks[] = {&sec->cap_bounding, &sec->cap_effective, &sec->cap_permitted,
 			     &sec->cap_inheritable, &sec->cap_ambient};
-	int last = kernel_last_cap();
+	int last = security_last_cap();
 
 	if (caps && !json_object_is_type(caps, json_type_object))
 		return cr_fail(err, 0, "process.capabilities is not an object");
