@@ -414,6 +414,57 @@ static bool tty_gid_mapped(const struct create_ctx *x)
 	return userns_map_parse(text, &map) == 0 && userns_map_has(&map, 5);
 }
 
+/* path with "//", "/./" and "dir/.." taken out, as the text reads (no lookup). */
+static char *path_clean(const char *path)
+{
+	char *out = cr_xmalloc(strlen(path) + 2);
+	size_t n = 0;
+
+	for (const char *p = path; *p;) {
+		size_t k;
+
+		p += strspn(p, "/");
+		k = strcspn(p, "/");
+		if (k == 0 || (k == 1 && p[0] == '.')) {
+			p += k;
+			continue;
+		}
+		if (k == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && out[--n] != '/')
+				;
+		} else {
+			out[n++] = '/';
+			memcpy(out + n, p, k);
+			n += k;
+		}
+		p += k;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	return out;
+}
+
+/* root.path must be the directory itself, no symlink on the way (runc's rule): the root is
+ * bound by that path later, and a link there would be followed to wherever it points then. */
+static int check_rootfs(const char *rootfs, struct cr_error *err)
+{
+	cleanup_free char *real = realpath(rootfs, NULL);
+	cleanup_free char *clean = path_clean(rootfs);
+	struct stat sb;
+
+	if (!real)
+		return cr_fail(err, errno, "root.path %s", rootfs);
+	if (strcmp(real, clean)) {
+		cr_fail(err, 0, "root.path %s is a symlink or has one on the way (it leads to %s)",
+			rootfs, real);
+		return cr_hint(err, "give the real path of the root directory");
+	}
+	if (stat(real, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return cr_fail(err, ENOTDIR, "root.path %s", rootfs);
+	return 0;
+}
+
 /* The facts the plan of an OCI config needs: the rootfs bound on itself, no overlay. */
 static int build_plan(struct create_ctx *x, bool *src_is_dir, struct cr_error *err)
 {
@@ -640,7 +691,7 @@ int oci_container_create(const struct oci_global *g, const struct oci_create_opt
 		cr_fail(err, errno, "open %s/%s", g->root, opts->id);
 		goto fail;
 	}
-	if (oci_spec_load(bundle, &x.spec, err) < 0)
+	if (oci_spec_load(bundle, &x.spec, err) < 0 || check_rootfs(x.spec.cfg.rootfs, err) < 0)
 		goto fail;
 	src_is_dir = cr_xcalloc(x.spec.cfg.nmounts + 1, sizeof(bool));
 	if (plan_namespaces(&x, err) < 0 || build_plan(&x, src_is_dir, err) < 0 ||

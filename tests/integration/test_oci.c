@@ -1289,6 +1289,50 @@ static void oci_case_teardown(void)
 	h_case_teardown();
 }
 
+/* A root.path that is a symlink, or has one on the way, is refused as runc refuses it (the
+ * root is bound by that path later: a link there is followed to wherever it points then),
+ * with one line, nothing left; the same root by its real path runs. */
+START_TEST(test_symlinked_rootfs_refused)
+{
+	enum mode m = (enum mode)_i;
+	char *b = bundle(m, "b1", "[\"true\"]");
+	char *cfg = h_strf("%s/config.json", b);
+	char *link = h_strf("%s/rootlink", H.base), *dirlink = h_strf("%s/baselink", H.base);
+	char *text = h_read_file(cfg), *at = strstr(text, H.rootfs);
+	struct h_result r;
+
+	ck_assert_ptr_nonnull(at);
+	ck_assert_int_eq(symlink(H.rootfs, link), 0);
+	ck_assert_int_eq(symlink(H.base, dirlink), 0);
+	for (int i = 0; i < 2; i++) {
+		/* the root itself a link, then a link on the way (baselink/rootfs) */
+		char *sym =
+		    i == 0 ? h_strf("%.*s%s%s", (int)(at - text), text, link, at + strlen(H.rootfs))
+			   : h_strf("%.*s%s%s%s", (int)(at - text), text, dirlink,
+				    strrchr(H.rootfs, '/'), at + strlen(H.rootfs));
+
+		h_write_file(cfg, sym, 0644);
+		free(sym);
+		rt(&r, m, "run", "--bundle", b, "s1", NULL);
+		ck_assert_msg(r.status == 125, "%d: exit %d: %s", i, r.status, r.err);
+		ck_assert_msg(strstr(r.err, "root.path") && strstr(r.err, "symlink"), "%s", r.err);
+		ck_assert_int_eq(h_count_lines(r.err), 1);
+		h_result_free(&r);
+		assert_root_empty();
+	}
+	h_write_file(cfg, text, 0644);
+	rt(&r, m, "run", "--bundle", b, "s1", NULL);
+	h_assert_status(&r, 0, "run with the real root.path");
+	h_result_free(&r);
+	assert_root_empty();
+	free(text);
+	free(dirlink);
+	free(link);
+	free(cfg);
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
@@ -1323,6 +1367,9 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = h_tcase("hooks");
 	tcase_add_loop_test(tc, test_hooks, 0, MODES);
+	suite_add_tcase(s, tc);
+	tc = h_tcase("attacks");
+	tcase_add_loop_test(tc, test_symlinked_rootfs_refused, 0, MODES);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
