@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <linux/magic.h>
 #include <poll.h>
 #include <pwd.h>
 #include <sched.h>
@@ -21,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -291,6 +293,28 @@ static void __attribute__((noreturn)) parent_main(struct create_ctx *x)
 	_exit(0);
 }
 
+/* Opens a namespace file given by path for setns: looked at first through O_PATH, so that
+ * a FIFO there cannot block us nor a device be opened; anything but a namespace refused. */
+static int open_ns(const char *path, struct cr_error *err)
+{
+	cleanup_close int pfd = open(path, O_PATH | O_CLOEXEC);
+	struct statfs sfs;
+	char self[64];
+	int fd;
+
+	if (pfd < 0)
+		return cr_fail(err, errno, "linux.namespaces: open %s", path);
+	if (fstatfs(pfd, &sfs) < 0 || (unsigned long)sfs.f_type != NSFS_MAGIC) {
+		cr_fail(err, EINVAL, "linux.namespaces: %s is not a namespace", path);
+		return cr_hint(err, "give a /proc/PID/ns/ file, or a bind mount of one");
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = open(self, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cr_fail(err, errno, "linux.namespaces: open %s", path);
+	return fd;
+}
+
 /* Opens the namespaces given by path (user first: joining it grants the others) and
  * gathers the CLONE_NEW* of the new ones. */
 static int plan_namespaces(struct create_ctx *x, struct cr_error *err)
@@ -310,9 +334,9 @@ static int plan_namespaces(struct create_ctx *x, struct cr_error *err)
 			}
 			if (x->nns >= sizeof(x->ns_fds) / sizeof(x->ns_fds[0]))
 				return cr_fail(err, 0, "linux.namespaces: too many entries");
-			fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+			fd = open_ns(ns->path, err);
 			if (fd < 0)
-				return cr_fail(err, errno, "linux.namespaces: open %s", ns->path);
+				return -1;
 			x->ns_fds[x->nns] = fd;
 			x->ns_types[x->nns++] = (int)ns->type;
 		}

@@ -1333,6 +1333,38 @@ START_TEST(test_symlinked_rootfs_refused)
 }
 END_TEST
 
+/* A namespace path that is a FIFO (or any file not a namespace) is refused with one line
+ * and nothing left: create opened it for reading and blocked forever. */
+START_TEST(test_namespace_path_not_a_namespace)
+{
+	enum mode m = (enum mode)_i;
+	char *b = bundle(m, "b1", "[\"true\"]");
+	char *cfg = h_strf("%s/config.json", b);
+	char *fifo = h_strf("%s/fifo", H.base);
+	char *text = h_read_file(cfg), *at = strstr(text, "\"namespaces\":[");
+	char *bad;
+	struct h_result r;
+
+	ck_assert_ptr_nonnull(at);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	at += strlen("\"namespaces\":[");
+	bad = h_strf("%.*s{\"type\":\"network\",\"path\":\"%s\"},%s", (int)(at - text), text, fifo,
+		     at);
+	h_write_file(cfg, bad, 0644);
+	rt(&r, m, "run", "--bundle", b, "n1", NULL);
+	ck_assert_msg(r.status == 125, "exit %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, fifo) && strstr(r.err, "not a namespace"), "%s", r.err);
+	ck_assert_int_eq(h_count_lines(r.err), 1);
+	h_result_free(&r);
+	assert_root_empty();
+	free(bad);
+	free(text);
+	free(fifo);
+	free(cfg);
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
@@ -1370,6 +1402,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = h_tcase("attacks");
 	tcase_add_loop_test(tc, test_symlinked_rootfs_refused, 0, MODES);
+	tcase_add_loop_test(tc, test_namespace_path_not_a_namespace, 0, MODES);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
