@@ -426,6 +426,13 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
+	/* a session of its own (runc's): the caller's controlling terminal is not the
+	 * container's to open as /dev/tty nor to push input into with TIOCSTI; with a console,
+	 * its setup makes the session */
+	if (x->console_fd < 0 && setsid() < 0) {
+		cr_fail(&err, errno, "exec: setsid");
+		report(x->sock, &err);
+	}
 	if (x->console_fd >= 0) {
 		if (oci_console_setup(x->console_fd, x->spec->console_rows, x->spec->console_cols,
 				      &err) < 0)

@@ -1365,6 +1365,43 @@ START_TEST(test_namespace_path_not_a_namespace)
 }
 END_TEST
 
+/* exec without a terminal of its own, from a shell on a terminal: the process is in a
+ * session of its own, so the caller's controlling terminal is not its /dev/tty (it could push
+ * input into the caller's shell with TIOCSTI), as runc's exec. */
+START_TEST(test_exec_not_in_callers_session)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "s2");
+	struct winsize ws = {.ws_row = 24, .ws_col = 80};
+	struct termios before, after;
+	struct h_result r;
+	const char *argv[16];
+	char *root = root_dir();
+	size_t n = 0;
+
+	if (m == UNSHARE) {
+		argv[n++] = h_conti_bin();
+		argv[n++] = "unshare";
+	}
+	argv[n++] = runtime_bin();
+	argv[n++] = "--root";
+	argv[n++] = root;
+	argv[n++] = "exec";
+	argv[n++] = "s2";
+	argv[n++] = "sh";
+	argv[n++] = "-c";
+	argv[n++] = "if true 3<>/dev/tty 2>/dev/null; then echo CALLERS-TTY; else echo NO-TTY; fi";
+	argv[n] = NULL;
+	h_run_pty(&r, (char *const *)argv, &ws, NULL, &before, &after);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.out);
+	ck_assert_msg(strstr(r.out, "NO-TTY") && !strstr(r.out, "CALLERS-TTY"), "%s", r.out);
+	h_result_free(&r);
+	remove_container(m, "s2");
+	free(root);
+	free(pid);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
@@ -1403,6 +1440,7 @@ int main(void)
 	tc = h_tcase("attacks");
 	tcase_add_loop_test(tc, test_symlinked_rootfs_refused, 0, MODES);
 	tcase_add_loop_test(tc, test_namespace_path_not_a_namespace, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_not_in_callers_session, 0, MODES);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
