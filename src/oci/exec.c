@@ -453,13 +453,14 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x)
 	fd = oci_exec_find(cfg, path, sizeof(path), &err);
 	if (fd < 0)
 		report(x->sock, &err);
-	/* the caller's descriptors beyond the preserved ones, and all of ours, go at exec */
+	/* the caller's descriptors beyond the preserved ones, and all of ours, go at exec. The
+	 * preserved ones are those the caller passed (not close-on-exec, or we would not have
+	 * them): ours in that range stay close-on-exec (the O_PATH one of ROOT/ID, a host
+	 * directory, was a way out of the container's root: runc's CVE-2024-21626) */
 	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 		cr_fail(&err, errno, "exec: close_range");
 		report(x->sock, &err);
 	}
-	for (unsigned k = 3; k < first; k++)
-		fcntl((int)k, F_SETFD, 0);
 	if (oci_process_enter(cfg, &err) < 0) {
 		cr_prefix(&err, "exec");
 		report(x->sock, &err);

@@ -1402,6 +1402,37 @@ START_TEST(test_exec_not_in_callers_session)
 }
 END_TEST
 
+/* exec --preserve-fds N passes the caller's descriptors 3..N+2 and nothing of the
+ * runtime's: its own (the O_PATH one of ROOT/ID, a host directory outside the container's
+ * root; its socket) sat in that range when the caller passed fewer, were made inheritable,
+ * and /proc/self/fd/N/../.. listed the host's files (runc's CVE-2024-21626 class). */
+START_TEST(test_exec_preserve_fds_no_runtime_fd)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "p5");
+	char *file = h_strf("%s/passed", H.base), *secret = h_strf("%s/host-secret", H.base);
+	char *open3 = h_strf("exec 3<%s", file);
+	struct h_result r;
+
+	h_write_file(file, "passed-on\n", 0644);
+	h_write_file(secret, "", 0644);
+	rt_sh(&r, m, open3, "exec", "--preserve-fds", "8", "p5", "sh", "-c",
+	      "cat <&3; for f in 4 5 6 7 8 9 10; do [ -e /proc/self/fd/$f ] && "
+	      "echo LEAK $f $(readlink /proc/self/fd/$f) && ls /proc/self/fd/$f/../..; done; "
+	      "echo done",
+	      NULL);
+	h_assert_status(&r, 0, "exec --preserve-fds 8");
+	ck_assert_msg(!strcmp(r.out, "passed-on\ndone\n") && !strstr(r.out, "host-secret"), "%s",
+		      r.out);
+	h_result_free(&r);
+	remove_container(m, "p5");
+	free(open3);
+	free(secret);
+	free(file);
+	free(pid);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
@@ -1441,6 +1472,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_symlinked_rootfs_refused, 0, MODES);
 	tcase_add_loop_test(tc, test_namespace_path_not_a_namespace, 0, MODES);
 	tcase_add_loop_test(tc, test_exec_not_in_callers_session, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_preserve_fds_no_runtime_fd, 0, MODES);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
