@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <linux/magic.h>
 #include <poll.h>
 #include <pwd.h>
 #include <sched.h>
@@ -21,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -291,6 +293,28 @@ static void __attribute__((noreturn)) parent_main(struct create_ctx *x)
 	_exit(0);
 }
 
+/* Opens a namespace file given by path for setns: looked at first through O_PATH, so that
+ * a FIFO there cannot block us nor a device be opened; anything but a namespace refused. */
+static int open_ns(const char *path, struct cr_error *err)
+{
+	cleanup_close int pfd = open(path, O_PATH | O_CLOEXEC);
+	struct statfs sfs;
+	char self[64];
+	int fd;
+
+	if (pfd < 0)
+		return cr_fail(err, errno, "linux.namespaces: open %s", path);
+	if (fstatfs(pfd, &sfs) < 0 || (unsigned long)sfs.f_type != NSFS_MAGIC) {
+		cr_fail(err, EINVAL, "linux.namespaces: %s is not a namespace", path);
+		return cr_hint(err, "give a /proc/PID/ns/ file, or a bind mount of one");
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = open(self, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cr_fail(err, errno, "linux.namespaces: open %s", path);
+	return fd;
+}
+
 /* Opens the namespaces given by path (user first: joining it grants the others) and
  * gathers the CLONE_NEW* of the new ones. */
 static int plan_namespaces(struct create_ctx *x, struct cr_error *err)
@@ -310,9 +334,9 @@ static int plan_namespaces(struct create_ctx *x, struct cr_error *err)
 			}
 			if (x->nns >= sizeof(x->ns_fds) / sizeof(x->ns_fds[0]))
 				return cr_fail(err, 0, "linux.namespaces: too many entries");
-			fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+			fd = open_ns(ns->path, err);
 			if (fd < 0)
-				return cr_fail(err, errno, "linux.namespaces: open %s", ns->path);
+				return -1;
 			x->ns_fds[x->nns] = fd;
 			x->ns_types[x->nns++] = (int)ns->type;
 		}
@@ -412,6 +436,57 @@ static bool tty_gid_mapped(const struct create_ctx *x)
 	for (char *c = text; *c; c++)
 		*c = *c == '\n' ? ' ' : *c;
 	return userns_map_parse(text, &map) == 0 && userns_map_has(&map, 5);
+}
+
+/* path with "//", "/./" and "dir/.." taken out, as the text reads (no lookup). */
+static char *path_clean(const char *path)
+{
+	char *out = cr_xmalloc(strlen(path) + 2);
+	size_t n = 0;
+
+	for (const char *p = path; *p;) {
+		size_t k;
+
+		p += strspn(p, "/");
+		k = strcspn(p, "/");
+		if (k == 0 || (k == 1 && p[0] == '.')) {
+			p += k;
+			continue;
+		}
+		if (k == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && out[--n] != '/')
+				;
+		} else {
+			out[n++] = '/';
+			memcpy(out + n, p, k);
+			n += k;
+		}
+		p += k;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	return out;
+}
+
+/* root.path must be the directory itself, no symlink on the way (runc's rule): the root is
+ * bound by that path later, and a link there would be followed to wherever it points then. */
+static int check_rootfs(const char *rootfs, struct cr_error *err)
+{
+	cleanup_free char *real = realpath(rootfs, NULL);
+	cleanup_free char *clean = path_clean(rootfs);
+	struct stat sb;
+
+	if (!real)
+		return cr_fail(err, errno, "root.path %s", rootfs);
+	if (strcmp(real, clean)) {
+		cr_fail(err, 0, "root.path %s is a symlink or has one on the way (it leads to %s)",
+			rootfs, real);
+		return cr_hint(err, "give the real path of the root directory");
+	}
+	if (stat(real, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return cr_fail(err, ENOTDIR, "root.path %s", rootfs);
+	return 0;
 }
 
 /* The facts the plan of an OCI config needs: the rootfs bound on itself, no overlay. */
@@ -640,7 +715,7 @@ int oci_container_create(const struct oci_global *g, const struct oci_create_opt
 		cr_fail(err, errno, "open %s/%s", g->root, opts->id);
 		goto fail;
 	}
-	if (oci_spec_load(bundle, &x.spec, err) < 0)
+	if (oci_spec_load(bundle, &x.spec, err) < 0 || check_rootfs(x.spec.cfg.rootfs, err) < 0)
 		goto fail;
 	if (x.spec.unapplied)
 		oci_warn(g, "linux.resources %s: not applied, this runtime makes no cgroup yet",

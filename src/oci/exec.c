@@ -426,6 +426,13 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
+	/* a session of its own (runc's): the caller's controlling terminal is not the
+	 * container's to open as /dev/tty nor to push input into with TIOCSTI; with a console,
+	 * its setup makes the session */
+	if (x->console_fd < 0 && setsid() < 0) {
+		cr_fail(&err, errno, "exec: setsid");
+		report(x->sock, &err);
+	}
 	if (x->console_fd >= 0) {
 		if (oci_console_setup(x->console_fd, x->spec->console_rows, x->spec->console_cols,
 				      &err) < 0)
@@ -446,13 +453,14 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x)
 	fd = oci_exec_find(cfg, path, sizeof(path), &err);
 	if (fd < 0)
 		report(x->sock, &err);
-	/* the caller's descriptors beyond the preserved ones, and all of ours, go at exec */
+	/* the caller's descriptors beyond the preserved ones, and all of ours, go at exec. The
+	 * preserved ones are those the caller passed (not close-on-exec, or we would not have
+	 * them): ours in that range stay close-on-exec (the O_PATH one of ROOT/ID, a host
+	 * directory, was a way out of the container's root: runc's CVE-2024-21626) */
 	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 		cr_fail(&err, errno, "exec: close_range");
 		report(x->sock, &err);
 	}
-	for (unsigned k = 3; k < first; k++)
-		fcntl((int)k, F_SETFD, 0);
 	if (oci_process_enter(cfg, &err) < 0) {
 		cr_prefix(&err, "exec");
 		report(x->sock, &err);

@@ -1289,6 +1289,150 @@ static void oci_case_teardown(void)
 	h_case_teardown();
 }
 
+/* A root.path that is a symlink, or has one on the way, is refused as runc refuses it (the
+ * root is bound by that path later: a link there is followed to wherever it points then),
+ * with one line, nothing left; the same root by its real path runs. */
+START_TEST(test_symlinked_rootfs_refused)
+{
+	enum mode m = (enum mode)_i;
+	char *b = bundle(m, "b1", "[\"true\"]");
+	char *cfg = h_strf("%s/config.json", b);
+	char *link = h_strf("%s/rootlink", H.base), *dirlink = h_strf("%s/baselink", H.base);
+	char *text = h_read_file(cfg), *at = strstr(text, H.rootfs);
+	struct h_result r;
+
+	ck_assert_ptr_nonnull(at);
+	ck_assert_int_eq(symlink(H.rootfs, link), 0);
+	ck_assert_int_eq(symlink(H.base, dirlink), 0);
+	for (int i = 0; i < 2; i++) {
+		/* the root itself a link, then a link on the way (baselink/rootfs) */
+		char *sym =
+		    i == 0 ? h_strf("%.*s%s%s", (int)(at - text), text, link, at + strlen(H.rootfs))
+			   : h_strf("%.*s%s%s%s", (int)(at - text), text, dirlink,
+				    strrchr(H.rootfs, '/'), at + strlen(H.rootfs));
+
+		h_write_file(cfg, sym, 0644);
+		free(sym);
+		rt(&r, m, "run", "--bundle", b, "s1", NULL);
+		ck_assert_msg(r.status == 125, "%d: exit %d: %s", i, r.status, r.err);
+		ck_assert_msg(strstr(r.err, "root.path") && strstr(r.err, "symlink"), "%s", r.err);
+		ck_assert_int_eq(h_count_lines(r.err), 1);
+		h_result_free(&r);
+		assert_root_empty();
+	}
+	h_write_file(cfg, text, 0644);
+	rt(&r, m, "run", "--bundle", b, "s1", NULL);
+	h_assert_status(&r, 0, "run with the real root.path");
+	h_result_free(&r);
+	assert_root_empty();
+	free(text);
+	free(dirlink);
+	free(link);
+	free(cfg);
+	free(b);
+}
+END_TEST
+
+/* A namespace path that is a FIFO (or any file not a namespace) is refused with one line
+ * and nothing left: create opened it for reading and blocked forever. */
+START_TEST(test_namespace_path_not_a_namespace)
+{
+	enum mode m = (enum mode)_i;
+	char *b = bundle(m, "b1", "[\"true\"]");
+	char *cfg = h_strf("%s/config.json", b);
+	char *fifo = h_strf("%s/fifo", H.base);
+	char *text = h_read_file(cfg), *at = strstr(text, "\"namespaces\":[");
+	char *bad;
+	struct h_result r;
+
+	ck_assert_ptr_nonnull(at);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	at += strlen("\"namespaces\":[");
+	bad = h_strf("%.*s{\"type\":\"network\",\"path\":\"%s\"},%s", (int)(at - text), text, fifo,
+		     at);
+	h_write_file(cfg, bad, 0644);
+	rt(&r, m, "run", "--bundle", b, "n1", NULL);
+	ck_assert_msg(r.status == 125, "exit %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, fifo) && strstr(r.err, "not a namespace"), "%s", r.err);
+	ck_assert_int_eq(h_count_lines(r.err), 1);
+	h_result_free(&r);
+	assert_root_empty();
+	free(bad);
+	free(text);
+	free(fifo);
+	free(cfg);
+	free(b);
+}
+END_TEST
+
+/* exec without a terminal of its own, from a shell on a terminal: the process is in a
+ * session of its own, so the caller's controlling terminal is not its /dev/tty (it could push
+ * input into the caller's shell with TIOCSTI), as runc's exec. */
+START_TEST(test_exec_not_in_callers_session)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "s2");
+	struct winsize ws = {.ws_row = 24, .ws_col = 80};
+	struct termios before, after;
+	struct h_result r;
+	const char *argv[16];
+	char *root = root_dir();
+	size_t n = 0;
+
+	if (m == UNSHARE) {
+		argv[n++] = h_conti_bin();
+		argv[n++] = "unshare";
+	}
+	argv[n++] = runtime_bin();
+	argv[n++] = "--root";
+	argv[n++] = root;
+	argv[n++] = "exec";
+	argv[n++] = "s2";
+	argv[n++] = "sh";
+	argv[n++] = "-c";
+	argv[n++] = "if true 3<>/dev/tty 2>/dev/null; then echo CALLERS-TTY; else echo NO-TTY; fi";
+	argv[n] = NULL;
+	h_run_pty(&r, (char *const *)argv, &ws, NULL, &before, &after);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.out);
+	ck_assert_msg(strstr(r.out, "NO-TTY") && !strstr(r.out, "CALLERS-TTY"), "%s", r.out);
+	h_result_free(&r);
+	remove_container(m, "s2");
+	free(root);
+	free(pid);
+}
+END_TEST
+
+/* exec --preserve-fds N passes the caller's descriptors 3..N+2 and nothing of the
+ * runtime's: its own (the O_PATH one of ROOT/ID, a host directory outside the container's
+ * root; its socket) sat in that range when the caller passed fewer, were made inheritable,
+ * and /proc/self/fd/N/../.. listed the host's files (runc's CVE-2024-21626 class). */
+START_TEST(test_exec_preserve_fds_no_runtime_fd)
+{
+	enum mode m = (enum mode)_i;
+	char *pid = start_sleeper(m, "p5");
+	char *file = h_strf("%s/passed", H.base), *secret = h_strf("%s/host-secret", H.base);
+	char *open3 = h_strf("exec 3<%s", file);
+	struct h_result r;
+
+	h_write_file(file, "passed-on\n", 0644);
+	h_write_file(secret, "", 0644);
+	rt_sh(&r, m, open3, "exec", "--preserve-fds", "8", "p5", "sh", "-c",
+	      "cat <&3; for f in 4 5 6 7 8 9 10; do [ -e /proc/self/fd/$f ] && "
+	      "echo LEAK $f $(readlink /proc/self/fd/$f) && ls /proc/self/fd/$f/../..; done; "
+	      "echo done",
+	      NULL);
+	h_assert_status(&r, 0, "exec --preserve-fds 8");
+	ck_assert_msg(!strcmp(r.out, "passed-on\ndone\n") && !strstr(r.out, "host-secret"), "%s",
+		      r.out);
+	h_result_free(&r);
+	remove_container(m, "p5");
+	free(open3);
+	free(secret);
+	free(file);
+	free(pid);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
@@ -1323,6 +1467,12 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = h_tcase("hooks");
 	tcase_add_loop_test(tc, test_hooks, 0, MODES);
+	suite_add_tcase(s, tc);
+	tc = h_tcase("attacks");
+	tcase_add_loop_test(tc, test_symlinked_rootfs_refused, 0, MODES);
+	tcase_add_loop_test(tc, test_namespace_path_not_a_namespace, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_not_in_callers_session, 0, MODES);
+	tcase_add_loop_test(tc, test_exec_preserve_fds_no_runtime_fd, 0, MODES);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
