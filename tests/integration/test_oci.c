@@ -1468,6 +1468,38 @@ START_TEST(test_proc_on_symlink_refused)
 }
 END_TEST
 
+/* create --pid-file writes through a new file of its own: a symlink someone put at the
+ * temporary name beside the pid file was followed and the file it named overwritten. */
+START_TEST(test_pid_file_no_symlink_followed)
+{
+	enum mode m = (enum mode)_i;
+	char *b = bundle(m, "b1", "[\"true\"]");
+	char *pidfile = h_strf("%s/c.pid", H.base), *victim = h_strf("%s/victim", H.base);
+	char *tmp = h_strf("%s.conti-tmp", pidfile), *text;
+	struct h_result r;
+
+	h_write_file(victim, "precious\n", 0644);
+	ck_assert_int_eq(symlink(victim, tmp), 0);
+	rt(&r, m, "create", "--bundle", b, "--pid-file", pidfile, "q1", NULL);
+	h_assert_status(&r, 0, "create --pid-file");
+	h_result_free(&r);
+	text = h_read_file(victim);
+	ck_assert_str_eq(text, "precious\n");
+	free(text);
+	text = h_read_file(pidfile);
+	ck_assert_msg(text && atoi(text) > 0, "pid file: %s", text ? text : "(none)");
+	free(text);
+	rt(&r, m, "delete", "--force", "q1", NULL);
+	h_assert_status(&r, 0, "delete");
+	h_result_free(&r);
+	assert_root_empty();
+	free(tmp);
+	free(victim);
+	free(pidfile);
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci");
@@ -1509,6 +1541,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_exec_not_in_callers_session, 0, MODES);
 	tcase_add_loop_test(tc, test_exec_preserve_fds_no_runtime_fd, 0, MODES);
 	tcase_add_loop_test(tc, test_proc_on_symlink_refused, 0, MODES);
+	tcase_add_loop_test(tc, test_pid_file_no_symlink_followed, 0, MODES);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
