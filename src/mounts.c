@@ -801,6 +801,31 @@ static const char *fs_type(const char *fstype)
 	return fstype;
 }
 
+/* dst in the root as a directory that is no symlink (proc and sysfs, as runc wants them): a
+ * link there would put them elsewhere than the later steps (masked and read-only paths,
+ * sysctl) look for them, and a link in a volume shared with another container may change
+ * between those steps (runc's CVE-2019-19921). */
+static int plain_dir_in_root(struct cr_mount_ctx *ctx, const char *dst, const char *type,
+			     struct cr_error *err)
+{
+	int rfd = root_fd(ctx, err), fd;
+	const char *rel = dst;
+
+	if (rfd < 0)
+		return -1;
+	while (*rel == '/')
+		rel++;
+	fd = sys_openat2(rfd, *rel ? rel : ".", O_PATH | O_DIRECTORY | O_NOFOLLOW,
+			 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0) {
+		cr_fail(err, errno,
+			"mount %s on %s: it must be an ordinary directory, not a symlink", type,
+			dst);
+		return cr_hint(err, "remove the link %s from the root", dst);
+	}
+	return fd;
+}
+
 static int mount_fs(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
 {
 	const char *type = fs_type(op->fstype);
@@ -812,6 +837,10 @@ static int mount_fs(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_
 	} else {
 		cleanup_close int fd = mkdir_in_root(ctx, op->dst, err);
 
+		if (fd >= 0 && (!strcmp(type, "proc") || !strcmp(type, "sysfs"))) {
+			close(fd);
+			fd = plain_dir_in_root(ctx, op->dst, type, err);
+		}
 		if (fd < 0)
 			return -1;
 		fd_path(fd, target, sizeof(target));

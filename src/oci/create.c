@@ -539,18 +539,22 @@ static void fill_state(const struct create_ctx *x, int dir_fd, struct oci_state 
 	st->dir_fd = dir_fd;
 }
 
-/* Writes the pid file: a temp file beside it renamed over it. */
+/* Writes the pid file: a temp file of ours beside it (new: never a link or FIFO someone put
+ * at that name) renamed over it. */
 static int write_pid_file(const char *path, pid_t pid, struct cr_error *err)
 {
-	cleanup_free char *tmp = cr_xasprintf("%s.conti-tmp", path);
+	cleanup_free char *tmp = cr_xasprintf("%s.conti-tmp-%d", path, (int)getpid());
+	cleanup_close int fd =
+	    open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
 	char text[32];
 	int n = snprintf(text, sizeof(text), "%d", (int)pid);
 
-	if (cr_write_file(tmp, text, (size_t)n, 0644, err) < 0)
-		return cr_prefix(err, "--pid-file");
-	if (rename(tmp, path) < 0) {
+	if (fd < 0)
+		return cr_fail(err, errno, "--pid-file: create %s", tmp);
+	if (cr_write_all(fd, text, (size_t)n) < 0 || rename(tmp, path) < 0) {
+		cr_fail(err, errno, "--pid-file: write %s", path);
 		unlink(tmp);
-		return cr_fail(err, errno, "--pid-file: rename %s to %s", tmp, path);
+		return -1;
 	}
 	return 0;
 }
