@@ -1,8 +1,9 @@
 /* fuzz_oci_seccomp.c - libFuzzer target: linux.seccomp and process.capabilities of a
  * config.json (oci_seccomp_compile, oci_caps_parse), which whoever writes the bundle
  * controls. The input is one JSON object: the profile, with "capabilities" beside it for
- * the capability sets (no name above what libcap and the headers know). A profile compiles to a program the kernel can take (1 to 4096
- * instructions) or to none; every refusal is one printable line. */
+ * the capability sets (no name above what libcap and the headers know). A profile compiles to a
+ * program the kernel can take (1 to 4096 instructions) or to none; every refusal is one printable
+ * line. */
 #include <json-c/json.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -19,8 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cr_error err = {0};
 
 	if (oci_seccomp_compile(o, &sec, &err) == 0) {
-		if (sec.seccomp || (sec.filter && (sec.filter_len == 0 ||
-						   sec.filter_len > BPF_MAXINSNS)))
+		if (sec.seccomp ||
+		    (sec.filter && (sec.filter_len == 0 || sec.filter_len > BPF_MAXINSNS)))
 			abort();
 		if (!sec.filter && sec.filter_len)
 			abort();
