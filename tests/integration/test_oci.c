@@ -1535,7 +1535,11 @@ int main(void)
 	tc = h_tcase("hooks");
 	tcase_add_loop_test(tc, test_hooks, 0, MODES);
 	suite_add_tcase(s, tc);
-	tc = h_tcase("attacks");
+	tc = tcase_create("attacks"); /* with oci_case_teardown: a failed test's containers go */
+	tcase_add_unchecked_fixture(tc, h_case_setup, oci_case_teardown);
+	tcase_add_checked_fixture(tc, h_setup, h_teardown);
+	if (!getenv("CK_DEFAULT_TIMEOUT"))
+		tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_symlinked_rootfs_refused, 0, MODES);
 	tcase_add_loop_test(tc, test_namespace_path_not_a_namespace, 0, MODES);
 	tcase_add_loop_test(tc, test_exec_not_in_callers_session, 0, MODES);
