@@ -34,13 +34,10 @@ static char *root_dir(void)
 	return h_strf("%s/oci-root", H.base);
 }
 
-/* Runs conti-runtime --root ROOT ARGS... (inside unshare in that mode). */
-static void rt(struct h_result *r, enum mode m, ...)
+/* Fills argv with [conti-rootless unshare] conti-runtime --root ROOT; returns how many. */
+static size_t rt_prefix(const char **argv, enum mode m, const char *root)
 {
-	const char *argv[64];
-	char *root = root_dir();
 	size_t n = 0;
-	va_list ap;
 
 	if (m == UNSHARE) {
 		argv[n++] = h_conti_bin();
@@ -49,6 +46,18 @@ static void rt(struct h_result *r, enum mode m, ...)
 	argv[n++] = runtime_bin();
 	argv[n++] = "--root";
 	argv[n++] = root;
+	return n;
+}
+
+/* Runs conti-runtime --root ROOT ARGS... (inside unshare in that mode). */
+static void rt(struct h_result *r, enum mode m, ...)
+{
+	const char *argv[64];
+	char *root = root_dir();
+	size_t n = 0;
+	va_list ap;
+
+	n = rt_prefix(argv, m, root);
 	va_start(ap, m);
 	for (const char *a; (a = va_arg(ap, const char *)) && n < 63;)
 		argv[n++] = a;
@@ -228,13 +237,7 @@ START_TEST(test_run_status)
 	rt(&r, m, "delete", "r3", NULL);
 	h_assert_status(&r, 0, "delete of a kept container");
 	h_result_free(&r);
-	if (m == UNSHARE) {
-		argv[n++] = h_conti_bin();
-		argv[n++] = "unshare";
-	}
-	argv[n++] = runtime_bin();
-	argv[n++] = "--root";
-	argv[n++] = root;
+	n = rt_prefix(argv, m, root);
 	argv[n++] = "run";
 	argv[n++] = "--bundle";
 	argv[n++] = k;
@@ -451,21 +454,43 @@ static int console_listener(const char *path)
 	return s;
 }
 
-/* The descriptor a runtime sent on the accepted connection c (SCM_RIGHTS), -1 if none. */
-static int receive_fd(int c)
+/* The descriptor a runtime sent on the accepted connection c (SCM_RIGHTS), -1 if none; its
+ * payload (the pty's name) in name when name is not NULL. */
+static int receive_fd(int c, char *name, size_t len)
 {
 	char data[4096], ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec io = {.iov_base = data, .iov_len = sizeof(data)};
+	struct iovec io = {.iov_base = name ? name : data,
+			   .iov_len = name ? len - 1 : sizeof(data)};
 	struct msghdr mh = {
 	    .msg_iov = &io, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)};
 	struct cmsghdr *cm;
+	ssize_t got;
 	int fd = -1;
 
-	if (recvmsg(c, &mh, MSG_CMSG_CLOEXEC) <= 0)
+	got = recvmsg(c, &mh, MSG_CMSG_CLOEXEC);
+	if (got <= 0)
 		return -1;
-	cm = CMSG_FIRSTHDR(&mh);
-	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	if (name)
+		name[got] = '\0';
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	return fd;
+}
+
+/* Accepts one connection (within 10 s) and receives the descriptor sent on it, its payload
+ * in name. */
+static int console_receive(int listener, char *name, size_t len)
+{
+	struct pollfd p = {.fd = listener, .events = POLLIN};
+	int conn, fd;
+
+	ck_assert_msg(poll(&p, 1, 10000) == 1, "nobody connected to the console socket");
+	conn = accept(listener, NULL, NULL);
+	ck_assert_int_ge(conn, 0);
+	fd = receive_fd(conn, name, len);
+	ck_assert_int_ge(fd, 0);
+	close(conn);
 	return fd;
 }
 
@@ -493,7 +518,7 @@ START_TEST(test_console_socket)
 	c = accept4(l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	ck_assert_int_ge(c, 0);
 	fcntl(c, F_SETFL, 0);
-	master = receive_fd(c);
+	master = receive_fd(c, NULL, 0);
 	ck_assert_int_ge(master, 0);
 	rt(&r, m, "start", "t1", NULL);
 	h_assert_status(&r, 0, "start");
@@ -580,13 +605,7 @@ START_TEST(test_create_killed)
 	char *s = NULL, *pid = NULL;
 
 	h_write_file(cfg, hooked, 0644);
-	if (m == UNSHARE) {
-		argv[n++] = h_conti_bin();
-		argv[n++] = "unshare";
-	}
-	argv[n++] = runtime_bin();
-	argv[n++] = "--root";
-	argv[n++] = root;
+	n = rt_prefix(argv, m, root);
 	argv[n++] = "create";
 	argv[n++] = "--bundle";
 	argv[n++] = b;
@@ -903,51 +922,6 @@ START_TEST(test_pause_refused_here)
 }
 END_TEST
 
-/* A listening unix socket at path, as conmon's console socket. */
-static int exec_console_listener(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(s, 0);
-	ck_assert_uint_lt(strlen(path), sizeof(sa.sun_path));
-	strcpy(sa.sun_path, path);
-	ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	ck_assert_int_eq(listen(s, 1), 0);
-	return s;
-}
-
-/* Accepts one connection (within 10 s) and receives the descriptor sent on it, its payload
- * in name. */
-static int console_receive(int listener, char *name, size_t len)
-{
-	struct pollfd p = {.fd = listener, .events = POLLIN};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = {.iov_base = name, .iov_len = len - 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c;
-	int conn, fd = -1;
-	ssize_t n;
-
-	ck_assert_msg(poll(&p, 1, 10000) == 1, "nobody connected to the console socket");
-	conn = accept(listener, NULL, NULL);
-	ck_assert_int_ge(conn, 0);
-	n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-	ck_assert_int_gt(n, 0);
-	name[n] = '\0';
-	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	close(conn);
-	return fd;
-}
-
 /* Reads from fd until want shows up (10 s at most); returns what was read (static). */
 static const char *pty_read_until(int fd, const char *want)
 {
@@ -980,7 +954,7 @@ START_TEST(test_exec_console_and_process_file)
 	char *pid = start_sleeper(m, "t1");
 	char *sock = h_strf("%s/console.sock", H.base);
 	char *pfile = h_strf("%s/process.json", H.base);
-	int listener = exec_console_listener(sock), master;
+	int listener = console_listener(sock), master;
 	char name[256];
 	const char *out;
 	struct h_proc p;
@@ -989,13 +963,7 @@ START_TEST(test_exec_console_and_process_file)
 	char *root = root_dir();
 	size_t n = 0;
 
-	if (m == UNSHARE) {
-		argv[n++] = h_conti_bin();
-		argv[n++] = "unshare";
-	}
-	argv[n++] = runtime_bin();
-	argv[n++] = "--root";
-	argv[n++] = root;
+	n = rt_prefix(argv, m, root);
 	argv[n++] = "exec";
 	argv[n++] = "-t";
 	argv[n++] = "--console-socket";
@@ -1158,13 +1126,7 @@ START_TEST(test_exec_tty_foreground)
 	char *root = root_dir();
 	size_t n = 0;
 
-	if (m == UNSHARE) {
-		argv[n++] = h_conti_bin();
-		argv[n++] = "unshare";
-	}
-	argv[n++] = runtime_bin();
-	argv[n++] = "--root";
-	argv[n++] = root;
+	n = rt_prefix(argv, m, root);
 	argv[n++] = "exec";
 	argv[n++] = "-t";
 	argv[n++] = "t2";
@@ -1379,13 +1341,7 @@ START_TEST(test_exec_not_in_callers_session)
 	char *root = root_dir();
 	size_t n = 0;
 
-	if (m == UNSHARE) {
-		argv[n++] = h_conti_bin();
-		argv[n++] = "unshare";
-	}
-	argv[n++] = runtime_bin();
-	argv[n++] = "--root";
-	argv[n++] = root;
+	n = rt_prefix(argv, m, root);
 	argv[n++] = "exec";
 	argv[n++] = "s2";
 	argv[n++] = "sh";
