@@ -32,8 +32,31 @@ enum cr_overlay_mode {
 };
 
 enum cr_net_mode {
-	CR_NET_HOST, /* the caller's network namespace */
-	CR_NET_NONE, /* a new network namespace with only loopback */
+	CR_NET_HOST,	/* the caller's network namespace */
+	CR_NET_NONE,	/* a new network namespace with only loopback */
+	CR_NET_PRIVATE, /* a new one with a NAT'd interface through a user-mode helper (net/net.h)
+			 */
+};
+
+/* The user-mode network helper of a private network (podman's --network pasta|slirp4netns). */
+enum cr_net_helper {
+	CR_NETH_AUTO,	     /* pasta where installed, else slirp4netns */
+	CR_NETH_PASTA,	     /* pasta (Debian: passt): keeps a client's source address */
+	CR_NETH_SLIRP4NETNS, /* slirp4netns */
+};
+
+enum cr_port_proto {
+	CR_PROTO_TCP = 1,
+	CR_PROTO_UDP = 2,
+};
+
+/* One published port range (-p, --publish-all): host_ip:host_port.. -> container ctr_port.. */
+struct cr_port {
+	char host_ip[48];	  /* "" : every address of the host (podman's default) */
+	unsigned short host_port; /* the first host port; 0: a free one, chosen at each start */
+	unsigned short ctr_port;  /* the first container port */
+	unsigned short count;	  /* ports in the range, 1 for one */
+	unsigned char proto;	  /* CR_PROTO_TCP or CR_PROTO_UDP (one entry per protocol) */
 };
 
 enum cr_mount_kind {
@@ -103,6 +126,11 @@ struct cr_config {
 	long keepid_gid;
 	enum cr_overlay_mode overlay;
 	enum cr_net_mode net;
+	enum cr_net_helper net_helper; /* --net private|pasta|slirp4netns */
+	bool net_host_loopback;	       /* :allow_host_loopback=true: the gateway is the host's lo */
+	struct cr_port *ports;	       /* -p, and --publish-all's (the image's ExposedPorts) */
+	size_t nports;
+	bool publish_all;	/* -P: every exposed port on a free host port */
 	bool readonly_root;	/* --read-only */
 	bool remove;		/* --rm */
 	bool init;		/* --init (default): the init helper is PID 1; false: the command */

@@ -97,7 +97,9 @@ static const char usage_run[] =
     "  --userns host|keep-id[:uid=N,gid=N]  container root is you (default), or your own\n"
     "                           uid and gid inside, and the command runs as you\n"
     "  --overlay auto|kernel|fuse|none  how ROOTFS is made writable (default auto)\n"
-    "  --net host|none          network: the caller's (default) or loopback only\n"
+    "  --net MODE               network: host (the caller's, default), none (loopback only),\n"
+    "                           private (its own, NAT'd through pasta or slirp4netns),\n"
+    "                           pasta, slirp4netns[:allow_host_loopback=true]\n"
     "  --cap-add CAP, --cap-drop CAP  change the capabilities (default: docker's set; ALL)\n"
     "  --privileged             keep every capability of the user namespace, no masked paths\n"
     "  --security-opt OPT       no-new-privileges[=true] (a setuid binary gains nothing),\n"
@@ -312,7 +314,37 @@ static const struct option run_options[] = {
 
 static const char *const uidmap_names[] = {"auto", "subid", "single"};
 static const char *const overlay_names[] = {"auto", "kernel", "fuse", "none"};
-static const char *const net_names[] = {"host", "none"};
+static const char *const net_names[] = {"host", "none", "private", "pasta", "slirp4netns"};
+
+/* --net host|none|private|pasta|slirp4netns[:allow_host_loopback=true|false] (podman's
+ * names: private is the rootless default helper, pasta where it is installed). */
+static int net_mode_option(struct cr_config *cfg, const char *arg, struct cr_error *err)
+{
+	cleanup_free char *mode_name = cr_xstrdup(arg);
+	char *opts = strchr(mode_name, ':');
+	int mode;
+
+	if (opts)
+		*opts++ = '\0';
+	if (parse_mode("net", mode_name, net_names, 5, &mode, err) < 0)
+		return -1;
+	cfg->net = mode <= CR_NET_PRIVATE ? (enum cr_net_mode)mode : CR_NET_PRIVATE;
+	cfg->net_helper = mode == 3   ? CR_NETH_PASTA
+			  : mode == 4 ? CR_NETH_SLIRP4NETNS
+				      : CR_NETH_AUTO;
+	cfg->net_host_loopback = false;
+	if (!opts)
+		return 0;
+	if (cfg->net == CR_NET_PRIVATE && !strcmp(opts, "allow_host_loopback=true")) {
+		cfg->net_host_loopback = true;
+		return 0;
+	}
+	if (cfg->net == CR_NET_PRIVATE && !strcmp(opts, "allow_host_loopback=false"))
+		return 0;
+	cr_fail(err, 0, "invalid --net option '%s'", opts);
+	return cr_hint(err, "the only option is allow_host_loopback=true|false, after private, "
+			    "pasta or slirp4netns");
+}
 static const char *const pull_names[] = {"missing", "always", "never"};
 
 static int net_option(struct cr_config *cfg, int c, const char *arg, struct cr_error *err);
@@ -415,10 +447,7 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 		cfg->overlay = (enum cr_overlay_mode)mode;
 		return 0;
 	case OPT_NET:
-		if (parse_mode("net", arg, net_names, 2, &mode, err) < 0)
-			return -1;
-		cfg->net = (enum cr_net_mode)mode;
-		return 0;
+		return net_mode_option(cfg, arg, err);
 	}
 	return net_option(cfg, c, arg, err);
 }

@@ -81,6 +81,9 @@ void config_free(struct cr_config *cfg)
 		free(cfg->mounts[i].data);
 	}
 	free(cfg->mounts);
+	free(cfg->ports);
+	cfg->ports = NULL;
+	cfg->nports = 0;
 	for (size_t i = 0; i < cfg->nnamespaces; i++)
 		free(cfg->namespaces[i].path);
 	free(cfg->namespaces);
@@ -184,6 +187,8 @@ char *config_serialize(const struct cr_config *cfg)
 	put_num(&buf, &len, "keepid_gid", cfg->keepid_gid);
 	put_num(&buf, &len, "overlay", cfg->overlay);
 	put_num(&buf, &len, "net", cfg->net);
+	put_num(&buf, &len, "net_helper", cfg->net_helper);
+	put_num(&buf, &len, "net_host_loopback", cfg->net_host_loopback);
 	put_num(&buf, &len, "read_only", cfg->readonly_root);
 	put_num(&buf, &len, "remove", cfg->remove);
 	put_num(&buf, &len, "init", cfg->init);
@@ -244,8 +249,10 @@ static int parse_mode(struct cr_config *cfg, const char *key, long n)
 		cfg->uidmap = (enum cr_uidmap_mode)n;
 	else if (!strcmp(key, "overlay") && n >= CR_OVERLAY_AUTO && n <= CR_OVERLAY_NONE)
 		cfg->overlay = (enum cr_overlay_mode)n;
-	else if (!strcmp(key, "net") && n >= CR_NET_HOST && n <= CR_NET_NONE)
+	else if (!strcmp(key, "net") && n >= CR_NET_HOST && n <= CR_NET_PRIVATE)
 		cfg->net = (enum cr_net_mode)n;
+	else if (!strcmp(key, "net_helper") && n >= CR_NETH_AUTO && n <= CR_NETH_SLIRP4NETNS)
+		cfg->net_helper = (enum cr_net_helper)n;
 	else if (!strcmp(key, "userns") && n >= CR_USERNS_HOST && n <= CR_USERNS_KEEP_ID)
 		cfg->userns = (enum cr_userns_mode)n;
 	else
@@ -357,8 +364,10 @@ static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 	else if (!strcmp(key, "keepid_gid"))
 		cfg->keepid_gid = n < 0 || n >= 0xffffffffL ? -1 : n;
 	else if (!strcmp(key, "uidmap") || !strcmp(key, "overlay") || !strcmp(key, "net") ||
-		 !strcmp(key, "userns"))
+		 !strcmp(key, "userns") || !strcmp(key, "net_helper"))
 		return parse_mode(cfg, key, n);
+	else if (!strcmp(key, "net_host_loopback"))
+		cfg->net_host_loopback = n != 0;
 	else if (!strcmp(key, "read_only"))
 		cfg->readonly_root = n != 0;
 	else if (!strcmp(key, "remove"))

@@ -144,7 +144,7 @@ static void add_dev(struct cr_plan *plan, const struct cr_facts *f)
 /* A sysfs of its own needs a network namespace of its own; else the host's, read-only. */
 static void add_sys(struct cr_plan *plan, const struct cr_config *cfg)
 {
-	if (cfg->net == CR_NET_NONE) {
+	if (cfg->net != CR_NET_HOST) {
 		add_mount(plan, "sysfs", "/sys", "",
 			  CR_OPF_RDONLY | CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);
 		return;
@@ -241,8 +241,8 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	memset(plan, 0, sizeof(*plan));
 	op = add(plan, CR_OP_CLONE, 0, NULL, NULL);
 	op->nsflags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-		      (cfg->net == CR_NET_NONE ? CLONE_NEWNET : 0);
-	if (cfg->net == CR_NET_NONE)
+		      (cfg->net != CR_NET_HOST ? CLONE_NEWNET : 0);
+	if (cfg->net != CR_NET_HOST)
 		add(plan, CR_OP_LOOPBACK_UP, 0, NULL, NULL);
 	add(plan, CR_OP_MAKE_RPRIVATE, 0, NULL, "/");
 	if (cfg->userns == CR_USERNS_KEEP_ID && (f->overlay != CR_OVERLAY_FUSE || !f->fuse_idmap)) {

@@ -438,7 +438,7 @@ static int start_container(struct run *r, struct cr_error *err)
 	r->ct.state_dir = r->st.dir;
 	r->ct.trace = r->cfg->trace;
 	r->ct.tty = r->tty;
-	r->ct.own_net = r->cfg->net == CR_NET_NONE;
+	r->ct.own_net = r->cfg->net != CR_NET_HOST;
 	r->ct.parent_mntns = r->keeper.mntns_id;
 	r->ct.keeper = &r->keeper;
 	r->ct.sec = &r->cfg->sec;
