@@ -45,8 +45,19 @@ void net_init(struct cr_net *n);
 int net_choose_helper(enum cr_net_helper want, enum cr_net_helper *kind, char *path, size_t len,
 		      struct cr_error *err);
 
-/* The nameserver the container's resolv.conf names (the helper's DNS forwarder). */
-const char *net_dns_address(enum cr_net_helper kind);
+/* The addresses the helpers give the container: the nameserver its resolv.conf names (the
+ * helper's DNS forwarder: pasta's --dns-forward, slirp4netns's built-in one), and the one
+ * that reaches the host's loopback with allow_host_loopback (slirp4netns; pasta maps its
+ * gateway, the host's default gateway, to it). */
+#define CR_PASTA_DNS "169.254.1.1"
+#define CR_SLIRP_DNS "10.0.2.3"
+#define CR_SLIRP_HOST_LOOPBACK "10.0.2.2"
+
+/* The nameserver the container's resolv.conf names on a private network of kind. */
+static inline const char *net_dns_address(enum cr_net_helper kind)
+{
+	return kind == CR_NETH_SLIRP4NETNS ? CR_SLIRP_DNS : CR_PASTA_DNS;
+}
 
 /* Before the front end joins the keeper: chooses the helper, checks /dev/net/tun, resolves
  * the ports (ports_resolve) and forks the launcher. */
