@@ -346,8 +346,8 @@ static int check_alive(struct cr_net *n, struct cr_error *err)
 	helper_said(n, status, said, sizeof(said));
 	cr_fail(err, 0, "%s failed to start the container's network: %s", helper_name(n->kind),
 		said);
-	return cr_hint(err, "its whole output is in %s/" NET_LOG "; or use --net host",
-		       n->state_dir);
+	return cr_hint(err, "use --net %s, or --net host",
+		       n->kind == CR_NETH_PASTA ? "slirp4netns" : "pasta");
 }
 
 /* True when the route table (/proc/PID/net/route) has a default route. */
