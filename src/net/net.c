@@ -20,6 +20,7 @@
 #include "keeper.h"
 #include "net/helper.h"
 #include "net/net.h"
+#include "net/ports.h"
 #include "trace.h"
 #include "utils.h"
 
@@ -226,6 +227,9 @@ int net_prepare(struct cr_net *n, const struct cr_config *cfg, const char *state
 		return -1;
 	if (net_check_tun("/dev/net/tun", err) < 0)
 		return -1;
+	/* a taken port is one error now, before anything is started (pasta would go on) */
+	if (cfg->nports && ports_resolve(cfg->ports, cfg->nports, &n->ports, &n->nports, err) < 0)
+		return -1;
 	dir = open(state_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir >= 0)
 		log = openat(dir, NET_LOG, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
@@ -385,6 +389,23 @@ static int wait_pasta(struct cr_net *n, pid_t pid1, struct cr_error *err)
 	return 0;
 }
 
+/* slirp4netns forwards the ports it is asked for on its API socket, one by one. */
+static int slirp_forward(struct cr_net *n, struct cr_error *err)
+{
+	cleanup_close int dir = open(n->state_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct cr_strv reqs = {0};
+	char path[64];
+	int ret = 0;
+
+	/* by the directory's fd: RUNTIME/NAME may not fit in sun_path's 108 bytes */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/" SLIRP_API, dir);
+	ports_slirp_requests(n->ports, n->nports, &reqs);
+	for (size_t i = 0; i < reqs.n && ret == 0; i++)
+		ret = slirp4netns_api(path, reqs.v[i], err);
+	strv_free(&reqs);
+	return ret;
+}
+
 static int wait_slirp(struct cr_net *n, struct cr_error *err)
 {
 	struct pollfd p = {.fd = n->ready_fd, .events = POLLIN};
@@ -401,7 +422,7 @@ static int wait_slirp(struct cr_net *n, struct cr_error *err)
 			return cr_fail(err, EPIPE, "slirp4netns failed to start");
 		return -1;
 	}
-	return 0;
+	return n->nports ? slirp_forward(n, err) : 0;
 }
 
 int net_wait_ready(struct cr_net *n, pid_t pid1, struct cr_error *err)
@@ -450,6 +471,9 @@ void net_stop(struct cr_net *n)
 		}
 	}
 	n->launcher = 0;
+	free(n->ports);
+	n->ports = NULL;
+	n->nports = 0;
 	if (n->ctl >= 0)
 		close(n->ctl);
 	if (n->exit_fd >= 0)

@@ -64,6 +64,38 @@ START_TEST(pasta_args_isolate)
 }
 END_TEST
 
+/* pasta forwards the published ports by its own options, of their protocol only. */
+START_TEST(pasta_args_ports)
+{
+	struct cr_port p[2] = {
+	    {.host_port = 18080, .ctr_port = 80, .count = 1, .proto = CR_PROTO_TCP},
+	    {.host_ip = "127.0.0.1",
+	     .host_port = 5353,
+	     .ctr_port = 53,
+	     .count = 1,
+	     .proto = CR_PROTO_UDP},
+	};
+	struct cr_net_args a = {.path = "pasta",
+				.userns = "/proc/self/fd/4",
+				.netns = "/proc/self/fd/5",
+				.exit_fd = -1,
+				.ready_fd = -1,
+				.ports = p,
+				.nports = 1};
+	struct cr_strv argv = {0};
+
+	pasta_argv(&a, &argv);
+	ck_assert_str_eq(after(&argv, "-t"), "18080:80");
+	ck_assert_str_eq(after(&argv, "-u"), "none");
+	ck_assert_str_eq(after(&argv, "-T"), "none");
+	strv_free(&argv);
+	a.nports = 2;
+	pasta_argv(&a, &argv);
+	ck_assert_str_eq(after(&argv, "-u"), "127.0.0.1/5353:53");
+	strv_free(&argv);
+}
+END_TEST
+
 /* slirp4netns: sandboxed, its pipes and socket, host loopback off unless allowed, the user
  * namespace only when one is given (the keeper's is its own). */
 START_TEST(slirp_args)
@@ -234,6 +266,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, pasta_args_isolate);
+	tcase_add_test(tc, pasta_args_ports);
 	tcase_add_test(tc, slirp_args);
 	tcase_add_test(tc, choose_helper);
 	tcase_add_test(tc, tun_unusable);
