@@ -202,8 +202,12 @@ launcher_main(struct cr_net *n, pid_t parent, int ctl, int log)
 	}
 	if (!same_ns(fds[FD_USERNS], fds[FD_KEEPER]))
 		snprintf(userns, sizeof(userns), "/proc/self/fd/%d", fds[FD_USERNS]);
+	else
+		close(fds[FD_USERNS]);
 	snprintf(netns, sizeof(netns), "/proc/self/fd/%d", fds[FD_NETNS]);
 	snprintf(api, sizeof(api), "/proc/self/fd/%d/" SLIRP_API, fds[FD_STATE_DIR]);
+	if (fds[FD_KEEPER] >= 0)
+		close(fds[FD_KEEPER]); /* only its own fds go to the helper */
 	build_argv(n, userns[0] ? userns : NULL, netns, fds[FD_EXIT], fds[FD_READY],
 		   fds[FD_STATE_DIR] >= 0 ? api : NULL, &argv);
 	execv(n->path, argv.v);
@@ -354,31 +358,58 @@ static int check_alive(struct cr_net *n, struct cr_error *err)
 		       n->kind == CR_NETH_PASTA ? "slirp4netns" : "pasta");
 }
 
-/* True when the route table (/proc/PID/net/route) has a default route. */
-static bool has_default_route(pid_t pid)
+bool net_route_has_default(const char *text, bool v6)
 {
-	char path[64], text[4096], *line;
-	struct cr_error ignored;
+	static const char any6[] = "00000000000000000000000000000000";
 
-	snprintf(path, sizeof(path), "/proc/%d/net/route", (int)pid);
-	if (cr_read_file(path, text, sizeof(text), &ignored) <= 0)
-		return false;
-	for (line = strchr(text, '\n'); line; line = strchr(line, '\n')) {
-		char dst[16] = "";
+	for (const char *line = text; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		char a[40] = "", b[40] = "", dev[32] = "";
 
-		line++;
-		if (sscanf(line, "%*s %15s", dst) == 1 && !strcmp(dst, "00000000"))
+		/* route: Iface Destination ...; ipv6_route: dst len src len next metric ref use
+		 * flags dev */
+		if (!v6 && sscanf(line, "%31s %39s", dev, a) == 2 && !strcmp(a, "00000000"))
+			return true;
+		if (v6 &&
+		    sscanf(line, "%39s %39s %*s %*s %*s %*s %*s %*s %*s %31s", a, b, dev) == 3 &&
+		    !strcmp(a, any6) && !strcmp(b, "00") && strcmp(dev, "lo"))
 			return true;
 	}
 	return false;
+}
+
+/* True when the route table at path (/proc/PID/net/route or ipv6_route) has a default
+ * route; a table that cannot be read has none. */
+static bool has_default_route(const char *path, bool v6)
+{
+	char text[16384];
+	struct cr_error ignored;
+
+	if (cr_read_file(path, text, sizeof(text), &ignored) <= 0)
+		return false;
+	return net_route_has_default(text, v6);
+}
+
+/* pasta's interface is up: the default route is there, and the IPv6 one when the host
+ * has one (pasta copies the host's). */
+static bool pasta_ready(pid_t pid1, bool v6)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/net/route", (int)pid1);
+	if (!has_default_route(path, false))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/net/ipv6_route", (int)pid1);
+	return !v6 || has_default_route(path, true);
 }
 
 static int wait_pasta(struct cr_net *n, pid_t pid1, struct cr_error *err)
 {
 	unsigned long long deadline = cr_now_ns() + READY_TIMEOUT_NS;
 	struct timespec pause = {0, 1000 * 1000};
+	bool v6 = has_default_route("/proc/net/ipv6_route", true); /* ours: the host's */
 
-	while (!has_default_route(pid1)) {
+	while (!pasta_ready(pid1, v6)) {
 		if (check_alive(n, err) < 0)
 			return -1;
 		if (cr_now_ns() > deadline)
