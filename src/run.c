@@ -487,13 +487,13 @@ static int keep_log(struct run *r, struct cr_error *err)
 
 /* Makes the container's resolv.conf, hosts and hostname in RUNTIME/NAME (netfiles.h): anew at
  * every start, from the host's files of the moment, as podman does. */
-static int write_netfiles(struct run *r, struct cr_error *err)
+static int write_netfiles(struct run *r, enum cr_net_helper kind, struct cr_error *err)
 {
 	static const char *const names[] = {"resolv.conf", "hosts", "hostname"};
 	struct cr_netfiles nf;
 	int ret;
 
-	netfiles_make(&cr_net_host_files_default, r->cfg, r->hostname, &nf);
+	netfiles_make(&cr_net_host_files_default, r->cfg, r->hostname, kind, &nf);
 	ret = state_write_runtime_files(
 	    &r->st, names, (const char *const[]){nf.resolv_conf, nf.hosts, nf.hostname}, 3, err);
 	netfiles_free(&nf);
@@ -504,7 +504,8 @@ static int set_up(struct run *r, struct cr_error *err)
 {
 	int sig;
 
-	if (write_netfiles(r, err) < 0 || enter_userns(r, err) < 0)
+	/* the helper net_prepare resolved (H1: r->net.kind once it is in) */
+	if (write_netfiles(r, r->cfg->net_helper, err) < 0 || enter_userns(r, err) < 0)
 		return -1;
 	if (make_plan(r, err) < 0)
 		return -1;
