@@ -347,6 +347,7 @@ static void choose_overlay(const struct run *r, struct cr_facts *f)
 
 static int make_plan(struct run *r, struct cr_error *err)
 {
+	char ping[64];
 	struct cr_facts f = {
 	    .rootfs = r->cfg->rootfs,
 	    .lowers = (const char *const *)r->lowers.v,
@@ -364,6 +365,7 @@ static int make_plan(struct run *r, struct cr_error *err)
 	    .passwd_line = r->passwd_line,
 	    .group_line = r->group_line,
 	    .home = r->home,
+	    .ping_group_range = userns_ping_group_range(&r->gid, ping, sizeof(ping)) ? ping : NULL,
 	};
 
 	choose_overlay(r, &f);
