@@ -185,6 +185,38 @@ START_TEST(subid_fix_suggests_a_free_range)
 }
 END_TEST
 
+/* ping_group_range: the mapped gids with the lowest and highest host gid, so that the kernel's
+ * range (host gids) holds every mapped one: "0 65536" for the usual map; with subordinate ids
+ * below your own, they set the low end; keep-id's nested map is seen through the keeper's,
+ * where your gid (1006, the keeper's 0) is the lowest host gid. */
+START_TEST(ping_group_range_covers_the_mapped_gids)
+{
+	struct cr_idmap map, keeper;
+	char buf[64];
+
+	/* the default: 0 is you, 1-65536 your subordinate range */
+	ck_assert_int_eq(userns_map_parse("0 1000 1\n1 100000 65536\n", &map), 0);
+	ck_assert(userns_ping_group_range(&map, NULL, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "0 65536");
+	/* a single map (no subordinate ids) */
+	ck_assert_int_eq(userns_map_parse("0 1000 1\n", &map), 0);
+	ck_assert(userns_ping_group_range(&map, NULL, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "0 0");
+	/* subordinate ids below your own, and a second range above */
+	ck_assert_int_eq(userns_map_parse("0 200000 1\n1 100000 65536\n65537 300000 10\n", &map),
+			 0);
+	ck_assert(userns_ping_group_range(&map, NULL, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "1 65546");
+	/* keep-id as gid 1006: nested 0-1005 are the keeper's 1-1006, 1006 its 0 (you) */
+	ck_assert_int_eq(userns_map_parse("0 1 1006\n1006 0 1\n1007 1007 64530\n", &map), 0);
+	ck_assert_int_eq(userns_map_parse("0 1006 1\n1 362144 65536\n", &keeper), 0);
+	ck_assert(userns_ping_group_range(&map, &keeper, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "1006 65536");
+	map.n = 0;
+	ck_assert(!userns_ping_group_range(&map, NULL, buf, sizeof(buf)));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("userns");
@@ -200,6 +232,7 @@ int main(void)
 	tcase_add_test(tc, helper_without_setuid_is_refused);
 	tcase_add_test(tc, free_subid_range);
 	tcase_add_test(tc, subid_fix_suggests_a_free_range);
+	tcase_add_test(tc, ping_group_range_covers_the_mapped_gids);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
