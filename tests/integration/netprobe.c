@@ -6,6 +6,7 @@
  *                              "tcp:ERRNO" (ETIMEDOUT after 2 s)
  *   netprobe udp-echo PORT     answers each datagram on 0.0.0.0:PORT with "echo:DATA"
  *   netprobe abstract NAME     prints "abstract:ok" or "abstract:ERRNO" for @NAME
+ *   netprobe abstract-self NAME  listens on @NAME and connects to it: "abstract-self:ok"
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -90,6 +91,31 @@ static int udp_echo(const char *port)
 	}
 }
 
+static socklen_t abstract_addr(struct sockaddr_un *sa, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n + 1 > sizeof(sa->sun_path))
+		n = sizeof(sa->sun_path) - 1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	memcpy(sa->sun_path + 1, name, n);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+}
+
+static int abstract_self(const char *name)
+{
+	struct sockaddr_un sa;
+	socklen_t len = abstract_addr(&sa, name);
+	int l = socket(AF_UNIX, SOCK_STREAM, 0), c = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (bind(l, (struct sockaddr *)&sa, len) < 0 || listen(l, 1) < 0 ||
+	    connect(c, (struct sockaddr *)&sa, len) < 0)
+		return printf("abstract-self:%s\n", errname(errno)), 1;
+	printf("abstract-self:ok\n");
+	return 0;
+}
+
 static int abstract(const char *name)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -112,6 +138,8 @@ int main(int argc, char **argv)
 		return tcp(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "udp-echo"))
 		return udp_echo(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "abstract-self"))
+		return abstract_self(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "abstract"))
 		return abstract(argv[2]);
 	fprintf(stderr, "usage: netprobe tcp ADDR PORT | udp-echo PORT | abstract NAME\n");
