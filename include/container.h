@@ -12,6 +12,7 @@
 #include "error.h"
 #include "keeper.h"
 #include "mounts.h"
+#include "net/net.h"
 #include "plan.h"
 
 #define CR_INIT_NAME "conti-rootless-init"
@@ -30,6 +31,8 @@ struct cr_container {
 	bool trace;
 	bool tty;		/* PID 1 opens a pty; its master comes to us */
 	bool own_net;		/* it has a network namespace of its own (a handle for it) */
+	struct cr_net *net;	/* a private network's helper (launched), attached to PID 1's
+				   namespaces as they come; NULL: none */
 	const char *start_fifo; /* create: PID 1 waits for a byte here before exec */
 	unsigned long long parent_mntns; /* the keeper's mount namespace id (handles go there) */
 	const char

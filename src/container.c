@@ -142,13 +142,15 @@ void container_init(struct cr_container *c)
  * SOCK_SEQPACKET pair. The container's end is close-on-exec: end of stream means
  * it has exec'd the init helper. */
 enum msg_type {
-	MSG_MAPPED = 'M',  /* to PID 1: its user namespace is mapped; go on */
-	MSG_ERROR = 'E',   /* either way: set-up failed, err says why */
-	MSG_NS = 'N',	   /* to the front end: a namespace (kind op, with its fd), for a handle */
-	MSG_CREATED = 'C', /* to the front end: set up; waiting to be started */
-	MSG_FUSE = 'F',	   /* to the front end: start fuse-overlayfs for step op (with mntns fd) */
-	MSG_PTY = 'T',	   /* to the front end: the pty master (with its fd) */
-	MSG_USERNS = 'U',  /* to the front end: PID 1's own user namespace, for fuse-overlayfs */
+	MSG_MAPPED = 'M',   /* to PID 1: its user namespace is mapped; go on */
+	MSG_ERROR = 'E',    /* either way: set-up failed, err says why */
+	MSG_NS = 'N',	    /* to the front end: a namespace (kind op, with its fd), for a handle */
+	MSG_CREATED = 'C',  /* to the front end: set up; waiting to be started */
+	MSG_FUSE = 'F',	    /* to the front end: start fuse-overlayfs for step op (with mntns fd) */
+	MSG_PTY = 'T',	    /* to the front end: the pty master (with its fd) */
+	MSG_USERNS = 'U',   /* to the front end: PID 1's own user namespace, for fuse-overlayfs */
+	MSG_NET_WAIT = 'W', /* to the front end: answer when the private network is up */
+	MSG_NET_UP = 'P',   /* to PID 1: it is (else MSG_ERROR, or the front end goes away) */
 };
 
 struct msg {
@@ -219,6 +221,22 @@ static int send_namespaces(struct cr_container *c, struct cr_error *err)
 	return 0;
 }
 
+/* A private network: the helper started as our namespaces came; waits until it has
+ * configured the interface (and forwarded the ports) before the command can run. */
+static int wait_for_net(struct cr_container *c, struct cr_error *err)
+{
+	struct msg m = {.type = MSG_NET_WAIT};
+	int fd = -1;
+
+	if (cr_send_msg(c->sock, &m, sizeof(m), -1) < 0)
+		return cr_fail(err, errno, "ask the front end for the network");
+	if (cr_recv_msg(c->sock, &m, sizeof(m), &fd) != sizeof(m) || m.type != MSG_NET_UP)
+		_exit(CR_EXIT_TOOL); /* the front end failed, and says why */
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
 /* Created, not started: tells the front end, then waits for `start` to write the FIFO. */
 static int wait_for_start(struct cr_container *c, int fd, struct cr_error *err)
 {
@@ -283,6 +301,8 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 		if (mounts_apply(&c->plan->ops[i], &c->mctx, &m.err) < 0)
 			goto fail;
 	}
+	if (c->net && wait_for_net(c, &m.err) < 0)
+		goto fail;
 	if (start_fd >= 0 && wait_for_start(c, start_fd, &m.err) < 0)
 		goto fail;
 	if (c->tty) {
@@ -398,12 +418,50 @@ static int check_fuse(struct cr_container *c, struct cr_error *err)
 	return mounts_fuse_failed(status, c->fuse_log, c->fuse_dst, err);
 }
 
+/* PID 1's user namespace is kept for the helper until its network namespace comes (they
+ * come in that order); then the helper starts, while PID 1 goes on with its mounts. */
+static int attach_net(struct cr_container *c, int kind, int fd, struct cr_error *err)
+{
+	int userns;
+
+	if (!strcmp(cr_ns_names[kind], "user")) {
+		if (c->net->userns_fd >= 0)
+			close(c->net->userns_fd);
+		c->net->userns_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		return c->net->userns_fd < 0 ? cr_fail(err, errno, "dup") : 0;
+	}
+	if (strcmp(cr_ns_names[kind], "net"))
+		return 0;
+	if (c->net->userns_fd < 0)
+		return cr_fail(err, EPROTO, "the container sent its network namespace first");
+	userns = c->net->userns_fd;
+	c->net->userns_fd = -1;
+	return net_attach(c->net, userns, fcntl(fd, F_DUPFD_CLOEXEC, 3), err);
+}
+
+/* PID 1 waits for the network: it is up (MSG_NET_UP), or the set-up fails here. */
+static int net_up(struct cr_container *c, struct cr_error *err)
+{
+	struct msg m = {.type = MSG_NET_UP};
+
+	if (net_wait_ready(c->net, c->pid, err) < 0)
+		return -1;
+	if (cr_send_msg(c->sock, &m, sizeof(m), -1) < 0)
+		return cr_fail(err, errno, "tell the container its network is up");
+	return 0;
+}
+
 /* One request of PID 1: a handle, the pty, fuse-overlayfs. A failure here fails the
  * set-up; the caller's container_release() kills PID 1, which is waiting or busy. */
 static int serve(struct cr_container *c, const struct msg *m, int fd, struct cr_error *err)
 {
-	if (m->type == MSG_NS && fd >= 0 && m->op < CR_NS_KINDS)
+	if (m->type == MSG_NS && fd >= 0 && m->op < CR_NS_KINDS) {
+		if (c->net && attach_net(c, (int)m->op, fd, err) < 0)
+			return -1;
 		return c->keeper ? keeper_add_handle(c->state_dir, (int)m->op, fd, err) : 0;
+	}
+	if (m->type == MSG_NET_WAIT && c->net)
+		return net_up(c, err);
 	if (m->type == MSG_FUSE && fd >= 0)
 		return start_fuse(c, m, fd, err);
 	*err = m->err;

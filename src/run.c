@@ -33,6 +33,7 @@
 #include "landlock.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "net/net.h"
 #include "netfiles.h"
 #include "plan.h"
 #include "relay.h"
@@ -75,6 +76,7 @@ struct run {
 	bool quiet;	       /* detached: do not print the name (start -a) */
 	int image_lock;	       /* DATA/images/lock, shared, until the config is written */
 	struct cr_strv lowers; /* an image's layer dirs, top first */
+	struct cr_net net;     /* a private network's helper */
 };
 
 /* Replaces *path with its absolute, resolved form. */
@@ -417,9 +419,10 @@ static void record(struct run *r, const char *status, int code)
 
 	if (code < 0)
 		text = cr_xasprintf("status=%s\npid=%d\npid_start=%llu\nmonitor=%d\nstarted=%lld\n"
-				    "net=%d\n",
+				    "net=%d\nnet_pid=%d\nnet_start=%llu\nports=\n",
 				    status, (int)r->ct.pid, cr_proc_start_time(r->ct.pid),
-				    (int)getpid(), (long long)time(NULL), r->ct.own_net);
+				    (int)getpid(), (long long)time(NULL), r->ct.own_net,
+				    (int)r->net.launcher, r->net.start);
 	else
 		text = cr_xasprintf("status=exited\nexit_code=%d\nfinished=%lld\n", code,
 				    (long long)time(NULL));
@@ -504,6 +507,13 @@ static int set_up(struct run *r, struct cr_error *err)
 {
 	int sig;
 
+	/* The helper's launcher is forked before we join the keeper: the helper must join the
+	 * container's user namespace from outside (net/net.h). */
+	if (r->cfg->net == CR_NET_PRIVATE) {
+		if (net_prepare(&r->net, r->cfg, r->st.dir, r->cfg->trace, err) < 0)
+			return -1;
+		r->ct.net = &r->net;
+	}
 	if (write_netfiles(r, err) < 0 || enter_userns(r, err) < 0)
 		return -1;
 	if (make_plan(r, err) < 0)
@@ -535,6 +545,7 @@ static void cleanup(struct run *r, bool remove, bool failed)
 	struct cr_error ignored;
 
 	container_release(&r->ct);
+	net_stop(&r->net);
 	if (failed)
 		relay_drain(&r->relay); /* what PID 1 said (--trace) before it failed */
 	relay_close(&r->relay);
@@ -681,6 +692,7 @@ static int run(struct run *r, bool existing, struct cr_error *err)
 	r->log.fd = r->log.idx = r->log.dirfd = -1;
 	relay_init(&r->relay);
 	container_init(&r->ct);
+	net_init(&r->net);
 	r->report = -1;
 	supervise_block_signals(&r->forwarded, &r->oldmask);
 	if (open_image(r, existing, err) < 0 || prepare(r, err) < 0 || claim(r, existing, err) < 0)

@@ -45,6 +45,10 @@ void net_init(struct cr_net *n);
 int net_choose_helper(enum cr_net_helper want, enum cr_net_helper *kind, char *path, size_t len,
 		      struct cr_error *err);
 
+/* Whether the user can open the tun device at path (the helpers need it in the container's
+ * user namespace, where only its mode counts); which fix, when not. */
+int net_check_tun(const char *path, struct cr_error *err);
+
 /* The addresses the helpers give the container: the nameserver its resolv.conf names (the
  * helper's DNS forwarder: pasta's --dns-forward, slirp4netns's built-in one), and the one
  * that reaches the host's loopback with allow_host_loopback (slirp4netns; pasta maps its

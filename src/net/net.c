@@ -1,0 +1,437 @@
+/* net/net.c - the helper's life: chosen and checked before the front end joins the keeper,
+ * forked as a launcher then, exec'd against the container's namespaces when PID 1 sends
+ * them, waited for before the command runs, stopped with the container (net/net.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "keeper.h"
+#include "net/helper.h"
+#include "net/net.h"
+#include "trace.h"
+#include "utils.h"
+
+#define NET_LOG "net.log"
+#define SLIRP_API "slirp4netns.sock"
+#define READY_TIMEOUT_NS (10ULL * 1000000000ULL)
+
+/* What the launcher receives on ctl: the namespaces, and slirp4netns's pipe ends. */
+enum { FD_USERNS, FD_NETNS, FD_EXIT, FD_READY, FD_STATE_DIR, NFDS };
+
+void net_init(struct cr_net *n)
+{
+	memset(n, 0, sizeof(*n));
+	n->ctl = n->exit_fd = n->ready_fd = n->userns_fd = -1;
+}
+
+static const char *helper_name(enum cr_net_helper kind)
+{
+	return kind == CR_NETH_SLIRP4NETNS ? "slirp4netns" : "pasta";
+}
+
+int net_choose_helper(enum cr_net_helper want, enum cr_net_helper *kind, char *path, size_t len,
+		      struct cr_error *err)
+{
+	if (want != CR_NETH_SLIRP4NETNS && cr_find_on_path("pasta", path, len)) {
+		*kind = CR_NETH_PASTA;
+		return 0;
+	}
+	if (want != CR_NETH_PASTA && cr_find_on_path("slirp4netns", path, len)) {
+		*kind = CR_NETH_SLIRP4NETNS;
+		return 0;
+	}
+	if (want == CR_NETH_PASTA) {
+		cr_fail(err, 0, "--net pasta: pasta is not installed (not found in PATH)");
+		return cr_hint(err, "install the package passt (Debian, Ubuntu), or use --net "
+				    "slirp4netns");
+	}
+	if (want == CR_NETH_SLIRP4NETNS) {
+		cr_fail(err, 0,
+			"--net slirp4netns: slirp4netns is not installed (not found in PATH)");
+		return cr_hint(err, "install the package slirp4netns, or use --net pasta");
+	}
+	cr_fail(err, 0, "--net private needs pasta or slirp4netns, and neither is installed");
+	return cr_hint(err, "install the package passt (pasta) or slirp4netns, or use --net host");
+}
+
+int net_check_tun(const char *path, struct cr_error *err)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	cr_fail(err, errno, "--net private: the helper needs %s, and you cannot open it", path);
+	if (errno == ENOENT)
+		return cr_hint(err, "load the tun module (modprobe tun), or use --net host");
+	return cr_hint(err,
+		       "make it usable by everyone as desktops ship it: chmod 0666 %s (or a "
+		       "udev rule: KERNEL==\"tun\", MODE=\"0666\"), or use --net host",
+		       path);
+}
+
+/* Sends fds (-1s are left out) as one message; the launcher knows their order by count. */
+static int send_fds(int sock, const int *fds, size_t n)
+{
+	char buf[CMSG_SPACE(sizeof(int) * NFDS)] = {0};
+	int list[NFDS], k = 0;
+	unsigned char mask = 0;
+	struct iovec iov = {.iov_base = &mask, .iov_len = 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf};
+	struct cmsghdr *cm;
+
+	for (size_t i = 0; i < n && i < NFDS; i++) {
+		if (fds[i] < 0)
+			continue;
+		mask |= (unsigned char)(1U << i);
+		list[k++] = fds[i];
+	}
+	mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)k);
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)k);
+	memcpy(CMSG_DATA(cm), list, sizeof(int) * (size_t)k);
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+/* The launcher's side: fds[] by their slot, -1 where none came. */
+static int recv_fds(int sock, int *fds)
+{
+	char buf[CMSG_SPACE(sizeof(int) * NFDS)];
+	unsigned char mask = 0;
+	struct iovec iov = {.iov_base = &mask, .iov_len = 1};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf, .msg_controllen = sizeof(buf)};
+	struct cmsghdr *cm;
+	int list[NFDS], k = 0, got;
+
+	for (int i = 0; i < NFDS; i++)
+		fds[i] = -1;
+	if (recvmsg(sock, &mh, 0) != 1 || !(cm = CMSG_FIRSTHDR(&mh)) || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	got = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+	memcpy(list, CMSG_DATA(cm), sizeof(int) * (size_t)(got > NFDS ? NFDS : got));
+	for (int i = 0; i < NFDS && k < got; i++)
+		if (mask & (1U << i))
+			fds[i] = list[k++];
+	return 0;
+}
+
+/* The helper's command line, with its namespaces as userns and netns. */
+static void build_argv(const struct cr_net *n, const char *userns, const char *netns, int exit_fd,
+		       int ready_fd, const char *api, struct cr_strv *argv)
+{
+	struct cr_net_args a = {
+	    .path = n->path,
+	    .userns = userns,
+	    .netns = netns,
+	    .exit_fd = exit_fd,
+	    .ready_fd = ready_fd,
+	    .api_socket = api,
+	    .host_loopback = n->host_loopback,
+	    .ports = n->ports,
+	    .nports = n->nports,
+	};
+
+	if (n->kind == CR_NETH_SLIRP4NETNS)
+		slirp4netns_argv(&a, argv);
+	else
+		pasta_argv(&a, argv);
+}
+
+/* The launcher: dies with its parent, holds only ctl (fd 3) and the log (stdout, stderr);
+ * given the namespaces, it becomes the helper. */
+static void __attribute__((noreturn))
+launcher_main(struct cr_net *n, pid_t parent, int ctl, int log)
+{
+	char userns[32], netns[32], api[64];
+	struct cr_strv argv = {0};
+	int fds[NFDS], null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	sigset_t none;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent || null < 0)
+		_exit(CR_EXIT_TOOL);
+	/* the front end blocks the signals it forwards: the helper must die of SIGTERM */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	setsid(); /* the terminal's ^C goes to the container, not to its network */
+	if (dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0 || dup2(ctl, 3) < 0)
+		_exit(CR_EXIT_TOOL);
+	syscall(SYS_close_range, 4U, ~0U, 0U);
+	if (recv_fds(3, fds) < 0 || fds[FD_USERNS] < 0 || fds[FD_NETNS] < 0)
+		_exit(CR_EXIT_TOOL); /* the front end gave up: nothing to say */
+	close(3);
+	snprintf(userns, sizeof(userns), "/proc/self/fd/%d", fds[FD_USERNS]);
+	snprintf(netns, sizeof(netns), "/proc/self/fd/%d", fds[FD_NETNS]);
+	snprintf(api, sizeof(api), "/proc/self/fd/%d/" SLIRP_API, fds[FD_STATE_DIR]);
+	build_argv(n, userns, netns, fds[FD_EXIT], fds[FD_READY],
+		   fds[FD_STATE_DIR] >= 0 ? api : NULL, &argv);
+	execv(n->path, argv.v);
+	fprintf(stderr, "exec %s: %s\n", n->path, strerror(errno));
+	_exit(127);
+}
+
+int net_prepare(struct cr_net *n, const struct cr_config *cfg, const char *state_dir, bool trace,
+		struct cr_error *err)
+{
+	unsigned long long t0 = cr_now_ns();
+	cleanup_close int dir = -1, log = -1;
+	pid_t parent = getpid();
+	int sv[2];
+
+	net_init(n);
+	n->trace = trace;
+	n->state_dir = state_dir;
+	n->host_loopback = cfg->net_host_loopback;
+	if (net_choose_helper(cfg->net_helper, &n->kind, n->path, sizeof(n->path), err) < 0)
+		return -1;
+	if (net_check_tun("/dev/net/tun", err) < 0)
+		return -1;
+	dir = open(state_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir >= 0)
+		log = openat(dir, NET_LOG, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+			     0600);
+	if (log < 0)
+		return cr_fail(err, errno, "open %s/" NET_LOG, state_dir);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return cr_fail(err, errno, "socketpair");
+	fflush(NULL);
+	n->launcher = fork();
+	if (n->launcher == 0) {
+		close(sv[0]);
+		launcher_main(n, parent, sv[1], log);
+	}
+	close(sv[1]);
+	if (n->launcher < 0) {
+		n->launcher = 0;
+		close(sv[0]);
+		return cr_fail(err, errno, "fork");
+	}
+	n->ctl = sv[0];
+	n->start = cr_proc_start_time(n->launcher);
+	trace_step(trace, t0,
+		   "%s --version >/dev/null && test -w /dev/net/tun  # %s's launcher: %d", n->path,
+		   helper_name(n->kind), (int)n->launcher);
+	return 0;
+}
+
+int net_attach(struct cr_net *n, int userns_fd, int netns_fd, struct cr_error *err)
+{
+	cleanup_close int dir = -1;
+	int fds[NFDS] = {userns_fd, netns_fd, -1, -1, -1};
+	int exit_pipe[2] = {-1, -1}, ready_pipe[2] = {-1, -1};
+	int ret;
+
+	n->t0 = cr_now_ns();
+	if (n->kind == CR_NETH_SLIRP4NETNS) {
+		if (pipe2(exit_pipe, O_CLOEXEC) < 0 || pipe2(ready_pipe, O_CLOEXEC) < 0) {
+			ret = cr_fail(err, errno, "pipe");
+			goto out;
+		}
+		dir = open(n->state_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dir < 0) {
+			ret = cr_fail(err, errno, "open %s", n->state_dir);
+			goto out;
+		}
+		fds[FD_EXIT] = exit_pipe[0];
+		fds[FD_READY] = ready_pipe[1];
+		fds[FD_STATE_DIR] = dir;
+	}
+	if (send_fds(n->ctl, fds, NFDS) < 0) {
+		ret = cr_fail(err, errno, "start %s", helper_name(n->kind));
+		goto out;
+	}
+	n->exit_fd = exit_pipe[1]; /* slirp4netns quits when we are gone */
+	n->ready_fd = ready_pipe[0];
+	exit_pipe[1] = ready_pipe[0] = -1;
+	ret = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (exit_pipe[i] >= 0)
+			close(exit_pipe[i]);
+		if (ready_pipe[i] >= 0)
+			close(ready_pipe[i]);
+	}
+	close(n->ctl);
+	n->ctl = -1;
+	close(userns_fd);
+	close(netns_fd);
+	return ret;
+}
+
+/* The last line the helper wrote to net.log, escaped, or a description of how it ended. */
+static void helper_said(const struct cr_net *n, int status, char *buf, size_t len)
+{
+	cleanup_free char *path = cr_xasprintf("%s/" NET_LOG, n->state_dir);
+	cleanup_close int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char text[4096];
+	ssize_t got = 0;
+	off_t size;
+	char *end, *line;
+
+	if (fd >= 0 && (size = lseek(fd, 0, SEEK_END)) > 0) {
+		lseek(fd, size > (off_t)sizeof(text) - 1 ? size - (off_t)sizeof(text) + 1 : 0,
+		      SEEK_SET);
+		got = read(fd, text, sizeof(text) - 1);
+	}
+	text[got > 0 ? got : 0] = '\0';
+	end = text + strlen(text);
+	while (end > text && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+		*--end = '\0';
+	line = strrchr(text, '\n');
+	line = line ? line + 1 : text;
+	if (*line) {
+		cr_escape(line, strlen(line), buf, len);
+	} else if (WIFSIGNALED(status)) {
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+	} else {
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+	}
+}
+
+/* The helper is gone (-1 with why in err), or still there (0). */
+static int check_alive(struct cr_net *n, struct cr_error *err)
+{
+	char said[512];
+	int status;
+
+	if (waitpid(n->launcher, &status, WNOHANG) != n->launcher)
+		return 0;
+	n->launcher = 0;
+	helper_said(n, status, said, sizeof(said));
+	cr_fail(err, 0, "%s failed to start the container's network: %s", helper_name(n->kind),
+		said);
+	return cr_hint(err, "its whole output is in %s/" NET_LOG "; or use --net host",
+		       n->state_dir);
+}
+
+/* True when the route table (/proc/PID/net/route) has a default route. */
+static bool has_default_route(pid_t pid)
+{
+	char path[64], text[4096], *line;
+	struct cr_error ignored;
+
+	snprintf(path, sizeof(path), "/proc/%d/net/route", (int)pid);
+	if (cr_read_file(path, text, sizeof(text), &ignored) <= 0)
+		return false;
+	for (line = strchr(text, '\n'); line; line = strchr(line, '\n')) {
+		char dst[16] = "";
+
+		line++;
+		if (sscanf(line, "%*s %15s", dst) == 1 && !strcmp(dst, "00000000"))
+			return true;
+	}
+	return false;
+}
+
+static int wait_pasta(struct cr_net *n, pid_t pid1, struct cr_error *err)
+{
+	unsigned long long deadline = cr_now_ns() + READY_TIMEOUT_NS;
+	struct timespec pause = {0, 1000 * 1000};
+
+	while (!has_default_route(pid1)) {
+		if (check_alive(n, err) < 0)
+			return -1;
+		if (cr_now_ns() > deadline)
+			return cr_fail(err, ETIMEDOUT,
+				       "pasta did not configure the container's network in 10 s");
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+static int wait_slirp(struct cr_net *n, struct cr_error *err)
+{
+	struct pollfd p = {.fd = n->ready_fd, .events = POLLIN};
+	char c;
+
+	if (poll(&p, 1, (int)(READY_TIMEOUT_NS / 1000000)) <= 0)
+		return cr_fail(err, ETIMEDOUT,
+			       "slirp4netns did not configure the container's network in 10 s");
+	if (read(n->ready_fd, &c, 1) != 1) {
+		/* it closed the pipe: it died; wait a moment for its status */
+		for (int i = 0; i < 1000 && check_alive(n, err) == 0; i++)
+			usleep(1000);
+		if (n->launcher)
+			return cr_fail(err, EPIPE, "slirp4netns failed to start");
+		return -1;
+	}
+	return 0;
+}
+
+int net_wait_ready(struct cr_net *n, pid_t pid1, struct cr_error *err)
+{
+	cleanup_free char *line = NULL;
+	struct cr_strv argv = {0};
+	char userns[64], netns[64];
+	int ret;
+
+	if (n->launcher <= 0)
+		return cr_fail(err, ESRCH, "the network helper is not running");
+	ret = n->kind == CR_NETH_SLIRP4NETNS ? wait_slirp(n, err) : wait_pasta(n, pid1, err);
+	if (ret < 0 || !n->trace)
+		return ret;
+	snprintf(userns, sizeof(userns), "/proc/%d/ns/user", (int)pid1);
+	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)pid1);
+	build_argv(n, userns, netns, n->kind == CR_NETH_SLIRP4NETNS ? 3 : -1,
+		   n->kind == CR_NETH_SLIRP4NETNS ? 4 : -1,
+		   n->kind == CR_NETH_SLIRP4NETNS ? SLIRP_API : NULL, &argv);
+	line = cr_xstrdup("");
+	for (size_t i = 0; i < argv.n; i++) {
+		char *next = cr_xasprintf("%s%s%s", line, i ? " " : "", argv.v[i]);
+
+		free(line);
+		line = next;
+	}
+	strv_free(&argv);
+	trace_step(true, n->t0, "%s &  # pid %d, the interface is up", line, (int)n->launcher);
+	return 0;
+}
+
+void net_stop(struct cr_net *n)
+{
+	if (n->launcher > 0) {
+		unsigned long long deadline = cr_now_ns() + 1000000000ULL;
+		pid_t got = 0;
+
+		kill(n->launcher, SIGTERM);
+		while ((got = waitpid(n->launcher, NULL, WNOHANG)) == 0 && cr_now_ns() < deadline)
+			usleep(1000);
+		if (got == 0) {
+			kill(n->launcher, SIGKILL);
+			while (waitpid(n->launcher, NULL, 0) < 0 && errno == EINTR)
+				;
+		}
+	}
+	n->launcher = 0;
+	if (n->ctl >= 0)
+		close(n->ctl);
+	if (n->exit_fd >= 0)
+		close(n->exit_fd);
+	if (n->ready_fd >= 0)
+		close(n->ready_fd);
+	if (n->userns_fd >= 0)
+		close(n->userns_fd);
+	n->ctl = n->exit_fd = n->ready_fd = n->userns_fd = -1;
+}
+
+void net_kill_recorded(pid_t pid, unsigned long long start)
+{
+	if (pid > 1 && start && cr_proc_start_time(pid) == start)
+		kill(pid, SIGKILL);
+}
