@@ -1029,6 +1029,8 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_life_private_picks_pasta);
 	tcase_add_loop_test(tc, test_life_command_exits, 0, 2);
 	tcase_add_loop_test(tc, test_life_kill_runner, 0, 4);
+	suite_add_tcase(s, tc);
+	tc = net_tcase("killloop", 90);
 	tcase_add_test(tc, test_life_kill_loop);
 	suite_add_tcase(s, tc);
 	tc = net_tcase("errors", 60);
