@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <pwd.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "state.h"
+#include "net/net.h"
 #include "utils.h"
 
 #ifndef RENAME_NOREPLACE /* musl does not define it */
@@ -1056,6 +1058,22 @@ static void remove_in_background(const char *runtime_grave, const char *data_gra
 	}
 }
 
+/* A runner killed before it could stop the container's network helper (which dies with it,
+ * PR_SET_PDEATHSIG, unless something failed): the helper it recorded goes with the state. */
+static void kill_recorded_helper(const struct cr_state *st)
+{
+	char text[1024], pid[16] = "", start[32] = "";
+	unsigned long p;
+	unsigned long long s;
+
+	state_runtime_read(st, text, sizeof(text));
+	if (state_record_get(text, "net_pid", pid, sizeof(pid)) < 0 ||
+	    state_record_get(text, "net_start", start, sizeof(start)) < 0 ||
+	    !cr_parse_ulong(pid, &p) || p > INT_MAX || sscanf(start, "%llu", &s) != 1)
+		return;
+	net_kill_recorded((pid_t)p, s);
+}
+
 /* Moves the container's dirs to the trash under the registry lock (the name is free at once,
  * and a new container of that name never meets a remover of the old one); the graves go
  * into the two pointers, locked: their locks' fds into locks[0] and locks[1] (-1 if none). */
@@ -1069,6 +1087,7 @@ static int bury(const struct cr_paths *paths, struct cr_state *st, char **runtim
 
 	*runtime_grave = *data_grave = NULL;
 	locks[0] = locks[1] = -1;
+	kill_recorded_helper(st);
 	if (reg < 0) {
 		rm_runtime_dir(st->dir, &(struct cr_error){0}); /* the handles go in any case */
 		return -1;

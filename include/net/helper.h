@@ -13,7 +13,8 @@
  * slirp4netns's pipes and API socket. */
 struct cr_net_args {
 	const char *path;	     /* the program */
-	const char *userns, *netns;  /* the container's namespaces: /proc/self/fd/N */
+	const char *userns, *netns;  /* the container's namespaces (/proc/self/fd/N);
+					 slirp4netns: userns NULL, already in it */
 	int exit_fd, ready_fd;	     /* slirp4netns: --exit-fd, --ready-fd; -1 */
 	const char *api_socket;	     /* slirp4netns: --api-socket; NULL: none */
 	bool host_loopback;	     /* allow_host_loopback=true */

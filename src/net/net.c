@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,7 +28,7 @@
 #define READY_TIMEOUT_NS (10ULL * 1000000000ULL)
 
 /* What the launcher receives on ctl: the namespaces, and slirp4netns's pipe ends. */
-enum { FD_USERNS, FD_NETNS, FD_EXIT, FD_READY, FD_STATE_DIR, NFDS };
+enum { FD_USERNS, FD_NETNS, FD_EXIT, FD_READY, FD_STATE_DIR, FD_KEEPER, NFDS };
 
 void net_init(struct cr_net *n)
 {
@@ -151,12 +153,29 @@ static void build_argv(const struct cr_net *n, const char *userns, const char *n
 		pasta_argv(&a, argv);
 }
 
+/* True when both fds are the same namespace. */
+static bool same_ns(int a, int b)
+{
+	struct stat sa, sb;
+
+	return a >= 0 && b >= 0 && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* slirp4netns sandboxes itself as root (setegid(0), pivot_root): it runs as the keeper's
+ * root, still on the host's network; the container's user namespace, when it is the
+ * keeper's, cannot be joined again (setns), and needs not be. */
+static int enter_keeper(int keeper)
+{
+	return setns(keeper, CLONE_NEWUSER);
+}
+
 /* The launcher: dies with its parent, holds only ctl (fd 3) and the log (stdout, stderr);
  * given the namespaces, it becomes the helper. */
 static void __attribute__((noreturn))
 launcher_main(struct cr_net *n, pid_t parent, int ctl, int log)
 {
-	char userns[32], netns[32], api[64];
+	char userns[32] = "", netns[32], api[64];
 	struct cr_strv argv = {0};
 	int fds[NFDS], null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	sigset_t none;
@@ -176,10 +195,15 @@ launcher_main(struct cr_net *n, pid_t parent, int ctl, int log)
 	if (recv_fds(3, fds) < 0 || fds[FD_USERNS] < 0 || fds[FD_NETNS] < 0)
 		_exit(CR_EXIT_TOOL); /* the front end gave up: nothing to say */
 	close(3);
-	snprintf(userns, sizeof(userns), "/proc/self/fd/%d", fds[FD_USERNS]);
+	if (fds[FD_KEEPER] >= 0 && enter_keeper(fds[FD_KEEPER]) < 0) {
+		fprintf(stderr, "join the keeper's user namespace: %s\n", strerror(errno));
+		_exit(CR_EXIT_TOOL);
+	}
+	if (!same_ns(fds[FD_USERNS], fds[FD_KEEPER]))
+		snprintf(userns, sizeof(userns), "/proc/self/fd/%d", fds[FD_USERNS]);
 	snprintf(netns, sizeof(netns), "/proc/self/fd/%d", fds[FD_NETNS]);
 	snprintf(api, sizeof(api), "/proc/self/fd/%d/" SLIRP_API, fds[FD_STATE_DIR]);
-	build_argv(n, userns, netns, fds[FD_EXIT], fds[FD_READY],
+	build_argv(n, userns[0] ? userns : NULL, netns, fds[FD_EXIT], fds[FD_READY],
 		   fds[FD_STATE_DIR] >= 0 ? api : NULL, &argv);
 	execv(n->path, argv.v);
 	fprintf(stderr, "exec %s: %s\n", n->path, strerror(errno));
@@ -232,8 +256,8 @@ int net_prepare(struct cr_net *n, const struct cr_config *cfg, const char *state
 
 int net_attach(struct cr_net *n, int userns_fd, int netns_fd, struct cr_error *err)
 {
-	cleanup_close int dir = -1;
-	int fds[NFDS] = {userns_fd, netns_fd, -1, -1, -1};
+	cleanup_close int dir = -1, keeper = -1;
+	int fds[NFDS] = {userns_fd, netns_fd, -1, -1, -1, -1};
 	int exit_pipe[2] = {-1, -1}, ready_pipe[2] = {-1, -1};
 	int ret;
 
@@ -251,6 +275,12 @@ int net_attach(struct cr_net *n, int userns_fd, int netns_fd, struct cr_error *e
 		fds[FD_EXIT] = exit_pipe[0];
 		fds[FD_READY] = ready_pipe[1];
 		fds[FD_STATE_DIR] = dir;
+		keeper = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC); /* we are in it */
+		if (keeper < 0) {
+			ret = cr_fail(err, errno, "open /proc/self/ns/user");
+			goto out;
+		}
+		fds[FD_KEEPER] = keeper;
 	}
 	if (send_fds(n->ctl, fds, NFDS) < 0) {
 		ret = cr_fail(err, errno, "start %s", helper_name(n->kind));
@@ -377,6 +407,7 @@ static int wait_slirp(struct cr_net *n, struct cr_error *err)
 int net_wait_ready(struct cr_net *n, pid_t pid1, struct cr_error *err)
 {
 	cleanup_free char *line = NULL;
+	cleanup_free char *api = cr_xasprintf("%s/" SLIRP_API, n->state_dir);
 	struct cr_strv argv = {0};
 	char userns[64], netns[64];
 	int ret;
@@ -390,7 +421,7 @@ int net_wait_ready(struct cr_net *n, pid_t pid1, struct cr_error *err)
 	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)pid1);
 	build_argv(n, userns, netns, n->kind == CR_NETH_SLIRP4NETNS ? 3 : -1,
 		   n->kind == CR_NETH_SLIRP4NETNS ? 4 : -1,
-		   n->kind == CR_NETH_SLIRP4NETNS ? SLIRP_API : NULL, &argv);
+		   n->kind == CR_NETH_SLIRP4NETNS ? api : NULL, &argv);
 	line = cr_xstrdup("");
 	for (size_t i = 0; i < argv.n; i++) {
 		char *next = cr_xasprintf("%s%s%s", line, i ? " " : "", argv.v[i]);

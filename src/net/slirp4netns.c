@@ -36,9 +36,10 @@ void slirp4netns_argv(const struct cr_net_args *a, struct cr_strv *argv)
 
 		strv_push(argv, opt);
 	}
-	cleanup_free char *userns = cr_xasprintf("--userns-path=%s", a->userns);
+	cleanup_free char *userns = a->userns ? cr_xasprintf("--userns-path=%s", a->userns) : NULL;
 
-	strv_push(argv, userns);
+	if (userns)
+		strv_push(argv, userns);
 	strv_push(argv, "--netns-type=path");
 	strv_push(argv, a->netns);
 	strv_push(argv, "tap0");
