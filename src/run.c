@@ -34,6 +34,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "net/net.h"
+#include "net/ports.h"
 #include "netfiles.h"
 #include "plan.h"
 #include "relay.h"
@@ -411,18 +412,36 @@ static void build_exec(struct run *r)
 		strv_push(&r->init_argv, cfg->args.v[i]);
 }
 
+/* The published ports of this start, as -p takes them, space-separated (ports=). */
+static char *ports_line(const struct cr_net *n)
+{
+	char *line = cr_xstrdup("");
+
+	for (size_t i = 0; i < n->nports; i++) {
+		char spec[128];
+		char *next;
+
+		ports_format_spec(&n->ports[i], spec, sizeof(spec));
+		next = cr_xasprintf("%s%s%s", line, i ? " " : "", spec);
+		free(line);
+		line = next;
+	}
+	return line;
+}
+
 /* Writes RUNTIME/NAME/state: what ps, exec and stop read. */
 static void record(struct run *r, const char *status, int code)
 {
 	cleanup_free char *text = NULL;
+	cleanup_free char *ports = ports_line(&r->net);
 	struct cr_error ignored;
 
 	if (code < 0)
 		text = cr_xasprintf("status=%s\npid=%d\npid_start=%llu\nmonitor=%d\nstarted=%lld\n"
-				    "net=%d\nnet_pid=%d\nnet_start=%llu\nports=\n",
+				    "net=%d\nnet_pid=%d\nnet_start=%llu\nports=%s\n",
 				    status, (int)r->ct.pid, cr_proc_start_time(r->ct.pid),
 				    (int)getpid(), (long long)time(NULL), r->ct.own_net,
-				    (int)r->net.launcher, r->net.start);
+				    (int)r->net.launcher, r->net.start, ports);
 	else
 		text = cr_xasprintf("status=exited\nexit_code=%d\nfinished=%lld\n", code,
 				    (long long)time(NULL));

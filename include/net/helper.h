@@ -35,4 +35,8 @@ void slirp4netns_argv(const struct cr_net_args *a, struct cr_strv *argv);
  * ({"return": {...}}); its "error" in err otherwise. */
 int slirp4netns_api(const char *path, const char *request, struct cr_error *err);
 
+/* True when a route table's text (/proc/net/route, or ipv6_route with v6) has a default
+ * route (IPv6: not the kernel's unreachable one on lo). */
+bool net_route_has_default(const char *text, bool v6);
+
 #endif

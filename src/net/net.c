@@ -20,6 +20,7 @@
 #include "keeper.h"
 #include "net/helper.h"
 #include "net/net.h"
+#include "net/ports.h"
 #include "trace.h"
 #include "utils.h"
 
@@ -201,8 +202,12 @@ launcher_main(struct cr_net *n, pid_t parent, int ctl, int log)
 	}
 	if (!same_ns(fds[FD_USERNS], fds[FD_KEEPER]))
 		snprintf(userns, sizeof(userns), "/proc/self/fd/%d", fds[FD_USERNS]);
+	else
+		close(fds[FD_USERNS]);
 	snprintf(netns, sizeof(netns), "/proc/self/fd/%d", fds[FD_NETNS]);
 	snprintf(api, sizeof(api), "/proc/self/fd/%d/" SLIRP_API, fds[FD_STATE_DIR]);
+	if (fds[FD_KEEPER] >= 0)
+		close(fds[FD_KEEPER]); /* only its own fds go to the helper */
 	build_argv(n, userns[0] ? userns : NULL, netns, fds[FD_EXIT], fds[FD_READY],
 		   fds[FD_STATE_DIR] >= 0 ? api : NULL, &argv);
 	execv(n->path, argv.v);
@@ -225,6 +230,9 @@ int net_prepare(struct cr_net *n, const struct cr_config *cfg, const char *state
 	if (net_choose_helper(cfg->net_helper, &n->kind, n->path, sizeof(n->path), err) < 0)
 		return -1;
 	if (net_check_tun("/dev/net/tun", err) < 0)
+		return -1;
+	/* a taken port is one error now, before anything is started (pasta would go on) */
+	if (cfg->nports && ports_resolve(cfg->ports, cfg->nports, &n->ports, &n->nports, err) < 0)
 		return -1;
 	dir = open(state_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir >= 0)
@@ -346,35 +354,62 @@ static int check_alive(struct cr_net *n, struct cr_error *err)
 	helper_said(n, status, said, sizeof(said));
 	cr_fail(err, 0, "%s failed to start the container's network: %s", helper_name(n->kind),
 		said);
-	return cr_hint(err, "its whole output is in %s/" NET_LOG "; or use --net host",
-		       n->state_dir);
+	return cr_hint(err, "use --net %s, or --net host",
+		       n->kind == CR_NETH_PASTA ? "slirp4netns" : "pasta");
 }
 
-/* True when the route table (/proc/PID/net/route) has a default route. */
-static bool has_default_route(pid_t pid)
+bool net_route_has_default(const char *text, bool v6)
 {
-	char path[64], text[4096], *line;
-	struct cr_error ignored;
+	static const char any6[] = "00000000000000000000000000000000";
 
-	snprintf(path, sizeof(path), "/proc/%d/net/route", (int)pid);
-	if (cr_read_file(path, text, sizeof(text), &ignored) <= 0)
-		return false;
-	for (line = strchr(text, '\n'); line; line = strchr(line, '\n')) {
-		char dst[16] = "";
+	for (const char *line = text; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		char a[40] = "", b[40] = "", dev[32] = "";
 
-		line++;
-		if (sscanf(line, "%*s %15s", dst) == 1 && !strcmp(dst, "00000000"))
+		/* route: Iface Destination ...; ipv6_route: dst len src len next metric ref use
+		 * flags dev */
+		if (!v6 && sscanf(line, "%31s %39s", dev, a) == 2 && !strcmp(a, "00000000"))
+			return true;
+		if (v6 &&
+		    sscanf(line, "%39s %39s %*s %*s %*s %*s %*s %*s %*s %31s", a, b, dev) == 3 &&
+		    !strcmp(a, any6) && !strcmp(b, "00") && strcmp(dev, "lo"))
 			return true;
 	}
 	return false;
+}
+
+/* True when the route table at path (/proc/PID/net/route or ipv6_route) has a default
+ * route; a table that cannot be read has none. */
+static bool has_default_route(const char *path, bool v6)
+{
+	char text[16384];
+	struct cr_error ignored;
+
+	if (cr_read_file(path, text, sizeof(text), &ignored) <= 0)
+		return false;
+	return net_route_has_default(text, v6);
+}
+
+/* pasta's interface is up: the default route is there, and the IPv6 one when the host
+ * has one (pasta copies the host's). */
+static bool pasta_ready(pid_t pid1, bool v6)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/net/route", (int)pid1);
+	if (!has_default_route(path, false))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/net/ipv6_route", (int)pid1);
+	return !v6 || has_default_route(path, true);
 }
 
 static int wait_pasta(struct cr_net *n, pid_t pid1, struct cr_error *err)
 {
 	unsigned long long deadline = cr_now_ns() + READY_TIMEOUT_NS;
 	struct timespec pause = {0, 1000 * 1000};
+	bool v6 = has_default_route("/proc/net/ipv6_route", true); /* ours: the host's */
 
-	while (!has_default_route(pid1)) {
+	while (!pasta_ready(pid1, v6)) {
 		if (check_alive(n, err) < 0)
 			return -1;
 		if (cr_now_ns() > deadline)
@@ -383,6 +418,23 @@ static int wait_pasta(struct cr_net *n, pid_t pid1, struct cr_error *err)
 		nanosleep(&pause, NULL);
 	}
 	return 0;
+}
+
+/* slirp4netns forwards the ports it is asked for on its API socket, one by one. */
+static int slirp_forward(struct cr_net *n, struct cr_error *err)
+{
+	cleanup_close int dir = open(n->state_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct cr_strv reqs = {0};
+	char path[64];
+	int ret = 0;
+
+	/* by the directory's fd: RUNTIME/NAME may not fit in sun_path's 108 bytes */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/" SLIRP_API, dir);
+	ports_slirp_requests(n->ports, n->nports, &reqs);
+	for (size_t i = 0; i < reqs.n && ret == 0; i++)
+		ret = slirp4netns_api(path, reqs.v[i], err);
+	strv_free(&reqs);
+	return ret;
 }
 
 static int wait_slirp(struct cr_net *n, struct cr_error *err)
@@ -401,7 +453,7 @@ static int wait_slirp(struct cr_net *n, struct cr_error *err)
 			return cr_fail(err, EPIPE, "slirp4netns failed to start");
 		return -1;
 	}
-	return 0;
+	return n->nports ? slirp_forward(n, err) : 0;
 }
 
 int net_wait_ready(struct cr_net *n, pid_t pid1, struct cr_error *err)
@@ -450,6 +502,9 @@ void net_stop(struct cr_net *n)
 		}
 	}
 	n->launcher = 0;
+	free(n->ports);
+	n->ports = NULL;
+	n->nports = 0;
 	if (n->ctl >= 0)
 		close(n->ctl);
 	if (n->exit_fd >= 0)

@@ -1,6 +1,7 @@
 /* net/pasta.c - pasta's command line. */
 #include "net/helper.h"
 #include "net/net.h"
+#include "net/ports.h"
 
 void pasta_argv(const struct cr_net_args *a, struct cr_strv *argv)
 {
@@ -10,10 +11,7 @@ void pasta_argv(const struct cr_net_args *a, struct cr_strv *argv)
 	strv_push(argv, "--config-net");
 	/* "auto" forwards every port the container listens on, and -T/-U the container's
 	 * loopback ports to the host's: only what was published goes through. */
-	strv_push(argv, "-t");
-	strv_push(argv, "none");
-	strv_push(argv, "-u");
-	strv_push(argv, "none");
+	ports_pasta_args(a->ports, a->nports, argv);
 	strv_push(argv, "-T");
 	strv_push(argv, "none");
 	strv_push(argv, "-U");

@@ -64,6 +64,38 @@ START_TEST(pasta_args_isolate)
 }
 END_TEST
 
+/* pasta forwards the published ports by its own options, of their protocol only. */
+START_TEST(pasta_args_ports)
+{
+	struct cr_port p[2] = {
+	    {.host_port = 18080, .ctr_port = 80, .count = 1, .proto = CR_PROTO_TCP},
+	    {.host_ip = "127.0.0.1",
+	     .host_port = 5353,
+	     .ctr_port = 53,
+	     .count = 1,
+	     .proto = CR_PROTO_UDP},
+	};
+	struct cr_net_args a = {.path = "pasta",
+				.userns = "/proc/self/fd/4",
+				.netns = "/proc/self/fd/5",
+				.exit_fd = -1,
+				.ready_fd = -1,
+				.ports = p,
+				.nports = 1};
+	struct cr_strv argv = {0};
+
+	pasta_argv(&a, &argv);
+	ck_assert_str_eq(after(&argv, "-t"), "18080:80");
+	ck_assert_str_eq(after(&argv, "-u"), "none");
+	ck_assert_str_eq(after(&argv, "-T"), "none");
+	strv_free(&argv);
+	a.nports = 2;
+	pasta_argv(&a, &argv);
+	ck_assert_str_eq(after(&argv, "-u"), "127.0.0.1/5353:53");
+	strv_free(&argv);
+}
+END_TEST
+
 /* slirp4netns: sandboxed, its pipes and socket, host loopback off unless allowed, the user
  * namespace only when one is given (the keeper's is its own). */
 START_TEST(slirp_args)
@@ -220,6 +252,35 @@ START_TEST(kill_recorded_checks_start)
 }
 END_TEST
 
+/* The default route in /proc/PID/net/route and ipv6_route, as pasta's readiness reads it;
+ * IPv6's unreachable default on lo is none. */
+START_TEST(route_default)
+{
+	static const char v4[] =
+	    "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+	    "eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
+	static const char v4_default[] =
+	    "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+	    "eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+	    "eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
+	static const char v6_lo[] =
+	    "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+	    "00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n";
+	static const char v6_default[] =
+	    "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+	    "fd000000000000000000000000000001 00000400 00000003 00000000 00000003     eth0\n"
+	    "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+	    "00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n";
+
+	ck_assert(!net_route_has_default("", false));
+	ck_assert(!net_route_has_default(v4, false));
+	ck_assert(net_route_has_default(v4_default, false));
+	ck_assert(!net_route_has_default(v6_lo, true));
+	ck_assert(net_route_has_default(v6_default, true));
+	ck_assert(!net_route_has_default("garbage\n\x01\xff 00000000", true));
+}
+END_TEST
+
 /* The nameserver a private network's resolv.conf names is the helper's forwarder. */
 START_TEST(dns_address)
 {
@@ -234,11 +295,13 @@ int main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, pasta_args_isolate);
+	tcase_add_test(tc, pasta_args_ports);
 	tcase_add_test(tc, slirp_args);
 	tcase_add_test(tc, choose_helper);
 	tcase_add_test(tc, tun_unusable);
 	tcase_add_test(tc, kill_recorded_checks_start);
 	tcase_add_test(tc, dns_address);
+	tcase_add_test(tc, route_default);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
