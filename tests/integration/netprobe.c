@@ -6,6 +6,9 @@
  *                              "tcp:ERRNO" (ETIMEDOUT after 2 s)
  *   netprobe udp-echo PORT     answers each datagram on 0.0.0.0:PORT with "echo:DATA"
  *   netprobe abstract NAME     prints "abstract:ok" or "abstract:ERRNO" for @NAME
+ *   netprobe ping ADDR         one echo through an unprivileged ICMP socket (what iputils'
+ *                              ping does; busybox 1.35's needs a raw one): "ping:ok" or
+ *                              "ping:ERRNO" (ETIMEDOUT after 3 s)
  *   netprobe abstract-self NAME  listens on @NAME and connects to it: "abstract-self:ok"
  */
 #include <arpa/inet.h>
@@ -91,6 +94,29 @@ static int udp_echo(const char *port)
 	}
 }
 
+static int ping(const char *addr)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	unsigned char req[16] = {8, 0}, buf[128]; /* echo request; the kernel sets id, sum */
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
+		return printf("ping:bad address\n"), 2;
+	if (fd < 0)
+		return printf("ping:socket:%s\n", errname(errno)), 1;
+	req[7] = 1; /* sequence 1 */
+	memcpy(req + 8, "netprobe", 8);
+	if (sendto(fd, req, sizeof(req), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return printf("ping:%s\n", errname(errno)), 1;
+	if (poll(&p, 1, 3000) != 1 || recv(fd, buf, sizeof(buf), 0) < 8)
+		return printf("ping:ETIMEDOUT\n"), 1;
+	if (buf[0] != 0)
+		return printf("ping:type %d\n", buf[0]), 1;
+	printf("ping:ok\n");
+	return 0;
+}
+
 static socklen_t abstract_addr(struct sockaddr_un *sa, const char *name)
 {
 	size_t n = strlen(name);
@@ -138,6 +164,8 @@ int main(int argc, char **argv)
 		return tcp(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "udp-echo"))
 		return udp_echo(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "ping"))
+		return ping(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "abstract-self"))
 		return abstract_self(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "abstract"))
