@@ -564,7 +564,7 @@ static void cleanup(struct run *r, bool remove, bool failed)
 	struct cr_error ignored;
 
 	container_release(&r->ct);
-	net_stop(&r->net);
+	net_stop_begin(&r->net);
 	if (failed)
 		relay_drain(&r->relay); /* what PID 1 said (--trace) before it failed */
 	relay_close(&r->relay);
@@ -580,6 +580,7 @@ static void cleanup(struct run *r, bool remove, bool failed)
 				   r->st.dir, r->st.data_dir);
 		state_release(&r->st);
 	}
+	net_stop(&r->net);
 	if (failed && r->keeper_started)
 		keeper_stop_if_idle(&r->paths);
 	sigprocmask(SIG_SETMASK, &r->oldmask, NULL);

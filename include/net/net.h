@@ -35,6 +35,7 @@ struct cr_net {
 	int ready_fd;		  /* slirp4netns: our end of its --ready-fd; -1 */
 	int userns_fd;		  /* PID 1's user namespace, kept until the net one comes; -1 */
 	unsigned long long t0;	  /* when the helper was started, for --trace */
+	unsigned long long stopping; /* when it was asked to quit (net_stop_begin); 0 */
 };
 
 /* Empties n: no process, every descriptor -1. */
@@ -75,6 +76,10 @@ int net_attach(struct cr_net *n, int userns_fd, int netns_fd, struct cr_error *e
 /* Waits until the container's interface is up and its ports forwarded (pid1 is PID 1 as we
  * see it); when the helper failed, its own message (net.log) is in err. */
 int net_wait_ready(struct cr_net *n, pid_t pid1, struct cr_error *err);
+
+/* Asks the helper to quit (SIGTERM) and goes on: its exit (~20 ms of unmapping its buffers)
+ * overlaps the rest of the clean-up; net_stop waits for it. */
+void net_stop_begin(struct cr_net *n);
 
 /* Stops the helper (or the launcher) and closes every descriptor; n is empty after. */
 void net_stop(struct cr_net *n);

@@ -486,13 +486,23 @@ int net_wait_ready(struct cr_net *n, pid_t pid1, struct cr_error *err)
 	return 0;
 }
 
+void net_stop_begin(struct cr_net *n)
+{
+	if (n->launcher > 0 && !n->stopping) {
+		n->stopping = cr_now_ns();
+		kill(n->launcher, SIGTERM);
+	}
+}
+
 void net_stop(struct cr_net *n)
 {
 	if (n->launcher > 0) {
-		unsigned long long deadline = cr_now_ns() + 1000000000ULL;
+		unsigned long long t0, deadline;
 		pid_t got = 0;
 
-		kill(n->launcher, SIGTERM);
+		net_stop_begin(n);
+		t0 = n->stopping;
+		deadline = t0 + 1000000000ULL;
 		while ((got = waitpid(n->launcher, NULL, WNOHANG)) == 0 && cr_now_ns() < deadline)
 			usleep(1000);
 		if (got == 0) {
@@ -500,8 +510,12 @@ void net_stop(struct cr_net *n)
 			while (waitpid(n->launcher, NULL, 0) < 0 && errno == EINTR)
 				;
 		}
+		trace_step(n->trace, t0, "kill %d && wait %d  # %s%s", (int)n->launcher,
+			   (int)n->launcher, helper_name(n->kind),
+			   got == 0 ? ": SIGKILL after 1 s" : "");
 	}
 	n->launcher = 0;
+	n->stopping = 0;
 	free(n->ports);
 	n->ports = NULL;
 	n->nports = 0;
