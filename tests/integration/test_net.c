@@ -687,6 +687,46 @@ START_TEST(test_port_taken)
 }
 END_TEST
 
+/* -p without --net gives the container a private network (a port is published from a
+ * network of its own): served, through pasta. (Before: -p was an unknown option.) */
+START_TEST(test_publish_implies_private)
+{
+	char *name = new_name(), *script = httpd_script(8000, "implied-private"), *got, *c;
+	int hp = free_port(SOCK_STREAM);
+	char *spec = h_strf("%d:8000", hp);
+	pid_t helper;
+
+	h_run_detached(name, (const char *const[]){"-p", spec, NULL},
+		       (const char *const[]){"sh", "-c", script, NULL});
+	got = http_get(hp, "implied-private", 8000);
+	ck_assert_msg(got, "-p without --net: 127.0.0.1:%d did not serve the container's page", hp);
+	ck_assert_int_eq(count_helpers(&helper), 1);
+	c = comm_of(helper);
+	ck_assert_msg(!strncmp(c, "pas", 3), "-p without --net runs %s, not pasta", c);
+	free(got), free(name), free(script), free(spec), free(c);
+}
+END_TEST
+
+/* -p with an explicit --net host or none: one error line, 125, nothing made. (Before: -p
+ * was an unknown option: 125, but the line names neither -p's network nor --net.) */
+START_TEST(test_publish_host_refused)
+{
+	const char *nets[] = {"--net=host", "--net=none"};
+	struct h_result r;
+	char *line;
+
+	CONTI(&r, "run", "--rm", nets[_i], "-p", "18080:80", H.rootfs, "true");
+	h_assert_status(&r, 125, "run -p with --net host/none");
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, "--net") && !strstr(line, "unknown option"),
+		      "%s -p: the line does not say -p needs a network of its own: %s", nets[_i],
+		      line);
+	h_result_free(&r);
+	h_assert_no_containers_left();
+	free(line);
+}
+END_TEST
+
 /* ---- isolation ---- */
 
 /* Without allow_host_loopback: the host's 127.0.0.1 server is not reachable at the
@@ -1064,6 +1104,8 @@ static Suite *net_suite(void)
 	tcase_add_loop_test(tc, test_inbound_two_same_port, 0, 2);
 	tcase_add_loop_test(tc, test_inbound_udp, 0, 2);
 	tcase_add_loop_test(tc, test_port_taken, 0, 2);
+	tcase_add_test(tc, test_publish_implies_private);
+	tcase_add_loop_test(tc, test_publish_host_refused, 0, 2);
 	suite_add_tcase(s, tc);
 	tc = net_tcase("isolation", 60);
 	tcase_add_loop_test(tc, test_isolation_host_loopback, 0, 2);
