@@ -990,7 +990,7 @@ END_TEST
 START_TEST(test_life_kill_loop)
 {
 	const char *iters = getenv("CONTI_TEST_ITERATIONS");
-	int n = iters && atoi(iters) > 0 ? atoi(iters) : 24;
+	int n = iters && atoi(iters) > 0 ? atoi(iters) : 24, with_helper = 0;
 	struct h_result r;
 
 	srand((unsigned)getpid());
@@ -1006,6 +1006,7 @@ START_TEST(test_life_kill_loop)
 		h_spawn(&p, (char *const *)argv, NULL);
 		/* 0 to 400 ms: the launcher's fork, the helper's start and its wait included */
 		sleep_ms(rand() % 400);
+		with_helper += count_helpers(NULL) > 0;
 		kill(p.pid, SIGKILL);
 		h_finish(&p, &r, 5000);
 		h_result_free(&r);
@@ -1020,6 +1021,9 @@ START_TEST(test_life_kill_loop)
 	h_remove_names();
 	assert_no_helper(3000, "the kill loop and rm -f of its containers");
 	h_assert_no_containers_left();
+	/* the loop did kill while helpers ran (most kills come after the helper's start) */
+	ck_assert_msg(with_helper >= n / 4, "only %d of %d kills came while a helper ran",
+		      with_helper, n);
 }
 END_TEST
 
