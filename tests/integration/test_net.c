@@ -929,6 +929,27 @@ START_TEST(test_life_command_exits)
 	ck_assert_msg(wait_helpers(1, 1000) == 1, "%s: no helper for the detached container",
 		      helpers[_i]);
 	assert_no_helper(6000, "the detached command's exit");
+	/* the helper is stopped before the exit is recorded: rm once ps -a says Exited (right
+	 * after the helper's end, rm has been seen to say "created and waits for start") */
+	{
+		long long deadline = h_mono_ms() + 5000;
+		bool exited = false;
+
+		while (!exited && h_mono_ms() < deadline) {
+			CONTI(&r, "ps", "-a", "--format", "{{.Names}} {{.Status}}");
+			{
+				char *want = h_strf("%s Exited", name);
+
+				exited = strstr(r.out, want) != NULL;
+				free(want);
+			}
+			h_result_free(&r);
+			if (!exited)
+				sleep_ms(50);
+		}
+		ck_assert_msg(exited, "%s: the detached container is not shown exited",
+			      helpers[_i]);
+	}
 	CONTI(&r, "rm", name);
 	h_assert_status(&r, 0, "rm of the exited container");
 	h_result_free(&r);
