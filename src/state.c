@@ -709,7 +709,8 @@ int state_runtime_write(const struct cr_state *st, const char *text, struct cr_e
 	char boot[64];
 
 	state_boot_id(boot, sizeof(boot));
-	full = cr_xasprintf("%sboot=%s\n", text, boot);
+	/* boot first: a long last line (ports=) cut by a reader's buffer must not take it */
+	full = cr_xasprintf("boot=%s\n%s", boot, text);
 	if (dfd < 0)
 		return cr_fail(err, errno, "open %s", st->dir);
 	fd = openat(dfd, "state.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
