@@ -814,21 +814,39 @@ END_TEST
  * socket (iputils' ping; busybox 1.35's ping only opens raw ones, which need CAP_NET_RAW,
  * dropped as podman does), as root and as uid 1000: ping_group_range in the container's own
  * network. (Before: ping:socket:EACCES, ping_group_range "1 0".) */
+/* True when the host lets our group open ICMP sockets (pasta answers a container's ping
+ * through them; tests/run-all opens ping_group_range in the suite's namespace). */
+static bool host_ping_allowed(void)
+{
+	char *t = h_read_file("/proc/sys/net/ipv4/ping_group_range");
+	unsigned long lo = 1, hi = 0;
+
+	if (t)
+		sscanf(t, "%lu %lu", &lo, &hi);
+	free(t);
+	return lo <= getgid() && getgid() <= hi;
+}
+
 START_TEST(test_ping)
 {
 	int helper = _i % 2;
-	bool as_user = _i >= 2;
+	bool as_user = _i >= 2, gw = helper == SLIRP || host_ping_allowed();
 	char *lo = loopback_address(helper), *opt = net_opt(helper, true);
-	char *script = h_strf("/netprobe ping 127.0.0.1; /netprobe ping %s; true", lo);
+	char *script = gw ? h_strf("/netprobe ping 127.0.0.1; /netprobe ping %s; true", lo)
+			  : h_strf("/netprobe ping 127.0.0.1; true");
 	const struct h_opts o = {.timeout_ms = 20000};
 	struct h_result r;
 
+	if (!gw)
+		h_skip("the host's ping_group_range leaves out our group: pasta cannot answer a "
+		       "ping of the gateway (tests/run-all opens it in the suite's namespace); "
+		       "only 127.0.0.1 is pinged");
 	if (as_user)
 		h_conti(&r, &o, "run", "--rm", "-u", "1000", opt, H.rootfs, "sh", "-c", script,
 			NULL);
 	else
 		run_sh(&r, opt, script);
-	ck_assert_msg(!strcmp(r.out, "ping:ok\nping:ok\n"),
+	ck_assert_msg(!strcmp(r.out, gw ? "ping:ok\nping:ok\n" : "ping:ok\n"),
 		      "%s as %s: ping 127.0.0.1 and %s: '%s' (err '%s')", helpers[helper],
 		      as_user ? "1000" : "root", lo, r.out, r.err);
 	h_result_free(&r);
