@@ -939,6 +939,33 @@ static bool used_elsewhere(const struct cr_paths *paths, const char *name, struc
 	return false;
 }
 
+/* Locks name for rm; a runner that has recorded its container's exit still holds the lock
+ * while it cleans up (the network helper's stop, the layer's unmount): waited for, up to 3 s,
+ * so that rm right after the command ended does not fail. */
+static int open_for_rm(const struct cr_paths *paths, const char *name, struct cr_state *st,
+		       struct cr_error *err)
+{
+	struct timespec pause = {0, 5 * 1000 * 1000};
+
+	for (int i = 0; i < 600; i++) {
+		struct cr_state probe;
+		struct cr_error ignored;
+		char text[1024], status[16] = "";
+
+		if (state_open(paths, name, st, err) == 0)
+			return 0;
+		if (state_open_unlocked(paths, name, &probe, &ignored) < 0)
+			return -1;
+		state_runtime_read(&probe, text, sizeof(text));
+		state_record_get(text, "status", status, sizeof(status));
+		state_release(&probe);
+		if (strcmp(status, "exited"))
+			return -1;
+		nanosleep(&pause, NULL);
+	}
+	return -1;
+}
+
 static int rm_one(const struct cr_paths *paths, const char *name, bool force, bool *joined,
 		  bool *started, struct cr_error *err)
 {
@@ -955,7 +982,7 @@ static int rm_one(const struct cr_paths *paths, const char *name, bool force, bo
 		return -1;
 	if (join_keeper_once(paths, joined, started, err) < 0)
 		return -1;
-	if (state_open(paths, name, &st, err) < 0) {
+	if (open_for_rm(paths, name, &st, err) < 0) {
 		if (!force)
 			return rm_busy(paths, name, err);
 		if (lifecycle_stop_one(paths, name, 0, err) < 0)
