@@ -5,7 +5,8 @@
  *
  * Each check is one function in a table (check.c); it looks at one thing (the
  * kernel, user namespaces, the id-mapping helpers, the subordinate ids, the
- * runtime and data dirs, overlayfs, fuse-overlayfs, cgroups) and fills one
+ * runtime and data dirs, overlayfs, fuse-overlayfs, cgroups, /dev/net/tun, the network
+ * helpers, the default network) and fills one
  * result: ok, warn or FAIL, what it found and, when not ok, the command or file
  * line that fixes it. Probes that need a user namespace run in a throwaway
  * child and leave nothing behind.
@@ -55,5 +56,23 @@ void check_format_line(const struct cr_check_result *r, char *buf, size_t len);
 /* Prints {"ok":...,"checks":[{"name":..,"status":..,"found":..,"fix":..|null},...]} and a
  * newline on out; ok is true when no result is FAIL (pure but for the stream). */
 void check_print_json(const struct cr_check_result *results, size_t n, FILE *out);
+
+/* The tun device the helpers of --net private open (net/net.h). */
+#define CHECK_TUN_PATH "/dev/net/tun"
+
+struct stat;
+/* The tun line for path: st its stat (NULL: missing), open_errno what open(O_RDWR) gave (0: it
+ * opened); ok when it opens, else warn with the fix (chmod 0666 and a udev rule, or modprobe)
+ * (pure). */
+void check_tun_report(const char *path, const struct stat *st, int open_errno,
+		      struct cr_check_result *r);
+
+/* Stats and opens the tun device at path (CHECK_TUN_PATH but in tests) and reports it. */
+void check_tun_at(const char *path, struct cr_check_result *r);
+
+/* The net-helper line: the paths of pasta and slirp4netns ("" when missing) and the first line
+ * of their --version; which one --net private uses, the fix when none is there (pure). */
+void check_net_helpers_report(const char *pasta, const char *pasta_version, const char *slirp,
+			      const char *slirp_version, struct cr_check_result *r);
 
 #endif

@@ -6,7 +6,9 @@
  *   resolv.conf  the host's /etc/resolv.conf; off the host's network its loopback
  *                resolvers (systemd-resolved's 127.0.0.53 stub) are replaced by the upstream
  *                servers of /run/systemd/resolve/resolv.conf; --dns, --dns-search and
- *                --dns-option replace the host's nameserver, search and options lines
+ *                --dns-option replace the host's nameserver, search and options lines; on a
+ *                private network the helper's DNS forwarder (net_dns_address) comes first,
+ *                where the host's first nameserver was, as podman puts slirp4netns's
  *   hosts        --add-host lines, the host's /etc/hosts, localhost (IPv4 and IPv6) where
  *                it lacks them, and the container's hostname (127.0.0.1); none with --no-hosts
  *   hostname     the container's hostname
@@ -41,9 +43,10 @@ struct cr_netfiles {
 };
 
 /* The container's resolv.conf from the host's text (host, NULL when it has none) and
- * resolved's (upstream, may be NULL): see the header comment. Pure. */
+ * resolved's (upstream, may be NULL), with helper_dns (a private network's forwarder, NULL
+ * off one) as the first nameserver unless --dns: see the header comment. Pure. */
 char *netfiles_resolv_conf(const char *host, const char *upstream, bool host_net,
-			   const struct cr_config *cfg);
+			   const char *helper_dns, const struct cr_config *cfg);
 
 /* The container's hosts file from the host's text (base, may be NULL). Pure. */
 char *netfiles_hosts(const char *base, const char *hostname, const char *name,
@@ -59,9 +62,10 @@ int netfiles_check_add_host(const char *arg, struct cr_error *err);
  * not empty, at most 253 bytes, no space, control character or '#'. */
 int netfiles_check_word(const char *word, const char *opt, struct cr_error *err);
 
-/* Makes the three texts for cfg from the host files (missing ones count as empty). */
+/* Makes the three texts for cfg from the host files (missing ones count as empty); kind is
+ * the helper of a private network (resolved: pasta or slirp4netns), unused off one. */
 void netfiles_make(const struct cr_net_host_files *hf, const struct cr_config *cfg,
-		   const char *hostname, struct cr_netfiles *out);
+		   const char *hostname, enum cr_net_helper kind, struct cr_netfiles *out);
 
 /* Frees the texts. */
 void netfiles_free(struct cr_netfiles *nf);

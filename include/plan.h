@@ -99,6 +99,10 @@ struct cr_facts {
 	const char *passwd_line;      /* keep-id: your passwd and group entries, added when the */
 	const char *group_line;	      /* rootfs has none for your ids; and your home */
 	const char *home;
+	const char
+	    *ping_group_range; /* "0 N", N the highest gid mapped: net.ipv4.ping_group_range
+				  in a network namespace of the container's own, so that
+				  ping's ICMP sockets work; NULL: left as the kernel has it */
 };
 
 #define PLAN_MAX_LOWERS 500 /* the lower layers kernel overlayfs takes (OVL_MAX_STACK) */

@@ -35,6 +35,8 @@ struct check_ctx {
 	char fuse_fix[128];	     /* and its fix */
 	char data_dir[PATH_MAX];     /* DATA: $XDG_DATA_HOME/conti-rootless, may not exist */
 	char data_base[PATH_MAX];    /* DATA or its nearest existing parent */
+	bool tun_ok;		     /* /dev/net/tun opens */
+	const char *net_helper;	     /* what --net private uses: "pasta", "slirp4netns", NULL */
 };
 
 const char *check_status_name(enum cr_check_status status)
@@ -782,8 +784,8 @@ static void check_landlock(struct check_ctx *c, struct cr_check_result *r)
 	fix(r, "run with --net none, or on Linux 6.12 or later with Landlock enabled");
 }
 
-/* The first line skopeo --version prints ("skopeo version 1.9.3"), or "" */
-static void skopeo_version(const char *path, char *buf, size_t len)
+/* The first line PROG --version prints ("skopeo version 1.9.3"), or "" */
+static void program_version(const char *path, char *buf, size_t len)
 {
 	int pipefd[2];
 	ssize_t n;
@@ -799,7 +801,7 @@ static void skopeo_version(const char *path, char *buf, size_t len)
 		dup2(null, 0);
 		dup2(pipefd[1], 1);
 		dup2(null, 2);
-		execl(path, "skopeo", "--version", (char *)NULL);
+		execl(path, path, "--version", (char *)NULL);
 		_exit(127);
 	}
 	close(pipefd[1]);
@@ -823,7 +825,7 @@ static void check_skopeo(struct check_ctx *c, struct cr_check_result *r)
 		fix(r, "install it: sudo apt install skopeo (Fedora: sudo dnf install skopeo)");
 		return;
 	}
-	skopeo_version(path, version, sizeof(version));
+	program_version(path, version, sizeof(version));
 	found(r, CR_CHECK_OK, "%s (%s)", version[0] ? version : "skopeo", path);
 }
 
@@ -845,6 +847,126 @@ static void check_image_helper(struct check_ctx *c, struct cr_check_result *r)
 	       "install it again (meson install)");
 }
 
+void check_tun_report(const char *path, const struct stat *st, int open_errno,
+		      struct cr_check_result *r)
+{
+	if (!st) {
+		found(r, CR_CHECK_WARN,
+		      "no %s: --net private cannot give a container its own network", path);
+		fix(r, "load the tun module: sudo modprobe tun (and add tun to /etc/modules)");
+		return;
+	}
+	if (!open_errno) {
+		found(r, CR_CHECK_OK, "%s is usable (mode %04o)", path,
+		      (unsigned)(st->st_mode & 07777));
+		return;
+	}
+	found(r, CR_CHECK_WARN,
+	      "%s is not usable by you (mode %04o, owner %u: %s): --net private cannot give a "
+	      "container its own network",
+	      path, (unsigned)(st->st_mode & 07777), (unsigned)st->st_uid, strerror(open_errno));
+	fix(r,
+	    "sudo chmod 0666 %s, as desktop distributions ship it, and to keep it: echo "
+	    "'KERNEL==\"tun\", MODE=\"0666\"' | sudo tee /etc/udev/rules.d/60-tun.rules",
+	    path);
+}
+
+void check_tun_at(const char *path, struct cr_check_result *r)
+{
+	struct stat st;
+	int fd, errnum = 0;
+
+	if (stat(path, &st) < 0) {
+		check_tun_report(path, NULL, errno, r);
+		return;
+	}
+	/* what pasta and slirp4netns do with it; opening it attaches nothing */
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		errnum = errno;
+	else
+		close(fd);
+	check_tun_report(path, &st, errnum, r);
+}
+
+/* /dev/net/tun: the helpers make the container's interface with it. */
+static void check_tun(struct check_ctx *c, struct cr_check_result *r)
+{
+	check_tun_at(CHECK_TUN_PATH, r);
+	c->tun_ok = r->status == CR_CHECK_OK;
+}
+
+/* "pasta 0.0~git20230309 (/usr/bin/pasta)", or the path alone when it names no version. */
+static void describe_helper(const char *path, const char *version, char *buf, size_t len)
+{
+	if (version && *version && !strstr(version, "unknown version"))
+		snprintf(buf, len, "%s (%s)", version, path);
+	else
+		snprintf(buf, len, "%s", path);
+}
+
+void check_net_helpers_report(const char *pasta, const char *pasta_version, const char *slirp,
+			      const char *slirp_version, struct cr_check_result *r)
+{
+	char p[200], s[200];
+
+	describe_helper(pasta, pasta_version, p, sizeof(p));
+	describe_helper(slirp, slirp_version, s, sizeof(s));
+	if (*pasta && *slirp) {
+		found(r, CR_CHECK_OK,
+		      "%s and %s: --net private uses pasta (--net slirp4netns the "
+		      "other)",
+		      p, s);
+	} else if (*pasta) {
+		found(r, CR_CHECK_OK,
+		      "%s: --net private uses it; no slirp4netns (--net slirp4netns)", p);
+	} else if (*slirp) {
+		found(r, CR_CHECK_OK,
+		      "%s: --net private uses it; no pasta, which keeps a client's source address "
+		      "on published ports (Debian: apt install passt)",
+		      s);
+	} else {
+		found(r, CR_CHECK_WARN,
+		      "neither pasta nor slirp4netns on PATH: --net private and -p cannot work");
+		fix(r, "sudo apt install passt (pasta), or slirp4netns (Fedora: sudo dnf install "
+		       "passt)");
+	}
+}
+
+/* pasta and slirp4netns: the user-mode helpers of a private network (net/net.h). */
+static void check_net_helpers(struct check_ctx *c, struct cr_check_result *r)
+{
+	char pasta[PATH_MAX] = "", slirp[PATH_MAX] = "", pv[128] = "", sv[128] = "";
+
+	if (cr_find_on_path("pasta", pasta, sizeof(pasta)))
+		program_version(pasta, pv, sizeof(pv));
+	else
+		pasta[0] = '\0';
+	if (cr_find_on_path("slirp4netns", slirp, sizeof(slirp)))
+		program_version(slirp, sv, sizeof(sv));
+	else
+		slirp[0] = '\0';
+	check_net_helpers_report(pasta, pv, slirp, sv, r);
+	c->net_helper = pasta[0] ? "pasta" : slirp[0] ? "slirp4netns" : NULL;
+}
+
+/* Which network a container gets without --net, and why; whether private works here. */
+static void check_network(struct check_ctx *c, struct cr_check_result *r)
+{
+	if (!c->net_helper || !c->tun_ok) {
+		found(r, CR_CHECK_OK,
+		      "the default is --net host (the container shares your network: no cost, its "
+		      "servers are reachable by every local user); --net private cannot work here "
+		      "until the tun and net-helper lines are fixed");
+		return;
+	}
+	found(r, CR_CHECK_OK,
+	      "the default is --net host (the container shares your network: no cost, its servers "
+	      "are reachable by every local user); --net private gives it its own, NAT'd through "
+	      "%s, with ports published by -p",
+	      c->net_helper);
+}
+
 /* Every check, in the order printed; later ones use what earlier ones found. */
 static const struct check {
 	const char *name;
@@ -863,6 +985,9 @@ static const struct check {
     {"landlock", check_landlock},	/* abstract unix socket scoping (--net host) */
     {"skopeo", check_skopeo},		/* registries and archives, for the image helper */
     {"images", check_image_helper},	/* conti-rootless-image */
+    {"tun", check_tun},			/* /dev/net/tun, for --net private */
+    {"net-helper", check_net_helpers},	/* pasta, slirp4netns */
+    {"network", check_network},		/* the default, and why */
 };
 
 #define N_CHECKS (sizeof(checks) / sizeof(checks[0]))

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "net/net.h"
 #include "netfiles.h"
 #include "utils.h"
 
@@ -136,6 +137,13 @@ static void put_list(struct text *t, const char *key, const struct cr_strv *v)
 	put(t, "\n");
 }
 
+static void put_server(struct text *t, const char *addr)
+{
+	put(t, "nameserver ");
+	put(t, addr);
+	put(t, "\n");
+}
+
 /* --dns-search .: no search line at all (as docker and podman read it). */
 static bool search_is_none(const struct cr_strv *v)
 {
@@ -143,11 +151,14 @@ static bool search_is_none(const struct cr_strv *v)
 }
 
 char *netfiles_resolv_conf(const char *host, const char *upstream, bool host_net,
-			   const struct cr_config *cfg)
+			   const char *helper_dns, const struct cr_config *cfg)
 {
 	struct text t = {0};
 	size_t servers = 0;
 	bool dropped = false;
+
+	if (cfg->dns.n)
+		helper_dns = NULL;
 
 	if (cfg->dns_search.n && !search_is_none(&cfg->dns_search))
 		put_list(&t, "search", &cfg->dns_search);
@@ -158,6 +169,9 @@ char *netfiles_resolv_conf(const char *host, const char *upstream, bool host_net
 		bool loop = false;
 
 		if (word_is(w, wn, "nameserver")) {
+			/* the helper's forwarder first, where the host's first one was */
+			if (helper_dns && !servers++)
+				put_server(&t, helper_dns);
 			an = word_at(line, n, (size_t)(w + wn - line), &addr);
 			/* off the host's network what is not an address goes with the stubs */
 			if (!address_family(addr, an, &loop))
@@ -178,18 +192,14 @@ char *netfiles_resolv_conf(const char *host, const char *upstream, bool host_net
 		put_n(&t, line, n);
 		put(&t, "\n");
 	}
-	for (size_t i = 0; i < cfg->dns.n; i++) {
-		put(&t, "nameserver ");
-		put(&t, cfg->dns.v[i]);
-		put(&t, "\n");
-	}
+	if (helper_dns && !servers++)
+		put_server(&t, helper_dns);
+	for (size_t i = 0; i < cfg->dns.n; i++)
+		put_server(&t, cfg->dns.v[i]);
 	if (dropped && !cfg->dns.n) {
 		servers += put_upstream(&t, upstream);
-		for (size_t i = 0; !servers && i < 2; i++) {
-			put(&t, "nameserver ");
-			put(&t, fallback_dns[i]);
-			put(&t, "\n");
-		}
+		for (size_t i = 0; !servers && i < 2; i++)
+			put_server(&t, fallback_dns[i]);
 	}
 	if (cfg->dns_opts.n)
 		put_list(&t, "options", &cfg->dns_opts);
@@ -357,16 +367,17 @@ static char *read_host_file(const char *path)
 }
 
 void netfiles_make(const struct cr_net_host_files *hf, const struct cr_config *cfg,
-		   const char *hostname, struct cr_netfiles *out)
+		   const char *hostname, enum cr_net_helper kind, struct cr_netfiles *out)
 {
 	bool host_net = cfg->net == CR_NET_HOST;
+	const char *helper_dns = cfg->net == CR_NET_PRIVATE ? net_dns_address(kind) : NULL;
 	cleanup_free char *host = read_host_file(hf->resolv_conf);
 	cleanup_free char *upstream = NULL;
 
 	/* resolved's file is needed only off the host's network, where its stub is out of reach */
 	if (!host_net && !cfg->dns.n)
 		upstream = read_host_file(hf->resolved_conf);
-	out->resolv_conf = netfiles_resolv_conf(host, upstream, host_net, cfg);
+	out->resolv_conf = netfiles_resolv_conf(host, upstream, host_net, helper_dns, cfg);
 	out->hostname = cr_xasprintf("%s\n", hostname);
 	out->hosts = NULL;
 	if (!cfg->no_hosts) {

@@ -274,6 +274,12 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	add_dev(plan, f);
 	add_sys(plan, cfg);
 	add_mount(plan, "proc", "/proc", "", CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);
+	/* through the container's /proc, before the masks make /proc/sys read-only; the host's
+	 * network keeps the host's setting */
+	if (cfg->net != CR_NET_HOST && f->ping_group_range) {
+		op = add(plan, CR_OP_SYSCTL, 0, "net.ipv4.ping_group_range", NULL);
+		op->data = cr_xstrdup(f->ping_group_range);
+	}
 	if (!cfg->sec.privileged)
 		add_masks(plan, cfg->sec.nested);
 	if (!f->tmp_has_content)

@@ -350,6 +350,7 @@ static void choose_overlay(const struct run *r, struct cr_facts *f)
 
 static int make_plan(struct run *r, struct cr_error *err)
 {
+	char ping[64];
 	struct cr_facts f = {
 	    .rootfs = r->cfg->rootfs,
 	    .lowers = (const char *const *)r->lowers.v,
@@ -367,6 +368,7 @@ static int make_plan(struct run *r, struct cr_error *err)
 	    .passwd_line = r->passwd_line,
 	    .group_line = r->group_line,
 	    .home = r->home,
+	    .ping_group_range = userns_ping_group_range(&r->gid, ping, sizeof(ping)) ? ping : NULL,
 	};
 
 	choose_overlay(r, &f);
@@ -509,13 +511,13 @@ static int keep_log(struct run *r, struct cr_error *err)
 
 /* Makes the container's resolv.conf, hosts and hostname in RUNTIME/NAME (netfiles.h): anew at
  * every start, from the host's files of the moment, as podman does. */
-static int write_netfiles(struct run *r, struct cr_error *err)
+static int write_netfiles(struct run *r, enum cr_net_helper kind, struct cr_error *err)
 {
 	static const char *const names[] = {"resolv.conf", "hosts", "hostname"};
 	struct cr_netfiles nf;
 	int ret;
 
-	netfiles_make(&cr_net_host_files_default, r->cfg, r->hostname, &nf);
+	netfiles_make(&cr_net_host_files_default, r->cfg, r->hostname, kind, &nf);
 	ret = state_write_runtime_files(
 	    &r->st, names, (const char *const[]){nf.resolv_conf, nf.hosts, nf.hostname}, 3, err);
 	netfiles_free(&nf);
@@ -533,7 +535,8 @@ static int set_up(struct run *r, struct cr_error *err)
 			return -1;
 		r->ct.net = &r->net;
 	}
-	if (write_netfiles(r, err) < 0 || enter_userns(r, err) < 0)
+	/* the kind net_prepare resolved names the nameserver */
+	if (write_netfiles(r, r->net.kind, err) < 0 || enter_userns(r, err) < 0)
 		return -1;
 	if (make_plan(r, err) < 0)
 		return -1;

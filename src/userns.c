@@ -47,6 +47,30 @@ bool userns_map_has(const struct cr_idmap *map, unsigned long inside)
 	return false;
 }
 
+bool userns_ping_group_range(const struct cr_idmap *map, char *buf, size_t len)
+{
+	unsigned long zero = 0, high = 0;
+	bool found = false;
+
+	for (size_t i = 0; i < map->n; i++) {
+		if (map->e[i].inside == 0 && map->e[i].count) {
+			zero = map->e[i].outside;
+			found = true;
+		}
+	}
+	if (!found)
+		return false;
+	for (size_t i = 0; i < map->n; i++) {
+		const struct cr_idmap_entry *e = &map->e[i];
+
+		if (e->count && e->outside + (e->count - 1) >= zero &&
+		    e->inside + (e->count - 1) > high)
+			high = e->inside + (e->count - 1);
+	}
+	snprintf(buf, len, "0 %lu", high);
+	return true;
+}
+
 void userns_map_format(const struct cr_idmap *map, char *buf, size_t len)
 {
 	size_t off = 0;

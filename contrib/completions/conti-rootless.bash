@@ -163,7 +163,7 @@ _conti_rootless_value()
 	--userns) words='host keep-id' ;;
 	--overlay) words='auto kernel fuse none' ;;
 	--pull) words='missing always never' ;;
-	--net | --network) words='host none' ;;
+	--net | --network) words='host none private pasta slirp4netns slirp4netns:allow_host_loopback=true pasta:allow_host_loopback=true' ;;
 	-n | --tail) words='all 10 100' ;;
 	--format)
 		case $2 in

@@ -112,7 +112,7 @@ complete -c conti-rootless -n $rc -l read-only -d 'Make / read-only'
 complete -c conti-rootless -n $rc -l uidmap -x -a 'auto subid single' -d 'Id mapping'
 complete -c conti-rootless -n $rc -l userns -x -a 'host keep-id' -d 'User namespace: container root is you, or your own ids inside'
 complete -c conti-rootless -n $rc -l overlay -x -a 'auto kernel fuse none' -d 'How ROOTFS is made writable'
-complete -c conti-rootless -n $rc -l net -l network -x -a 'host none' -d Network
+complete -c conti-rootless -n $rc -l net -l network -x -a 'host none private pasta slirp4netns slirp4netns:allow_host_loopback=true pasta:allow_host_loopback=true' -d Network
 complete -c conti-rootless -n $rc -l cap-add -l cap-drop -x -d 'Add or drop a capability' -a 'ALL
 AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE
 DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE

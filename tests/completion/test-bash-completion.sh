@@ -163,7 +163,8 @@ expect "conti-rootless logs -" --follow
 # Option values.
 expect "conti-rootless run --overlay ''" auto kernel fuse none
 expect "conti-rootless run --uidmap s" subid single
-expect "conti-rootless run --net ''" host none
+expect "conti-rootless run --net ''" host none private pasta slirp4netns
+expect "conti-rootless run --net sl" slirp4netns
 expect "conti-rootless run --uidmap = ''" auto subid single
 expect "conti-rootless run --uidmap = s" subid single
 expect "conti-rootless run --cap-add NET_" NET_ADMIN NET_RAW NET_BIND_SERVICE

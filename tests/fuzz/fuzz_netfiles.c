@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	host = text;
 	upstream = strlen(text) < size - 1 ? text + strlen(text) + 1 : NULL;
 	config_init(&cfg);
-	r = netfiles_resolv_conf(host, upstream, flags & 1, &cfg);
+	r = netfiles_resolv_conf(host, upstream, flags & 1, flags & 2 ? "169.254.1.1" : NULL, &cfg);
 	if ((flags & 1) && *host) {
 		size_t n = strlen(host);
 
@@ -63,7 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_error_line(&err);
 	else
 		strv_push(&cfg.dns, host);
-	r = netfiles_resolv_conf(upstream, upstream, flags & 1, &cfg);
+	r = netfiles_resolv_conf(upstream, upstream, flags & 1, flags & 2 ? "169.254.1.1" : NULL,
+				 &cfg);
 	if (cfg.dns.n && loopback_servers(r) > (!strncmp(host, "127.", 4) || !strcmp(host, "::1")))
 		abort();
 	h = netfiles_hosts(upstream, "box", "name", &cfg);

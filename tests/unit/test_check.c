@@ -2,9 +2,12 @@
  * JSON, a free subordinate range), and one real run that must leave nothing behind. */
 #include "unit.h"
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -162,10 +165,14 @@ START_TEST(real_run_leaves_nothing_behind)
 	setenv("XDG_DATA_HOME", data, 1);
 	verdict = check_in_child(false, &text);
 	ck_assert(verdict == 0 || verdict == 1);
-	ck_assert_int_eq(count_lines(text), 14);
+	ck_assert_int_eq(count_lines(text), 17);
 	ck_assert(!strncmp(text, "ok    kernel", 12) || !strncmp(text, "FAIL  kernel", 12));
 	ck_assert_ptr_nonnull(strstr(text, "  overlay  "));
 	ck_assert_ptr_nonnull(strstr(text, "  landlock  "));
+	ck_assert_ptr_nonnull(strstr(text, "  tun "));
+	ck_assert_ptr_nonnull(strstr(text, "  net-helper "));
+	ck_assert_ptr_nonnull(strstr(text, "  network "));
+	ck_assert_ptr_nonnull(strstr(text, "the default is --net host"));
 	ck_assert(dir_is_empty(data));
 	ck_assert_int_eq(check_in_child(true, &json), verdict);
 	ck_assert(!strncmp(json, verdict ? "{\"ok\":false," : "{\"ok\":true,", verdict ? 12 : 11));
@@ -192,6 +199,79 @@ START_TEST(data_dir_space)
 }
 END_TEST
 
+/* /dev/net/tun: usable when it opens; missing or refused, a warning naming the fix (a path of
+ * the test's own stands for the device: the real one is shared and stays as it is). */
+START_TEST(tun_device)
+{
+	char dir[] = "/tmp/check-tun-XXXXXX";
+	cleanup_free char *dev = NULL, *missing = NULL;
+	struct cr_check_result r;
+	struct stat st = {.st_mode = S_IFCHR | 0600, .st_uid = 0};
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dev = cr_xasprintf("%s/tun", dir);
+	missing = cr_xasprintf("%s/missing", dir);
+	memset(&r, 0, sizeof(r));
+	check_tun_report("/dev/net/tun", &st, EACCES, &r);
+	ck_assert_int_eq(r.status, CR_CHECK_WARN);
+	ck_assert_ptr_nonnull(strstr(r.found, "/dev/net/tun is not usable by you (mode 0600"));
+	ck_assert_ptr_nonnull(strstr(r.fix, "sudo chmod 0666 /dev/net/tun"));
+	ck_assert_ptr_nonnull(strstr(r.fix, "MODE=\"0666\""));
+	memset(&r, 0, sizeof(r));
+	check_tun_at(missing, &r);
+	ck_assert_int_eq(r.status, CR_CHECK_WARN);
+	ck_assert_ptr_nonnull(strstr(r.fix, "modprobe tun"));
+	fd = open(dev, O_CREAT | O_WRONLY, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(chmod(dev, 0666), 0);
+	memset(&r, 0, sizeof(r));
+	check_tun_at(dev, &r);
+	ck_assert_int_eq(r.status, CR_CHECK_OK);
+	ck_assert_ptr_nonnull(strstr(r.found, "is usable (mode 0666)"));
+	ck_assert_str_eq(r.fix, "");
+	if (geteuid() != 0) { /* root opens any mode */
+		ck_assert_int_eq(chmod(dev, 0), 0);
+		memset(&r, 0, sizeof(r));
+		check_tun_at(dev, &r);
+		ck_assert_int_eq(r.status, CR_CHECK_WARN);
+		ck_assert_ptr_nonnull(strstr(r.found, "is not usable by you (mode 0000"));
+		ck_assert_ptr_nonnull(strstr(r.found, "Permission denied"));
+	}
+	unlink(dev);
+	rmdir(dir);
+}
+END_TEST
+
+/* Which helper --net private uses: pasta first; none is a warning with the packages to get. */
+START_TEST(net_helpers)
+{
+	struct cr_check_result r;
+
+	memset(&r, 0, sizeof(r));
+	check_net_helpers_report("/usr/bin/pasta", "pasta unknown version", "/usr/bin/slirp4netns",
+				 "slirp4netns version 1.2.0", &r);
+	ck_assert_int_eq(r.status, CR_CHECK_OK);
+	ck_assert_str_eq(r.found, "/usr/bin/pasta and slirp4netns version 1.2.0 "
+				  "(/usr/bin/slirp4netns): --net private uses pasta (--net "
+				  "slirp4netns the other)");
+	memset(&r, 0, sizeof(r));
+	check_net_helpers_report("", "", "/usr/bin/slirp4netns", "slirp4netns version 1.2.0", &r);
+	ck_assert_int_eq(r.status, CR_CHECK_OK);
+	ck_assert_ptr_nonnull(strstr(r.found, "--net private uses it; no pasta"));
+	memset(&r, 0, sizeof(r));
+	check_net_helpers_report("/usr/bin/pasta", "", "", "", &r);
+	ck_assert_int_eq(r.status, CR_CHECK_OK);
+	ck_assert_ptr_nonnull(strstr(r.found, "/usr/bin/pasta: --net private uses it"));
+	memset(&r, 0, sizeof(r));
+	check_net_helpers_report("", "", "", "", &r);
+	ck_assert_int_eq(r.status, CR_CHECK_WARN);
+	ck_assert_ptr_nonnull(strstr(r.fix, "apt install passt"));
+	ck_assert_ptr_nonnull(strstr(r.fix, "slirp4netns"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check");
@@ -203,6 +283,8 @@ int main(void)
 	tcase_add_test(tc, json_output);
 	tcase_add_test(tc, real_run_leaves_nothing_behind);
 	tcase_add_test(tc, data_dir_space);
+	tcase_add_test(tc, tun_device);
+	tcase_add_test(tc, net_helpers);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

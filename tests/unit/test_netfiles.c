@@ -30,9 +30,9 @@ START_TEST(resolv_host_net_verbatim)
 	cleanup_free char *nonl = NULL;
 
 	config_init(&cfg);
-	r = netfiles_resolv_conf(stub_host, upstream, true, &cfg);
+	r = netfiles_resolv_conf(stub_host, upstream, true, NULL, &cfg);
 	ck_assert_str_eq(r, stub_host);
-	nonl = netfiles_resolv_conf("nameserver 10.0.0.1", NULL, true, &cfg);
+	nonl = netfiles_resolv_conf("nameserver 10.0.0.1", NULL, true, NULL, &cfg);
 	ck_assert_str_eq(nonl, "nameserver 10.0.0.1\n");
 	config_free(&cfg);
 }
@@ -48,17 +48,17 @@ START_TEST(resolv_private_net_upstream)
 
 	config_init(&cfg);
 	cfg.net = CR_NET_NONE;
-	r = netfiles_resolv_conf(stub_host, upstream, false, &cfg);
+	r = netfiles_resolv_conf(stub_host, upstream, false, NULL, &cfg);
 	ck_assert_str_eq(r, "# This is /run/systemd/resolve/stub-resolv.conf\n"
 			    "options edns0 trust-ad\n"
 			    "search corp.example\n"
 			    "nameserver 192.0.2.53\n"
 			    "nameserver 2001:db8::53\n");
 	/* no resolved file: docker's and podman's fallback */
-	fallback = netfiles_resolv_conf("nameserver 127.0.1.1\n", NULL, false, &cfg);
+	fallback = netfiles_resolv_conf("nameserver 127.0.1.1\n", NULL, false, NULL, &cfg);
 	ck_assert_str_eq(fallback, "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
 	/* ::1 is loopback too; a real server stays */
-	v6 = netfiles_resolv_conf("nameserver ::1\nnameserver 10.1.1.1\n", NULL, false, &cfg);
+	v6 = netfiles_resolv_conf("nameserver ::1\nnameserver 10.1.1.1\n", NULL, false, NULL, &cfg);
 	ck_assert_str_eq(v6, "nameserver 10.1.1.1\n");
 	config_free(&cfg);
 }
@@ -77,7 +77,7 @@ START_TEST(resolv_options_replace)
 	strv_push(&cfg.dns_search, "a.example");
 	strv_push(&cfg.dns_search, "b.example");
 	strv_push(&cfg.dns_opts, "ndots:2");
-	r = netfiles_resolv_conf(stub_host, upstream, false, &cfg);
+	r = netfiles_resolv_conf(stub_host, upstream, false, NULL, &cfg);
 	ck_assert_str_eq(r, "search a.example b.example\n"
 			    "# This is /run/systemd/resolve/stub-resolv.conf\n"
 			    "nameserver 9.9.9.9\n"
@@ -86,7 +86,7 @@ START_TEST(resolv_options_replace)
 	strv_free(&cfg.dns_search);
 	strv_push(&cfg.dns_search, ".");
 	none = netfiles_resolv_conf("search x.example\ndomain y.example\nnameserver 1.1.1.1\n",
-				    NULL, true, &cfg);
+				    NULL, true, NULL, &cfg);
 	ck_assert_str_eq(none, "nameserver 9.9.9.9\nnameserver 2620:fe::fe\noptions ndots:2\n");
 	config_free(&cfg);
 }
@@ -189,14 +189,14 @@ START_TEST(make_from_host_files)
 	write_text(dir, "hosts", "127.0.0.1 localhost\n::1 localhost\n");
 	config_init(&cfg);
 	cfg.name = cr_xstrdup("n");
-	netfiles_make(&hf, &cfg, "h", &nf);
+	netfiles_make(&hf, &cfg, "h", CR_NETH_AUTO, &nf);
 	ck_assert_str_eq(nf.resolv_conf, stub_host);
 	ck_assert_str_eq(nf.hosts, "127.0.0.1 localhost\n::1 localhost\n127.0.0.1\th n\n");
 	ck_assert_str_eq(nf.hostname, "h\n");
 	netfiles_free(&nf);
 	cfg.net = CR_NET_NONE;
 	cfg.no_hosts = true;
-	netfiles_make(&hf, &cfg, "h", &nf);
+	netfiles_make(&hf, &cfg, "h", CR_NETH_AUTO, &nf);
 	ck_assert_ptr_nonnull(strstr(nf.resolv_conf, "nameserver 192.0.2.53\n"));
 	ck_assert_ptr_null(strstr(nf.resolv_conf, "127.0.0"));
 	ck_assert_ptr_null(nf.hosts);
@@ -207,7 +207,7 @@ START_TEST(make_from_host_files)
 	hf.hosts = missing;
 	cfg.net = CR_NET_HOST;
 	cfg.no_hosts = false;
-	netfiles_make(&hf, &cfg, "h", &nf);
+	netfiles_make(&hf, &cfg, "h", CR_NETH_AUTO, &nf);
 	ck_assert_str_eq(nf.resolv_conf, "");
 	ck_assert_str_eq(nf.hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost "
 				   "ip6-loopback\n127.0.0.1\th n\n");
@@ -301,6 +301,68 @@ START_TEST(term_in_tree)
 }
 END_TEST
 
+/* A private network: the helper's DNS forwarder is the first nameserver (where the host's was),
+ * the host's reachable ones follow as podman keeps them, its search and options lines stay;
+ * --dns replaces them all; no public fallback is added behind the forwarder. */
+START_TEST(resolv_private_net_names_the_forwarder)
+{
+	struct cr_config cfg;
+	cleanup_free char *r = NULL, *only_stub = NULL, *empty = NULL, *given = NULL;
+
+	config_init(&cfg);
+	cfg.net = CR_NET_PRIVATE;
+	r = netfiles_resolv_conf("search corp.example\nnameserver 127.0.0.53\nnameserver 10.1.1.1\n"
+				 "options edns0\n",
+				 NULL, false, "169.254.1.1", &cfg);
+	ck_assert_str_eq(r, "search corp.example\nnameserver 169.254.1.1\nnameserver 10.1.1.1\n"
+			    "options edns0\n");
+	only_stub = netfiles_resolv_conf(stub_host, NULL, false, "10.0.2.3", &cfg);
+	ck_assert_str_eq(only_stub, "# This is /run/systemd/resolve/stub-resolv.conf\n"
+				    "nameserver 10.0.2.3\n"
+				    "options edns0 trust-ad\n"
+				    "search corp.example\n");
+	empty = netfiles_resolv_conf(NULL, NULL, false, "10.0.2.3", &cfg);
+	ck_assert_str_eq(empty, "nameserver 10.0.2.3\n");
+	strv_push(&cfg.dns, "192.0.2.9");
+	given = netfiles_resolv_conf(stub_host, NULL, false, "169.254.1.1", &cfg);
+	ck_assert_ptr_null(strstr(given, "169.254.1.1"));
+	ck_assert_ptr_nonnull(strstr(given, "nameserver 192.0.2.9\n"));
+	config_free(&cfg);
+}
+END_TEST
+
+/* netfiles_make names the forwarder of the helper given, only on a private network. */
+START_TEST(make_names_the_helpers_forwarder)
+{
+	cleanup_free char *dir = tmpdir();
+	cleanup_free char *rc = cr_xasprintf("%s/resolv.conf", dir);
+	cleanup_free char *up = cr_xasprintf("%s/upstream", dir);
+	struct cr_net_host_files hf = {.resolv_conf = rc, .resolved_conf = up, .hosts = rc};
+	struct cr_config cfg;
+	struct cr_netfiles nf;
+
+	write_text(dir, "resolv.conf", "nameserver 127.0.0.53\nsearch corp.example\n");
+	write_text(dir, "upstream", upstream);
+	config_init(&cfg);
+	cfg.net = CR_NET_PRIVATE;
+	netfiles_make(&hf, &cfg, "h", CR_NETH_PASTA, &nf);
+	ck_assert_str_eq(nf.resolv_conf, "nameserver 169.254.1.1\nsearch corp.example\n"
+					 "nameserver 192.0.2.53\nnameserver 2001:db8::53\n");
+	netfiles_free(&nf);
+	netfiles_make(&hf, &cfg, "h", CR_NETH_SLIRP4NETNS, &nf);
+	ck_assert_int_eq(strncmp(nf.resolv_conf, "nameserver 10.0.2.3\n", 20), 0);
+	netfiles_free(&nf);
+	cfg.net = CR_NET_NONE;
+	netfiles_make(&hf, &cfg, "h", CR_NETH_SLIRP4NETNS, &nf);
+	ck_assert_ptr_null(strstr(nf.resolv_conf, "10.0.2.3"));
+	netfiles_free(&nf);
+	config_free(&cfg);
+	unlink(rc);
+	unlink(up);
+	rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("netfiles");
@@ -313,6 +375,8 @@ int main(void)
 	tcase_add_test(tc, checks);
 	tcase_add_test(tc, make_from_host_files);
 	tcase_add_test(tc, config_round_trip);
+	tcase_add_test(tc, resolv_private_net_names_the_forwarder);
+	tcase_add_test(tc, make_names_the_helpers_forwarder);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("terminfo");
 	tcase_add_test(tc, term_in_tree);

@@ -360,6 +360,44 @@ START_TEST(keepid_plan)
 }
 END_TEST
 
+/* ping: net.ipv4.ping_group_range is set in a network namespace of the container's own (none,
+ * private), through its /proc before the masks make /proc/sys read-only; never on the host's
+ * network; --trace shows it as the sysctl command. */
+START_TEST(ping_group_range_in_own_netns)
+{
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_plan p;
+	char line[256];
+	int step;
+
+	f.ping_group_range = "0 65536";
+	config_init(&cfg);
+	build(&cfg, &f, &p);
+	ck_assert_int_eq(find(&p, CR_OP_SYSCTL, NULL), -1);
+	plan_free(&p);
+	for (int net = CR_NET_NONE; net <= CR_NET_PRIVATE; net++) {
+		cfg.net = (enum cr_net_mode)net;
+		if (cfg.net == CR_NET_HOST)
+			continue;
+		build(&cfg, &f, &p);
+		step = find(&p, CR_OP_SYSCTL, NULL);
+		ck_assert_int_gt(step, find(&p, CR_OP_MOUNT, "/proc"));
+		ck_assert_int_lt(step, find(&p, CR_OP_READONLY, "/proc/sys"));
+		ck_assert_str_eq(p.ops[step].src, "net.ipv4.ping_group_range");
+		ck_assert_str_eq(p.ops[step].data, "0 65536");
+		plan_format_op(&p.ops[step], f.root_mnt, line, sizeof(line));
+		ck_assert_str_eq(line, "sysctl -w net.ipv4.ping_group_range='0 65536'");
+		plan_free(&p);
+	}
+	f.ping_group_range = NULL;
+	build(&cfg, &f, &p);
+	ck_assert_int_eq(find(&p, CR_OP_SYSCTL, NULL), -1);
+	plan_free(&p);
+	config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -379,6 +417,9 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("netfiles");
 	tcase_add_test(tc, netfiles_bound_from_runtime_dir);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("ping");
+	tcase_add_test(tc, ping_group_range_in_own_netns);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -185,6 +185,31 @@ START_TEST(subid_fix_suggests_a_free_range)
 }
 END_TEST
 
+/* ping_group_range: "0 N" with N the highest gid mapped; the kernel compares host gids, so a
+ * range whose top maps below gid 0's host gid is left out; none without gid 0. */
+START_TEST(ping_group_range_covers_the_mapped_gids)
+{
+	struct cr_idmap map;
+	char buf[64];
+
+	/* the default: 0 is you, 1-65536 your subordinate range */
+	ck_assert_int_eq(userns_map_parse("0 1000 1\n1 100000 65536\n", &map), 0);
+	ck_assert(userns_ping_group_range(&map, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "0 65536");
+	/* a single map (no subordinate ids) */
+	ck_assert_int_eq(userns_map_parse("0 1000 1\n", &map), 0);
+	ck_assert(userns_ping_group_range(&map, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "0 0");
+	/* subordinate ids below your own: only those above gid 0's host gid count */
+	ck_assert_int_eq(userns_map_parse("0 200000 1\n1 100000 65536\n65537 300000 10\n", &map),
+			 0);
+	ck_assert(userns_ping_group_range(&map, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "0 65546");
+	ck_assert_int_eq(userns_map_parse("5 1000 1\n", &map), 0);
+	ck_assert(!userns_ping_group_range(&map, buf, sizeof(buf)));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("userns");
@@ -200,6 +225,7 @@ int main(void)
 	tcase_add_test(tc, helper_without_setuid_is_refused);
 	tcase_add_test(tc, free_subid_range);
 	tcase_add_test(tc, subid_fix_suggests_a_free_range);
+	tcase_add_test(tc, ping_group_range_covers_the_mapped_gids);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
