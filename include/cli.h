@@ -31,6 +31,7 @@ enum cr_command {
 	CR_CMD_WAIT,
 	CR_CMD_CP,
 	CR_CMD_TOP,
+	CR_CMD_PORT,
 	CR_CMD_PRUNE,
 	CR_CMD_IMAGE, /* an image command (pull, images, ...): names holds the helper's argv */
 };
@@ -41,6 +42,8 @@ struct cr_cli {
 	bool trace;
 	struct cr_config cfg;	/* run, create */
 	bool detach;		/* run -d */
+	const char *port;	/* port NAME PORT[/PROTO]: the PORT, NULL: all */
+	bool net_given;		/* run, create: --net given (-p keeps it, or refuses it) */
 	struct cr_exec exec;	/* exec */
 	struct cr_strv names;	/* the NAME operands; unshare: its command */
 	bool force;		/* rm -f */

@@ -1,9 +1,10 @@
 /* commands.h - the everyday commands people know from docker: restart, wait, rm -a and
- * container prune, top (each in src/cmd-*.c; cp is in copy.h). */
+ * container prune, top, port (each in src/cmd-*.c; cp is in copy.h). */
 #ifndef CR_COMMANDS_H
 #define CR_COMMANDS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "config.h"
 #include "error.h"
@@ -21,5 +22,17 @@ int cmd_prune(bool ask, bool all, struct cr_error *err);
 
 /* top: the processes of a running container, as ps -ef prints them. */
 int cmd_top(const char *name, struct cr_error *err);
+
+/* port: the published ports of a container ("80/tcp -> 0.0.0.0:8080"), or the host side of
+ * one container port (which: "PORT[/tcp|/udp]", NULL for all). */
+int cmd_port(const char *name, const char *which, struct cr_error *err);
+
+struct cr_state;
+struct cr_port;
+/* The ports a container publishes (*out, *n, the caller frees): the concrete ones of its
+ * start while status is "running" or "created" (RUNTIME/NAME/state's ports=, when there), else its
+ * configuration's (host port 0: chosen at the next start). For ps and inspect. */
+void cmd_port_list(const struct cr_state *st, const struct cr_config *cfg, const char *status,
+		   struct cr_port **out, size_t *n);
 
 #endif

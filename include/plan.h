@@ -100,7 +100,7 @@ struct cr_facts {
 	const char *group_line;	      /* rootfs has none for your ids; and your home */
 	const char *home;
 	const char
-	    *ping_group_range; /* "0 N", N the highest gid mapped: net.ipv4.ping_group_range
+	    *ping_group_range; /* "L H", every gid mapped: net.ipv4.ping_group_range
 				  in a network namespace of the container's own, so that
 				  ping's ICMP sockets work; NULL: left as the kernel has it */
 };

@@ -50,6 +50,7 @@ enum psf_field {
 	PSF_PID,
 	PSF_EXIT_CODE,
 	PSF_IMAGE,
+	PSF_PORTS,
 	PSF_NFIELDS,
 };
 extern const char *const psf_field_names[PSF_NFIELDS];

@@ -80,10 +80,12 @@ unsigned long userns_map_extra(const struct cr_idmap *map);
 /* True when inside id is mapped by map. */
 bool userns_map_has(const struct cr_idmap *map, unsigned long inside);
 
-/* net.ipv4.ping_group_range's "0 N" for a container whose gids map maps: N the highest gid
- * mapped whose host gid is not below gid 0's (the kernel compares host gids and turns a
- * reversed range into "nobody"); false when gid 0 is not mapped. */
-bool userns_ping_group_range(const struct cr_idmap *map, char *buf, size_t len);
+/* net.ipv4.ping_group_range "L H" for a container whose gids map maps (through outer, the
+ * keeper's map, when map is a nested one; NULL: map's outside ids are the host's): the kernel
+ * keeps the range as host gids, so L and H are the mapped gids with the lowest and the highest
+ * host gid, and every mapped gid falls in it ("0 65536" for the usual map); false when none. */
+bool userns_ping_group_range(const struct cr_idmap *map, const struct cr_idmap *outer, char *buf,
+			     size_t len);
 
 /* Formats map as newuidmap arguments "0 1000 1 1 100000 65536". */
 void userns_map_format(const struct cr_idmap *map, char *buf, size_t len);

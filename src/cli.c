@@ -13,6 +13,7 @@
 #include "image/lookup.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "net/ports.h"
 #include "netfiles.h"
 #include "state.h"
 #include "user.h"
@@ -39,6 +40,7 @@ static const char usage_main[] =
     "  wait NAME...            wait until containers exit; print their exit codes\n"
     "  cp SRC DEST             copy between the host and a container (NAME:PATH)\n"
     "  top NAME                the processes of a container\n"
+    "  port NAME [PORT]        the ports a container publishes (-p)\n"
     "  container prune         remove every stopped container\n"
     "  unshare [CMD...]        a shell in the namespaces that hold the containers' handles\n"
     "  pull IMAGE              fetch an image into the store (docker://, oci:, oci-archive:,\n"
@@ -100,6 +102,14 @@ static const char usage_run[] =
     "  --net MODE               network: host (the caller's, default), none (loopback only),\n"
     "                           private (its own, NAT'd through pasta or slirp4netns),\n"
     "                           pasta, slirp4netns[:allow_host_loopback=true]\n"
+    "  -p, --publish [IP:][HOSTPORT:]CPORT[/tcp|/udp]  publish the container's port CPORT\n"
+    "                           on HOSTPORT of the host (every address unless IP is given;\n"
+    "                           no HOSTPORT: a free one, see 'conti-rootless port NAME');\n"
+    "                           ranges as 8080-8081:80-81, IPv6 as [::1]:8080:80. A port is\n"
+    "                           published from a network of the container's own: -p gives\n"
+    "                           it --net private unless --net says private, pasta or\n"
+    "                           slirp4netns (host and none are refused)\n"
+    "  -P, --publish-all        publish every port the image exposes on a free host port\n"
     "  --cap-add CAP, --cap-drop CAP  change the capabilities (default: docker's set; ALL)\n"
     "  --privileged             keep every capability of the user namespace, no masked paths\n"
     "  --security-opt OPT       no-new-privileges[=true] (a setuid binary gains nothing),\n"
@@ -308,6 +318,8 @@ static const struct option run_options[] = {
     {"no-hosts", no_argument, NULL, OPT_NO_HOSTS},
     {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
     {"pull", required_argument, NULL, OPT_PULL},
+    {"publish", required_argument, NULL, 'p'},
+    {"publish-all", no_argument, NULL, 'P'},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -447,7 +459,13 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 		cfg->overlay = (enum cr_overlay_mode)mode;
 		return 0;
 	case OPT_NET:
+		cli->net_given = true;
 		return net_mode_option(cfg, arg, err);
+	case 'p':
+		return ports_parse(arg, &cfg->ports, &cfg->nports, err);
+	case 'P':
+		cfg->publish_all = true;
+		return 0;
 	}
 	return net_option(cfg, c, arg, err);
 }
@@ -614,6 +632,14 @@ static const char usage_top[] = "Usage: conti-rootless top NAME\n"
 				"the PIDs and user ids it sees.\n"
 				"\n"
 				"Example: conti-rootless top dev\n";
+static const char usage_port[] =
+    "Usage: conti-rootless port NAME [PORT[/tcp|/udp]]\n"
+    "\n"
+    "List the ports container NAME publishes (-p, --publish-all), one a line as\n"
+    "\"80/tcp -> 0.0.0.0:8080\"; with PORT, only the host address and port it is published\n"
+    "on. A running container's random host ports are those chosen at its start.\n"
+    "\n"
+    "Example: conti-rootless port web 80\n";
 static const char usage_prune[] =
     "Usage: conti-rootless container prune [-f]\n"
     "\n"
@@ -791,6 +817,29 @@ static int ps_option(struct cr_cli *cli, int c, const char *arg, struct cr_error
 	return simple_option(cli, c, arg, err);
 }
 
+/* A port is published from a network of the container's own: -p and -P alone give it a
+ * private one; with --net host or none there is nothing to publish from. */
+static int publish_network(struct cr_cli *cli, struct cr_error *err)
+{
+	struct cr_config *cfg = &cli->cfg;
+
+	if (!cfg->nports && !cfg->publish_all)
+		return 0;
+	if (!cli->net_given) {
+		cfg->net = CR_NET_PRIVATE;
+		return 0;
+	}
+	if (cfg->net == CR_NET_PRIVATE)
+		return 0;
+	cr_fail(err, 0,
+		"%s publishes ports, but --net %s has no network of its own to publish "
+		"from",
+		cfg->nports ? "-p" : "--publish-all", cfg->net == CR_NET_HOST ? "host" : "none");
+	return cr_hint(err, "drop --net (publishing then gives the container a private network), "
+			    "or use --net private; on --net host a server's port is the host's "
+			    "already");
+}
+
 static int run_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
 {
 	if (argc < 1) {
@@ -804,7 +853,7 @@ static int run_operands(struct cr_cli *cli, int argc, char **argv, struct cr_err
 	cli->cfg.rootfs = cr_xstrdup(argv[0]);
 	for (int i = 1; i < argc; i++)
 		strv_push(&cli->cfg.args, argv[i]);
-	return 0;
+	return publish_network(cli, err);
 }
 
 static int exec_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
@@ -846,6 +895,17 @@ static int names_operands(struct cr_cli *cli, int argc, char **argv, struct cr_e
 static int name_operand(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
 {
 	return name_operands(cli, argc, argv, true, err);
+}
+
+/* port: NAME [PORT[/PROTO]]. */
+static int port_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
+{
+	if (argc < 1 || argc > 2) {
+		cr_fail(err, 0, "give a container NAME and at most one PORT[/PROTO]");
+		return cr_hint(err, "see 'conti-rootless port --help'");
+	}
+	cli->port = argc > 1 ? argv[1] : NULL;
+	return name_operands(cli, 1, argv, true, err);
 }
 
 /* rm: NAME..., or none with -a. */
@@ -943,8 +1003,9 @@ static const struct command {
 	int (*option)(struct cr_cli *cli, int c, const char *arg, struct cr_error *err);
 	int (*operands)(struct cr_cli *cli, int argc, char **argv, struct cr_error *err);
 } commands[] = {
-    {"run", CR_CMD_RUN, usage_run, "+:dtie:w:u:v:h:", run_options, run_option, run_operands},
-    {"create", CR_CMD_CREATE, usage_run, "+:tie:w:u:v:h:", run_options, run_option, run_operands},
+    {"run", CR_CMD_RUN, usage_run, "+:dtie:w:u:v:h:p:P", run_options, run_option, run_operands},
+    {"create", CR_CMD_CREATE, usage_run, "+:tie:w:u:v:h:p:P", run_options, run_option,
+     run_operands},
     {"start", CR_CMD_START, usage_start, "+:a", start_options, simple_option, name_operand},
     {"exec", CR_CMD_EXEC, usage_exec, "+:dtie:w:u:", exec_options, exec_option, exec_operands},
     {"ps", CR_CMD_PS, usage_ps, "+:aqf:", ps_options, ps_option, no_operands},
@@ -962,6 +1023,7 @@ static const struct command {
     {"wait", CR_CMD_WAIT, usage_wait, "+:", help_only, simple_option, names_operands},
     {"cp", CR_CMD_CP, usage_cp, "+:L", cp_options, simple_option, cp_operands},
     {"top", CR_CMD_TOP, usage_top, "+:", help_only, simple_option, name_operand},
+    {"port", CR_CMD_PORT, usage_port, "+:", help_only, simple_option, port_operands},
     {"container prune", CR_CMD_PRUNE, usage_prune, "+:f", prune_options, simple_option,
      no_operands},
 };

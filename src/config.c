@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "net/ports.h"
 #include "netfiles.h"
 #include "utils.h"
 
@@ -189,6 +190,14 @@ char *config_serialize(const struct cr_config *cfg)
 	put_num(&buf, &len, "net", cfg->net);
 	put_num(&buf, &len, "net_helper", cfg->net_helper);
 	put_num(&buf, &len, "net_host_loopback", cfg->net_host_loopback);
+	for (size_t i = 0; i < cfg->nports; i++) {
+		char spec[96];
+
+		ports_format_spec(&cfg->ports[i], spec, sizeof(spec));
+		config_put_line(&buf, &len, "port", spec);
+	}
+	if (cfg->publish_all)
+		put_num(&buf, &len, "publish_all", 1);
 	put_num(&buf, &len, "read_only", cfg->readonly_root);
 	put_num(&buf, &len, "remove", cfg->remove);
 	put_num(&buf, &len, "init", cfg->init);
@@ -278,6 +287,10 @@ static int parse_net_line(struct cr_config *cfg, const char *key, const char *v)
 		strv_push(&cfg->add_hosts, v);
 	else if (!strcmp(key, "no_hosts"))
 		cfg->no_hosts = strcmp(v, "0") != 0;
+	else if (!strcmp(key, "port")) /* checked again: a damaged line is refused */
+		return ports_parse(v, &cfg->ports, &cfg->nports, &ignored);
+	else if (!strcmp(key, "publish_all"))
+		cfg->publish_all = strcmp(v, "0") != 0;
 	else if (!strcmp(key, "dns") || !strcmp(key, "dns_search") || !strcmp(key, "dns_option") ||
 		 !strcmp(key, "add_host"))
 		return -1;

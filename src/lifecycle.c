@@ -11,9 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "keeper.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "net/ports.h"
 #include "ps-format.h"
 #include "utils.h"
 
@@ -280,6 +282,72 @@ static void print_json_config(FILE *f, const struct entry *e)
 	putc('}', f);
 }
 
+/* One port of a range, for inspect's grouping by container port. */
+struct port_item {
+	unsigned ctr, host;
+	unsigned char proto;
+	const char *ip;
+	size_t order;
+};
+
+static int by_ctr_port(const void *a, const void *b)
+{
+	const struct port_item *x = a, *y = b;
+
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->ctr != y->ctr)
+		return x->ctr < y->ctr ? -1 : 1;
+	if (!x->host != !y->host) /* the bound ones first */
+		return !x->host ? 1 : -1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* docker's NetworkSettings.Ports: {"80/tcp":[{"HostIp":"","HostPort":"8080"}],...}, a
+ * container port with no host port yet (a stopped container's random one) null; HostIp ""
+ * is every address (podman's). */
+static void json_ports(FILE *f, const struct entry *e)
+{
+	struct cr_port *p = NULL;
+	struct port_item *items;
+	size_t n = 0, total = 0, k = 0;
+
+	cmd_port_list(e->st, &e->cfg, e->s.status, &p, &n);
+	for (size_t i = 0; i < n; i++)
+		total += p[i].count;
+	items = cr_xcalloc(total + 1, sizeof(*items));
+	for (size_t i = 0; i < n; i++)
+		for (unsigned c = 0; c < p[i].count; c++, k++)
+			items[k] = (struct port_item){p[i].ctr_port + c,
+						      p[i].host_port ? p[i].host_port + c : 0,
+						      p[i].proto, p[i].host_ip, k};
+	qsort(items, total, sizeof(*items), by_ctr_port);
+	fputs(",\"NetworkSettings\":{\"Ports\":{", f);
+	for (size_t i = 0; i < total;) {
+		size_t j = i;
+
+		fprintf(f, "%s\"%u/%s\":", i ? "," : "", items[i].ctr,
+			items[i].proto == CR_PROTO_UDP ? "udp" : "tcp");
+		fputs(items[i].host ? "[" : "null", f);
+		/* the group of one container port: its bound ones, then the unbound */
+		for (;
+		     j < total && items[j].ctr == items[i].ctr && items[j].proto == items[i].proto;
+		     j++) {
+			if (!items[j].host)
+				continue;
+			fputs(j > i ? ",{\"HostIp\":" : "{\"HostIp\":", f);
+			json_string(f, items[j].ip);
+			fprintf(f, ",\"HostPort\":\"%u\"}", items[j].host);
+		}
+		if (items[i].host)
+			putc(']', f);
+		i = j;
+	}
+	fputs("}}", f);
+	free(items);
+	free(p);
+}
+
 static void print_json(FILE *f, const struct entry *e, bool full)
 {
 	char when[32];
@@ -320,8 +388,20 @@ static void print_json(FILE *f, const struct entry *e, bool full)
 		first = 0;
 	}
 	putc('}', f);
-	if (full)
+	if (full) {
 		print_json_config(f, e);
+		json_ports(f, e);
+	} else {
+		cleanup_free char *ports = NULL;
+		struct cr_port *p = NULL;
+		size_t n = 0;
+
+		cmd_port_list(e->st, &e->cfg, e->s.status, &p, &n);
+		ports = ports_format_list(p, n);
+		free(p);
+		fputs(",\"ports\":", f);
+		json_string(f, ports);
+	}
 	putc('}', f);
 }
 
@@ -336,12 +416,13 @@ struct row {
 	char status[64];
 	char pid[16];
 	char exit_code[16];
+	char ports[1024];
 	char name[CR_NAME_MAX + 1];
 };
 
 /* docker's IMAGE column: the image's name, or (as podman shows --rootfs) the directory */
 static const char *const ps_header[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
-					"STATUS",	"PID",	 "NAMES"};
+					"STATUS",	"PID",	 "PORTS",   "NAMES"};
 #define PS_COLUMNS (sizeof(ps_header) / sizeof(ps_header[0]))
 
 static void fill_row(const struct entry *e, bool trunc, long long now, struct row *r)
@@ -370,6 +451,16 @@ static void fill_row(const struct entry *e, bool trunc, long long now, struct ro
 	snprintf(r->exit_code, sizeof(r->exit_code), "%d",
 		 !strcmp(e->s.status, "exited") ? e->s.exit_code : 0);
 	snprintf(r->name, sizeof(r->name), "%s", e->st->name);
+	{
+		struct cr_port *p = NULL;
+		size_t n = 0;
+		cleanup_free char *list = NULL;
+
+		cmd_port_list(e->st, &e->cfg, e->s.status, &p, &n);
+		list = ports_format_list(p, n);
+		free(p);
+		psf_cut(list, 0, false, r->ports, sizeof(r->ports));
+	}
 }
 
 static void row_cells(const struct row *r, const char *cells[PS_COLUMNS])
@@ -380,7 +471,8 @@ static void row_cells(const struct row *r, const char *cells[PS_COLUMNS])
 	cells[3] = r->created[0] ? r->created : "-";
 	cells[4] = r->status;
 	cells[5] = strcmp(r->pid, "0") ? r->pid : "-";
-	cells[6] = r->name;
+	cells[6] = r->ports;
+	cells[7] = r->name;
 }
 
 /* One line of the table: each cell padded to its column's width, 3 spaces apart. */
@@ -430,6 +522,7 @@ static void print_template(FILE *out, const char *tmpl, const struct entry *e, c
 	    [PSF_NAMES] = r->name,
 	    [PSF_ROOTFS] = r->rootfs,
 	    [PSF_IMAGE] = r->image,
+	    [PSF_PORTS] = r->ports,
 	    [PSF_COMMAND] = r->command,
 	    [PSF_CREATED_AT] = r->created_at,
 	    [PSF_RUNNING_FOR] = r->created,

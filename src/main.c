@@ -19,7 +19,8 @@ static bool takes_names(enum cr_command cmd)
 {
 	return cmd == CR_CMD_START || cmd == CR_CMD_EXEC || cmd == CR_CMD_INSPECT ||
 	       cmd == CR_CMD_LOGS || cmd == CR_CMD_STOP || cmd == CR_CMD_KILL || cmd == CR_CMD_RM ||
-	       cmd == CR_CMD_RESTART || cmd == CR_CMD_WAIT || cmd == CR_CMD_TOP;
+	       cmd == CR_CMD_RESTART || cmd == CR_CMD_WAIT || cmd == CR_CMD_TOP ||
+	       cmd == CR_CMD_PORT;
 }
 
 /* Replaces each id (or id prefix) among the NAME operands with its container's name. */
@@ -92,6 +93,8 @@ static int dispatch(struct cr_cli *cli, struct cr_error *err)
 		return cmd_wait(&cli->names, err);
 	case CR_CMD_TOP:
 		return cmd_top(cli->names.v[0], err);
+	case CR_CMD_PORT:
+		return cmd_port(cli->names.v[0], cli->port, err);
 	case CR_CMD_CP:
 		return copy_run(cli->names.v[0], cli->names.v[1], cli->follow_links, err);
 	case CR_CMD_UNSHARE:

@@ -141,13 +141,14 @@ const char *const psf_field_names[PSF_NFIELDS] = {
     [PSF_PID] = "Pid",
     [PSF_EXIT_CODE] = "ExitCode",
     [PSF_IMAGE] = "Image",
+    [PSF_PORTS] = "Ports",
 };
 
 const char *const psf_field_headers[PSF_NFIELDS] = {
     [PSF_ID] = "CONTAINER ID",	   [PSF_NAMES] = "NAMES",	    [PSF_ROOTFS] = "ROOTFS",
     [PSF_COMMAND] = "COMMAND",	   [PSF_CREATED_AT] = "CREATED AT", [PSF_RUNNING_FOR] = "CREATED",
     [PSF_STATUS] = "STATUS",	   [PSF_STATE] = "STATE",	    [PSF_PID] = "PID",
-    [PSF_EXIT_CODE] = "EXIT CODE", [PSF_IMAGE] = "IMAGE",
+    [PSF_EXIT_CODE] = "EXIT CODE", [PSF_IMAGE] = "IMAGE",	    [PSF_PORTS] = "PORTS",
 };
 
 /* The field of the action that starts at p ("{{"), its end into *end; -1 when p is not

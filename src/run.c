@@ -351,6 +351,7 @@ static void choose_overlay(const struct run *r, struct cr_facts *f)
 static int make_plan(struct run *r, struct cr_error *err)
 {
 	char ping[64];
+	bool keepid = r->cfg->userns == CR_USERNS_KEEP_ID; /* r->gid is the nested map */
 	struct cr_facts f = {
 	    .rootfs = r->cfg->rootfs,
 	    .lowers = (const char *const *)r->lowers.v,
@@ -368,7 +369,10 @@ static int make_plan(struct run *r, struct cr_error *err)
 	    .passwd_line = r->passwd_line,
 	    .group_line = r->group_line,
 	    .home = r->home,
-	    .ping_group_range = userns_ping_group_range(&r->gid, ping, sizeof(ping)) ? ping : NULL,
+	    .ping_group_range =
+		userns_ping_group_range(&r->gid, keepid ? &r->keeper.gid : NULL, ping, sizeof(ping))
+		    ? ping
+		    : NULL,
 	};
 
 	choose_overlay(r, &f);

@@ -47,27 +47,47 @@ bool userns_map_has(const struct cr_idmap *map, unsigned long inside)
 	return false;
 }
 
-bool userns_ping_group_range(const struct cr_idmap *map, char *buf, size_t len)
+/* The lowest and highest host ids of inside ids [in, in + n) that sit at [out, out + n) of
+ * outer's inside (outer NULL: they are host ids), folded into *lo and *hi (found: *any). */
+static void fold_host_range(unsigned long in, unsigned long out, unsigned long n,
+			    const struct cr_idmap *outer, unsigned long lo[2], unsigned long hi[2],
+			    bool *any)
 {
-	unsigned long zero = 0, high = 0;
-	bool found = false;
+	struct cr_idmap_entry self = {.inside = out, .outside = out, .count = n};
+	size_t count = outer ? outer->n : 1;
 
-	for (size_t i = 0; i < map->n; i++) {
-		if (map->e[i].inside == 0 && map->e[i].count) {
-			zero = map->e[i].outside;
-			found = true;
+	for (size_t i = 0; i < count; i++) {
+		const struct cr_idmap_entry *o = outer ? &outer->e[i] : &self;
+		unsigned long a = out > o->inside ? out : o->inside;
+		unsigned long b_out = out + n, b_o = o->inside + o->count;
+		unsigned long b = b_out < b_o ? b_out : b_o; /* [a, b) in outer's inside */
+
+		if (!n || !o->count || a >= b)
+			continue;
+		if (!*any || o->outside + (a - o->inside) < lo[1]) {
+			lo[0] = in + (a - out);
+			lo[1] = o->outside + (a - o->inside);
 		}
+		if (!*any || o->outside + (b - 1 - o->inside) > hi[1]) {
+			hi[0] = in + (b - 1 - out);
+			hi[1] = o->outside + (b - 1 - o->inside);
+		}
+		*any = true;
 	}
-	if (!found)
-		return false;
-	for (size_t i = 0; i < map->n; i++) {
-		const struct cr_idmap_entry *e = &map->e[i];
+}
 
-		if (e->count && e->outside + (e->count - 1) >= zero &&
-		    e->inside + (e->count - 1) > high)
-			high = e->inside + (e->count - 1);
-	}
-	snprintf(buf, len, "0 %lu", high);
+bool userns_ping_group_range(const struct cr_idmap *map, const struct cr_idmap *outer, char *buf,
+			     size_t len)
+{
+	unsigned long lo[2] = {0, 0}, hi[2] = {0, 0}; /* {inside, host} */
+	bool any = false;
+
+	for (size_t i = 0; i < map->n; i++)
+		fold_host_range(map->e[i].inside, map->e[i].outside, map->e[i].count, outer, lo, hi,
+				&any);
+	if (!any)
+		return false;
+	snprintf(buf, len, "%lu %lu", lo[0], hi[0]);
 	return true;
 }
 

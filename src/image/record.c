@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "env.h"
 #include "image/record.h"
+#include "net/ports.h"
 #include "utils.h"
 
 static void strv_copy(struct cr_strv *dst, const struct cr_strv *src)
@@ -80,5 +81,6 @@ int image_apply_record(struct cr_config *cfg, const struct cr_config *rec, struc
 	cfg->stop_signal = rec->stop_signal ? cr_xstrdup(rec->stop_signal) : NULL;
 	strv_copy(&cfg->labels, &rec->labels);
 	strv_copy(&cfg->expose, &rec->expose);
-	return 0;
+	/* -P: the image's ExposedPorts, each on a free host port (kept as port= lines) */
+	return cfg->publish_all ? ports_publish_exposed(cfg, err) : 0;
 }

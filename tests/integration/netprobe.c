@@ -4,7 +4,8 @@
  *
  *   netprobe tcp ADDR PORT     prints "tcp:ok:DATA" (what the server sent first) or
  *                              "tcp:ERRNO" (ETIMEDOUT after 2 s)
- *   netprobe udp-echo PORT     answers each datagram on 0.0.0.0:PORT with "echo:DATA"
+ *   netprobe udp-echo PORT     answers each datagram on 0.0.0.0:PORT with "echo:DATA" and
+ *                              prints "udp:got:DATA"
  *   netprobe abstract NAME     prints "abstract:ok" or "abstract:ERRNO" for @NAME
  *   netprobe ping ADDR         one echo through an unprivileged ICMP socket (what iputils'
  *                              ping does; busybox 1.35's needs a raw one): "ping:ok" or
@@ -90,6 +91,8 @@ static int udp_echo(const char *port)
 
 		if (n < 0)
 			continue;
+		printf("udp:got:%.*s\n", (int)n, buf + 5);
+		fflush(stdout);
 		sendto(fd, buf, (size_t)n + 5, 0, (struct sockaddr *)&from, flen);
 	}
 }

@@ -950,8 +950,8 @@ END_TEST
 /* ---- ps, list, inspect ---- */
 
 /* docker's columns; IMAGE: the image's name, or the rootfs (as podman shows --rootfs) */
-static const char *const ps_columns[] = {"CONTAINER", "ID",	"IMAGE", "COMMAND",
-					 "CREATED",   "STATUS", "PID",	 "NAMES"};
+static const char *const ps_columns[] = {"CONTAINER", "ID",  "IMAGE", "COMMAND", "CREATED",
+					 "STATUS",    "PID", "PORTS", "NAMES"};
 #define PS_NCOLUMNS (int)(sizeof(ps_columns) / sizeof(ps_columns[0]))
 
 static void assert_ps_header(const char *table)
@@ -3055,7 +3055,7 @@ static char *columns_of(const char *line)
 static void assert_aligned(const char *table)
 {
 	static const char *const heads[] = {"IMAGE",  "COMMAND", "CREATED",
-					    "STATUS", "PID",	 "NAMES"};
+					    "STATUS", "PID",	 "NAMES"}; /* PORTS may be empty */
 	char *header = h_line(table, 0);
 
 	for (int i = 1, n = h_count_lines(table); i < n; i++) {

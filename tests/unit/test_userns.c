@@ -185,28 +185,35 @@ START_TEST(subid_fix_suggests_a_free_range)
 }
 END_TEST
 
-/* ping_group_range: "0 N" with N the highest gid mapped; the kernel compares host gids, so a
- * range whose top maps below gid 0's host gid is left out; none without gid 0. */
+/* ping_group_range: the mapped gids with the lowest and highest host gid, so that the kernel's
+ * range (host gids) holds every mapped one: "0 65536" for the usual map; with subordinate ids
+ * below your own, they set the low end; keep-id's nested map is seen through the keeper's,
+ * where your gid (1006, the keeper's 0) is the lowest host gid. */
 START_TEST(ping_group_range_covers_the_mapped_gids)
 {
-	struct cr_idmap map;
+	struct cr_idmap map, keeper;
 	char buf[64];
 
 	/* the default: 0 is you, 1-65536 your subordinate range */
 	ck_assert_int_eq(userns_map_parse("0 1000 1\n1 100000 65536\n", &map), 0);
-	ck_assert(userns_ping_group_range(&map, buf, sizeof(buf)));
+	ck_assert(userns_ping_group_range(&map, NULL, buf, sizeof(buf)));
 	ck_assert_str_eq(buf, "0 65536");
 	/* a single map (no subordinate ids) */
 	ck_assert_int_eq(userns_map_parse("0 1000 1\n", &map), 0);
-	ck_assert(userns_ping_group_range(&map, buf, sizeof(buf)));
+	ck_assert(userns_ping_group_range(&map, NULL, buf, sizeof(buf)));
 	ck_assert_str_eq(buf, "0 0");
-	/* subordinate ids below your own: only those above gid 0's host gid count */
+	/* subordinate ids below your own, and a second range above */
 	ck_assert_int_eq(userns_map_parse("0 200000 1\n1 100000 65536\n65537 300000 10\n", &map),
 			 0);
-	ck_assert(userns_ping_group_range(&map, buf, sizeof(buf)));
-	ck_assert_str_eq(buf, "0 65546");
-	ck_assert_int_eq(userns_map_parse("5 1000 1\n", &map), 0);
-	ck_assert(!userns_ping_group_range(&map, buf, sizeof(buf)));
+	ck_assert(userns_ping_group_range(&map, NULL, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "1 65546");
+	/* keep-id as gid 1006: nested 0-1005 are the keeper's 1-1006, 1006 its 0 (you) */
+	ck_assert_int_eq(userns_map_parse("0 1 1006\n1006 0 1\n1007 1007 64530\n", &map), 0);
+	ck_assert_int_eq(userns_map_parse("0 1006 1\n1 362144 65536\n", &keeper), 0);
+	ck_assert(userns_ping_group_range(&map, &keeper, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "1006 65536");
+	map.n = 0;
+	ck_assert(!userns_ping_group_range(&map, NULL, buf, sizeof(buf)));
 }
 END_TEST
 
