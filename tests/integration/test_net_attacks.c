@@ -128,8 +128,9 @@ START_TEST(test_helper_fds)
 	h_write_file(secret, "host secret\n", 0600);
 	fd = open(secret, O_RDONLY); /* no O_CLOEXEC: the front end inherits it */
 	ck_assert_int_ge(fd, 0);
-	h_conti(&r, NULL, "run", "-d", "--name", name, h_strf("--net=%s", helpers[_i]), H.rootfs,
-		"sleep", "60", NULL);
+	/* 2, 3: under keep-id the container's user namespace is not the keeper's */
+	h_conti(&r, NULL, "run", "-d", "--name", name, h_strf("--net=%s", helpers[_i % 2]),
+		"--userns", _i >= 2 ? "keep-id" : "host", H.rootfs, "sleep", "60", NULL);
 	close(fd);
 	h_assert_status(&r, 0, "run -d --net");
 	h_result_free(&r);
@@ -153,13 +154,14 @@ START_TEST(test_helper_fds)
 			continue;
 		link[n] = '\0';
 		if (!own_fd(link, state_dir, userns, netns)) {
-			fprintf(stderr, "%s holds fd %s -> %s\n", helpers[_i], de->d_name, link);
+			fprintf(stderr, "%s holds fd %s -> %s\n", helpers[_i % 2], de->d_name,
+				link);
 			bad++;
 		}
 	}
 	closedir(d);
-	ck_assert_msg(bad == 0, "%s holds %d fd(s) that are not its own (see above)", helpers[_i],
-		      bad);
+	ck_assert_msg(bad == 0, "%s holds %d fd(s) that are not its own (see above)",
+		      helpers[_i % 2], bad);
 	h_remove_names();
 	assert_no_helper("rm -f");
 	free(name), free(rt), free(state_dir), free(secret), free(fddir);
@@ -259,7 +261,7 @@ int main(void)
 	int failed;
 
 	runner = getpid();
-	tcase_add_loop_test(tc, test_helper_fds, 0, 2);
+	tcase_add_loop_test(tc, test_helper_fds, 0, 4);
 	tcase_add_test(tc, test_bad_specs);
 	tcase_add_loop_test(tc, test_privileged_port, 0, 2);
 	tcase_add_loop_test(tc, test_too_many_ports, 0, 2);
