@@ -32,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text, *host, *upstream, *r, *h, *h2;
 	bool added = false;
 	unsigned flags;
+	const char *helper;
 
 	if (size < 1)
 		return 0;
@@ -40,7 +41,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	host = text;
 	upstream = strlen(text) < size - 1 ? text + strlen(text) + 1 : NULL;
 	config_init(&cfg);
-	r = netfiles_resolv_conf(host, upstream, flags & 1, flags & 2 ? "169.254.1.1" : NULL, &cfg);
+	/* a private network's forwarder, never on the host's network (netfiles_make) */
+	helper = (flags & 3) == 2 ? "169.254.1.1" : NULL;
+	r = netfiles_resolv_conf(host, upstream, flags & 1, helper, &cfg);
+	if (helper && strncmp(r, "nameserver 169.254.1.1\n", 23) &&
+	    !strstr(r, "\nnameserver 169.254.1.1\n"))
+		abort();
 	if ((flags & 1) && *host) {
 		size_t n = strlen(host);
 
@@ -63,8 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_error_line(&err);
 	else
 		strv_push(&cfg.dns, host);
-	r = netfiles_resolv_conf(upstream, upstream, flags & 1, flags & 2 ? "169.254.1.1" : NULL,
-				 &cfg);
+	r = netfiles_resolv_conf(upstream, upstream, flags & 1, helper, &cfg);
 	if (cfg.dns.n && loopback_servers(r) > (!strncmp(host, "127.", 4) || !strcmp(host, "::1")))
 		abort();
 	h = netfiles_hosts(upstream, "box", "name", &cfg);
