@@ -16,13 +16,23 @@
 #include "state.h"
 #include "utils.h"
 
-/* The value of the record's ports= line (a fresh string), NULL when there is none. */
+/* The value of the record's ports= line (a fresh string), NULL when there is none; a line the
+ * read cut (no newline) loses its last spec, which may be cut too ("18080:8" of "18080:80"). */
 static char *ports_line(const char *record)
 {
 	for (const char *l = record; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		size_t n = strcspn(l, "\n");
+		char *v, *last;
+
 		if (strncmp(l, "ports=", 6))
 			continue;
-		return strndup(l + 6, strcspn(l + 6, "\n"));
+		v = cr_xstrdup(l + 6);
+		v[n - 6] = '\0';
+		if (!l[n] && (last = strrchr(v, ' ')) != NULL)
+			*last = '\0';
+		else if (!l[n])
+			v[0] = '\0';
+		return v;
 	}
 	return NULL;
 }
@@ -30,7 +40,7 @@ static char *ports_line(const char *record)
 void cmd_port_list(const struct cr_state *st, const struct cr_config *cfg, const char *status,
 		   struct cr_port **out, size_t *n)
 {
-	size_t size = 1 << 16;
+	size_t size = 1 << 18; /* PORTS_MAX specs of up to ~60 bytes */
 	cleanup_free char *record = cr_xmalloc(size);
 	cleanup_free char *line = NULL;
 	struct cr_error ignored;

@@ -8,7 +8,7 @@
 # bash-completion package.
 
 _conti_rootless_commands='run create start exec ps list inspect logs stop kill rm unshare check
-version help restart wait cp top container pull images image rmi tag import save load commit
+version help restart wait cp top port container pull images image rmi tag import save load commit
 system'
 
 _conti_rootless_caps='ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF
@@ -23,10 +23,10 @@ _conti_rootless_options()
 	local run_args='-e --env --env-file -w --workdir -u --user -h --hostname -v --volume --tmpfs
 		--uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name
 		--log-size-max --dns --dns-search --dns-option --dns-opt --add-host --userns
-		--entrypoint --pull'
+		--entrypoint --pull -p --publish'
 	case $1 in
 	run | create)
-		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --init=false --no-hosts --trace --help $run_args"
+		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --init=false --no-hosts -P --publish-all --trace --help $run_args"
 		[[ $1 == run ]] && _cr_opts="-d --detach $_cr_opts"
 		_cr_args=$run_args
 		;;
@@ -218,6 +218,7 @@ _conti_rootless_operand()
 	logs) (($2 == 1)) && _conti_rootless_names "$3" ;;
 	stop | kill | wait) _conti_rootless_names "$3" running ;;
 	top) (($2 == 1)) && _conti_rootless_names "$3" running ;;
+	port) (($2 == 1)) && _conti_rootless_names "$3" ;;
 	restart) _conti_rootless_names "$3" ;;
 	rm)
 		# rm -f also removes running ones

@@ -4,7 +4,7 @@
 # --format '{{.Names}}'` lists them; read from the directory where containers live when
 # that fails.
 
-set -l commands run create start exec ps list inspect logs stop kill rm unshare check version help restart wait cp top container pull images image rmi tag import save load commit system
+set -l commands run create start exec ps list inspect logs stop kill rm unshare check version help restart wait cp top port container pull images image rmi tag import save load commit system
 
 # Your containers' names, those in one of the states $argv (none: any).
 function __conti_rootless_names
@@ -28,7 +28,7 @@ end
 function __conti_rootless_operands
     set -l valued -e --env --env-file -w --workdir -u --user --hostname -v --volume --tmpfs \
         --uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name \
-        --log-size-max --dns --dns-search --dns-option --dns-opt --add-host --userns --format -s --signal
+        --log-size-max --dns --dns-search --dns-option --dns-opt --add-host --userns --format -s --signal -p --publish
     set -l cmd
     set -l ops
     set -l skip 0
@@ -80,6 +80,7 @@ complete -c conti-rootless -n __fish_use_subcommand -a restart -d 'Stop containe
 complete -c conti-rootless -n __fish_use_subcommand -a wait -d 'Wait until containers exit, print their codes'
 complete -c conti-rootless -n __fish_use_subcommand -a cp -d 'Copy files between the host and a container'
 complete -c conti-rootless -n __fish_use_subcommand -a top -d 'List the processes of a container'
+complete -c conti-rootless -n __fish_use_subcommand -a port -d 'List the ports a container publishes'
 complete -c conti-rootless -n __fish_use_subcommand -a pull -d 'Download an image into the store'
 complete -c conti-rootless -n __fish_use_subcommand -a images -d 'List the images in the store'
 complete -c conti-rootless -n __fish_use_subcommand -a image -d 'Manage images'
@@ -113,6 +114,8 @@ complete -c conti-rootless -n $rc -l uidmap -x -a 'auto subid single' -d 'Id map
 complete -c conti-rootless -n $rc -l userns -x -a 'host keep-id' -d 'User namespace: container root is you, or your own ids inside'
 complete -c conti-rootless -n $rc -l overlay -x -a 'auto kernel fuse none' -d 'How ROOTFS is made writable'
 complete -c conti-rootless -n $rc -l net -l network -x -a 'host none private pasta slirp4netns slirp4netns:allow_host_loopback=true pasta:allow_host_loopback=true' -d Network
+complete -c conti-rootless -n $rc -s p -l publish -x -d 'Publish a port: [IP:][HOSTPORT:]CPORT[/tcp|/udp]'
+complete -c conti-rootless -n $rc -s P -l publish-all -d 'Publish every port the image exposes'
 complete -c conti-rootless -n $rc -l cap-add -l cap-drop -x -d 'Add or drop a capability' -a 'ALL
 AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE
 DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE
@@ -167,6 +170,7 @@ complete -c conti-rootless -n '__fish_seen_subcommand_from check' -l format -x -
 # Container names: one for exec, start, logs and top, any number for the others; running
 # ones for exec, stop, kill, wait and top, stopped ones for start and rm (all for rm -f).
 complete -c conti-rootless -n '__conti_rootless_first_operand exec top' -a '(__conti_rootless_names running)' -d Container
+complete -c conti-rootless -n '__conti_rootless_first_operand port' -a '(__conti_rootless_names)' -d Container
 complete -c conti-rootless -n '__conti_rootless_first_operand start' -a '(__conti_rootless_names created exited)' -d Container
 complete -c conti-rootless -n '__conti_rootless_first_operand logs' -a '(__conti_rootless_names)' -d Container
 complete -c conti-rootless -n '__fish_seen_subcommand_from stop kill wait' -a '(__conti_rootless_names running)' -d Container

@@ -317,7 +317,7 @@ static int bind_error(const struct cr_port *p, unsigned port, int e, struct cr_e
 		cr_fail(err, 0, "port %u/%s is already in use on the host", port, proto);
 		return cr_hint(err,
 			       "publish on another host port (-p OTHER:%u), or stop what "
-			       "listens there (ss -%sanp 'sport = :%u')",
+			       "listens there (ss -l%snp 'sport = :%u')",
 			       p->ctr_port + (port - p->host_port),
 			       p->proto == CR_PROTO_UDP ? "u" : "t", port);
 	}

@@ -204,6 +204,12 @@ expect "conti-rootless save --format ''" docker-archive oci-archive
 expect "conti-rootless run -" --entrypoint --pull
 expect "conti-rootless run --pull ''" missing always never
 refuse "conti-rootless ps ''" debian:12
+# published ports: -p takes a value (the rootfs comes after it), port NAME
+expect "conti-rootless run -" -p --publish -P --publish-all
+expect "conti-rootless create --pub" --publish --publish-all
+expect "conti-rootless p" port ps pull
+expect "conti-rootless port ''" mybox web.1 made gone broken
+refuse "conti-rootless port mybox ''" web.1
 
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failure(s)"

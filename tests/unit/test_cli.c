@@ -231,6 +231,73 @@ START_TEST(log_size_max)
 }
 END_TEST
 
+/* -p and -P: a private network unless --net says one; host and none refused in one line; the
+ * ports and publish_all kept through the saved configuration; port NAME [PORT]. */
+START_TEST(publish_options)
+{
+	struct cr_config back;
+	struct cr_cli cli;
+	struct cr_error err;
+	char *text;
+
+	ck_assert_int_eq(
+	    PARSE(&cli, &err, "run", "-p", "8080:80", "--publish", "127.0.0.1::53/udp", "-P", "r"),
+	    0);
+	ck_assert_int_eq(cli.cfg.net, CR_NET_PRIVATE);
+	ck_assert_int_eq(cli.cfg.net_helper, CR_NETH_AUTO);
+	ck_assert_uint_eq(cli.cfg.nports, 2);
+	ck_assert_uint_eq(cli.cfg.ports[0].host_port, 8080);
+	ck_assert_str_eq(cli.cfg.ports[1].host_ip, "127.0.0.1");
+	ck_assert(cli.cfg.publish_all);
+	text = config_serialize(&cli.cfg);
+	ck_assert_ptr_nonnull(strstr(text, "\nport=8080:80/tcp\nport=127.0.0.1::53/udp\n"));
+	config_init(&back);
+	ck_assert_int_eq(config_parse(text, &back), 0);
+	ck_assert_uint_eq(back.nports, 2);
+	ck_assert_mem_eq(back.ports, cli.cfg.ports, 2 * sizeof(*back.ports));
+	ck_assert(back.publish_all);
+	ck_assert_int_eq(back.net, CR_NET_PRIVATE);
+	config_free(&back);
+	free(text);
+	cli_free(&cli);
+
+	/* the helper named, or named first: kept */
+	ck_assert_int_eq(PARSE(&cli, &err, "create", "-p", "80", "--net", "slirp4netns", "r"), 0);
+	ck_assert_int_eq(cli.cfg.net_helper, CR_NETH_SLIRP4NETNS);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--network=pasta", "-p", "80", "r"), 0);
+	ck_assert_int_eq(cli.cfg.net_helper, CR_NETH_PASTA);
+	cli_free(&cli);
+
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--net", "host", "-p", "80", "r"), -1);
+	ck_assert_int_eq(err.status, 125);
+	ck_assert_str_eq(err.msg, "-p publishes ports, but --net host has no network of its own "
+				  "to publish from");
+	ck_assert(err.hint[0]);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "create", "-P", "--net=none", "r"), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "--net none"));
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "-p", "80:80:80", "r"), -1);
+	ck_assert_int_eq(err.status, 125);
+	ck_assert_ptr_nonnull(strstr(err.msg, "bad port spec \"80:80:80\""));
+	cli_free(&cli);
+
+	ck_assert_int_eq(PARSE(&cli, &err, "port", "web", "80/udp"), 0);
+	ck_assert_int_eq(cli.command, CR_CMD_PORT);
+	ck_assert_str_eq(cli.names.v[0], "web");
+	ck_assert_str_eq(cli.port, "80/udp");
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "port", "web"), 0);
+	ck_assert_ptr_null(cli.port);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "port", "web", "80", "81"), -1);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "port"), -1);
+	cli_free(&cli);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
@@ -246,6 +313,7 @@ int main(void)
 	tcase_add_test(tc, rm_names);
 	tcase_add_test(tc, env_file_lines);
 	tcase_add_test(tc, log_size_max);
+	tcase_add_test(tc, publish_options);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

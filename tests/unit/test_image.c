@@ -497,6 +497,30 @@ START_TEST(run_options_and_forwarding)
 }
 END_TEST
 
+/* -P: the image's ExposedPorts (80/tcp) on a free host port, unless -p publishes it; without
+ * -P nothing is published. */
+START_TEST(publish_all_exposed)
+{
+	struct cr_cli cli;
+
+	apply((const char *const[]){"-P", "IMG", NULL}, &cli, 0);
+	ck_assert_int_eq(cli.cfg.net, CR_NET_PRIVATE);
+	ck_assert_uint_eq(cli.cfg.nports, 1);
+	ck_assert_uint_eq(cli.cfg.ports[0].ctr_port, 80);
+	ck_assert_uint_eq(cli.cfg.ports[0].host_port, 0);
+	ck_assert_uint_eq(cli.cfg.ports[0].proto, CR_PROTO_TCP);
+	cli_free(&cli);
+	apply((const char *const[]){"-P", "-p", "8080:80", "IMG", NULL}, &cli, 0);
+	ck_assert_uint_eq(cli.cfg.nports, 1);
+	ck_assert_uint_eq(cli.cfg.ports[0].host_port, 8080);
+	cli_free(&cli);
+	apply((const char *const[]){"IMG", NULL}, &cli, 0);
+	ck_assert_uint_eq(cli.cfg.nports, 0);
+	ck_assert_int_eq(cli.cfg.net, CR_NET_HOST);
+	cli_free(&cli);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("image");
@@ -516,6 +540,7 @@ int main(void)
 	tcase_add_test(tc, plan_layer_limit);
 	tcase_add_test(tc, lowerdir_escaped);
 	tcase_add_test(tc, run_options_and_forwarding);
+	tcase_add_test(tc, publish_all_exposed);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -301,14 +301,16 @@ START_TEST(publish_exposed)
 }
 END_TEST
 
-/* A listening TCP socket of ours on 127.0.0.1:PORT. */
+/* A socket of ours on 127.0.0.1:PORT, listening (TCP) or bound (UDP), with SO_REUSEADDR as
+ * pasta's are: a check that set it too would share a UDP port with it and see it free. */
 static int listen_on(unsigned short *port, int type)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, type, 0);
+	int fd = socket(AF_INET, type, 0), one = 1;
 
 	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	if (type == SOCK_STREAM)
 		ck_assert_int_eq(listen(fd, 1), 0);
