@@ -257,8 +257,8 @@ int net_prepare(struct cr_net *n, const struct cr_config *cfg, const char *state
 	n->ctl = sv[0];
 	n->start = cr_proc_start_time(n->launcher);
 	trace_step(trace, t0,
-		   "%s --version >/dev/null && test -w /dev/net/tun  # %s's launcher: %d", n->path,
-		   helper_name(n->kind), (int)n->launcher);
+		   "command -v %s && test -w /dev/net/tun  # %zu port(s) free; launcher %d",
+		   helper_name(n->kind), n->nports, (int)n->launcher);
 	return 0;
 }
 

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -281,6 +283,64 @@ START_TEST(route_default)
 }
 END_TEST
 
+/* A one-shot API server at path: reads the request, checks it, answers reply. */
+static pid_t fake_api(const char *path, const char *expect, const char *reply)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	pid_t pid;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(s, 1), 0);
+	pid = fork();
+	if (pid == 0) {
+		char buf[1024] = "";
+		int c = accept(s, NULL, NULL);
+		ssize_t n = read(c, buf, sizeof(buf) - 1);
+
+		if (n <= 0 || strcmp(buf, expect))
+			_exit(1);
+		if (reply)
+			(void)!write(c, reply, strlen(reply));
+		_exit(0);
+	}
+	close(s);
+	return pid;
+}
+
+/* The API client: a "return" is success; an "error", silence or no server is one error that
+ * quotes slirp4netns's answer, escaped. */
+START_TEST(slirp_api_client)
+{
+	static const char req[] = "{\"execute\": \"add_hostfwd\", \"arguments\": {\"proto\": "
+				  "\"tcp\", \"host_port\": 8080, \"guest_port\": 80}}";
+	char *dir = fake_path(NULL, 0);
+	cleanup_free char *sock = cr_xasprintf("%s/api.sock", dir);
+	struct cr_error err = {0};
+	int status;
+	pid_t pid = fake_api(sock, req, "{\"return\": {\"id\": 1}}");
+
+	ck_assert_int_eq(slirp4netns_api(sock, req, &err), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(status, 0);
+	unlink(sock);
+	pid = fake_api(sock, req, "{\"error\": {\"desc\": \"bad \x1b[31m request\"}}");
+	ck_assert_int_eq(slirp4netns_api(sock, req, &err), -1);
+	ck_assert(strstr(err.msg, "bad \\x1b[31m request"));
+	waitpid(pid, &status, 0);
+	unlink(sock);
+	pid = fake_api(sock, req, NULL);
+	ck_assert_int_eq(slirp4netns_api(sock, req, &err), -1);
+	waitpid(pid, &status, 0);
+	unlink(sock);
+	ck_assert_int_eq(slirp4netns_api(sock, req, &err), -1);
+	ck_assert(strstr(err.msg, "connect"));
+	rmdir(dir);
+	free(dir);
+}
+END_TEST
+
 /* The nameserver a private network's resolv.conf names is the helper's forwarder. */
 START_TEST(dns_address)
 {
@@ -302,6 +362,7 @@ int main(void)
 	tcase_add_test(tc, kill_recorded_checks_start);
 	tcase_add_test(tc, dns_address);
 	tcase_add_test(tc, route_default);
+	tcase_add_test(tc, slirp_api_client);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
