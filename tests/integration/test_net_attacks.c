@@ -252,6 +252,81 @@ START_TEST(test_too_many_ports)
 }
 END_TEST
 
+/* The real program NAME on PATH (caller frees), NULL when none. */
+static char *on_path(const char *name)
+{
+	char *path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"), *save = NULL;
+
+	for (char *dir = strtok_r(path, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char *p = h_strf("%s/%s", dir, name);
+
+		if (access(p, X_OK) == 0) {
+			free(path);
+			return p;
+		}
+		free(p);
+	}
+	free(path);
+	return NULL;
+}
+
+/* Another process takes 0.0.0.0:PORT after ports_resolve checked it free and before pasta
+ * binds it (a wrapper named pasta does it first, deterministically, what a second user's
+ * loop did on this machine): pasta binds [::]:PORT only and goes on, and that process gets
+ * the IPv4 connections. The start must fail in one line, with nothing left. */
+START_TEST(test_port_stolen_during_start)
+{
+	char *pasta = on_path("pasta"), *python = on_path("python3");
+	char *bin = h_strf("%s/bin", H.base), *pidfile = h_strf("%s/thief.pid", H.base);
+	char *wrapper = h_strf("%s/pasta", bin), *script, *envpath, *text, *line;
+	const char *env[2];
+	struct h_result r;
+	long thief;
+
+	if (!pasta || !python) {
+		h_skip("needs pasta and python3");
+		free(pasta), free(python);
+		return;
+	}
+	ck_assert_int_eq(mkdir(bin, 0755), 0);
+	script = h_strf("#!/bin/sh\n"
+			"%s -c 'import socket,os,time\n"
+			"s=socket.socket()\n"
+			"s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+			"s.bind((\"0.0.0.0\", 18961)); s.listen()\n"
+			"open(\"%s.tmp\",\"w\").write(str(os.getpid()))\n"
+			"os.rename(\"%s.tmp\", \"%s\")\n"
+			"time.sleep(120)' </dev/null >/dev/null 2>&1 &\n"
+			"while [ ! -s %s ]; do sleep 0.01; done\n"
+			"exec %s \"$@\"\n",
+			python, pidfile, pidfile, pidfile, pidfile, pasta);
+	h_write_file(wrapper, script, 0755);
+	envpath = h_strf("PATH=%s:%s", bin, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	env[0] = envpath;
+	env[1] = NULL;
+	{
+		const struct h_opts o = {.env = env};
+
+		h_conti(&r, &o, "run", "--rm", "--net=pasta", "-p", "18961:80", H.rootfs, "true",
+			NULL);
+	}
+	text = h_read_file(pidfile);
+	thief = text ? strtol(text, NULL, 10) : 0;
+	if (thief > 1)
+		kill((pid_t)thief, SIGKILL);
+	ck_assert_msg(thief > 1, "the wrapper did not run: %s", r.err);
+	h_assert_status(&r, 125, "run -p with the port taken during the start");
+	line = h_error_line(&r);
+	ck_assert_msg(strstr(line, "18961"), "the error does not name the port: %s", line);
+	free(line);
+	h_result_free(&r);
+	h_assert_no_containers_left();
+	assert_no_helper("a port taken during the start");
+	free(pasta), free(python), free(bin), free(pidfile), free(wrapper), free(script);
+	free(envpath), free(text);
+}
+END_TEST
+
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
@@ -265,6 +340,7 @@ int main(void)
 	tcase_add_test(tc, test_bad_specs);
 	tcase_add_loop_test(tc, test_privileged_port, 0, 2);
 	tcase_add_loop_test(tc, test_too_many_ports, 0, 2);
+	tcase_add_test(tc, test_port_stolen_during_start);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);
