@@ -1,6 +1,7 @@
 /* net/net.c - the helper's life: chosen and checked before the front end joins the keeper,
  * forked as a launcher then, exec'd against the container's namespaces when PID 1 sends
  * them, waited for before the command runs, stopped with the container (net/net.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -403,6 +404,105 @@ static bool pasta_ready(pid_t pid1, bool v6)
 	return !v6 || has_default_route(path, true);
 }
 
+/* The socket inodes the helper holds (*n of them; caller frees), NULL when its fds cannot be
+ * read. */
+static unsigned long *helper_sockets(pid_t pid, size_t *n)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *de;
+	unsigned long *v = NULL;
+
+	*n = 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		char link[64];
+		ssize_t len = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
+		unsigned long ino;
+
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		if (sscanf(link, "socket:[%lu]", &ino) != 1)
+			continue;
+		v = cr_xrealloc(v, (*n + 1) * sizeof(*v));
+		v[(*n)++] = ino;
+	}
+	closedir(d);
+	return v ? v : cr_xmalloc(sizeof(*v));
+}
+
+/* A socket of someone else on a published host port (a listening TCP one, a bound UDP one),
+ * on every address or with the port published on every address: -1 with err. */
+static int foreign_on_ports(const struct cr_net *n, const char *table, unsigned char proto,
+			    const unsigned long *own, size_t nown, struct cr_error *err)
+{
+	FILE *f = fopen(table, "re");
+	char line[512];
+	int ret = 0;
+
+	if (!f)
+		return 0;
+	while (ret == 0 && fgets(line, sizeof(line), f)) {
+		char addr[40];
+		unsigned port, st;
+		unsigned long ino;
+		bool mine = false, any;
+
+		if (sscanf(line, " %*d: %39[0-9A-Fa-f]:%x %*s %x %*s %*s %*s %*u %*d %lu", addr,
+			   &port, &st, &ino) != 4 ||
+		    (proto == CR_PROTO_TCP && st != 0x0A))
+			continue;
+		any = strspn(addr, "0") == strlen(addr);
+		for (size_t k = 0; k < nown && !mine; k++)
+			mine = own[k] == ino;
+		for (size_t i = 0; i < n->nports && !mine; i++) {
+			const struct cr_port *p = &n->ports[i];
+
+			if (p->proto != proto || port < p->host_port ||
+			    port >= (unsigned)p->host_port + p->count || (p->host_ip[0] && !any))
+				continue;
+			cr_fail(err, 0,
+				"host port %u/%s was taken by another process while the container "
+				"started: the helper could not publish it on every address",
+				port, proto == CR_PROTO_UDP ? "udp" : "tcp");
+			ret = cr_hint(err,
+				      "publish on another host port, or stop what listens there "
+				      "(ss -%slnp 'sport = :%u')",
+				      proto == CR_PROTO_UDP ? "u" : "t", port);
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/* pasta goes on when it could bind a published port on one address of two (another user
+ * took 0.0.0.0:PORT between ports_resolve and pasta's bind: that user would get the IPv4
+ * connections): after it is up, nobody but the helper holds a published host port. */
+static int ports_held(const struct cr_net *n, struct cr_error *err)
+{
+	static const struct {
+		const char *table;
+		unsigned char proto;
+	} tables[] = {{"/proc/net/tcp", CR_PROTO_TCP},
+		      {"/proc/net/tcp6", CR_PROTO_TCP},
+		      {"/proc/net/udp", CR_PROTO_UDP},
+		      {"/proc/net/udp6", CR_PROTO_UDP}};
+	size_t nown;
+	cleanup_free unsigned long *own = n->nports ? helper_sockets(n->launcher, &nown) : NULL;
+
+	if (!own)
+		return 0; /* nothing published, or its fds unreadable: nothing to compare with */
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		if (foreign_on_ports(n, tables[t].table, tables[t].proto, own, nown, err) < 0)
+			return -1;
+	return 0;
+}
+
 static int wait_pasta(struct cr_net *n, pid_t pid1, struct cr_error *err)
 {
 	unsigned long long deadline = cr_now_ns() + READY_TIMEOUT_NS;
@@ -417,7 +517,7 @@ static int wait_pasta(struct cr_net *n, pid_t pid1, struct cr_error *err)
 				       "pasta did not configure the container's network in 10 s");
 		nanosleep(&pause, NULL);
 	}
-	return 0;
+	return ports_held(n, err);
 }
 
 /* slirp4netns forwards the ports it is asked for on its API socket, one by one. */
