@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		/* Modes are what the code knows. */
 		if ((unsigned)cfg.uidmap > CR_UIDMAP_SINGLE ||
-		    (unsigned)cfg.overlay > CR_OVERLAY_NONE || (unsigned)cfg.net > CR_NET_NONE)
+		    (unsigned)cfg.overlay > CR_OVERLAY_NONE || (unsigned)cfg.net > CR_NET_PRIVATE ||
+		    (unsigned)cfg.net_helper > CR_NETH_SLIRP4NETNS)
 			abort();
 		config_init(&again);
 		if (config_parse(once, &again) < 0)
