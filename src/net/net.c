@@ -85,52 +85,43 @@ int net_check_tun(const char *path, struct cr_error *err)
 		       path);
 }
 
-/* Sends fds (-1s are left out) as one message; the launcher knows their order by count. */
+/* Sends fds to the launcher, one message per descriptor (its slot as the byte), then an
+ * end mark: the SCM_RIGHTS of cr_send_msg, which every set-up channel uses. */
 static int send_fds(int sock, const int *fds, size_t n)
 {
-	char buf[CMSG_SPACE(sizeof(int) * NFDS)] = {0};
-	int list[NFDS], k = 0;
-	unsigned char mask = 0;
-	struct iovec iov = {.iov_base = &mask, .iov_len = 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf};
-	struct cmsghdr *cm;
+	unsigned char end = 0xff;
 
-	for (size_t i = 0; i < n && i < NFDS; i++) {
-		if (fds[i] < 0)
-			continue;
-		mask |= (unsigned char)(1U << i);
-		list[k++] = fds[i];
+	for (size_t i = 0; i < n; i++) {
+		unsigned char slot = (unsigned char)i;
+
+		if (fds[i] >= 0 && cr_send_msg(sock, &slot, 1, fds[i]) < 0)
+			return -1;
 	}
-	mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)k);
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)k);
-	memcpy(CMSG_DATA(cm), list, sizeof(int) * (size_t)k);
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -1;
+	return cr_send_msg(sock, &end, 1, -1);
 }
 
-/* The launcher's side: fds[] by their slot, -1 where none came. */
+/* The launcher's side: fds[] by their slot, -1 where none came; -1 if the front end went
+ * away before the end mark. They come close-on-exec (cr_recv_msg) and are made inheritable
+ * here: the helper execs with them. */
 static int recv_fds(int sock, int *fds)
 {
-	char buf[CMSG_SPACE(sizeof(int) * NFDS)];
-	unsigned char mask = 0;
-	struct iovec iov = {.iov_base = &mask, .iov_len = 1};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf, .msg_controllen = sizeof(buf)};
-	struct cmsghdr *cm;
-	int list[NFDS], k = 0, got;
-
 	for (int i = 0; i < NFDS; i++)
 		fds[i] = -1;
-	if (recvmsg(sock, &mh, 0) != 1 || !(cm = CMSG_FIRSTHDR(&mh)) || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	got = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-	memcpy(list, CMSG_DATA(cm), sizeof(int) * (size_t)(got > NFDS ? NFDS : got));
-	for (int i = 0; i < NFDS && k < got; i++)
-		if (mask & (1U << i))
-			fds[i] = list[k++];
-	return 0;
+	for (;;) {
+		unsigned char slot;
+		int fd;
+
+		if (cr_recv_msg(sock, &slot, 1, &fd) != 1)
+			return -1;
+		if (slot == 0xff && fd < 0)
+			return 0;
+		if (slot >= NFDS || fd < 0 || fds[slot] >= 0 || fcntl(fd, F_SETFD, 0) < 0) {
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		fds[slot] = fd;
+	}
 }
 
 /* The helper's command line, with its namespaces as userns and netns. */
