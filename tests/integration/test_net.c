@@ -668,6 +668,34 @@ END_TEST
 /* A host port already taken (a listener on 0.0.0.0, as another program's): one line naming
  * it, exit 125, no container, no helper process left. (Before: -p was an unknown option:
  * 125, but the line does not name the port.) */
+/* A second shell without XDG_RUNTIME_DIR finds the container the first started: port shows
+ * its published port, rm -f removes it, and its helper goes with it. */
+START_TEST(test_second_shell_no_xdg)
+{
+	char *name = new_name(), *opt = net_opt(_i, false), *script = httpd_script(8000, "xdg");
+	int hp = free_port(SOCK_STREAM);
+	char *spec = h_strf("%d:8000", hp), *want = h_strf("0.0.0.0:%d", hp);
+	char *xdg = strdup(getenv("XDG_RUNTIME_DIR"));
+	struct h_result r;
+
+	h_run_detached(name, (const char *const[]){opt, "-p", spec, NULL},
+		       (const char *const[]){"sh", "-c", script, NULL});
+	ck_assert_int_eq(wait_helpers(1, 2000), 1);
+	unsetenv("XDG_RUNTIME_DIR");
+	CONTI(&r, "port", name, "8000");
+	h_assert_status(&r, 0, "port from a shell without XDG_RUNTIME_DIR");
+	ck_assert_msg(strstr(r.out, want), "port says '%s', not %s", r.out, want);
+	h_result_free(&r);
+	CONTI(&r, "rm", "-f", name);
+	h_assert_status(&r, 0, "rm -f from a shell without XDG_RUNTIME_DIR");
+	h_result_free(&r);
+	setenv("XDG_RUNTIME_DIR", xdg, 1);
+	h_assert_no_containers_left();
+	assert_no_helper(2000, "rm -f from a second shell");
+	free(name), free(opt), free(script), free(spec), free(want), free(xdg);
+}
+END_TEST
+
 START_TEST(test_port_taken)
 {
 	int hp = tcp_server("0.0.0.0", 0, "taken");
@@ -1147,6 +1175,7 @@ static Suite *net_suite(void)
 	tcase_add_loop_test(tc, test_inbound_two_same_port, 0, 2);
 	tcase_add_loop_test(tc, test_inbound_udp, 0, 2);
 	tcase_add_loop_test(tc, test_port_taken, 0, 2);
+	tcase_add_loop_test(tc, test_second_shell_no_xdg, 0, 2);
 	tcase_add_test(tc, test_publish_implies_private);
 	tcase_add_loop_test(tc, test_publish_host_refused, 0, 2);
 	suite_add_tcase(s, tc);
