@@ -101,6 +101,22 @@ struct cr_rlimit {
 	unsigned long long soft, hard;
 };
 
+/* Limits that need a cgroup (--memory, --cpus, ...; OCI linux.resources): what the user
+ * asked for, in the kernel's units; 0 (or CR_RES_UNSET) is "not given". cgroup/limits.h
+ * turns them into cgroup v2 file writes. */
+#define CR_RES_UNLIMITED (-1LL) /* "max": --memory-swap -1, --pids-limit -1 or 0 */
+struct cr_resources {
+	long long memory;	      /* --memory: memory.max bytes; 0: not given */
+	long long memory_swap;	      /* --memory-swap: memory+swap bytes (docker's sense), -1:
+					 unlimited; 0: not given (then swap = memory, as docker) */
+	long long memory_reservation; /* --memory-reservation: memory.low bytes; 0: not given */
+	long long cpu_quota;	      /* --cpus N: N * cpu_period µs per period; 0: not given */
+	long long cpu_period;	      /* µs; 0: 100000 */
+	unsigned cpu_weight;  /* --cpu-weight 1..10000, or from --cpu-shares; 0: not given */
+	long long pids_limit; /* --pids-limit N (>0), -1: unlimited; 0: not given (default) */
+	unsigned io_weight;   /* --io-weight 1..10000 (io.weight "default N"); 0: not given */
+};
+
 /* A growable array of strings. */
 struct cr_strv {
 	char **v;
@@ -139,6 +155,15 @@ struct cr_config {
 	bool trace;		/* --trace: print each kernel step */
 	long long log_size_max; /* --log-size-max: log and log.1 together (bytes) */
 	struct cr_security sec; /* capabilities, no_new_privs, seccomp */
+
+	/* Limits (#16). A cgroup of the container's own, under the user's delegated cgroup v2
+	 * subtree (cgroup/cgroup.h), holds it when the host has one; cgroups=false (
+	 * --cgroups=disabled) never makes one. A limit given where it cannot be applied is an
+	 * error; the default pids limit applies only where the pids controller is delegated. */
+	struct cr_resources res;
+	bool cgroups;	    /* --cgroups enabled (default) | disabled */
+	long long shm_size; /* --shm-size: /dev/shm's tmpfs size, bytes (default 64m) */
+	long long tmp_size; /* the default /tmp tmpfs's size, bytes (CR_TMP_SIZE_DEFAULT) */
 
 	/* The container's /etc/resolv.conf and /etc/hosts (netfiles.h) */
 	struct cr_strv dns;	   /* --dns IP: replace the host's nameservers */
@@ -182,10 +207,14 @@ struct cr_config {
 	int umask; /* process.user.umask, -1: unset (0022 inherited) */
 	bool oom_score_adj_set;
 	int oom_score_adj;
-	struct cr_rlimit *rlimits;
+	struct cr_rlimit *rlimits; /* process.rlimits; the user CLI's --ulimit too */
 	size_t nrlimits;
 	char *apparmor_profile; /* refused when set (no AppArmor support), kept for the message */
 };
+
+#define CR_SHM_SIZE_DEFAULT (64LL << 20)  /* docker's and podman's /dev/shm */
+#define CR_TMP_SIZE_DEFAULT (512LL << 20) /* the default /tmp tmpfs, not half of RAM */
+#define CR_PIDS_LIMIT_DEFAULT 2048	  /* podman's */
 
 enum cr_pull_policy {
 	CR_PULL_MISSING, /* pull when the store has no such image (default) */

@@ -18,6 +18,9 @@ void config_init(struct cr_config *cfg)
 	cfg->net = CR_NET_HOST;
 	cfg->tty = -1;
 	cfg->log_size_max = CR_LOG_SIZE_DEFAULT;
+	cfg->cgroups = true;
+	cfg->shm_size = CR_SHM_SIZE_DEFAULT;
+	cfg->tmp_size = CR_TMP_SIZE_DEFAULT;
 	cfg->sec = (struct cr_security){.caps = cr_default_caps, .seccomp = true, .landlock = true};
 	cfg->init = true;
 	cfg->umask = -1;
