@@ -692,7 +692,7 @@ static bool leftover(int dirfd, const char *name, time_t now)
 
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return false;
-	if (now - st.st_ctime < SWEEP_MIN_AGE && st.st_ctime - now < SWEEP_MIN_AGE)
+	if (now - st.st_mtime < SWEEP_MIN_AGE && st.st_mtime - now < SWEEP_MIN_AGE)
 		return false;
 	return !populated(fd);
 }
