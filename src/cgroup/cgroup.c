@@ -42,9 +42,18 @@ static const struct {
 
 #define NCTL (sizeof(controllers) / sizeof(controllers[0]))
 
-#define DROPIN_FIX                                                                                 \
-	"create /etc/systemd/system/user@.service.d/delegate.conf with the lines [Service] and "   \
-	"Delegate=cpu cpuset io memory pids, run systemctl daemon-reload and log in again"
+void cgroup_controller_names(unsigned set, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < NCTL && n < len; i++) {
+		if (set & controllers[i].ctl)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "",
+					      controllers[i].name);
+	}
+}
 
 static const char *ctl_name(unsigned ctl)
 {
@@ -317,18 +326,14 @@ int cgroup_check(const struct cr_cgroup_host *h, const struct cr_resources *res,
 			cr_fail(err, 0,
 				"%s needs the %s controller, which cgroup v1 holds on this host",
 				option_of(res, ctl), controllers[i].name);
-			return cr_hint(err,
-				       "boot with systemd.unified_cgroup_hierarchy=1 on the kernel "
-				       "command line, then delegate it: " DROPIN_FIX);
+			return cr_hint(err, CR_CGROUP_UNIFIED_FIX);
 		}
 		if (h->mode == CR_CG_NONE) {
 			cr_fail(err, 0,
 				"%s needs the %s controller of cgroup v2, which this host "
 				"does not mount",
 				option_of(res, ctl), controllers[i].name);
-			return cr_hint(err,
-				       "boot with systemd.unified_cgroup_hierarchy=1 on the kernel "
-				       "command line, then delegate it: " DROPIN_FIX);
+			return cr_hint(err, CR_CGROUP_UNIFIED_FIX);
 		}
 		if (h->mode == CR_CG_NOT_DELEGATED) {
 			cr_fail(err, 0,
@@ -338,11 +343,11 @@ int cgroup_check(const struct cr_cgroup_host *h, const struct cr_resources *res,
 			return cr_hint(err,
 				       "run it in your systemd user session (a login, or "
 				       "systemd-run --user --scope -p Delegate=yes ...), whose "
-				       "user@.service delegates it: " DROPIN_FIX);
+				       "user@.service delegates it: " CR_CGROUP_DROPIN_FIX);
 		}
 		cr_fail(err, 0, "%s needs the %s controller, which is not delegated to %s",
 			option_of(res, ctl), controllers[i].name, subtree_name(h));
-		return cr_hint(err, DROPIN_FIX);
+		return cr_hint(err, CR_CGROUP_DROPIN_FIX);
 	}
 	return 0;
 }
@@ -412,7 +417,7 @@ int cgroup_apply(int dirfd, const struct cr_resources *res, unsigned available,
 				"does not have",
 				option_of(res, w[i].ctl), ctl_name(w[i].ctl));
 			return cr_hint(err, "give the limit when the container is made, on a host "
-					    "that delegates the controller: " DROPIN_FIX);
+					    "that delegates the controller: " CR_CGROUP_DROPIN_FIX);
 		}
 	}
 	return write_all(dirfd, w, n, res, err);

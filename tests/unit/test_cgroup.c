@@ -206,7 +206,7 @@ START_TEST(check_refusals)
 	ck_assert_str_eq(check_line(&h, &pids),
 			 "--pids-limit needs the pids controller, which cgroup v1 holds on this "
 			 "host; boot with systemd.unified_cgroup_hierarchy=1 on the kernel command "
-			 "line, then delegate it: " DROPIN);
+			 "line, then delegate them: " DROPIN);
 	ck_assert_str_eq(check_line(&h, &none), "");
 	cgroup_host_release(&h);
 	/* not delegated */
