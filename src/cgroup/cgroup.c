@@ -202,21 +202,23 @@ void cgroup_probe_at(struct cr_cgroup_host *h, int mnt_fd, const char *mnt, bool
 		     const char *proc_self_cgroup, uid_t uid)
 {
 	char rel[sizeof(h->own)], text[256];
+	bool known;
 
 	memset(h, 0, sizeof(*h));
 	h->mnt_fd = mnt_fd;
 	h->hybrid = hybrid;
 	h->mode = CR_CG_NONE;
 	snprintf(h->mnt, sizeof(h->mnt), "%s", mnt ? mnt : "");
-	if (!parse_proc_cgroup(proc_self_cgroup ? proc_self_cgroup : "", h->own, sizeof(h->own),
-			       &h->on_v1))
+	known = parse_proc_cgroup(proc_self_cgroup ? proc_self_cgroup : "", h->own, sizeof(h->own),
+				  &h->on_v1);
+	if (!known)
 		h->own[0] = '\0';
 	if (mnt_fd < 0)
 		return;
 	h->mode = CR_CG_NOT_DELEGATED;
 	/* walk up from our own cgroup while each one is ours: the highest is the subtree */
 	snprintf(rel, sizeof(rel), "%s", h->own);
-	if (!proc_self_cgroup || !delegated_to(mnt_fd, rel, uid))
+	if (!known || !delegated_to(mnt_fd, rel, uid))
 		return;
 	for (;;) {
 		char *slash = strrchr(rel, '/');

@@ -152,6 +152,18 @@ START_TEST(probe_not_delegated)
 	probe(&h, NULL);
 	ck_assert_int_eq(h.mode, CR_CG_NOT_DELEGATED);
 	cgroup_host_release(&h);
+	/* the walk up stops at the first cgroup that is not ours (user-1000.slice), even where
+	 * one above it (here the root) would be; and a path we cannot read is never taken for
+	 * the mount's root */
+	put("cgroup.procs", "");
+	probe(&h, "0::/" SCOPE "\n");
+	ck_assert_int_eq(h.mode, CR_CG_DELEGATED);
+	ck_assert_str_eq(h.delegated, SERVICE);
+	cgroup_host_release(&h);
+	probe(&h, "0::/../x\n");
+	ck_assert_int_eq(h.mode, CR_CG_NOT_DELEGATED);
+	ck_assert_str_eq(h.delegated, "");
+	cgroup_host_release(&h);
 	/* no v2 mount at all */
 	cgroup_probe_at(&h, -1, "", true, "4:memory:/\n8:pids:/\n", getuid());
 	ck_assert_int_eq(h.mode, CR_CG_NONE);
