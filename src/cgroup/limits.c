@@ -66,7 +66,7 @@ static size_t memory_writes(const struct cr_resources *res, struct cr_cgroup_wri
 			      res->memory_swap > res->memory ? res->memory_swap - res->memory : 0);
 	else if (res->memory_swap > 0)
 		n = add_bytes(out, n, max, "memory.swap.max", res->memory_swap);
-	else if (res->memory > 0)
+	else if (res->memory) /* unlimited memory: unlimited swap */
 		n = add_bytes(out, n, max, "memory.swap.max", res->memory);
 	if (res->memory_reservation)
 		n = add_bytes(out, n, max, "memory.low", res->memory_reservation);
