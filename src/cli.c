@@ -221,6 +221,26 @@ static bool path_is_absolute(const char *p)
 	return p && p[0] == '/';
 }
 
+/* --tmpfs DST[:OPTS] (docker's): OPTS as config_tmpfs_options reads them. */
+static int tmpfs_option(struct cr_config *cfg, const char *arg, struct cr_error *err)
+{
+	cleanup_free char *dst = cr_xstrdup(arg);
+	char *opts = strchr(dst, ':');
+
+	if (opts)
+		*opts++ = '\0';
+	if (!path_is_absolute(dst))
+		return bad_usage(err, "run ", "--tmpfs needs an absolute path, not", arg);
+	config_add_mount(cfg, CR_MOUNT_TMPFS, NULL, dst, false);
+	if (config_tmpfs_options(&cfg->mounts[cfg->nmounts - 1], opts, err) < 0) {
+		cfg->nmounts--;
+		free(cfg->mounts[cfg->nmounts].dst);
+		free(cfg->mounts[cfg->nmounts].data);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_parse_volume(const char *s, struct cr_config *cfg, struct cr_error *err)
 {
 	cleanup_free char *copy = cr_xstrdup(s);
@@ -483,10 +503,7 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 	case 'v':
 		return cli_parse_volume(arg, cfg, err);
 	case OPT_TMPFS:
-		if (!path_is_absolute(arg))
-			return bad_usage(err, "run ", "--tmpfs needs an absolute path, not", arg);
-		config_add_mount(cfg, CR_MOUNT_TMPFS, NULL, arg, false);
-		return 0;
+		return tmpfs_option(cfg, arg, err);
 	case OPT_READ_ONLY:
 		cfg->readonly_root = true;
 		return 0;
@@ -535,8 +552,12 @@ static int size_option(const char *opt, const char *arg, long long min, long lon
 	if (*out >= min && *out > 0)
 		return 0;
 	if (*out >= 0) {
-		cr_fail(err, 0, "invalid --%s '%s': the least is %lldk", opt,
-			cr_cut(arg, cut, sizeof(cut)), (min > 1024 ? min : 1024) / 1024);
+		if (min % (1LL << 20) == 0)
+			cr_fail(err, 0, "invalid --%s '%s': the least is %lldm", opt,
+				cr_cut(arg, cut, sizeof(cut)), min >> 20);
+		else
+			cr_fail(err, 0, "invalid --%s '%s': give more than 0 bytes", opt,
+				cr_cut(arg, cut, sizeof(cut)));
 		return cr_hint(err, "give a larger size, e.g. --%s=64m", opt);
 	}
 	cr_fail(err, 0, "invalid --%s '%s': not a size", opt, cr_cut(arg, cut, sizeof(cut)));
