@@ -513,15 +513,26 @@ int cgroup_create(const struct cr_cgroup_host *h, const char *name, const struct
 	for (int tries = 0;; tries++) {
 		if (random_name(name, dir, sizeof(dir), err) < 0)
 			return -1;
+		if ((size_t)snprintf(cg->path, sizeof(cg->path), "%s/%s%s" CR_CGROUP_PARENT "/%s",
+				     h->mnt, h->delegated, h->delegated[0] ? "/" : "",
+				     dir) >= sizeof(cg->path)) {
+			cg->path[0] = '\0';
+			return cr_fail(err, ENAMETOOLONG,
+				       "cannot make a cgroup under %s/%s: its path "
+				       "would be too long",
+				       h->mnt, h->delegated);
+		}
 		if (mkdirat(parent, dir, 0755) == 0)
 			break;
+		cg->path[0] = '\0';
 		if (errno != EEXIST || tries == 8)
 			return cr_fail(err, errno, "cannot make the container's cgroup %s/%s/%s/%s",
 				       h->mnt, h->delegated, CR_CGROUP_PARENT, dir);
 	}
 	cg->dirfd = openat(parent, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (cg->dirfd < 0) {
-		cr_fail(err, errno, "cannot open the container's cgroup %s", dir);
+		cr_fail(err, errno, "cannot open the container's cgroup %s", cg->path);
+		cg->path[0] = '\0';
 		unlinkat(parent, dir, AT_REMOVEDIR);
 		return -1;
 	}
@@ -529,11 +540,10 @@ int cgroup_create(const struct cr_cgroup_host *h, const char *name, const struct
 	n = limits_writes(res, limits_pids_default(nproc.rlim_cur), on, w, 16);
 	if (write_all(cg->dirfd, w, n, res, err) < 0) {
 		cgroup_release(cg);
+		cg->path[0] = '\0';
 		unlinkat(parent, dir, AT_REMOVEDIR);
 		return -1;
 	}
-	snprintf(cg->path, sizeof(cg->path), "%s/%s%s" CR_CGROUP_PARENT "/%s", h->mnt, h->delegated,
-		 h->delegated[0] ? "/" : "", dir);
 	cg->applied = on;
 	return 0;
 }
