@@ -1,0 +1,233 @@
+/* cgroup/stats.c - what `stats` reads of a container: its cgroup's cpu.stat, memory.current
+ * and memory.max, pids.current and pids.max (else cgroup.procs' lines), io.stat, and PID 1's
+ * /proc/PID/net/dev. Every file is the kernel's text, yet read as untrusted: bounded reads,
+ * numbers parsed with overflow checks, anything odd is "unknown" (-1), never a crash. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup/stats.h"
+#include "utils.h"
+
+/* Parses the decimal number at *p (no sign), moving *p past it; false on none or overflow. */
+static bool parse_num(const char **p, long long *out)
+{
+	const char *s = *p;
+	long long v = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (__LONG_LONG_MAX__ - (*s - '0')) / 10)
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	*p = s;
+	*out = v;
+	return true;
+}
+
+/* Adds b to *a, saturating (a sum of counters never wraps to a negative). */
+static void add_sat(long long *a, long long b)
+{
+	*a = *a > __LONG_LONG_MAX__ - b ? __LONG_LONG_MAX__ : *a + b;
+}
+
+long long stats_parse_cpu_stat(const char *text)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		long long v;
+
+		if (!strncmp(p, "usage_usec ", 11)) {
+			const char *q = p + 11;
+
+			if (parse_num(&q, &v) && (*q == '\n' || *q == '\0'))
+				return v;
+			return -1;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+void stats_parse_io_stat(const char *text, long long *rbytes, long long *wbytes)
+{
+	const char *p = text;
+
+	*rbytes = *wbytes = 0;
+	/* "MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N" a device */
+	while (p && *p) {
+		const char *end = strchr(p, '\n');
+		const char *q = p;
+
+		if (!end)
+			end = p + strlen(p);
+		while (q < end) {
+			long long v;
+			long long *to = NULL;
+			const char *f;
+
+			while (q < end && *q == ' ')
+				q++;
+			f = q;
+			if ((size_t)(end - f) > 7 && !strncmp(f, "rbytes=", 7))
+				to = rbytes;
+			else if ((size_t)(end - f) > 7 && !strncmp(f, "wbytes=", 7))
+				to = wbytes;
+			if (to) {
+				q = f + 7;
+				if (parse_num(&q, &v))
+					add_sat(to, v);
+			}
+			while (q < end && *q != ' ')
+				q++;
+		}
+		p = *end ? end + 1 : end;
+	}
+}
+
+void stats_parse_net_dev(const char *text, long long *rx, long long *tx)
+{
+	const char *p = text;
+
+	*rx = *tx = 0;
+	/* two header lines, then "  IFACE: rx_bytes packets errs drop fifo frame compressed
+	 * multicast tx_bytes ..." */
+	while (p && *p) {
+		const char *end = strchr(p, '\n');
+		const char *colon, *q, *name;
+		long long v[9];
+		int n = 0;
+
+		if (!end)
+			end = p + strlen(p);
+		colon = memchr(p, ':', (size_t)(end - p));
+		name = p;
+		while (name < end && *name == ' ')
+			name++;
+		if (colon && !(colon - name == 2 && !strncmp(name, "lo", 2))) {
+			for (q = colon + 1; n < 9 && q < end; n++) {
+				while (q < end && *q == ' ')
+					q++;
+				if (q >= end || !parse_num(&q, &v[n]))
+					break;
+			}
+			if (n == 9) {
+				add_sat(rx, v[0]);
+				add_sat(tx, v[8]);
+			}
+		}
+		p = *end ? end + 1 : end;
+	}
+}
+
+double stats_cpu_percent(const struct cr_stats *before, const struct cr_stats *after)
+{
+	double wall_us;
+
+	if (before->cpu_usec < 0 || after->cpu_usec < before->cpu_usec ||
+	    after->when <= before->when)
+		return 0.0;
+	wall_us = (double)(after->when - before->when) / 1000.0;
+	return (double)(after->cpu_usec - before->cpu_usec) * 100.0 / wall_us;
+}
+
+/* Reads fd into buf (len bytes, NUL-terminated, the rest cut); its length, -1 if fd < 0. */
+static ssize_t read_fd(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	if (fd < 0)
+		return -1;
+	while (got + 1 < len) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return (ssize_t)got;
+}
+
+/* Reads NAME beneath dirfd (never through a symlink) into buf; its length, -1 if absent. */
+static ssize_t read_at(int dirfd, const char *name, char *buf, size_t len)
+{
+	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	return read_fd(fd, buf, len);
+}
+
+/* A file of one number ("max": -1), or -1 when absent or not a number. */
+static long long read_value(int dirfd, const char *name)
+{
+	char buf[64];
+	const char *p = buf;
+	long long v;
+
+	if (read_at(dirfd, name, buf, sizeof(buf)) <= 0 || !parse_num(&p, &v) ||
+	    (*p != '\n' && *p != '\0'))
+		return -1;
+	return v;
+}
+
+/* The number of lines of cgroup.procs: the processes, without the pids controller. */
+static long long count_procs(int dirfd)
+{
+	cleanup_close int fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	char buf[4096];
+	long long lines = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+	return n < 0 ? -1 : lines;
+}
+
+int stats_read(int dirfd, pid_t pid, struct cr_stats *s, struct cr_error *err)
+{
+	char *buf = cr_xmalloc(65536);
+
+	*s = (struct cr_stats){-1, -1, -1, -1, -1, -1, -1, -1, -1, 0};
+	s->when = cr_now_ns();
+	if (dirfd >= 0) {
+		if (read_at(dirfd, "cpu.stat", buf, 65536) > 0)
+			s->cpu_usec = stats_parse_cpu_stat(buf);
+		s->mem_current = read_value(dirfd, "memory.current");
+		s->mem_limit = read_value(dirfd, "memory.max");
+		s->pids = read_value(dirfd, "pids.current");
+		if (s->pids < 0)
+			s->pids = count_procs(dirfd);
+		s->pids_limit = read_value(dirfd, "pids.max");
+		if (read_at(dirfd, "io.stat", buf, 65536) >= 0)
+			stats_parse_io_stat(buf, &s->blk_read, &s->blk_write);
+		if (s->cpu_usec < 0 && s->pids < 0) {
+			free(buf);
+			return cr_fail(err, errno, "read the container's cgroup");
+		}
+	}
+	if (pid > 0) {
+		char path[64];
+		cleanup_close int fd = -1;
+
+		snprintf(path, sizeof(path), "/proc/%d/net/dev", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (read_fd(fd, buf, 65536) >= 0)
+			stats_parse_net_dev(buf, &s->net_rx, &s->net_tx);
+	}
+	free(buf);
+	return 0;
+}
