@@ -45,7 +45,7 @@ struct cr_cgroup_host {
 	char delegated[512];	  /* the delegated subtree relative to the mount ("" if none) */
 	enum cr_cgroup_mode mode; /* what was found */
 	unsigned available;	  /* CR_CTL_* in the delegated subtree's cgroup.controllers */
-	unsigned on_v1;		  /* CR_CTL_* held by a cgroup v1 hierarchy (/proc/cgroups) */
+	unsigned on_v1;		  /* CR_CTL_* held by a cgroup v1 hierarchy (/proc/self/cgroup) */
 };
 
 /* A container's cgroup (made by cgroup_create). */
@@ -91,6 +91,12 @@ int cgroup_apply(int dirfd, const struct cr_resources *res, unsigned available,
  * cgroup.procs), waits for it to empty (1 s at most) and removes it; 0 if it is gone
  * (or was never there). For rm, the garbage collection and the runner's own exit. */
 int cgroup_destroy(const char *path, struct cr_error *err);
+
+/* 0 when path (a state file's cgroup= line) names a container's cgroup made under h's
+ * delegated subtree: MNT/DELEGATED/conti-rootless/ONE or .../conti-runtime/ONE, ONE a plain
+ * name; else fails naming it. rm and the garbage collection check it before cgroup_destroy:
+ * a state file could name "..", another user's cgroup or the subtree itself. */
+int cgroup_path_check(const struct cr_cgroup_host *h, const char *path, struct cr_error *err);
 
 /* Closes cg's fd (the directory stays: cgroup_destroy removes it). */
 void cgroup_release(struct cr_cgroup *cg);
