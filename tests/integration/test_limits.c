@@ -35,50 +35,56 @@ static char cg_mnt[64];	      /* the cgroup2 mount, "" when none */
 static char deleg[2048];      /* the delegated subtree, absolute; "" when none */
 static char controllers[256]; /* its cgroup.controllers */
 
+/* The first 8 KiB of path, NUL-terminated, in buf ("" when unreadable): for probe(), which
+ * runs in the runner, outside any test, where the h_ helpers must not fail. */
+static void slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
 /* Owned by us: the directory and its cgroup.procs (what Delegate=yes gives). */
 static bool owned(const char *dir)
 {
-	char *procs = h_strf("%s/cgroup.procs", dir);
+	char procs[4096];
 	struct stat a, b;
-	bool ok = stat(dir, &a) == 0 && stat(procs, &b) == 0 && a.st_uid == getuid() &&
-		  b.st_uid == getuid();
 
-	free(procs);
-	return ok;
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	return stat(dir, &a) == 0 && stat(procs, &b) == 0 && a.st_uid == getuid() &&
+	       b.st_uid == getuid();
 }
 
 /* What the host gives this user: cg_mnt, deleg, controllers (once, in the runner). */
 static void probe(void)
 {
-	char *text = h_read_file("/proc/self/cgroup"), *line, *own = NULL, *dir, *ctl;
+	char text[8192], dir[4096], *line, *own = NULL;
 	struct statfs st;
 
 	if (statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_MAGIC)
 		snprintf(cg_mnt, sizeof(cg_mnt), "/sys/fs/cgroup");
 	else if (statfs("/sys/fs/cgroup/unified", &st) == 0 && st.f_type == CGROUP2_MAGIC)
 		snprintf(cg_mnt, sizeof(cg_mnt), "/sys/fs/cgroup/unified");
-	for (line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n"))
+	slurp("/proc/self/cgroup", text, sizeof(text));
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
 		if (!strncmp(line, "0::", 3))
 			own = line + 3;
-	if (!cg_mnt[0] || !own) {
-		free(text);
+	if (!cg_mnt[0] || !own)
 		return;
-	}
-	dir = h_strf("%s%s", cg_mnt, strcmp(own, "/") ? own : "");
+	snprintf(dir, sizeof(dir), "%s%s", cg_mnt, strcmp(own, "/") ? own : "");
 	/* up from our own cgroup while the ancestor is ours: the highest is the subtree */
 	while (strlen(dir) > strlen(cg_mnt) && owned(dir)) {
 		snprintf(deleg, sizeof(deleg), "%s", dir);
 		*strrchr(dir, '/') = '\0';
 	}
-	free(dir);
-	free(text);
 	if (!deleg[0])
 		return;
-	dir = h_strf("%s/cgroup.controllers", deleg);
-	ctl = h_read_file(dir);
-	snprintf(controllers, sizeof(controllers), "%s", ctl ? ctl : "");
+	snprintf(dir, sizeof(dir), "%s/cgroup.controllers", deleg);
+	slurp(dir, controllers, sizeof(controllers));
 	controllers[strcspn(controllers, "\n")] = '\0';
-	free(ctl), free(dir);
 }
 
 /* The delegated subtree has controller c. */
