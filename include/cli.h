@@ -75,6 +75,15 @@ void cli_free(struct cr_cli *cli);
  * as docker does for unknown users), 1 when a name is to be resolved inside the container. */
 int cli_parse_user(const char *s, uid_t *uid, gid_t *gid, struct cr_error *err);
 
+/* Parses a limit option's value (its long name without "--": memory, memory-swap,
+ * memory-reservation, cpus, cpu-shares, cpu-weight, pids-limit, io-weight, blkio-weight)
+ * into cfg->res; one line naming the option when bad. run, create and update use it. */
+int cli_parse_limit(const char *opt, const char *arg, struct cr_config *cfg, struct cr_error *err);
+
+/* The rules between the limit options (swap needs memory and is not below it, the
+ * reservation is not above it, no limit with --cgroups=disabled). */
+int cli_check_limits(const struct cr_config *cfg, struct cr_error *err);
+
 /* Parses "SRC:DST[:ro|:rw]" into cfg's mounts; DST must be absolute. */
 int cli_parse_volume(const char *s, struct cr_config *cfg, struct cr_error *err);
 

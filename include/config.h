@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "error.h"
 #include "security.h"
 
 enum cr_uidmap_mode {
@@ -235,6 +236,11 @@ void strv_free(struct cr_strv *v);
 /* Appends a mount to cfg (copies the strings). */
 void config_add_mount(struct cr_config *cfg, enum cr_mount_kind kind, const char *src,
 		      const char *dst, bool readonly);
+
+/* Reads --tmpfs's OPTS ("size=64m,mode=755,ro,noexec,uid=N,gid=N,nr_inodes=N") into the
+ * tmpfs mount m: the kernel's data in m->data ("mode=1777" first unless given, sizes in
+ * bytes), ro in m->readonly, noexec as MS_NOEXEC in m->flags; one line naming a bad one. */
+int config_tmpfs_options(struct cr_mount *m, const char *opts, struct cr_error *err);
 
 /* Appends "key=value\n" to *buf (length *len), '\\' and newlines in value escaped: the one
  * writer of config and record lines (the image helper writes records with it). */

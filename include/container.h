@@ -45,9 +45,12 @@ struct cr_container {
 	char *const *init_argv;
 	char *const *envp;
 	struct cr_user_spec user;
+	int cgroup_fd; /* the container's cgroup dir (cgroup.h), -1: none; PID 1 is cloned into
+			  it and closes it first thing: the container never holds it */
 	/* filled by container_start() and container_await_exec() */
-	pid_t pid; /* PID 1, as the front end sees it */
-	int sock;  /* the set-up channel: our end, or PID 1's in the container */
+	pid_t pid;	/* PID 1, as the front end sees it */
+	bool in_cgroup; /* cloned into cgroup_fd's cgroup (else it moves itself there) */
+	int sock;	/* the set-up channel: our end, or PID 1's in the container */
 	int master;
 	pid_t fuse_pid;
 	int fuse_log;
@@ -63,6 +66,15 @@ struct cr_container {
 void container_exec_init(int init_fd, char *const *argv, char *const *envp,
 			 const struct cr_user_spec *user, const struct cr_security *sec, bool trace,
 			 struct cr_error *err);
+
+/* Forks with flags (namespaces, CLONE_*) and SIGCHLD, into the cgroup at cgroup_fd when it
+ * is >= 0: clone3 with CLONE_INTO_CGROUP, so the child never runs outside it; where the
+ * kernel has none (before 5.7: ENOSYS, E2BIG, EINVAL), a plain clone with *entered false,
+ * and the child must move itself in (container_enter_cgroup) before it does anything. */
+pid_t container_clone(unsigned long flags, int cgroup_fd, bool *entered);
+
+/* Moves the calling process into the cgroup at cgroup_fd (its cgroup.procs gets "0"). */
+int container_enter_cgroup(int cgroup_fd, struct cr_error *err);
 
 /* Empties c: no process, every descriptor -1. */
 void container_init(struct cr_container *c);

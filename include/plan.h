@@ -39,6 +39,7 @@ enum cr_op_kind {
 	CR_OP_PIVOT_ROOT,    /* pivot_root into the root, old root detached */
 	CR_OP_CHDIR,	     /* cd DST */
 	CR_OP_LANDLOCK,	     /* Landlock: no abstract unix socket outside the container */
+	CR_OP_RLIMIT,	     /* prlimit --pid 1 --TYPE=SOFT:HARD (--ulimit), just before exec */
 	CR_OP_EXEC,	     /* exec the init helper, which runs the command (SRC "--in-place":
 				which execs it as PID 1, --init=false) */
 	/* An OCI container's (cfg->oci, plan-oci.c): */
@@ -76,6 +77,7 @@ struct cr_op {
 	char *data;
 	unsigned long mflags;	   /* CR_OP_MOUNT_FS: MS_* of its options */
 	unsigned long propagation; /* CR_OP_MOUNT_FS, CR_OP_PROPAGATION: MS_SHARED... (|MS_REC) */
+	struct cr_rlimit rlimit;   /* CR_OP_RLIMIT */
 };
 
 /* Facts about the machine and this container, gathered before planning. */

@@ -182,6 +182,16 @@ char **state_list(const struct cr_paths *paths, size_t *n);
  * that the caller does not wait. Best effort: errors are ignored. */
 void state_collect_garbage(const struct cr_paths *paths, bool full);
 
+/* True when path has the form of a container's cgroup (cgroup/cgroup.h) named for name:
+ * /sys/fs/cgroup/.../conti-rootless/NAME-XXXXXX, absolute, no ".", ".." or empty component,
+ * no byte outside [A-Za-z0-9@._:-] in any (pure: what a state file's cgroup= must be). */
+bool state_cgroup_path_ok(const char *path, const char *name);
+
+/* The cgroup RUNTIME/NAME/state records (cgroup=) into buf, when state_cgroup_path_ok and it
+ * is a directory of a cgroup2 mount that we own, as its parent (conti-rootless) and the
+ * delegated cgroup above it are: 0; else -1 ("" in buf), whatever the file says. */
+int state_recorded_cgroup(const struct cr_state *st, char *buf, size_t len);
+
 /* Reads the value of key from key=value text into buf; -1 if absent. */
 int state_record_get(const char *record, const char *key, char *buf, size_t len);
 

@@ -7,6 +7,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "cgroup/limits.h"
 #include "cr-build-config.h"
 #include "cli.h"
 #include "env.h"
@@ -93,7 +94,8 @@ static const char usage_run[] =
     "                           and /etc/group, or numbers; default 0:0)\n"
     "  -h, --hostname NAME      hostname inside (default: the container's name)\n"
     "  -v, --volume SRC:DST[:ro]  bind-mount host path SRC at DST\n"
-    "  --tmpfs DST              mount a tmpfs at DST\n"
+    "  --tmpfs DST[:OPTS]       mount a tmpfs at DST; OPTS: size=SIZE, mode=OCTAL, ro,\n"
+    "                           noexec, uid=N, gid=N, nr_inodes=N (comma-separated)\n"
     "  --read-only              make / read-only\n"
     "  --uidmap auto|subid|single  id mapping (default auto: subordinate ids when set up)\n"
     "  --userns host|keep-id[:uid=N,gid=N]  container root is you (default), or your own\n"
@@ -118,6 +120,24 @@ static const char usage_run[] =
     "  --init=false             the command itself is PID 1 (default --init=true: a small\n"
     "                           init runs it, passes signals on and reaps orphans)\n"
     "  --log-size-max SIZE      cap of the container's log (default 20m; e.g. 512k)\n"
+    "  --ulimit TYPE=SOFT[:HARD]  a resource limit of the command (nofile, nproc, core,\n"
+    "                           stack, memlock, ...; -1 or unlimited), repeatable\n"
+    "  --shm-size SIZE          size of /dev/shm (default 64m)\n"
+    "Limits through a cgroup of the container's own (the host must delegate its\n"
+    "controllers to you: see 'conti-rootless check'):\n"
+    "  -m, --memory SIZE        memory limit (at least 6m)\n"
+    "  --memory-swap SIZE       memory plus swap (-1: unlimited swap; default: no swap\n"
+    "                           beyond --memory)\n"
+    "  --memory-reservation SIZE  memory kept from reclaim (memory.low)\n"
+    "  --cpus N                 CPU time, in CPUs (0.5: half of one)\n"
+    "  -c, --cpu-shares N       relative CPU weight in cgroup v1 units (2..262144)\n"
+    "  --cpu-weight N           relative CPU weight (1..10000, default 100)\n"
+    "  --pids-limit N           processes at most (-1 or 0: unlimited; default 2048, or\n"
+    "                           half of your RLIMIT_NPROC, where the pids controller is)\n"
+    "  --io-weight N            relative block I/O weight (1..10000)\n"
+    "  --blkio-weight N         relative block I/O weight in cgroup v1 units (10..1000)\n"
+    "  --cgroups enabled|disabled  a cgroup of the container's own where the host\n"
+    "                           delegates one (default), or none\n"
     "  --dns IP                 nameserver of the container's /etc/resolv.conf (repeatable;\n"
     "                           default: the host's)\n"
     "  --dns-search DOMAIN      search domain of /etc/resolv.conf ('.': none)\n"
@@ -201,6 +221,26 @@ static bool path_is_absolute(const char *p)
 	return p && p[0] == '/';
 }
 
+/* --tmpfs DST[:OPTS] (docker's): OPTS as config_tmpfs_options reads them. */
+static int tmpfs_option(struct cr_config *cfg, const char *arg, struct cr_error *err)
+{
+	cleanup_free char *dst = cr_xstrdup(arg);
+	char *opts = strchr(dst, ':');
+
+	if (opts)
+		*opts++ = '\0';
+	if (!path_is_absolute(dst))
+		return bad_usage(err, "run ", "--tmpfs needs an absolute path, not", arg);
+	config_add_mount(cfg, CR_MOUNT_TMPFS, NULL, dst, false);
+	if (config_tmpfs_options(&cfg->mounts[cfg->nmounts - 1], opts, err) < 0) {
+		cfg->nmounts--;
+		free(cfg->mounts[cfg->nmounts].dst);
+		free(cfg->mounts[cfg->nmounts].data);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_parse_volume(const char *s, struct cr_config *cfg, struct cr_error *err)
 {
 	cleanup_free char *copy = cr_xstrdup(s);
@@ -282,6 +322,16 @@ enum {
 	OPT_USERNS,
 	OPT_ENTRYPOINT,
 	OPT_PULL,
+	OPT_MEMORY_SWAP,
+	OPT_MEMORY_RESERVATION,
+	OPT_CPUS,
+	OPT_CPU_WEIGHT,
+	OPT_PIDS_LIMIT,
+	OPT_IO_WEIGHT,
+	OPT_BLKIO_WEIGHT,
+	OPT_CGROUPS,
+	OPT_ULIMIT,
+	OPT_SHM_SIZE,
 };
 
 static const struct option run_options[] = {
@@ -320,6 +370,18 @@ static const struct option run_options[] = {
     {"pull", required_argument, NULL, OPT_PULL},
     {"publish", required_argument, NULL, 'p'},
     {"publish-all", no_argument, NULL, 'P'},
+    {"memory", required_argument, NULL, 'm'},
+    {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
+    {"memory-reservation", required_argument, NULL, OPT_MEMORY_RESERVATION},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"cpu-shares", required_argument, NULL, 'c'},
+    {"cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT},
+    {"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
+    {"io-weight", required_argument, NULL, OPT_IO_WEIGHT},
+    {"blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT},
+    {"cgroups", required_argument, NULL, OPT_CGROUPS},
+    {"ulimit", required_argument, NULL, OPT_ULIMIT},
+    {"shm-size", required_argument, NULL, OPT_SHM_SIZE},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -441,10 +503,7 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 	case 'v':
 		return cli_parse_volume(arg, cfg, err);
 	case OPT_TMPFS:
-		if (!path_is_absolute(arg))
-			return bad_usage(err, "run ", "--tmpfs needs an absolute path, not", arg);
-		config_add_mount(cfg, CR_MOUNT_TMPFS, NULL, arg, false);
-		return 0;
+		return tmpfs_option(cfg, arg, err);
 	case OPT_READ_ONLY:
 		cfg->readonly_root = true;
 		return 0;
@@ -470,6 +529,207 @@ static int run_option(struct cr_cli *cli, int c, const char *arg, struct cr_erro
 	return net_option(cfg, c, arg, err);
 }
 
+/* One integer option in [min, max], for the weights and limits. */
+static int int_option(const char *opt, const char *arg, unsigned long min, unsigned long max,
+		      unsigned long *out, struct cr_error *err)
+{
+	char cut[CR_CUT_SIZE];
+
+	if (cr_parse_ulong(arg, out) && *out >= min && *out <= max)
+		return 0;
+	cr_fail(err, 0, "invalid --%s '%s': give a number from %lu to %lu", opt,
+		cr_cut(arg, cut, sizeof(cut)), min, max);
+	return cr_hint(err, "see 'conti-rootless run --help'");
+}
+
+/* A size option (docker's units: b, k, m, g, t), at least min bytes. */
+static int size_option(const char *opt, const char *arg, long long min, long long *out,
+		       struct cr_error *err)
+{
+	char cut[CR_CUT_SIZE];
+
+	*out = limits_parse_size(arg);
+	if (*out >= min && *out > 0)
+		return 0;
+	if (*out >= 0) {
+		if (min % (1LL << 20) == 0)
+			cr_fail(err, 0, "invalid --%s '%s': the least is %lldm", opt,
+				cr_cut(arg, cut, sizeof(cut)), min >> 20);
+		else
+			cr_fail(err, 0, "invalid --%s '%s': give more than 0 bytes", opt,
+				cr_cut(arg, cut, sizeof(cut)));
+		return cr_hint(err, "give a larger size, e.g. --%s=64m", opt);
+	}
+	cr_fail(err, 0, "invalid --%s '%s': not a size", opt, cr_cut(arg, cut, sizeof(cut)));
+	return cr_hint(err, "give a number with b, k, m, g or t, e.g. --%s=512m", opt);
+}
+
+#define CLI_MEMORY_MIN (6LL << 20) /* docker's and podman's least --memory */
+#define CLI_PIDS_MAX 4194304UL	   /* the kernel's PID_MAX_LIMIT */
+
+/* --memory, --memory-swap, --memory-reservation. */
+static int memory_option(const char *opt, const char *arg, struct cr_resources *res,
+			 struct cr_error *err)
+{
+	if (!strcmp(opt, "memory"))
+		return size_option(opt, arg, CLI_MEMORY_MIN, &res->memory, err);
+	if (!strcmp(opt, "memory-reservation"))
+		return size_option(opt, arg, 1, &res->memory_reservation, err);
+	if (!strcmp(arg, "-1")) {
+		res->memory_swap = CR_RES_UNLIMITED;
+		return 0;
+	}
+	return size_option(opt, arg, CLI_MEMORY_MIN, &res->memory_swap, err);
+}
+
+/* --cpus, --cpu-shares, --cpu-weight. */
+static int cpu_option(const char *opt, const char *arg, struct cr_resources *res,
+		      struct cr_error *err)
+{
+	unsigned long n;
+	char cut[CR_CUT_SIZE];
+
+	if (!strcmp(opt, "cpus")) {
+		long long quota = limits_parse_cpus(arg, 100000);
+
+		/* the kernel's least quota is 1 ms of a period */
+		if (quota < 1000) {
+			cr_fail(err, 0, "invalid --cpus '%s': give a number of CPUs from 0.01",
+				cr_cut(arg, cut, sizeof(cut)));
+			return cr_hint(err, "e.g. --cpus=0.5 for half of one CPU");
+		}
+		res->cpu_quota = quota;
+		res->cpu_period = 100000;
+		return 0;
+	}
+	if (!strcmp(opt, "cpu-shares")) {
+		if (int_option(opt, arg, 2, 262144, &n, err) < 0)
+			return -1;
+		res->cpu_weight = limits_shares_to_weight(n);
+		return 0;
+	}
+	if (int_option(opt, arg, 1, 10000, &n, err) < 0)
+		return -1;
+	res->cpu_weight = (unsigned)n;
+	return 0;
+}
+
+int cli_parse_limit(const char *opt, const char *arg, struct cr_config *cfg, struct cr_error *err)
+{
+	struct cr_resources *res = &cfg->res;
+	unsigned long n;
+
+	if (!strncmp(opt, "memory", 6))
+		return memory_option(opt, arg, res, err);
+	if (!strncmp(opt, "cpu", 3))
+		return cpu_option(opt, arg, res, err);
+	if (!strcmp(opt, "pids-limit")) {
+		/* podman's: -1 and 0 are unlimited */
+		if (!strcmp(arg, "-1") || !strcmp(arg, "0")) {
+			res->pids_limit = CR_RES_UNLIMITED;
+			return 0;
+		}
+		if (int_option(opt, arg, 1, CLI_PIDS_MAX, &n, err) < 0)
+			return -1;
+		res->pids_limit = (long long)n;
+		return 0;
+	}
+	if (!strcmp(opt, "io-weight") || !strcmp(opt, "blkio-weight")) {
+		bool v1 = opt[0] == 'b';
+
+		if (int_option(opt, arg, v1 ? 10 : 1, v1 ? 1000 : 10000, &n, err) < 0)
+			return -1;
+		res->io_weight = v1 ? limits_blkio_to_io_weight(n) : (unsigned)n;
+		return 0;
+	}
+	return cr_fail(err, EINVAL, "internal error: limit option --%s", opt);
+}
+
+/* The first limit res gives that needs a cgroup, as its option's name; NULL: none. */
+static const char *limit_given(const struct cr_resources *res)
+{
+	if (res->memory)
+		return "--memory";
+	if (res->memory_swap)
+		return "--memory-swap";
+	if (res->memory_reservation)
+		return "--memory-reservation";
+	if (res->cpu_quota)
+		return "--cpus";
+	if (res->cpu_weight)
+		return "--cpu-weight";
+	if (res->pids_limit)
+		return "--pids-limit";
+	if (res->io_weight)
+		return "--io-weight";
+	return NULL;
+}
+
+int cli_check_limits(const struct cr_config *cfg, struct cr_error *err)
+{
+	const struct cr_resources *res = &cfg->res;
+	const char *given = limit_given(res);
+
+	if (!cfg->cgroups && given) {
+		cr_fail(err, 0, "%s needs a cgroup, and --cgroups=disabled makes none", given);
+		return cr_hint(err, "drop --cgroups=disabled, or the limit");
+	}
+	/* docker's rules: swap is memory plus swap, so it needs the memory limit */
+	if (res->memory_swap && !res->memory) {
+		cr_fail(err, 0, "--memory-swap needs --memory (it is memory plus swap)");
+		return cr_hint(err, "give --memory too, e.g. -m 512m --memory-swap 1g");
+	}
+	if (res->memory_swap > 0 && res->memory_swap < res->memory) {
+		cr_fail(err, 0, "--memory-swap (%lld bytes) is less than --memory (%lld bytes)",
+			res->memory_swap, res->memory);
+		return cr_hint(err, "--memory-swap is memory plus swap: give at least --memory, "
+				    "or -1 for unlimited swap");
+	}
+	if (res->memory && res->memory_reservation > res->memory) {
+		cr_fail(err, 0, "--memory-reservation is more than --memory");
+		return cr_hint(err, "give a reservation below the limit");
+	}
+	return 0;
+}
+
+/* The limit options (cgroup/limits.h), --cgroups, --ulimit and --shm-size. */
+static int limit_option(struct cr_config *cfg, int c, const char *arg, struct cr_error *err)
+{
+	static const struct {
+		int c;
+		const char *name;
+	} names[] = {
+	    {'m', "memory"},
+	    {OPT_MEMORY_SWAP, "memory-swap"},
+	    {OPT_MEMORY_RESERVATION, "memory-reservation"},
+	    {OPT_CPUS, "cpus"},
+	    {'c', "cpu-shares"},
+	    {OPT_CPU_WEIGHT, "cpu-weight"},
+	    {OPT_PIDS_LIMIT, "pids-limit"},
+	    {OPT_IO_WEIGHT, "io-weight"},
+	    {OPT_BLKIO_WEIGHT, "blkio-weight"},
+	};
+	static const char *const cgroups_names[] = {"enabled", "disabled"};
+	int mode = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i].c == c)
+			return cli_parse_limit(names[i].name, arg, cfg, err);
+	}
+	switch (c) {
+	case OPT_CGROUPS:
+		if (parse_mode("cgroups", arg, cgroups_names, 2, &mode, err) < 0)
+			return -1;
+		cfg->cgroups = mode == 0;
+		return 0;
+	case OPT_ULIMIT:
+		return limits_parse_ulimit(arg, cfg, err);
+	case OPT_SHM_SIZE:
+		return size_option("shm-size", arg, 1, &cfg->shm_size, err);
+	}
+	return cr_fail(err, EINVAL, "internal error: option %d", c);
+}
+
 /* --entrypoint and --pull: how an IMAGE is run (image/record.h, image/lookup.h). */
 static int image_option(struct cr_config *cfg, int c, const char *arg, struct cr_error *err)
 {
@@ -488,7 +748,7 @@ static int image_option(struct cr_config *cfg, int c, const char *arg, struct cr
 		cfg->pull = mode;
 		return 0;
 	}
-	return cr_fail(err, EINVAL, "internal error: option %d", c);
+	return limit_option(cfg, c, arg, err);
 }
 
 /* The options of the container's /etc/resolv.conf and /etc/hosts (netfiles.h). */
@@ -853,6 +1113,8 @@ static int run_operands(struct cr_cli *cli, int argc, char **argv, struct cr_err
 	cli->cfg.rootfs = cr_xstrdup(argv[0]);
 	for (int i = 1; i < argc; i++)
 		strv_push(&cli->cfg.args, argv[i]);
+	if (cli_check_limits(&cli->cfg, err) < 0)
+		return -1;
 	return publish_network(cli, err);
 }
 
@@ -1003,8 +1265,8 @@ static const struct command {
 	int (*option)(struct cr_cli *cli, int c, const char *arg, struct cr_error *err);
 	int (*operands)(struct cr_cli *cli, int argc, char **argv, struct cr_error *err);
 } commands[] = {
-    {"run", CR_CMD_RUN, usage_run, "+:dtie:w:u:v:h:p:P", run_options, run_option, run_operands},
-    {"create", CR_CMD_CREATE, usage_run, "+:tie:w:u:v:h:p:P", run_options, run_option,
+    {"run", CR_CMD_RUN, usage_run, "+:dtie:w:u:v:h:p:Pm:c:", run_options, run_option, run_operands},
+    {"create", CR_CMD_CREATE, usage_run, "+:tie:w:u:v:h:p:Pm:c:", run_options, run_option,
      run_operands},
     {"start", CR_CMD_START, usage_start, "+:a", start_options, simple_option, name_operand},
     {"exec", CR_CMD_EXEC, usage_exec, "+:dtie:w:u:", exec_options, exec_option, exec_operands},

@@ -1,8 +1,12 @@
 /* config.c - the container configuration struct. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
+#include "cgroup/limits.h"
 #include "config.h"
 #include "log.h"
 #include "net/ports.h"
@@ -56,6 +60,91 @@ void config_add_mount(struct cr_config *cfg, enum cr_mount_kind kind, const char
 	m->fstype = NULL;
 	m->data = NULL;
 	m->flags = m->clear_flags = m->propagation = 0;
+}
+
+/* Appends text to the string *s. */
+static void append(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append(char **s, const char *fmt, ...)
+{
+	va_list ap;
+	char piece[64];
+
+	va_start(ap, fmt);
+	vsnprintf(piece, sizeof(piece), fmt, ap);
+	va_end(ap);
+	*s = cr_xrealloc(*s, strlen(*s) + strlen(piece) + 1);
+	strcat(*s, piece);
+}
+
+/* One --tmpfs option into data (appended, comma-separated); ro and noexec set m. */
+static int tmpfs_option(struct cr_mount *m, char *o, char **data)
+{
+	char *eq = strchr(o, '=');
+	unsigned long n;
+	long long size;
+	char *end;
+
+	if (!strcmp(o, "ro") || !strcmp(o, "rw")) {
+		m->readonly = o[1] == 'o';
+		return 0;
+	}
+	if (!strcmp(o, "noexec") || !strcmp(o, "exec")) {
+		m->flags =
+		    o[0] == 'n' ? m->flags | MS_NOEXEC : m->flags & ~(unsigned long)MS_NOEXEC;
+		return 0;
+	}
+	if (!strcmp(o, "nosuid") || !strcmp(o, "nodev"))
+		return 0; /* always */
+	if (!eq)
+		return -1;
+	*eq = '\0';
+	if (!strcmp(o, "size")) {
+		size = limits_parse_size(eq + 1);
+		if (size <= 0)
+			return -1;
+		append(data, ",size=%lld", size);
+	} else if (!strcmp(o, "mode")) {
+		errno = 0;
+		n = strtoul(eq + 1, &end, 8);
+		if (!eq[1] || *end || errno || n > 07777)
+			return -1;
+		append(data, ",mode=%lo", n);
+	} else if (!strcmp(o, "uid") || !strcmp(o, "gid") || !strcmp(o, "nr_inodes")) {
+		if (!cr_parse_ulong(eq + 1, &n) || n >= 0xffffffffUL)
+			return -1;
+		append(data, ",%s=%lu", o, n);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+int config_tmpfs_options(struct cr_mount *m, const char *opts, struct cr_error *err)
+{
+	cleanup_free char *copy = cr_xstrdup(opts ? opts : "");
+	cleanup_free char *data = cr_xstrdup("");
+	char *save = NULL;
+	char cut[CR_CUT_SIZE];
+
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		char *bad = cr_xstrdup(o);
+		int ret = tmpfs_option(m, o, &data);
+
+		if (ret < 0) {
+			cr_fail(err, 0, "invalid --tmpfs option '%s'",
+				cr_cut(bad, cut, sizeof(cut)));
+			free(bad);
+			return cr_hint(err,
+				       "give size=SIZE, mode=OCTAL, ro, rw, noexec, exec, uid=N, "
+				       "gid=N or nr_inodes=N, comma-separated");
+		}
+		free(bad);
+	}
+	free(m->data);
+	/* a later size= or mode= wins in the kernel's parser, so the default goes first */
+	m->data = cr_xasprintf("%s%s", strstr(data, ",mode=") ? "" : ",mode=1777", data);
+	memmove(m->data, m->data + 1, strlen(m->data));
+	return 0;
 }
 
 void config_free(struct cr_config *cfg)
@@ -155,6 +244,48 @@ static void put_image(char **buf, size_t *len, const struct cr_config *cfg)
 	put_strv(buf, len, "expose", &cfg->expose);
 }
 
+static void put_ll(char **buf, size_t *len, const char *key, long long value)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", value);
+	config_put_line(buf, len, key, num);
+}
+
+/* The limits (#16): res_* lines where given, cgroups, shm_size, one ulimit= a limit. */
+static void put_limits(char **buf, size_t *len, const struct cr_config *cfg)
+{
+	const struct cr_resources *r = &cfg->res;
+	const struct {
+		const char *key;
+		long long v;
+	} res[] = {
+	    {"res_memory", r->memory},
+	    {"res_memory_swap", r->memory_swap},
+	    {"res_memory_reservation", r->memory_reservation},
+	    {"res_cpu_quota", r->cpu_quota},
+	    {"res_cpu_period", r->cpu_period},
+	    {"res_cpu_weight", r->cpu_weight},
+	    {"res_pids_limit", r->pids_limit},
+	    {"res_io_weight", r->io_weight},
+	};
+
+	for (size_t i = 0; i < sizeof(res) / sizeof(res[0]); i++) {
+		if (res[i].v)
+			put_ll(buf, len, res[i].key, res[i].v);
+	}
+	if (!cfg->cgroups)
+		put_num(buf, len, "cgroups", 0);
+	if (cfg->shm_size != CR_SHM_SIZE_DEFAULT)
+		put_ll(buf, len, "shm_size", cfg->shm_size);
+	for (size_t i = 0; i < cfg->nrlimits; i++) {
+		char spec[96];
+
+		limits_format_ulimit(&cfg->rlimits[i], spec, sizeof(spec));
+		config_put_line(buf, len, "ulimit", spec);
+	}
+}
+
 char *config_serialize(const struct cr_config *cfg)
 {
 	char *buf = cr_xstrdup("");
@@ -184,6 +315,10 @@ char *config_serialize(const struct cr_config *cfg)
 			config_put_line(&buf, &len, "mount.src", m->src);
 		config_put_line(&buf, &len, "mount.dst", m->dst);
 		put_num(&buf, &len, "mount.ro", m->readonly);
+		if (m->kind == CR_MOUNT_TMPFS && m->data)
+			config_put_line(&buf, &len, "mount.data", m->data);
+		if (m->kind == CR_MOUNT_TMPFS && (m->flags & MS_NOEXEC))
+			put_num(&buf, &len, "mount.noexec", 1);
 	}
 	put_num(&buf, &len, "uidmap", cfg->uidmap);
 	put_num(&buf, &len, "userns", cfg->userns);
@@ -227,6 +362,7 @@ char *config_serialize(const struct cr_config *cfg)
 		config_put_line(&buf, &len, "add_host", cfg->add_hosts.v[i]);
 	if (cfg->no_hosts)
 		put_num(&buf, &len, "no_hosts", 1);
+	put_limits(&buf, &len, cfg);
 	put_image(&buf, &len, cfg);
 	return buf;
 }
@@ -336,10 +472,73 @@ static int parse_image_line(struct cr_config *cfg, const char *key, const char *
 	return 0;
 }
 
+/* A decimal integer in [min, max], the whole of v; false otherwise. */
+static bool parse_ll(const char *v, long long min, long long max, long long *out)
+{
+	char *end;
+
+	if (!*v || (*v != '-' && (*v < '0' || *v > '9')))
+		return false;
+	errno = 0;
+	*out = strtoll(v, &end, 10);
+	return !errno && !*end && *out >= min && *out <= max;
+}
+
+/* The limit lines (put_limits); checked as the options are: a damaged value is refused,
+ * never written into a cgroup. 1 when key is none of them. */
+static int parse_limit_line(struct cr_config *cfg, const char *key, const char *v)
+{
+	struct cr_resources *r = &cfg->res;
+	struct cr_error ignored;
+	long long n;
+
+	if (!strcmp(key, "ulimit"))
+		return limits_parse_ulimit(v, cfg, &ignored) < 0 ? -1 : 0;
+	if (!strcmp(key, "mount.data") || !strcmp(key, "mount.noexec")) {
+		struct cr_mount *m = cfg->nmounts ? &cfg->mounts[cfg->nmounts - 1] : NULL;
+
+		if (!m || m->kind != CR_MOUNT_TMPFS)
+			return -1;
+		if (!strcmp(key, "mount.noexec")) {
+			m->flags |= MS_NOEXEC;
+			return 0;
+		}
+		return config_tmpfs_options(m, v, &ignored) < 0 ? -1 : 0;
+	}
+	if (!strcmp(key, "cgroups") && parse_ll(v, 0, 1, &n))
+		cfg->cgroups = n;
+	else if (!strcmp(key, "shm_size") && parse_ll(v, 1, 1LL << 50, &n))
+		cfg->shm_size = n;
+	else if (!strcmp(key, "res_memory") && parse_ll(v, 1, 1LL << 60, &n))
+		r->memory = n;
+	else if (!strcmp(key, "res_memory_swap") && parse_ll(v, -1, 1LL << 60, &n) && n)
+		r->memory_swap = n;
+	else if (!strcmp(key, "res_memory_reservation") && parse_ll(v, 1, 1LL << 60, &n))
+		r->memory_reservation = n;
+	else if (!strcmp(key, "res_cpu_quota") && parse_ll(v, 1000, 1LL << 40, &n))
+		r->cpu_quota = n;
+	else if (!strcmp(key, "res_cpu_period") && parse_ll(v, 1000, 1000000, &n))
+		r->cpu_period = n;
+	else if (!strcmp(key, "res_cpu_weight") && parse_ll(v, 1, 10000, &n))
+		r->cpu_weight = (unsigned)n;
+	else if (!strcmp(key, "res_pids_limit") && parse_ll(v, -1, 4194304, &n) && n)
+		r->pids_limit = n;
+	else if (!strcmp(key, "res_io_weight") && parse_ll(v, 1, 10000, &n))
+		r->io_weight = (unsigned)n;
+	else if (!strcmp(key, "cgroups") || !strcmp(key, "shm_size") || !strncmp(key, "res_", 4))
+		return -1;
+	else
+		return 1;
+	return 0;
+}
+
 static int parse_line(struct cr_config *cfg, const char *key, const char *v)
 {
 	int ret = parse_image_line(cfg, key, v);
 
+	if (ret <= 0)
+		return ret;
+	ret = parse_limit_line(cfg, key, v);
 	if (ret <= 0)
 		return ret;
 

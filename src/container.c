@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,51 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* clone3's argument (linux/sched.h, which musl's headers leave out), up to cgroup (v2). */
+struct cr_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+	    set_tid_size, cgroup;
+};
+
+pid_t container_clone(unsigned long flags, int cgroup_fd, bool *entered)
+{
+	struct cr_clone_args a = {.flags = flags, .exit_signal = SIGCHLD};
+	long pid;
+
+	*entered = false;
+	if (cgroup_fd >= 0) {
+		a.flags |= CLONE_INTO_CGROUP;
+		a.cgroup = (uint64_t)cgroup_fd;
+		pid = syscall(SYS_clone3, &a, sizeof(a));
+		if (pid >= 0) {
+			*entered = true;
+			return (pid_t)pid;
+		}
+		/* An older kernel: no clone3 (ENOSYS), no cgroup field (E2BIG), no flag (EINVAL);
+		 * a failure of the cgroup itself, or of the namespaces, is the real one. */
+		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
+			return -1;
+	}
+	if (!flags)
+		return fork();
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+int container_enter_cgroup(int cgroup_fd, struct cr_error *err)
+{
+	cleanup_close int fd = openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		return cr_fail(err, errno, "move into the container's cgroup");
+	return 0;
+}
 
 /* No supplementary group of the caller's: container root, or -u UID[:GID], has none, as in
  * podman. Where the user namespace was mapped without newgidmap (--uidmap=single with no
@@ -136,6 +182,7 @@ void container_init(struct cr_container *c)
 	c->master = -1;
 	c->fuse_log = -1;
 	c->fuse_userns = -1;
+	c->cgroup_fd = -1;
 }
 
 /* Messages between the front end and the container's PID 1 during set-up, on a
@@ -261,6 +308,13 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 	int start_fd = -1;
 	size_t i;
 
+	/* Cloned into its cgroup, or (an older kernel) moved there before anything else runs;
+	 * its fd, the user's delegated tree, is ours, never the container's. */
+	if (c->cgroup_fd >= 0 && !c->in_cgroup && container_enter_cgroup(c->cgroup_fd, &m.err) < 0)
+		goto fail;
+	if (c->cgroup_fd >= 0)
+		close(c->cgroup_fd);
+	c->cgroup_fd = -1;
 	/* The caller's files go at exec; every path inside is resolved without magic links
 	 * (mounts.c), so that none of them, not even by /proc/self/fd/N, is reached before. */
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -362,9 +416,8 @@ int container_start(struct cr_container *c, struct cr_error *err)
 	mounts_ctx_init(&c->mctx, c->root_mnt, c->trace);
 	c->started_ns = cr_now_ns();
 	keeper_drop_handles(c->state_dir); /* a killed run of the same name may have left some */
-	c->pid = (pid_t)syscall(
-	    SYS_clone, c->plan->ops[0].nsflags | (c->nested_uidmap ? CLONE_NEWUSER : 0) | SIGCHLD,
-	    NULL, NULL, NULL, NULL);
+	c->pid = container_clone(c->plan->ops[0].nsflags | (c->nested_uidmap ? CLONE_NEWUSER : 0),
+				 c->cgroup_fd, &c->in_cgroup);
 	if (c->pid == 0) {
 		close(sv[0]);
 		c->sock = sv[1];

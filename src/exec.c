@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "container.h"
 #include "env.h"
 #include "exec.h"
@@ -53,6 +54,8 @@ struct exec_ctx {
 	int pidfd;
 	pid_t pid; /* the container's PID 1, the one pidfd refers to */
 	bool own_net;
+	int cgroup_fd; /* the container's cgroup: the command goes into it, as PID 1 did; -1 */
+	bool in_cgroup;
 	int report; /* exec -d: the front end waits on it for the command's start */
 };
 
@@ -78,8 +81,13 @@ static int load_container(struct exec_ctx *c, struct cr_error *err)
 		cr_fail(err, 0, "container '%s' is not running", c->x->name);
 		cr_hint(err, "start it with 'conti-rootless start %s'", c->x->name);
 	} else {
+		char cg[640];
+
 		c->own_net = s.own_net;
 		c->pid = s.pid;
+		/* the recorded cgroup, checked to be one of ours, opened before we enter */
+		if (state_recorded_cgroup(&st, cg, sizeof(cg)) == 0)
+			c->cgroup_fd = open(cg, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		/* the keeper's sealed copy of init (keeper.c), while the paths are at hand */
 		c->init_fd = keeper_find_init(&paths, err);
 		ret = c->init_fd < 0 ? -1 : 0;
@@ -157,6 +165,9 @@ static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 	struct cr_error err = {0};
 	struct pollfd pfd = {.fd = sock, .events = 0};
 
+	/* into the container's cgroup before anything (an older kernel: no CLONE_INTO_CGROUP) */
+	if (c->cgroup_fd >= 0 && !c->in_cgroup && container_enter_cgroup(c->cgroup_fd, &err) < 0)
+		goto fail;
 	close_all_but(sock, c->init_fd);
 	/* A keep-id container's own user namespace, joined from outside: we are our own uid
 	 * there, not its root, and would lose every capability at the exec of init. Its root,
@@ -224,7 +235,7 @@ static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
 	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
 		    (c->own_net ? CLONE_NEWNET : 0);
 	sigset_t set, old;
-	int sv[2], master = -1, code;
+	int sv[2], master = -1, code, errnum;
 	struct cr_relay relay;
 	unsigned long long t0;
 	pid_t pid;
@@ -257,18 +268,35 @@ static int enter_and_run(struct exec_ctx *c, struct cr_error *err)
 		return cr_fail(err, errno, "socketpair");
 	}
 	supervise_block_signals(&set, &old);
-	pid = fork();
+	fflush(NULL);
+	pid = container_clone(0, c->cgroup_fd, &c->in_cgroup);
+	/* From a cgroup that shares no delegated ancestor with the container's (a second login
+	 * outside user@UID.service) the kernel refuses the move: without limits of the user's,
+	 * the command runs outside it, as it would have on a host without delegation. */
+	if (pid < 0 && (errno == EACCES || errno == EPERM) && !cgroup_needed(&c->cfg.res)) {
+		close(c->cgroup_fd);
+		c->cgroup_fd = -1;
+		pid = fork();
+	}
 	if (pid == 0) {
 		close(sv[0]);
 		child(c, sv[1]);
 	}
+	errnum = errno;
 	relay_restore(&relay);
 	close(sv[1]);
 	if (pid < 0 || await(sv[0], &master, err) < 0) {
 		close(sv[0]);
 		relay_close(&relay);
+		if (pid < 0 && c->cgroup_fd >= 0) {
+			cr_fail(err, errnum, "put the command into the cgroup of container '%s'",
+				c->x->name);
+			return cr_hint(err,
+				       "run exec from a shell in the cgroup subtree delegated "
+				       "to you (user@UID.service), where the container started");
+		}
 		if (pid < 0)
-			return cr_fail(err, errno, "fork");
+			return cr_fail(err, errnum, "fork");
 		waitpid(pid, NULL, 0);
 		return -1;
 	}
@@ -312,7 +340,7 @@ static int run_detached(struct exec_ctx *c, struct cr_error *err)
 		return cr_fail(err, errno, "fork");
 	}
 	if (pid == 0) {
-		int keep[] = {pipefd[1], c->init_fd, c->pidfd};
+		int keep[] = {pipefd[1], c->init_fd, c->pidfd, c->cgroup_fd};
 		int code;
 
 		close(pipefd[0]);
@@ -338,7 +366,7 @@ static int run_detached(struct exec_ctx *c, struct cr_error *err)
 
 int exec_in_container(const struct cr_exec *x, struct cr_error *err)
 {
-	struct exec_ctx c = {.x = x, .init_fd = -1, .pidfd = -1, .report = -1};
+	struct exec_ctx c = {.x = x, .init_fd = -1, .pidfd = -1, .cgroup_fd = -1, .report = -1};
 	int ret = -1;
 
 	config_init(&c.cfg);
@@ -350,6 +378,8 @@ int exec_in_container(const struct cr_exec *x, struct cr_error *err)
 		close(c.init_fd);
 	if (c.pidfd >= 0)
 		close(c.pidfd);
+	if (c.cgroup_fd >= 0)
+		close(c.cgroup_fd);
 	strv_free(&c.env);
 	strv_free(&c.argv);
 	config_free(&c.cfg);

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/limits.h"
 #include "commands.h"
 #include "keeper.h"
 #include "lifecycle.h"
@@ -282,6 +284,39 @@ static void print_json_config(FILE *f, const struct entry *e)
 	putc('}', f);
 }
 
+/* docker's HostConfig: the limits as given (0: not given; -1: unlimited). NanoCpus is
+ * --cpus in 1e-9 CPUs; CpuWeight and IoWeight are cgroup v2's (--cpu-shares and
+ * --blkio-weight are kept converted); PidsLimit 0 is the default (2048, or half the user's
+ * RLIMIT_NPROC, where the pids controller is delegated). */
+static void print_json_host_config(FILE *f, const struct entry *e)
+{
+	const struct cr_config *c = &e->cfg;
+	const struct cr_resources *r = &c->res;
+	long long period = r->cpu_period > 0 ? r->cpu_period : 100000;
+
+	fprintf(f,
+		",\"HostConfig\":{\"Memory\":%lld,\"MemorySwap\":%lld,"
+		"\"MemoryReservation\":%lld,\"NanoCpus\":%lld,\"CpuPeriod\":%lld,"
+		"\"CpuQuota\":%lld,\"CpuWeight\":%u,\"PidsLimit\":%lld,\"IoWeight\":%u,"
+		"\"ShmSize\":%lld,\"Cgroups\":\"%s\",\"Ulimits\":[",
+		r->memory, r->memory_swap, r->memory_reservation,
+		r->cpu_quota > 0
+		    ? (long long)((unsigned __int128)r->cpu_quota * 1000000000 / period)
+		    : 0,
+		r->cpu_period, r->cpu_quota, r->cpu_weight, r->pids_limit, r->io_weight,
+		c->shm_size, c->cgroups ? "enabled" : "disabled");
+	for (size_t i = 0; i < c->nrlimits; i++) {
+		char spec[96];
+
+		limits_format_ulimit(&c->rlimits[i], spec, sizeof(spec));
+		spec[strcspn(spec, "=")] = '\0';
+		fprintf(f, "%s{\"Name\":\"%s\",\"Soft\":%lld,\"Hard\":%lld}", i ? "," : "", spec,
+			c->rlimits[i].soft == RLIM_INFINITY ? -1LL : (long long)c->rlimits[i].soft,
+			c->rlimits[i].hard == RLIM_INFINITY ? -1LL : (long long)c->rlimits[i].hard);
+	}
+	fputs("]}", f);
+}
+
 /* One port of a range, for inspect's grouping by container port. */
 struct port_item {
 	unsigned ctr, host;
@@ -390,6 +425,7 @@ static void print_json(FILE *f, const struct entry *e, bool full)
 	putc('}', f);
 	if (full) {
 		print_json_config(f, e);
+		print_json_host_config(f, e);
 		json_ports(f, e);
 	} else {
 		cleanup_free char *ports = NULL;

@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -25,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/limits.h"
 #include "landlock.h"
 #include "mounts.h"
 #include "trace.h"
@@ -976,6 +978,35 @@ static int loopback_up(struct cr_error *err)
 	return 0;
 }
 
+/* --ulimit: setrlimit for this process (PID 1), which the init helper and the command
+ * inherit. A hard limit above the caller's needs CAP_SYS_RESOURCE in the host's user
+ * namespace, which no rootless container has: said with the caller's limit. */
+static int do_rlimit(const struct cr_op *op, struct cr_error *err)
+{
+	struct rlimit now,
+	    want = {.rlim_cur = (rlim_t)op->rlimit.soft, .rlim_max = (rlim_t)op->rlimit.hard};
+	char spec[96], cur[24];
+
+	limits_format_ulimit(&op->rlimit, spec, sizeof(spec));
+	if (setrlimit(op->rlimit.resource, &want) == 0)
+		return 0;
+	if (errno != EPERM || getrlimit(op->rlimit.resource, &now) < 0 ||
+	    (now.rlim_max != RLIM_INFINITY && want.rlim_max <= now.rlim_max))
+		return cr_fail(err, errno, "--ulimit %s", spec); /* nofile above fs.nr_open */
+	if (now.rlim_max == RLIM_INFINITY)
+		snprintf(cur, sizeof(cur), "unlimited");
+	else
+		snprintf(cur, sizeof(cur), "%llu", (unsigned long long)now.rlim_max);
+	cr_fail(err, 0,
+		"--ulimit %s: the hard limit is above yours (%s); raising it needs "
+		"CAP_SYS_RESOURCE on the host",
+		spec, cur);
+	return cr_hint(err,
+		       "give a hard limit of at most %s, or raise yours first (as root, "
+		       "limits.conf)",
+		       cur);
+}
+
 static int apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_error *err)
 {
 	int fd;
@@ -1040,6 +1071,8 @@ static int apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 		return mounts_chdir_in_root(op->dst, err);
 	case CR_OP_LANDLOCK:
 		return landlock_scope_abstract_unix(err);
+	case CR_OP_RLIMIT:
+		return do_rlimit(op, err);
 	default:
 		return cr_fail(err, EINVAL, "internal error: step %d is not a mount step",
 			       (int)op->kind);

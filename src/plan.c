@@ -1,9 +1,11 @@
 /* plan.c - building the setup plan of a container (no system calls). */
 #include <sched.h>
+#include <sys/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup/limits.h"
 #include "plan.h"
 #include "utils.h"
 
@@ -36,6 +38,15 @@ static void add_mount(struct cr_plan *plan, const char *fstype, const char *dst,
 	op = add(plan, CR_OP_MOUNT, flags | CR_OPF_IN_ROOT, fstype, dst);
 	op->fstype = cr_xstrdup(fstype);
 	op->data = cr_xstrdup(data);
+}
+
+/* A tmpfs of mode 1777 holding size bytes at most (in k, as docker writes /dev/shm's). */
+static void add_sized_tmpfs(struct cr_plan *plan, const char *dst, long long size, unsigned flags)
+{
+	cleanup_free char *data = size % 1024 ? cr_xasprintf("mode=1777,size=%lld", size)
+					      : cr_xasprintf("mode=1777,size=%lldk", size / 1024);
+
+	add_mount(plan, "tmpfs", dst, data, flags);
 }
 
 const char *plan_upper_fs_problem(long f_type)
@@ -115,7 +126,7 @@ static void add_rootfs(struct cr_plan *plan, const struct cr_config *cfg, const 
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
-static void add_dev(struct cr_plan *plan, const struct cr_facts *f)
+static void add_dev(struct cr_plan *plan, const struct cr_facts *f, long long shm_size)
 {
 	cleanup_free char *pts = cr_xasprintf("newinstance,ptmxmode=0666,mode=0620%s",
 					      f->tty_gid_mapped ? ",gid=5" : "");
@@ -135,8 +146,7 @@ static void add_dev(struct cr_plan *plan, const struct cr_facts *f)
 	add_mount(plan, "devpts", "/dev/pts", pts, CR_OPF_NOSUID | CR_OPF_NOEXEC);
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		add(plan, CR_OP_SYMLINK, CR_OPF_IN_ROOT, links[i][0], links[i][1]);
-	add_mount(plan, "tmpfs", "/dev/shm", "mode=1777,size=65536k",
-		  CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);
+	add_sized_tmpfs(plan, "/dev/shm", shm_size, CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);
 	add_mount(plan, "mqueue", "/dev/mqueue", "",
 		  CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC | CR_OPF_OPTIONAL);
 }
@@ -188,7 +198,9 @@ static int add_user_mounts(struct cr_plan *plan, const struct cr_config *cfg,
 			return cr_hint(err, "pick another container path");
 		}
 		if (m->kind == CR_MOUNT_TMPFS) {
-			add_mount(plan, "tmpfs", m->dst, "mode=1777", CR_OPF_NOSUID | CR_OPF_NODEV);
+			add_mount(plan, "tmpfs", m->dst, m->data ? m->data : "mode=1777",
+				  CR_OPF_NOSUID | CR_OPF_NODEV | (m->readonly ? CR_OPF_RDONLY : 0) |
+				      (m->flags & MS_NOEXEC ? CR_OPF_NOEXEC : 0));
 			continue;
 		}
 		add(plan, f->src_is_dir[i] ? CR_OP_MKDIR : CR_OP_MKFILE, CR_OPF_IN_ROOT, NULL,
@@ -271,7 +283,7 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 		op = add(plan, CR_OP_ADD_USER, CR_OPF_IN_ROOT, f->passwd_line, f->home);
 		op->data = cr_xstrdup(f->group_line);
 	}
-	add_dev(plan, f);
+	add_dev(plan, f, cfg->shm_size > 0 ? cfg->shm_size : CR_SHM_SIZE_DEFAULT);
 	add_sys(plan, cfg);
 	add_mount(plan, "proc", "/proc", "", CR_OPF_NOSUID | CR_OPF_NODEV | CR_OPF_NOEXEC);
 	/* through the container's /proc, before the masks make /proc/sys read-only; the host's
@@ -282,8 +294,12 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	}
 	if (!cfg->sec.privileged)
 		add_masks(plan, cfg->sec.nested);
-	if (!f->tmp_has_content)
-		add_mount(plan, "tmpfs", "/tmp", "mode=1777", CR_OPF_NOSUID | CR_OPF_NODEV);
+	/* sized (not the kernel's half of RAM); a --tmpfs /tmp or -v ...:/tmp of the user's
+	 * replaces it */
+	if (!f->tmp_has_content && !user_mounts_at(cfg, "/tmp"))
+		add_sized_tmpfs(plan, "/tmp",
+				cfg->tmp_size > 0 ? cfg->tmp_size : CR_TMP_SIZE_DEFAULT,
+				CR_OPF_NOSUID | CR_OPF_NODEV);
 	add_netfiles(plan, cfg, f);
 	if (add_user_mounts(plan, cfg, f, err) < 0) {
 		plan_free(plan);
@@ -300,6 +316,12 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	if (cfg->net == CR_NET_HOST && f->landlock_scope && cfg->sec.landlock &&
 	    !cfg->sec.privileged)
 		add(plan, CR_OP_LANDLOCK, 0, NULL, NULL);
+	/* --ulimit: last, so that no step before runs with a lowered limit; inherited by the
+	 * init helper and the command */
+	for (size_t i = 0; i < cfg->nrlimits; i++) {
+		op = add(plan, CR_OP_RLIMIT, 0, NULL, NULL);
+		op->rlimit = cfg->rlimits[i];
+	}
 	/* --init=false: init sets the command up and execs it in its place, as PID 1 */
 	add(plan, CR_OP_EXEC, 0, cfg->init ? NULL : "--in-place", NULL);
 	return 0;
@@ -409,6 +431,10 @@ void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, siz
 		snprintf(buf, len,
 			 "# landlock_restrict_self(LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET): no "
 			 "abstract unix socket made outside the container");
+		return;
+	case CR_OP_RLIMIT:
+		limits_format_ulimit(&op->rlimit, flags, sizeof(flags));
+		snprintf(buf, len, "prlimit --pid 1 --%s", flags);
 		return;
 	case CR_OP_EXEC:
 		snprintf(buf, len, "exec conti-rootless-init%s", op->src ? " --in-place" : "");

@@ -19,11 +19,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
+#include "cgroup/limits.h"
 #include "cli.h"
 #include "container.h"
 #include "env.h"
@@ -78,6 +81,8 @@ struct run {
 	int image_lock;	       /* DATA/images/lock, shared, until the config is written */
 	struct cr_strv lowers; /* an image's layer dirs, top first */
 	struct cr_net net;     /* a private network's helper */
+	struct cr_cgroup_host cgh; /* what the host delegates to us (cgroup_probe) */
+	struct cr_cgroup cg;	   /* the container's own cgroup, when it has one */
 };
 
 /* Replaces *path with its absolute, resolved form. */
@@ -164,6 +169,46 @@ static int prepare(struct run *r, struct cr_error *err)
 	}
 	r->hostname = cfg->hostname ? cfg->hostname : cfg->name;
 	r->tty = r->mode == CR_RUN_FOREGROUND && (cfg->tty == 1 || (cfg->tty == -1 && isatty(0)));
+	return 0;
+}
+
+/* The limits asked for can be applied here (cgroup.h): a few reads, before anything is
+ * made; one line with the fix (the Delegate= drop-in) when they cannot. */
+static int check_limits(struct run *r, struct cr_error *err)
+{
+	if (!r->cfg->cgroups) {
+		if (!cgroup_needed(&r->cfg->res))
+			return 0;
+		cr_fail(err, 0, "resource limits need a cgroup, and --cgroups=disabled makes none");
+		return cr_hint(err, "drop --cgroups=disabled, or the limits");
+	}
+	cgroup_probe(&r->cgh);
+	return cgroup_check(&r->cgh, &r->cfg->res, err);
+}
+
+/* Where the host delegates a cgroup subtree to us: the container's own cgroup, its limits
+ * written, for PID 1 to be cloned into (container.c). Nothing where none is delegated. */
+static int make_cgroup(struct run *r, struct cr_error *err)
+{
+	unsigned long long t0 = cr_now_ns();
+	struct cr_cgroup_write w[16];
+	struct rlimit nproc;
+	size_t n;
+
+	if (!r->cfg->cgroups || r->cgh.mode != CR_CG_DELEGATED)
+		return 0;
+	if (cgroup_create(&r->cgh, r->cfg->name, &r->cfg->res, &r->cg, err) < 0)
+		return -1;
+	r->ct.cgroup_fd = r->cg.dirfd;
+	if (!r->cfg->trace)
+		return 0;
+	trace_step(true, t0, "mkdir %s", r->cg.path);
+	if (getrlimit(RLIMIT_NPROC, &nproc) < 0)
+		nproc.rlim_cur = RLIM_INFINITY;
+	n = limits_writes(&r->cfg->res, limits_pids_default(nproc.rlim_cur), r->cg.applied, w,
+			  sizeof(w) / sizeof(w[0]));
+	for (size_t i = 0; i < n; i++)
+		trace_step(true, t0, "echo %s > %s/%s", w[i].value, r->cg.path, w[i].file);
 	return 0;
 }
 
@@ -442,12 +487,14 @@ static void record(struct run *r, const char *status, int code)
 	cleanup_free char *ports = ports_line(&r->net);
 	struct cr_error ignored;
 
+	/* cgroup= before ports=, whose long line a reader's buffer may cut */
 	if (code < 0)
-		text = cr_xasprintf("status=%s\npid=%d\npid_start=%llu\nmonitor=%d\nstarted=%lld\n"
-				    "net=%d\nnet_pid=%d\nnet_start=%llu\nports=%s\n",
-				    status, (int)r->ct.pid, cr_proc_start_time(r->ct.pid),
-				    (int)getpid(), (long long)time(NULL), r->ct.own_net,
-				    (int)r->net.launcher, r->net.start, ports);
+		text = cr_xasprintf(
+		    "status=%s\npid=%d\npid_start=%llu\nmonitor=%d\nstarted=%lld\n"
+		    "net=%d\nnet_pid=%d\nnet_start=%llu\n%s%s%sports=%s\n",
+		    status, (int)r->ct.pid, cr_proc_start_time(r->ct.pid), (int)getpid(),
+		    (long long)time(NULL), r->ct.own_net, (int)r->net.launcher, r->net.start,
+		    r->cg.path[0] ? "cgroup=" : "", r->cg.path, r->cg.path[0] ? "\n" : "", ports);
 	else
 		text = cr_xasprintf("status=exited\nexit_code=%d\nfinished=%lld\n", code,
 				    (long long)time(NULL));
@@ -540,7 +587,8 @@ static int set_up(struct run *r, struct cr_error *err)
 		r->ct.net = &r->net;
 	}
 	/* the kind net_prepare resolved names the nameserver */
-	if (write_netfiles(r, r->net.kind, err) < 0 || enter_userns(r, err) < 0)
+	if (write_netfiles(r, r->net.kind, err) < 0 || make_cgroup(r, err) < 0 ||
+	    enter_userns(r, err) < 0)
 		return -1;
 	if (make_plan(r, err) < 0)
 		return -1;
@@ -571,6 +619,17 @@ static void cleanup(struct run *r, bool remove, bool failed)
 	struct cr_error ignored;
 
 	container_release(&r->ct);
+	if (r->cg.path[0]) {
+		/* PID 1 is gone, and its PID namespace with it: an empty cgroup, or one whose
+		 * last processes (exec'd in, a fork bomb's) cgroup.kill takes. */
+		unsigned long long t1 = cr_now_ns();
+
+		cgroup_release(&r->cg);
+		if (cgroup_destroy(r->cg.path, &ignored) == 0)
+			trace_step(r->cfg->trace, t1, "rmdir %s", r->cg.path);
+		r->cg.path[0] = '\0';
+	}
+	cgroup_host_release(&r->cgh);
 	net_stop_begin(&r->net);
 	if (failed)
 		relay_drain(&r->relay); /* what PID 1 said (--trace) before it failed */
@@ -721,8 +780,11 @@ static int run(struct run *r, bool existing, struct cr_error *err)
 	container_init(&r->ct);
 	net_init(&r->net);
 	r->report = -1;
+	r->cgh.mnt_fd = -1;
+	r->cg.dirfd = -1;
 	supervise_block_signals(&r->forwarded, &r->oldmask);
-	if (open_image(r, existing, err) < 0 || prepare(r, err) < 0 || claim(r, existing, err) < 0)
+	if (open_image(r, existing, err) < 0 || prepare(r, err) < 0 || check_limits(r, err) < 0 ||
+	    claim(r, existing, err) < 0)
 		goto fail;
 	if (r->mode != CR_RUN_FOREGROUND)
 		return run_monitored(r, err);

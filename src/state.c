@@ -14,12 +14,14 @@
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "state.h"
+#include "cgroup/cgroup.h"
 #include "net/net.h"
 #include "utils.h"
 
@@ -681,6 +683,78 @@ int state_record_get(const char *record, const char *key, char *buf, size_t len)
 	return -1;
 }
 
+/* A component of a cgroup path as systemd and we name them. */
+static bool cgroup_component_ok(const char *s, size_t n)
+{
+	if (n == 0 || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("@._:-", s[i]))
+			return false;
+	return true;
+}
+
+bool state_cgroup_path_ok(const char *path, const char *name)
+{
+	static const char root[] = "/sys/fs/cgroup/";
+	const char *last, *parent, *p;
+	size_t nlen = strlen(name);
+
+	if (strncmp(path, root, sizeof(root) - 1) || strlen(path) >= 640)
+		return false;
+	for (p = path + sizeof(root) - 1; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (!cgroup_component_ok(p, n))
+			return false;
+		p += n + (p[n] == '/');
+		if (p[-1] == '/' && !*p)
+			return false; /* a trailing slash */
+	}
+	last = strrchr(path, '/') + 1;
+	if (last - path < (ptrdiff_t)sizeof("/conti-rootless/"))
+		return false;
+	parent = last - sizeof("/conti-rootless/") + 1;
+	/* NAME-XXXXXX under conti-rootless, which is under some cgroup (the delegated one) */
+	return parent > path + sizeof(root) - 1 &&
+	       !strncmp(parent, "/conti-rootless/", sizeof("/conti-rootless/") - 1) &&
+	       !strncmp(last, name, nlen) && last[nlen] == '-' && strlen(last + nlen + 1) == 6;
+}
+
+/* True when path is a directory on a cgroup2 mount that the caller owns (no symlink). */
+static bool owned_cgroup_dir(const char *path)
+{
+	struct stat sb;
+	struct statfs sfs;
+
+	return lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && sb.st_uid == getuid() &&
+	       statfs(path, &sfs) == 0 && sfs.f_type == 0x63677270 /* CGROUP2_SUPER_MAGIC */;
+}
+
+int state_recorded_cgroup(const struct cr_state *st, char *buf, size_t len)
+{
+	char text[4096];
+	cleanup_free char *path = NULL;
+
+	buf[0] = '\0';
+	state_runtime_read(st, text, sizeof(text));
+	if (state_record_get(text, "cgroup", buf, len) < 0 || strlen(buf) + 1 >= len ||
+	    !state_cgroup_path_ok(buf, st->name)) {
+		buf[0] = '\0';
+		return -1;
+	}
+	/* it, conti-rootless and the delegated cgroup: ours, never a second user's */
+	path = cr_xstrdup(buf);
+	for (int i = 0; i < 3; i++) {
+		if (!owned_cgroup_dir(path)) {
+			buf[0] = '\0';
+			return -1;
+		}
+		*strrchr(path, '/') = '\0';
+	}
+	return 0;
+}
+
 char *state_read_config(const struct cr_state *st)
 {
 	cleanup_free char *rel = cr_xasprintf("containers/%s/config", st->name);
@@ -1075,6 +1149,17 @@ static void kill_recorded_helper(const struct cr_state *st)
 	net_kill_recorded((pid_t)p, s);
 }
 
+/* A runner killed before it could remove the container's cgroup: the cgroup it recorded, once
+ * checked to be one of ours (state_recorded_cgroup), goes with the state. */
+static void destroy_recorded_cgroup(const struct cr_state *st)
+{
+	char path[640];
+	struct cr_error ignored;
+
+	if (state_recorded_cgroup(st, path, sizeof(path)) == 0)
+		cgroup_destroy(path, &ignored);
+}
+
 /* Moves the container's dirs to the trash under the registry lock (the name is free at once,
  * and a new container of that name never meets a remover of the old one); the graves go
  * into the two pointers, locked: their locks' fds into locks[0] and locks[1] (-1 if none). */
@@ -1089,6 +1174,7 @@ static int bury(const struct cr_paths *paths, struct cr_state *st, char **runtim
 	*runtime_grave = *data_grave = NULL;
 	locks[0] = locks[1] = -1;
 	kill_recorded_helper(st);
+	destroy_recorded_cgroup(st);
 	if (reg < 0) {
 		rm_runtime_dir(st->dir, &(struct cr_error){0}); /* the handles go in any case */
 		return -1;
@@ -1272,6 +1358,18 @@ static void collect_half_made(const struct cr_paths *paths)
 			close(fds[i]);
 }
 
+/* Empty cgroups under our delegated subtree's conti-rootless whose container is gone (a
+ * runner killed between making one and recording it, or one whose state is gone). */
+static void sweep_cgroups(void)
+{
+	struct cr_cgroup_host h;
+
+	cgroup_probe(&h);
+	if (h.mode == CR_CG_DELEGATED)
+		cgroup_sweep(&h);
+	cgroup_host_release(&h);
+}
+
 void state_collect_garbage(const struct cr_paths *paths, bool full)
 {
 	cleanup_free char *markers = cr_xasprintf("%s/.rm", paths->runtime);
@@ -1302,6 +1400,7 @@ void state_collect_garbage(const struct cr_paths *paths, bool full)
 	}
 	free(names);
 	collect_half_made(paths);
+	sweep_cgroups();
 	if (trash_unattended(runtime_trash) || trash_unattended(data_trash))
 		empty_trash_in_background(data_trash, runtime_trash);
 }

@@ -28,8 +28,9 @@ struct oci_spec {
 	unsigned short console_rows, console_cols;
 	struct cr_strv annotations; /* KEY=VALUE */
 	struct oci_hooks hooks;
-	char *unapplied; /* linux.resources members that set limits no cgroup applies yet
-			    ("memory, pids"), NULL: none */
+	char *unapplied;    /* linux.resources members that set limits cfg->res does not carry
+			       ("cpu.cpus, hugepageLimits"), NULL: none */
+	char *cgroups_path; /* linux.cgroupsPath as given, NULL: none */
 };
 
 /* Empties s (cfg config_init'ed). */

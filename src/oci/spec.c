@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "oci/caps.h"
+#include "cgroup/limits.h"
 #include "oci/hooks.h"
 #include "oci/seccomp.h"
 #include "oci/spec.h"
@@ -951,6 +952,90 @@ static int parse_linux_refusals(json_object *l, struct cr_error *err)
 	return 0;
 }
 
+/* A linux.resources number (int64) in [min, max] into *out; absent or null: untouched. */
+static int get_res(json_object *o, const char *key, const char *path, int64_t min, int64_t max,
+		   long long *out, struct cr_error *err)
+{
+	json_object *v = member(o, key);
+	int64_t n;
+
+	if (!v)
+		return 0;
+	if (as_int(v, path, min, max, &n, err) < 0)
+		return -1;
+	*out = (long long)n;
+	return 0;
+}
+
+/* memory.limit/swap/reservation (bytes; -1: unlimited, as crun and runc take it): the same
+ * fields as --memory, --memory-swap (memory plus swap, as docker's) and
+ * --memory-reservation. */
+static int parse_res_memory(json_object *r, struct cr_resources *res, struct cr_error *err)
+{
+	json_object *m = member(r, "memory");
+	long long limit = 0, swap = 0, low = 0;
+
+	if (!m)
+		return 0;
+	if (need_object(m, "linux.resources.memory", err) < 0 ||
+	    get_res(m, "limit", "linux.resources.memory.limit", -1, INT64_MAX, &limit, err) < 0 ||
+	    get_res(m, "swap", "linux.resources.memory.swap", -1, INT64_MAX, &swap, err) < 0 ||
+	    get_res(m, "reservation", "linux.resources.memory.reservation", -1, INT64_MAX, &low,
+		    err) < 0)
+		return -1;
+	res->memory = limit > 0 ? limit : 0; /* -1 and 0: no limit, the default */
+	res->memory_swap = swap < 0 ? CR_RES_UNLIMITED : swap;
+	res->memory_reservation = low > 0 ? low : 0;
+	return 0;
+}
+
+/* cpu.shares (v1 units: cpu.weight as crun converts), cpu.quota/period (cpu.max). */
+static int parse_res_cpu(json_object *r, struct cr_resources *res, struct cr_error *err)
+{
+	json_object *c = member(r, "cpu");
+	long long shares = 0, quota = 0, period = 0;
+
+	if (!c)
+		return 0;
+	if (need_object(c, "linux.resources.cpu", err) < 0 ||
+	    get_res(c, "shares", "linux.resources.cpu.shares", 0, 262144, &shares, err) < 0 ||
+	    get_res(c, "quota", "linux.resources.cpu.quota", -1, INT64_MAX, &quota, err) < 0 ||
+	    get_res(c, "period", "linux.resources.cpu.period", 0, 1000000, &period, err) < 0)
+		return -1;
+	res->cpu_weight = limits_shares_to_weight((unsigned long long)shares);
+	res->cpu_quota = quota > 0 ? quota : 0; /* -1: "max" */
+	res->cpu_period = period;
+	return 0;
+}
+
+/* linux.resources (runtime spec, cgroup v1 units) into cfg->res, the struct --memory,
+ * --cpus, --pids-limit fill: memory, cpu shares/quota/period, pids.limit, blockIO.weight.
+ * Which members are not carried is note_unapplied's. */
+static int parse_resources(json_object *l, struct cr_config *cfg, struct cr_error *err)
+{
+	json_object *r = member(l, "resources"), *p, *b;
+	long long pids = 0, weight = 0;
+
+	if (!r)
+		return 0;
+	if (need_object(r, "linux.resources", err) < 0 || parse_res_memory(r, &cfg->res, err) < 0 ||
+	    parse_res_cpu(r, &cfg->res, err) < 0)
+		return -1;
+	p = member(r, "pids");
+	if (p && (need_object(p, "linux.resources.pids", err) < 0 ||
+		  get_res(p, "limit", "linux.resources.pids.limit", -1, INT64_MAX, &pids, err) < 0))
+		return -1;
+	/* -1: unlimited; 0: not set (runc's), the default applies */
+	cfg->res.pids_limit = pids < 0 ? CR_RES_UNLIMITED : pids;
+	b = member(r, "blockIO");
+	if (b &&
+	    (need_object(b, "linux.resources.blockIO", err) < 0 ||
+	     get_res(b, "weight", "linux.resources.blockIO.weight", 0, 1000, &weight, err) < 0))
+		return -1;
+	cfg->res.io_weight = limits_blkio_to_io_weight((unsigned long long)weight);
+	return 0;
+}
+
 static int parse_linux(json_object *root, struct cr_config *cfg, struct cr_error *err)
 {
 	json_object *l = member(root, "linux");
@@ -968,10 +1053,7 @@ static int parse_linux(json_object *root, struct cr_config *cfg, struct cr_error
 	    get_string(l, "rootfsPropagation", "linux.rootfsPropagation", &prop, err) < 0 ||
 	    get_string(l, "cgroupsPath", "linux.cgroupsPath", &cgpath, err) < 0)
 		return -1;
-	/* linux.resources and cgroupsPath: accepted and not applied (cgroups are their own
-	 * issue; on this host's v1 controllers a rootless runc does not apply them either). */
-	if (member(l, "resources") &&
-	    need_object(member(l, "resources"), "linux.resources", err) < 0)
+	if (parse_resources(l, cfg, err) < 0)
 		return -1;
 	if (prop && *prop) {
 		cfg->rootfs_propagation = propagation_of(prop);
@@ -1034,10 +1116,43 @@ static int parse_annotations(json_object *doc, struct oci_spec *s, struct cr_err
 	return 0;
 }
 
-/* The members of linux.resources that set a limit (all but devices, whose rules the
- * runtime's own device nodes and its dropped CAP_MKNOD stand for): they are accepted, as a
- * rootless runc on cgroup v1 accepts them, and named in s->unapplied for create's warning,
- * since no cgroup is made yet. */
+/* True when linux.resources' member key (and, for an object, its member sub) is carried
+ * into cfg->res by parse_resources. */
+static bool carried(const char *key, const char *sub)
+{
+	static const char *const kept[] = {"memory.limit", "memory.swap",   "memory.reservation",
+					   "cpu.shares",   "cpu.quota",	    "cpu.period",
+					   "pids.limit",   "blockIO.weight"};
+	size_t klen = strlen(key);
+
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		if (!strncmp(kept[i], key, klen) && kept[i][klen] == '.' &&
+		    (!sub || !strcmp(kept[i] + klen + 1, sub)))
+			return true;
+	}
+	return false;
+}
+
+static bool empty_value(json_object *val)
+{
+	return !val ||
+	       (json_object_is_type(val, json_type_object) && !json_object_object_length(val)) ||
+	       (json_object_is_type(val, json_type_array) && !json_object_array_length(val));
+}
+
+static void note(struct oci_spec *s, const char *key, const char *sub)
+{
+	char *next = cr_xasprintf("%s%s%s%s%s", s->unapplied ? s->unapplied : "",
+				  s->unapplied ? ", " : "", key, sub ? "." : "", sub ? sub : "");
+
+	free(s->unapplied);
+	s->unapplied = next;
+}
+
+/* The members of linux.resources that set a limit parse_resources does not carry into
+ * cfg->res (cpu.cpus, memory.swappiness, hugepageLimits, unified, ...; never devices, whose
+ * rules the runtime's own device nodes and its dropped CAP_MKNOD stand for): accepted, as
+ * a rootless runc accepts them, and named in s->unapplied for create's warning. */
 static void note_unapplied(json_object *doc, struct oci_spec *s)
 {
 	json_object *l = member(doc, "linux"), *r = l ? member(l, "resources") : NULL;
@@ -1046,17 +1161,17 @@ static void note_unapplied(json_object *doc, struct oci_spec *s)
 		return;
 	json_object_object_foreach(r, key, val)
 	{
-		char *next;
-
-		if (!strcmp(key, "devices") || !val ||
-		    (json_object_is_type(val, json_type_object) &&
-		     !json_object_object_length(val)) ||
-		    (json_object_is_type(val, json_type_array) && !json_object_array_length(val)))
+		if (!strcmp(key, "devices") || empty_value(val))
 			continue;
-		next = cr_xasprintf("%s%s%s", s->unapplied ? s->unapplied : "",
-				    s->unapplied ? ", " : "", key);
-		free(s->unapplied);
-		s->unapplied = next;
+		if (!carried(key, NULL) || !json_object_is_type(val, json_type_object)) {
+			note(s, key, NULL);
+			continue;
+		}
+		json_object_object_foreach(val, sub, subval)
+		{
+			if (!carried(key, sub) && subval)
+				note(s, key, sub);
+		}
 	}
 }
 
@@ -1092,6 +1207,16 @@ static int parse_version(json_object *doc, struct oci_spec *s, struct cr_error *
 	return 0;
 }
 
+/* linux.cgroupsPath (parse_linux checked it is a string), for create's cgroup. */
+static void keep_cgroups_path(json_object *doc, struct oci_spec *s)
+{
+	json_object *l = member(doc, "linux"), *c = l ? member(l, "cgroupsPath") : NULL;
+
+	free(s->cgroups_path);
+	s->cgroups_path =
+	    c && json_object_get_string_len(c) > 0 ? cr_xstrdup(json_object_get_string(c)) : NULL;
+}
+
 static int parse_doc(json_object *doc, const char *bundle, struct oci_spec *s, struct cr_error *err)
 {
 	struct cr_config *cfg = &s->cfg;
@@ -1111,6 +1236,7 @@ static int parse_doc(json_object *doc, const char *bundle, struct oci_spec *s, s
 	    parse_annotations(doc, s, err) < 0 || parse_hooks(doc, s, err) < 0)
 		return -1;
 	note_unapplied(doc, s);
+	keep_cgroups_path(doc, s);
 	p = member(doc, "process");
 	if (!p) {
 		cr_fail(err, 0, "config.json has no process");
@@ -1160,6 +1286,7 @@ void oci_spec_free(struct oci_spec *s)
 	strv_free(&s->annotations);
 	oci_hooks_free(&s->hooks);
 	free(s->unapplied);
+	free(s->cgroups_path);
 	oci_spec_init(s);
 }
 

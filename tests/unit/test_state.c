@@ -370,6 +370,57 @@ START_TEST(record_lookup)
 }
 END_TEST
 
+/* A state file's cgroup= is the user's own text: only a container cgroup's form, named for
+ * the container, is ever taken for one (rm and the garbage collection remove it). */
+START_TEST(recorded_cgroup_is_checked)
+{
+	static const char good[] =
+	    "/sys/fs/cgroup/unified/user.slice/user-1000.slice/user@1000.service/conti-rootless/"
+	    "web-a1b2c3";
+	static const char *const bad[] = {
+	    "/sys/fs/cgroup/unified/user.slice/user-1000.slice/user@1000.service/conti-rootless/"
+	    "web-a1b2c3/",
+	    "/sys/fs/cgroup/user.slice/../../../tmp/conti-rootless/web-a1b2c3",
+	    "/sys/fs/cgroup/x/./conti-rootless/web-a1b2c3",
+	    "/sys/fs/cgroup/x//conti-rootless/web-a1b2c3",
+	    "/sys/fs/cgroup/x/conti-rootless/../conti-rootless/web-a1b2c3",
+	    "/sys/fs/cgroup/x/conti-rootless/db-a1b2c3",   /* another container's */
+	    "/sys/fs/cgroup/x/conti-rootless/web-a1b2c3d", /* not NAME-XXXXXX */
+	    "/sys/fs/cgroup/x/conti-rootless/web",
+	    "/sys/fs/cgroup/x/conti-runtime/web-a1b2c3",
+	    "/sys/fs/cgroup/conti-rootless/web-a1b2c3", /* the root's own */
+	    "/tmp/x/conti-rootless/web-a1b2c3",
+	    "sys/fs/cgroup/x/conti-rootless/web-a1b2c3",
+	    "/sys/fs/cgroup/x y/conti-rootless/web-a1b2c3",
+	    "/sys/fs/cgroup/x\n/conti-rootless/web-a1b2c3",
+	    "",
+	};
+	struct cr_state a;
+	struct cr_error err;
+	char buf[640], *text;
+
+	ck_assert(state_cgroup_path_ok(good, "web"));
+	ck_assert(state_cgroup_path_ok("/sys/fs/cgroup/u/conti-rootless/web-000000", "web"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!state_cgroup_path_ok(bad[i], "web"), "%s", bad[i]);
+	/* recorded, well formed, but no cgroup of ours there (or a second user's): refused */
+	ck_assert_int_eq(state_create(&paths, "web", "name=web\n", 0755, &a, &err), 0);
+	text = cr_xasprintf("status=running\ncgroup=%s\n", good);
+	ck_assert_int_eq(state_runtime_write(&a, text, &err), 0);
+	ck_assert_int_eq(state_recorded_cgroup(&a, buf, sizeof(buf)), -1);
+	ck_assert_str_eq(buf, "");
+	free(text);
+	/* one that is the user's own dir, but not on a cgroup mount */
+	text = cr_xasprintf("status=running\ncgroup=/sys/fs/cgroup/../../..%s/conti-rootless/"
+			    "web-a1b2c3\n",
+			    tmpdir);
+	ck_assert_int_eq(state_runtime_write(&a, text, &err), 0);
+	ck_assert_int_eq(state_recorded_cgroup(&a, buf, sizeof(buf)), -1);
+	free(text);
+	state_release(&a);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("state");
@@ -387,6 +438,7 @@ int main(void)
 	tcase_add_test(tc, garbage_of_killed_rm_runs);
 	tcase_add_test(tc, upper_takes_the_root_mode);
 	tcase_add_test(tc, record_lookup);
+	tcase_add_test(tc, recorded_cgroup_is_checked);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
