@@ -146,6 +146,9 @@ int state_write_runtime_files(const struct cr_state *st, const char *const *name
 /* Reads the container's config text into a malloc'ed string (NULL if damaged). */
 char *state_read_config(const struct cr_state *st);
 
+/* Replaces DATA/containers/NAME/config with text, atomically (update). */
+int state_write_config(const struct cr_state *st, const char *text, struct cr_error *err);
+
 /* Replaces RUNTIME/NAME/state with text and the boot id, atomically. */
 int state_runtime_write(const struct cr_state *st, const char *text, struct cr_error *err);
 
