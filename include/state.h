@@ -190,6 +190,10 @@ void state_collect_garbage(const struct cr_paths *paths, bool full);
  * no byte outside [A-Za-z0-9@._:-] in any (pure: what a state file's cgroup= must be). */
 bool state_cgroup_path_ok(const char *path, const char *name);
 
+/* True when path is state_cgroup_path_ok for name and a directory of a cgroup2 mount that we
+ * own, as its parent (conti-rootless) and the delegated cgroup above it are. */
+bool state_cgroup_ours(const char *path, const char *name);
+
 /* The cgroup RUNTIME/NAME/state records (cgroup=) into buf, when state_cgroup_path_ok and it
  * is a directory of a cgroup2 mount that we own, as its parent (conti-rootless) and the
  * delegated cgroup above it are: 0; else -1 ("" in buf), whatever the file says. */

@@ -731,26 +731,32 @@ static bool owned_cgroup_dir(const char *path)
 	       statfs(path, &sfs) == 0 && sfs.f_type == 0x63677270 /* CGROUP2_SUPER_MAGIC */;
 }
 
+bool state_cgroup_ours(const char *path, const char *name)
+{
+	cleanup_free char *p = NULL;
+
+	if (!state_cgroup_path_ok(path, name))
+		return false;
+	/* it, conti-rootless and the delegated cgroup: ours, never a second user's */
+	p = cr_xstrdup(path);
+	for (int i = 0; i < 3; i++) {
+		if (!owned_cgroup_dir(p))
+			return false;
+		*strrchr(p, '/') = '\0';
+	}
+	return true;
+}
+
 int state_recorded_cgroup(const struct cr_state *st, char *buf, size_t len)
 {
 	char text[4096];
-	cleanup_free char *path = NULL;
 
 	buf[0] = '\0';
 	state_runtime_read(st, text, sizeof(text));
 	if (state_record_get(text, "cgroup", buf, len) < 0 || strlen(buf) + 1 >= len ||
-	    !state_cgroup_path_ok(buf, st->name)) {
+	    !state_cgroup_ours(buf, st->name)) {
 		buf[0] = '\0';
 		return -1;
-	}
-	/* it, conti-rootless and the delegated cgroup: ours, never a second user's */
-	path = cr_xstrdup(buf);
-	for (int i = 0; i < 3; i++) {
-		if (!owned_cgroup_dir(path)) {
-			buf[0] = '\0';
-			return -1;
-		}
-		*strrchr(path, '/') = '\0';
 	}
 	return 0;
 }
