@@ -470,6 +470,38 @@ START_TEST(tmpfs_options)
 	/* a size alone keeps the default mode */
 	ck_assert_int_eq(PARSE(&cli, &err, "run", "--tmpfs", "/tmp:size=1g", "r"), 0);
 	ck_assert_str_eq(cli.cfg.mounts[0].data, "mode=1777,size=1073741824");
+	cli_free(&cli);
+}
+END_TEST
+
+/* A damaged saved config's limit is refused, never written into a cgroup or a mount. */
+START_TEST(damaged_limits_refused)
+{
+	static const char *const lines[] = {
+	    "res_memory=-5\n",	    "res_memory=12abc\n",
+	    "res_memory_swap=0\n",  "res_cpu_quota=10\n",
+	    "res_cpu_weight=0\n",   "res_cpu_weight=20000\n",
+	    "res_pids_limit=-7\n",  "res_io_weight=99999\n",
+	    "cgroups=2\n",	    "shm_size=0\n",
+	    "shm_size=\n",	    "ulimit=nofile=5:1\n",
+	    "ulimit=bogus=1\n",	    "mount=tmpfs\nmount.dst=/t\nmount.data=mode=1777,suid\n",
+	    "mount.data=size=1m\n", "mount=bind\nmount.dst=/t\nmount.data=size=1m\n",
+	    "res_cpu_period=5\n",
+	};
+	static const char head[] = "name=x\nrootfs=/r\n";
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct cr_config cfg;
+		char *text = cr_xasprintf("%s%s", head, lines[i]);
+
+		config_init(&cfg);
+		ck_assert_msg(config_parse(text, &cfg) == -1, "accepted: %s", lines[i]);
+		config_free(&cfg);
+		free(text);
+	}
+}
+END_TEST
+
 /* stats [--no-stream] [--format F] [NAME...] and update LIMITS NAME (#16). */
 START_TEST(stats_and_update)
 {
@@ -527,34 +559,6 @@ START_TEST(stats_and_update)
 	cli_free(&cli);
 	ck_assert_int_eq(PARSE(&cli, &err, "update", "--ulimit", "nofile=1:2", "web"), -1);
 	cli_free(&cli);
-}
-END_TEST
-
-/* A damaged saved config's limit is refused, never written into a cgroup or a mount. */
-START_TEST(damaged_limits_refused)
-{
-	static const char *const lines[] = {
-	    "res_memory=-5\n",	    "res_memory=12abc\n",
-	    "res_memory_swap=0\n",  "res_cpu_quota=10\n",
-	    "res_cpu_weight=0\n",   "res_cpu_weight=20000\n",
-	    "res_pids_limit=-7\n",  "res_io_weight=99999\n",
-	    "cgroups=2\n",	    "shm_size=0\n",
-	    "shm_size=\n",	    "ulimit=nofile=5:1\n",
-	    "ulimit=bogus=1\n",	    "mount=tmpfs\nmount.dst=/t\nmount.data=mode=1777,suid\n",
-	    "mount.data=size=1m\n", "mount=bind\nmount.dst=/t\nmount.data=size=1m\n",
-	    "res_cpu_period=5\n",
-	};
-	static const char head[] = "name=x\nrootfs=/r\n";
-
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		struct cr_config cfg;
-		char *text = cr_xasprintf("%s%s", head, lines[i]);
-
-		config_init(&cfg);
-		ck_assert_msg(config_parse(text, &cfg) == -1, "accepted: %s", lines[i]);
-		config_free(&cfg);
-		free(text);
-	}
 }
 END_TEST
 
