@@ -33,6 +33,8 @@ enum cr_command {
 	CR_CMD_TOP,
 	CR_CMD_PORT,
 	CR_CMD_PRUNE,
+	CR_CMD_STATS,
+	CR_CMD_UPDATE,
 	CR_CMD_IMAGE, /* an image command (pull, images, ...): names holds the helper's argv */
 };
 
@@ -40,7 +42,7 @@ struct cr_cli {
 	enum cr_command command;
 	const char *name; /* the command's name, for messages */
 	bool trace;
-	struct cr_config cfg;	/* run, create */
+	struct cr_config cfg;	/* run, create; update: its limits in cfg.res */
 	bool detach;		/* run -d */
 	const char *port;	/* port NAME PORT[/PROTO]: the PORT, NULL: all */
 	bool net_given;		/* run, create: --net given (-p keeps it, or refuses it) */
@@ -51,13 +53,14 @@ struct cr_cli {
 	bool json;		/* ps --format json */
 	bool quiet;		/* ps -q */
 	bool no_trunc;		/* ps --no-trunc */
-	const char *format;	/* ps --format TEMPLATE (in argv) */
+	const char *format;	/* ps, stats --format TEMPLATE (in argv) */
 	struct cr_strv filters; /* ps --filter KEY=VALUE */
 	bool attach;		/* start -a */
 	bool follow;		/* logs -f */
 	int timeout;		/* stop -t, seconds */
 	int signal;		/* kill -s */
 	bool follow_links;	/* cp -L */
+	bool no_stream;		/* stats --no-stream */
 
 	struct cr_log_filter logs; /* logs --tail, --since, -t */
 };

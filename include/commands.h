@@ -1,5 +1,5 @@
 /* commands.h - the everyday commands people know from docker: restart, wait, rm -a and
- * container prune, top, port (each in src/cmd-*.c; cp is in copy.h). */
+ * container prune, top, port, stats, update (each in src/cmd-*.c; cp is in copy.h). */
 #ifndef CR_COMMANDS_H
 #define CR_COMMANDS_H
 
@@ -26,6 +26,15 @@ int cmd_top(const char *name, struct cr_error *err);
 /* port: the published ports of a container ("80/tcp -> 0.0.0.0:8080"), or the host side of
  * one container port (which: "PORT[/tcp|/udp]", NULL for all). */
 int cmd_port(const char *name, const char *which, struct cr_error *err);
+
+/* stats: the resource use of the running containers names (every one when empty), as podman
+ * shows it, once (no_stream) or redrawn every second; json or a {{.Field}} template. */
+int cmd_stats(const struct cr_strv *names, bool no_stream, bool json, const char *format,
+	      struct cr_error *err);
+
+/* update: the limits res gives (the others as they were) into the container's saved
+ * configuration and, when it runs, its cgroup. */
+int cmd_update(const char *name, const struct cr_resources *res, struct cr_error *err);
 
 struct cr_state;
 struct cr_port;

@@ -146,6 +146,9 @@ int state_write_runtime_files(const struct cr_state *st, const char *const *name
 /* Reads the container's config text into a malloc'ed string (NULL if damaged). */
 char *state_read_config(const struct cr_state *st);
 
+/* Replaces DATA/containers/NAME/config with text, atomically (update). */
+int state_write_config(const struct cr_state *st, const char *text, struct cr_error *err);
+
 /* Replaces RUNTIME/NAME/state with text and the boot id, atomically. */
 int state_runtime_write(const struct cr_state *st, const char *text, struct cr_error *err);
 
@@ -186,6 +189,10 @@ void state_collect_garbage(const struct cr_paths *paths, bool full);
  * /sys/fs/cgroup/.../conti-rootless/NAME-XXXXXX, absolute, no ".", ".." or empty component,
  * no byte outside [A-Za-z0-9@._:-] in any (pure: what a state file's cgroup= must be). */
 bool state_cgroup_path_ok(const char *path, const char *name);
+
+/* True when path is state_cgroup_path_ok for name and a directory of a cgroup2 mount that we
+ * own, as its parent (conti-rootless) and the delegated cgroup above it are. */
+bool state_cgroup_ours(const char *path, const char *name);
 
 /* The cgroup RUNTIME/NAME/state records (cgroup=) into buf, when state_cgroup_path_ok and it
  * is a directory of a cgroup2 mount that we own, as its parent (conti-rootless) and the

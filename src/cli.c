@@ -42,6 +42,8 @@ static const char usage_main[] =
     "  cp SRC DEST             copy between the host and a container (NAME:PATH)\n"
     "  top NAME                the processes of a container\n"
     "  port NAME [PORT]        the ports a container publishes (-p)\n"
+    "  stats [NAME...]         CPU, memory, network, block I/O and PIDs of running containers\n"
+    "  update [OPTIONS] NAME   change a container's limits (--memory, --cpus, --pids-limit ...)\n"
     "  container prune         remove every stopped container\n"
     "  unshare [CMD...]        a shell in the namespaces that hold the containers' handles\n"
     "  pull IMAGE              fetch an image into the store (docker://, oci:, oci-archive:,\n"
@@ -332,6 +334,7 @@ enum {
 	OPT_CGROUPS,
 	OPT_ULIMIT,
 	OPT_SHM_SIZE,
+	OPT_NO_STREAM,
 };
 
 static const struct option run_options[] = {
@@ -886,6 +889,39 @@ static const char usage_cp[] =
     "  -L, --follow-link   follow a symbolic link given as SRC (else it is copied as a link)\n"
     "\n"
     "Example: conti-rootless cp ./app.conf dev:/etc/app.conf\n";
+static const char usage_stats[] =
+    "Usage: conti-rootless stats [--no-stream] [--format json|table|TEMPLATE] [NAME...]\n"
+    "\n"
+    "Show the resource use of running containers (every running one when no NAME is given),\n"
+    "redrawn every second until interrupted, as podman stats: ID, NAME, CPU % (100% is one\n"
+    "CPU busy), MEM USAGE / LIMIT, MEM %, NET IO (a network of its own), BLOCK IO and PIDS,\n"
+    "read from the container's cgroup. \"--\" where the host gives nothing to read (no\n"
+    "cgroup delegated to you, a controller cgroup v1 holds, --net host's traffic).\n"
+    "\n"
+    "  --no-stream              print once and exit\n"
+    "  --format FORMAT          table (default), json, or a template of {{.ID}}, {{.Name}},\n"
+    "                           {{.CPUPerc}}, {{.MemUsage}}, {{.MemPerc}}, {{.NetIO}},\n"
+    "                           {{.BlockIO}}, {{.PIDs}} (\"table \" before it: a header)\n"
+    "\n"
+    "Example: conti-rootless stats --no-stream web\n";
+static const char usage_update[] =
+    "Usage: conti-rootless update [OPTIONS] NAME\n"
+    "\n"
+    "Change the limits of a container: a running one's cgroup at once, and its saved\n"
+    "configuration, so that its next start keeps them (a stopped one: only that). The\n"
+    "limits not given stay as they were.\n"
+    "\n"
+    "  -m, --memory SIZE        memory limit\n"
+    "  --memory-swap SIZE       memory plus swap (-1: unlimited swap)\n"
+    "  --memory-reservation SIZE  memory kept from reclaim (memory.low)\n"
+    "  --cpus N                 CPU time, in CPUs (0.5: half of one)\n"
+    "  -c, --cpu-shares N       relative CPU weight, 2..262144 (cgroup v1 units)\n"
+    "  --cpu-weight N           relative CPU weight, 1..10000\n"
+    "  --pids-limit N           most processes (-1 or 0: unlimited)\n"
+    "  --io-weight N            relative block I/O weight, 1..10000\n"
+    "  --blkio-weight N         the same in cgroup v1 units, 10..1000\n"
+    "\n"
+    "Example: conti-rootless update --pids-limit 100 --memory 1g web\n";
 static const char usage_top[] = "Usage: conti-rootless top NAME\n"
 				"\n"
 				"List the processes of a running container, as ps -ef does, with\n"
@@ -1209,6 +1245,53 @@ static int any_operands(struct cr_cli *cli, int argc, char **argv, struct cr_err
 	return 0;
 }
 
+/* stats: --no-stream, --format as ps takes it. */
+static int stats_option(struct cr_cli *cli, int c, const char *arg, struct cr_error *err)
+{
+	if (c == OPT_NO_STREAM) {
+		cli->no_stream = true;
+		return 0;
+	}
+	if (strstr(arg, "{{")) {
+		cli->format = arg;
+		cli->json = false;
+		return 0;
+	}
+	if (strcmp(arg, "json") && strcmp(arg, "table"))
+		return bad_usage(err, "stats ",
+				 "--format takes table, json or a template like '{{.Name}}', not",
+				 arg);
+	cli->json = !strcmp(arg, "json");
+	cli->format = NULL;
+	return 0;
+}
+
+/* update: the limit options, parsed as run's (cli_parse_limit); their rules are checked
+ * against the container's saved limits they change (cmd-update.c). */
+static int update_option(struct cr_cli *cli, int c, const char *arg, struct cr_error *err)
+{
+	return limit_option(&cli->cfg, c, arg, err);
+}
+
+/* update: one NAME, and at least one limit to change. */
+static int update_operands(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
+{
+	static const struct cr_resources none;
+
+	if (!memcmp(&cli->cfg.res, &none, sizeof(none))) {
+		cr_fail(err, 0, "update: give at least one limit to change");
+		return cr_hint(err, "e.g. conti-rootless update --pids-limit 100 %s",
+			       argc ? argv[0] : "NAME");
+	}
+	return name_operands(cli, argc, argv, true, err);
+}
+
+/* stats: NAME..., or none for every running container. */
+static int any_names(struct cr_cli *cli, int argc, char **argv, struct cr_error *err)
+{
+	return argc ? name_operands(cli, argc, argv, false, err) : 0;
+}
+
 #define HELP_OPT                                                                                   \
 	{                                                                                          \
 		"help", no_argument, NULL, OPT_HELP                                                \
@@ -1255,6 +1338,23 @@ static const struct option help_only[] = {HELP_OPT, {NULL, 0, NULL, 0}};
 static const struct option check_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT}, HELP_OPT, {NULL, 0, NULL, 0}};
 
+static const struct option stats_options[] = {{"no-stream", no_argument, NULL, OPT_NO_STREAM},
+					      {"format", required_argument, NULL, OPT_FORMAT},
+					      HELP_OPT,
+					      {NULL, 0, NULL, 0}};
+static const struct option update_options[] = {
+    {"memory", required_argument, NULL, 'm'},
+    {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
+    {"memory-reservation", required_argument, NULL, OPT_MEMORY_RESERVATION},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"cpu-shares", required_argument, NULL, 'c'},
+    {"cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT},
+    {"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
+    {"io-weight", required_argument, NULL, OPT_IO_WEIGHT},
+    {"blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT},
+    HELP_OPT,
+    {NULL, 0, NULL, 0}};
+
 /* Every command as data: its options, how it takes them and its operands. */
 static const struct command {
 	const char *name;
@@ -1286,6 +1386,9 @@ static const struct command {
     {"cp", CR_CMD_CP, usage_cp, "+:L", cp_options, simple_option, cp_operands},
     {"top", CR_CMD_TOP, usage_top, "+:", help_only, simple_option, name_operand},
     {"port", CR_CMD_PORT, usage_port, "+:", help_only, simple_option, port_operands},
+    {"stats", CR_CMD_STATS, usage_stats, "+:", stats_options, stats_option, any_names},
+    {"update", CR_CMD_UPDATE, usage_update, "+:m:c:", update_options, update_option,
+     update_operands},
     {"container prune", CR_CMD_PRUNE, usage_prune, "+:f", prune_options, simple_option,
      no_operands},
 };

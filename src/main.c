@@ -20,7 +20,7 @@ static bool takes_names(enum cr_command cmd)
 	return cmd == CR_CMD_START || cmd == CR_CMD_EXEC || cmd == CR_CMD_INSPECT ||
 	       cmd == CR_CMD_LOGS || cmd == CR_CMD_STOP || cmd == CR_CMD_KILL || cmd == CR_CMD_RM ||
 	       cmd == CR_CMD_RESTART || cmd == CR_CMD_WAIT || cmd == CR_CMD_TOP ||
-	       cmd == CR_CMD_PORT;
+	       cmd == CR_CMD_PORT || cmd == CR_CMD_STATS || cmd == CR_CMD_UPDATE;
 }
 
 /* Replaces each id (or id prefix) among the NAME operands with its container's name. */
@@ -95,6 +95,10 @@ static int dispatch(struct cr_cli *cli, struct cr_error *err)
 		return cmd_top(cli->names.v[0], err);
 	case CR_CMD_PORT:
 		return cmd_port(cli->names.v[0], cli->port, err);
+	case CR_CMD_STATS:
+		return cmd_stats(&cli->names, cli->no_stream, cli->json, cli->format, err);
+	case CR_CMD_UPDATE:
+		return cmd_update(cli->names.v[0], &cli->cfg.res, err);
 	case CR_CMD_CP:
 		return copy_run(cli->names.v[0], cli->names.v[1], cli->follow_links, err);
 	case CR_CMD_UNSHARE:

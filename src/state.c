@@ -731,26 +731,32 @@ static bool owned_cgroup_dir(const char *path)
 	       statfs(path, &sfs) == 0 && sfs.f_type == 0x63677270 /* CGROUP2_SUPER_MAGIC */;
 }
 
+bool state_cgroup_ours(const char *path, const char *name)
+{
+	cleanup_free char *p = NULL;
+
+	if (!state_cgroup_path_ok(path, name))
+		return false;
+	/* it, conti-rootless and the delegated cgroup: ours, never a second user's */
+	p = cr_xstrdup(path);
+	for (int i = 0; i < 3; i++) {
+		if (!owned_cgroup_dir(p))
+			return false;
+		*strrchr(p, '/') = '\0';
+	}
+	return true;
+}
+
 int state_recorded_cgroup(const struct cr_state *st, char *buf, size_t len)
 {
 	char text[4096];
-	cleanup_free char *path = NULL;
 
 	buf[0] = '\0';
 	state_runtime_read(st, text, sizeof(text));
 	if (state_record_get(text, "cgroup", buf, len) < 0 || strlen(buf) + 1 >= len ||
-	    !state_cgroup_path_ok(buf, st->name)) {
+	    !state_cgroup_ours(buf, st->name)) {
 		buf[0] = '\0';
 		return -1;
-	}
-	/* it, conti-rootless and the delegated cgroup: ours, never a second user's */
-	path = cr_xstrdup(buf);
-	for (int i = 0; i < 3; i++) {
-		if (!owned_cgroup_dir(path)) {
-			buf[0] = '\0';
-			return -1;
-		}
-		*strrchr(path, '/') = '\0';
 	}
 	return 0;
 }
@@ -773,6 +779,28 @@ char *state_read_config(const struct cr_state *st)
 	}
 	buf[n] = '\0';
 	return buf;
+}
+
+int state_write_config(const struct cr_state *st, const char *text, struct cr_error *err)
+{
+	cleanup_free char *rel = cr_xasprintf("containers/%s", st->name);
+	cleanup_close int dfd = open_beneath(st->data_root, rel, O_PATH | O_DIRECTORY, 0);
+	cleanup_close int fd = -1;
+
+	if (dfd < 0)
+		return cr_fail(err, errno, "open %s", st->data_dir);
+	fd = openat(dfd, "config.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || cr_write_all(fd, text, strlen(text)) < 0 || fsync(fd) < 0) {
+		cr_fail(err, errno, "write %s/config.tmp", st->data_dir);
+		unlinkat(dfd, "config.tmp", 0);
+		return -1;
+	}
+	if (renameat(dfd, "config.tmp", dfd, "config") < 0) {
+		cr_fail(err, errno, "rename %s/config.tmp", st->data_dir);
+		unlinkat(dfd, "config.tmp", 0);
+		return -1;
+	}
+	return 0;
 }
 
 int state_runtime_write(const struct cr_state *st, const char *text, struct cr_error *err)

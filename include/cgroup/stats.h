@@ -36,4 +36,22 @@ void stats_parse_net_dev(const char *text, long long *rx, long long *tx);
 /* CPU % between two readings (100% = one CPU busy), as docker and podman show it. */
 double stats_cpu_percent(const struct cr_stats *before, const struct cr_stats *after);
 
+/* bytes as podman shows them (go-units' HumanSize: 1000-based, 4 significant digits):
+ * "0B", "999B", "1.5kB", "1.049MB", "2GB"; "--" for -1 (unknown). */
+void stats_human_size(long long bytes, char *buf, size_t len);
+
+/* The cells `stats` shows of a reading (cpu %: stats_cpu_percent's, mem_total: the host's
+ * memory, the limit shown where the cgroup has none), as podman names them. */
+struct cr_stats_cells {
+	char cpu_perc[16];  /* "12.34%" */
+	char mem_usage[48]; /* "1.049MB / 2GB", "-- / --" */
+	char mem_perc[16];  /* "0.05%", "--" */
+	char net_io[48];    /* "1.5kB / 700B", "-- / --" */
+	char block_io[48];  /* "0B / 4.096kB", "-- / --" */
+	char pids[24];	    /* "3", "--" */
+	char cpu_time[24];  /* "1.234s", "--" */
+};
+void stats_cells(const struct cr_stats *s, double cpu_percent, long long mem_total,
+		 struct cr_stats_cells *out);
+
 #endif

@@ -40,8 +40,9 @@ struct oci_state {
 	struct cr_strv annotations; /* KEY=VALUE */
 	bool own_pidns;		    /* the container has a PID namespace of its own */
 	bool creating;		    /* create has not finished (or was killed) */
-	char *hooks; /* config.json's poststart and poststop hooks (its "hooks" syntax), NULL */
-	int dir_fd;  /* ROOT/ID, -1 when not open */
+	char *hooks;  /* config.json's poststart and poststop hooks (its "hooks" syntax), NULL */
+	int dir_fd;   /* ROOT/ID, -1 when not open */
+	char *cgroup; /* the container's own cgroup (absolute path), NULL: none */
 };
 
 /* True when id is a valid container ID (runc's: letters, digits, "_+-.", not "." or ".."). */

@@ -231,3 +231,57 @@ int stats_read(int dirfd, pid_t pid, struct cr_stats *s, struct cr_error *err)
 	free(buf);
 	return 0;
 }
+
+void stats_human_size(long long bytes, char *buf, size_t len)
+{
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+	double v = (double)bytes;
+	size_t u = 0;
+
+	if (bytes < 0) {
+		snprintf(buf, len, "--");
+		return;
+	}
+	while (v >= 1000.0 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1000.0;
+		u++;
+	}
+	snprintf(buf, len, "%.4g%s", v, units[u]);
+}
+
+/* "A / B" of two sizes, "-- / --" when the first is unknown. */
+static void pair(long long a, long long b, char *buf, size_t len)
+{
+	char x[24], y[24];
+
+	stats_human_size(a, x, sizeof(x));
+	stats_human_size(a < 0 ? -1 : b, y, sizeof(y));
+	snprintf(buf, len, "%s / %s", x, y);
+}
+
+void stats_cells(const struct cr_stats *s, double cpu_percent, long long mem_total,
+		 struct cr_stats_cells *out)
+{
+	long long limit = s->mem_limit > 0 ? s->mem_limit : mem_total;
+
+	if (s->cpu_usec >= 0) {
+		snprintf(out->cpu_perc, sizeof(out->cpu_perc), "%.2f%%", cpu_percent);
+		snprintf(out->cpu_time, sizeof(out->cpu_time), "%lld.%03llds",
+			 s->cpu_usec / 1000000, (s->cpu_usec / 1000) % 1000);
+	} else {
+		snprintf(out->cpu_perc, sizeof(out->cpu_perc), "--");
+		snprintf(out->cpu_time, sizeof(out->cpu_time), "--");
+	}
+	pair(s->mem_current, limit, out->mem_usage, sizeof(out->mem_usage));
+	if (s->mem_current >= 0 && limit > 0)
+		snprintf(out->mem_perc, sizeof(out->mem_perc), "%.2f%%",
+			 (double)s->mem_current * 100.0 / (double)limit);
+	else
+		snprintf(out->mem_perc, sizeof(out->mem_perc), "--");
+	pair(s->net_rx, s->net_tx, out->net_io, sizeof(out->net_io));
+	pair(s->blk_read, s->blk_write, out->block_io, sizeof(out->block_io));
+	if (s->pids >= 0)
+		snprintf(out->pids, sizeof(out->pids), "%lld", s->pids);
+	else
+		snprintf(out->pids, sizeof(out->pids), "--");
+}

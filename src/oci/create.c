@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
+#include "container.h"
 #include "keeper.h"
 #include "mounts.h"
 #include "oci/console.h"
@@ -75,8 +77,10 @@ struct create_ctx {
 	size_t nns;	 /* how many */
 	unsigned long clone_flags;
 	bool new_userns;
-	bool debug; /* --debug: each set-up step on stderr, as --trace */
-	pid_t pid;  /* C, in our PID namespace */
+	bool debug;	     /* --debug: each set-up step on stderr, as --trace */
+	pid_t pid;	     /* C, in our PID namespace */
+	struct cr_cgroup cg; /* C's own cgroup (dirfd -1: none); C is cloned into it */
+	bool in_cgroup;	     /* it was (else C moves itself there first) */
 };
 
 static int send_type(int sock, char type, const void *payload, size_t len)
@@ -164,6 +168,13 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	sigset_t none;
 	size_t i;
 
+	/* Into its cgroup before anything (a kernel without CLONE_INTO_CGROUP); its fd, the
+	 * user's delegated tree, never reaches the container. */
+	if (x->cg.dirfd >= 0 && !x->in_cgroup && container_enter_cgroup(x->cg.dirfd, &err) < 0)
+		die(x->sock, &err);
+	if (x->cg.dirfd >= 0)
+		close(x->cg.dirfd);
+	x->cg.dirfd = -1;
 	/* Dumpable until mapped only in a new user namespace (R must write its maps: a
 	 * non-dumpable process's /proc files belong to the namespace's root, unmapped yet). */
 	if (x->new_userns &&
@@ -282,7 +293,7 @@ static void __attribute__((noreturn)) parent_main(struct create_ctx *x)
 		die(x->sock, &err);
 	}
 	flags &= ~(unsigned long)CLONE_NEWTIME; /* clone(2) takes it only through clone3 */
-	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid = container_clone(flags, x->cg.dirfd, &x->in_cgroup);
 	if (pid == 0)
 		child_main(x);
 	if (pid < 0) {
@@ -537,6 +548,7 @@ static void fill_state(const struct create_ctx *x, int dir_fd, struct oci_state 
 		strv_push(&st->annotations, x->spec.annotations.v[i]);
 	st->hooks = oci_kept_hooks_json(&x->spec.hooks);
 	st->dir_fd = dir_fd;
+	st->cgroup = x->cg.path[0] ? cr_xstrdup(x->cg.path) : NULL;
 }
 
 /* Writes the pid file: a temp file of ours beside it (new: never a link or FIFO someone put
@@ -670,8 +682,39 @@ static void ctx_free(struct create_ctx *x)
 		close(x->fifo_fd);
 	if (x->console_fd >= 0)
 		close(x->console_fd);
+	cgroup_release(&x->cg);
 	plan_free(&x->plan);
 	oci_spec_free(&x->spec);
+}
+
+/* C's own cgroup under the user's delegated subtree (conti-rootless/ID-RANDOM), with
+ * linux.resources' limits: where none can be made, or the limits cannot be applied there,
+ * a warning and the container goes on without (rootless runc and crun: cgroups are
+ * optional for a rootless runtime). */
+static void make_cgroup(const struct oci_global *g, struct create_ctx *x)
+{
+	static const struct cr_resources none;
+	const struct cr_resources *res = &x->spec.cfg.res;
+	struct cr_cgroup_host h;
+	struct cr_error err = {0};
+
+	cgroup_probe(&h);
+	if (cgroup_check(&h, res, &err) < 0) {
+		char line[1024];
+
+		cr_error_format(&err, line, sizeof(line));
+		oci_warn(g, "linux.resources not applied: %s", line);
+		res = &none;
+	}
+	if (h.mode == CR_CG_DELEGATED && cgroup_create(&h, x->opts->id, res, &x->cg, &err) < 0) {
+		char line[1024];
+
+		cr_error_format(&err, line, sizeof(line));
+		oci_warn(g, "no cgroup of its own for container %s: %s", x->opts->id, line);
+	}
+	if (x->cg.path[0])
+		oci_debug(g, "container %s: cgroup %s", x->opts->id, x->cg.path);
+	cgroup_host_release(&h);
 }
 
 /* Kills C (not our child once P is gone: by pidfd) and waits until it is gone. */
@@ -692,8 +735,12 @@ static void kill_container(pid_t pid)
 int oci_container_create(const struct oci_global *g, const struct oci_create_opts *opts, pid_t *pid,
 			 struct cr_error *err)
 {
-	struct create_ctx x = {
-	    .opts = opts, .sock = -1, .fifo_fd = -1, .console_fd = -1, .debug = g->debug};
+	struct create_ctx x = {.opts = opts,
+			       .sock = -1,
+			       .fifo_fd = -1,
+			       .console_fd = -1,
+			       .debug = g->debug,
+			       .cg = {.dirfd = -1}};
 	cleanup_close int root = -1, dir = -1;
 	cleanup_free char *bundle = NULL;
 	cleanup_free bool *src_is_dir = NULL;
@@ -722,7 +769,7 @@ int oci_container_create(const struct oci_global *g, const struct oci_create_opt
 	if (oci_spec_load(bundle, &x.spec, err) < 0 || check_rootfs(x.spec.cfg.rootfs, err) < 0)
 		goto fail;
 	if (x.spec.unapplied)
-		oci_warn(g, "linux.resources %s: not applied, this runtime makes no cgroup yet",
+		oci_warn(g, "linux.resources %s: not applied, this runtime does not carry them",
 			 x.spec.unapplied);
 	src_is_dir = cr_xcalloc(x.spec.cfg.nmounts + 1, sizeof(bool));
 	if (plan_namespaces(&x, err) < 0 || build_plan(&x, src_is_dir, err) < 0 ||
@@ -734,6 +781,7 @@ int oci_container_create(const struct oci_global *g, const struct oci_create_opt
 	}
 	oci_debug(g, "container %s: bundle %s, rootfs %s, %zu steps", opts->id, bundle,
 		  x.spec.cfg.rootfs, x.plan.n);
+	make_cgroup(g, &x);
 	if (spawn(&x, err) < 0)
 		goto fail;
 	if (drive(g, &x, dir, err) < 0)
@@ -744,6 +792,10 @@ int oci_container_create(const struct oci_global *g, const struct oci_create_opt
 fail:
 	if (x.pid > 0)
 		kill_container(x.pid);
+	if (x.cg.path[0]) {
+		cgroup_release(&x.cg);
+		cgroup_destroy(x.cg.path, &(struct cr_error){0});
+	}
 	if (err->status != CR_EXIT_NOT_FOUND && err->status != CR_EXIT_CANNOT_EXEC)
 		err->status = CR_EXIT_TOOL;
 	cr_rm_rf_at(root, opts->id, &(struct cr_error){0});

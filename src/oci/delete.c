@@ -9,8 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "oci/lifecycle.h"
 #include "oci/state.h"
+#include "state.h"
 #include "utils.h"
 
 /* SIGKILL to the container (its whole PID namespace) and wait until its process is gone. */
@@ -61,6 +63,10 @@ int oci_container_delete(const struct oci_global *g, const char *id, bool force,
 	}
 	if (s != OCI_STOPPED)
 		kill_and_wait(&st); /* created (waiting on exec.fifo), or forced */
+	/* its cgroup (what is left in it killed), once checked to be one create made for it:
+	 * state.json is ours, but a path in it is never removed blindly */
+	if (st.cgroup && state_cgroup_ours(st.cgroup, id))
+		cgroup_destroy(st.cgroup, &(struct cr_error){0});
 	root = oci_root_open(g, false, err);
 	if (root < 0 || cr_rm_rf_at(root, id, err) < 0)
 		goto out;

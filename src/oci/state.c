@@ -99,6 +99,7 @@ static int read_state(struct oci_state *st, struct cr_error *err)
 	st->rootfs = str_of(o, "rootfs");
 	st->created = str_of(o, "created");
 	st->owner = str_of(o, "owner");
+	st->cgroup = str_of(o, "x-conti-cgroup");
 	if (json_object_object_get_ex(o, "x-conti-hooks", &ann) &&
 	    json_object_is_type(ann, json_type_object))
 		st->hooks = cr_xstrdup(json_object_to_json_string_ext(
@@ -160,6 +161,8 @@ int oci_state_save(const struct oci_state *st, struct cr_error *err)
 	json_object_object_add(o, "x-conti-own-pidns", json_object_new_int(st->own_pidns));
 	if (st->creating)
 		json_object_object_add(o, "x-conti-creating", json_object_new_int(1));
+	if (st->cgroup)
+		json_object_object_add(o, "x-conti-cgroup", json_object_new_string(st->cgroup));
 	for (size_t i = 0; i < st->annotations.n; i++) {
 		const char *kv = st->annotations.v[i], *eq = strchr(kv, '=');
 		cleanup_free char *k = eq ? strndup(kv, (size_t)(eq - kv)) : cr_xstrdup(kv);
@@ -286,6 +289,7 @@ void oci_state_free(struct oci_state *st)
 	free(st->created);
 	free(st->owner);
 	free(st->hooks);
+	free(st->cgroup);
 	strv_free(&st->annotations);
 	if (st->dir_fd >= 0)
 		close(st->dir_fd);

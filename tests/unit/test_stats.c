@@ -160,6 +160,66 @@ START_TEST(read_fake_cgroup)
 }
 END_TEST
 
+START_TEST(human_sizes)
+{
+	char b[32];
+	static const struct {
+		long long v;
+		const char *s;
+	} cases[] = {{0, "0B"},
+		     {999, "999B"},
+		     {1000, "1kB"},
+		     {1500, "1.5kB"},
+		     {1048576, "1.049MB"},
+		     {2000000000, "2GB"},
+		     {536870912, "536.9MB"},
+		     {-1, "--"},
+		     {9223372036854775807LL, "9.223EB"}};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		stats_human_size(cases[i].v, b, sizeof(b));
+		ck_assert_str_eq(b, cases[i].s);
+	}
+}
+END_TEST
+
+START_TEST(cells)
+{
+	struct cr_stats s = {.cpu_usec = 1234567,
+			     .mem_current = 1000000,
+			     .mem_limit = -1,
+			     .pids = 3,
+			     .pids_limit = -1,
+			     .blk_read = -1,
+			     .blk_write = -1,
+			     .net_rx = 1500,
+			     .net_tx = 700};
+	struct cr_stats_cells c;
+
+	/* no memory.max: the host's memory is the limit, as podman shows it */
+	stats_cells(&s, 12.345, 4000000000LL, &c);
+	ck_assert_str_eq(c.cpu_perc, "12.35%");
+	ck_assert_str_eq(c.cpu_time, "1.234s");
+	ck_assert_str_eq(c.mem_usage, "1MB / 4GB");
+	ck_assert_str_eq(c.mem_perc, "0.03%");
+	ck_assert_str_eq(c.net_io, "1.5kB / 700B");
+	ck_assert_str_eq(c.block_io, "-- / --");
+	ck_assert_str_eq(c.pids, "3");
+	s.mem_limit = 2000000;
+	stats_cells(&s, 0, 4000000000LL, &c);
+	ck_assert_str_eq(c.mem_usage, "1MB / 2MB");
+	ck_assert_str_eq(c.mem_perc, "50.00%");
+	/* nothing known (no cgroup, host network): "--" everywhere, as the issue asks */
+	s = (struct cr_stats){-1, -1, -1, -1, -1, -1, -1, -1, -1, 0};
+	stats_cells(&s, 0, 4000000000LL, &c);
+	ck_assert_str_eq(c.cpu_perc, "--");
+	ck_assert_str_eq(c.mem_usage, "-- / --");
+	ck_assert_str_eq(c.mem_perc, "--");
+	ck_assert_str_eq(c.net_io, "-- / --");
+	ck_assert_str_eq(c.pids, "--");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stats");
@@ -169,6 +229,8 @@ int main(void)
 	tcase_add_test(tc, io_stat);
 	tcase_add_test(tc, net_dev);
 	tcase_add_test(tc, cpu_percent);
+	tcase_add_test(tc, human_sizes);
+	tcase_add_test(tc, cells);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("read");
 	tcase_add_test(tc, read_fake_cgroup);

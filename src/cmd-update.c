@@ -1,0 +1,191 @@
+/* cmd-update.c - update: a container's limits changed, as podman update and docker update
+ * do: the limits given replace the saved ones (the others stay), a running container's
+ * cgroup gets them at once (cgroup_apply), and its saved configuration keeps them for its
+ * next start. A running container without a cgroup of its own cannot be changed: nothing is.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "cli.h"
+#include "commands.h"
+#include "lifecycle.h"
+#include "state.h"
+#include "utils.h"
+
+static const struct {
+	unsigned ctl;
+	const char *name;
+} controllers[] = {{CR_CTL_CPU, "cpu"},
+		   {CR_CTL_MEMORY, "memory"},
+		   {CR_CTL_PIDS, "pids"},
+		   {CR_CTL_IO, "io"},
+		   {CR_CTL_CPUSET, "cpuset"}};
+
+/* The controllers a cgroup's cgroup.controllers lists (CR_CTL_*). */
+static unsigned read_controllers(int dirfd)
+{
+	cleanup_close int fd =
+	    openat(dirfd, "cgroup.controllers", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char text[256] = "";
+	unsigned got = 0;
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+
+	text[n > 0 ? n : 0] = '\0';
+	for (char *save = NULL, *w = strtok_r(text, " \n", &save); w;
+	     w = strtok_r(NULL, " \n", &save))
+		for (size_t i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++)
+			if (!strcmp(w, controllers[i].name))
+				got |= controllers[i].ctl;
+	return got;
+}
+
+/* Enables want in the subtree_control of the cgroup at path (best effort: an error is the
+ * limit's, which cgroup_apply names). */
+static void enable_at(const char *path, unsigned want)
+{
+	cleanup_close int fd = -1;
+	cleanup_free char *file = cr_xasprintf("%s/cgroup.subtree_control", path);
+
+	fd = open(file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	for (size_t i = 0; fd >= 0 && i < sizeof(controllers) / sizeof(controllers[0]); i++) {
+		char op[16];
+		int len;
+
+		if (!(want & controllers[i].ctl))
+			continue;
+		/* one at a time: a refused one must not keep the others out */
+		len = snprintf(op, sizeof(op), "+%s", controllers[i].name);
+		if (write(fd, op, (size_t)len) < 0)
+			continue;
+	}
+}
+
+/* A container made without a limit of this kind has its controller off: enabled now in
+ * conti-rootless/ (and the delegated cgroup above it), where the host delegates it. */
+static unsigned enable_missing(const char *path, int dirfd, unsigned needed)
+{
+	unsigned have = read_controllers(dirfd);
+	cleanup_free char *parent = cr_xstrdup(path);
+	cleanup_free char *grand = NULL;
+
+	if (!(needed & ~have))
+		return have;
+	*strrchr(parent, '/') = '\0';
+	grand = cr_xstrdup(parent);
+	*strrchr(grand, '/') = '\0';
+	enable_at(grand, needed & ~have);
+	enable_at(parent, needed & ~have);
+	return read_controllers(dirfd);
+}
+
+/* res's given limits over the saved ones in cfg. */
+static void merge(struct cr_resources *into, const struct cr_resources *res)
+{
+	if (res->memory)
+		into->memory = res->memory;
+	if (res->memory_swap)
+		into->memory_swap = res->memory_swap;
+	if (res->memory_reservation)
+		into->memory_reservation = res->memory_reservation;
+	if (res->cpu_quota) {
+		into->cpu_quota = res->cpu_quota;
+		into->cpu_period = res->cpu_period;
+	}
+	if (res->cpu_weight)
+		into->cpu_weight = res->cpu_weight;
+	if (res->pids_limit)
+		into->pids_limit = res->pids_limit;
+	if (res->io_weight)
+		into->io_weight = res->io_weight;
+}
+
+/* The running container's cgroup gets the limits (all of them: swap follows memory). */
+static int apply_running(const struct cr_state *st, const struct cr_config *cfg,
+			 struct cr_error *err)
+{
+	char path[640];
+	cleanup_close int dirfd = -1;
+	unsigned available;
+
+	if (state_recorded_cgroup(st, path, sizeof(path)) < 0) {
+		cr_fail(err, 0,
+			"container '%s' runs without a cgroup of its own: its limits cannot change "
+			"while it runs",
+			st->name);
+		return cr_hint(err, "it was started where no cgroup is delegated to you, or with "
+				    "--cgroups=disabled; stop it, update it, and start it again");
+	}
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0)
+		return cr_fail(err, errno, "open the cgroup of container '%s'", st->name);
+	available = enable_missing(path, dirfd, cgroup_needed(&cfg->res));
+	return cgroup_apply(dirfd, &cfg->res, available, err);
+}
+
+/* The saved configuration with the new limits, its created= and id= lines kept. */
+static int save(const struct cr_state *st, const char *old, const struct cr_config *cfg,
+		struct cr_error *err)
+{
+	cleanup_free char *text = config_serialize(cfg);
+	cleanup_free char *full = NULL;
+	char created[32] = "", id[CR_ID_LEN + 1] = "";
+
+	state_record_get(old, "created", created, sizeof(created));
+	state_record_get(old, "id", id, sizeof(id));
+	full = cr_xasprintf("%s%s%s%s%s%s%s", text, created[0] ? "created=" : "", created,
+			    created[0] ? "\n" : "", id[0] ? "id=" : "", id, id[0] ? "\n" : "");
+	return state_write_config(st, full, err);
+}
+
+static int update(const struct cr_state *st, const struct cr_resources *res, struct cr_error *err)
+{
+	cleanup_free char *text = state_read_config(st);
+	struct cr_config cfg;
+	struct cr_status s;
+	int ret = -1;
+
+	config_init(&cfg);
+	if (!text || config_parse(text, &cfg) < 0) {
+		cr_fail(err, 0, "the configuration of '%s' is damaged", st->name);
+		cr_hint(err, "remove it with 'conti-rootless rm %s'", st->name);
+		goto out;
+	}
+	merge(&cfg.res, res);
+	if (cli_check_limits(&cfg, err) < 0) {
+		cr_prefix(err, "update %s", st->name);
+		goto out;
+	}
+	lifecycle_status(st, &s);
+	if ((!strcmp(s.status, "running") || !strcmp(s.status, "created")) &&
+	    apply_running(st, &cfg, err) < 0)
+		goto out;
+	ret = save(st, text, &cfg, err);
+out:
+	config_free(&cfg);
+	return ret;
+}
+
+int cmd_update(const char *name, const struct cr_resources *res, struct cr_error *err)
+{
+	struct cr_paths paths;
+	struct cr_state st;
+	int ret;
+
+	if (state_paths_init(&paths, err) < 0)
+		return -1;
+	if (state_open_unlocked(&paths, name, &st, err) < 0) {
+		state_paths_free(&paths);
+		return -1;
+	}
+	ret = update(&st, res, err);
+	if (ret == 0)
+		printf("%s\n", name);
+	state_release(&st);
+	state_paths_free(&paths);
+	return ret;
+}
