@@ -674,8 +674,9 @@ int cli_check_limits(const struct cr_config *cfg, struct cr_error *err)
 		cr_fail(err, 0, "%s needs a cgroup, and --cgroups=disabled makes none", given);
 		return cr_hint(err, "drop --cgroups=disabled, or the limit");
 	}
-	/* docker's rules: swap is memory plus swap, so it needs the memory limit */
-	if (res->memory_swap && !res->memory) {
+	/* docker's rules: swap is memory plus swap, so it needs the memory limit (-1 alone:
+	 * unlimited swap, allowed) */
+	if (res->memory_swap > 0 && !res->memory) {
 		cr_fail(err, 0, "--memory-swap needs --memory (it is memory plus swap)");
 		return cr_hint(err, "give --memory too, e.g. -m 512m --memory-swap 1g");
 	}
