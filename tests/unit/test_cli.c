@@ -355,6 +355,9 @@ START_TEST(limit_options)
 	ck_assert_uint_eq(cli.cfg.res.io_weight, 1 + (490U * 9999) / 990);
 	ck_assert_uint_eq(cli.cfg.res.cpu_weight, 10000);
 	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--memory-swap", "-1", "r"), 0);
+	ck_assert_int_eq(cli.cfg.res.memory_swap, CR_RES_UNLIMITED);
+	cli_free(&cli);
 	ck_assert_int_eq(PARSE(&cli, &err, "run", "--pids-limit", "0", "r"), 0);
 	ck_assert_int_eq(cli.cfg.res.pids_limit, CR_RES_UNLIMITED);
 	cli_free(&cli);

@@ -564,8 +564,16 @@ START_TEST(resources_into_cfg_res)
 			 -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.memory.limit is not an integer"));
 	oci_spec_free(&s);
+	/* v1 units beyond their range are clamped as crun clamps them, not refused */
+	ck_assert_msg(parse(MIN_HEAD MIN_PROC ",\"linux\":{\"resources\":{\"cpu\":{\"shares\":"
+					      "999999999},\"blockIO\":{\"weight\":5}}}}",
+			    &s, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_uint_eq(s.cfg.res.cpu_weight, 10000);
+	ck_assert_uint_eq(s.cfg.res.io_weight, 1);
+	oci_spec_free(&s);
 	ck_assert_int_eq(parse(MIN_HEAD MIN_PROC ",\"linux\":{\"resources\":{\"cpu\":{\"shares\":"
-						 "999999999}}}}",
+						 "-1}}}}",
 			       &s, &err),
 			 -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.cpu.shares is out of range"));
