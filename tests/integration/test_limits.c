@@ -16,6 +16,7 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -932,6 +933,38 @@ START_TEST(test_attack_state_cgroup)
 }
 END_TEST
 
+/* After the TCase (in the runner): a failed case skips its own rm -f, and its containers
+ * would run on; those with a cgroup are named NAME-xxxxxx under conti-rootless/ with this
+ * runner's pid in NAME: killed (cgroup.kill) and removed. */
+static void lim_case_teardown(void)
+{
+	char parent[2560], mine[32], path[3072];
+	DIR *d;
+	struct dirent *de;
+
+	if (!deleg[0])
+		return;
+	snprintf(parent, sizeof(parent), "%s/conti-rootless", deleg);
+	snprintf(mine, sizeof(mine), "%d-", (int)runner);
+	d = opendir(parent);
+	while (d && (de = readdir(d))) {
+		FILE *f;
+
+		if (!strstr(de->d_name, mine))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/cgroup.kill", parent, de->d_name);
+		if ((f = fopen(path, "w"))) {
+			fputs("1", f);
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "%s/%s", parent, de->d_name);
+		for (int i = 0; i < 20 && rmdir(path) != 0 && errno == EBUSY; i++)
+			usleep(50000);
+	}
+	if (d)
+		closedir(d);
+}
+
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
@@ -942,6 +975,7 @@ int main(void)
 
 	runner = getpid();
 	probe();
+	tcase_add_unchecked_fixture(tc, NULL, lim_case_teardown);
 	fprintf(stderr, "limits: cgroup2 at %s, delegated subtree %s, controllers: %s\n",
 		cg_mnt[0] ? cg_mnt : "(none)", deleg[0] ? deleg : "(none)",
 		controllers[0] ? controllers : "(none)");
