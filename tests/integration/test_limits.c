@@ -444,7 +444,9 @@ START_TEST(test_pids_limit)
 	events = cg_read(cg, "pids.events");
 	ck_assert_msg(strcmp(events, "max 0") && strncmp(events, "max ", 4) == 0,
 		      "no fork was refused: pids.events '%s'", events);
-	ck_assert_msg(h_count_procs(mark) <= 50, "%d sleeps run with --pids-limit 50",
+	/* the monitor's command line names the mark too: it is not in the cgroup */
+	ck_assert_msg(h_count_procs(mark) <= 51,
+		      "%d processes of the container run with --pids-limit 50",
 		      h_count_procs(mark));
 	/* the user (this process) keeps forking */
 	child = fork();
@@ -627,7 +629,8 @@ START_TEST(test_update)
 	ck_assert_msg(!strcmp(max, "100"), "pids.max is '%s' after update --pids-limit 100", max);
 	h_conti(&r, NULL, "inspect", name, NULL);
 	h_assert_status(&r, 0, "inspect");
-	ck_assert_msg(strstr(r.out, "\"PidsLimit\": 100"), "inspect does not show PidsLimit 100");
+	ck_assert_msg((strstr(r.out, "\"PidsLimit\":100") || strstr(r.out, "\"PidsLimit\": 100")),
+		      "inspect does not show PidsLimit 100");
 	h_result_free(&r);
 	h_remove_names();
 	free(max), free(cg), free(name);
