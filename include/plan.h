@@ -53,6 +53,8 @@ enum cr_op_kind {
 			      kernel refuses (a user namespace), the host's node SRC bound on it */
 	CR_OP_SYSCTL,	   /* sysctl -w SRC=DATA, through the container's /proc/sys */
 	CR_OP_DOMAINNAME,  /* domainname SRC */
+	CR_OP_CGROUPNS,	   /* unshare --cgroup: PID 1, in its cgroup's leaf, roots a cgroup
+			      namespace there (cgroup/cgroup.h), before its mounts */
 };
 
 enum {
@@ -105,6 +107,8 @@ struct cr_facts {
 	    *ping_group_range; /* "L H", every gid mapped: net.ipv4.ping_group_range
 				  in a network namespace of the container's own, so that
 				  ping's ICMP sockets work; NULL: left as the kernel has it */
+	bool cgroupns;	       /* the container has a cgroup of its own: PID 1 unshares a cgroup
+				  namespace rooted in it */
 };
 
 #define PLAN_MAX_LOWERS 500 /* the lower layers kernel overlayfs takes (OVL_MAX_STACK) */

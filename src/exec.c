@@ -56,7 +56,8 @@ struct exec_ctx {
 	bool own_net;
 	int cgroup_fd; /* the container's cgroup: the command goes into it, as PID 1 did; -1 */
 	bool in_cgroup;
-	int report; /* exec -d: the front end waits on it for the command's start */
+	bool cgroupns; /* the container has a cgroup, and PID 1 a cgroup namespace rooted in it */
+	int report;    /* exec -d: the front end waits on it for the command's start */
 };
 
 static int load_container(struct exec_ctx *c, struct cr_error *err)
@@ -86,8 +87,10 @@ static int load_container(struct exec_ctx *c, struct cr_error *err)
 		c->own_net = s.own_net;
 		c->pid = s.pid;
 		/* the recorded cgroup, checked to be one of ours, opened before we enter */
-		if (state_recorded_cgroup(&st, cg, sizeof(cg)) == 0)
-			c->cgroup_fd = open(cg, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (state_recorded_cgroup(&st, cg, sizeof(cg)) == 0) {
+			c->cgroup_fd = cgroup_open_leaf(cg); /* where its processes live */
+			c->cgroupns = true;
+		}
 		/* the keeper's sealed copy of init (keeper.c), while the paths are at hand */
 		c->init_fd = keeper_find_init(&paths, err);
 		ret = c->init_fd < 0 ? -1 : 0;
@@ -168,6 +171,13 @@ static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 	/* into the container's cgroup before anything (an older kernel: no CLONE_INTO_CGROUP) */
 	if (c->cgroup_fd >= 0 && !c->in_cgroup && container_enter_cgroup(c->cgroup_fd, &err) < 0)
 		goto fail;
+	/* then its cgroup namespace, rooted in the leaf we are in now (joined before, the kernel
+	 * would refuse the move: its source, our cgroup, would be outside the namespace); also
+	 * where the move was not possible (exec.c's fallback): a cgroup2 mount shows the leaf */
+	if (c->cgroupns && setns(c->pidfd, CLONE_NEWCGROUP) < 0) {
+		cr_fail(&err, errno, "join the cgroup namespace of container '%s'", c->x->name);
+		goto fail;
+	}
 	close_all_but(sock, c->init_fd);
 	/* A keep-id container's own user namespace, joined from outside: we are our own uid
 	 * there, not its root, and would lose every capability at the exec of init. Its root,

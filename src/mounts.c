@@ -1012,6 +1012,11 @@ static int apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 	switch (op->kind) {
 	case CR_OP_LOOPBACK_UP:
 		return loopback_up(err);
+	case CR_OP_CGROUPNS:
+		if (unshare(CLONE_NEWCGROUP) < 0)
+			return cr_fail(err, errno,
+				       "make a cgroup namespace of the container's own");
+		return 0;
 	case CR_OP_MAKE_RPRIVATE:
 		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 			return cr_fail(err, errno, "make / private");

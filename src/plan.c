@@ -254,6 +254,12 @@ int plan_build(const struct cr_config *cfg, const struct cr_facts *f, struct cr_
 	op = add(plan, CR_OP_CLONE, 0, NULL, NULL);
 	op->nsflags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
 		      (cfg->net != CR_NET_HOST ? CLONE_NEWNET : 0);
+	/* PID 1 is in its cgroup's leaf by now (cloned into it): the namespace's root is the
+	 * leaf, so that the container, even given CAP_SYS_ADMIN, sees and mounts no cgroup
+	 * above it; clone's own CLONE_NEWCGROUP would root it in the front end's cgroup (the
+	 * kernel makes the namespaces before it moves the child) */
+	if (f->cgroupns)
+		add(plan, CR_OP_CGROUPNS, 0, NULL, NULL);
 	if (cfg->net != CR_NET_HOST)
 		add(plan, CR_OP_LOOPBACK_UP, 0, NULL, NULL);
 	add(plan, CR_OP_MAKE_RPRIVATE, 0, NULL, "/");
@@ -367,6 +373,9 @@ void plan_format_op(const struct cr_op *op, const char *root_mnt, char *buf, siz
 	switch (op->kind) {
 	case CR_OP_LOOPBACK_UP:
 		snprintf(buf, len, "ip link set lo up");
+		return;
+	case CR_OP_CGROUPNS:
+		snprintf(buf, len, "unshare --cgroup");
 		return;
 	case CR_OP_MAKE_RPRIVATE:
 		snprintf(buf, len, "mount --make-rprivate /");

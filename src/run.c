@@ -414,6 +414,7 @@ static int make_plan(struct run *r, struct cr_error *err)
 	    .passwd_line = r->passwd_line,
 	    .group_line = r->group_line,
 	    .home = r->home,
+	    .cgroupns = r->cg.path[0] != '\0',
 	    .ping_group_range =
 		userns_ping_group_range(&r->gid, keepid ? &r->keeper.gid : NULL, ping, sizeof(ping))
 		    ? ping

@@ -6,8 +6,12 @@
  * subtree is the highest ancestor of it (itself included) whose directory and cgroup.procs
  * the user owns, as systemd's Delegate=yes leaves user@UID.service. Containers go into
  * DELEGATED/conti-rootless/NAME-RANDOM ("conti-rootless" holds no process, so controllers
- * can be enabled in its cgroup.subtree_control); PID 1 is cloned into it (clone3
- * CLONE_INTO_CGROUP, else its pid is written to cgroup.procs before it runs anything).
+ * can be enabled in its cgroup.subtree_control), which holds the limits; the container's
+ * processes live in its leaf DIR/container (CR_CGROUP_LEAF): PID 1 is cloned into the leaf
+ * (clone3 CLONE_INTO_CGROUP, else its pid is written to cgroup.procs before it runs
+ * anything), then unshares a cgroup namespace rooted there, as crun does. A container whose
+ * root may write its own cgroup (CAP_SYS_ADMIN, a cgroup2 mount without nsdelegate) can
+ * then never reach the files that limit it, which are its leaf's parent's.
  * Everything here takes the mount's directory fd, so unit tests give a fake tree in a
  * temporary directory.
  */
@@ -60,10 +64,14 @@ struct cr_cgroup_host {
 	unsigned on_v1;		  /* CR_CTL_* held by a cgroup v1 hierarchy (/proc/self/cgroup) */
 };
 
+/* The sub-cgroup of a container's cgroup its processes live in. */
+#define CR_CGROUP_LEAF "container"
+
 /* A container's cgroup (made by cgroup_create). */
 struct cr_cgroup {
-	int dirfd;	  /* its directory, O_DIRECTORY; -1: none */
-	char path[640];	  /* absolute: MNT/DELEGATED/conti-rootless/NAME-RANDOM ("" if none) */
+	int dirfd;	  /* its leaf (path/CR_CGROUP_LEAF), O_DIRECTORY: what clone3 takes; -1 */
+	char path[640];	  /* absolute: MNT/DELEGATED/conti-rootless/NAME-RANDOM, which holds
+			     the limits, the one state records ("" if none) */
 	unsigned applied; /* CR_CTL_* enabled for it */
 };
 
@@ -86,12 +94,14 @@ int cgroup_check(const struct cr_cgroup_host *h, const struct cr_resources *res,
 		 struct cr_error *err);
 
 /* Makes NAME's cgroup under the delegated subtree, enables the controllers its limits
- * need (and pids for the default limit, where delegated), writes the limits; on failure
- * nothing is left. cg->dirfd is what clone3's CLONE_INTO_CGROUP takes. */
+ * need (and pids for the default limit, where delegated), writes the limits, and makes its
+ * leaf; on failure nothing is left. cg->dirfd, the leaf's, is what clone3's
+ * CLONE_INTO_CGROUP takes. */
 int cgroup_create(const struct cr_cgroup_host *h, const char *name, const struct cr_resources *res,
 		  struct cr_cgroup *cg, struct cr_error *err);
 
-/* Moves pid into cg (cgroup.procs): the fallback where clone3 has no CLONE_INTO_CGROUP. */
+/* Moves pid into cg's leaf (cgroup.procs): the fallback where clone3 has no
+ * CLONE_INTO_CGROUP. */
 int cgroup_enter(const struct cr_cgroup *cg, pid_t pid, struct cr_error *err);
 
 /* Writes res's limits into the cgroup at dirfd (create and `update`): the controllers
@@ -99,8 +109,13 @@ int cgroup_enter(const struct cr_cgroup *cg, pid_t pid, struct cr_error *err);
 int cgroup_apply(int dirfd, const struct cr_resources *res, unsigned available,
 		 struct cr_error *err);
 
+/* Opens the leaf of the container's cgroup at path (a recorded cgroup=, checked), where an
+ * exec'd process goes: O_DIRECTORY|O_CLOEXEC, or -1 with errno. */
+int cgroup_open_leaf(const char *path);
+
 /* Kills what is left in the cgroup at path (cgroup.kill, else SIGKILL to each of
- * cgroup.procs), waits for it to empty (1 s at most) and removes it; 0 if it is gone
+ * cgroup.procs, its sub-cgroups' too), waits for it to empty (1 s at most) and removes it,
+ * its leaf and any sub-cgroup first; 0 if it is gone
  * (or was never there). For rm, the garbage collection and the runner's own exit. */
 int cgroup_destroy(const char *path, struct cr_error *err);
 

@@ -488,13 +488,28 @@ static int open_parent(const struct cr_cgroup_host *h, unsigned want, unsigned n
 	return fd;
 }
 
+/* The leaf of the cgroup at dirfd (path cg->path), made and opened into cg->dirfd: the
+ * container's processes live there, its limits one level up, out of their reach. */
+static int make_leaf(int dirfd, struct cr_cgroup *cg, struct cr_error *err)
+{
+	if (mkdirat(dirfd, CR_CGROUP_LEAF, 0755) < 0)
+		return cr_fail(err, errno, "cannot make the cgroup %s/" CR_CGROUP_LEAF, cg->path);
+	cg->dirfd = openat(dirfd, CR_CGROUP_LEAF, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (cg->dirfd < 0) {
+		cr_fail(err, errno, "cannot open the cgroup %s/" CR_CGROUP_LEAF, cg->path);
+		unlinkat(dirfd, CR_CGROUP_LEAF, AT_REMOVEDIR);
+		return -1;
+	}
+	return 0;
+}
+
 int cgroup_create(const struct cr_cgroup_host *h, const char *name, const struct cr_resources *res,
 		  struct cr_cgroup *cg, struct cr_error *err)
 {
 	unsigned needed = cgroup_needed(res), want, on = 0;
 	struct cr_cgroup_write w[16];
 	struct rlimit nproc = {RLIM_INFINITY, RLIM_INFINITY};
-	cleanup_close int parent = -1;
+	cleanup_close int parent = -1, dirfd = -1;
 	char dir[256];
 	size_t n;
 
@@ -529,8 +544,8 @@ int cgroup_create(const struct cr_cgroup_host *h, const char *name, const struct
 			return cr_fail(err, errno, "cannot make the container's cgroup %s/%s/%s/%s",
 				       h->mnt, h->delegated, CR_CGROUP_PARENT, dir);
 	}
-	cg->dirfd = openat(parent, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (cg->dirfd < 0) {
+	dirfd = openat(parent, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dirfd < 0) {
 		cr_fail(err, errno, "cannot open the container's cgroup %s", cg->path);
 		cg->path[0] = '\0';
 		unlinkat(parent, dir, AT_REMOVEDIR);
@@ -538,8 +553,7 @@ int cgroup_create(const struct cr_cgroup_host *h, const char *name, const struct
 	}
 	getrlimit(RLIMIT_NPROC, &nproc);
 	n = limits_writes(res, limits_pids_default(nproc.rlim_cur), on, w, 16);
-	if (write_all(cg->dirfd, w, n, res, err) < 0) {
-		cgroup_release(cg);
+	if (write_all(dirfd, w, n, res, err) < 0 || make_leaf(dirfd, cg, err) < 0) {
 		cg->path[0] = '\0';
 		unlinkat(parent, dir, AT_REMOVEDIR);
 		return -1;
@@ -557,6 +571,15 @@ int cgroup_enter(const struct cr_cgroup *cg, pid_t pid, struct cr_error *err)
 		return cr_fail(err, errno, "cannot move process %d into the cgroup %s", (int)pid,
 			       cg->path);
 	return 0;
+}
+
+int cgroup_open_leaf(const char *path)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return -1;
+	return openat(fd, CR_CGROUP_LEAF, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 }
 
 void cgroup_release(struct cr_cgroup *cg)
@@ -581,29 +604,53 @@ static bool populated(int dirfd)
 	return text[strspn(text, " \n")] != '\0';
 }
 
-/* SIGKILL to every process of the cgroup at dirfd: cgroup.kill (5.14), else each pid of
- * cgroup.procs (a pid may be recycled meanwhile: the window is the kernel's, as crun's). */
-static void kill_all(int dirfd)
+/* SIGKILL to each pid of the cgroup.procs of the cgroup at dirfd and of its sub-cgroups
+ * (the leaf, and what the container made in it), depth first. */
+static void kill_procs(int dirfd, int depth)
 {
-	FILE *f;
-	int fd;
+	int fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	DIR *d;
+	struct dirent *e;
 	long pid;
 
-	if (write_at(dirfd, "cgroup.kill", "1") == 0)
-		return;
-	fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return;
-	f = fdopen(fd, "r");
-	if (!f) {
+	if (!f && fd >= 0)
 		close(fd);
-		return;
-	}
-	while (fscanf(f, "%ld", &pid) == 1) {
+	while (f && fscanf(f, "%ld", &pid) == 1) {
 		if (pid > 0 && pid <= INT_MAX)
 			kill((pid_t)pid, SIGKILL);
 	}
-	fclose(f);
+	if (f)
+		fclose(f);
+	fd = depth < DESTROY_MAX_DEPTH ? dup(dirfd) : -1;
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		int sub;
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (sub >= 0) {
+			kill_procs(sub, depth + 1);
+			close(sub);
+		}
+	}
+	closedir(d);
+}
+
+/* SIGKILL to every process of the cgroup at dirfd, its sub-cgroups' too: cgroup.kill
+ * (5.14), else each pid of their cgroup.procs (a pid may be recycled meanwhile: the window
+ * is the kernel's, as crun's). */
+static void kill_all(int dirfd)
+{
+	if (write_at(dirfd, "cgroup.kill", "1") == 0)
+		return;
+	kill_procs(dirfd, 0);
 }
 
 /* Removes the sub-cgroups of the cgroup at dirfd, depth first (their processes are dead:
@@ -724,6 +771,17 @@ static bool leftover(int dirfd, const char *name, time_t now)
 	return !populated(fd);
 }
 
+/* Removes the empty cgroup name of the cgroup at dirfd, its leaf and sub-cgroups first. */
+static void remove_leftover(int dirfd, const char *name)
+{
+	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return;
+	remove_children(fd, 0);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
 void cgroup_sweep(const struct cr_cgroup_host *h)
 {
 	char rel[sizeof(h->delegated) + 32];
@@ -748,7 +806,7 @@ void cgroup_sweep(const struct cr_cgroup_host *h)
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
 		if (leftover(fd, e->d_name, now))
-			unlinkat(fd, e->d_name, AT_REMOVEDIR);
+			remove_leftover(fd, e->d_name);
 	}
 	closedir(d);
 }

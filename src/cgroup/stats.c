@@ -2,6 +2,7 @@
  * and memory.max, pids.current and pids.max (else cgroup.procs' lines), io.stat, and PID 1's
  * /proc/PID/net/dev. Every file is the kernel's text, yet read as untrusted: bounded reads,
  * numbers parsed with overflow checks, anything odd is "unknown" (-1), never a crash. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -181,20 +182,46 @@ static long long read_value(int dirfd, const char *name)
 	return v;
 }
 
-/* The number of lines of cgroup.procs: the processes, without the pids controller. */
-static long long count_procs(int dirfd)
+/* The number of lines of cgroup.procs of the cgroup at dirfd and of its sub-cgroups (its
+ * processes live in its leaf, cgroup.h), depth first: the processes, without the pids
+ * controller. */
+static long long count_procs(int dirfd, int depth)
 {
 	cleanup_close int fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	char buf[4096];
 	long long lines = 0;
 	ssize_t n;
+	DIR *d;
+	struct dirent *e;
 
 	if (fd < 0)
 		return -1;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		for (ssize_t i = 0; i < n; i++)
 			lines += buf[i] == '\n';
-	return n < 0 ? -1 : lines;
+	if (n < 0)
+		return -1;
+	close(fd);
+	fd = depth < 8 ? dup(dirfd) : -1;
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d)
+		return lines;
+	fd = -1; /* the DIR owns it */
+	while ((e = readdir(d))) {
+		int sub;
+		long long more;
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (sub < 0)
+			continue;
+		more = count_procs(sub, depth + 1);
+		close(sub);
+		lines += more > 0 ? more : 0;
+	}
+	closedir(d);
+	return lines;
 }
 
 int stats_read(int dirfd, pid_t pid, struct cr_stats *s, struct cr_error *err)
@@ -210,7 +237,7 @@ int stats_read(int dirfd, pid_t pid, struct cr_stats *s, struct cr_error *err)
 		s->mem_limit = read_value(dirfd, "memory.max");
 		s->pids = read_value(dirfd, "pids.current");
 		if (s->pids < 0)
-			s->pids = count_procs(dirfd);
+			s->pids = count_procs(dirfd, 0);
 		s->pids_limit = read_value(dirfd, "pids.max");
 		if (read_at(dirfd, "io.stat", buf, 65536) >= 0)
 			stats_parse_io_stat(buf, &s->blk_read, &s->blk_write);

@@ -79,8 +79,9 @@ struct create_ctx {
 	bool new_userns;
 	bool debug;	     /* --debug: each set-up step on stderr, as --trace */
 	pid_t pid;	     /* C, in our PID namespace */
-	struct cr_cgroup cg; /* C's own cgroup (dirfd -1: none); C is cloned into it */
+	struct cr_cgroup cg; /* C's own cgroup (dirfd -1: none); C is cloned into its leaf */
 	bool in_cgroup;	     /* it was (else C moves itself there first) */
+	bool cgroupns_late;  /* config.json's cgroup namespace: C unshares it once in the leaf */
 };
 
 static int send_type(int sock, char type, const void *payload, size_t len)
@@ -175,6 +176,11 @@ static void __attribute__((noreturn)) child_main(struct create_ctx *x)
 	if (x->cg.dirfd >= 0)
 		close(x->cg.dirfd);
 	x->cg.dirfd = -1;
+	/* config.json's cgroup namespace, rooted in the leaf we are in now, as crun roots it */
+	if (x->cgroupns_late && unshare(CLONE_NEWCGROUP) < 0) {
+		cr_fail(&err, errno, "make a cgroup namespace");
+		die(x->sock, &err);
+	}
 	/* Dumpable until mapped only in a new user namespace (R must write its maps: a
 	 * non-dumpable process's /proc files belong to the namespace's root, unmapped yet). */
 	if (x->new_userns &&
@@ -293,6 +299,12 @@ static void __attribute__((noreturn)) parent_main(struct create_ctx *x)
 		die(x->sock, &err);
 	}
 	flags &= ~(unsigned long)CLONE_NEWTIME; /* clone(2) takes it only through clone3 */
+	/* clone3 makes the namespaces before it moves C into its cgroup: a cgroup namespace
+	 * made with it would be rooted in ours; C unshares it once in its leaf instead */
+	if (x->cg.dirfd >= 0 && (flags & CLONE_NEWCGROUP)) {
+		flags &= ~(unsigned long)CLONE_NEWCGROUP;
+		x->cgroupns_late = true;
+	}
 	pid = container_clone(flags, x->cg.dirfd, &x->in_cgroup);
 	if (pid == 0)
 		child_main(x);

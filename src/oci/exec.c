@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "container.h"
 #include "mounts.h"
 #include "oci/console.h"
@@ -414,6 +415,7 @@ struct exec_ctx {
 	bool created;	/* the container is created, its process not yet started */
 	int cg_fd;	/* the container's own cgroup (create made it), -1: none */
 	bool in_cg;	/* E2 was cloned into it (else it moves itself there) */
+	bool cgns_late; /* E2 joins the container's cgroup namespace once in its cgroup */
 };
 
 /* E2: in the container's namespaces, from the console to execve. */
@@ -435,6 +437,15 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x)
 	if (x->cg_fd >= 0)
 		close(x->cg_fd);
 	x->cg_fd = -1;
+	/* its cgroup namespace only now: joined before, the kernel would refuse the move into
+	 * the cgroup (our cgroup, its source, is outside the namespace's root) */
+	if (x->cgns_late) {
+		if (setns(x->pidfd, CLONE_NEWCGROUP) < 0) {
+			cr_fail(&err, errno, "exec: join the container's cgroup namespace");
+			report(x->sock, &err);
+		}
+		close(x->pidfd);
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int s = 1; s < NSIG; s++)
@@ -497,6 +508,10 @@ static void __attribute__((noreturn)) exec_joiner(struct exec_ctx *x)
 	/* nothing of the container may ptrace us or open our /proc/PID/exe while we hold the
 	 * host's descriptors: this holds for E2 too, until its execve */
 	prctl(PR_SET_DUMPABLE, 0);
+	if (x->cg_fd >= 0 && (x->ns_flags & CLONE_NEWCGROUP)) {
+		x->ns_flags &= ~CLONE_NEWCGROUP;
+		x->cgns_late = true;
+	}
 	if (x->ns_flags && setns(x->pidfd, x->ns_flags) < 0) {
 		cr_fail(&err, errno, "exec: join the container's namespaces");
 		/* its process is not dumpable until it executes the container's program: only
@@ -506,7 +521,8 @@ static void __attribute__((noreturn)) exec_joiner(struct exec_ctx *x)
 			cr_hint(&err, "the container is created, not started: start it first");
 		report(x->sock, &err);
 	}
-	close(x->pidfd);
+	if (!x->cgns_late)
+		close(x->pidfd); /* else E2 needs it, and closes it */
 	pid = container_clone(CLONE_PARENT, x->cg_fd, &x->in_cg);
 	if (pid < 0 && x->cg_fd >= 0) {
 		/* a cgroup we may not move into from here (no common delegated ancestor): the
@@ -774,7 +790,7 @@ int oci_cmd_exec(const struct oci_global *g, int argc, char **argv, struct cr_er
 	}
 	x.created = status == OCI_CREATED;
 	if (st.cgroup && state_cgroup_ours(st.cgroup, o.id))
-		x.cg_fd = open(st.cgroup, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		x.cg_fd = cgroup_open_leaf(st.cgroup); /* where its processes live */
 	x.pidfd = oci_state_pidfd(&st);
 	if (x.pidfd < 0) {
 		cr_fail(err, 0, "exec: container %s is stopped", o.id);

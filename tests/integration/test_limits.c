@@ -176,9 +176,13 @@ static char *cg_read(const char *path, const char *file)
 static int cg_procs(const char *path)
 {
 	char *p = h_strf("%s/cgroup.procs", path), *text = h_read_file(p);
+	char *lp = h_strf("%s/container/cgroup.procs", path), *ltext = h_read_file(lp);
 	int n = text ? h_count_lines(text) : -1;
 
-	free(p), free(text);
+	/* the container's processes live in its leaf (cgroup.h) */
+	if (n >= 0 && ltext)
+		n += h_count_lines(ltext);
+	free(p), free(text), free(lp), free(ltext);
 	return n;
 }
 
@@ -280,7 +284,7 @@ static void skip_without(const char *ctl, const char *what)
 START_TEST(test_cgroup_while_running)
 {
 	char *name = h_new_name("cg", runner), *mark = h_new_mark('7', runner);
-	char *mark2 = h_new_mark('7', runner), *cg, *pidtxt, *prefix, *in;
+	char *mark2 = h_new_mark('7', runner), *cg, *pidtxt, *prefix, *in, *leaf;
 	struct h_proc ex;
 	struct h_result r;
 	pid_t pid, epid;
@@ -303,7 +307,10 @@ START_TEST(test_cgroup_while_running)
 	ck_assert_ptr_nonnull(pidtxt);
 	pid = atoi(pidtxt);
 	in = cgroup_of(pid);
-	ck_assert_msg(in && !strcmp(in, cg), "PID 1 (%d) is in %s, not in %s", (int)pid, in, cg);
+	leaf = h_strf("%s/container", cg);
+	/* in the leaf below its limits' cgroup, out of reach of what limits it */
+	ck_assert_msg(in && !strcmp(in, leaf), "PID 1 (%d) is in %s, not in %s", (int)pid, in,
+		      leaf);
 	free(in);
 	ck_assert_msg(cg_procs(cg) >= 1, "the cgroup's cgroup.procs is empty");
 
@@ -313,7 +320,7 @@ START_TEST(test_cgroup_while_running)
 	epid = find_sleep(mark2);
 	ck_assert_msg(epid > 0, "the exec'd sleep %s did not show up", mark2);
 	in = cgroup_of(epid);
-	ck_assert_msg(in && !strcmp(in, cg), "the exec'd process is in %s, not in %s", in, cg);
+	ck_assert_msg(in && !strcmp(in, leaf), "the exec'd process is in %s, not in %s", in, leaf);
 	free(in);
 
 	h_conti(&r, NULL, "rm", "-f", name, NULL);
@@ -323,7 +330,7 @@ START_TEST(test_cgroup_while_running)
 	h_result_free(&r);
 	assert_no_cgroup(cg, name, "rm -f");
 	h_assert_no_containers_left();
-	free(prefix), free(pidtxt), free(cg), free(mark), free(mark2), free(name);
+	free(prefix), free(pidtxt), free(cg), free(leaf), free(mark), free(mark2), free(name);
 }
 END_TEST
 
@@ -343,13 +350,17 @@ START_TEST(test_nothing_left)
 		return;
 	}
 	switch (_i) {
-	case 0: /* the command's exit: the runner removes its cgroup, the state stays */
-		h_conti(&r, NULL, "run", "--name", name, H.rootfs, "sh", "-c",
-			"sed -n 's/^0:://p' /proc/self/cgroup", NULL);
-		h_assert_status(&r, 0, "run");
-		ck_assert_msg(strstr(r.out, "/conti-rootless/") && strstr(r.out, name),
-			      "the command ran in %s, not in a cgroup of its own", r.out);
-		cg = h_strf("%s%.*s", cg_mnt, (int)strcspn(r.out, "\n"), r.out);
+	case 0: /* the command's exit: the runner removes its cgroup, the state stays (the
+		 * cgroup from the state: inside, a cgroup namespace shows "/") */
+		h_spawn(&p,
+			(char *const[]){(char *)h_conti_bin(), "run", "--name", name, H.rootfs,
+					"sleep", "1", NULL},
+			NULL);
+		cg = wait_cgroup(name);
+		ck_assert_msg(cg && strstr(cg, "/conti-rootless/") && strstr(cg, name),
+			      "the command ran in %s, not in a cgroup of its own", cg);
+		h_finish(&p, &r, 10000);
+		h_assert_status(&r, 0, "run sleep 1");
 		h_result_free(&r);
 		assert_no_cgroup(cg, name, "the command's exit");
 		break;
@@ -982,6 +993,100 @@ static void lim_case_teardown(void)
 		closedir(d);
 }
 
+/* The target of the symlink path (caller frees); NULL if unreadable. */
+static char *read_link(const char *path)
+{
+	char buf[256];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	return n < 0 ? NULL : h_strf("%.*s", (int)n, buf);
+}
+
+/* The "0::" line of a /proc/PID/cgroup text (caller frees); NULL without one. */
+static char *v2_line(const char *text)
+{
+	const char *at = strstr(text, "0::");
+
+	return at && (at == text || at[-1] == '\n') ? h_strf("%.*s", (int)strcspn(at, "\n"), at)
+						    : NULL;
+}
+
+/* A container with a cgroup has a cgroup namespace rooted in its leaf: /proc/self/cgroup
+ * reads "0::/" for PID 1 and for an exec'd command; given CAP_SYS_ADMIN, a cgroup2 mount
+ * of its own shows its leaf alone (no conti-rootless/, no other container); --trace says
+ * `unshare --cgroup`. Without a cgroup (--cgroups=disabled) nothing of it. */
+START_TEST(test_cgroupns)
+{
+	char *a = h_new_name("cns", runner), *b = h_new_name("cnb", runner), *line, *cg;
+	char *pidtxt, *host_ns, *ns_path, *ctr_ns;
+	const char *opts[] = {"--cap-add", "SYS_ADMIN", NULL};
+	struct h_result r;
+
+	if (!deleg[0]) {
+		h_skip("no delegated cgroup v2 subtree: a container gets no cgroup, and no cgroup "
+		       "namespace");
+		return;
+	}
+	h_run_detached(a, opts, (const char *const[]){"sleep", "1000", NULL});
+	h_run_detached(b, NULL, (const char *const[]){"sleep", "1000", NULL});
+	cg = wait_cgroup(a);
+	ck_assert_msg(cg, "the running container's state names no cgroup");
+	/* PID 1's own namespace, not the runner's (read from the host) */
+	pidtxt = state_get(a, "pid");
+	ck_assert_ptr_nonnull(pidtxt);
+	ns_path = h_strf("/proc/%s/ns/cgroup", pidtxt);
+	host_ns = read_link("/proc/self/ns/cgroup");
+	ctr_ns = read_link(ns_path);
+	ck_assert_msg(ctr_ns && host_ns && strcmp(ctr_ns, host_ns),
+		      "PID 1 is in the cgroup namespace %s, the runner's is %s", ctr_ns, host_ns);
+	/* PID 1's and an exec'd command's view: the root */
+	h_conti(&r, NULL, "exec", a, "cat", "/proc/1/cgroup", NULL);
+	h_assert_status(&r, 0, "exec cat /proc/1/cgroup");
+	line = v2_line(r.out);
+	ck_assert_msg(line && !strcmp(line, "0::/"), "PID 1's /proc/1/cgroup reads:\n%s", r.out);
+	free(line);
+	h_result_free(&r);
+	h_conti(&r, NULL, "exec", a, "cat", "/proc/self/cgroup", NULL);
+	h_assert_status(&r, 0, "exec cat /proc/self/cgroup");
+	line = v2_line(r.out);
+	ck_assert_msg(line && !strcmp(line, "0::/"), "an exec'd command's /proc/self/cgroup:\n%s",
+		      r.out);
+	free(line);
+	h_result_free(&r);
+	/* root of the container, given CAP_SYS_ADMIN, mounts cgroup2: its leaf alone */
+	h_conti(&r, NULL, "exec", a, "sh", "-c",
+		"mkdir -p /tmp/cg && mount -t cgroup2 none /tmp/cg && echo MOUNTED && "
+		"for f in /tmp/cg/*; do [ -d \"$f\" ] && echo \"DIR $f\"; done; "
+		"grep -c . /tmp/cg/cgroup.procs; umount /tmp/cg",
+		NULL);
+	h_assert_status(&r, 0, "exec sh (mount cgroup2)");
+	ck_assert_msg(strstr(r.out, "MOUNTED"), "cgroup2 not mounted:\n%s%s", r.out, r.err);
+	ck_assert_msg(!strstr(r.out, "DIR "), "the container's cgroup2 mount shows cgroups:\n%s",
+		      r.out);
+	ck_assert_msg(!strstr(r.out, "conti-rootless") && !strstr(r.out, b),
+		      "the container sees the user's tree:\n%s", r.out);
+	h_result_free(&r);
+	/* --trace names the step; --cgroups=disabled: none, and the host's path inside */
+	h_conti(&r, NULL, "run", "--rm", "--trace", H.rootfs, "true", NULL);
+	h_assert_status(&r, 0, "run --trace");
+	ck_assert_msg(strstr(r.err, "unshare --cgroup"), "--trace has no unshare --cgroup:\n%s",
+		      r.err);
+	h_result_free(&r);
+	h_conti(&r, NULL, "run", "--rm", "--trace", "--cgroups=disabled", H.rootfs, "cat",
+		"/proc/self/cgroup", NULL);
+	h_assert_status(&r, 0, "run --cgroups=disabled");
+	ck_assert_msg(!strstr(r.err, "unshare --cgroup"),
+		      "--cgroups=disabled, yet a cgroup namespace:\n%s", r.err);
+	line = v2_line(r.out);
+	ck_assert_msg(line && strcmp(line, "0::/"),
+		      "--cgroups=disabled: /proc/self/cgroup reads %s", line);
+	free(line);
+	h_result_free(&r);
+	h_remove_names();
+	free(a), free(b), free(cg), free(pidtxt), free(ns_path), free(host_ns), free(ctr_ns);
+}
+END_TEST
+
 int main(void)
 {
 	const char *only = getenv("CK_RUN_CASE");
@@ -1009,6 +1114,7 @@ int main(void)
 	tcase_add_test(tc, test_tmp_shm_sizes);
 	tcase_add_loop_test(tc, test_attack_own_limits, 0, 2);
 	tcase_add_loop_test(tc, test_attack_state_cgroup, 0, 2);
+	tcase_add_test(tc, test_cgroupns);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run(sr, NULL, only && *only ? only : NULL, CK_NORMAL);

@@ -312,11 +312,12 @@ START_TEST(create_plain)
 	ck_assert_int_eq(fcntl(cg.dirfd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
 	ck_assert_uint_eq(cg.applied, 0);
 	ck_assert_str_eq(get(SERVICE "/cgroup.subtree_control"), "");
-	/* enter writes the pid */
+	/* enter writes the pid (into the leaf: create_leaf) */
 	{
 		char rel[320];
 
-		snprintf(rel, sizeof(rel), SERVICE "/conti-rootless/%s/cgroup.procs", name);
+		snprintf(rel, sizeof(rel), SERVICE "/conti-rootless/%s/container/cgroup.procs",
+			 name);
 		put(rel, "");
 		ck_assert_int_eq(cgroup_enter(&cg, 4242, &err), 0);
 		ck_assert_str_eq(get(rel), "4242");
@@ -599,6 +600,67 @@ START_TEST(sweep)
 }
 END_TEST
 
+/* The container's processes go into a leaf below the cgroup that holds its limits: clone3
+ * and enter get the leaf, state records the parent, destroy and sweep remove both. */
+START_TEST(create_leaf)
+{
+	struct cr_cgroup_host h;
+	struct cr_cgroup cg;
+	struct cr_error err = {0};
+	struct stat want, got;
+	struct timespec old[2] = {{time(NULL) - 60, 0}, {time(NULL) - 60, 0}};
+	char name[256], rel[512], path[700];
+	int fd;
+
+	put(SERVICE "/cgroup.controllers", "");
+	probe(&h, PROC_SELF);
+	ck_assert_int_eq(cgroup_create(&h, "web", &(struct cr_resources){0}, &cg, &err), 0);
+	ck_assert_int_eq(count_cgroups(name, sizeof(name)), 1);
+	/* the path recorded is the limits' cgroup; the fd clone3 takes is its leaf's */
+	snprintf(rel, sizeof(rel), SERVICE "/conti-rootless/%s", name);
+	ck_assert(exists(rel));
+	snprintf(path, sizeof(path), "%s/%s/container", root, rel);
+	ck_assert_int_eq(stat(path, &want), 0);
+	ck_assert_int_eq(fstat(cg.dirfd, &got), 0);
+	ck_assert(want.st_ino == got.st_ino && want.st_dev == got.st_dev);
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	ck_assert_str_eq(cg.path, path);
+	/* enter moves into the leaf, never the limits' cgroup */
+	snprintf(rel, sizeof(rel), SERVICE "/conti-rootless/%s/cgroup.procs", name);
+	put(rel, "");
+	snprintf(rel, sizeof(rel), SERVICE "/conti-rootless/%s/container/cgroup.procs", name);
+	put(rel, "");
+	ck_assert_int_eq(cgroup_enter(&cg, 4242, &err), 0);
+	ck_assert_str_eq(get(rel), "4242");
+	snprintf(rel, sizeof(rel), SERVICE "/conti-rootless/%s/cgroup.procs", name);
+	ck_assert_str_eq(get(rel), "");
+	cgroup_release(&cg);
+	/* exec opens the leaf from the recorded path */
+	fd = cgroup_open_leaf(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	ck_assert_int_eq(fstat(fd, &got), 0);
+	ck_assert(want.st_ino == got.st_ino);
+	close(fd);
+	ck_assert_int_eq(cgroup_open_leaf("/nonexistent-cgroup"), -1);
+	/* destroy takes the leaf, then the cgroup (the fake files gone first: a real cgroup's
+	 * are not entries rmdir minds) */
+	snprintf(rel, sizeof(rel), "%s/cgroup.procs", path);
+	unlink(rel);
+	snprintf(rel, sizeof(rel), "%s/container/cgroup.procs", path);
+	unlink(rel);
+	ck_assert_int_eq(cgroup_destroy(path, &err), 0);
+	ck_assert_int_eq(count_cgroups(NULL, 0), 0);
+	/* the sweep removes a leftover with its leaf */
+	dir(SERVICE "/conti-rootless/old-aaaaaa/container");
+	snprintf(path, sizeof(path), "%s/" SERVICE "/conti-rootless/old-aaaaaa", root);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, old, 0), 0);
+	cgroup_sweep(&h);
+	ck_assert(!exists(SERVICE "/conti-rootless/old-aaaaaa"));
+	cgroup_host_release(&h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cgroup");
@@ -618,6 +680,7 @@ int main(void)
 	tcase_add_test(tc, destroy_cases);
 	tcase_add_test(tc, path_check);
 	tcase_add_test(tc, sweep);
+	tcase_add_test(tc, create_leaf);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -475,6 +475,30 @@ START_TEST(ulimit_steps)
 }
 END_TEST
 
+/* A container with a cgroup of its own: PID 1, cloned into its cgroup's leaf, unshares a
+ * cgroup namespace rooted there first of all (traced as such); without one, nothing. */
+START_TEST(cgroupns_when_cgroup)
+{
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_plan p;
+	char line[256];
+
+	config_init(&cfg);
+	build(&cfg, &f, &p);
+	ck_assert_int_lt(find(&p, CR_OP_CGROUPNS, NULL), 0);
+	plan_free(&p);
+	f.cgroupns = true;
+	build(&cfg, &f, &p);
+	ck_assert_int_eq(p.ops[1].kind, CR_OP_CGROUPNS);
+	ck_assert_uint_eq(p.ops[0].nsflags & CLONE_NEWCGROUP, 0);
+	plan_format_op(&p.ops[1], f.root_mnt, line, sizeof(line));
+	ck_assert_str_eq(line, "unshare --cgroup");
+	plan_free(&p);
+	config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -499,6 +523,7 @@ int main(void)
 	tcase_add_test(tc, ping_group_range_in_own_netns);
 	tcase_add_test(tc, shm_and_tmp_sizes);
 	tcase_add_test(tc, ulimit_steps);
+	tcase_add_test(tc, cgroupns_when_cgroup);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

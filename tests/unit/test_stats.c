@@ -220,6 +220,32 @@ START_TEST(cells)
 }
 END_TEST
 
+/* Without the pids controller, the processes are counted in the container's leaf and below
+ * (cgroup.h: they live there, the limits' cgroup has none of its own). */
+START_TEST(read_leaf_procs)
+{
+	char dir[] = "/tmp/test-stats-XXXXXX";
+	struct cr_stats s;
+	struct cr_error err = {0};
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	put(dir, "cpu.stat", "usage_usec 42\n");
+	put(dir, "cgroup.procs", "");
+	cleanup_free char *leaf = cr_xasprintf("%s/container", dir);
+	cleanup_free char *sub = cr_xasprintf("%s/container/made-inside", dir);
+	ck_assert_int_eq(mkdir(leaf, 0700), 0);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	put(leaf, "cgroup.procs", "100\n101\n");
+	put(sub, "cgroup.procs", "102\n");
+	ck_assert_int_eq(stats_read(fd, 0, &s, &err), 0);
+	ck_assert_int_eq(s.pids, 3);
+	close(fd);
+	ck_assert_int_eq(cr_rm_rf(dir, &err), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stats");
@@ -234,6 +260,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("read");
 	tcase_add_test(tc, read_fake_cgroup);
+	tcase_add_test(tc, read_leaf_procs);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
