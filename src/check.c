@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "cr-check.h"
 #include "image/lookup.h"
 #include "landlock.h"
@@ -744,19 +745,61 @@ static void check_fuse(struct check_ctx *c, struct cr_check_result *r)
 	fix(r, "%s", c->fuse_fix);
 }
 
+/* The limits need these four; cpuset is not among them (no --cpuset-cpus yet). */
+#define CGROUP_LIMIT_CTLS (CR_CTL_CPU | CR_CTL_MEMORY | CR_CTL_PIDS | CR_CTL_IO)
+
+void check_cgroup_report(const struct cr_cgroup_host *h, struct cr_check_result *r)
+{
+	char has[64], lacks[64], v1[64], mode[160];
+	unsigned missing = CGROUP_LIMIT_CTLS & ~(h->mode == CR_CG_DELEGATED ? h->available : 0);
+
+	cgroup_controller_names(h->available, has, sizeof(has));
+	cgroup_controller_names(missing, lacks, sizeof(lacks));
+	cgroup_controller_names(h->on_v1 & CGROUP_LIMIT_CTLS, v1, sizeof(v1));
+	if (h->mode == CR_CG_NONE)
+		snprintf(mode, sizeof(mode), "cgroup v1 only (no cgroup v2 mount)");
+	else if (h->hybrid)
+		snprintf(mode, sizeof(mode), "cgroup v2 at %s, hybrid%s%s%s", h->mnt,
+			 v1[0] ? " (v1 holds " : "", v1, v1[0] ? ")" : "");
+	else
+		snprintf(mode, sizeof(mode), "cgroup v2 (unified)");
+	if (h->mode == CR_CG_DELEGATED && !missing) {
+		found(r, CR_CHECK_OK, "%s, delegated: /%s (%s): every limit applies", mode,
+		      h->delegated, has);
+		return;
+	}
+	if (h->mode == CR_CG_DELEGATED)
+		found(r, CR_CHECK_WARN,
+		      "%s, delegated: /%s (controllers: %s); containers get a cgroup, but limits "
+		      "needing %s fail",
+		      mode, h->delegated, has[0] ? has : "none", lacks);
+	else if (h->mode == CR_CG_NOT_DELEGATED)
+		found(r, CR_CHECK_WARN,
+		      "%s, your cgroup /%s is not delegated to you: containers get no cgroup and "
+		      "--memory, --cpus, --pids-limit, --io-weight fail",
+		      mode, h->own);
+	else
+		found(r, CR_CHECK_WARN, "%s: --memory, --cpus, --pids-limit, --io-weight fail",
+		      mode);
+	if (v1[0] || h->mode == CR_CG_NONE)
+		fix(r, "%s", CR_CGROUP_UNIFIED_FIX);
+	else if (h->mode == CR_CG_NOT_DELEGATED)
+		fix(r,
+		    "run from your systemd user session (a login, or systemd-run --user --scope "
+		    "-p Delegate=yes); %s",
+		    CR_CGROUP_DROPIN_FIX);
+	else
+		fix(r, "%s", CR_CGROUP_DROPIN_FIX);
+}
+
+/* The cgroup v2 subtree delegated to the user, its controllers; what run's limits need. */
 static void check_cgroup(struct check_ctx *c, struct cr_check_result *r)
 {
-	struct statfs sfs;
+	struct cr_cgroup_host h;
 
-	if (statfs("/sys/fs/cgroup", &sfs) < 0)
-		found(r, CR_CHECK_OK, "/sys/fs/cgroup: %s (informational)", strerror(errno));
-	else if (sfs.f_type == CGROUP2_SUPER_MAGIC)
-		found(r, CR_CHECK_OK, "cgroup v2 (unified hierarchy)");
-	else if (sfs.f_type == TMPFS_MAGIC)
-		found(r, CR_CHECK_OK, "cgroup v1 or hybrid (tmpfs on /sys/fs/cgroup)");
-	else
-		found(r, CR_CHECK_OK, "/sys/fs/cgroup is of type 0x%lx (informational)",
-		      (unsigned long)sfs.f_type);
+	cgroup_probe(&h);
+	check_cgroup_report(&h, r);
+	cgroup_host_release(&h);
 }
 
 /* Landlock scoping of abstract unix sockets, for containers on the host's network. */
@@ -981,7 +1024,7 @@ static const struct check {
     {"data-dir", check_data_dir},	/* XDG_DATA_HOME, its filesystem */
     {"overlay", check_overlay},		/* kernel overlayfs in a user namespace */
     {"fuse", check_fuse},		/* fuse-overlayfs and /dev/fuse; what run picks */
-    {"cgroup", check_cgroup},		/* informational */
+    {"cgroup", check_cgroup},		/* the delegated subtree, for the limits */
     {"landlock", check_landlock},	/* abstract unix socket scoping (--net host) */
     {"skopeo", check_skopeo},		/* registries and archives, for the image helper */
     {"images", check_image_helper},	/* conti-rootless-image */

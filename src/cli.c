@@ -125,11 +125,20 @@ static const char usage_run[] =
     "  --ulimit TYPE=SOFT[:HARD]  a resource limit of the command (nofile, nproc, core,\n"
     "                           stack, memlock, ...; -1 or unlimited), repeatable\n"
     "  --shm-size SIZE          size of /dev/shm (default 64m)\n"
+    "  --dns IP                 nameserver of the container's /etc/resolv.conf (repeatable;\n"
+    "                           default: the host's)\n"
+    "  --dns-search DOMAIN      search domain of /etc/resolv.conf ('.': none)\n"
+    "  --dns-option OPT         option of /etc/resolv.conf (e.g. ndots:2)\n"
+    "  --add-host NAME:IP       a line of the container's /etc/hosts\n"
+    "  --no-hosts               keep the rootfs's own /etc/hosts\n"
+    "  --trace                  print each kernel step with its time (as before the command)\n"
+    "  --help                   this text\n"
+    "\n"
     "Limits through a cgroup of the container's own (the host must delegate its\n"
     "controllers to you: see 'conti-rootless check'):\n"
     "  -m, --memory SIZE        memory limit (at least 6m)\n"
-    "  --memory-swap SIZE       memory plus swap (-1: unlimited swap; default: no swap\n"
-    "                           beyond --memory)\n"
+    "  --memory-swap SIZE       memory plus swap (-1: unlimited swap; default: twice\n"
+    "                           --memory, i.e. as much swap as memory)\n"
     "  --memory-reservation SIZE  memory kept from reclaim (memory.low)\n"
     "  --cpus N                 CPU time, in CPUs (0.5: half of one)\n"
     "  -c, --cpu-shares N       relative CPU weight in cgroup v1 units (2..262144)\n"
@@ -140,14 +149,6 @@ static const char usage_run[] =
     "  --blkio-weight N         relative block I/O weight in cgroup v1 units (10..1000)\n"
     "  --cgroups enabled|disabled  a cgroup of the container's own where the host\n"
     "                           delegates one (default), or none\n"
-    "  --dns IP                 nameserver of the container's /etc/resolv.conf (repeatable;\n"
-    "                           default: the host's)\n"
-    "  --dns-search DOMAIN      search domain of /etc/resolv.conf ('.': none)\n"
-    "  --dns-option OPT         option of /etc/resolv.conf (e.g. ndots:2)\n"
-    "  --add-host NAME:IP       a line of the container's /etc/hosts\n"
-    "  --no-hosts               keep the rootfs's own /etc/hosts\n"
-    "  --trace                  print each kernel step with its time (as before the command)\n"
-    "  --help                   this text\n"
     "\n"
     "Without -d, the output goes to the caller and, unless --rm is given, to the log too\n"
     "(conti-rootless logs NAME).\n"
@@ -677,8 +678,9 @@ int cli_check_limits(const struct cr_config *cfg, struct cr_error *err)
 		cr_fail(err, 0, "%s needs a cgroup, and --cgroups=disabled makes none", given);
 		return cr_hint(err, "drop --cgroups=disabled, or the limit");
 	}
-	/* docker's rules: swap is memory plus swap, so it needs the memory limit */
-	if (res->memory_swap && !res->memory) {
+	/* docker's rules: swap is memory plus swap, so it needs the memory limit (-1 alone:
+	 * unlimited swap, allowed) */
+	if (res->memory_swap > 0 && !res->memory) {
 		cr_fail(err, 0, "--memory-swap needs --memory (it is memory plus swap)");
 		return cr_hint(err, "give --memory too, e.g. -m 512m --memory-swap 1g");
 	}

@@ -23,7 +23,9 @@ _conti_rootless_options()
 	local run_args='-e --env --env-file -w --workdir -u --user -h --hostname -v --volume --tmpfs
 		--uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name
 		--log-size-max --dns --dns-search --dns-option --dns-opt --add-host --userns
-		--entrypoint --pull -p --publish'
+		--entrypoint --pull -p --publish -m --memory --memory-swap --memory-reservation
+		--cpus -c --cpu-shares --cpu-weight --pids-limit --io-weight --blkio-weight
+		--cgroups --ulimit --shm-size'
 	case $1 in
 	run | create)
 		_cr_opts="--rm -t --tty -i --interactive --read-only --privileged --init=false --no-hosts -P --publish-all --trace --help $run_args"

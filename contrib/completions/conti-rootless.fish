@@ -28,7 +28,9 @@ end
 function __conti_rootless_operands
     set -l valued -e --env --env-file -w --workdir -u --user --hostname -v --volume --tmpfs \
         --uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name \
-        --log-size-max --dns --dns-search --dns-option --dns-opt --add-host --userns --format -s --signal -p --publish
+        --log-size-max --dns --dns-search --dns-option --dns-opt --add-host --userns --format -s --signal -p --publish \
+        -m --memory --memory-swap --memory-reservation --cpus -c --cpu-shares --cpu-weight \
+        --pids-limit --io-weight --blkio-weight --cgroups --ulimit --shm-size
     set -l cmd
     set -l ops
     set -l skip 0
@@ -128,6 +130,19 @@ complete -c conti-rootless -n $rc -l security-opt -x -d 'Change a security defau
 complete -c conti-rootless -n $rc -l init -x -d 'PID 1: the init (true) or the command (false)' \
     -a 'true false'
 complete -c conti-rootless -n $rc -l log-size-max -x -d 'Cap of a detached container\'s log'
+complete -c conti-rootless -n $rc -l ulimit -x -d 'A resource limit: TYPE=SOFT[:HARD]' \
+    -a 'nofile= nproc= core= stack= memlock= as= cpu= data= fsize= locks= msgqueue= nice= rss= rtprio= rttime= sigpending='
+complete -c conti-rootless -n $rc -l shm-size -x -d 'Size of /dev/shm'
+complete -c conti-rootless -n $rc -s m -l memory -x -d 'Memory limit'
+complete -c conti-rootless -n $rc -l memory-swap -x -d 'Memory plus swap (-1: unlimited swap)'
+complete -c conti-rootless -n $rc -l memory-reservation -x -d 'Memory kept from reclaim'
+complete -c conti-rootless -n $rc -l cpus -x -d 'CPU time, in CPUs'
+complete -c conti-rootless -n $rc -s c -l cpu-shares -x -d 'Relative CPU weight, v1 units'
+complete -c conti-rootless -n $rc -l cpu-weight -x -d 'Relative CPU weight (1-10000)'
+complete -c conti-rootless -n $rc -l pids-limit -x -d 'Processes at most (-1: unlimited)'
+complete -c conti-rootless -n $rc -l io-weight -x -d 'Relative block I/O weight (1-10000)'
+complete -c conti-rootless -n $rc -l blkio-weight -x -d 'Relative block I/O weight, v1 units'
+complete -c conti-rootless -n $rc -l cgroups -x -d 'A cgroup of the container\'s own' -a 'enabled disabled'
 complete -c conti-rootless -n $rc -l dns -x -d 'Nameserver of /etc/resolv.conf'
 complete -c conti-rootless -n $rc -l dns-search -x -d 'Search domain of /etc/resolv.conf'
 complete -c conti-rootless -n $rc -l dns-option -l dns-opt -x -d 'Option of /etc/resolv.conf'

@@ -30,6 +30,18 @@ enum {
 	CR_CTL_CPUSET = 1 << 4,
 };
 
+/* The fix where a controller is not delegated (cgroup_check's hint, `check`'s fix). */
+#define CR_CGROUP_DROPIN_FIX                                                                       \
+	"create /etc/systemd/system/user@.service.d/delegate.conf with the lines [Service] and "   \
+	"Delegate=cpu cpuset io memory pids, run systemctl daemon-reload and log in again"
+/* ... and first, where cgroup v1 holds the controllers. */
+#define CR_CGROUP_UNIFIED_FIX                                                                      \
+	"boot with systemd.unified_cgroup_hierarchy=1 on the kernel command line, then delegate "  \
+	"them: " CR_CGROUP_DROPIN_FIX
+
+/* The names of the controllers in set, space-separated ("cpu memory"; "" for none). */
+void cgroup_controller_names(unsigned set, char *buf, size_t len);
+
 enum cr_cgroup_mode {
 	CR_CG_NONE,	     /* no cgroup v2 mount at all (v1 only) */
 	CR_CG_NOT_DELEGATED, /* v2 mounted, but no ancestor of our cgroup is ours */

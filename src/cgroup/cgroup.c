@@ -42,9 +42,18 @@ static const struct {
 
 #define NCTL (sizeof(controllers) / sizeof(controllers[0]))
 
-#define DROPIN_FIX                                                                                 \
-	"create /etc/systemd/system/user@.service.d/delegate.conf with the lines [Service] and "   \
-	"Delegate=cpu cpuset io memory pids, run systemctl daemon-reload and log in again"
+void cgroup_controller_names(unsigned set, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < NCTL && n < len; i++) {
+		if (set & controllers[i].ctl)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "",
+					      controllers[i].name);
+	}
+}
 
 static const char *ctl_name(unsigned ctl)
 {
@@ -193,21 +202,23 @@ void cgroup_probe_at(struct cr_cgroup_host *h, int mnt_fd, const char *mnt, bool
 		     const char *proc_self_cgroup, uid_t uid)
 {
 	char rel[sizeof(h->own)], text[256];
+	bool known;
 
 	memset(h, 0, sizeof(*h));
 	h->mnt_fd = mnt_fd;
 	h->hybrid = hybrid;
 	h->mode = CR_CG_NONE;
 	snprintf(h->mnt, sizeof(h->mnt), "%s", mnt ? mnt : "");
-	if (!parse_proc_cgroup(proc_self_cgroup ? proc_self_cgroup : "", h->own, sizeof(h->own),
-			       &h->on_v1))
+	known = parse_proc_cgroup(proc_self_cgroup ? proc_self_cgroup : "", h->own, sizeof(h->own),
+				  &h->on_v1);
+	if (!known)
 		h->own[0] = '\0';
 	if (mnt_fd < 0)
 		return;
 	h->mode = CR_CG_NOT_DELEGATED;
 	/* walk up from our own cgroup while each one is ours: the highest is the subtree */
 	snprintf(rel, sizeof(rel), "%s", h->own);
-	if (!proc_self_cgroup || !delegated_to(mnt_fd, rel, uid))
+	if (!known || !delegated_to(mnt_fd, rel, uid))
 		return;
 	for (;;) {
 		char *slash = strrchr(rel, '/');
@@ -317,18 +328,14 @@ int cgroup_check(const struct cr_cgroup_host *h, const struct cr_resources *res,
 			cr_fail(err, 0,
 				"%s needs the %s controller, which cgroup v1 holds on this host",
 				option_of(res, ctl), controllers[i].name);
-			return cr_hint(err,
-				       "boot with systemd.unified_cgroup_hierarchy=1 on the kernel "
-				       "command line, then delegate it: " DROPIN_FIX);
+			return cr_hint(err, CR_CGROUP_UNIFIED_FIX);
 		}
 		if (h->mode == CR_CG_NONE) {
 			cr_fail(err, 0,
 				"%s needs the %s controller of cgroup v2, which this host "
 				"does not mount",
 				option_of(res, ctl), controllers[i].name);
-			return cr_hint(err,
-				       "boot with systemd.unified_cgroup_hierarchy=1 on the kernel "
-				       "command line, then delegate it: " DROPIN_FIX);
+			return cr_hint(err, CR_CGROUP_UNIFIED_FIX);
 		}
 		if (h->mode == CR_CG_NOT_DELEGATED) {
 			cr_fail(err, 0,
@@ -338,11 +345,11 @@ int cgroup_check(const struct cr_cgroup_host *h, const struct cr_resources *res,
 			return cr_hint(err,
 				       "run it in your systemd user session (a login, or "
 				       "systemd-run --user --scope -p Delegate=yes ...), whose "
-				       "user@.service delegates it: " DROPIN_FIX);
+				       "user@.service delegates it: " CR_CGROUP_DROPIN_FIX);
 		}
 		cr_fail(err, 0, "%s needs the %s controller, which is not delegated to %s",
 			option_of(res, ctl), controllers[i].name, subtree_name(h));
-		return cr_hint(err, DROPIN_FIX);
+		return cr_hint(err, CR_CGROUP_DROPIN_FIX);
 	}
 	return 0;
 }
@@ -412,7 +419,7 @@ int cgroup_apply(int dirfd, const struct cr_resources *res, unsigned available,
 				"does not have",
 				option_of(res, w[i].ctl), ctl_name(w[i].ctl));
 			return cr_hint(err, "give the limit when the container is made, on a host "
-					    "that delegates the controller: " DROPIN_FIX);
+					    "that delegates the controller: " CR_CGROUP_DROPIN_FIX);
 		}
 	}
 	return write_all(dirfd, w, n, res, err);
@@ -692,7 +699,7 @@ static bool leftover(int dirfd, const char *name, time_t now)
 
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return false;
-	if (now - st.st_ctime < SWEEP_MIN_AGE && st.st_ctime - now < SWEEP_MIN_AGE)
+	if (now - st.st_mtime < SWEEP_MIN_AGE && st.st_mtime - now < SWEEP_MIN_AGE)
 		return false;
 	return !populated(fd);
 }

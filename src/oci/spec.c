@@ -952,7 +952,9 @@ static int parse_linux_refusals(json_object *l, struct cr_error *err)
 	return 0;
 }
 
-/* A linux.resources number (int64) in [min, max] into *out; absent or null: untouched. */
+/* A linux.resources number (int64) in [min, max] into *out; absent or null: untouched.
+ * Only the type is checked beyond the spec's ranges: a value the kernel refuses is
+ * create's to report (runc fails no earlier), and the conversions clamp v1 units. */
 static int get_res(json_object *o, const char *key, const char *path, int64_t min, int64_t max,
 		   long long *out, struct cr_error *err)
 {
@@ -978,12 +980,14 @@ static int parse_res_memory(json_object *r, struct cr_resources *res, struct cr_
 	if (!m)
 		return 0;
 	if (need_object(m, "linux.resources.memory", err) < 0 ||
-	    get_res(m, "limit", "linux.resources.memory.limit", -1, INT64_MAX, &limit, err) < 0 ||
-	    get_res(m, "swap", "linux.resources.memory.swap", -1, INT64_MAX, &swap, err) < 0 ||
-	    get_res(m, "reservation", "linux.resources.memory.reservation", -1, INT64_MAX, &low,
-		    err) < 0)
+	    get_res(m, "limit", "linux.resources.memory.limit", INT64_MIN, INT64_MAX, &limit, err) <
+		0 ||
+	    get_res(m, "swap", "linux.resources.memory.swap", INT64_MIN, INT64_MAX, &swap, err) <
+		0 ||
+	    get_res(m, "reservation", "linux.resources.memory.reservation", INT64_MIN, INT64_MAX,
+		    &low, err) < 0)
 		return -1;
-	res->memory = limit > 0 ? limit : 0; /* -1 and 0: no limit, the default */
+	res->memory = limit > 0 ? limit : 0; /* -1 (or below) and 0: no limit, the default */
 	res->memory_swap = swap < 0 ? CR_RES_UNLIMITED : swap;
 	res->memory_reservation = low > 0 ? low : 0;
 	return 0;
@@ -998,9 +1002,10 @@ static int parse_res_cpu(json_object *r, struct cr_resources *res, struct cr_err
 	if (!c)
 		return 0;
 	if (need_object(c, "linux.resources.cpu", err) < 0 ||
-	    get_res(c, "shares", "linux.resources.cpu.shares", 0, 262144, &shares, err) < 0 ||
-	    get_res(c, "quota", "linux.resources.cpu.quota", -1, INT64_MAX, &quota, err) < 0 ||
-	    get_res(c, "period", "linux.resources.cpu.period", 0, 1000000, &period, err) < 0)
+	    get_res(c, "shares", "linux.resources.cpu.shares", 0, INT64_MAX, &shares, err) < 0 ||
+	    get_res(c, "quota", "linux.resources.cpu.quota", INT64_MIN, INT64_MAX, &quota, err) <
+		0 ||
+	    get_res(c, "period", "linux.resources.cpu.period", 0, INT64_MAX, &period, err) < 0)
 		return -1;
 	res->cpu_weight = limits_shares_to_weight((unsigned long long)shares);
 	res->cpu_quota = quota > 0 ? quota : 0; /* -1: "max" */
@@ -1023,14 +1028,15 @@ static int parse_resources(json_object *l, struct cr_config *cfg, struct cr_erro
 		return -1;
 	p = member(r, "pids");
 	if (p && (need_object(p, "linux.resources.pids", err) < 0 ||
-		  get_res(p, "limit", "linux.resources.pids.limit", -1, INT64_MAX, &pids, err) < 0))
+		  get_res(p, "limit", "linux.resources.pids.limit", INT64_MIN, INT64_MAX, &pids,
+			  err) < 0))
 		return -1;
-	/* -1: unlimited; 0: not set (runc's), the default applies */
+	/* negative: unlimited; 0: not set (runc's), the default applies */
 	cfg->res.pids_limit = pids < 0 ? CR_RES_UNLIMITED : pids;
 	b = member(r, "blockIO");
-	if (b &&
-	    (need_object(b, "linux.resources.blockIO", err) < 0 ||
-	     get_res(b, "weight", "linux.resources.blockIO.weight", 0, 1000, &weight, err) < 0))
+	if (b && (need_object(b, "linux.resources.blockIO", err) < 0 ||
+		  get_res(b, "weight", "linux.resources.blockIO.weight", 0, UINT16_MAX, &weight,
+			  err) < 0))
 		return -1;
 	cfg->res.io_weight = limits_blkio_to_io_weight((unsigned long long)weight);
 	return 0;

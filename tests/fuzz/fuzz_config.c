@@ -19,6 +19,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (unsigned)cfg.overlay > CR_OVERLAY_NONE || (unsigned)cfg.net > CR_NET_PRIVATE ||
 		    (unsigned)cfg.net_helper > CR_NETH_SLIRP4NETNS)
 			abort();
+		/* Limits (#16) are what the options allow: never a value a cgroup file or a
+		 * tmpfs would take as something else. */
+		if (cfg.res.cpu_weight > 10000 || cfg.res.io_weight > 10000 ||
+		    cfg.res.pids_limit < -1 || cfg.res.pids_limit > 4194304 || cfg.res.memory < 0 ||
+		    cfg.res.memory_swap < -1 || cfg.res.memory_reservation < 0 ||
+		    cfg.res.cpu_quota < 0 || cfg.res.cpu_period < 0 || cfg.shm_size <= 0)
+			abort();
+		for (size_t i = 0; i < cfg.nmounts; i++) {
+			if (cfg.mounts[i].data && strpbrk(cfg.mounts[i].data, "\n\\"))
+				abort();
+		}
 		config_init(&again);
 		if (config_parse(once, &again) < 0)
 			abort();

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "cr-check.h"
 #include "utils.h"
 
@@ -272,6 +273,75 @@ START_TEST(net_helpers)
 }
 END_TEST
 
+START_TEST(cgroup_report)
+{
+	struct cr_check_result r;
+	struct cr_cgroup_host h = {
+	    .mnt_fd = -1,
+	    .mnt = "/sys/fs/cgroup/unified",
+	    .hybrid = true,
+	    .own = "user.slice/user-1003.slice/user@1003.service/app.slice/x.scope",
+	    .delegated = "user.slice/user-1003.slice/user@1003.service",
+	    .mode = CR_CG_DELEGATED,
+	    .available = 0,
+	    .on_v1 = CR_CTL_CPU | CR_CTL_MEMORY | CR_CTL_PIDS | CR_CTL_IO | CR_CTL_CPUSET};
+
+	/* this machine: hybrid, delegated, v1 holds every controller the limits use */
+	memset(&r, 0, sizeof(r));
+	check_cgroup_report(&h, &r);
+	ck_assert_int_eq(r.status, CR_CHECK_WARN);
+	ck_assert_str_eq(r.found, "cgroup v2 at /sys/fs/cgroup/unified, hybrid (v1 holds cpu "
+				  "memory pids io), delegated: "
+				  "/user.slice/user-1003.slice/user@1003.service (controllers: "
+				  "none); containers get a cgroup, but limits needing cpu memory "
+				  "pids io fail");
+	ck_assert_str_eq(r.fix, CR_CGROUP_UNIFIED_FIX);
+	ck_assert_ptr_nonnull(strstr(r.fix, "/etc/systemd/system/user@.service.d/delegate.conf"));
+	/* a unified host delegating what older systemd does: memory pids */
+	h.hybrid = false;
+	h.on_v1 = 0;
+	h.available = CR_CTL_MEMORY | CR_CTL_PIDS;
+	memset(&r, 0, sizeof(r));
+	check_cgroup_report(&h, &r);
+	ck_assert_int_eq(r.status, CR_CHECK_WARN);
+	ck_assert_str_eq(r.found,
+			 "cgroup v2 (unified), delegated: "
+			 "/user.slice/user-1003.slice/user@1003.service (controllers: "
+			 "memory pids); containers get a cgroup, but limits needing cpu io "
+			 "fail");
+	ck_assert_str_eq(r.fix, CR_CGROUP_DROPIN_FIX);
+	/* systemd >= 252: everything */
+	h.available = CR_CTL_CPU | CR_CTL_MEMORY | CR_CTL_PIDS | CR_CTL_IO | CR_CTL_CPUSET;
+	memset(&r, 0, sizeof(r));
+	check_cgroup_report(&h, &r);
+	ck_assert_int_eq(r.status, CR_CHECK_OK);
+	ck_assert_str_eq(r.found,
+			 "cgroup v2 (unified), delegated: "
+			 "/user.slice/user-1003.slice/user@1003.service (cpu memory pids io "
+			 "cpuset): every limit applies");
+	ck_assert_str_eq(r.fix, "");
+	/* an ssh session without systemd: not delegated */
+	h.mode = CR_CG_NOT_DELEGATED;
+	snprintf(h.own, sizeof(h.own), "user.slice/user-1003.slice/session-3.scope");
+	memset(&r, 0, sizeof(r));
+	check_cgroup_report(&h, &r);
+	ck_assert_int_eq(r.status, CR_CHECK_WARN);
+	ck_assert_ptr_nonnull(strstr(r.found, "your cgroup /user.slice/user-1003.slice/"
+					      "session-3.scope is not delegated to you"));
+	ck_assert_ptr_nonnull(strstr(r.fix, "systemd-run --user --scope"));
+	ck_assert_ptr_nonnull(strstr(r.fix, CR_CGROUP_DROPIN_FIX));
+	/* v1 only */
+	h.mode = CR_CG_NONE;
+	h.on_v1 = CR_CTL_MEMORY;
+	memset(&r, 0, sizeof(r));
+	check_cgroup_report(&h, &r);
+	ck_assert_int_eq(r.status, CR_CHECK_WARN);
+	ck_assert_str_eq(r.found, "cgroup v1 only (no cgroup v2 mount): --memory, --cpus, "
+				  "--pids-limit, --io-weight fail");
+	ck_assert_str_eq(r.fix, CR_CGROUP_UNIFIED_FIX);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check");
@@ -285,6 +355,7 @@ int main(void)
 	tcase_add_test(tc, data_dir_space);
 	tcase_add_test(tc, tun_device);
 	tcase_add_test(tc, net_helpers);
+	tcase_add_test(tc, cgroup_report);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

@@ -3,10 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "log.h"
+#include "utils.h"
 
 static FILE *devnull;
 
@@ -298,6 +301,210 @@ START_TEST(publish_options)
 }
 END_TEST
 
+/* The limit options into cfg->res, as docker and podman mean them, kept by the saved config. */
+START_TEST(limit_options)
+{
+	struct cr_cli cli;
+	struct cr_error err;
+	struct cr_config back;
+	char *text;
+
+	ck_assert_msg(PARSE(&cli, &err, "run", "-m", "512m", "--memory-swap", "1g",
+			    "--memory-reservation", "256m", "--cpus", "1.5", "-c", "1024",
+			    "--pids-limit", "50", "--io-weight", "300", "--ulimit",
+			    "nofile=1024:2048", "--ulimit", "core=0", "--shm-size", "1g", "r") == 0,
+		      "%s", err.msg);
+	ck_assert_int_eq(cli.cfg.res.memory, 512LL << 20);
+	ck_assert_int_eq(cli.cfg.res.memory_swap, 1LL << 30);
+	ck_assert_int_eq(cli.cfg.res.memory_reservation, 256LL << 20);
+	ck_assert_int_eq(cli.cfg.res.cpu_quota, 150000);
+	ck_assert_int_eq(cli.cfg.res.cpu_period, 100000);
+	ck_assert_uint_eq(cli.cfg.res.cpu_weight, 39); /* crun's conversion of 1024 shares */
+	ck_assert_int_eq(cli.cfg.res.pids_limit, 50);
+	ck_assert_uint_eq(cli.cfg.res.io_weight, 300);
+	ck_assert_int_eq(cli.cfg.shm_size, 1LL << 30);
+	ck_assert(cli.cfg.cgroups);
+	ck_assert_uint_eq(cli.cfg.nrlimits, 2);
+	ck_assert_int_eq(cli.cfg.rlimits[0].resource, RLIMIT_NOFILE);
+	ck_assert_uint_eq(cli.cfg.rlimits[0].soft, 1024);
+	ck_assert_uint_eq(cli.cfg.rlimits[0].hard, 2048);
+	ck_assert_uint_eq(cli.cfg.rlimits[1].hard, 0);
+
+	/* the saved config gives back the same limits */
+	text = config_serialize(&cli.cfg);
+	config_init(&back);
+	ck_assert_int_eq(config_parse(text, &back), 0);
+	ck_assert_mem_eq(&back.res, &cli.cfg.res, sizeof(back.res));
+	ck_assert_int_eq(back.shm_size, 1LL << 30);
+	ck_assert_uint_eq(back.nrlimits, 2);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_int_eq(back.rlimits[i].resource, cli.cfg.rlimits[i].resource);
+		ck_assert_uint_eq(back.rlimits[i].soft, cli.cfg.rlimits[i].soft);
+		ck_assert_uint_eq(back.rlimits[i].hard, cli.cfg.rlimits[i].hard);
+	}
+	config_free(&back);
+	free(text);
+	cli_free(&cli);
+
+	/* podman's: -1 and 0 are unlimited; --blkio-weight converted; --cgroups=disabled kept */
+	ck_assert_int_eq(PARSE(&cli, &err, "create", "--pids-limit=-1", "--blkio-weight", "500",
+			       "--memory-swap=-1", "--memory=6m", "--cpu-weight", "10000", "r"),
+			 0);
+	ck_assert_int_eq(cli.cfg.res.pids_limit, CR_RES_UNLIMITED);
+	ck_assert_int_eq(cli.cfg.res.memory_swap, CR_RES_UNLIMITED);
+	ck_assert_uint_eq(cli.cfg.res.io_weight, 1 + (490U * 9999) / 990);
+	ck_assert_uint_eq(cli.cfg.res.cpu_weight, 10000);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--memory-swap", "-1", "r"), 0);
+	ck_assert_int_eq(cli.cfg.res.memory_swap, CR_RES_UNLIMITED);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--pids-limit", "0", "r"), 0);
+	ck_assert_int_eq(cli.cfg.res.pids_limit, CR_RES_UNLIMITED);
+	cli_free(&cli);
+	ck_assert_int_eq(
+	    PARSE(&cli, &err, "run", "--cgroups=disabled", "--ulimit", "nproc=10", "r"), 0);
+	ck_assert(!cli.cfg.cgroups);
+	text = config_serialize(&cli.cfg);
+	config_init(&back);
+	ck_assert_int_eq(config_parse(text, &back), 0);
+	ck_assert(!back.cgroups);
+	ck_assert_int_eq(back.shm_size, CR_SHM_SIZE_DEFAULT);
+	config_free(&back);
+	free(text);
+	cli_free(&cli);
+}
+END_TEST
+
+/* Each bad limit is one line naming the option, status 125, with a hint. */
+START_TEST(limit_options_refused)
+{
+	static const struct {
+		const char *opt, *arg, *msg;
+	} bad[] = {
+	    {"--memory", "lots", "invalid --memory 'lots': not a size"},
+	    {"-m", "1k", "invalid --memory '1k': the least is 6m"},
+	    {"--memory", "-5m", "invalid --memory '-5m': not a size"},
+	    {"--memory-reservation", "0", "invalid --memory-reservation '0'"},
+	    {"--cpus", "0", "invalid --cpus '0': give a number of CPUs from 0.01"},
+	    {"--cpus", "1,5", "invalid --cpus '1,5'"},
+	    {"--cpus", "0.001", "invalid --cpus '0.001'"},
+	    {"--cpu-shares", "1", "invalid --cpu-shares '1': give a number from 2 to 262144"},
+	    {"--cpu-weight", "0", "invalid --cpu-weight '0': give a number from 1 to 10000"},
+	    {"--cpu-weight", "10001", "invalid --cpu-weight '10001'"},
+	    {"--pids-limit", "-2", "invalid --pids-limit '-2'"},
+	    {"--pids-limit", "99999999999", "invalid --pids-limit '99999999999'"},
+	    {"--io-weight", "x", "invalid --io-weight 'x'"},
+	    {"--blkio-weight", "5", "invalid --blkio-weight '5': give a number from 10 to 1000"},
+	    {"--cgroups", "split", "invalid --cgroups 'split': valid values are enabled|disabled"},
+	    {"--ulimit", "nofile", "--ulimit nofile: no '='"},
+	    {"--ulimit", "nofiles=1", "--ulimit nofiles=1: unknown limit type"},
+	    {"--ulimit", "nofile=20:10", "--ulimit nofile=20:10: the soft limit is above"},
+	    {"--shm-size", "0", "invalid --shm-size '0'"},
+	    {"--shm-size", "big", "invalid --shm-size 'big': not a size"},
+	    {"--tmpfs", "/t:size=huge", "invalid --tmpfs option 'size=huge'"},
+	    {"--tmpfs", "/t:mode=999", "invalid --tmpfs option 'mode=999'"},
+	    {"--tmpfs", "/t:suid", "invalid --tmpfs option 'suid'"},
+	    {"--tmpfs", "t:size=1m", "--tmpfs needs an absolute path, not 't:size=1m'"},
+	};
+	struct cr_cli cli;
+	struct cr_error err;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(
+		    PARSE(&cli, &err, "run", (char *)bad[i].opt, (char *)bad[i].arg, "r"), -1);
+		ck_assert_int_eq(err.status, 125);
+		ck_assert_msg(!strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)), "%s %s: '%s'",
+			      bad[i].opt, bad[i].arg, err.msg);
+		ck_assert_msg(err.hint[0], "%s %s: no hint", bad[i].opt, bad[i].arg);
+		cli_free(&cli);
+	}
+	/* docker's rules between them */
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--memory-swap", "1g", "r"), -1);
+	ck_assert_str_eq(err.msg, "--memory-swap needs --memory (it is memory plus swap)");
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--memory-swap", "64m", "-m", "128m", "r"), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "is less than --memory"));
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--memory-reservation", "1g", "-m", "128m", "r"),
+			 -1);
+	ck_assert_str_eq(err.msg, "--memory-reservation is more than --memory");
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "create", "--cgroups", "disabled", "--cpus", "1", "r"),
+			 -1);
+	ck_assert_str_eq(err.msg, "--cpus needs a cgroup, and --cgroups=disabled makes none");
+	ck_assert_int_eq(err.status, 125);
+	cli_free(&cli);
+}
+END_TEST
+
+/* --tmpfs DST:OPTS into the kernel's data (sizes in bytes), ro and noexec; kept and checked
+ * again by the saved config. */
+START_TEST(tmpfs_options)
+{
+	struct cr_cli cli;
+	struct cr_error err;
+	struct cr_config back;
+	char *text;
+
+	ck_assert_msg(PARSE(&cli, &err, "run", "--tmpfs", "/a", "--tmpfs",
+			    "/b:size=64m,mode=700,noexec,ro,uid=1000,gid=1000,nr_inodes=400",
+			    "r") == 0,
+		      "%s", err.msg);
+	ck_assert_uint_eq(cli.cfg.nmounts, 2);
+	ck_assert_str_eq(cli.cfg.mounts[0].dst, "/a");
+	ck_assert_str_eq(cli.cfg.mounts[0].data, "mode=1777");
+	ck_assert_str_eq(cli.cfg.mounts[1].dst, "/b");
+	ck_assert_str_eq(cli.cfg.mounts[1].data,
+			 "size=67108864,mode=700,uid=1000,gid=1000,nr_inodes=400");
+	ck_assert(cli.cfg.mounts[1].readonly);
+	ck_assert(cli.cfg.mounts[1].flags & MS_NOEXEC);
+	ck_assert(!(cli.cfg.mounts[0].flags & MS_NOEXEC));
+	text = config_serialize(&cli.cfg);
+	config_init(&back);
+	ck_assert_int_eq(config_parse(text, &back), 0);
+	ck_assert_uint_eq(back.nmounts, 2);
+	ck_assert_str_eq(back.mounts[1].data, cli.cfg.mounts[1].data);
+	ck_assert(back.mounts[1].readonly);
+	ck_assert(back.mounts[1].flags & MS_NOEXEC);
+	ck_assert_str_eq(back.mounts[0].data, "mode=1777");
+	config_free(&back);
+	free(text);
+	cli_free(&cli);
+	/* a size alone keeps the default mode */
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "--tmpfs", "/tmp:size=1g", "r"), 0);
+	ck_assert_str_eq(cli.cfg.mounts[0].data, "mode=1777,size=1073741824");
+	cli_free(&cli);
+}
+END_TEST
+
+/* A damaged saved config's limit is refused, never written into a cgroup or a mount. */
+START_TEST(damaged_limits_refused)
+{
+	static const char *const lines[] = {
+	    "res_memory=-5\n",	    "res_memory=12abc\n",
+	    "res_memory_swap=0\n",  "res_cpu_quota=10\n",
+	    "res_cpu_weight=0\n",   "res_cpu_weight=20000\n",
+	    "res_pids_limit=-7\n",  "res_io_weight=99999\n",
+	    "cgroups=2\n",	    "shm_size=0\n",
+	    "shm_size=\n",	    "ulimit=nofile=5:1\n",
+	    "ulimit=bogus=1\n",	    "mount=tmpfs\nmount.dst=/t\nmount.data=mode=1777,suid\n",
+	    "mount.data=size=1m\n", "mount=bind\nmount.dst=/t\nmount.data=size=1m\n",
+	    "res_cpu_period=5\n",
+	};
+	static const char head[] = "name=x\nrootfs=/r\n";
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct cr_config cfg;
+		char *text = cr_xasprintf("%s%s", head, lines[i]);
+
+		config_init(&cfg);
+		ck_assert_msg(config_parse(text, &cfg) == -1, "accepted: %s", lines[i]);
+		config_free(&cfg);
+		free(text);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
@@ -314,6 +521,10 @@ int main(void)
 	tcase_add_test(tc, env_file_lines);
 	tcase_add_test(tc, log_size_max);
 	tcase_add_test(tc, publish_options);
+	tcase_add_test(tc, limit_options);
+	tcase_add_test(tc, limit_options_refused);
+	tcase_add_test(tc, tmpfs_options);
+	tcase_add_test(tc, damaged_limits_refused);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

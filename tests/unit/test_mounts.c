@@ -6,6 +6,7 @@
 #include <string.h>
 #include <linux/openat2.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -109,6 +110,40 @@ START_TEST(trace_shows_fuse_fallback)
 }
 END_TEST
 
+/* --ulimit's step sets this process's limit (PID 1's, inherited by what it execs) and
+ * --trace prints it as prlimit; a hard limit above the one we have is refused in one line
+ * naming it (check forks each test: the limits go with it). */
+START_TEST(rlimit_step)
+{
+	struct cr_op op = {.kind = CR_OP_RLIMIT, .rlimit = {RLIMIT_NOFILE, 50, 100}};
+	struct cr_mount_ctx ctx;
+	struct cr_error err;
+	struct rlimit now;
+	char *said;
+	int ret;
+
+	mounts_ctx_init(&ctx, "/", true);
+	said = apply_capturing(&op, &ctx, &ret);
+	ck_assert_int_eq(ret, 0);
+	ck_assert_msg(strstr(said, "+ prlimit --pid 1 --nofile=50:100  # "), "trace: %s", said);
+	free(said);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &now), 0);
+	ck_assert_uint_eq(now.rlim_cur, 50);
+	ck_assert_uint_eq(now.rlim_max, 100);
+	if (geteuid() == 0)
+		return; /* CAP_SYS_RESOURCE may raise it */
+	op.rlimit.hard = 101;
+	memset(&err, 0, sizeof(err));
+	ctx.trace = false;
+	ck_assert_int_eq(mounts_apply(&op, &ctx, &err), -1);
+	ck_assert_str_eq(err.msg, "--ulimit nofile=50:101: the hard limit is above yours (100); "
+				  "raising it needs CAP_SYS_RESOURCE on the host");
+	ck_assert_ptr_nonnull(strstr(err.hint, "at most 100"));
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &now), 0);
+	ck_assert_uint_eq(now.rlim_max, 100);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("mounts");
@@ -116,6 +151,7 @@ int main(void)
 
 	tcase_add_test(tc, trace_shows_fuse_fallback);
 	tcase_add_test(tc, openat2_dotdot_survives_renames);
+	tcase_add_test(tc, rlimit_step);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

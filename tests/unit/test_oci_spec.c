@@ -504,6 +504,87 @@ START_TEST(load_from_bundle)
 }
 END_TEST
 
+/* linux.resources (cgroup v1 units) land in cfg->res as --memory, --cpus, --pids-limit and
+ * --blkio-weight put them; what is not carried is named in unapplied; cgroupsPath is kept. */
+START_TEST(resources_into_cfg_res)
+{
+	struct oci_spec s;
+	struct cr_error err;
+	char *text;
+
+	ck_assert_msg(
+	    parse(MIN_HEAD MIN_PROC
+		  ",\"linux\":{\"cgroupsPath\":\"/user.slice/x/libpod-1\",\"resources\":{"
+		  "\"memory\":{\"limit\":536870912,\"swap\":1073741824,\"reservation\":"
+		  "268435456,\"swappiness\":10},\"cpu\":{\"shares\":1024,\"quota\":50000,"
+		  "\"period\":100000,\"cpus\":\"0-1\"},\"pids\":{\"limit\":50},"
+		  "\"blockIO\":{\"weight\":500},\"hugepageLimits\":[{\"pageSize\":\"2MB\","
+		  "\"limit\":0}],\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}",
+		  &s, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_int_eq(s.cfg.res.memory, 536870912);
+	ck_assert_int_eq(s.cfg.res.memory_swap, 1073741824);
+	ck_assert_int_eq(s.cfg.res.memory_reservation, 268435456);
+	ck_assert_uint_eq(s.cfg.res.cpu_weight, 1 + (1022ULL * 9999) / 262142); /* crun's: 39 */
+	ck_assert_int_eq(s.cfg.res.cpu_quota, 50000);
+	ck_assert_int_eq(s.cfg.res.cpu_period, 100000);
+	ck_assert_int_eq(s.cfg.res.pids_limit, 50);
+	ck_assert_uint_eq(s.cfg.res.io_weight, 1 + (490U * 9999) / 990);
+	ck_assert_str_eq(s.cgroups_path, "/user.slice/x/libpod-1");
+	ck_assert_ptr_nonnull(s.unapplied);
+	ck_assert_str_eq(s.unapplied, "memory.swappiness, cpu.cpus, hugepageLimits");
+	oci_spec_free(&s);
+
+	/* -1: unlimited swap and pids; a -1 memory limit and quota are no limit at all */
+	ck_assert_msg(parse(MIN_HEAD MIN_PROC ",\"linux\":{\"resources\":{\"memory\":{\"limit\":"
+					      "-1,\"swap\":-1},\"cpu\":{\"quota\":-1},\"pids\":{"
+					      "\"limit\":-1}}}}",
+			    &s, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_int_eq(s.cfg.res.memory, 0);
+	ck_assert_int_eq(s.cfg.res.memory_swap, CR_RES_UNLIMITED);
+	ck_assert_int_eq(s.cfg.res.cpu_quota, 0);
+	ck_assert_int_eq(s.cfg.res.pids_limit, CR_RES_UNLIMITED);
+	ck_assert_ptr_null(s.unapplied);
+	ck_assert_ptr_null(s.cgroups_path);
+	oci_spec_free(&s);
+
+	/* podman's rootless config: pids 2048, nothing unapplied */
+	text = data_file("podman-rootless.json");
+	ck_assert_msg(parse(text, &s, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(s.cfg.res.pids_limit, 2048);
+	ck_assert_ptr_null(s.unapplied);
+	oci_spec_free(&s);
+	free(text);
+
+	/* a wrong type or a value out of range names its path */
+	ck_assert_int_eq(parse(MIN_HEAD MIN_PROC ",\"linux\":{\"resources\":{\"memory\":{\"limit\":"
+						 "\"1g\"}}}}",
+			       &s, &err),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.memory.limit is not an integer"));
+	oci_spec_free(&s);
+	/* v1 units beyond their range are clamped as crun clamps them, not refused */
+	ck_assert_msg(parse(MIN_HEAD MIN_PROC ",\"linux\":{\"resources\":{\"cpu\":{\"shares\":"
+					      "999999999},\"blockIO\":{\"weight\":5}}}}",
+			    &s, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_uint_eq(s.cfg.res.cpu_weight, 10000);
+	ck_assert_uint_eq(s.cfg.res.io_weight, 1);
+	oci_spec_free(&s);
+	ck_assert_int_eq(parse(MIN_HEAD MIN_PROC ",\"linux\":{\"resources\":{\"cpu\":{\"shares\":"
+						 "-1}}}}",
+			       &s, &err),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.cpu.shares is out of range"));
+	oci_spec_free(&s);
+	ck_assert_int_eq(
+	    parse(MIN_HEAD MIN_PROC ",\"linux\":{\"resources\":{\"pids\":[]}}}", &s, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.pids is not an object"));
+	oci_spec_free(&s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oci_spec");
@@ -518,6 +599,7 @@ int main(void)
 	tcase_add_test(tc, relative_paths_and_huge);
 	tcase_add_test(tc, process_object_overrides);
 	tcase_add_test(tc, load_from_bundle);
+	tcase_add_test(tc, resources_into_cfg_res);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

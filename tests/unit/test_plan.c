@@ -3,7 +3,9 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
+#include "cgroup/limits.h"
 #include "plan.h"
 
 static const bool no_dirs[8];
@@ -398,6 +400,81 @@ START_TEST(ping_group_range_in_own_netns)
 }
 END_TEST
 
+/* /dev/shm and the default /tmp are sized (docker's 64m, 512m: not the kernel's half of
+ * RAM); --shm-size and a --tmpfs /tmp of the user's change them. */
+START_TEST(shm_and_tmp_sizes)
+{
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_error err;
+	struct cr_plan p;
+	char line[512];
+	int t;
+
+	config_init(&cfg);
+	build(&cfg, &f, &p);
+	ck_assert_str_eq(p.ops[find(&p, CR_OP_MOUNT, "/dev/shm")].data, "mode=1777,size=65536k");
+	t = find(&p, CR_OP_MOUNT, "/tmp");
+	ck_assert_str_eq(p.ops[t].data, "mode=1777,size=524288k");
+	plan_format_op(&p.ops[t], "/", line, sizeof(line));
+	ck_assert_str_eq(line, "mount -t tmpfs -o mode=1777,size=524288k,nosuid,nodev tmpfs /tmp");
+	plan_free(&p);
+
+	cfg.shm_size = 1LL << 30;
+	cfg.tmp_size = 1000; /* not a multiple of 1k: in bytes */
+	build(&cfg, &f, &p);
+	ck_assert_str_eq(p.ops[find(&p, CR_OP_MOUNT, "/dev/shm")].data, "mode=1777,size=1048576k");
+	ck_assert_str_eq(p.ops[find(&p, CR_OP_MOUNT, "/tmp")].data, "mode=1777,size=1000");
+	plan_free(&p);
+
+	/* the user's --tmpfs /tmp:size=1g,noexec,ro replaces the default one */
+	config_add_mount(&cfg, CR_MOUNT_TMPFS, NULL, "/tmp", false);
+	ck_assert_int_eq(config_tmpfs_options(&cfg.mounts[0], "size=1g,noexec,ro", &err), 0);
+	build(&cfg, &f, &p);
+	t = find(&p, CR_OP_MOUNT, "/tmp");
+	ck_assert_str_eq(p.ops[t].data, "mode=1777,size=1073741824");
+	ck_assert_uint_eq(p.ops[t].flags & (CR_OPF_NOEXEC | CR_OPF_RDONLY | CR_OPF_NOSUID),
+			  CR_OPF_NOEXEC | CR_OPF_RDONLY | CR_OPF_NOSUID);
+	for (size_t i = (size_t)t + 1; i < p.n; i++)
+		ck_assert(p.ops[i].kind != CR_OP_MOUNT || strcmp(p.ops[i].dst, "/tmp"));
+	plan_free(&p);
+	config_free(&cfg);
+}
+END_TEST
+
+/* --ulimit: one step a limit, the last before exec, printed as prlimit. */
+START_TEST(ulimit_steps)
+{
+	struct cr_config cfg;
+	struct cr_facts f = facts();
+	struct cr_error err;
+	struct cr_plan p;
+	char line[256];
+	int r;
+
+	config_init(&cfg);
+	build(&cfg, &f, &p);
+	ck_assert_int_lt(find(&p, CR_OP_RLIMIT, NULL), 0);
+	plan_free(&p);
+	ck_assert_int_eq(limits_parse_ulimit("nofile=1024:2048", &cfg, &err), 0);
+	ck_assert_int_eq(limits_parse_ulimit("core=unlimited", &cfg, &err), 0);
+	build(&cfg, &f, &p);
+	r = find(&p, CR_OP_RLIMIT, NULL);
+	ck_assert_int_gt(r, find(&p, CR_OP_CHDIR, NULL));
+	ck_assert_int_eq(p.ops[r + 1].kind, CR_OP_RLIMIT);
+	ck_assert_int_eq(p.ops[r + 2].kind, CR_OP_EXEC);
+	ck_assert_int_eq(p.ops[r].rlimit.resource, RLIMIT_NOFILE);
+	ck_assert_uint_eq(p.ops[r].rlimit.soft, 1024);
+	ck_assert_uint_eq(p.ops[r].rlimit.hard, 2048);
+	plan_format_op(&p.ops[r], "/", line, sizeof(line));
+	ck_assert_str_eq(line, "prlimit --pid 1 --nofile=1024:2048");
+	plan_format_op(&p.ops[r + 1], "/", line, sizeof(line));
+	ck_assert_str_eq(line, "prlimit --pid 1 --core=unlimited:unlimited");
+	plan_free(&p);
+	config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -420,6 +497,8 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("ping");
 	tcase_add_test(tc, ping_group_range_in_own_netns);
+	tcase_add_test(tc, shm_and_tmp_sizes);
+	tcase_add_test(tc, ulimit_steps);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
