@@ -5,6 +5,7 @@
  *                    (its root: the container's cgroup) and makes a chain of N nested
  *                    sub-cgroups, then sleeps: a tree the container's removal must take
  *                    whole. Prints "DEPTH n" (how many it made) once made.
+ *   cgabuse write FILE VALUE   the same mount; writes VALUE into its cgroup's FILE.
  *   cgabuse escape   remounts the host's cgroup2 mount it sees (--net host binds the host's
  *                    /sys) read-write and moves itself into its cgroup's parent, out of the
  *                    container's limits. Prints "ESCAPED TO PATH" when its cgroup changed,
@@ -62,6 +63,29 @@ static int deep(int n)
 	return 0;
 }
 
+/* Writes value into FILE of its own cgroup, seen through a cgroup2 mount of its own. */
+static int own_file(const char *file, const char *value)
+{
+	char path[256];
+	FILE *f;
+
+	if (unshare(CLONE_NEWNS | CLONE_NEWCGROUP) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    (mkdir("/tmp/cgabuse", 0700) != 0 && errno != EEXIST) ||
+	    mount("none", "/tmp/cgabuse", "cgroup2", 0, NULL) != 0) {
+		printf("mount cgroup2: %s\n", strerror(errno));
+		return 1;
+	}
+	snprintf(path, sizeof(path), "/tmp/cgabuse/%s", file);
+	f = fopen(path, "w");
+	if (!f || fputs(value, f) < 0 || fclose(f) != 0) {
+		printf("write %s: %s\n", file, strerror(errno));
+		return 1;
+	}
+	printf("WROTE %s\n", file);
+	return 0;
+}
+
 static int escape(void)
 {
 	char own[4096], dir[8192], pid[32];
@@ -99,6 +123,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "deep"))
 		return deep(atoi(argv[2]));
+	if (argc == 4 && !strcmp(argv[1], "write"))
+		return own_file(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "escape"))
 		return escape();
 	fprintf(stderr, "usage: cgabuse deep N | cgabuse escape\n");
