@@ -78,8 +78,9 @@ void check_net_helpers_report(const char *pasta, const char *pasta_version, cons
 struct cr_cgroup_host;
 /* The cgroup line for h (cgroup/cgroup.h): which mode (v2, hybrid, v1 only), the delegated
  * subtree and its controllers, which cgroup v1 holds; ok when cpu, memory, pids and io are
- * all delegated, else warn with the fix (the Delegate= drop-in, and on v1 the kernel
- * command line first) (pure). */
-void check_cgroup_report(const struct cr_cgroup_host *h, struct cr_check_result *r);
+ * all delegated and the mount has nsdelegate, else warn with the fix (the Delegate=
+ * drop-in, and on v1 the kernel command line first; the remount) (pure). */
+void check_cgroup_report(const struct cr_cgroup_host *h, bool nsdelegate,
+			 struct cr_check_result *r);
 
 #endif

@@ -748,7 +748,7 @@ static void check_fuse(struct check_ctx *c, struct cr_check_result *r)
 /* The limits need these four; cpuset is not among them (no --cpuset-cpus yet). */
 #define CGROUP_LIMIT_CTLS (CR_CTL_CPU | CR_CTL_MEMORY | CR_CTL_PIDS | CR_CTL_IO)
 
-void check_cgroup_report(const struct cr_cgroup_host *h, struct cr_check_result *r)
+void check_cgroup_report(const struct cr_cgroup_host *h, bool nsdelegate, struct cr_check_result *r)
 {
 	char has[64], lacks[64], v1[64], mode[160];
 	unsigned missing = CGROUP_LIMIT_CTLS & ~(h->mode == CR_CG_DELEGATED ? h->available : 0);
@@ -763,9 +763,17 @@ void check_cgroup_report(const struct cr_cgroup_host *h, struct cr_check_result 
 			 v1[0] ? " (v1 holds " : "", v1, v1[0] ? ")" : "");
 	else
 		snprintf(mode, sizeof(mode), "cgroup v2 (unified)");
-	if (h->mode == CR_CG_DELEGATED && !missing) {
+	if (h->mode == CR_CG_DELEGATED && !missing && nsdelegate) {
 		found(r, CR_CHECK_OK, "%s, delegated: /%s (%s): every limit applies", mode,
 		      h->delegated, has);
+		return;
+	}
+	if (h->mode == CR_CG_DELEGATED && !missing) {
+		found(r, CR_CHECK_WARN,
+		      "%s, delegated: /%s (%s): every limit applies, but %s is mounted without "
+		      "nsdelegate: a container given CAP_SYS_ADMIN can change its own limits",
+		      mode, h->delegated, has, h->mnt);
+		fix(r, "as root: mount -o remount,nsdelegate %s (systemd mounts it so)", h->mnt);
 		return;
 	}
 	if (h->mode == CR_CG_DELEGATED)
@@ -792,13 +800,33 @@ void check_cgroup_report(const struct cr_cgroup_host *h, struct cr_check_result 
 		fix(r, "%s", CR_CGROUP_DROPIN_FIX);
 }
 
+/* Whether the cgroup2 mount at mnt has nsdelegate (/proc/self/mounts): without it, a
+ * process in a cgroup namespace may write the files of its namespace's root cgroup. */
+static bool cgroup2_nsdelegate(const char *mnt)
+{
+	FILE *f = fopen("/proc/self/mounts", "re");
+	char line[1024], dir[512], type[32], opts[512];
+	bool yes = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %511s %31s %511s", dir, type, opts) == 3 &&
+		    !strcmp(type, "cgroup2") && !strcmp(dir, mnt))
+			yes = !strcmp(opts, "nsdelegate") || strstr(opts, ",nsdelegate") ||
+			      !strncmp(opts, "nsdelegate,", 11);
+	}
+	fclose(f);
+	return yes;
+}
+
 /* The cgroup v2 subtree delegated to the user, its controllers; what run's limits need. */
 static void check_cgroup(struct check_ctx *c, struct cr_check_result *r)
 {
 	struct cr_cgroup_host h;
 
 	cgroup_probe(&h);
-	check_cgroup_report(&h, r);
+	check_cgroup_report(&h, cgroup2_nsdelegate(h.mnt), r);
 	cgroup_host_release(&h);
 }
 

@@ -363,6 +363,8 @@ static unsigned enable(int dirfd, unsigned want, int *errnum)
 	char text[256];
 	unsigned on = 0;
 
+	if (!want)
+		return 0;
 	if (read_at(dirfd, "cgroup.subtree_control", text, sizeof(text)) >= 0)
 		on = parse_controllers(text, " \n");
 	for (size_t i = 0; i < NCTL; i++) {
@@ -444,33 +446,40 @@ static int random_name(const char *name, char *buf, size_t len, struct cr_error 
 	return 0;
 }
 
-/* The subtree's conti-rootless/, made and opened, with want's controllers enabled down to
- * it; *on says which are; -1 with err when a controller in need cannot be enabled. */
+/* The subtree's conti-rootless/, opened (made the first time), with want's controllers
+ * enabled down to it; *on says which are; -1 with err when one in need cannot be. What most
+ * starts pay: one openat where no controller is wanted, else two reads more. */
 static int open_parent(const struct cr_cgroup_host *h, unsigned want, unsigned needed, unsigned *on,
 		       struct cr_error *err)
 {
-	cleanup_close int deleg = openat(h->mnt_fd, h->delegated[0] ? h->delegated : ".",
-					 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	char rel[sizeof(h->delegated) + 32];
 	int fd, errnum = 0;
 	unsigned missing;
 
-	if (deleg < 0)
-		return cr_fail(err, errno, "cannot open your delegated cgroup %s/%s", h->mnt,
-			       h->delegated);
-	*on = enable(deleg, want, &errnum);
-	if (mkdirat(deleg, CR_CGROUP_PARENT, 0755) < 0 && errno != EEXIST)
-		return cr_fail(err, errno, "cannot make the cgroup %s/%s/" CR_CGROUP_PARENT, h->mnt,
-			       h->delegated);
-	fd = openat(deleg, CR_CGROUP_PARENT, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	snprintf(rel, sizeof(rel), "%s%s" CR_CGROUP_PARENT, h->delegated,
+		 h->delegated[0] ? "/" : "");
+	if (want) {
+		cleanup_close int deleg = openat(h->mnt_fd, h->delegated[0] ? h->delegated : ".",
+						 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+		if (deleg < 0)
+			return cr_fail(err, errno, "cannot open your delegated cgroup %s/%s",
+				       h->mnt, h->delegated);
+		want = enable(deleg, want, &errnum);
+	}
+	fd = openat(h->mnt_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdirat(h->mnt_fd, rel, 0755) < 0 && errno != EEXIST)
+			return cr_fail(err, errno, "cannot make the cgroup %s/%s", h->mnt, rel);
+		fd = openat(h->mnt_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	}
 	if (fd < 0)
-		return cr_fail(err, errno, "cannot open the cgroup %s/%s/" CR_CGROUP_PARENT, h->mnt,
-			       h->delegated);
+		return cr_fail(err, errno, "cannot open the cgroup %s/%s", h->mnt, rel);
 	/* a container may nest sub-cgroups in its own (CAP_SYS_ADMIN, a cgroup namespace): no
 	 * deeper than destroy goes, or rm would leave its cgroup behind; it cannot reach this
 	 * file from its namespace to raise it */
 	write_at(fd, "cgroup.max.depth", STR(DESTROY_MAX_DEPTH));
-	if (*on)
-		*on = enable(fd, *on, &errnum);
+	*on = enable(fd, want, &errnum);
 	missing = first_missing(needed, *on);
 	if (missing) {
 		close(fd);
@@ -510,15 +519,26 @@ int cgroup_create(const struct cr_cgroup_host *h, const char *name, const struct
 	for (int tries = 0;; tries++) {
 		if (random_name(name, dir, sizeof(dir), err) < 0)
 			return -1;
+		if ((size_t)snprintf(cg->path, sizeof(cg->path), "%s/%s%s" CR_CGROUP_PARENT "/%s",
+				     h->mnt, h->delegated, h->delegated[0] ? "/" : "",
+				     dir) >= sizeof(cg->path)) {
+			cg->path[0] = '\0';
+			return cr_fail(err, ENAMETOOLONG,
+				       "cannot make a cgroup under %s/%s: its path "
+				       "would be too long",
+				       h->mnt, h->delegated);
+		}
 		if (mkdirat(parent, dir, 0755) == 0)
 			break;
+		cg->path[0] = '\0';
 		if (errno != EEXIST || tries == 8)
 			return cr_fail(err, errno, "cannot make the container's cgroup %s/%s/%s/%s",
 				       h->mnt, h->delegated, CR_CGROUP_PARENT, dir);
 	}
 	cg->dirfd = openat(parent, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (cg->dirfd < 0) {
-		cr_fail(err, errno, "cannot open the container's cgroup %s", dir);
+		cr_fail(err, errno, "cannot open the container's cgroup %s", cg->path);
+		cg->path[0] = '\0';
 		unlinkat(parent, dir, AT_REMOVEDIR);
 		return -1;
 	}
@@ -526,11 +546,10 @@ int cgroup_create(const struct cr_cgroup_host *h, const char *name, const struct
 	n = limits_writes(res, limits_pids_default(nproc.rlim_cur), on, w, 16);
 	if (write_all(cg->dirfd, w, n, res, err) < 0) {
 		cgroup_release(cg);
+		cg->path[0] = '\0';
 		unlinkat(parent, dir, AT_REMOVEDIR);
 		return -1;
 	}
-	snprintf(cg->path, sizeof(cg->path), "%s/%s%s" CR_CGROUP_PARENT "/%s", h->mnt, h->delegated,
-		 h->delegated[0] ? "/" : "", dir);
 	cg->applied = on;
 	return 0;
 }
@@ -670,21 +689,22 @@ int cgroup_destroy(const char *path, struct cr_error *err)
 		return 0;
 	if (pfd < 0)
 		return cr_fail(err, errno, "cannot open %s", parent);
-	fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 && errno == ENOENT)
-		return 0;
-	if (fd < 0)
-		return cr_fail(err, errno, "cannot open the cgroup %s", path);
+	/* the usual case, its processes gone already: one rmdir */
 	for (;;) {
+		if (unlinkat(pfd, base, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY && errno != ENOTEMPTY)
+			return cr_fail(err, errno, "cannot remove the cgroup %s", path);
+		if (fd < 0)
+			fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			return errno == ENOENT
+				   ? 0
+				   : cr_fail(err, errno, "cannot open the cgroup %s", path);
 		if (populated(fd))
 			kill_all(fd);
-		else {
+		else
 			remove_children(fd, 0);
-			if (unlinkat(pfd, base, AT_REMOVEDIR) == 0 || errno == ENOENT)
-				return 0;
-			if (errno != EBUSY)
-				return cr_fail(err, errno, "cannot remove the cgroup %s", path);
-		}
 		if (waited >= DESTROY_WAIT_MS)
 			break;
 		sleep_ms(waited < 50 ? 2 : 20);

@@ -4,6 +4,7 @@
  * files each option writes, create leaving nothing on failure, enter, destroy of empty,
  * nested and populated cgroups, the state file path check, the sweep. */
 #include "unit.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -251,6 +252,24 @@ START_TEST(needed)
 }
 END_TEST
 
+/* The subdirectories of rel (0 when it does not exist). */
+static int count_dirs(const char *rel)
+{
+	char path[1024];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += e->d_type == DT_DIR && strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
 /* The names under SERVICE/conti-rootless that are directories. */
 static int count_cgroups(char *first, size_t len)
 {
@@ -312,6 +331,26 @@ START_TEST(create_plain)
 	ck_assert_int_eq(cgroup_create(&h, "../x", &(struct cr_resources){0}, &cg, &err), -1);
 	ck_assert_int_eq(cgroup_create(&h, "..", &(struct cr_resources){0}, &cg, &err), -1);
 	ck_assert_int_eq(count_cgroups(NULL, 0), 2);
+	cgroup_host_release(&h);
+	/* a subtree so deep that the path would not fit in cg.path: refused, nothing made */
+	{
+		char deep[512], longname[256];
+
+		probe(&h, PROC_SELF);
+		snprintf(deep, sizeof(deep), SERVICE "/%0200d/%0200d", 0, 0);
+		dir(deep);
+		snprintf(h.delegated, sizeof(h.delegated), "%s", deep);
+		memset(longname, 'n', 200);
+		longname[200] = '\0';
+		memset(&err, 0, sizeof(err));
+		ck_assert_int_eq(cgroup_create(&h, longname, &(struct cr_resources){0}, &cg, &err),
+				 -1);
+		ck_assert_msg(strstr(err.msg, "its path would be too long"), "%s", err.msg);
+		ck_assert_str_eq(cg.path, "");
+		ck_assert_int_eq(cg.dirfd, -1);
+		snprintf(deep, sizeof(deep), SERVICE "/%0200d/%0200d/conti-rootless", 0, 0);
+		ck_assert_int_eq(count_dirs(deep), 0);
+	}
 	cgroup_host_release(&h);
 	/* not delegated: refused */
 	cgroup_probe_at(&h, dup(root_fd), root, false, PROC_SELF, getuid() + 1);

@@ -288,7 +288,7 @@ START_TEST(cgroup_report)
 
 	/* this machine: hybrid, delegated, v1 holds every controller the limits use */
 	memset(&r, 0, sizeof(r));
-	check_cgroup_report(&h, &r);
+	check_cgroup_report(&h, true, &r);
 	ck_assert_int_eq(r.status, CR_CHECK_WARN);
 	ck_assert_str_eq(r.found, "cgroup v2 at /sys/fs/cgroup/unified, hybrid (v1 holds cpu "
 				  "memory pids io), delegated: "
@@ -302,7 +302,7 @@ START_TEST(cgroup_report)
 	h.on_v1 = 0;
 	h.available = CR_CTL_MEMORY | CR_CTL_PIDS;
 	memset(&r, 0, sizeof(r));
-	check_cgroup_report(&h, &r);
+	check_cgroup_report(&h, true, &r);
 	ck_assert_int_eq(r.status, CR_CHECK_WARN);
 	ck_assert_str_eq(r.found,
 			 "cgroup v2 (unified), delegated: "
@@ -313,18 +313,27 @@ START_TEST(cgroup_report)
 	/* systemd >= 252: everything */
 	h.available = CR_CTL_CPU | CR_CTL_MEMORY | CR_CTL_PIDS | CR_CTL_IO | CR_CTL_CPUSET;
 	memset(&r, 0, sizeof(r));
-	check_cgroup_report(&h, &r);
+	check_cgroup_report(&h, true, &r);
 	ck_assert_int_eq(r.status, CR_CHECK_OK);
 	ck_assert_str_eq(r.found,
 			 "cgroup v2 (unified), delegated: "
 			 "/user.slice/user-1003.slice/user@1003.service (cpu memory pids io "
 			 "cpuset): every limit applies");
 	ck_assert_str_eq(r.fix, "");
+	/* ... on a mount without nsdelegate (this host's): a container with CAP_SYS_ADMIN in a
+	 * cgroup namespace of its own could write its own limits */
+	memset(&r, 0, sizeof(r));
+	check_cgroup_report(&h, false, &r);
+	ck_assert_int_eq(r.status, CR_CHECK_WARN);
+	ck_assert_ptr_nonnull(strstr(r.found, "mounted without nsdelegate: a container given "
+					      "CAP_SYS_ADMIN can change its own limits"));
+	ck_assert_str_eq(r.fix, "as root: mount -o remount,nsdelegate /sys/fs/cgroup/unified "
+				"(systemd mounts it so)");
 	/* an ssh session without systemd: not delegated */
 	h.mode = CR_CG_NOT_DELEGATED;
 	snprintf(h.own, sizeof(h.own), "user.slice/user-1003.slice/session-3.scope");
 	memset(&r, 0, sizeof(r));
-	check_cgroup_report(&h, &r);
+	check_cgroup_report(&h, true, &r);
 	ck_assert_int_eq(r.status, CR_CHECK_WARN);
 	ck_assert_ptr_nonnull(strstr(r.found, "your cgroup /user.slice/user-1003.slice/"
 					      "session-3.scope is not delegated to you"));
@@ -334,7 +343,7 @@ START_TEST(cgroup_report)
 	h.mode = CR_CG_NONE;
 	h.on_v1 = CR_CTL_MEMORY;
 	memset(&r, 0, sizeof(r));
-	check_cgroup_report(&h, &r);
+	check_cgroup_report(&h, true, &r);
 	ck_assert_int_eq(r.status, CR_CHECK_WARN);
 	ck_assert_str_eq(r.found, "cgroup v1 only (no cgroup v2 mount): --memory, --cpus, "
 				  "--pids-limit, --io-weight fail");

@@ -546,6 +546,66 @@ START_TEST(limit_extremes_round_trip)
 }
 END_TEST
 
+/* stats [--no-stream] [--format F] [NAME...] and update LIMITS NAME (#16). */
+START_TEST(stats_and_update)
+{
+	struct cr_cli cli;
+	struct cr_error err;
+
+	ck_assert_int_eq(PARSE(&cli, &err, "stats"), 0);
+	ck_assert_int_eq(cli.command, CR_CMD_STATS);
+	ck_assert(!cli.no_stream);
+	ck_assert_int_eq((int)cli.names.n, 0);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "stats", "--no-stream", "--format", "json", "a", "b"),
+			 0);
+	ck_assert(cli.no_stream);
+	ck_assert(cli.json);
+	ck_assert_int_eq((int)cli.names.n, 2);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "stats", "--format", "table {{.Name}}\t{{.PIDs}}"), 0);
+	ck_assert_str_eq(cli.format, "table {{.Name}}\t{{.PIDs}}");
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "stats", "--format", "yaml"), -1);
+	ck_assert_int_eq(err.status, 125);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "stats", "../x"), -1);
+	cli_free(&cli);
+
+	ck_assert_int_eq(PARSE(&cli, &err, "update", "--pids-limit", "100", "-m", "1g", "--cpus",
+			       "0.5", "-c", "1024", "web"),
+			 0);
+	ck_assert_int_eq(cli.command, CR_CMD_UPDATE);
+	ck_assert_str_eq(cli.names.v[0], "web");
+	ck_assert_int_eq(cli.cfg.res.pids_limit, 100);
+	ck_assert_int_eq(cli.cfg.res.memory, 1LL << 30);
+	ck_assert_int_eq(cli.cfg.res.cpu_quota, 50000);
+	ck_assert_uint_gt(cli.cfg.res.cpu_weight, 0);
+	cli_free(&cli);
+	/* update's --memory-swap alone is fine: the saved --memory is its base */
+	ck_assert_int_eq(PARSE(&cli, &err, "update", "--memory-swap", "-1", "web"), 0);
+	ck_assert_int_eq(cli.cfg.res.memory_swap, CR_RES_UNLIMITED);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "update", "--pids-limit", "0", "web"), 0);
+	ck_assert_int_eq(cli.cfg.res.pids_limit, CR_RES_UNLIMITED);
+	cli_free(&cli);
+	/* no limit, no name, two names, a bad value, a run option: one line, 125 */
+	ck_assert_int_eq(PARSE(&cli, &err, "update", "web"), -1);
+	ck_assert_str_eq(err.msg, "update: give at least one limit to change");
+	ck_assert_int_eq(err.status, 125);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "update", "--pids-limit", "5"), -1);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "update", "--pids-limit", "5", "a", "b"), -1);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "update", "--memory", "lots", "web"), -1);
+	ck_assert_int_eq(err.status, 125);
+	cli_free(&cli);
+	ck_assert_int_eq(PARSE(&cli, &err, "update", "--ulimit", "nofile=1:2", "web"), -1);
+	cli_free(&cli);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
@@ -567,6 +627,9 @@ int main(void)
 	tcase_add_test(tc, tmpfs_options);
 	tcase_add_test(tc, damaged_limits_refused);
 	tcase_add_test(tc, limit_extremes_round_trip);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("stats_update");
+	tcase_add_test(tc, stats_and_update);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
