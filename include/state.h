@@ -187,7 +187,7 @@ void state_collect_garbage(const struct cr_paths *paths, bool full);
 
 /* True when path has the form of a container's cgroup (cgroup/cgroup.h) named for name:
  * /sys/fs/cgroup/.../conti-rootless/NAME-XXXXXX, absolute, no ".", ".." or empty component,
- * no byte outside [A-Za-z0-9@._:-] in any (pure: what a state file's cgroup= must be). */
+ * no byte outside [A-Za-z0-9@._:+-] in any (pure: what a state file's cgroup= must be). */
 bool state_cgroup_path_ok(const char *path, const char *name);
 
 /* True when path is state_cgroup_path_ok for name and a directory of a cgroup2 mount that we

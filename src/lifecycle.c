@@ -424,6 +424,13 @@ static void print_json(FILE *f, const struct entry *e, bool full)
 	}
 	putc('}', f);
 	if (full) {
+		/* the running container's own cgroup (podman's State.CgroupPath), "" if none */
+		char cg[640] = "";
+
+		if (e->s.pid && e->st->dir)
+			state_recorded_cgroup(e->st, cg, sizeof(cg));
+		fputs(",\"cgroup\":", f);
+		json_string(f, cg);
 		print_json_config(f, e);
 		print_json_host_config(f, e);
 		json_ports(f, e);

@@ -689,7 +689,7 @@ static bool cgroup_component_ok(const char *s, size_t n)
 	if (n == 0 || s[0] == '.')
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("@._:-", s[i]))
+		if (!isalnum((unsigned char)s[i]) && !strchr("@._:+-", s[i]))
 			return false;
 	return true;
 }

@@ -8,8 +8,8 @@
 # bash-completion package.
 
 _conti_rootless_commands='run create start exec ps list inspect logs stop kill rm unshare check
-version help restart wait cp top port container pull images image rmi tag import save load commit
-system'
+version help restart wait cp top port stats update container pull images image rmi tag import save
+load commit system'
 
 _conti_rootless_caps='ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF
 CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL
@@ -50,6 +50,12 @@ _conti_rootless_options()
 	rm) _cr_opts='-f --force -a --all --help' _cr_args='' ;;
 	restart) _cr_opts='-t --time --help' _cr_args='-t --time' ;;
 	cp) _cr_opts='-L --follow-link --help' _cr_args='' ;;
+	stats) _cr_opts='--no-stream --format --help' _cr_args='--format' ;;
+	update)
+		_cr_args='-m --memory --memory-swap --memory-reservation --cpus -c --cpu-shares
+			--cpu-weight --pids-limit --io-weight --blkio-weight'
+		_cr_opts="$_cr_args --help"
+		;;
 	container) _cr_opts='-f --force --help' _cr_args='' ;;
 	check) _cr_opts='--format --help' _cr_args='--format' ;;
 	pull) _cr_opts='-q --quiet --help' _cr_args='' ;;
@@ -221,6 +227,8 @@ _conti_rootless_operand()
 	stop | kill | wait) _conti_rootless_names "$3" running ;;
 	top) (($2 == 1)) && _conti_rootless_names "$3" running ;;
 	port) (($2 == 1)) && _conti_rootless_names "$3" ;;
+	stats) _conti_rootless_names "$3" running ;;
+	update) (($2 == 1)) && _conti_rootless_names "$3" ;;
 	restart) _conti_rootless_names "$3" ;;
 	rm)
 		# rm -f also removes running ones

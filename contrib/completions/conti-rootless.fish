@@ -4,7 +4,7 @@
 # --format '{{.Names}}'` lists them; read from the directory where containers live when
 # that fails.
 
-set -l commands run create start exec ps list inspect logs stop kill rm unshare check version help restart wait cp top port container pull images image rmi tag import save load commit system
+set -l commands run create start exec ps list inspect logs stop kill rm unshare check version help restart wait cp top port stats update container pull images image rmi tag import save load commit system
 
 # Your containers' names, those in one of the states $argv (none: any).
 function __conti_rootless_names
@@ -26,7 +26,8 @@ end
 
 # The operands typed after the command (options and their values left out).
 function __conti_rootless_operands
-    set -l valued -e --env --env-file -w --workdir -u --user --hostname -v --volume --tmpfs \
+    set -l valued -m --memory --memory-swap --memory-reservation --cpus -c --cpu-shares \
+        --cpu-weight --pids-limit --io-weight --blkio-weight -e --env --env-file -w --workdir -u --user --hostname -v --volume --tmpfs \
         --uidmap --overlay --net --network --cap-add --cap-drop --security-opt --name \
         --log-size-max --dns --dns-search --dns-option --dns-opt --add-host --userns --format -s --signal -p --publish \
         -m --memory --memory-swap --memory-reservation --cpus -c --cpu-shares --cpu-weight \
@@ -83,6 +84,8 @@ complete -c conti-rootless -n __fish_use_subcommand -a wait -d 'Wait until conta
 complete -c conti-rootless -n __fish_use_subcommand -a cp -d 'Copy files between the host and a container'
 complete -c conti-rootless -n __fish_use_subcommand -a top -d 'List the processes of a container'
 complete -c conti-rootless -n __fish_use_subcommand -a port -d 'List the ports a container publishes'
+complete -c conti-rootless -n __fish_use_subcommand -a stats -d 'Show the resource use of running containers'
+complete -c conti-rootless -n __fish_use_subcommand -a update -d 'Change the limits of a container'
 complete -c conti-rootless -n __fish_use_subcommand -a pull -d 'Download an image into the store'
 complete -c conti-rootless -n __fish_use_subcommand -a images -d 'List the images in the store'
 complete -c conti-rootless -n __fish_use_subcommand -a image -d 'Manage images'
@@ -181,11 +184,23 @@ complete -c conti-rootless -n '__fish_seen_subcommand_from cp' -a '(__conti_root
 complete -c conti-rootless -n '__conti_rootless_first_operand container' -a prune -d 'Remove every stopped container'
 complete -c conti-rootless -n '__fish_seen_subcommand_from container' -s f -l force -d 'Do not ask'
 complete -c conti-rootless -n '__fish_seen_subcommand_from check' -l format -x -a json -d 'Output format'
+complete -c conti-rootless -n '__fish_seen_subcommand_from stats' -l no-stream -d 'Print once and exit'
+complete -c conti-rootless -n '__fish_seen_subcommand_from stats' -l format -x -a 'table json' -d 'Output format'
+complete -c conti-rootless -n '__fish_seen_subcommand_from update' -s m -l memory -x -d 'Memory limit'
+complete -c conti-rootless -n '__fish_seen_subcommand_from update' -l memory-swap -x -d 'Memory plus swap (-1: unlimited)'
+complete -c conti-rootless -n '__fish_seen_subcommand_from update' -l memory-reservation -x -d 'Memory kept from reclaim'
+complete -c conti-rootless -n '__fish_seen_subcommand_from update' -l cpus -x -d 'CPU time, in CPUs'
+complete -c conti-rootless -n '__fish_seen_subcommand_from update' -s c -l cpu-shares -x -d 'Relative CPU weight (2..262144)'
+complete -c conti-rootless -n '__fish_seen_subcommand_from update' -l cpu-weight -x -d 'Relative CPU weight (1..10000)'
+complete -c conti-rootless -n '__fish_seen_subcommand_from update' -l pids-limit -x -d 'Most processes (-1: unlimited)'
+complete -c conti-rootless -n '__fish_seen_subcommand_from update' -l io-weight -x -d 'Relative block I/O weight (1..10000)'
+complete -c conti-rootless -n '__fish_seen_subcommand_from update' -l blkio-weight -x -d 'Relative block I/O weight (10..1000)'
 
 # Container names: one for exec, start, logs and top, any number for the others; running
 # ones for exec, stop, kill, wait and top, stopped ones for start and rm (all for rm -f).
 complete -c conti-rootless -n '__conti_rootless_first_operand exec top' -a '(__conti_rootless_names running)' -d Container
-complete -c conti-rootless -n '__conti_rootless_first_operand port' -a '(__conti_rootless_names)' -d Container
+complete -c conti-rootless -n '__conti_rootless_first_operand port update' -a '(__conti_rootless_names)' -d Container
+complete -c conti-rootless -n '__fish_seen_subcommand_from stats' -a '(__conti_rootless_names running)' -d Container
 complete -c conti-rootless -n '__conti_rootless_first_operand start' -a '(__conti_rootless_names created exited)' -d Container
 complete -c conti-rootless -n '__conti_rootless_first_operand logs' -a '(__conti_rootless_names)' -d Container
 complete -c conti-rootless -n '__fish_seen_subcommand_from stop kill wait' -a '(__conti_rootless_names running)' -d Container

@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "mounts.h"
 #include "oci/console.h"
 #include "oci/execve.h"
@@ -37,6 +38,7 @@
 #include "oci/runtime.h"
 #include "oci/spec.h"
 #include "oci/state.h"
+#include "state.h"
 #include "tty.h"
 #include "utils.h"
 
@@ -410,6 +412,8 @@ struct exec_ctx {
 	int console_fd; /* connected to --console-socket (or ours, relay), -1: none */
 	bool relay;	/* -t in the foreground with no socket: we carry the terminal */
 	bool created;	/* the container is created, its process not yet started */
+	int cg_fd;	/* the container's own cgroup (create made it), -1: none */
+	bool in_cg;	/* E2 was cloned into it (else it moves itself there) */
 };
 
 /* E2: in the container's namespaces, from the console to execve. */
@@ -422,6 +426,15 @@ static void __attribute__((noreturn)) exec_child(struct exec_ctx *x)
 	sigset_t none;
 	int fd;
 
+	/* into the container's cgroup, as runc puts an exec'd process; the fd, a host
+	 * directory, closed before anything of the container's is touched */
+	if (x->cg_fd >= 0 && !x->in_cg && container_enter_cgroup(x->cg_fd, &err) < 0) {
+		cr_prefix(&err, "exec");
+		report(x->sock, &err);
+	}
+	if (x->cg_fd >= 0)
+		close(x->cg_fd);
+	x->cg_fd = -1;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int s = 1; s < NSIG; s++)
@@ -494,7 +507,14 @@ static void __attribute__((noreturn)) exec_joiner(struct exec_ctx *x)
 		report(x->sock, &err);
 	}
 	close(x->pidfd);
-	pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid = container_clone(CLONE_PARENT, x->cg_fd, &x->in_cg);
+	if (pid < 0 && x->cg_fd >= 0) {
+		/* a cgroup we may not move into from here (no common delegated ancestor): the
+		 * process runs beside it, as it would where none was made */
+		close(x->cg_fd);
+		x->cg_fd = -1;
+		pid = container_clone(CLONE_PARENT, -1, &x->in_cg);
+	}
 	if (pid < 0) {
 		cr_fail(&err, errno, "exec: clone into the container");
 		report(x->sock, &err);
@@ -702,7 +722,7 @@ int oci_cmd_exec(const struct oci_global *g, int argc, char **argv, struct cr_er
 	struct exec_opts o = {0};
 	struct oci_state st = {.dir_fd = -1};
 	struct oci_spec spec, proc;
-	struct exec_ctx x = {.o = &o, .spec = &spec, .pidfd = -1, .console_fd = -1};
+	struct exec_ctx x = {.o = &o, .spec = &spec, .pidfd = -1, .console_fd = -1, .cg_fd = -1};
 	enum oci_status status;
 	int ret = -1, r;
 
@@ -753,6 +773,8 @@ int oci_cmd_exec(const struct oci_global *g, int argc, char **argv, struct cr_er
 		goto out;
 	}
 	x.created = status == OCI_CREATED;
+	if (st.cgroup && state_cgroup_ours(st.cgroup, o.id))
+		x.cg_fd = open(st.cgroup, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	x.pidfd = oci_state_pidfd(&st);
 	if (x.pidfd < 0) {
 		cr_fail(err, 0, "exec: container %s is stopped", o.id);
@@ -771,6 +793,8 @@ out:
 		close(x.console_fd);
 	if (x.pidfd >= 0)
 		close(x.pidfd);
+	if (x.cg_fd >= 0)
+		close(x.cg_fd);
 	if (st.dir_fd >= 0 || st.id)
 		oci_state_free(&st);
 	oci_spec_free(&proc);

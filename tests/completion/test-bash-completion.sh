@@ -211,6 +211,16 @@ expect "conti-rootless p" port ps pull
 expect "conti-rootless port ''" mybox web.1 made gone broken
 refuse "conti-rootless port mybox ''" web.1
 
+# stats and update (#16): their commands, options, and the containers they take.
+expect "conti-rootless st" start stop stats
+expect "conti-rootless u" unshare update
+expect "conti-rootless stats ''" mybox web.1
+refuse "conti-rootless stats ''" made gone
+expect "conti-rootless stats --" --no-stream --format
+expect "conti-rootless update --" --memory --memory-swap --cpus --cpu-shares --pids-limit --io-weight
+expect "conti-rootless update --pids-limit 10 ''" mybox made gone
+refuse "conti-rootless update mybox ''" web.1
+
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failure(s)"
 	exit 1

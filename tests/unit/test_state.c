@@ -401,6 +401,8 @@ START_TEST(recorded_cgroup_is_checked)
 
 	ck_assert(state_cgroup_path_ok(good, "web"));
 	ck_assert(state_cgroup_path_ok("/sys/fs/cgroup/u/conti-rootless/web-000000", "web"));
+	/* an OCI container's id may hold a "+" (runc's rule) */
+	ck_assert(state_cgroup_path_ok("/sys/fs/cgroup/u/conti-rootless/a+b-000000", "a+b"));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_msg(!state_cgroup_path_ok(bad[i], "web"), "%s", bad[i]);
 	/* recorded, well formed, but no cgroup of ours there (or a second user's): refused */
