@@ -312,6 +312,11 @@ static void __attribute__((noreturn)) container_main(struct cr_container *c)
 	 * its fd, the user's delegated tree, is ours, never the container's. */
 	if (c->cgroup_fd >= 0 && !c->in_cgroup && container_enter_cgroup(c->cgroup_fd, &m.err) < 0)
 		goto fail;
+	/* moved in by hand, the cgroup namespace cloned with us is rooted where we came from */
+	if (c->cgroup_fd >= 0 && !c->in_cgroup && unshare(CLONE_NEWCGROUP) < 0) {
+		cr_fail(&m.err, errno, "unshare the cgroup namespace");
+		goto fail;
+	}
 	if (c->cgroup_fd >= 0)
 		close(c->cgroup_fd);
 	c->cgroup_fd = -1;
@@ -416,7 +421,12 @@ int container_start(struct cr_container *c, struct cr_error *err)
 	mounts_ctx_init(&c->mctx, c->root_mnt, c->trace);
 	c->started_ns = cr_now_ns();
 	keeper_drop_handles(c->state_dir); /* a killed run of the same name may have left some */
-	c->pid = container_clone(c->plan->ops[0].nsflags | (c->nested_uidmap ? CLONE_NEWUSER : 0),
+	/* A cgroup of its own comes with a cgroup namespace rooted there (podman's private
+	 * cgroupns): the host's path stays out of /proc/self/cgroup, and where the cgroup2 mount
+	 * has nsdelegate, the kernel keeps the container from moving out of its cgroup or
+	 * writing its limits, even through the host's cgroup mount (--net host binds /sys). */
+	c->pid = container_clone(c->plan->ops[0].nsflags | (c->nested_uidmap ? CLONE_NEWUSER : 0) |
+				     (c->cgroup_fd >= 0 ? CLONE_NEWCGROUP : 0),
 				 c->cgroup_fd, &c->in_cgroup);
 	if (c->pid == 0) {
 		close(sv[0]);

@@ -168,6 +168,13 @@ static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 	/* into the container's cgroup before anything (an older kernel: no CLONE_INTO_CGROUP) */
 	if (c->cgroup_fd >= 0 && !c->in_cgroup && container_enter_cgroup(c->cgroup_fd, &err) < 0)
 		goto fail;
+	/* in the cgroup, into PID 1's cgroup namespace too (container.c: rooted at the cgroup);
+	 * only now: with nsdelegate, the move needs both cgroups in our namespace's view. A
+	 * container started without one is in ours, which we may not join again: EPERM. */
+	if (c->cgroup_fd >= 0 && setns(c->pidfd, CLONE_NEWCGROUP) < 0 && errno != EPERM) {
+		cr_fail(&err, errno, "join the cgroup namespace of the container");
+		goto fail;
+	}
 	close_all_but(sock, c->init_fd);
 	/* A keep-id container's own user namespace, joined from outside: we are our own uid
 	 * there, not its root, and would lose every capability at the exec of init. Its root,
