@@ -35,6 +35,10 @@ void mounts_ctx_close(struct cr_mount_ctx *ctx);
 /* Opens path (absolute, inside the root) under root_fd with RESOLVE_IN_ROOT. */
 int mounts_open_in_root(int root_fd, const char *path, int flags, struct cr_error *err);
 
+/* --ulimit: setrlimit for this process (PID 1 before it execs, an exec'd command before
+ * it runs), which what it execs inherits; a hard limit above ours is one line saying so. */
+int mounts_set_rlimit(const struct cr_rlimit *r, struct cr_error *err);
+
 /* Makes path (inside the root "/" of the calling process) its working directory, resolved
  * with RESOLVE_IN_ROOT and no magic links, and checks that it is below that root. */
 int mounts_chdir_in_root(const char *path, struct cr_error *err);

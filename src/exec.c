@@ -202,6 +202,11 @@ static void __attribute__((noreturn)) child(struct exec_ctx *c, int sock)
 		}
 		close(master);
 	}
+	/* The container's --ulimit, as its PID 1 set them (podman's exec does the same) */
+	for (size_t i = 0; i < c->cfg.nrlimits; i++) {
+		if (mounts_set_rlimit(&c->cfg.rlimits[i], &err) < 0)
+			goto fail;
+	}
 	/* Scoped as PID 1 is (plan.c), in a Landlock domain of its own: none can be joined. */
 	if (!c->own_net && c->cfg.sec.landlock && !c->cfg.sec.privileged && landlock_can_scope() &&
 	    landlock_scope_abstract_unix(&err) < 0)

@@ -978,19 +978,17 @@ static int loopback_up(struct cr_error *err)
 	return 0;
 }
 
-/* --ulimit: setrlimit for this process (PID 1), which the init helper and the command
- * inherit. A hard limit above the caller's needs CAP_SYS_RESOURCE in the host's user
- * namespace, which no rootless container has: said with the caller's limit. */
-static int do_rlimit(const struct cr_op *op, struct cr_error *err)
+/* A hard limit above the caller's needs CAP_SYS_RESOURCE in the host's user namespace,
+ * which no rootless container has: said with the caller's limit. */
+int mounts_set_rlimit(const struct cr_rlimit *r, struct cr_error *err)
 {
-	struct rlimit now,
-	    want = {.rlim_cur = (rlim_t)op->rlimit.soft, .rlim_max = (rlim_t)op->rlimit.hard};
+	struct rlimit now, want = {.rlim_cur = (rlim_t)r->soft, .rlim_max = (rlim_t)r->hard};
 	char spec[96], cur[24];
 
-	limits_format_ulimit(&op->rlimit, spec, sizeof(spec));
-	if (setrlimit(op->rlimit.resource, &want) == 0)
+	limits_format_ulimit(r, spec, sizeof(spec));
+	if (setrlimit(r->resource, &want) == 0)
 		return 0;
-	if (errno != EPERM || getrlimit(op->rlimit.resource, &now) < 0 ||
+	if (errno != EPERM || getrlimit(r->resource, &now) < 0 ||
 	    (now.rlim_max != RLIM_INFINITY && want.rlim_max <= now.rlim_max))
 		return cr_fail(err, errno, "--ulimit %s", spec); /* nofile above fs.nr_open */
 	if (now.rlim_max == RLIM_INFINITY)
@@ -1072,7 +1070,7 @@ static int apply(const struct cr_op *op, struct cr_mount_ctx *ctx, struct cr_err
 	case CR_OP_LANDLOCK:
 		return landlock_scope_abstract_unix(err);
 	case CR_OP_RLIMIT:
-		return do_rlimit(op, err);
+		return mounts_set_rlimit(&op->rlimit, err);
 	default:
 		return cr_fail(err, EINVAL, "internal error: step %d is not a mount step",
 			       (int)op->kind);
