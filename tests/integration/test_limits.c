@@ -749,6 +749,20 @@ START_TEST(test_ulimit)
 		      "--trace does not show the prlimit step:\n%s", r.err);
 	h_result_free(&r);
 
+	/* an exec'd command gets them too, as podman's exec gives them */
+	{
+		char *name = h_new_name("ulim", runner);
+
+		h_run_detached(name, (const char *const[]){"--ulimit", "nofile=100:200", NULL},
+			       (const char *const[]){"sleep", "1000", NULL});
+		h_conti(&r, NULL, "exec", name, "sh", "-c", "ulimit -n; ulimit -Hn", NULL);
+		h_assert_status(&r, 0, "exec in a container run with --ulimit");
+		ck_assert_msg(!strcmp(r.out, "100\n200\n"), "exec saw nofile %s", r.out);
+		h_result_free(&r);
+		h_remove_names();
+		free(name);
+	}
+
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
 	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > (1u << 30)) {
 		h_skip("the caller's hard RLIMIT_NOFILE is unlimited: none above it to refuse");
