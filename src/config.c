@@ -1,5 +1,6 @@
 /* config.c - the container configuration struct. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -507,15 +508,17 @@ static int parse_limit_line(struct cr_config *cfg, const char *key, const char *
 	}
 	if (!strcmp(key, "cgroups") && parse_ll(v, 0, 1, &n))
 		cfg->cgroups = n;
-	else if (!strcmp(key, "shm_size") && parse_ll(v, 1, 1LL << 50, &n))
+	/* sizes and the quota up to what the options' parsers give (limits_parse_size: any
+	 * long long): a container made with a value its config refuses would be "damaged" */
+	else if (!strcmp(key, "shm_size") && parse_ll(v, 1, LLONG_MAX, &n))
 		cfg->shm_size = n;
-	else if (!strcmp(key, "res_memory") && parse_ll(v, 1, 1LL << 60, &n))
+	else if (!strcmp(key, "res_memory") && parse_ll(v, 1, LLONG_MAX, &n))
 		r->memory = n;
-	else if (!strcmp(key, "res_memory_swap") && parse_ll(v, -1, 1LL << 60, &n) && n)
+	else if (!strcmp(key, "res_memory_swap") && parse_ll(v, -1, LLONG_MAX, &n) && n)
 		r->memory_swap = n;
-	else if (!strcmp(key, "res_memory_reservation") && parse_ll(v, 1, 1LL << 60, &n))
+	else if (!strcmp(key, "res_memory_reservation") && parse_ll(v, 1, LLONG_MAX, &n))
 		r->memory_reservation = n;
-	else if (!strcmp(key, "res_cpu_quota") && parse_ll(v, 1000, 1LL << 40, &n))
+	else if (!strcmp(key, "res_cpu_quota") && parse_ll(v, 1000, LLONG_MAX, &n))
 		r->cpu_quota = n;
 	else if (!strcmp(key, "res_cpu_period") && parse_ll(v, 1000, 1000000, &n))
 		r->cpu_period = n;

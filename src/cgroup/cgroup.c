@@ -31,6 +31,8 @@
 #define SWEEP_MIN_AGE 10     /* seconds: a cgroup younger than this may be about to get PID 1 */
 #define DESTROY_WAIT_MS 1000 /* how long destroy waits for the killed processes to go */
 #define DESTROY_MAX_DEPTH 32 /* sub-cgroups a container could have made */
+#define STR_(x) #x
+#define STR(x) STR_(x) /* conti-rootless/cgroup.max.depth: STR(DESTROY_MAX_DEPTH) */
 
 static const struct {
 	const char *name;
@@ -473,6 +475,10 @@ static int open_parent(const struct cr_cgroup_host *h, unsigned want, unsigned n
 	}
 	if (fd < 0)
 		return cr_fail(err, errno, "cannot open the cgroup %s/%s", h->mnt, rel);
+	/* a container may nest sub-cgroups in its own (CAP_SYS_ADMIN, a cgroup namespace): no
+	 * deeper than destroy goes, or rm would leave its cgroup behind; it cannot reach this
+	 * file from its namespace to raise it */
+	write_at(fd, "cgroup.max.depth", STR(DESTROY_MAX_DEPTH));
 	*on = enable(fd, want, &errnum);
 	missing = first_missing(needed, *on);
 	if (missing) {

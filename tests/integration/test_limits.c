@@ -350,17 +350,23 @@ START_TEST(test_nothing_left)
 		return;
 	}
 	switch (_i) {
-	case 0: /* the command's exit: the runner removes its cgroup, the state stays (the
-		 * cgroup from the state: inside, a cgroup namespace shows "/") */
+	case 0: /* the command's exit: the runner removes its cgroup, the state stays */
+		/* the cgroup from the state while it runs: inside, a cgroup namespace of its
+		 * own shows "/" (H5: the host's path is no longer the container's to see) */
 		h_spawn(&p,
 			(char *const[]){(char *)h_conti_bin(), "run", "--name", name, H.rootfs,
-					"sleep", "1", NULL},
+					"sh", "-c", "sed -n 's/^0:://p' /proc/self/cgroup; sleep 1",
+					NULL},
 			NULL);
 		cg = wait_cgroup(name);
+		h_finish(&p, &r, 20000);
+		h_assert_status(&r, 0, "run");
 		ck_assert_msg(cg && strstr(cg, "/conti-rootless/") && strstr(cg, name),
-			      "the command ran in %s, not in a cgroup of its own", cg);
-		h_finish(&p, &r, 10000);
-		h_assert_status(&r, 0, "run sleep 1");
+			      "the command ran in %s, not in a cgroup of its own", cg ? cg : "?");
+		ck_assert_msg(!strcmp(r.out, "/\n"),
+			      "the command sees its cgroup as %s, not as / (a cgroup namespace of "
+			      "its own)",
+			      r.out);
 		h_result_free(&r);
 		assert_no_cgroup(cg, name, "the command's exit");
 		break;

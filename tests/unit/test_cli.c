@@ -505,6 +505,47 @@ START_TEST(damaged_limits_refused)
 }
 END_TEST
 
+/* The largest value each limit option takes is one the saved config takes back: a container
+ * made with it must not become "damaged" for inspect, start and update (--shm-size 8191p was
+ * refused by config_parse once the config held it). */
+START_TEST(limit_extremes_round_trip)
+{
+	static char *opts[][2] = {
+	    {"--shm-size", "8191p"},
+	    {"--memory", "8191p"},
+	    {"--memory-reservation", "8191p"},
+	    {"--cpus", "90000000"},
+	    {"--tmpfs", "/scratch:size=8191p"},
+	};
+	struct cr_cli cli;
+	struct cr_error err;
+	struct cr_config back;
+	char *text;
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		ck_assert_msg(PARSE(&cli, &err, "run", opts[i][0], opts[i][1], "r") == 0,
+			      "%s %s: %s", opts[i][0], opts[i][1], err.msg);
+		text = config_serialize(&cli.cfg);
+		config_init(&back);
+		ck_assert_msg(config_parse(text, &back) == 0,
+			      "%s %s is taken, but its saved config is refused:\n%s", opts[i][0],
+			      opts[i][1], text);
+		ck_assert_mem_eq(&back.res, &cli.cfg.res, sizeof(back.res));
+		ck_assert_int_eq(back.shm_size, cli.cfg.shm_size);
+		config_free(&back);
+		free(text);
+		cli_free(&cli);
+	}
+	ck_assert_int_eq(PARSE(&cli, &err, "run", "-m", "8191p", "--memory-swap", "8191p", "r"), 0);
+	text = config_serialize(&cli.cfg);
+	config_init(&back);
+	ck_assert_msg(config_parse(text, &back) == 0, "saved config refused:\n%s", text);
+	config_free(&back);
+	free(text);
+	cli_free(&cli);
+}
+END_TEST
+
 /* stats [--no-stream] [--format F] [NAME...] and update LIMITS NAME (#16). */
 START_TEST(stats_and_update)
 {
@@ -585,6 +626,7 @@ int main(void)
 	tcase_add_test(tc, limit_options_refused);
 	tcase_add_test(tc, tmpfs_options);
 	tcase_add_test(tc, damaged_limits_refused);
+	tcase_add_test(tc, limit_extremes_round_trip);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("stats_update");
 	tcase_add_test(tc, stats_and_update);
