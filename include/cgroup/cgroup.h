@@ -119,12 +119,6 @@ int cgroup_open_leaf(const char *path);
  * (or was never there). For rm, the garbage collection and the runner's own exit. */
 int cgroup_destroy(const char *path, struct cr_error *err);
 
-/* 0 when path (a state file's cgroup= line) names a container's cgroup made under h's
- * delegated subtree: MNT/DELEGATED/conti-rootless/ONE or .../conti-runtime/ONE, ONE a plain
- * name; else fails naming it. rm and the garbage collection check it before cgroup_destroy:
- * a state file could name "..", another user's cgroup or the subtree itself. */
-int cgroup_path_check(const struct cr_cgroup_host *h, const char *path, struct cr_error *err);
-
 /* Closes cg's fd (the directory stays: cgroup_destroy removes it). */
 void cgroup_release(struct cr_cgroup *cg);
 

@@ -816,30 +816,3 @@ void cgroup_sweep(const struct cr_cgroup_host *h)
 	}
 	closedir(d);
 }
-
-int cgroup_path_check(const struct cr_cgroup_host *h, const char *path, struct cr_error *err)
-{
-	char prefix[sizeof(h->mnt) + sizeof(h->delegated) + 32];
-	const char *rest;
-	size_t len;
-
-	if (h->mode != CR_CG_DELEGATED)
-		return cr_fail(err, 0,
-			       "no cgroup is delegated to you here: the cgroup %.200s is "
-			       "left as it is",
-			       path);
-	for (int i = 0; i < 2; i++) {
-		snprintf(prefix, sizeof(prefix), "%s/%s%s%s/", h->mnt, h->delegated,
-			 h->delegated[0] ? "/" : "", i ? "conti-runtime" : CR_CGROUP_PARENT);
-		len = strlen(prefix);
-		if (strncmp(path, prefix, len))
-			continue;
-		rest = path + len;
-		if (rest[0] && !strchr(rest, '/') && strcmp(rest, ".") && strcmp(rest, ".."))
-			return 0;
-	}
-	return cr_fail(err, 0,
-		       "refusing to remove the cgroup \"%.200s\": it is no container's "
-		       "cgroup under your delegated %s/%s",
-		       path, h->mnt, h->delegated);
-}

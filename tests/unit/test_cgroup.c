@@ -529,47 +529,6 @@ START_TEST(destroy_cases)
 }
 END_TEST
 
-START_TEST(path_check)
-{
-	struct cr_cgroup_host h;
-	struct cr_error err = {0};
-	char path[1024], base[700];
-
-	probe(&h, PROC_SELF);
-	snprintf(base, sizeof(base), "%s/" SERVICE, root);
-	snprintf(path, sizeof(path), "%s/conti-rootless/web-abc123", base);
-	ck_assert_int_eq(cgroup_path_check(&h, path, &err), 0);
-	snprintf(path, sizeof(path), "%s/conti-runtime/0123abcd", base);
-	ck_assert_int_eq(cgroup_path_check(&h, path, &err), 0);
-	const char *bad[] = {"/conti-rootless/..",
-			     "/conti-rootless/.",
-			     "/conti-rootless/",
-			     "/conti-rootless",
-			     "",
-			     "/conti-rootless/a/b",
-			     "/app.slice",
-			     "/conti-rootless/../app.slice",
-			     "/../user@1001.service/conti-rootless/x"};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", base, bad[i]);
-		memset(&err, 0, sizeof(err));
-		ck_assert_msg(cgroup_path_check(&h, path, &err) == -1, "%s accepted", bad[i]);
-		ck_assert(strstr(err.msg, "refusing to remove the cgroup"));
-	}
-	/* another user's subtree */
-	snprintf(path, sizeof(path),
-		 "%s/user.slice/user-1001.slice/user@1001.service/conti-rootless/web-abc123", root);
-	ck_assert_int_eq(cgroup_path_check(&h, path, &err), -1);
-	ck_assert_int_eq(cgroup_path_check(&h, "/etc", &err), -1);
-	cgroup_host_release(&h);
-	/* nothing delegated here: nothing is removed */
-	cgroup_probe_at(&h, dup(root_fd), root, false, PROC_SELF, getuid() + 1);
-	snprintf(path, sizeof(path), "%s/conti-rootless/web-abc123", base);
-	ck_assert_int_eq(cgroup_path_check(&h, path, &err), -1);
-	cgroup_host_release(&h);
-}
-END_TEST
-
 START_TEST(sweep)
 {
 	struct cr_cgroup_host h;
@@ -678,7 +637,6 @@ int main(void)
 	tcase_add_test(tc, create_enables_and_cleans_up);
 	tcase_add_test(tc, apply_writes);
 	tcase_add_test(tc, destroy_cases);
-	tcase_add_test(tc, path_check);
 	tcase_add_test(tc, sweep);
 	tcase_add_test(tc, create_leaf);
 	suite_add_tcase(s, tc);
