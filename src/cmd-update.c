@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
@@ -142,7 +143,9 @@ static int save(const struct cr_state *st, const char *old, const struct cr_conf
 	return state_write_config(st, full, err);
 }
 
-static int update(const struct cr_state *st, const struct cr_resources *res, struct cr_error *err)
+/* locked: we hold its lock, so it is stopped (a runner would hold it). */
+static int update(const struct cr_state *st, bool locked, const struct cr_resources *res,
+		  struct cr_error *err)
 {
 	cleanup_free char *text = state_read_config(st);
 	struct cr_config cfg;
@@ -160,8 +163,9 @@ static int update(const struct cr_state *st, const struct cr_resources *res, str
 		cr_prefix(err, "update %s", st->name);
 		goto out;
 	}
-	lifecycle_status(st, &s);
-	if ((!strcmp(s.status, "running") || !strcmp(s.status, "created")) &&
+	if (!locked)
+		lifecycle_status(st, &s);
+	if (!locked && (!strcmp(s.status, "running") || !strcmp(s.status, "created")) &&
 	    apply_running(st, &cfg, err) < 0)
 		goto out;
 	ret = save(st, text, &cfg, err);
@@ -170,19 +174,44 @@ out:
 	return ret;
 }
 
+/* Opens name locked where it is stopped, so that no start or rm changes it under us (as
+ * cp does): 1; a running one (its runner holds the lock) unlocked: 0. Updates of one
+ * container take turns first (*turn, a lock on its data dir): one holding the container's
+ * lock must not make the next take the container for a running one. */
+static int open_container(const struct cr_paths *paths, const char *name, struct cr_state *st,
+			  int *turn, struct cr_error *err)
+{
+	struct cr_error ignored;
+
+	if (state_open_unlocked(paths, name, st, err) < 0)
+		return -1;
+	*turn = open(st->data_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*turn < 0 || flock(*turn, LOCK_EX) < 0) {
+		cr_fail(err, errno, "lock %s", st->data_dir);
+		state_release(st);
+		return -1;
+	}
+	state_release(st);
+	if (state_open(paths, name, st, &ignored) == 0)
+		return 1;
+	return state_open_unlocked(paths, name, st, err);
+}
+
 int cmd_update(const char *name, const struct cr_resources *res, struct cr_error *err)
 {
 	struct cr_paths paths;
 	struct cr_state st;
-	int ret;
+	cleanup_close int turn = -1;
+	int locked, ret;
 
 	if (state_paths_init(&paths, err) < 0)
 		return -1;
-	if (state_open_unlocked(&paths, name, &st, err) < 0) {
+	locked = open_container(&paths, name, &st, &turn, err);
+	if (locked < 0) {
 		state_paths_free(&paths);
 		return -1;
 	}
-	ret = update(&st, res, err);
+	ret = update(&st, locked == 1, res, err);
 	if (ret == 0)
 		printf("%s\n", name);
 	state_release(&st);

@@ -786,18 +786,23 @@ int state_write_config(const struct cr_state *st, const char *text, struct cr_er
 	cleanup_free char *rel = cr_xasprintf("containers/%s", st->name);
 	cleanup_close int dfd = open_beneath(st->data_root, rel, O_PATH | O_DIRECTORY, 0);
 	cleanup_close int fd = -1;
+	char tmp[32];
 
 	if (dfd < 0)
 		return cr_fail(err, errno, "open %s", st->data_dir);
-	fd = openat(dfd, "config.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* a name of our own: two updates of a running container must not write one file */
+	snprintf(tmp, sizeof(tmp), "config.tmp.%d", (int)getpid());
+	unlinkat(dfd, tmp, 0); /* a killed update's, of a pid since reused */
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || cr_write_all(fd, text, strlen(text)) < 0 || fsync(fd) < 0) {
-		cr_fail(err, errno, "write %s/config.tmp", st->data_dir);
-		unlinkat(dfd, "config.tmp", 0);
+		cr_fail(err, errno, "write %s/%s", st->data_dir, tmp);
+		if (fd >= 0)
+			unlinkat(dfd, tmp, 0);
 		return -1;
 	}
-	if (renameat(dfd, "config.tmp", dfd, "config") < 0) {
-		cr_fail(err, errno, "rename %s/config.tmp", st->data_dir);
-		unlinkat(dfd, "config.tmp", 0);
+	if (renameat(dfd, tmp, dfd, "config") < 0) {
+		cr_fail(err, errno, "rename %s/%s", st->data_dir, tmp);
+		unlinkat(dfd, tmp, 0);
 		return -1;
 	}
 	return 0;

@@ -656,6 +656,56 @@ END_TEST
 
 /* stats --no-stream: podman's columns, a row per running container when no name is given,
  * PIDS from the cgroup (or the container's processes), json; a stopped one is not listed. */
+/* update of a stopped container: its saved configuration takes the limit (inspect shows it)
+ * whatever the host delegates; six updates at once leave one of their values and no
+ * temporary file beside the configuration. */
+START_TEST(test_update_stopped)
+{
+	char *name = h_new_name("ups", runner), *dir;
+	struct h_proc p[6];
+	struct h_result r;
+	DIR *d;
+	struct dirent *e;
+
+	h_conti(&r, NULL, "run", "--name", name, H.rootfs, "true", NULL);
+	h_assert_status(&r, 0, "run true");
+	h_result_free(&r);
+	h_conti(&r, NULL, "update", "--pids-limit", "100", name, NULL);
+	h_assert_status(&r, 0, "update --pids-limit 100 of a stopped container");
+	h_result_free(&r);
+	h_conti(&r, NULL, "inspect", name, NULL);
+	ck_assert_msg(strstr(r.out, "\"PidsLimit\":100"), "inspect does not show PidsLimit 100");
+	h_result_free(&r);
+	for (int i = 0; i < 6; i++) {
+		char *v = h_strf("%d", 101 + i);
+
+		h_spawn(
+		    &p[i],
+		    (char *const[]){(char *)h_conti_bin(), "update", "--pids-limit", v, name, NULL},
+		    NULL);
+		free(v);
+	}
+	for (int i = 0; i < 6; i++) {
+		h_finish(&p[i], &r, 20000);
+		h_assert_status(&r, 0, "one of six concurrent updates");
+		h_result_free(&r);
+	}
+	h_conti(&r, NULL, "inspect", name, NULL);
+	ck_assert_msg(strstr(r.out, "\"PidsLimit\":10"), "inspect shows none of the six: %s",
+		      r.out);
+	h_result_free(&r);
+	dir = h_strf("%s/conti-rootless/containers/%s", H.data, name);
+	d = opendir(dir);
+	ck_assert_msg(d, "no data dir %s", dir);
+	while ((e = readdir(d)))
+		ck_assert_msg(strncmp(e->d_name, "config.tmp", 10), "%s left in %s", e->d_name,
+			      dir);
+	closedir(d);
+	h_remove_names();
+	free(dir), free(name);
+}
+END_TEST
+
 START_TEST(test_stats)
 {
 	char *a = h_new_name("sta", runner), *b = h_new_name("stb", runner), *row, *col, *cg;
@@ -1114,6 +1164,7 @@ int main(void)
 	tcase_add_test(tc, test_cpus);
 	tcase_add_test(tc, test_memory_io);
 	tcase_add_test(tc, test_update);
+	tcase_add_test(tc, test_update_stopped);
 	tcase_add_test(tc, test_stats);
 	tcase_add_test(tc, test_cgroups_disabled);
 	tcase_add_test(tc, test_ulimit);
