@@ -18,72 +18,6 @@
 #include "state.h"
 #include "utils.h"
 
-static const struct {
-	unsigned ctl;
-	const char *name;
-} controllers[] = {{CR_CTL_CPU, "cpu"},
-		   {CR_CTL_MEMORY, "memory"},
-		   {CR_CTL_PIDS, "pids"},
-		   {CR_CTL_IO, "io"},
-		   {CR_CTL_CPUSET, "cpuset"}};
-
-/* The controllers a cgroup's cgroup.controllers lists (CR_CTL_*). */
-static unsigned read_controllers(int dirfd)
-{
-	cleanup_close int fd =
-	    openat(dirfd, "cgroup.controllers", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	char text[256] = "";
-	unsigned got = 0;
-	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
-
-	text[n > 0 ? n : 0] = '\0';
-	for (char *save = NULL, *w = strtok_r(text, " \n", &save); w;
-	     w = strtok_r(NULL, " \n", &save))
-		for (size_t i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++)
-			if (!strcmp(w, controllers[i].name))
-				got |= controllers[i].ctl;
-	return got;
-}
-
-/* Enables want in the subtree_control of the cgroup at path (best effort: an error is the
- * limit's, which cgroup_apply names). */
-static void enable_at(const char *path, unsigned want)
-{
-	cleanup_close int fd = -1;
-	cleanup_free char *file = cr_xasprintf("%s/cgroup.subtree_control", path);
-
-	fd = open(file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-	for (size_t i = 0; fd >= 0 && i < sizeof(controllers) / sizeof(controllers[0]); i++) {
-		char op[16];
-		int len;
-
-		if (!(want & controllers[i].ctl))
-			continue;
-		/* one at a time: a refused one must not keep the others out */
-		len = snprintf(op, sizeof(op), "+%s", controllers[i].name);
-		if (write(fd, op, (size_t)len) < 0)
-			continue;
-	}
-}
-
-/* A container made without a limit of this kind has its controller off: enabled now in
- * conti-rootless/ (and the delegated cgroup above it), where the host delegates it. */
-static unsigned enable_missing(const char *path, int dirfd, unsigned needed)
-{
-	unsigned have = read_controllers(dirfd);
-	cleanup_free char *parent = cr_xstrdup(path);
-	cleanup_free char *grand = NULL;
-
-	if (!(needed & ~have))
-		return have;
-	*strrchr(parent, '/') = '\0';
-	grand = cr_xstrdup(parent);
-	*strrchr(grand, '/') = '\0';
-	enable_at(grand, needed & ~have);
-	enable_at(parent, needed & ~have);
-	return read_controllers(dirfd);
-}
-
 /* res's given limits over the saved ones in cfg. */
 static void merge(struct cr_resources *into, const struct cr_resources *res)
 {
@@ -124,7 +58,7 @@ static int apply_running(const struct cr_state *st, const struct cr_config *cfg,
 	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dirfd < 0)
 		return cr_fail(err, errno, "open the cgroup of container '%s'", st->name);
-	available = enable_missing(path, dirfd, cgroup_needed(&cfg->res));
+	available = cgroup_enable_missing(dirfd, cgroup_needed(&cfg->res));
 	return cgroup_apply(dirfd, &cfg->res, available, err);
 }
 

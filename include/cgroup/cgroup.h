@@ -104,6 +104,11 @@ int cgroup_create(const struct cr_cgroup_host *h, const char *name, const struct
  * CLONE_INTO_CGROUP. */
 int cgroup_enter(const struct cr_cgroup *cg, pid_t pid, struct cr_error *err);
 
+/* update: the controllers of want that the container's cgroup at dirfd lacks, enabled in
+ * conti-rootless/ and the delegated cgroup above it where the host delegates them; returns
+ * the cgroup's controllers after it (CR_CTL_*). */
+unsigned cgroup_enable_missing(int dirfd, unsigned want);
+
 /* Writes res's limits into the cgroup at dirfd (create and `update`): the controllers
  * they need must be enabled; a value the kernel refuses names the file and the value. */
 int cgroup_apply(int dirfd, const struct cr_resources *res, unsigned available,

@@ -410,6 +410,33 @@ static int write_all(int dirfd, const struct cr_cgroup_write *w, size_t n,
 	return 0;
 }
 
+unsigned cgroup_enable_missing(int dirfd, unsigned want)
+{
+	char text[256];
+	unsigned have = 0;
+	int ignored = 0;
+
+	if (read_at(dirfd, "cgroup.controllers", text, sizeof(text)) >= 0)
+		have = parse_controllers(text, " \n");
+	if (!(want & ~have))
+		return have;
+	/* the delegated cgroup above conti-rootless/ first: a child can only enable what its
+	 * parent has */
+	for (int up = 2; up >= 1; up--) {
+		char rel[8] = "..";
+		cleanup_close int fd = -1;
+
+		if (up == 2)
+			strcpy(rel, "../..");
+		fd = openat(dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			enable(fd, want & ~have, &ignored);
+	}
+	if (read_at(dirfd, "cgroup.controllers", text, sizeof(text)) >= 0)
+		have = parse_controllers(text, " \n");
+	return have;
+}
+
 int cgroup_apply(int dirfd, const struct cr_resources *res, unsigned available,
 		 struct cr_error *err)
 {
